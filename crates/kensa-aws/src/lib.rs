@@ -1,0 +1,2 @@
+//! The one kensa crate that talks to AWS: collection, remediation, S3/SQS/SNS.
+#![forbid(unsafe_code)]

@@ -1,0 +1,21 @@
+//! Domain types shared by every kensa analyser.
+//!
+//! * [`snapshot`]: an AWS account (or several) as the AWS CLI's `describe-*` calls print it,
+//!   loaded from a snapshot directory. Field names follow the AWS CLI JSON exactly
+//!   (PascalCase on the wire, snake_case in Rust), and every field AWS documents as
+//!   optional is optional here.
+//! * [`finding`]: the one finding schema every analyser emits.
+#![forbid(unsafe_code)]
+
+pub mod ec2;
+pub mod elb;
+pub mod finding;
+pub mod gateway;
+pub mod instance;
+pub mod snapshot;
+pub mod transit;
+
+pub use finding::{
+    finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
+};
+pub use snapshot::{Scope, Snapshot, Warning};

@@ -1,0 +1,84 @@
+//! The snapshot: every resource of one or more accounts and regions, keyed by id.
+//!
+//! Maps are `BTreeMap`s so iteration, and with it every analyser's output, is
+//! deterministic.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
+use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
+use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
+use crate::instance::{Address, Instance, NetworkInterface};
+use crate::transit::{
+    CustomerGateway, TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
+    VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
+};
+
+/// Where a resource was found: its account and region (empty when the layout did not say).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+pub struct Scope {
+    pub account: String,
+    pub region: String,
+}
+
+/// Something in the input that was skipped or could not be understood. Loading goes on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Warning {
+    /// The file, relative to the snapshot root where possible.
+    pub file: String,
+    /// A JSON path inside the file (`$.SecurityGroups[3].IpPermissions`), or empty.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{} at {}: {}", self.file, self.path, self.message)
+        }
+    }
+}
+
+/// Every resource of a snapshot, by id (ARN for ELBv2 resources, name for classic ELBs).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub vpcs: BTreeMap<String, Vpc>,
+    pub subnets: BTreeMap<String, Subnet>,
+    pub route_tables: BTreeMap<String, RouteTable>,
+    pub network_acls: BTreeMap<String, NetworkAcl>,
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+    /// `describe-security-group-rules`, by `SecurityGroupRuleId`.
+    pub security_group_rules: BTreeMap<String, SecurityGroupRule>,
+    pub network_interfaces: BTreeMap<String, NetworkInterface>,
+    /// Instances flattened out of their reservations.
+    pub instances: BTreeMap<String, Instance>,
+    /// Elastic IPs, by allocation id (or public IP when there is none).
+    pub addresses: BTreeMap<String, Address>,
+    pub internet_gateways: BTreeMap<String, InternetGateway>,
+    pub egress_only_internet_gateways: BTreeMap<String, EgressOnlyInternetGateway>,
+    pub nat_gateways: BTreeMap<String, NatGateway>,
+    /// Managed and AWS-service prefix lists, entries merged in.
+    pub prefix_lists: BTreeMap<String, PrefixList>,
+    pub vpc_peering_connections: BTreeMap<String, VpcPeeringConnection>,
+    pub vpn_gateways: BTreeMap<String, VpnGateway>,
+    pub vpn_connections: BTreeMap<String, VpnConnection>,
+    pub customer_gateways: BTreeMap<String, CustomerGateway>,
+    pub transit_gateways: BTreeMap<String, TransitGateway>,
+    pub transit_gateway_attachments: BTreeMap<String, TransitGatewayAttachment>,
+    /// TGW route tables with their routes, associations and propagations merged in.
+    pub transit_gateway_route_tables: BTreeMap<String, TransitGatewayRouteTable>,
+    pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    /// ELBv2 load balancers, by ARN.
+    pub load_balancers: BTreeMap<String, LoadBalancer>,
+    /// ELBv2 listeners, by ARN.
+    pub listeners: BTreeMap<String, Listener>,
+    /// ELBv2 target groups, by ARN, target health merged in.
+    pub target_groups: BTreeMap<String, TargetGroup>,
+    /// Classic load balancers, by name.
+    pub classic_load_balancers: BTreeMap<String, ClassicLoadBalancer>,
+    /// What was skipped while loading, and why.
+    pub warnings: Vec<Warning>,
+}

@@ -1,0 +1,2 @@
+//! CloudTrail detection with rules in Falco's format.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Package vulnerability matching: rpm/dpkg/apk version comparison and vendor advisories.
+#![forbid(unsafe_code)]
