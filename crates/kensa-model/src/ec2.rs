@@ -38,7 +38,7 @@ pub struct Vpc {
     pub state: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -82,7 +82,7 @@ pub struct Subnet {
     pub subnet_arn: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -100,7 +100,7 @@ pub struct RouteTable {
     pub owner_id: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -173,7 +173,7 @@ pub struct NetworkAcl {
     pub owner_id: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -245,7 +245,7 @@ pub struct SecurityGroup {
     pub tags: Vec<Tag>,
     #[serde(default)]
     pub security_group_arn: Option<String>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -338,7 +338,7 @@ pub struct SecurityGroupRule {
     pub description: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 

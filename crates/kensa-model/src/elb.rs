@@ -29,7 +29,7 @@ pub struct LoadBalancer {
     pub ip_address_type: Option<String>,
     #[serde(default)]
     pub state: Option<serde_json::Value>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -77,7 +77,7 @@ pub struct Listener {
     pub protocol: Option<String>,
     #[serde(default)]
     pub default_actions: Vec<ListenerAction>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -146,7 +146,7 @@ pub struct TargetGroup {
     /// From `describe-target-health`, merged in by the loader.
     #[serde(default)]
     pub target_health_descriptions: Vec<TargetHealthDescription>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -201,7 +201,7 @@ pub struct ClassicLoadBalancer {
     pub instances: Vec<ClassicInstance>,
     #[serde(default)]
     pub listener_descriptions: Vec<ClassicListenerDescription>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 

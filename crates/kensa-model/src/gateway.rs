@@ -14,7 +14,7 @@ pub struct InternetGateway {
     pub owner_id: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -26,7 +26,7 @@ pub struct EgressOnlyInternetGateway {
     pub attachments: Vec<GatewayAttachment>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -57,7 +57,7 @@ pub struct NatGateway {
     pub nat_gateway_addresses: Vec<NatGatewayAddress>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -97,7 +97,7 @@ pub struct PrefixList {
     pub entries: Vec<PrefixListEntry>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 

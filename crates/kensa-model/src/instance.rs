@@ -53,7 +53,7 @@ pub struct Instance {
     /// The reservation's `OwnerId`, copied down by the loader.
     #[serde(default)]
     pub owner_id: Option<String>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -159,7 +159,7 @@ pub struct NetworkInterface {
     pub status: Option<String>,
     #[serde(default, alias = "TagSet")]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -232,6 +232,6 @@ pub struct Address {
     pub private_ip_address: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }

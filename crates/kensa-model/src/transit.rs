@@ -17,7 +17,7 @@ pub struct VpcPeeringConnection {
     pub status: Option<PeeringStatus>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -73,7 +73,7 @@ pub struct VpnGateway {
     pub amazon_side_asn: Option<i64>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -97,7 +97,7 @@ pub struct VpnConnection {
     pub vgw_telemetry: Vec<serde_json::Value>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -126,7 +126,7 @@ pub struct CustomerGateway {
     pub gateway_type: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -142,7 +142,7 @@ pub struct TransitGateway {
     pub options: Option<TransitGatewayOptions>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -184,7 +184,7 @@ pub struct TransitGatewayAttachment {
     pub vpc_id: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -220,7 +220,7 @@ pub struct TransitGatewayRouteTable {
     pub associations: Vec<TgwRouteTablePropagation>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
 
@@ -291,6 +291,6 @@ pub struct VpcEndpoint {
     pub policy_document: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub scope: Scope,
 }
