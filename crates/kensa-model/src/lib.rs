@@ -7,6 +7,7 @@
 //! * [`finding`]: the one finding schema every analyser emits.
 #![forbid(unsafe_code)]
 
+pub mod demo;
 pub mod ec2;
 pub mod elb;
 pub mod finding;

@@ -241,7 +241,10 @@ impl Builder {
         }
         *resource.scope_mut() = scope;
         let table = T::table(&mut self.snapshot);
-        if table.contains_key(&id) {
+        if let Some(first) = table.get_mut(&id) {
+            if first.absorb_duplicate(resource) {
+                return;
+            }
             let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
             return self.warn(Warning::warning(cx.label, path, msg));
         }

@@ -24,6 +24,11 @@ pub(crate) trait Resource: DeserializeOwned {
         None
     }
     fn scope_mut(&mut self) -> &mut Scope;
+    /// Folds a second record with the same id into `self`; false means "a real duplicate"
+    /// (the loader then keeps the first and warns).
+    fn absorb_duplicate(&mut self, _other: Self) -> bool {
+        false
+    }
     fn table(snapshot: &mut Snapshot) -> &mut BTreeMap<String, Self>;
 }
 
@@ -129,13 +134,44 @@ resource!(
     |s| &s.nat_gateway_id,
     |_o| None
 );
-resource!(
-    PrefixList,
-    "prefix list",
-    prefix_lists,
-    |s| &s.prefix_list_id,
-    |o| o.owner_id.as_deref()
-);
+impl Resource for PrefixList {
+    const KIND: &'static str = "prefix list";
+    fn id(&self) -> &str {
+        &self.prefix_list_id
+    }
+    fn owner_account(&self) -> Option<&str> {
+        self.owner_id.as_deref()
+    }
+    fn scope_mut(&mut self) -> &mut Scope {
+        &mut self.scope
+    }
+    /// `describe-prefix-lists` (with `Cidrs`) and `describe-managed-prefix-lists` (with the
+    /// metadata) both list the AWS-service prefix lists: one record completes the other.
+    fn absorb_duplicate(&mut self, other: Self) -> bool {
+        self.prefix_list_name = self.prefix_list_name.take().or(other.prefix_list_name);
+        self.address_family = self.address_family.take().or(other.address_family);
+        self.max_entries = self.max_entries.or(other.max_entries);
+        self.owner_id = self.owner_id.take().or(other.owner_id);
+        self.state = self.state.take().or(other.state);
+        for cidr in other.cidrs {
+            if !self.cidrs.contains(&cidr) {
+                self.cidrs.push(cidr);
+            }
+        }
+        for entry in other.entries {
+            if !self.entries.iter().any(|e| e.cidr == entry.cidr) {
+                self.entries.push(entry);
+            }
+        }
+        if self.tags.is_empty() {
+            self.tags = other.tags;
+        }
+        true
+    }
+    fn table(snapshot: &mut Snapshot) -> &mut BTreeMap<String, Self> {
+        &mut snapshot.prefix_lists
+    }
+}
 resource!(
     VpcPeeringConnection,
     "VPC peering connection",

@@ -120,7 +120,9 @@ impl Checker<'_> {
                 let field = format!("Associations[{i}].SubnetId");
                 self.check(s.subnets.contains_key(sub), id, &field, "subnet", sub);
             }
-            for (i, r) in rt.routes.iter().enumerate() {
+            // A blackhole route's target is gone by definition.
+            let live = rt.routes.iter().enumerate();
+            for (i, r) in live.filter(|(_, r)| r.state.as_deref() != Some("blackhole")) {
                 for (field, kind, target, ok) in route_targets(s, r) {
                     self.check(ok, id, &format!("Routes[{i}].{field}"), kind, target);
                 }

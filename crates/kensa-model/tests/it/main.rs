@@ -1,5 +1,6 @@
 //! Integration tests of kensa-model (one test binary; modules per area).
 mod corpus;
+mod demo;
 mod layouts;
 mod malformed;
 
