@@ -44,7 +44,7 @@ pub(crate) fn for_each_scope(snapshot: &mut Snapshot, mut f: impl FnMut(&mut Sco
 pub(crate) fn fill_missing_accounts(snapshot: &mut Snapshot) {
     let mut accounts = BTreeSet::new();
     for_each_scope(snapshot, |s| {
-        if !s.account.is_empty() {
+        if !s.account.is_empty() && !accounts.contains(&s.account) {
             accounts.insert(s.account.clone());
         }
     });

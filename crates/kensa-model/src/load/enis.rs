@@ -1,6 +1,6 @@
 //! Network interfaces built from instance records when `describe-network-interfaces` did
 //! not list them, so every instance ENI is in `snapshot.network_interfaces`.
-use super::{Builder, Origin};
+use super::{Builder, ItemPath, Origin};
 use crate::instance::{
     Attachment, Instance, InstanceNetworkInterface, IpAssociation, NetworkInterface,
 };
@@ -19,13 +19,12 @@ impl Builder {
             }
         }
         for (instance_id, index, eni) in made {
-            if let Some(origin) = self.origins.get(&instance_id) {
-                let origin = Origin {
-                    file: origin.file,
-                    path: format!("{}.NetworkInterfaces[{index}]", origin.path),
+            if let Some(origin) = self.origin(&instance_id) {
+                let path = ItemPath {
+                    eni: Some(index as u32),
+                    ..origin.path
                 };
-                self.origins
-                    .insert(eni.network_interface_id.clone(), origin);
+                self.set_origin(&eni.network_interface_id, Origin { path, ..origin });
             }
             self.snapshot
                 .network_interfaces

@@ -94,11 +94,27 @@ impl Snapshot {
     }
 }
 
-/// Where a resource was read from, so later passes can name the file and JSON path.
-#[derive(Debug, Clone)]
+/// Where a resource was read from, compactly (one per resource): `$.<prefix>[index]`,
+/// then `.<nested>[nested_index]` and `.NetworkInterfaces[eni]` when set.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemPath {
+    pub prefix: u32,
+    pub index: u32,
+    pub nested: Option<(u32, u32)>,
+    pub eni: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Origin {
     pub file: u32,
-    pub path: String,
+    pub path: ItemPath,
+}
+
+/// A 64-bit FNV-1a hash of a resource id: the origin map's key (no string copies).
+fn id_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// Accumulates documents into a snapshot; `finish` merges side data and validates.
@@ -107,8 +123,10 @@ pub(crate) struct Builder {
     pub snapshot: Snapshot,
     /// Document labels, indexed by `Origin::file`.
     pub files: Vec<String>,
-    /// Resource id -> where it was read.
-    pub origins: HashMap<String, Origin>,
+    /// Path segments (`$.Reservations`, `Instances`), indexed by `ItemPath` fields.
+    pub segments: Vec<String>,
+    /// Resource id hash -> where it was read.
+    pub origins: HashMap<u64, Origin>,
     pub pending: pending::Pending,
     pub warnings: Vec<Warning>,
 }
@@ -118,10 +136,40 @@ impl Builder {
         self.warnings.push(warning);
     }
 
+    /// The index of a path segment, added on first use (there are a few dozen).
+    pub fn segment(&mut self, name: &str) -> u32 {
+        match self.segments.iter().position(|s| s == name) {
+            Some(i) => i as u32,
+            None => {
+                self.segments.push(name.to_string());
+                (self.segments.len() - 1) as u32
+            }
+        }
+    }
+
+    pub fn render(&self, path: &ItemPath) -> String {
+        let mut out = format!("{}[{}]", self.segments[path.prefix as usize], path.index);
+        if let Some((nested, index)) = path.nested {
+            out.push_str(&format!(".{}[{index}]", self.segments[nested as usize]));
+        }
+        if let Some(eni) = path.eni {
+            out.push_str(&format!(".NetworkInterfaces[{eni}]"));
+        }
+        out
+    }
+
+    pub fn set_origin(&mut self, id: &str, origin: Origin) {
+        self.origins.insert(id_key(id), origin);
+    }
+
+    pub fn origin(&self, id: &str) -> Option<Origin> {
+        self.origins.get(&id_key(id)).copied()
+    }
+
     /// The file label and JSON path a resource was read from ("" when unknown).
     pub fn origin_of(&self, id: &str) -> (String, String) {
-        match self.origins.get(id) {
-            Some(o) => (self.files[o.file as usize].clone(), o.path.clone()),
+        match self.origin(id) {
+            Some(o) => (self.files[o.file as usize].clone(), self.render(&o.path)),
             None => (String::new(), String::new()),
         }
     }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::resource::Resource;
-use super::{Builder, Document, Origin};
+use super::{Builder, Document, ItemPath, Origin};
 use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
 use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
 use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
@@ -175,10 +175,17 @@ impl Builder {
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };
+        let prefix = self.segment(path);
         for (i, item) in list.into_iter().enumerate() {
-            let item_path = format!("{path}[{i}]");
-            if let Some(resource) = self.parse_item::<T>(cx, &item_path, item) {
-                self.insert(cx, item_path, resource);
+            let at = ItemPath {
+                prefix,
+                index: i as u32,
+                nested: None,
+                eni: None,
+            };
+            match parse_value::<T>(item) {
+                Ok(resource) => self.insert(cx, at, resource),
+                Err(e) => self.item_error(cx, self.render(&at), e),
             }
         }
     }
@@ -207,55 +214,61 @@ impl Builder {
         path: &str,
         raw: &'a RawValue,
     ) -> Option<T> {
-        let mut de = serde_json::Deserializer::from_str(raw.get());
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        match parse_value(raw) {
             Ok(value) => Some(value),
             Err(e) => {
-                let inner = e.path().to_string();
-                let full = if inner == "." || inner.is_empty() {
-                    path.to_string()
-                } else if inner.starts_with('[') {
-                    format!("{path}{inner}")
-                } else {
-                    format!("{path}.{inner}")
-                };
-                let msg = format!("{}; item skipped", strip_position(e.inner()));
-                self.warn(Warning::error(cx.label, full, msg));
+                self.item_error(cx, path.to_string(), e);
                 None
             }
         }
     }
 
+    fn item_error(&mut self, cx: &Cx<'_>, path: String, e: ItemError) {
+        let full = if e.inner.is_empty() || e.inner == "." {
+            path
+        } else if e.inner.starts_with('[') {
+            format!("{path}{}", e.inner)
+        } else {
+            format!("{path}.{}", e.inner)
+        };
+        let msg = format!("{}; item skipped", e.message);
+        self.warn(Warning::error(cx.label, full, msg));
+    }
+
     /// Stores a resource under its id with its scope filled in; first one wins on duplicates.
-    pub(super) fn insert<T: Resource>(&mut self, cx: &Cx<'_>, path: String, mut resource: T) {
-        let id = resource.id().to_string();
-        if id.trim().is_empty() {
+    pub(super) fn insert<T: Resource>(&mut self, cx: &Cx<'_>, at: ItemPath, mut resource: T) {
+        if resource.id().trim().is_empty() {
             let msg = format!("{} without an id; item skipped", T::KIND);
-            return self.warn(Warning::error(cx.label, path, msg));
+            return self.warn(Warning::error(cx.label, self.render(&at), msg));
         }
-        let mut scope = cx.scope.clone();
-        if scope.account.is_empty() {
-            if let Some(owner) = resource.owner_account().filter(|o| is_account_id(o)) {
-                scope.account = owner.to_string();
-            }
+        if cx.scope.account.is_empty() {
+            let owner = resource.owner_account().filter(|o| is_account_id(o));
+            let account = owner.unwrap_or_default().to_string();
+            *resource.scope_mut() = Scope {
+                account,
+                region: cx.scope.region.clone(),
+            };
+        } else {
+            resource.scope_mut().clone_from(cx.scope);
         }
-        *resource.scope_mut() = scope;
         let table = T::table(&mut self.snapshot);
-        if let Some(first) = table.get_mut(&id) {
+        if let Some(first) = table.get_mut(resource.id()) {
+            let id = resource.id().to_string();
             if first.absorb_duplicate(resource) {
                 return;
             }
             let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
-            return self.warn(Warning::warning(cx.label, path, msg));
+            return self.warn(Warning::warning(cx.label, self.render(&at), msg));
         }
-        table.insert(id.clone(), resource);
-        self.origins.insert(
-            id,
+        let id = resource.id().to_string();
+        self.set_origin(
+            &id,
             Origin {
                 file: cx.file,
-                path,
+                path: at,
             },
         );
+        T::table(&mut self.snapshot).insert(id, resource);
     }
 
     /// `describe-instances`: reservations flattened, each instance parsed on its own.
@@ -271,21 +284,28 @@ impl Builder {
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };
+        let (prefix, nested) = (self.segment(path), self.segment("Instances"));
         for (r, item) in list.into_iter().enumerate() {
-            let res_path = format!("{path}[{r}]");
-            let Some(reservation) = self.parse_item::<RawReservation<'_>>(cx, &res_path, item)
+            let Some(reservation) =
+                self.parse_item::<RawReservation<'_>>(cx, &format!("{path}[{r}]"), item)
             else {
                 continue;
             };
             for (i, raw_instance) in reservation.instances.into_iter().enumerate() {
-                let inst_path = format!("{res_path}.Instances[{i}]");
-                if let Some(mut instance) =
-                    self.parse_item::<Instance>(cx, &inst_path, raw_instance)
-                {
-                    if instance.owner_id.is_none() {
-                        instance.owner_id.clone_from(&reservation.owner_id);
+                let at = ItemPath {
+                    prefix,
+                    index: r as u32,
+                    nested: Some((nested, i as u32)),
+                    eni: None,
+                };
+                match parse_value::<Instance>(raw_instance) {
+                    Ok(mut instance) => {
+                        if instance.owner_id.is_none() {
+                            instance.owner_id.clone_from(&reservation.owner_id);
+                        }
+                        self.insert(cx, at, instance);
                     }
-                    self.insert(cx, inst_path, instance);
+                    Err(e) => self.item_error(cx, self.render(&at), e),
                 }
             }
         }
@@ -302,15 +322,45 @@ impl Builder {
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };
+        let prefix = self.segment(path);
         for (i, item) in list.into_iter().enumerate() {
-            let item_path = format!("{path}[{i}]");
-            if let Some(mut listener) = self.parse_item::<Listener>(cx, &item_path, item) {
-                if listener.load_balancer_arn.is_empty() {
-                    listener.load_balancer_arn = lb_arn.unwrap_or_default().to_string();
+            let at = ItemPath {
+                prefix,
+                index: i as u32,
+                nested: None,
+                eni: None,
+            };
+            match parse_value::<Listener>(item) {
+                Ok(mut listener) => {
+                    if listener.load_balancer_arn.is_empty() {
+                        listener.load_balancer_arn = lb_arn.unwrap_or_default().to_string();
+                    }
+                    self.insert(cx, at, listener);
                 }
-                self.insert(cx, item_path, listener);
+                Err(e) => self.item_error(cx, self.render(&at), e),
             }
         }
+    }
+}
+
+/// Why an element did not deserialise: the path inside it and serde's message.
+pub(crate) struct ItemError {
+    inner: String,
+    message: String,
+}
+
+/// Deserialises one element: fast, and again with path tracking only when it fails.
+pub(crate) fn parse_value<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, ItemError> {
+    if let Ok(value) = serde_json::from_str::<T>(raw.get()) {
+        return Ok(value);
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(ItemError {
+            inner: e.path().to_string(),
+            message: strip_position(e.inner()),
+        }),
     }
 }
 

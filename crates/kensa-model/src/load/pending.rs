@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::parse::Cx;
-use super::{Builder, Origin};
+use super::{Builder, ItemPath, Origin};
 use crate::ec2::Tag;
 use crate::elb::TargetHealthDescription;
 use crate::gateway::PrefixListEntry;
@@ -54,7 +54,7 @@ pub(crate) struct Pending {
     pub tgw_propagations: Vec<Side<TgwRouteTablePropagation>>,
     pub tgw_associations: Vec<Side<TgwRouteTablePropagation>>,
     pub tgw_routes: Vec<Side<TransitGatewayRoute>>,
-    pub vpc_attachments: Vec<(u32, String, Scope, TgwVpcAttachment)>,
+    pub vpc_attachments: Vec<(u32, ItemPath, Scope, TgwVpcAttachment)>,
 }
 
 /// Which side data a key holds, with the key naming its parent's id.
@@ -243,10 +243,17 @@ impl Builder {
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };
+        let prefix = self.segment(path);
         for (i, item) in list.into_iter().enumerate() {
-            let item_path = format!("{path}[{i}]");
+            let at = ItemPath {
+                prefix,
+                index: i as u32,
+                nested: None,
+                eni: None,
+            };
+            let item_path = self.render(&at);
             if let Some(att) = self.parse_item::<TgwVpcAttachment>(cx, &item_path, item) {
-                let entry = (cx.file, item_path, cx.scope.clone(), att);
+                let entry = (cx.file, at, cx.scope.clone(), att);
                 self.pending.vpc_attachments.push(entry);
             }
         }
@@ -322,7 +329,7 @@ impl Builder {
     fn merge_vpc_attachment(
         &mut self,
         file: u32,
-        path: String,
+        path: ItemPath,
         scope: Scope,
         att: TgwVpcAttachment,
     ) {
@@ -363,6 +370,6 @@ impl Builder {
             scope,
         };
         table.insert(id.clone(), record);
-        self.origins.insert(id, Origin { file, path });
+        self.set_origin(&id, Origin { file, path });
     }
 }

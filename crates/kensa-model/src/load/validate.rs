@@ -23,7 +23,31 @@ impl Checker<'_> {
         kind: &str,
         target: &str,
     ) {
-        self.check_at(exists, WarningLevel::Warning, owner, field, kind, target);
+        self.report(exists, WarningLevel::Warning, owner, &field, kind, target);
+    }
+
+    /// [`Checker::check`] with a field path that is only formatted when needed.
+    pub(super) fn check_fmt(
+        &mut self,
+        exists: bool,
+        owner: &str,
+        field: std::fmt::Arguments<'_>,
+        kind: &str,
+        target: &str,
+    ) {
+        self.report(exists, WarningLevel::Warning, owner, &field, kind, target);
+    }
+
+    fn check_at_fmt(
+        &mut self,
+        exists: bool,
+        level: WarningLevel,
+        owner: &str,
+        field: std::fmt::Arguments<'_>,
+        kind: &str,
+        target: &str,
+    ) {
+        self.report(exists, level, owner, &field, kind, target);
     }
 
     fn check_at(
@@ -32,6 +56,18 @@ impl Checker<'_> {
         level: WarningLevel,
         owner: &str,
         field: &str,
+        kind: &str,
+        target: &str,
+    ) {
+        self.report(exists, level, owner, &field, kind, target);
+    }
+
+    fn report(
+        &mut self,
+        exists: bool,
+        level: WarningLevel,
+        owner: &str,
+        field: &dyn std::fmt::Display,
         kind: &str,
         target: &str,
     ) {
@@ -85,16 +121,26 @@ impl Checker<'_> {
             );
             for (i, a) in acl.associations.iter().enumerate() {
                 let sub = a.subnet_id.as_deref().unwrap_or_default();
-                let field = format!("Associations[{i}].SubnetId");
-                self.check(s.subnets.contains_key(sub), id, &field, "subnet", sub);
+                self.check_fmt(
+                    s.subnets.contains_key(sub),
+                    id,
+                    format_args!("Associations[{i}].SubnetId"),
+                    "subnet",
+                    sub,
+                );
             }
         }
         for igw in s.internet_gateways.values() {
             for (i, a) in igw.attachments.iter().enumerate() {
                 let vpc = a.vpc_id.as_deref().unwrap_or_default();
-                let field = format!("Attachments[{i}].VpcId");
                 let ok = s.vpcs.contains_key(vpc);
-                self.check(ok, &igw.internet_gateway_id, &field, "VPC", vpc);
+                self.check_fmt(
+                    ok,
+                    &igw.internet_gateway_id,
+                    format_args!("Attachments[{i}].VpcId"),
+                    "VPC",
+                    vpc,
+                );
             }
         }
         for nat in s.nat_gateways.values() {
@@ -117,14 +163,19 @@ impl Checker<'_> {
             );
             for (i, a) in rt.associations.iter().enumerate() {
                 let sub = a.subnet_id.as_deref().unwrap_or_default();
-                let field = format!("Associations[{i}].SubnetId");
-                self.check(s.subnets.contains_key(sub), id, &field, "subnet", sub);
+                self.check_fmt(
+                    s.subnets.contains_key(sub),
+                    id,
+                    format_args!("Associations[{i}].SubnetId"),
+                    "subnet",
+                    sub,
+                );
             }
             // A blackhole route's target is gone by definition.
             let live = rt.routes.iter().enumerate();
             for (i, r) in live.filter(|(_, r)| r.state.as_deref() != Some("blackhole")) {
                 for (field, kind, target, ok) in route_targets(s, r) {
-                    self.check(ok, id, &format!("Routes[{i}].{field}"), kind, target);
+                    self.check_fmt(ok, id, format_args!("Routes[{i}].{field}"), kind, target);
                 }
             }
         }
@@ -150,14 +201,25 @@ impl Checker<'_> {
                         } else {
                             WarningLevel::Warning
                         };
-                        let field = format!("{dir}[{i}].UserIdGroupPairs[{j}].GroupId");
                         let ok = s.security_groups.contains_key(target);
-                        self.check_at(ok, level, id, &field, "security group", target);
+                        self.check_at_fmt(
+                            ok,
+                            level,
+                            id,
+                            format_args!("{dir}[{i}].UserIdGroupPairs[{j}].GroupId"),
+                            "security group",
+                            target,
+                        );
                     }
                     for (j, pl) in p.prefix_list_ids.iter().enumerate() {
-                        let field = format!("{dir}[{i}].PrefixListIds[{j}].PrefixListId");
                         let ok = s.prefix_lists.contains_key(&pl.prefix_list_id);
-                        self.check(ok, id, &field, "prefix list", &pl.prefix_list_id);
+                        self.check_fmt(
+                            ok,
+                            id,
+                            format_args!("{dir}[{i}].PrefixListIds[{j}].PrefixListId"),
+                            "prefix list",
+                            &pl.prefix_list_id,
+                        );
                     }
                 }
             }
@@ -215,9 +277,14 @@ impl Checker<'_> {
             let sub = eni.subnet_id.as_deref().unwrap_or_default();
             self.check(s.subnets.contains_key(sub), id, "SubnetId", "subnet", sub);
             for (i, g) in eni.groups.iter().enumerate() {
-                let field = format!("Groups[{i}].GroupId");
                 let ok = s.security_groups.contains_key(&g.group_id);
-                self.check(ok, id, &field, "security group", &g.group_id);
+                self.check_fmt(
+                    ok,
+                    id,
+                    format_args!("Groups[{i}].GroupId"),
+                    "security group",
+                    &g.group_id,
+                );
             }
         }
         for inst in s.instances.values() {
@@ -225,9 +292,14 @@ impl Checker<'_> {
             let sub = inst.subnet_id.as_deref().unwrap_or_default();
             self.check(s.subnets.contains_key(sub), id, "SubnetId", "subnet", sub);
             for (i, g) in inst.security_groups.iter().enumerate() {
-                let field = format!("SecurityGroups[{i}].GroupId");
                 let ok = s.security_groups.contains_key(&g.group_id);
-                self.check(ok, id, &field, "security group", &g.group_id);
+                self.check_fmt(
+                    ok,
+                    id,
+                    format_args!("SecurityGroups[{i}].GroupId"),
+                    "security group",
+                    &g.group_id,
+                );
             }
         }
         for (key, addr) in s.addresses.iter() {

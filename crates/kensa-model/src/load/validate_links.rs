@@ -8,13 +8,23 @@ impl Checker<'_> {
             let id = &lb.load_balancer_arn;
             for (i, az) in lb.availability_zones.iter().enumerate() {
                 let sub = az.subnet_id.as_deref().unwrap_or_default();
-                let field = format!("AvailabilityZones[{i}].SubnetId");
-                self.check(s.subnets.contains_key(sub), id, &field, "subnet", sub);
+                self.check_fmt(
+                    s.subnets.contains_key(sub),
+                    id,
+                    format_args!("AvailabilityZones[{i}].SubnetId"),
+                    "subnet",
+                    sub,
+                );
             }
             for (i, sg) in lb.security_groups.iter().enumerate() {
-                let field = format!("SecurityGroups[{i}]");
                 let ok = s.security_groups.contains_key(sg);
-                self.check(ok, id, &field, "security group", sg);
+                self.check_fmt(
+                    ok,
+                    id,
+                    format_args!("SecurityGroups[{i}]"),
+                    "security group",
+                    sg,
+                );
             }
         }
         for l in s.listeners.values() {
@@ -24,47 +34,71 @@ impl Checker<'_> {
             self.check(ok, id, "LoadBalancerArn", "load balancer", lb);
             for (i, action) in l.default_actions.iter().enumerate() {
                 for tg in action.target_group_arns() {
-                    let field = format!("DefaultActions[{i}].TargetGroupArn");
                     let ok = s.target_groups.contains_key(tg);
-                    self.check(ok, id, &field, "target group", tg);
+                    self.check_fmt(
+                        ok,
+                        id,
+                        format_args!("DefaultActions[{i}].TargetGroupArn"),
+                        "target group",
+                        tg,
+                    );
                 }
             }
         }
         for tg in s.target_groups.values() {
             let id = &tg.target_group_arn;
             for (i, lb) in tg.load_balancer_arns.iter().enumerate() {
-                let field = format!("LoadBalancerArns[{i}]");
                 let ok = s.load_balancers.contains_key(lb);
-                self.check(ok, id, &field, "load balancer", lb);
+                self.check_fmt(
+                    ok,
+                    id,
+                    format_args!("LoadBalancerArns[{i}]"),
+                    "load balancer",
+                    lb,
+                );
             }
             if tg.target_type.as_deref().unwrap_or("instance") != "instance" {
                 continue;
             }
             for (i, d) in tg.target_health_descriptions.iter().enumerate() {
-                let field = format!("TargetHealthDescriptions[{i}].Target.Id");
                 let target = &d.target.id;
                 let ok = s.instances.contains_key(target);
-                self.check(ok, id, &field, "instance", target);
+                self.check_fmt(
+                    ok,
+                    id,
+                    format_args!("TargetHealthDescriptions[{i}].Target.Id"),
+                    "instance",
+                    target,
+                );
             }
         }
         for clb in s.classic_load_balancers.values() {
             let id = &clb.load_balancer_name;
             for (i, sub) in clb.subnets.iter().enumerate() {
-                let field = format!("Subnets[{i}]");
-                self.check(s.subnets.contains_key(sub), id, &field, "subnet", sub);
+                self.check_fmt(
+                    s.subnets.contains_key(sub),
+                    id,
+                    format_args!("Subnets[{i}]"),
+                    "subnet",
+                    sub,
+                );
             }
             for (i, sg) in clb.security_groups.iter().enumerate() {
-                let field = format!("SecurityGroups[{i}]");
                 let ok = s.security_groups.contains_key(sg);
-                self.check(ok, id, &field, "security group", sg);
+                self.check_fmt(
+                    ok,
+                    id,
+                    format_args!("SecurityGroups[{i}]"),
+                    "security group",
+                    sg,
+                );
             }
             for (i, inst) in clb.instances.iter().enumerate() {
-                let field = format!("Instances[{i}].InstanceId");
                 let target = &inst.instance_id;
-                self.check(
+                self.check_fmt(
                     s.instances.contains_key(target),
                     id,
-                    &field,
+                    format_args!("Instances[{i}].InstanceId"),
                     "instance",
                     target,
                 );
@@ -104,8 +138,13 @@ impl Checker<'_> {
             let field = "Association.TransitGatewayRouteTableId";
             self.check(ok, id, field, "transit gateway route table", rt);
             for (i, sub) in att.subnet_ids.iter().enumerate() {
-                let field = format!("SubnetIds[{i}]");
-                self.check(s.subnets.contains_key(sub), id, &field, "subnet", sub);
+                self.check_fmt(
+                    s.subnets.contains_key(sub),
+                    id,
+                    format_args!("SubnetIds[{i}]"),
+                    "subnet",
+                    sub,
+                );
             }
         }
         for rt in s.transit_gateway_route_tables.values() {

@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use kensa_model::synth::{self, SynthParams, REGIONS};
+use kensa_model::Snapshot;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,6 +42,10 @@ pub struct AccountArgs {
     /// Snapshot directory to write (created if missing).
     #[arg(long)]
     pub out: PathBuf,
+    /// Load the written snapshot back, report load time and counts, and fail (exit 1) if
+    /// the loader warns about anything.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -78,5 +83,34 @@ fn account(args: AccountArgs) -> anyhow::Result<ExitCode> {
         args.out.display(),
         started.elapsed().as_secs_f64()
     );
+    if args.verify {
+        return verify(&args.out);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the snapshot back, as `kensa scan` would, and reports what the loader saw.
+fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let snapshot = Snapshot::load(dir)?;
+    eprintln!(
+        "loaded in {:.2} s: {} instances, {} ENIs, {} security groups, {} subnets, {} VPCs, \
+         {} load balancers, {} warnings",
+        started.elapsed().as_secs_f64(),
+        snapshot.instances.len(),
+        snapshot.network_interfaces.len(),
+        snapshot.security_groups.len(),
+        snapshot.subnets.len(),
+        snapshot.vpcs.len(),
+        snapshot.load_balancers.len(),
+        snapshot.warnings.len()
+    );
+    for warning in snapshot.warnings.iter().take(20) {
+        eprintln!("  {warning}");
+    }
+    Ok(if snapshot.warnings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
