@@ -63,7 +63,75 @@ pub(crate) struct Cx<'d> {
     pub scope: &'d Scope,
 }
 
-type Top<'a> = BTreeMap<String, &'a RawValue>;
+pub(crate) type Top<'a> = BTreeMap<String, Val<'a>>;
+
+/// A top-level value, read in the same pass as the object: arrays (the describe results)
+/// are split into raw elements straight away, strings (a wrapper's parent id) kept, and
+/// anything else only named. `Raw` holds a nested value to be read on demand.
+pub(crate) enum Val<'a> {
+    List(Vec<&'a RawValue>),
+    Str(String),
+    Other(&'static str),
+    Raw(&'a RawValue),
+}
+
+impl<'de> Deserialize<'de> for Val<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValVisitor)
+    }
+}
+
+struct ValVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValVisitor {
+    type Value = Val<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Val<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            items.push(item);
+        }
+        Ok(Val::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
+        use serde::de::IgnoredAny;
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Val::Other("an object"))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(v.to_string()))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Val<'de>, E> {
+        Ok(Val::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Val<'de>, E> {
+        Ok(Val::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Val<'de>, E> {
+        Ok(Val::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Val<'de>, E> {
+        Ok(Val::Other("a number"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Other("null"))
+    }
+
+    fn visit_none<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Other("null"))
+    }
+}
 
 impl Builder {
     pub fn add_document(&mut self, doc: &Document<'_>) {
@@ -104,7 +172,7 @@ impl Builder {
         let mut recognised = false;
         let mut irrelevant = Vec::new();
         let mut unknown = Vec::new();
-        for (key, &raw) in top {
+        for (key, raw) in top {
             let path = format!("$.{key}");
             match key.as_str() {
                 "Vpcs" => self.items::<Vpc>(cx, &path, raw),
@@ -171,7 +239,7 @@ impl Builder {
     }
 
     /// Parses `raw` as an array of `T`, each element on its own, and stores them.
-    pub(super) fn items<T: Resource>(&mut self, cx: &Cx<'_>, path: &str, raw: &RawValue) {
+    pub(super) fn items<T: Resource>(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };
@@ -190,21 +258,25 @@ impl Builder {
         }
     }
 
-    /// Parses `raw` as a JSON array of raw elements; warns and returns `None` otherwise.
+    /// The raw elements of an array value; warns and returns `None` for anything else.
     pub(super) fn array<'a>(
         &mut self,
         cx: &Cx<'_>,
         path: &str,
-        raw: &'a RawValue,
+        value: &Val<'a>,
     ) -> Option<Vec<&'a RawValue>> {
-        match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
-            Ok(list) => Some(list),
-            Err(e) => {
-                let msg = format!("expected an array: {}; skipped", strip_position(&e));
-                self.warn(Warning::error(cx.label, path, msg));
-                None
-            }
-        }
+        let found = match value {
+            Val::List(list) => return Some(list.clone()),
+            Val::Raw(raw) => match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+                Ok(list) => return Some(list),
+                Err(e) => strip_position(&e),
+            },
+            Val::Str(_) => "found a string".to_string(),
+            Val::Other(kind) => format!("found {kind}"),
+        };
+        let msg = format!("expected an array: {found}; skipped");
+        self.warn(Warning::error(cx.label, path, msg));
+        None
     }
 
     /// Deserialises one element; on failure warns with the JSON path down to the bad field.
@@ -272,7 +344,7 @@ impl Builder {
     }
 
     /// `describe-instances`: reservations flattened, each instance parsed on its own.
-    fn reservations(&mut self, cx: &Cx<'_>, path: &str, raw: &RawValue) {
+    fn reservations(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
         struct RawReservation<'a> {
@@ -316,7 +388,7 @@ impl Builder {
         &mut self,
         cx: &Cx<'_>,
         path: &str,
-        raw: &RawValue,
+        raw: &Val<'_>,
         lb_arn: Option<&str>,
     ) {
         let Some(list) = self.array(cx, path, raw) else {

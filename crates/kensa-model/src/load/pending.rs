@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::parse::Cx;
+use super::parse::{Cx, Top, Val};
 use super::{Builder, ItemPath, Origin};
 use crate::ec2::Tag;
 use crate::elb::TargetHealthDescription;
@@ -84,12 +84,15 @@ impl Builder {
     pub(super) fn side_data(
         &mut self,
         cx: &Cx<'_>,
-        top: &BTreeMap<String, &RawValue>,
+        top: &Top<'_>,
         key: &str,
         path: &str,
-        raw: &RawValue,
+        raw: &Val<'_>,
     ) -> bool {
-        let sibling = |k: &str| top.get(k).and_then(|v| serde_json::from_str(v.get()).ok());
+        let sibling = |k: &str| match top.get(k) {
+            Some(Val::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
         let (kind, list_key) = match key {
             "TransitGatewayVpcAttachments" => {
                 self.vpc_attachments(cx, path, raw);
@@ -133,14 +136,7 @@ impl Builder {
     }
 
     /// Batfish's grouping: `[{"<ParentId>": ..., "<ListKey>": [...]}, ...]`.
-    fn side_grouped(
-        &mut self,
-        cx: &Cx<'_>,
-        kind: Kind,
-        list_key: &str,
-        path: &str,
-        raw: &RawValue,
-    ) {
+    fn side_grouped(&mut self, cx: &Cx<'_>, kind: Kind, list_key: &str, path: &str, raw: &Val<'_>) {
         let Some(groups) = self.array(cx, path, raw) else {
             return;
         };
@@ -157,7 +153,7 @@ impl Builder {
             match fields.get(list_key) {
                 Some(list) => {
                     let list_path = format!("{group_path}.{list_key}");
-                    self.side_flat(cx, kind, list_key, parent, &list_path, list);
+                    self.side_flat(cx, kind, list_key, parent, &list_path, &Val::Raw(list));
                 }
                 None => {
                     let msg = format!("group without {list_key}; skipped");
@@ -175,7 +171,7 @@ impl Builder {
         key: &str,
         parent: Option<String>,
         path: &str,
-        raw: &RawValue,
+        raw: &Val<'_>,
     ) {
         if let Kind::Listeners = kind {
             return self.listeners(cx, path, raw, parent.as_deref());
@@ -218,7 +214,7 @@ impl Builder {
         cx: &Cx<'_>,
         path: &str,
         parent: String,
-        raw: &RawValue,
+        raw: &Val<'_>,
     ) -> Side<T> {
         let mut items = Vec::new();
         for (i, item) in self
@@ -239,7 +235,7 @@ impl Builder {
         }
     }
 
-    fn vpc_attachments(&mut self, cx: &Cx<'_>, path: &str, raw: &RawValue) {
+    fn vpc_attachments(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };

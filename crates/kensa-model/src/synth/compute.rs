@@ -2,6 +2,7 @@
 use std::io;
 
 use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 
 use super::ids::skewed;
 use super::network::{name, nat_private_ip};
@@ -29,12 +30,19 @@ pub(crate) struct Generated {
     pub elastic_ip: Option<Address>,
 }
 
-pub(crate) fn generate(p: &Plan, i: usize) -> Generated {
+/// The first draws of instance `i`'s generator: running, public IP, Elastic IP.
+fn flags(p: &Plan, i: usize) -> (ChaCha8Rng, bool, bool, bool) {
     let mut rng = p.ids.rng("i", i as u64);
-    let (v, k, j) = p.place(i);
+    let k = p.place(i).1;
     let running = rng.gen_range(0..100) < 95;
     let public = running && p.role(k) == Role::Public && rng.gen_range(0..100) < 70;
     let elastic = public && rng.gen_range(0..100) < 10;
+    (rng, running, public, elastic)
+}
+
+pub(crate) fn generate(p: &Plan, i: usize) -> Generated {
+    let (mut rng, running, public, elastic) = flags(p, i);
+    let (v, k, j) = p.place(i);
     let ipv6 = p.has_ipv6(v) && p.role(k) == Role::Public && rng.gen_range(0..100) < 50;
     let windows = rng.gen_range(0..100) < 15;
     let mut groups: Vec<usize> = (0..rng.gen_range(1..=3))
@@ -248,7 +256,7 @@ pub(crate) fn nat_allocation(p: &Plan, v: usize) -> String {
 
 /// `describe-addresses`: the instances' Elastic IPs and the NAT gateways'.
 pub(crate) fn addresses(p: &Plan, s: &mut Sink<'_>) -> io::Result<()> {
-    for i in 0..p.instances {
+    for i in (0..p.instances).filter(|&i| flags(p, i).3) {
         if let Some(address) = generate(p, i).elastic_ip {
             s.item(&address)?;
         }
