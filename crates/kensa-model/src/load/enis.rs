@@ -1,5 +1,7 @@
 //! Network interfaces built from instance records when `describe-network-interfaces` did
 //! not list them, so every instance ENI is in `snapshot.network_interfaces`.
+use std::collections::HashSet;
+
 use super::{Builder, ItemPath, Origin};
 use crate::instance::{
     Attachment, Instance, InstanceNetworkInterface, IpAssociation, NetworkInterface,
@@ -8,10 +10,16 @@ use crate::instance::{
 impl Builder {
     pub(super) fn synthesize_instance_enis(&mut self) {
         let mut made = Vec::new();
+        let known: HashSet<&str> = self
+            .snapshot
+            .network_interfaces
+            .keys()
+            .map(String::as_str)
+            .collect();
         for instance in self.snapshot.instances.values() {
             for (index, summary) in instance.network_interfaces.iter().enumerate() {
                 let id = &summary.network_interface_id;
-                if id.is_empty() || self.snapshot.network_interfaces.contains_key(id) {
+                if id.is_empty() || known.contains(id.as_str()) {
                     continue;
                 }
                 let eni = eni_from_instance(instance, summary, index);

@@ -111,7 +111,7 @@ pub(crate) struct Origin {
 }
 
 /// A 64-bit FNV-1a hash of a resource id: the origin map's key (no string copies).
-fn id_key(id: &str) -> u64 {
+pub(crate) fn id_key(id: &str) -> u64 {
     id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })

@@ -1,4 +1,5 @@
 //! Reading one document: top-level JSON object, dispatch on its keys, tolerant per item.
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -323,24 +324,26 @@ impl Builder {
         } else {
             resource.scope_mut().clone_from(cx.scope);
         }
-        let table = T::table(&mut self.snapshot);
-        if let Some(first) = table.get_mut(resource.id()) {
-            let id = resource.id().to_string();
-            if first.absorb_duplicate(resource) {
-                return;
-            }
-            let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
-            return self.warn(Warning::warning(cx.label, self.render(&at), msg));
-        }
         let id = resource.id().to_string();
-        self.set_origin(
-            &id,
-            Origin {
-                file: cx.file,
-                path: at,
-            },
-        );
-        T::table(&mut self.snapshot).insert(id, resource);
+        match T::table(&mut self.snapshot).entry(id) {
+            Entry::Vacant(slot) => {
+                self.origins.insert(
+                    super::id_key(slot.key()),
+                    Origin {
+                        file: cx.file,
+                        path: at,
+                    },
+                );
+                slot.insert(resource);
+            }
+            Entry::Occupied(mut first) => {
+                let id = first.key().clone();
+                if !first.get_mut().absorb_duplicate(resource) {
+                    let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
+                    self.warn(Warning::warning(cx.label, self.render(&at), msg));
+                }
+            }
+        }
     }
 
     /// `describe-instances`: reservations flattened, each instance parsed on its own.

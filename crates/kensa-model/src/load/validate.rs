@@ -3,12 +3,17 @@
 //! reference as absent (an unknown gateway carries no traffic, an unknown group admits no
 //! one).
 use super::Builder;
+use std::collections::{BTreeMap, HashSet};
+
 use crate::ec2::Route;
 use crate::snapshot::{Snapshot, Warning, WarningLevel};
 
 /// Collects dangling-reference warnings against one snapshot.
 pub(super) struct Checker<'a> {
     pub(super) snap: &'a Snapshot,
+    /// Hash sets of the ids of the large tables: a million lookups into `BTreeMap`s of
+    /// similar-looking string keys cost seconds at 100,000 instances.
+    pub(super) ix: Ix<'a>,
     builder: &'a Builder,
     out: Vec<Warning>,
 }
@@ -85,10 +90,49 @@ impl Checker<'_> {
     }
 }
 
+pub(super) struct Ix<'a> {
+    pub vpcs: IdSet<'a>,
+    pub subnets: IdSet<'a>,
+    pub security_groups: IdSet<'a>,
+    pub prefix_lists: IdSet<'a>,
+    pub instances: IdSet<'a>,
+    pub network_interfaces: IdSet<'a>,
+    pub load_balancers: IdSet<'a>,
+    pub target_groups: IdSet<'a>,
+}
+
+pub(super) struct IdSet<'a>(HashSet<&'a str>);
+
+impl IdSet<'_> {
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+}
+
+fn ids<V>(table: &BTreeMap<String, V>) -> IdSet<'_> {
+    IdSet(table.keys().map(String::as_str).collect())
+}
+
+impl<'a> Ix<'a> {
+    fn new(s: &'a Snapshot) -> Self {
+        Ix {
+            vpcs: ids(&s.vpcs),
+            subnets: ids(&s.subnets),
+            security_groups: ids(&s.security_groups),
+            prefix_lists: ids(&s.prefix_lists),
+            instances: ids(&s.instances),
+            network_interfaces: ids(&s.network_interfaces),
+            load_balancers: ids(&s.load_balancers),
+            target_groups: ids(&s.target_groups),
+        }
+    }
+}
+
 impl Builder {
     pub(super) fn validate(&mut self) {
         let mut c = Checker {
             snap: &self.snapshot,
+            ix: Ix::new(&self.snapshot),
             builder: self,
             out: Vec::new(),
         };
@@ -107,13 +151,13 @@ impl Checker<'_> {
     fn vpc_members(&mut self) {
         let s = self.snap;
         for sub in s.subnets.values() {
-            let ok = s.vpcs.contains_key(&sub.vpc_id);
+            let ok = self.ix.vpcs.contains(&sub.vpc_id);
             self.check(ok, &sub.subnet_id, "VpcId", "VPC", &sub.vpc_id);
         }
         for acl in s.network_acls.values() {
             let id = &acl.network_acl_id;
             self.check(
-                s.vpcs.contains_key(&acl.vpc_id),
+                self.ix.vpcs.contains(&acl.vpc_id),
                 id,
                 "VpcId",
                 "VPC",
@@ -122,7 +166,7 @@ impl Checker<'_> {
             for (i, a) in acl.associations.iter().enumerate() {
                 let sub = a.subnet_id.as_deref().unwrap_or_default();
                 self.check_fmt(
-                    s.subnets.contains_key(sub),
+                    self.ix.subnets.contains(sub),
                     id,
                     format_args!("Associations[{i}].SubnetId"),
                     "subnet",
@@ -133,7 +177,7 @@ impl Checker<'_> {
         for igw in s.internet_gateways.values() {
             for (i, a) in igw.attachments.iter().enumerate() {
                 let vpc = a.vpc_id.as_deref().unwrap_or_default();
-                let ok = s.vpcs.contains_key(vpc);
+                let ok = self.ix.vpcs.contains(vpc);
                 self.check_fmt(
                     ok,
                     &igw.internet_gateway_id,
@@ -145,7 +189,7 @@ impl Checker<'_> {
         }
         for nat in s.nat_gateways.values() {
             let sub = nat.subnet_id.as_deref().unwrap_or_default();
-            let ok = s.subnets.contains_key(sub);
+            let ok = self.ix.subnets.contains(sub);
             self.check(ok, &nat.nat_gateway_id, "SubnetId", "subnet", sub);
         }
     }
@@ -155,7 +199,7 @@ impl Checker<'_> {
         for rt in s.route_tables.values() {
             let id = &rt.route_table_id;
             self.check(
-                s.vpcs.contains_key(&rt.vpc_id),
+                self.ix.vpcs.contains(&rt.vpc_id),
                 id,
                 "VpcId",
                 "VPC",
@@ -164,7 +208,7 @@ impl Checker<'_> {
             for (i, a) in rt.associations.iter().enumerate() {
                 let sub = a.subnet_id.as_deref().unwrap_or_default();
                 self.check_fmt(
-                    s.subnets.contains_key(sub),
+                    self.ix.subnets.contains(sub),
                     id,
                     format_args!("Associations[{i}].SubnetId"),
                     "subnet",
@@ -201,7 +245,7 @@ impl Checker<'_> {
                         } else {
                             WarningLevel::Warning
                         };
-                        let ok = s.security_groups.contains_key(target);
+                        let ok = self.ix.security_groups.contains(target);
                         self.check_at_fmt(
                             ok,
                             level,
@@ -212,7 +256,7 @@ impl Checker<'_> {
                         );
                     }
                     for (j, pl) in p.prefix_list_ids.iter().enumerate() {
-                        let ok = s.prefix_lists.contains_key(&pl.prefix_list_id);
+                        let ok = self.ix.prefix_lists.contains(&pl.prefix_list_id);
                         self.check_fmt(
                             ok,
                             id,
@@ -226,11 +270,11 @@ impl Checker<'_> {
         }
         for rule in s.security_group_rules.values() {
             let id = &rule.security_group_rule_id;
-            let ok = s.security_groups.contains_key(&rule.group_id);
+            let ok = self.ix.security_groups.contains(&rule.group_id);
             self.check(ok, id, "GroupId", "security group", &rule.group_id);
             if let Some(pl) = &rule.prefix_list_id {
                 self.check(
-                    s.prefix_lists.contains_key(pl),
+                    self.ix.prefix_lists.contains(pl),
                     id,
                     "PrefixListId",
                     "prefix list",
@@ -242,7 +286,7 @@ impl Checker<'_> {
                 .as_ref()
                 .and_then(|r| r.group_id.as_deref())
             {
-                let ok = s.security_groups.contains_key(target);
+                let ok = self.ix.security_groups.contains(target);
                 let level = if ok
                     || rule
                         .referenced_group_info
@@ -275,9 +319,9 @@ impl Checker<'_> {
         for eni in listed {
             let id = &eni.network_interface_id;
             let sub = eni.subnet_id.as_deref().unwrap_or_default();
-            self.check(s.subnets.contains_key(sub), id, "SubnetId", "subnet", sub);
+            self.check(self.ix.subnets.contains(sub), id, "SubnetId", "subnet", sub);
             for (i, g) in eni.groups.iter().enumerate() {
-                let ok = s.security_groups.contains_key(&g.group_id);
+                let ok = self.ix.security_groups.contains(&g.group_id);
                 self.check_fmt(
                     ok,
                     id,
@@ -290,9 +334,9 @@ impl Checker<'_> {
         for inst in s.instances.values() {
             let id = &inst.instance_id;
             let sub = inst.subnet_id.as_deref().unwrap_or_default();
-            self.check(s.subnets.contains_key(sub), id, "SubnetId", "subnet", sub);
+            self.check(self.ix.subnets.contains(sub), id, "SubnetId", "subnet", sub);
             for (i, g) in inst.security_groups.iter().enumerate() {
-                let ok = s.security_groups.contains_key(&g.group_id);
+                let ok = self.ix.security_groups.contains(&g.group_id);
                 self.check_fmt(
                     ok,
                     id,
@@ -305,7 +349,7 @@ impl Checker<'_> {
         for (key, addr) in s.addresses.iter() {
             if let Some(inst) = &addr.instance_id {
                 self.check(
-                    s.instances.contains_key(inst),
+                    self.ix.instances.contains(inst),
                     key,
                     "InstanceId",
                     "instance",
@@ -313,7 +357,7 @@ impl Checker<'_> {
                 );
             }
             if let Some(eni) = &addr.network_interface_id {
-                let ok = s.network_interfaces.contains_key(eni);
+                let ok = self.ix.network_interfaces.contains(eni);
                 self.check(ok, key, "NetworkInterfaceId", "network interface", eni);
             }
         }

@@ -9,7 +9,7 @@ impl Checker<'_> {
             for (i, az) in lb.availability_zones.iter().enumerate() {
                 let sub = az.subnet_id.as_deref().unwrap_or_default();
                 self.check_fmt(
-                    s.subnets.contains_key(sub),
+                    self.ix.subnets.contains(sub),
                     id,
                     format_args!("AvailabilityZones[{i}].SubnetId"),
                     "subnet",
@@ -17,7 +17,7 @@ impl Checker<'_> {
                 );
             }
             for (i, sg) in lb.security_groups.iter().enumerate() {
-                let ok = s.security_groups.contains_key(sg);
+                let ok = self.ix.security_groups.contains(sg);
                 self.check_fmt(
                     ok,
                     id,
@@ -30,11 +30,11 @@ impl Checker<'_> {
         for l in s.listeners.values() {
             let id = &l.listener_arn;
             let lb = &l.load_balancer_arn;
-            let ok = s.load_balancers.contains_key(lb);
+            let ok = self.ix.load_balancers.contains(lb);
             self.check(ok, id, "LoadBalancerArn", "load balancer", lb);
             for (i, action) in l.default_actions.iter().enumerate() {
                 for tg in action.target_group_arns() {
-                    let ok = s.target_groups.contains_key(tg);
+                    let ok = self.ix.target_groups.contains(tg);
                     self.check_fmt(
                         ok,
                         id,
@@ -48,7 +48,7 @@ impl Checker<'_> {
         for tg in s.target_groups.values() {
             let id = &tg.target_group_arn;
             for (i, lb) in tg.load_balancer_arns.iter().enumerate() {
-                let ok = s.load_balancers.contains_key(lb);
+                let ok = self.ix.load_balancers.contains(lb);
                 self.check_fmt(
                     ok,
                     id,
@@ -62,7 +62,7 @@ impl Checker<'_> {
             }
             for (i, d) in tg.target_health_descriptions.iter().enumerate() {
                 let target = &d.target.id;
-                let ok = s.instances.contains_key(target);
+                let ok = self.ix.instances.contains(target);
                 self.check_fmt(
                     ok,
                     id,
@@ -76,7 +76,7 @@ impl Checker<'_> {
             let id = &clb.load_balancer_name;
             for (i, sub) in clb.subnets.iter().enumerate() {
                 self.check_fmt(
-                    s.subnets.contains_key(sub),
+                    self.ix.subnets.contains(sub),
                     id,
                     format_args!("Subnets[{i}]"),
                     "subnet",
@@ -84,7 +84,7 @@ impl Checker<'_> {
                 );
             }
             for (i, sg) in clb.security_groups.iter().enumerate() {
-                let ok = s.security_groups.contains_key(sg);
+                let ok = self.ix.security_groups.contains(sg);
                 self.check_fmt(
                     ok,
                     id,
@@ -96,7 +96,7 @@ impl Checker<'_> {
             for (i, inst) in clb.instances.iter().enumerate() {
                 let target = &inst.instance_id;
                 self.check_fmt(
-                    s.instances.contains_key(target),
+                    self.ix.instances.contains(target),
                     id,
                     format_args!("Instances[{i}].InstanceId"),
                     "instance",
@@ -139,7 +139,7 @@ impl Checker<'_> {
             self.check(ok, id, field, "transit gateway route table", rt);
             for (i, sub) in att.subnet_ids.iter().enumerate() {
                 self.check_fmt(
-                    s.subnets.contains_key(sub),
+                    self.ix.subnets.contains(sub),
                     id,
                     format_args!("SubnetIds[{i}]"),
                     "subnet",
