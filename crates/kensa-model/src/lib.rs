@@ -15,6 +15,8 @@ pub mod gateway;
 pub mod instance;
 pub mod load;
 mod query;
+
+pub use query::SubnetIndex;
 pub mod snapshot;
 pub mod synth;
 pub mod transit;

@@ -1,4 +1,6 @@
 //! Lookups the analysers need often; no analysis here, only AWS's association rules.
+use std::collections::HashMap;
+
 use crate::ec2::{NetworkAcl, RouteTable};
 use crate::instance::NetworkInterface;
 use crate::snapshot::Snapshot;
@@ -75,6 +77,86 @@ impl Snapshot {
     }
 }
 
+/// Route table and network ACL of every subnet, computed once: use it instead of
+/// [`Snapshot::subnet_route_table`] / [`Snapshot::subnet_network_acl`] when asking for
+/// many subnets.
+#[derive(Debug, Clone)]
+pub struct SubnetIndex<'a> {
+    snapshot: &'a Snapshot,
+    explicit_route_tables: HashMap<&'a str, &'a RouteTable>,
+    main_route_tables: HashMap<&'a str, &'a RouteTable>,
+    associated_acls: HashMap<&'a str, &'a NetworkAcl>,
+    default_acls: HashMap<&'a str, &'a NetworkAcl>,
+}
+
+impl<'a> SubnetIndex<'a> {
+    pub fn new(snapshot: &'a Snapshot) -> Self {
+        let mut index = SubnetIndex {
+            snapshot,
+            explicit_route_tables: HashMap::new(),
+            main_route_tables: HashMap::new(),
+            associated_acls: HashMap::new(),
+            default_acls: HashMap::new(),
+        };
+        // BTreeMap order, first one wins: the same answer as the scanning methods.
+        for rt in snapshot.route_tables.values() {
+            for a in &rt.associations {
+                if a.main {
+                    index
+                        .main_route_tables
+                        .entry(rt.vpc_id.as_str())
+                        .or_insert(rt);
+                } else if let Some(subnet) = a.subnet_id.as_deref() {
+                    index.explicit_route_tables.entry(subnet).or_insert(rt);
+                }
+            }
+        }
+        for acl in snapshot.network_acls.values() {
+            if acl.is_default {
+                index.default_acls.entry(acl.vpc_id.as_str()).or_insert(acl);
+            }
+            for subnet in acl
+                .associations
+                .iter()
+                .filter_map(|a| a.subnet_id.as_deref())
+            {
+                index.associated_acls.entry(subnet).or_insert(acl);
+            }
+        }
+        index
+    }
+
+    fn vpc_of(&self, subnet_id: &str) -> Option<&'a str> {
+        self.snapshot
+            .subnets
+            .get(subnet_id)
+            .map(|s| s.vpc_id.as_str())
+    }
+
+    /// See [`Snapshot::subnet_route_table`].
+    pub fn route_table(&self, subnet_id: &str) -> Option<&'a RouteTable> {
+        match self.explicit_route_tables.get(subnet_id) {
+            Some(rt) => Some(rt),
+            None => self.main_route_tables.get(self.vpc_of(subnet_id)?).copied(),
+        }
+    }
+
+    /// See [`Snapshot::subnet_network_acl`].
+    pub fn network_acl(&self, subnet_id: &str) -> Option<&'a NetworkAcl> {
+        match self.associated_acls.get(subnet_id) {
+            Some(acl) => Some(acl),
+            None => self.default_acls.get(self.vpc_of(subnet_id)?).copied(),
+        }
+    }
+}
+
+impl Snapshot {
+    /// A [`SubnetIndex`] over this snapshot.
+    pub fn subnet_index(&self) -> SubnetIndex<'_> {
+        SubnetIndex::new(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Document, Scope, Snapshot};
@@ -121,6 +203,11 @@ mod tests {
             ),
         ]);
         let id = |sub| s.subnet_network_acl(sub).map(|a| a.network_acl_id.as_str());
+        let index = s.subnet_index();
+        for sub in ["subnet-a", "subnet-b", "subnet-unknown"] {
+            let indexed = index.network_acl(sub).map(|a| a.network_acl_id.as_str());
+            assert_eq!(indexed, id(sub));
+        }
         assert_eq!(id("subnet-a"), Some("acl-a"));
         assert_eq!(id("subnet-b"), Some("acl-default"));
         assert_eq!(id("subnet-unknown"), None);

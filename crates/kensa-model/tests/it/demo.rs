@@ -60,6 +60,21 @@ fn demo_contents() {
         s.subnet_route_table(build_subnet).unwrap().route_table_id,
         "rtb-0b3c5d7e9f1a2b4c6"
     );
+    let index = s.subnet_index();
+    for subnet in s.subnets.keys() {
+        let scanned = s.subnet_route_table(subnet).map(|t| &t.route_table_id);
+        assert_eq!(
+            index.route_table(subnet).map(|t| &t.route_table_id),
+            scanned
+        );
+        let scanned = s.subnet_network_acl(subnet).map(|a| &a.network_acl_id);
+        assert_eq!(
+            index.network_acl(subnet).map(|a| &a.network_acl_id),
+            scanned
+        );
+    }
+    // Every demo subnet has its own table and ACL (the main table is used by none).
+    assert!(s.subnets.keys().all(|id| index.route_table(id).is_some()));
     let win = s.enis_of_instance("i-0a1b2c3d4e5f60001");
     assert_eq!(win.len(), 1);
     assert!(!win[0].synthesized_from_instance);
