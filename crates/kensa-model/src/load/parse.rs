@@ -221,6 +221,13 @@ impl Builder {
             recognised = true;
         }
         if recognised {
+            if !unknown.is_empty() {
+                let msg = format!(
+                    "ignored unrecognised top-level key(s): {}",
+                    unknown.join(", ")
+                );
+                self.warn(Warning::info(cx.label, "", msg));
+            }
             return;
         }
         let msg = if !irrelevant.is_empty() && unknown.is_empty() {

@@ -99,6 +99,11 @@ fn broken_files_are_reported_and_other_files_load() {
         &format!("{REGION}/Zones.json"),
         r#"{"AvailabilityZones": []}"#,
     );
+    write(
+        d,
+        &format!("{REGION}/Mixed.json"),
+        r#"{"InternetGateways": [], "Gadgets": 1, "NextToken": "x"}"#,
+    );
     let s = Snapshot::load(d).unwrap();
     assert_eq!(s.vpcs.len(), 1);
     assert!(s.subnets.is_empty());
@@ -131,6 +136,12 @@ fn broken_files_are_reported_and_other_files_load() {
     assert_eq!(w.level, WarningLevel::Info);
     let w = find(&s, "aws_configs/us-east-1/Zones.json", "not needed");
     assert_eq!(w.level, WarningLevel::Info);
+    let w = find(
+        &s,
+        "aws_configs/us-east-1/Mixed.json",
+        "ignored unrecognised",
+    );
+    assert!(w.message.contains("Gadgets") && !w.message.contains("NextToken"));
     // Sorted and without duplicates.
     let mut sorted = s.warnings.clone();
     sorted.sort();
