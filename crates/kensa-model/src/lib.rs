@@ -16,6 +16,7 @@ pub mod instance;
 pub mod load;
 mod query;
 pub mod snapshot;
+pub mod synth;
 pub mod transit;
 
 pub use finding::{

@@ -22,12 +22,17 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Generate synthetic data (e.g. a large account snapshot) for tests and benchmarks.
+    Synth(cmd::synth::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let result: anyhow::Result<ExitCode> = match cli.command {};
+    let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Synth(a) => cmd::synth::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(err) => {
