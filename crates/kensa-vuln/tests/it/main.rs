@@ -1,0 +1,3 @@
+//! Integration tests for kensa-vuln (one test binary).
+mod common;
+mod versions;
