@@ -17,3 +17,21 @@ pub mod import;
 
 pub use db::Database;
 pub use import::{import_path, FeedKind};
+pub mod inventory;
+
+pub use inventory::{InstalledPackage, Inventory, PackageKind};
+pub mod findings;
+pub mod matcher;
+
+pub use matcher::{Filters, Matcher};
+
+/// Scans an inventory against advisory records: matches, filtered, as findings.
+pub fn scan(
+    inventory: &Inventory,
+    records: &[AdvisoryRecord],
+    filters: &Filters,
+) -> Vec<kensa_model::Finding> {
+    let matcher = Matcher::new(records);
+    let matches = matcher.match_inventory(inventory, filters);
+    findings::to_findings(&inventory.host, &matches)
+}
