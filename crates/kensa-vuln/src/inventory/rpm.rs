@@ -108,14 +108,19 @@ pub fn read_sqlite(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Insta
         path: path.to_path_buf(),
         message,
     };
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| err(e.to_string()))?;
-    let mut stmt = conn
-        .prepare("SELECT hnum, blob FROM Packages ORDER BY hnum")
+    use rusqlite::{Connection, OpenFlags};
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let query = "SELECT hnum, blob FROM Packages ORDER BY hnum";
+    // A WAL-mode database on a read-only mount cannot be opened normally; then read
+    // the main file as immutable.
+    let conn = Connection::open_with_flags(path, flags)
+        .and_then(|c| c.prepare(query).map(drop).map(|_| c))
+        .or_else(|_| {
+            let uri = format!("file:{}?immutable=1", path.display());
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+        })
         .map_err(|e| err(e.to_string()))?;
+    let mut stmt = conn.prepare(query).map_err(|e| err(e.to_string()))?;
     let rows = stmt
         .query_map([], |row| {
             Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))

@@ -2,4 +2,7 @@
 mod common;
 mod e2e;
 mod feeds;
+mod http;
+mod inventory;
+mod update;
 mod versions;
