@@ -122,3 +122,17 @@ impl fmt::Display for Problem {
         write!(f, "{}: {}", self.location, self.message)
     }
 }
+
+impl Problem {
+    /// The problem as a report warning (the item was dropped: level error).
+    pub fn to_warning(&self) -> kensa_model::Warning {
+        let l = &self.location;
+        let path = match (&l.json_path, l.line, l.byte) {
+            (Some(p), _, _) => p.clone(),
+            (None, Some(line), _) => format!("line {line}"),
+            (None, None, Some(b)) => format!("byte {b}"),
+            _ => String::new(),
+        };
+        kensa_model::Warning::error(l.file.clone(), path, self.message.clone())
+    }
+}

@@ -22,6 +22,7 @@ pub mod inventory;
 pub use inventory::{InstalledPackage, Inventory, PackageKind};
 pub mod findings;
 pub mod matcher;
+pub mod synth;
 pub mod update;
 
 pub use matcher::{Filters, Matcher};
