@@ -1,0 +1,6 @@
+//! Integration tests for kensa-trail (one binary, see COMMON.md).
+
+mod common;
+mod corpus;
+mod falco;
+mod malformed;
