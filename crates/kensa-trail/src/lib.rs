@@ -14,6 +14,7 @@
 
 mod alert;
 mod b64;
+mod bundled;
 pub mod cond;
 mod engine;
 mod event;
@@ -24,10 +25,11 @@ mod output;
 mod rules;
 mod scan;
 mod sink;
-
+pub mod synth;
 mod time;
 
 pub use alert::{Alert, AlertResource, InputError, Stats};
+pub use bundled::bundled_rules;
 pub use engine::Engine;
 pub use fields::{FieldDef, FieldType, FIELDS};
 pub use loader::{load_rule_sources, load_rules, RuleSource};
