@@ -101,24 +101,16 @@ impl Engine {
         };
         let mut splitter = Splitter::default();
         let mut buf: Vec<u8> = Vec::with_capacity(CHUNK * 2);
+        let mut scratch = vec![0u8; CHUNK];
         let mut base = 0u64;
         let mut eof = false;
         while !eof {
-            let filled = buf.len();
-            buf.resize(filled + CHUNK, 0);
-            match reader.read(&mut buf[filled..]) {
-                Ok(0) => {
-                    buf.truncate(filled);
-                    eof = true;
-                }
-                Ok(n) => buf.truncate(filled + n),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                    buf.truncate(filled);
-                    continue;
-                }
+            match reader.read(&mut scratch) {
+                Ok(0) => eof = true,
+                Ok(n) => buf.extend_from_slice(&scratch[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    buf.truncate(filled);
-                    let at = base + filled as u64;
+                    let at = base + buf.len() as u64;
                     (run.errors)(InputError::new(
                         origin,
                         format!("byte {at}"),

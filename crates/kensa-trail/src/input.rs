@@ -2,7 +2,7 @@
 //! (`{"Records":[...]}`), JSON arrays, NDJSON, and EventBridge events (record in `detail`).
 //! Works on a growing buffer so that large inputs stream.
 
-use crate::scan::{plain_string, skip_string, skip_value, skip_ws, walk_object, ScanError};
+use crate::scan::{plain_string, skip_string, skip_value, skip_ws, ScanError};
 
 /// Where a record's `eventName` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,8 +64,6 @@ struct ObjScan {
     records_at: Option<usize>,
 }
 
-const STOP_AT_RECORDS: &str = "<records>";
-
 fn name_at(buf: &[u8], v: usize) -> ScanResult2 {
     if buf.get(v) != Some(&b'"') {
         return Ok((skip_value(buf, v)?, Name::Missing));
@@ -81,50 +79,90 @@ fn name_at(buf: &[u8], v: usize) -> ScanResult2 {
 
 type ScanResult2 = Result<(usize, Name), ScanError>;
 
+/// Scans the object at `pos` (`{`) in one pass: strings are skipped with memchr, the
+/// bytes between them are checked for brackets, and only members of the object itself
+/// (depth 1) are looked at as keys. Grammar details (colons, commas) are left to the full
+/// parse of candidate records.
 fn scan_object(
     buf: &[u8],
     pos: usize,
     allow_wrapper: bool,
     allow_detail: bool,
 ) -> Result<ObjScan, ScanError> {
+    let mut depth = 0usize;
+    // One bit per open bracket (1 = array), to catch `[}`; deeper than 64 is unchecked.
+    let mut kinds = 0u64;
+    let mut i = pos;
     let mut name = Name::Missing;
     let mut detail = None;
-    let mut records_at = None;
-    let walked = walk_object(buf, pos, |key, v| match key {
-        b"eventName" => {
-            let (end, n) = name_at(buf, v)?;
-            name = n;
-            Ok(end)
+    while i < buf.len() {
+        match buf[i] {
+            b'"' => {
+                let open = i;
+                let end = skip_string(buf, open)?;
+                i = end;
+                if depth != 1 {
+                    continue;
+                }
+                let colon = skip_ws(buf, end);
+                if buf.get(colon) != Some(&b':') {
+                    continue;
+                }
+                let v = skip_ws(buf, colon + 1);
+                let key = &buf[open + 1..end - 1];
+                match key {
+                    b"eventName" => {
+                        let (e, n) = name_at(buf, v)?;
+                        name = n;
+                        i = e;
+                    }
+                    b"Records" if allow_wrapper && buf.get(v) == Some(&b'[') => {
+                        return Ok(ObjScan {
+                            end: 0,
+                            name,
+                            detail,
+                            records_at: Some(v),
+                        });
+                    }
+                    b"detail" if allow_detail && buf.get(v) == Some(&b'{') => {
+                        let inner = scan_object(buf, v, false, false)?;
+                        detail = Some((v, inner.end, inner.name));
+                        i = inner.end;
+                    }
+                    _ => i = v,
+                }
+            }
+            c @ (b'{' | b'[') => {
+                depth += 1;
+                kinds = (kinds << 1) | u64::from(c == b'[');
+                i += 1;
+            }
+            c @ (b'}' | b']') => {
+                if depth <= 64 && (kinds & 1) != u64::from(c == b']') {
+                    return Err(ScanError {
+                        offset: i,
+                        message: "mismatched bracket",
+                    });
+                }
+                kinds >>= 1;
+                i += 1;
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(ObjScan {
+                        end: i,
+                        name,
+                        detail,
+                        records_at: None,
+                    });
+                }
+            }
+            _ => i += 1,
         }
-        b"Records" if allow_wrapper && buf.get(v) == Some(&b'[') => {
-            records_at = Some(v);
-            Err(ScanError {
-                offset: v,
-                message: STOP_AT_RECORDS,
-            })
-        }
-        b"detail" if allow_detail && buf.get(v) == Some(&b'{') => {
-            let inner = scan_object(buf, v, false, false)?;
-            detail = Some((v, inner.end, inner.name));
-            Ok(inner.end)
-        }
-        _ => skip_value(buf, v),
-    });
-    match walked {
-        Ok(end) => Ok(ObjScan {
-            end,
-            name,
-            detail,
-            records_at,
-        }),
-        Err(e) if e.message == STOP_AT_RECORDS => Ok(ObjScan {
-            end: 0,
-            name,
-            detail,
-            records_at,
-        }),
-        Err(e) => Err(e),
     }
+    Err(ScanError {
+        offset: pos,
+        message: "unterminated object",
+    })
 }
 
 /// A scan error caused by the buffer ending, not by bad input.
@@ -319,8 +357,18 @@ mod tests {
 
     #[test]
     fn recovers_after_bad_lines() {
-        let got = names("{\"eventName\":\"A\"}\n{\"eventName\" 1}\n{\"eventName\":\"B\"}\n");
-        assert_eq!(got, ["A", "error: expected ':' after an object key", "B"]);
+        let got = names("{\"eventName\":\"A\"}\n}garbage\n{\"eventName\":\"B\"}\n");
+        assert_eq!(
+            got,
+            [
+                "A",
+                "error: expected a JSON object (a CloudTrail record)",
+                "B"
+            ]
+        );
+        // Grammar errors inside balanced brackets are left to the full parse.
+        let got = names("{\"eventName\" 1}\n{\"eventName\":\"B\"}\n");
+        assert_eq!(got, ["?", "B"]);
         let got = names(
             r#"{"Records":[{"eventVersion":"1","eventName":"A"},{"eventVersion":x,"a"},{"eventVersion":"1","eventName":"B"}]}"#,
         );

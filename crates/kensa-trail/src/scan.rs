@@ -106,39 +106,6 @@ pub fn skip_value(bytes: &[u8], pos: usize) -> ScanResult<usize> {
     }
 }
 
-/// Walks the members of the object starting at `pos` (`{`), calling `member(key, value_start)`
-/// for each; `member` returns where the value ends. Returns the index just past `}`.
-/// Keys are given raw (between the quotes, escapes not decoded).
-pub fn walk_object(
-    bytes: &[u8],
-    pos: usize,
-    mut member: impl FnMut(&[u8], usize) -> ScanResult<usize>,
-) -> ScanResult<usize> {
-    let mut i = skip_ws(bytes, pos + 1);
-    if bytes.get(i) == Some(&b'}') {
-        return Ok(i + 1);
-    }
-    loop {
-        if bytes.get(i) != Some(&b'"') {
-            return err(i, "expected an object key");
-        }
-        let key_end = skip_string(bytes, i)?;
-        let key = &bytes[i + 1..key_end - 1];
-        i = skip_ws(bytes, key_end);
-        if bytes.get(i) != Some(&b':') {
-            return err(i, "expected ':' after an object key");
-        }
-        let value_start = skip_ws(bytes, i + 1);
-        let value_end = member(key, value_start)?;
-        i = skip_ws(bytes, value_end);
-        match bytes.get(i) {
-            Some(b',') => i = skip_ws(bytes, i + 1),
-            Some(b'}') => return Ok(i + 1),
-            _ => return err(i, "expected ',' or '}' in an object"),
-        }
-    }
-}
-
 /// The raw contents of a string value at `pos` (between quotes) if it has no escapes.
 pub fn plain_string(bytes: &[u8], pos: usize) -> Option<&str> {
     if bytes.get(pos) != Some(&b'"') {
@@ -211,19 +178,6 @@ mod tests {
         let s = br#"{"a":"x}\"{","b":[1,{"c":"]"}],"d":null} tail"#;
         let end = skip_value(s, 0).unwrap();
         assert_eq!(&s[end..], b" tail");
-    }
-
-    #[test]
-    fn walks_members() {
-        let s = br#"{ "a" : 1 , "b":"two","c":{"d":[]}}"#;
-        let mut keys = vec![];
-        let end = walk_object(s, 0, |k, v| {
-            keys.push(String::from_utf8(k.to_vec()).unwrap());
-            skip_value(s, v)
-        })
-        .unwrap();
-        assert_eq!(end, s.len());
-        assert_eq!(keys, ["a", "b", "c"]);
     }
 
     #[test]

@@ -287,6 +287,12 @@ impl Parser {
             inner.transformers.push(w);
             return Ok(inner);
         }
+        if self.peek() == Some(&Tok::LParen) {
+            return Err(self.error(format!(
+                "unknown transformer '{w}' (known: {})",
+                TRANSFORMERS.join(", ")
+            )));
+        }
         let (field, arg) = match w.find('[') {
             Some(i) if w.ends_with(']') => {
                 (w[..i].to_string(), Some(w[i + 1..w.len() - 1].to_string()))

@@ -3,4 +3,6 @@
 mod common;
 mod corpus;
 mod falco;
+mod language;
 mod malformed;
+mod props;

@@ -42,7 +42,7 @@ fn broken_record_in_delivery_file_is_reported_and_the_rest_evaluated() {
 #[test]
 fn structural_error_resyncs_at_next_record() {
     let e = engine(&[("r.yaml", RULE)]);
-    let bad = r#"{"eventVersion":"1.08","eventName" "RunInstances"}"#;
+    let bad = r#"{"eventVersion":"1.08","eventName":"RunInstances","x":[}"#;
     let input = format!(
         r#"{{"Records":[{},{bad},{}]}}"#,
         rec(0, "RunInstances"),
