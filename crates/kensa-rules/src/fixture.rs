@@ -171,3 +171,36 @@ fn ingest(
     }
     Ok(())
 }
+
+/// The demo account (`kensa compliance --demo`): a shop VPC with an internet-facing load
+/// balancer, a bastion, an unattached all-open group, a database VPC peered with it, and a
+/// mix of compliant and non-compliant storage and account settings.
+pub fn demo() -> Snapshot {
+    // The demo is part of the crate and covered by a test: it always loads.
+    snapshot("demo", DEMO).unwrap_or_default()
+}
+
+const DEMO: &str = include_str!("../fixtures/demo.json");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_loads_every_kind_of_resource() {
+        let s = snapshot("demo", DEMO).unwrap();
+        assert_eq!(s.security_groups.len(), 8);
+        assert_eq!(s.instances.len(), 5);
+        assert_eq!(s.ebs_snapshots["snap-0dbbackup"].is_public(), Some(true));
+        assert_eq!(s.regional_settings.len(), 1);
+        assert_eq!(s.launch_template_versions.len(), 1);
+    }
+
+    #[test]
+    fn fragment_errors_name_the_key() {
+        let e = snapshot("f", r#"{"Volumes": [{"Encrypted": true}]}"#).unwrap_err();
+        assert!(e.to_string().contains("$Volumes"), "{e}");
+        let e = snapshot("f", r#"{"Nope": []}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown top-level key"), "{e}");
+    }
+}

@@ -1,5 +1,6 @@
 //! Integration tests of kensa-rules (one test binary, modules per topic).
 mod article_table;
+mod compliance;
 mod exposure;
 mod ranking;
 mod registry;
