@@ -48,8 +48,15 @@ pub struct Rule {
 impl Rule {
     /// A `## Heading` section of the documentation, trimmed.
     pub fn section(&self, heading: &str) -> Option<String> {
-        let start = self.doc.find(&format!("## {heading}"))?;
-        let body = &self.doc[start..];
+        // Doc comment lines arrive with the space after `///`; drop it.
+        let doc: Vec<&str> = self
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        let doc = doc.join("\n");
+        let start = doc.find(&format!("## {heading}\n"))?;
+        let body = &doc[start..];
         let body = &body[body.find('\n').map_or(body.len(), |i| i + 1)..];
         let end = body.find("\n## ").unwrap_or(body.len());
         // Lines of a paragraph are joined with spaces, paragraphs with a blank line.

@@ -1,2 +1,4 @@
 //! One module per subcommand; each exposes `Args` and `run(args) -> anyhow::Result<ExitCode>`.
+pub mod compliance;
 pub mod output;
+pub mod rules;
