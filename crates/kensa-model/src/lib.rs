@@ -10,11 +10,14 @@
 pub mod account;
 pub mod compliance;
 pub mod compute;
+pub mod demo;
 pub mod ec2;
 pub mod elb;
 pub mod finding;
 pub mod gateway;
 pub mod instance;
+pub mod load;
+mod query;
 pub mod snapshot;
 pub mod transit;
 
@@ -22,4 +25,5 @@ pub use compliance::{ComplianceReport, ComplianceSummary, ControlResult, Control
 pub use finding::{
     finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
 };
-pub use snapshot::{Scope, Snapshot, Warning};
+pub use load::{Document, LoadError};
+pub use snapshot::{Scope, Snapshot, Warning, WarningLevel};
