@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context as _};
-use kensa_model::{FindingStatus, Snapshot, Warning};
+use kensa_model::{FindingStatus, Snapshot, Warning, WarningLevel};
 use kensa_report::{render_compliance, RenderOptions, Report};
 use kensa_rules::framework::resolve;
 use kensa_rules::{assess, fixture, Context, MuteList};
@@ -70,7 +70,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.findings {
         return args.output.emit(report);
     }
-    for w in &report.warnings {
+    for w in report
+        .warnings
+        .iter()
+        .filter(|w| w.level != WarningLevel::Info)
+    {
         eprintln!("warning: {w}");
     }
     let compliance = assessment.report(&framework, &source, &today);
@@ -103,11 +107,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn mute_warning(path: &Path, index: usize, message: &str) -> Warning {
-    Warning {
-        file: path.display().to_string(),
-        path: format!("mutes[{index}]"),
-        message: message.to_string(),
-    }
+    Warning::warning(
+        path.display().to_string(),
+        format!("mutes[{index}]"),
+        message,
+    )
 }
 
 fn load(args: &Args) -> anyhow::Result<(Snapshot, String)> {
@@ -119,7 +123,7 @@ fn load(args: &Args) -> anyhow::Result<(Snapshot, String)> {
     };
     let source = path.display().to_string();
     if path.is_dir() {
-        bail!("{source}: snapshot directories are read by the snapshot loader, which this build lacks");
+        return Ok((Snapshot::load(path)?, source));
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {source}"))?;
     Ok((fixture::snapshot(&source, &text)?, source))
