@@ -1,6 +1,7 @@
 //! Integration tests of kensa-rules (one test binary, modules per topic).
 mod article_table;
 mod compliance;
+mod corpus;
 mod exposure;
 mod ranking;
 mod registry;
