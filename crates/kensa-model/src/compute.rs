@@ -212,7 +212,7 @@ impl Instance {
     pub fn metadata(&self) -> Option<MetadataOptions> {
         self.metadata_options
             .as_ref()
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .and_then(|v| MetadataOptions::deserialize(v).ok())
     }
 }
 
