@@ -39,14 +39,10 @@ const IRRELEVANT_KEYS: &[&str] = &[
     "VpcEndpointServices",
     "ServiceDetails",
     "ServiceNames",
-    "Snapshots",
-    "Volumes",
-    "Images",
     "KeyPairs",
     "Buckets",
     "Owner",
     "DhcpOptions",
-    "FlowLogs",
     "DBInstances",
     "DBClusters",
     "Clusters",
@@ -67,13 +63,31 @@ pub(crate) struct Cx<'d> {
 pub(crate) type Top<'a> = BTreeMap<String, Val<'a>>;
 
 /// A top-level value, read in the same pass as the object: arrays (the describe results)
-/// are split into raw elements straight away, strings (a wrapper's parent id) kept, and
-/// anything else only named. `Raw` holds a nested value to be read on demand.
+/// are split into raw elements straight away; anything else (a wrapper's parent id, a
+/// setting, a small object) is kept whole. `Raw` holds a nested value read on demand.
 pub(crate) enum Val<'a> {
     List(Vec<&'a RawValue>),
-    Str(String),
-    Other(&'static str),
+    Value(Box<RawValue>),
     Raw(&'a RawValue),
+}
+
+impl Val<'_> {
+    /// The value as JSON text (an array's elements joined back together).
+    pub fn json(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Val::List(items) => {
+                let parts: Vec<&str> = items.iter().map(|r| r.get()).collect();
+                format!("[{}]", parts.join(",")).into()
+            }
+            Val::Value(raw) => raw.get().into(),
+            Val::Raw(raw) => raw.get().into(),
+        }
+    }
+
+    /// The string value, when it is one.
+    pub fn as_string(&self) -> Option<String> {
+        serde_json::from_str(&self.json()).ok()
+    }
 }
 
 impl<'de> Deserialize<'de> for Val<'de> {
@@ -83,6 +97,12 @@ impl<'de> Deserialize<'de> for Val<'de> {
 }
 
 struct ValVisitor;
+
+fn whole<'a, E: serde::de::Error>(value: serde_json::Value) -> Result<Val<'a>, E> {
+    serde_json::value::to_raw_value(&value)
+        .map(Val::Value)
+        .map_err(E::custom)
+}
 
 impl<'de> serde::de::Visitor<'de> for ValVisitor {
     type Value = Val<'de>;
@@ -99,38 +119,38 @@ impl<'de> serde::de::Visitor<'de> for ValVisitor {
         Ok(Val::List(items))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
-        use serde::de::IgnoredAny;
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Val::Other("an object"))
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Val<'de>, A::Error> {
+        let value =
+            serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        whole(value)
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Val<'de>, E> {
-        Ok(Val::Str(v.to_string()))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::String(v.to_string()))
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Val<'de>, E> {
-        Ok(Val::Other("a boolean"))
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::Bool(v))
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Val<'de>, E> {
-        Ok(Val::Other("a number"))
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::from(v))
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<Val<'de>, E> {
-        Ok(Val::Other("a number"))
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::from(v))
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Val<'de>, E> {
-        Ok(Val::Other("a number"))
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::from(v))
     }
 
-    fn visit_unit<E>(self) -> Result<Val<'de>, E> {
-        Ok(Val::Other("null"))
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::Null)
     }
 
-    fn visit_none<E>(self) -> Result<Val<'de>, E> {
-        Ok(Val::Other("null"))
+    fn visit_none<E: serde::de::Error>(self) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::Null)
     }
 }
 
@@ -208,6 +228,7 @@ impl Builder {
                 "Listeners" => self.listeners(cx, &path, raw, None),
                 "TargetGroups" => self.items::<TargetGroup>(cx, &path, raw),
                 k if self.side_data(cx, top, k, &path, raw) => {}
+                k if self.compute_data(cx, top, k, &path, raw) => {}
                 k if CONTEXT_KEYS.contains(&k) => continue,
                 k if IRRELEVANT_KEYS.contains(&k) => {
                     irrelevant.push(k);
@@ -279,8 +300,16 @@ impl Builder {
                 Ok(list) => return Some(list),
                 Err(e) => strip_position(&e),
             },
-            Val::Str(_) => "found a string".to_string(),
-            Val::Other(kind) => format!("found {kind}"),
+            Val::Value(raw) => {
+                let kind = match raw.get().as_bytes().first() {
+                    Some(b'{') => "an object",
+                    Some(b'"') => "a string",
+                    Some(b't' | b'f') => "a boolean",
+                    Some(b'n') => "null",
+                    _ => "a number",
+                };
+                format!("found {kind}")
+            }
         };
         let msg = format!("expected an array: {found}; skipped");
         self.warn(Warning::error(cx.label, path, msg));

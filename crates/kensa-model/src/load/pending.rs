@@ -89,10 +89,7 @@ impl Builder {
         path: &str,
         raw: &Val<'_>,
     ) -> bool {
-        let sibling = |k: &str| match top.get(k) {
-            Some(Val::Str(s)) => Some(s.clone()),
-            _ => None,
-        };
+        let sibling = |k: &str| top.get(k).and_then(Val::as_string);
         let (kind, list_key) = match key {
             "TransitGatewayVpcAttachments" => {
                 self.vpc_attachments(cx, path, raw);
