@@ -612,6 +612,11 @@ impl<'s> Engine<'s> {
         out
     }
 
+    /// Analyses one load balancer (listeners reachable from the Internet, targets behind them).
+    pub fn analyze_lb_pub(&self, lb: LbNode) -> LbReach {
+        self.analyze_lb(lb)
+    }
+
     fn analyze_lb(&self, lb: LbNode) -> LbReach {
         let mut reach = LbReach {
             igws: Vec::new(),

@@ -9,9 +9,13 @@
 #![forbid(unsafe_code)]
 
 pub mod engine;
+pub mod findings;
 pub mod flow;
 pub mod index;
 pub mod lb;
+pub mod packet;
+pub mod path;
+pub mod ports;
 pub mod rangeset;
 pub mod rules;
 pub mod sg;
