@@ -153,6 +153,9 @@ pub struct LbReach {
     pub listeners: Vec<ListenerReach>,
 }
 
+/// ENIs with the same groups, subnet and public-address kinds share their result.
+type EniKey = (String, String, u8);
+
 /// The engine: the index and caches, shared by the scan, the path query and findings.
 pub struct Engine<'s> {
     pub idx: Index<'s>,
@@ -161,7 +164,7 @@ pub struct Engine<'s> {
     group_sets: RefCell<HashMap<String, Rc<FlowSet>>>,
     nacls: RefCell<HashMap<String, Rc<NaclSets>>>,
     subnets: RefCell<HashMap<String, Rc<SubnetReach>>>,
-    eni_results: RefCell<HashMap<(String, String, u8), Rc<Vec<Exposure>>>>,
+    eni_results: RefCell<HashMap<EniKey, Rc<Vec<Exposure>>>>,
     warnings: RefCell<Vec<Warning>>,
 }
 

@@ -380,6 +380,10 @@ impl<'s> Index<'s> {
         for e in &self.enis {
             if let Some(s) = &e.subnet_id {
                 if !snap.subnets.contains_key(s) {
+                    self.warnings.push(warning(
+                        format!("NetworkInterfaces.{}", e.id),
+                        format!("subnet `{s}` is not in the snapshot"),
+                    ));
                     ids.push((s.clone(), e.vpc_id.clone().unwrap_or_default(), None));
                 }
             }

@@ -412,6 +412,10 @@ fn resolve_to<'a>(
             if let Some(ip) = e.public_ips.first() {
                 return Ok((e, *ip, true));
             }
+            // No public IPv4: the Internet can still reach a global IPv6 address.
+            if e.global_ipv6() {
+                return Ok((e, e.ipv6[0], false));
+            }
         }
         e.private_ips
             .first()

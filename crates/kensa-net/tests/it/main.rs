@@ -1,0 +1,5 @@
+//! kensa-net integration tests (one binary, several modules).
+mod build;
+mod facts;
+mod malformed;
+mod reference;
