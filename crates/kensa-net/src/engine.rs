@@ -89,6 +89,8 @@ pub struct NaclSets {
     pub outbound: FlowSet,
     /// Requests the inbound side allows whose replies the outbound side lets out.
     pub admit_in: FlowSet,
+    /// `admit_in` is everything.
+    pub allows_all: bool,
 }
 
 /// Per subnet: its ACL and, per source class, the gateways and the source addresses
@@ -283,16 +285,31 @@ impl<'s> Engine<'s> {
 
     /// The union of the inbound rules of `groups`.
     pub fn inbound(&self, groups: &[String]) -> Rc<FlowSet> {
+        if let [one] = groups {
+            return self.group_inbound(one);
+        }
         let key = groups.join(",");
         if let Some(f) = self.group_sets.borrow().get(&key) {
             return f.clone();
         }
         let mut set = FlowSet::default();
         for g in groups {
-            set = set.union(&self.group(g).inbound);
+            set = set.union(&self.group_inbound(g));
         }
         let rc = Rc::new(set);
         self.group_sets.borrow_mut().insert(key, rc.clone());
+        rc
+    }
+
+    /// One group's inbound set, shared.
+    fn group_inbound(&self, id: &str) -> Rc<FlowSet> {
+        if let Some(f) = self.group_sets.borrow().get(id) {
+            return f.clone();
+        }
+        let rc = Rc::new(self.group(id).inbound.clone());
+        self.group_sets
+            .borrow_mut()
+            .insert(id.to_string(), rc.clone());
         rc
     }
 
@@ -321,6 +338,7 @@ impl<'s> Engine<'s> {
                 self.warnings.borrow_mut().extend(warns);
                 let admit_in = inbound.intersect(&reply_admitted(&outbound));
                 NaclSets {
+                    allows_all: admit_in == everything(),
                     inbound,
                     outbound,
                     admit_in,
@@ -337,6 +355,7 @@ impl<'s> Engine<'s> {
                     inbound: everything(),
                     outbound: everything(),
                     admit_in: everything(),
+                    allows_all: true,
                 }
             }
         };
@@ -583,7 +602,12 @@ impl<'s> Engine<'s> {
             return Vec::new();
         }
         let sub = self.subnet(subnet_id);
-        let base = sg_in.intersect(&sub.nacl.admit_in);
+        // Most subnets use an allow-all ACL: nothing to intersect then.
+        let base = if sub.nacl.allows_all {
+            (*sg_in).clone()
+        } else {
+            sg_in.intersect(&sub.nacl.admit_in)
+        };
         let mut out = Vec::new();
         for (class, space) in &sub.space {
             let space = if *class == SourceClass::Internet {
@@ -598,14 +622,19 @@ impl<'s> Engine<'s> {
             if flows.is_empty() {
                 continue;
             }
-            let sources = all_sources(&flows);
-            let gateways = sub.gateways[class]
-                .iter()
-                .filter_map(|(g, a)| {
-                    let share = a.intersect(&sources);
-                    (!share.is_empty()).then(|| (g.clone(), share))
-                })
-                .collect();
+            let gws = &sub.gateways[class];
+            // With one gateway every source comes through it.
+            let gateways = if gws.len() == 1 {
+                vec![(gws[0].0.clone(), all_sources(&flows))]
+            } else {
+                let sources = all_sources(&flows);
+                gws.iter()
+                    .filter_map(|(g, a)| {
+                        let share = a.intersect(&sources);
+                        (!share.is_empty()).then(|| (g.clone(), share))
+                    })
+                    .collect()
+            };
             out.push(Exposure {
                 class: *class,
                 flows: Rc::new(flows),

@@ -52,24 +52,19 @@ pub fn findings(analysis: &Analysis) -> Vec<Finding> {
             eni_findings(analysis, r, x, &mut out);
         }
     }
+    let by_eni: std::collections::HashMap<usize, &EniReach> =
+        analysis.enis.iter().map(|r| (r.eni_index, r)).collect();
     for lb in &analysis.load_balancers {
-        lb_findings(analysis, lb, &mut out);
+        lb_findings(analysis, lb, &by_eni, &mut out);
     }
-    out.sort_by(|a, b| {
+    out.sort_by_cached_key(|f| {
         (
-            &a.resource.id,
-            b.severity,
-            &a.rule_id,
-            a.attributes.get("REACHABILITY_TYPE"),
-            &a.id,
+            f.resource.id.clone(),
+            std::cmp::Reverse(f.severity),
+            f.rule_id.clone(),
+            f.attributes.get("REACHABILITY_TYPE").cloned(),
+            f.id.clone(),
         )
-            .cmp(&(
-                &b.resource.id,
-                a.severity,
-                &b.rule_id,
-                b.attributes.get("REACHABILITY_TYPE"),
-                &b.id,
-            ))
     });
     out.dedup_by(|a, b| a.id == b.id);
     out
@@ -481,7 +476,12 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
     }
 }
 
-fn lb_findings(analysis: &Analysis, lb: &LbReach, out: &mut Vec<Finding>) {
+fn lb_findings(
+    analysis: &Analysis,
+    lb: &LbReach,
+    by_eni: &std::collections::HashMap<usize, &EniReach>,
+    out: &mut Vec<Finding>,
+) {
     if lb.listeners.is_empty() {
         return;
     }
@@ -548,7 +548,7 @@ fn lb_findings(analysis: &Analysis, lb: &LbReach, out: &mut Vec<Finding>) {
     for l in &lb.listeners {
         for t in l.targets.iter().filter(|t| t.blocked.is_none()) {
             let Some(i) = t.eni_index else { continue };
-            let Some(reach) = analysis.enis.iter().find(|r| r.eni_index == i) else {
+            let Some(reach) = by_eni.get(&i).copied() else {
                 continue;
             };
             let eni = &idx.enis[i];

@@ -84,6 +84,12 @@ pub struct Index<'s> {
     pub eni_by_id: HashMap<String, usize>,
     pub eni_by_ip: HashMap<IpAddr, usize>,
     pub eni_by_public_ip: HashMap<IpAddr, usize>,
+    /// An instance's primary ENI (lowest device index).
+    pub primary_eni: HashMap<String, usize>,
+    /// Every ENI attached to an instance.
+    pub instance_enis: HashMap<String, Vec<usize>>,
+    /// ENIs by description (load balancer nodes are described `ELB app/<name>/<id>`).
+    pub eni_by_description: HashMap<String, Vec<usize>>,
     pub subnets: BTreeMap<String, SubnetCtx>,
     pub vpc_cidrs: HashMap<String, AddrSet>,
     pub main_route_table: HashMap<String, String>,
@@ -123,6 +129,9 @@ impl<'s> Index<'s> {
             eni_by_id: HashMap::new(),
             eni_by_ip: HashMap::new(),
             eni_by_public_ip: HashMap::new(),
+            primary_eni: HashMap::new(),
+            instance_enis: HashMap::new(),
+            eni_by_description: HashMap::new(),
             subnets: BTreeMap::new(),
             vpc_cidrs: HashMap::new(),
             main_route_table: HashMap::new(),
@@ -131,6 +140,18 @@ impl<'s> Index<'s> {
             warnings: Vec::new(),
         };
         idx.add_enis();
+        for (i, e) in idx.enis.iter().enumerate() {
+            if let Some(inst) = &e.instance_id {
+                let slot = idx.primary_eni.entry(inst.clone()).or_insert(i);
+                let cur = &idx.enis[*slot];
+                if (e.device_index, &e.id) < (cur.device_index, &cur.id) {
+                    *slot = i;
+                }
+            }
+            if let Some(d) = &e.description {
+                idx.eni_by_description.entry(d.clone()).or_default().push(i);
+            }
+        }
         idx.add_vpcs_and_subnets();
         idx.add_peerings();
         idx.add_group_members();
@@ -151,6 +172,9 @@ impl<'s> Index<'s> {
             self.eni_by_public_ip.entry(*ip).or_insert(i);
         }
         self.eni_by_id.insert(eni.id.clone(), i);
+        if let Some(inst) = &eni.instance_id {
+            self.instance_enis.entry(inst.clone()).or_default().push(i);
+        }
         self.enis.push(eni);
     }
 
@@ -206,8 +230,13 @@ impl<'s> Index<'s> {
         for ni in &inst.network_interfaces {
             if let Some(&i) = self.eni_by_id.get(&ni.network_interface_id) {
                 let eni = &mut self.enis[i];
-                eni.instance_id
-                    .get_or_insert_with(|| inst.instance_id.clone());
+                if eni.instance_id.is_none() {
+                    eni.instance_id = Some(inst.instance_id.clone());
+                    self.instance_enis
+                        .entry(inst.instance_id.clone())
+                        .or_default()
+                        .push(i);
+                }
                 continue;
             }
             let mut private = ips([&ni.private_ip_address]);
@@ -248,10 +277,12 @@ impl<'s> Index<'s> {
                 device_index,
             });
         }
-        let has_eni = self
-            .enis
-            .iter()
-            .any(|e| e.instance_id.as_deref() == Some(&inst.instance_id));
+        let attached: Vec<usize> = self
+            .instance_enis
+            .get(&inst.instance_id)
+            .cloned()
+            .unwrap_or_default();
+        let has_eni = !attached.is_empty();
         if !has_eni && inst.subnet_id.is_some() {
             self.push_eni(Eni {
                 id: format!("{}#eth0", inst.instance_id),
@@ -265,14 +296,11 @@ impl<'s> Index<'s> {
             });
         } else if !primary_public.is_empty() {
             // The instance's public address belongs to its primary ENI.
-            if let Some(e) = self
-                .enis
-                .iter_mut()
-                .filter(|e| {
-                    e.instance_id.as_deref() == Some(&inst.instance_id) && e.device_index == 0
-                })
-                .find(|e| e.public_ips.is_empty())
-            {
+            let primary = attached
+                .iter()
+                .copied()
+                .find(|&i| self.enis[i].device_index == 0 && self.enis[i].public_ips.is_empty());
+            if let Some(e) = primary.map(|i| &mut self.enis[i]) {
                 e.public_ips = primary_public.clone();
                 let i = self.eni_by_id[&e.id];
                 for ip in primary_public {
@@ -292,9 +320,11 @@ impl<'s> Index<'s> {
             .and_then(|id| self.eni_by_id.get(id).copied())
             .or_else(|| {
                 let inst = addr.instance_id.as_deref()?;
-                self.enis
+                self.instance_enis
+                    .get(inst)?
                     .iter()
-                    .position(|e| e.instance_id.as_deref() == Some(inst) && e.device_index == 0)
+                    .copied()
+                    .find(|&i| self.enis[i].device_index == 0)
             });
         match target {
             Some(i) => {

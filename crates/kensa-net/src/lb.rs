@@ -103,10 +103,13 @@ impl LbNode {
         extra: &[IpAddr],
     ) -> (AddrSet, bool) {
         let mut ips: Vec<IpAddr> = extra.to_vec();
-        for e in &idx.enis {
-            if e.description.as_deref() == Some(description) {
-                ips.extend(e.own_addrs().copied());
-            }
+        for &i in idx
+            .eni_by_description
+            .get(description)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            ips.extend(idx.enis[i].own_addrs().copied());
         }
         if !ips.is_empty() {
             return (AddrSet::from_hosts(&ips), true);
@@ -120,12 +123,7 @@ impl LbNode {
 
     /// The primary ENI of an instance.
     fn instance_eni(idx: &Index, instance: &str) -> Option<usize> {
-        idx.enis
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.instance_id.as_deref() == Some(instance))
-            .min_by_key(|(_, e)| (e.device_index, e.id.clone()))
-            .map(|(i, _)| i)
+        idx.primary_eni.get(instance).copied()
     }
 
     fn v2(idx: &Index, lb: &kensa_model::elb::LoadBalancer) -> LbNode {
