@@ -22,12 +22,21 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Generate synthetic data (an account snapshot, CloudTrail logs) for tests and
+    /// benchmarks.
+    Synth(cmd::synth::Args),
+    /// CloudTrail detection with Falco-format rules: check rule files, replay logs.
+    Trail(cmd::trail::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let result: anyhow::Result<ExitCode> = match cli.command {};
+    let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Trail(a) => cmd::trail::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(err) => {

@@ -1,2 +1,6 @@
 //! One module per subcommand; each exposes `Args` and `run(args) -> anyhow::Result<ExitCode>`.
 pub mod output;
+pub mod synth;
+pub mod synth_account;
+pub mod synth_trail;
+pub mod trail;
