@@ -101,11 +101,12 @@ pub struct Index<'s> {
 }
 
 pub(crate) fn warning(path: impl Into<String>, message: impl Into<String>) -> Warning {
-    Warning {
-        file: "snapshot".into(),
-        path: path.into(),
-        message: message.into(),
-    }
+    Warning::new(
+        kensa_model::WarningLevel::Warning,
+        "snapshot",
+        path,
+        message,
+    )
 }
 
 fn ips<'a>(texts: impl IntoIterator<Item = &'a Option<String>>) -> Vec<IpAddr> {
