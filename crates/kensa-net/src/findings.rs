@@ -58,11 +58,18 @@ pub fn findings(analysis: &Analysis) -> Vec<Finding> {
         lb_findings(analysis, lb, &by_eni, &mut out);
     }
     out.sort_by_cached_key(|f| {
+        let port: u32 = f
+            .attributes
+            .get("PORT_RANGE")
+            .and_then(|r| r.split('-').next()?.parse().ok())
+            .unwrap_or(0);
         (
             f.resource.id.clone(),
+            f.attributes.get("REACHABILITY_TYPE").cloned(),
             std::cmp::Reverse(f.severity),
             f.rule_id.clone(),
-            f.attributes.get("REACHABILITY_TYPE").cloned(),
+            f.attributes.get("PROTOCOL").cloned(),
+            port,
             f.id.clone(),
         )
     });
@@ -249,7 +256,7 @@ fn port_finding(
         attrs.insert("ELB".into(), lb_id.into());
         attrs.insert("LISTENER".into(), listener.into());
     }
-    let cidrs = sources.to_cidrs();
+    let (cidrs, except) = compact_sources(sources);
     let via = lb
         .map(|(l, _)| format!(" through load balancer {l}"))
         .unwrap_or_default();
@@ -261,14 +268,14 @@ fn port_finding(
         class_words(c.class)
     );
     let description = format!(
-        "On {} (ENI {}), {} port {} ({service}) can be reached from {}{via}, from {} source address range(s): {}. Without an agent kensa cannot tell whether a process listens on it.",
+        "On {} (ENI {}), {} port {} ({service}) can be reached from {}{via}, from {}{}. Without an agent kensa cannot tell whether a process listens on it.",
         resource.id,
         c.eni.id,
         protocol_name(proto),
         range_text(lo, hi),
         class_words(c.class),
-        cidrs.len(),
         abbreviate(&cidrs),
+        if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&except)) },
     );
     let recommendation = recommendation(c, &rules, lb.is_some());
     let disc = [
@@ -293,12 +300,35 @@ fn port_finding(
             "openPortRange": {"begin": lo, "end": hi},
             "protocol": protocol_name(proto),
             "sourceCidrs": cidrs,
+            "exceptCidrs": except,
         }))),
         compliance: Vec::new(),
         references: vec!["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html".into()],
         first_seen: None,
         last_seen: None,
         status: Default::default(),
+    }
+}
+
+/// The source addresses for display, exact and short: either the CIDR list itself, or,
+/// when shorter, whole address families (`0.0.0.0/0`, `::/0`) with the exceptions
+/// (typically the VPC's own CIDR, which routes locally): sources = `sourceCidrs` minus
+/// `exceptCidrs`.
+pub fn compact_sources(sources: &AddrSet) -> (Vec<String>, Vec<String>) {
+    let exact = sources.to_cidrs();
+    let mut families = AddrSet::empty();
+    if !sources.v4.is_empty() {
+        families = families.union(&AddrSet::all_v4());
+    }
+    if !sources.v6.is_empty() {
+        families = families.union(&AddrSet::all_v6());
+    }
+    let except = families.difference(sources).to_cidrs();
+    let fam = families.to_cidrs();
+    if fam.len() + except.len() < exact.len() {
+        (fam, except)
+    } else {
+        (exact, Vec::new())
     }
 }
 
@@ -435,7 +465,7 @@ pub fn describe_flows(flows: &FlowSet) -> Vec<(String, String)> {
 fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
     let desc = describe_flows(flows);
     let open: Vec<String> = desc.iter().map(|(p, r)| format!("{p} {r}")).collect();
-    let sources = crate::flow::all_sources(flows).to_cidrs();
+    let (sources, except) = compact_sources(&crate::flow::all_sources(flows));
     let mut attrs = base_attributes(c, RULE_EXPOSURE);
     attrs.insert("SECURITY_GROUP".into(), c.reach.groups.join(","));
     attrs.insert("OPEN_PORT_RANGES".into(), open.join("; "));
@@ -453,10 +483,11 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
         title: format!("{} (ENI {}) is reachable from {}", resource.id, c.eni.id, class_words(c.class)),
         severity: Severity::Informational,
         description: format!(
-            "Open from {}: {}. Sources: {}.",
+            "Open from {}: {}. Sources: {}{}.",
             class_words(c.class),
             open.join("; "),
-            abbreviate(&sources)
+            abbreviate(&sources),
+            if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&except)) },
         ),
         recommendation: recommendation(c, &rules, false),
         resource,
@@ -467,6 +498,7 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
             "protocol": protocol_name(first_range.0),
             "openRanges": desc.iter().map(|(p, r)| json!({"protocol": p, "ports": r})).collect::<Vec<_>>(),
             "sourceCidrs": sources,
+            "exceptCidrs": except,
         }))),
         compliance: Vec::new(),
         references: vec!["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html".into()],
@@ -520,7 +552,11 @@ fn lb_findings(
         rule_id: RULE_EXPOSURE.into(),
         title: format!("Load balancer {} is reachable from the Internet on {}", lb.lb.name, open.join(", ")),
         severity: Severity::Informational,
-        description: format!("Internet-facing load balancer {} accepts {} from {}.", lb.lb.name, open.join(", "), abbreviate(&sources.to_cidrs())),
+        description: {
+            let (src, except) = compact_sources(&sources);
+            let except = if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&except)) };
+            format!("Internet-facing load balancer {} accepts {} from {}{except}.", lb.lb.name, open.join(", "), abbreviate(&src))
+        },
         recommendation: "Confirm that every listener is meant to be public; restrict the load balancer's security groups otherwise.".into(),
         resource: ResourceRef {
             resource_type: lb.lb.kind.resource_type().into(),
@@ -536,7 +572,8 @@ fn lb_findings(
                 .chain(std::iter::once(json!({"componentId": lb.lb.id, "componentType": "AWS::ElasticLoadBalancingV2::LoadBalancer"}))).collect::<Vec<_>>()},
             "openPortRange": {"begin": first.port, "end": first.port},
             "protocol": first.protocol,
-            "sourceCidrs": sources.to_cidrs(),
+            "sourceCidrs": compact_sources(&sources).0,
+            "exceptCidrs": compact_sources(&sources).1,
         }))),
         compliance: Vec::new(),
         references: Vec::new(),
