@@ -26,7 +26,9 @@
 //!   snapshot has that TGW's route tables, to the CIDRs of attachments whose associated
 //!   TGW route table routes to this VPC's attachment.
 //! * A gateway id that is not in the snapshot (a partial snapshot) is assumed present and
-//!   attached, with a warning: a security tool should over-report rather than hide.
+//!   attached, with a warning: a security tool should over-report rather than hide. A
+//!   subnet whose VPC has no route table in the snapshot at all is assumed to have a
+//!   default route to an internet gateway (reported as `igw-unknown`), with a warning.
 //! * Instances that are `terminated` or `shutting-down` are not analysed. ENIs of NAT
 //!   gateways, load balancers, VPC and GWLB endpoints and transit gateways are not
 //!   analysed as targets (load balancers are analysed as such).
@@ -46,6 +48,9 @@ use crate::lb::{LbKind, LbNode};
 use crate::rangeset::AddrSet;
 use crate::rules::{lpm_partition, nacl_allowed, Target};
 use crate::sg::{compile, SgCompiled};
+
+/// The gateway id used when a subnet has no route table in the snapshot at all.
+pub const UNKNOWN_IGW: &str = "igw-unknown";
 
 /// Where traffic comes from, in Inspector's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -416,11 +421,17 @@ impl<'s> Engine<'s> {
                 let vpc = ctx.vpc_id.as_str();
                 for (target, addrs) in lpm_partition(dests) {
                     let (class, gw, addrs) = match target {
-                        Target::Igw(g) if self.gateway_attached(&g, vpc) => (SourceClass::Internet, g, addrs),
-                        Target::Vgw(g) if self.gateway_attached(&g, vpc) => (SourceClass::VGW, g, addrs),
+                        Target::Igw(g) if self.gateway_attached(&g, vpc) => {
+                            (SourceClass::Internet, g, addrs)
+                        }
+                        Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
+                            (SourceClass::VGW, g, addrs)
+                        }
                         Target::Pcx(g) => match self.idx.peerings.get(&g) {
                             Some(p) if p.active => match p.other_side(vpc) {
-                                Some((_, cidrs)) if !cidrs.is_empty() => (SourceClass::PeeredVPC, g, addrs.intersect(cidrs)),
+                                Some((_, cidrs)) if !cidrs.is_empty() => {
+                                    (SourceClass::PeeredVPC, g, addrs.intersect(cidrs))
+                                }
                                 _ => (SourceClass::PeeredVPC, g, addrs),
                             },
                             Some(_) => continue,
@@ -440,8 +451,30 @@ impl<'s> Engine<'s> {
                     }
                 }
             }
-            (Some(ctx), None) => self.warn(warning(format!("Subnets.{}", ctx.id), "subnet has no route table (explicit or main); nothing can reach it from outside its VPC")),
-            (None, _) => self.warn(warning(format!("Subnets.{id}"), "subnet is not in the snapshot; nothing can reach it from outside its VPC")),
+            (Some(ctx), None) => {
+                // A partial snapshot (no RouteTables at all for the VPC): every VPC has a
+                // main route table, so assume the common default of a route to the
+                // Internet, and say so, rather than hide exposures.
+                self.warn(warning(
+                    format!("Subnets.{}", ctx.id),
+                    format!("subnet has no route table (explicit or main) in the snapshot; assuming a default route to an internet gateway ({UNKNOWN_IGW})"),
+                ));
+                let local = self
+                    .idx
+                    .vpc_cidrs
+                    .get(&ctx.vpc_id)
+                    .cloned()
+                    .unwrap_or_default()
+                    .union(&ctx.cidrs);
+                gateways.insert(
+                    SourceClass::Internet,
+                    vec![(UNKNOWN_IGW.to_string(), AddrSet::full().difference(&local))],
+                );
+            }
+            (None, _) => self.warn(warning(
+                format!("Subnets.{id}"),
+                "subnet is not in the snapshot; nothing can reach it from outside its VPC",
+            )),
         }
         let space = gateways
             .iter()

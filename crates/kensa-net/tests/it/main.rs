@@ -1,5 +1,6 @@
 //! kensa-net integration tests (one binary, several modules).
 mod build;
+mod corpus;
 mod demo;
 mod facts;
 mod malformed;
