@@ -1,19 +1,31 @@
-//! Whole-account reachability: analysis plus findings on a synthetic account.
-//! `cargo bench -p kensa-net --bench reachability` (set KENSA_BENCH_INSTANCES to change
-//! the size; default 100,000 instances / 20,000 SGs / 2,000 subnets).
+//! Whole-account reachability on the synthetic account of the model's generator
+//! (`kensa synth account`): engine analysis, and analysis plus findings.
+//! `cargo bench -p kensa-net --bench reachability` (KENSA_BENCH_INSTANCES sets the size;
+//! default 100,000 instances, i.e. 20,000 SGs and 2,000 subnets).
 use criterion::{criterion_group, criterion_main, Criterion};
-
-#[path = "support/synth.rs"]
-mod synth;
+use kensa_model::synth::{self, SynthParams};
+use kensa_model::{Document, Scope, Snapshot};
 
 fn whole_account(c: &mut Criterion) {
     let n: usize = std::env::var("KENSA_BENCH_INSTANCES")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    let snap = synth::account(n);
+    let files = synth::account(&SynthParams {
+        instances: n,
+        ..SynthParams::default()
+    });
+    let snap = Snapshot::from_documents(
+        files
+            .iter()
+            .map(|(path, json)| Document::new(path.clone(), Scope::default(), json)),
+    );
+    drop(files);
     let mut group = c.benchmark_group("reachability");
     group.sample_size(10);
+    group.bench_function(format!("analyze/{n}"), |b| {
+        b.iter(|| kensa_net::analyze(&snap).enis.len())
+    });
     group.bench_function(format!("analyze+findings/{n}"), |b| {
         b.iter(|| {
             let a = kensa_net::analyze(&snap);
