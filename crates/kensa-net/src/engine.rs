@@ -293,17 +293,12 @@ impl<'s> Engine<'s> {
         if let [one] = groups {
             return self.group_inbound(one);
         }
-        let key = groups.join(",");
-        if let Some(f) = self.group_sets.borrow().get(&key) {
-            return f.clone();
-        }
+        // Combinations are mostly unique per ENI: computed, not cached.
         let mut set = FlowSet::default();
         for g in groups {
             set = set.union(&self.group_inbound(g));
         }
-        let rc = Rc::new(set);
-        self.group_sets.borrow_mut().insert(key, rc.clone());
-        rc
+        Rc::new(set)
     }
 
     /// One group's inbound set, shared.
@@ -636,10 +631,10 @@ impl<'s> Engine<'s> {
         }
         let sub = self.subnet(subnet_id);
         // Most subnets use an allow-all ACL: nothing to intersect then.
-        let base = if sub.nacl.allows_all {
-            (*sg_in).clone()
+        let base: std::borrow::Cow<FlowSet> = if sub.nacl.allows_all {
+            std::borrow::Cow::Borrowed(&*sg_in)
         } else {
-            sg_in.intersect(&sub.nacl.admit_in)
+            std::borrow::Cow::Owned(sg_in.intersect(&sub.nacl.admit_in))
         };
         let mut out = Vec::new();
         for (class, space) in &sub.space {
