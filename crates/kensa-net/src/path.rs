@@ -659,5 +659,12 @@ fn via_lb(eng: &Engine, lb: &LbNode, target: Option<usize>, proto: u8, port: u16
     if let Some(inst) = &e.instance_id {
         t.push(inst, T_INSTANCE);
     }
-    answer(t, x.sources.sample(), e.private_ips.first().copied())
+    // Show a typical public client rather than the lowest address of the set.
+    let public: IpAddr = "8.8.8.8".parse().expect("literal address");
+    let src = if x.sources.contains(public) {
+        Some(public)
+    } else {
+        x.sources.sample()
+    };
+    answer(t, src, e.private_ips.first().copied())
 }
