@@ -23,6 +23,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Network reachability: which ports of which instances and load balancers can be
+    /// reached from the Internet, peered VPCs, VPN and transit gateways (Inspector-style
+    /// findings).
+    Scan(cmd::scan::Args),
+    /// Can a packet get from A to B? Every hop, and the component that blocks it
+    /// (VPC Reachability Analyzer style).
+    Path(cmd::path::Args),
     /// Generate synthetic data (an account snapshot, CloudTrail logs) for tests and
     /// benchmarks.
     Synth(cmd::synth::Args),
@@ -40,6 +47,8 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result: anyhow::Result<ExitCode> = match cli.command {
         Command::Trail(a) => cmd::trail::run(a),
+        Command::Scan(a) => cmd::scan::run(a),
+        Command::Path(a) => cmd::path::run(a),
         Command::Synth(a) => cmd::synth::run(a),
         Command::Compliance(a) => cmd::compliance::run(a),
         Command::Rules(a) => cmd::rules::run(a),
