@@ -22,12 +22,24 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Package vulnerabilities: scan a host's packages against vendor advisories, compare
+    /// rpm/deb/apk versions.
+    Vuln(cmd::vuln::Args),
+    /// The local advisory database: import feeds, download updates, show what it holds.
+    Db(cmd::db::Args),
+    /// Generate synthetic data for the benchmarks.
+    Synth(cmd::synth::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let result: anyhow::Result<ExitCode> = match cli.command {};
+    let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Vuln(a) => cmd::vuln::run(a),
+        Command::Db(a) => cmd::db::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(err) => {
