@@ -122,14 +122,22 @@ pub fn generate(cfg: &SynthConfig) -> (Vec<AdvisoryRecord>, Inventory) {
         }
     }
     crate::advisory::normalise(&mut records);
+    // Distinct packages spread over the pool; most are up to date (release above every
+    // fix), about one in six is behind, as on a host patched now and then.
+    let stride = (cfg.package_pool / cfg.installed.max(1)).max(1);
     let mut packages = Vec::with_capacity(cfg.installed);
-    for i in 0..cfg.installed {
-        let p = (i * 7 + rng.below(7)) % cfg.package_pool;
+    for i in 0..cfg.installed.min(cfg.package_pool) {
+        let p = (i * stride + rng.below(stride)) % cfg.package_pool;
         let (epoch, v) = lines[p];
+        let release = if rng.below(6) == 0 {
+            1 + rng.below(20) as u32
+        } else {
+            21 + rng.below(4) as u32
+        };
         packages.push(InstalledPackage {
             kind: PackageKind::Rpm,
             name: package_name(p),
-            version: evr(epoch, v, 1 + rng.below(20) as u32, rng.below(5) as u32),
+            version: evr(epoch, v, release, rng.below(5) as u32),
             arch: "x86_64".into(),
             source_name: None,
             source_version: None,
@@ -137,7 +145,6 @@ pub fn generate(cfg: &SynthConfig) -> (Vec<AdvisoryRecord>, Inventory) {
         });
     }
     packages.sort();
-    packages.dedup_by(|a, b| a.name == b.name);
     let inventory = Inventory {
         host: "i-0synthetic0000001".into(),
         os: Some(OsInfo {
@@ -218,7 +225,7 @@ mod tests {
         };
         let (records, inv) = generate(&cfg);
         assert_eq!(generate(&cfg).0, records, "deterministic");
-        assert!(inv.packages.len() > 20);
+        assert_eq!(inv.packages.len(), 40);
         let xml = updateinfo_xml(&records);
         let mut back = crate::feeds::alas::parse_updateinfo(xml.as_bytes(), "synth.xml", None);
         assert!(back.problems.is_empty(), "{:?}", back.problems);
