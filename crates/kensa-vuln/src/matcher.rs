@@ -174,47 +174,52 @@ impl<'a> Matcher<'a> {
     ) where
         'a: 'i,
     {
-        let (name, version, candidates): (String, &str, Vec<&'a AdvisoryRecord>) =
-            if let Some(eco) = pkg.kind.ecosystem() {
-                let name = normalise_package(eco, &pkg.name);
-                let c = self.lookup(eco, "", &name).to_vec();
-                (name, pkg.version.as_str(), c)
-            } else {
-                let Some(pf) = platform.filter(|pf| os_kind_fits(pf, pkg.kind)) else {
+        let before = out.len();
+        let mut push =
+            |name: &str, version: &str, r: &'a AdvisoryRecord, out: &mut Vec<Match<'i>>| {
+                // Several records of one advisory (OSV ranges): one match if any range hits.
+                if out[before..].iter().any(|m| m.record.id == r.id)
+                    || !affects(r, version)
+                    || !filters.keep(r)
+                {
                     return;
-                };
-                let (name, version) = if pf.by_source {
-                    (
-                        pkg.source_name.as_deref().unwrap_or(&pkg.name),
-                        pkg.source_version.as_deref().unwrap_or(&pkg.version),
-                    )
-                } else {
-                    (pkg.name.as_str(), pkg.version.as_str())
-                };
-                let mut c = self.lookup(&pf.distro, &pf.release, name).to_vec();
-                if let Some(fb) = &pf.fallback_release {
-                    let own: BTreeSet<&str> = c.iter().map(|r| r.id.as_str()).collect();
-                    c.extend(
-                        self.lookup(&pf.distro, fb, name)
-                            .iter()
-                            .filter(|r| !own.contains(r.id.as_str())),
-                    );
                 }
-                (name.to_string(), version, c)
+                out.push(Match {
+                    package: pkg,
+                    matched_name: name.to_string(),
+                    compared_version: version.to_string(),
+                    record: r,
+                });
             };
-        // Several records of one advisory (OSV ranges): one match if any range hits.
-        let mut reported: Vec<&str> = Vec::new();
-        for r in candidates {
-            if reported.contains(&r.id.as_str()) || !affects(r, version) || !filters.keep(r) {
-                continue;
+        if let Some(eco) = pkg.kind.ecosystem() {
+            let name = normalise_package(eco, &pkg.name);
+            for r in self.lookup(eco, "", &name) {
+                push(&name, &pkg.version, r, out);
             }
-            reported.push(&r.id);
-            out.push(Match {
-                package: pkg,
-                matched_name: name.clone(),
-                compared_version: version.to_string(),
-                record: r,
-            });
+            return;
+        }
+        let Some(pf) = platform.filter(|pf| os_kind_fits(pf, pkg.kind)) else {
+            return;
+        };
+        let (name, version) = if pf.by_source {
+            (
+                pkg.source_name.as_deref().unwrap_or(&pkg.name),
+                pkg.source_version.as_deref().unwrap_or(&pkg.version),
+            )
+        } else {
+            (pkg.name.as_str(), pkg.version.as_str())
+        };
+        let own = self.lookup(&pf.distro, &pf.release, name);
+        for r in own {
+            push(name, version, r, out);
+        }
+        if let Some(fb) = &pf.fallback_release {
+            // The release's own statement about an advisory wins over unstable's.
+            for r in self.lookup(&pf.distro, fb, name) {
+                if !own.iter().any(|o| o.id == r.id) {
+                    push(name, version, r, out);
+                }
+            }
         }
     }
 }

@@ -14,7 +14,16 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
-    let (mut i, mut j) = (0usize, 0usize);
+    // Skip the common prefix, backed up to just after a non-alphanumeric byte: every
+    // segment before that point is identical in both, and parsing restarted there is
+    // in the same state (skipping separators) as the full parse would be.
+    let start = resume_point(a, b, |c| c.is_ascii_alphanumeric());
+    rpmvercmp_from(a, b, start)
+}
+
+/// rpmvercmp from byte `start` of both strings (0 = the plain algorithm).
+fn rpmvercmp_from(a: &[u8], b: &[u8], start: usize) -> Ordering {
+    let (mut i, mut j) = (start, start);
     while i < a.len() || j < b.len() {
         i = skip_separators(a, i);
         j = skip_separators(b, j);
@@ -95,6 +104,16 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// The length of the common prefix of `a` and `b`, shortened until the byte before it
+/// is not `in_token` (or it is 0).
+pub(crate) fn resume_point(a: &[u8], b: &[u8], in_token: impl Fn(u8) -> bool) -> usize {
+    let mut k = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while k > 0 && in_token(a[k - 1]) {
+        k -= 1;
+    }
+    k
+}
+
 fn skip_separators(s: &[u8], mut i: usize) -> usize {
     while i < s.len() && !s[i].is_ascii_alphanumeric() && s[i] != b'~' && s[i] != b'^' {
         i += 1;
@@ -147,6 +166,9 @@ impl<'a> Evr<'a> {
 /// a package is newer: epoch (missing = 0) first, then version, then release, the
 /// release only when both sides have one.
 pub fn compare_evr(a: &str, b: &str) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
     let (ea, eb) = (Evr::split(a), Evr::split(b));
     compare_numeric(ea.epoch.as_bytes(), eb.epoch.as_bytes())
         .then_with(|| rpmvercmp(ea.version, eb.version))
@@ -159,6 +181,15 @@ pub fn compare_evr(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Skipping the common prefix never changes the answer.
+        #[test]
+        fn prefix_skip_is_exact(p in "[0-9a-z.~^_-]{0,6}", x in "[0-9a-z.~^_-]{0,5}", y in "[0-9a-z.~^_-]{0,5}") {
+            let (a, b) = (format!("{p}{x}"), format!("{p}{y}"));
+            proptest::prop_assert_eq!(rpmvercmp(&a, &b), rpmvercmp_from(a.as_bytes(), b.as_bytes(), 0));
+        }
+    }
 
     #[test]
     fn tilde_and_caret() {
