@@ -175,22 +175,21 @@ impl<'a> Matcher<'a> {
         'a: 'i,
     {
         let before = out.len();
-        let mut push =
-            |name: &str, version: &str, r: &'a AdvisoryRecord, out: &mut Vec<Match<'i>>| {
-                // Several records of one advisory (OSV ranges): one match if any range hits.
-                if out[before..].iter().any(|m| m.record.id == r.id)
-                    || !affects(r, version)
-                    || !filters.keep(r)
-                {
-                    return;
-                }
-                out.push(Match {
-                    package: pkg,
-                    matched_name: name.to_string(),
-                    compared_version: version.to_string(),
-                    record: r,
-                });
-            };
+        let push = |name: &str, version: &str, r: &'a AdvisoryRecord, out: &mut Vec<Match<'i>>| {
+            // Several records of one advisory (OSV ranges): one match if any range hits.
+            if out[before..].iter().any(|m| m.record.id == r.id)
+                || !affects(r, version)
+                || !filters.keep(r)
+            {
+                return;
+            }
+            out.push(Match {
+                package: pkg,
+                matched_name: name.to_string(),
+                compared_version: version.to_string(),
+                record: r,
+            });
+        };
         if let Some(eco) = pkg.kind.ecosystem() {
             let name = normalise_package(eco, &pkg.name);
             for r in self.lookup(eco, "", &name) {
