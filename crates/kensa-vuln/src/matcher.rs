@@ -251,3 +251,57 @@ pub fn affects(r: &AdvisoryRecord, installed: &str) -> bool {
     }
     matches!(r.fix_state, FixState::NotFixed | FixState::WillNotFix)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(id: &str, version_id: &str, codename: &str) -> OsInfo {
+        OsInfo {
+            id: id.into(),
+            version_id: version_id.into(),
+            version_codename: codename.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn platforms_from_os_release() {
+        let p = |id, v, c| platform_of(&os(id, v, c)).map(|p| (p.distro, p.release, p.by_source));
+        assert_eq!(
+            p("amzn", "2018.03", ""),
+            Some(("amzn".into(), "1".into(), false))
+        );
+        assert_eq!(
+            p("amzn", "2023", ""),
+            Some(("amzn".into(), "2023".into(), false))
+        );
+        assert_eq!(
+            p("debian", "12", ""),
+            Some(("debian".into(), "bookworm".into(), true))
+        );
+        assert_eq!(
+            p("debian", "", ""),
+            Some(("debian".into(), "sid".into(), true))
+        );
+        assert_eq!(
+            p("alpine", "3.19.1", ""),
+            Some(("alpine".into(), "v3.19".into(), true))
+        );
+        assert_eq!(
+            p("alpine", "3.20.0_alpha20240329", ""),
+            Some(("alpine".into(), "edge".into(), true))
+        );
+        assert_eq!(
+            p("ubuntu", "22.04", "jammy"),
+            Some(("ubuntu".into(), "22.04".into(), true))
+        );
+        assert_eq!(
+            p("rocky", "9.3", ""),
+            Some(("rocky".into(), "9".into(), false))
+        );
+        assert_eq!(p("gentoo", "2.14", ""), None);
+        let debian = platform_of(&os("debian", "12", "bookworm")).unwrap();
+        assert_eq!(debian.fallback_release.as_deref(), Some("sid"));
+    }
+}
