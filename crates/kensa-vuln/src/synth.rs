@@ -159,6 +159,43 @@ pub fn generate(cfg: &SynthConfig) -> (Vec<AdvisoryRecord>, Inventory) {
     (records, inventory)
 }
 
+/// Realistic version pairs for comparison benchmarks: installed versions against fixed
+/// versions of the synthetic set, reshaped into each scheme's syntax (Debian revisions
+/// with `~`, apk `_p` suffixes and `-rN`).
+pub fn version_pairs(scheme: Scheme, seed: u64) -> Vec<(String, String)> {
+    let cfg = SynthConfig {
+        advisories: 600,
+        package_pool: 400,
+        installed: 400,
+        seed,
+    };
+    let (records, inv) = generate(&cfg);
+    let reshape = |v: &str| -> String {
+        match scheme {
+            Scheme::Deb => v
+                .replace(".amzn2023.0.", "+deb12u")
+                .replacen("-1", "~rc1-1", 1),
+            Scheme::Apk => {
+                let v = v.split(':').next_back().unwrap_or(v);
+                let (ver, rel) = v.split_once('-').unwrap_or((v, "0"));
+                let rel: String = rel.chars().take_while(|c| c.is_ascii_digit()).collect();
+                format!("{ver}_p{}-r{rel}", rel.len())
+            }
+            _ => v.to_string(),
+        }
+    };
+    records
+        .iter()
+        .zip(inv.packages.iter().cycle())
+        .map(|(r, p)| {
+            (
+                reshape(&p.version),
+                reshape(r.fixed.as_deref().unwrap_or("0")),
+            )
+        })
+        .collect()
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -29,6 +29,16 @@ pub enum VulnCommand {
     Vercmp(VercmpArgs),
     /// Print the inventory (OS and packages) of a root as JSON, the `--inventory` format.
     Inventory(InventoryArgs),
+    /// Measure version comparisons per second and matching time on synthetic data,
+    /// in CPU time of this thread (robust on a busy machine) and wall time.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// CPU seconds to spend per measurement.
+    #[arg(long, default_value_t = 2.0)]
+    pub seconds: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -105,6 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         VulnCommand::Scan(a) => scan(a),
         VulnCommand::Vercmp(a) => vercmp(a),
         VulnCommand::Inventory(a) => inventory(a),
+        VulnCommand::Bench(a) => bench(a),
     }
 }
 
@@ -249,6 +260,80 @@ fn inventory(a: InventoryArgs) -> anyhow::Result<ExitCode> {
     serde_json::to_writer_pretty(&mut out, &inv)?;
     writeln!(out)?;
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// CPU time of the calling thread (Linux `/proc/thread-self/stat`, clock ticks of 10 ms).
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the `(comm)`: state is field 3; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Runs `work` until `seconds` of thread CPU time have passed; returns
+/// (iterations, cpu seconds, wall seconds).
+fn measure(seconds: f64, mut work: impl FnMut()) -> (u64, f64, f64) {
+    let cpu0 = thread_cpu_seconds().unwrap_or(0.0);
+    let wall0 = std::time::Instant::now();
+    let mut n = 0u64;
+    loop {
+        work();
+        n += 1;
+        let cpu = thread_cpu_seconds().map(|c| c - cpu0);
+        let wall = wall0.elapsed().as_secs_f64();
+        let spent = cpu.unwrap_or(wall);
+        if spent >= seconds || wall > seconds * 20.0 {
+            return (n, spent, wall);
+        }
+    }
+}
+
+fn bench(a: BenchArgs) -> anyhow::Result<ExitCode> {
+    use kensa_vuln::synth::version_pairs;
+    use std::hint::black_box;
+    println!("version comparisons (one thread):");
+    for scheme in [Scheme::Rpm, Scheme::Deb, Scheme::Apk] {
+        let pairs = version_pairs(scheme, 1);
+        let (n, cpu, wall) = measure(a.seconds, || {
+            for (x, y) in &pairs {
+                black_box(scheme.compare(black_box(x), black_box(y)));
+            }
+        });
+        let total = (n * pairs.len() as u64) as f64;
+        println!(
+            "  {:<4} {:>12.0} /s of CPU time   {:>12.0} /s of wall time",
+            scheme.as_str(),
+            total / cpu,
+            total / wall
+        );
+    }
+    let cfg = SynthConfig::default();
+    let (records, inv) = generate(&cfg);
+    let filters = Filters::default();
+    let mut found = 0;
+    let (n, cpu, wall) = measure(a.seconds, || {
+        let matcher = kensa_vuln::Matcher::new(&records);
+        found = matcher.match_inventory(&inv, &filters).len();
+    });
+    println!(
+        "matching {} installed packages against {} advisories ({} records), index included:\n  {:.2} ms CPU, {:.2} ms wall per scan ({found} matches)",
+        inv.packages.len(),
+        cfg.advisories,
+        records.len(),
+        cpu * 1000.0 / n as f64,
+        wall * 1000.0 / n as f64
+    );
+    let (n, cpu, wall) = measure(a.seconds, || {
+        black_box(kensa_vuln::scan(&inv, &records, &filters).len());
+    });
+    println!(
+        "  with findings built: {:.2} ms CPU, {:.2} ms wall per scan",
+        cpu * 1000.0 / n as f64,
+        wall * 1000.0 / n as f64
+    );
     Ok(ExitCode::SUCCESS)
 }
 
