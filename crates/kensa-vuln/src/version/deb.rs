@@ -20,13 +20,14 @@ pub struct DebVersion<'a> {
 impl<'a> DebVersion<'a> {
     /// Splits without validating: epoch before the first `:`, revision after the last `-`.
     pub fn split(s: &'a str) -> DebVersion<'a> {
-        let (epoch, rest) = match s.find(':') {
-            Some(p) => (&s[..p], &s[p + 1..]),
-            None => ("", s),
+        let b = s.as_bytes();
+        let (epoch, rest_at) = match memchr::memchr(b':', b) {
+            Some(p) => (&s[..p], p + 1),
+            None => ("", 0),
         };
-        let (upstream, revision) = match rest.rfind('-') {
-            Some(p) => (&rest[..p], &rest[p + 1..]),
-            None => (rest, ""),
+        let (upstream, revision) = match memchr::memrchr(b'-', &b[rest_at..]) {
+            Some(d) => (&s[rest_at..rest_at + d], &s[rest_at + d + 1..]),
+            None => (&s[rest_at..], ""),
         };
         DebVersion {
             epoch,

@@ -146,13 +146,18 @@ impl<'a> Evr<'a> {
     /// Splits an EVR string. The epoch is everything before the first `:` when it is all
     /// digits; the release follows the last `-`.
     pub fn split(s: &'a str) -> Evr<'a> {
-        let (epoch, rest) = match s.find(':') {
-            Some(p) if s[..p].bytes().all(|c| c.is_ascii_digit()) => (&s[..p], &s[p + 1..]),
-            _ => ("", s),
+        // As rpm parses it: an epoch is a leading digit run followed by `:`. Scanning
+        // only the digits (not the whole string) keeps the hot path short.
+        let b = s.as_bytes();
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let (epoch, rest_at) = if b.get(digits) == Some(&b':') {
+            (&s[..digits], digits + 1)
+        } else {
+            ("", 0)
         };
-        let (version, release) = match rest.rfind('-') {
-            Some(p) => (&rest[..p], Some(&rest[p + 1..])),
-            None => (rest, None),
+        let (version, release) = match memchr::memrchr(b'-', &b[rest_at..]) {
+            Some(d) => (&s[rest_at..rest_at + d], Some(&s[rest_at + d + 1..])),
+            None => (&s[rest_at..], None),
         };
         Evr {
             epoch,
