@@ -5,59 +5,23 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kensa_vuln::synth::{generate, SynthConfig};
+use kensa_vuln::synth::{generate, version_pairs, SynthConfig};
 use kensa_vuln::version::{apk, deb, rpm};
-use kensa_vuln::{findings, Filters, Matcher};
-
-/// Realistic version pairs: same-length numeric segments that differ late, epochs,
-/// tildes and distro release tags, the common case when matching advisories.
-fn pairs(scheme: &str) -> Vec<(String, String)> {
-    let cfg = SynthConfig {
-        advisories: 600,
-        package_pool: 400,
-        installed: 400,
-        seed: 1,
-    };
-    let (records, inv) = generate(&cfg);
-    let mut out: Vec<(String, String)> = records
-        .iter()
-        .zip(inv.packages.iter().cycle())
-        .map(|(r, p)| (p.version.clone(), r.fixed.clone().unwrap_or_default()))
-        .collect();
-    if scheme == "deb" {
-        for (a, b) in &mut out {
-            *a = a.replace(".amzn2023.0.", "+deb12u").replace("-1", "~rc1-1");
-            *b = b.replace(".amzn2023.0.", "+deb12u");
-        }
-    } else if scheme == "apk" {
-        for (a, b) in &mut out {
-            *a = apk_like(a);
-            *b = apk_like(b);
-        }
-    }
-    out
-}
-
-fn apk_like(v: &str) -> String {
-    let v = v.split(':').next_back().unwrap_or(v);
-    let (ver, rel) = v.split_once('-').unwrap_or((v, "0"));
-    let rel: String = rel.chars().take_while(|c| c.is_ascii_digit()).collect();
-    format!("{ver}_p{}-r{rel}", rel.len())
-}
+use kensa_vuln::{findings, Filters, Matcher, Scheme};
 
 fn bench_vercmp(c: &mut Criterion) {
     let mut group = c.benchmark_group("vercmp");
     for (scheme, cmp) in [
         (
-            "rpm",
+            Scheme::Rpm,
             rpm::compare_evr as fn(&str, &str) -> std::cmp::Ordering,
         ),
-        ("deb", deb::compare),
-        ("apk", apk::compare),
+        (Scheme::Deb, deb::compare),
+        (Scheme::Apk, apk::compare),
     ] {
-        let pairs = pairs(scheme);
+        let pairs = version_pairs(scheme, 1);
         group.throughput(Throughput::Elements(pairs.len() as u64));
-        group.bench_function(scheme, |b| {
+        group.bench_function(scheme.as_str(), |b| {
             b.iter(|| {
                 let mut n = 0u32;
                 for (x, y) in &pairs {

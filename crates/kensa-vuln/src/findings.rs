@@ -147,7 +147,7 @@ fn finding(resource: &ResourceRef, m: &Match<'_>) -> Finding {
         attributes,
         evidence: Some(Evidence::Package(json!({
             "package": p.name,
-            "kind": p.kind,
+            "package_kind": p.kind,
             "arch": p.arch,
             "source_package": m.matched_name,
             "installed": installed,

@@ -174,47 +174,51 @@ impl<'a> Matcher<'a> {
     ) where
         'a: 'i,
     {
-        let (name, version, candidates): (String, &str, Vec<&'a AdvisoryRecord>) =
-            if let Some(eco) = pkg.kind.ecosystem() {
-                let name = normalise_package(eco, &pkg.name);
-                let c = self.lookup(eco, "", &name).to_vec();
-                (name, pkg.version.as_str(), c)
-            } else {
-                let Some(pf) = platform.filter(|pf| os_kind_fits(pf, pkg.kind)) else {
-                    return;
-                };
-                let (name, version) = if pf.by_source {
-                    (
-                        pkg.source_name.as_deref().unwrap_or(&pkg.name),
-                        pkg.source_version.as_deref().unwrap_or(&pkg.version),
-                    )
-                } else {
-                    (pkg.name.as_str(), pkg.version.as_str())
-                };
-                let mut c = self.lookup(&pf.distro, &pf.release, name).to_vec();
-                if let Some(fb) = &pf.fallback_release {
-                    let own: BTreeSet<&str> = c.iter().map(|r| r.id.as_str()).collect();
-                    c.extend(
-                        self.lookup(&pf.distro, fb, name)
-                            .iter()
-                            .filter(|r| !own.contains(r.id.as_str())),
-                    );
-                }
-                (name.to_string(), version, c)
-            };
-        // Several records of one advisory (OSV ranges): one match if any range hits.
-        let mut reported: Vec<&str> = Vec::new();
-        for r in candidates {
-            if reported.contains(&r.id.as_str()) || !affects(r, version) || !filters.keep(r) {
-                continue;
+        let before = out.len();
+        let push = |name: &str, version: &str, r: &'a AdvisoryRecord, out: &mut Vec<Match<'i>>| {
+            // Several records of one advisory (OSV ranges): one match if any range hits.
+            if out[before..].iter().any(|m| m.record.id == r.id)
+                || !affects(r, version)
+                || !filters.keep(r)
+            {
+                return;
             }
-            reported.push(&r.id);
             out.push(Match {
                 package: pkg,
-                matched_name: name.clone(),
+                matched_name: name.to_string(),
                 compared_version: version.to_string(),
                 record: r,
             });
+        };
+        if let Some(eco) = pkg.kind.ecosystem() {
+            let name = normalise_package(eco, &pkg.name);
+            for r in self.lookup(eco, "", &name) {
+                push(&name, &pkg.version, r, out);
+            }
+            return;
+        }
+        let Some(pf) = platform.filter(|pf| os_kind_fits(pf, pkg.kind)) else {
+            return;
+        };
+        let (name, version) = if pf.by_source {
+            (
+                pkg.source_name.as_deref().unwrap_or(&pkg.name),
+                pkg.source_version.as_deref().unwrap_or(&pkg.version),
+            )
+        } else {
+            (pkg.name.as_str(), pkg.version.as_str())
+        };
+        let own = self.lookup(&pf.distro, &pf.release, name);
+        for r in own {
+            push(name, version, r, out);
+        }
+        if let Some(fb) = &pf.fallback_release {
+            // The release's own statement about an advisory wins over unstable's.
+            for r in self.lookup(&pf.distro, fb, name) {
+                if !own.iter().any(|o| o.id == r.id) {
+                    push(name, version, r, out);
+                }
+            }
         }
     }
 }
@@ -246,4 +250,58 @@ pub fn affects(r: &AdvisoryRecord, installed: &str) -> bool {
         return cmp(installed, last) != Ordering::Greater;
     }
     matches!(r.fix_state, FixState::NotFixed | FixState::WillNotFix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(id: &str, version_id: &str, codename: &str) -> OsInfo {
+        OsInfo {
+            id: id.into(),
+            version_id: version_id.into(),
+            version_codename: codename.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn platforms_from_os_release() {
+        let p = |id, v, c| platform_of(&os(id, v, c)).map(|p| (p.distro, p.release, p.by_source));
+        assert_eq!(
+            p("amzn", "2018.03", ""),
+            Some(("amzn".into(), "1".into(), false))
+        );
+        assert_eq!(
+            p("amzn", "2023", ""),
+            Some(("amzn".into(), "2023".into(), false))
+        );
+        assert_eq!(
+            p("debian", "12", ""),
+            Some(("debian".into(), "bookworm".into(), true))
+        );
+        assert_eq!(
+            p("debian", "", ""),
+            Some(("debian".into(), "sid".into(), true))
+        );
+        assert_eq!(
+            p("alpine", "3.19.1", ""),
+            Some(("alpine".into(), "v3.19".into(), true))
+        );
+        assert_eq!(
+            p("alpine", "3.20.0_alpha20240329", ""),
+            Some(("alpine".into(), "edge".into(), true))
+        );
+        assert_eq!(
+            p("ubuntu", "22.04", "jammy"),
+            Some(("ubuntu".into(), "22.04".into(), true))
+        );
+        assert_eq!(
+            p("rocky", "9.3", ""),
+            Some(("rocky".into(), "9".into(), false))
+        );
+        assert_eq!(p("gentoo", "2.14", ""), None);
+        let debian = platform_of(&os("debian", "12", "bookworm")).unwrap();
+        assert_eq!(debian.fallback_release.as_deref(), Some("sid"));
+    }
 }

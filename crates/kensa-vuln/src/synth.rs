@@ -122,14 +122,22 @@ pub fn generate(cfg: &SynthConfig) -> (Vec<AdvisoryRecord>, Inventory) {
         }
     }
     crate::advisory::normalise(&mut records);
+    // Distinct packages spread over the pool; most are up to date (release above every
+    // fix), about one in six is behind, as on a host patched now and then.
+    let stride = (cfg.package_pool / cfg.installed.max(1)).max(1);
     let mut packages = Vec::with_capacity(cfg.installed);
-    for i in 0..cfg.installed {
-        let p = (i * 7 + rng.below(7)) % cfg.package_pool;
+    for i in 0..cfg.installed.min(cfg.package_pool) {
+        let p = (i * stride + rng.below(stride)) % cfg.package_pool;
         let (epoch, v) = lines[p];
+        let release = if rng.below(6) == 0 {
+            1 + rng.below(20) as u32
+        } else {
+            21 + rng.below(4) as u32
+        };
         packages.push(InstalledPackage {
             kind: PackageKind::Rpm,
             name: package_name(p),
-            version: evr(epoch, v, 1 + rng.below(20) as u32, rng.below(5) as u32),
+            version: evr(epoch, v, release, rng.below(5) as u32),
             arch: "x86_64".into(),
             source_name: None,
             source_version: None,
@@ -137,7 +145,6 @@ pub fn generate(cfg: &SynthConfig) -> (Vec<AdvisoryRecord>, Inventory) {
         });
     }
     packages.sort();
-    packages.dedup_by(|a, b| a.name == b.name);
     let inventory = Inventory {
         host: "i-0synthetic0000001".into(),
         os: Some(OsInfo {
@@ -150,6 +157,43 @@ pub fn generate(cfg: &SynthConfig) -> (Vec<AdvisoryRecord>, Inventory) {
         problems: Vec::new(),
     };
     (records, inventory)
+}
+
+/// Realistic version pairs for comparison benchmarks: installed versions against fixed
+/// versions of the synthetic set, reshaped into each scheme's syntax (Debian revisions
+/// with `~`, apk `_p` suffixes and `-rN`).
+pub fn version_pairs(scheme: Scheme, seed: u64) -> Vec<(String, String)> {
+    let cfg = SynthConfig {
+        advisories: 600,
+        package_pool: 400,
+        installed: 400,
+        seed,
+    };
+    let (records, inv) = generate(&cfg);
+    let reshape = |v: &str| -> String {
+        match scheme {
+            Scheme::Deb => v
+                .replace(".amzn2023.0.", "+deb12u")
+                .replacen("-1", "~rc1-1", 1),
+            Scheme::Apk => {
+                let v = v.split(':').next_back().unwrap_or(v);
+                let (ver, rel) = v.split_once('-').unwrap_or((v, "0"));
+                let rel: String = rel.chars().take_while(|c| c.is_ascii_digit()).collect();
+                format!("{ver}_p{}-r{rel}", rel.len())
+            }
+            _ => v.to_string(),
+        }
+    };
+    records
+        .iter()
+        .zip(inv.packages.iter().cycle())
+        .map(|(r, p)| {
+            (
+                reshape(&p.version),
+                reshape(r.fixed.as_deref().unwrap_or("0")),
+            )
+        })
+        .collect()
 }
 
 fn xml_escape(s: &str) -> String {
@@ -218,7 +262,7 @@ mod tests {
         };
         let (records, inv) = generate(&cfg);
         assert_eq!(generate(&cfg).0, records, "deterministic");
-        assert!(inv.packages.len() > 20);
+        assert_eq!(inv.packages.len(), 40);
         let xml = updateinfo_xml(&records);
         let mut back = crate::feeds::alas::parse_updateinfo(xml.as_bytes(), "synth.xml", None);
         assert!(back.problems.is_empty(), "{:?}", back.problems);

@@ -13,12 +13,15 @@ use crate::error::{Location, Problem};
 /// filesystems).
 const SKIP_TOP: [&str; 5] = ["proc", "sys", "dev", "run", "tmp"];
 
-/// Walks `root` (same filesystem, no symlinks followed) and reads every language
-/// package found. Unreadable items are reported and skipped.
+/// Walks `root` (no symlinks followed, pseudo filesystems skipped) and reads every
+/// language package found. Unreadable items are reported and skipped.
+///
+/// Mounts below the root (a separate /home or /var) are walked on purpose; walkdir's
+/// `same_file_system` is not used because, combined with `filter_entry`, skipping an
+/// entry on another device ends the whole walk.
 pub fn scan(root: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
     let mut out = Vec::new();
     let walker = WalkDir::new(root)
-        .same_file_system(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {

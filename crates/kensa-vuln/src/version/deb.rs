@@ -20,13 +20,14 @@ pub struct DebVersion<'a> {
 impl<'a> DebVersion<'a> {
     /// Splits without validating: epoch before the first `:`, revision after the last `-`.
     pub fn split(s: &'a str) -> DebVersion<'a> {
-        let (epoch, rest) = match s.find(':') {
-            Some(p) => (&s[..p], &s[p + 1..]),
-            None => ("", s),
+        let b = s.as_bytes();
+        let (epoch, rest_at) = match memchr::memchr(b':', b) {
+            Some(p) => (&s[..p], p + 1),
+            None => ("", 0),
         };
-        let (upstream, revision) = match rest.rfind('-') {
-            Some(p) => (&rest[..p], &rest[p + 1..]),
-            None => (rest, ""),
+        let (upstream, revision) = match memchr::memrchr(b'-', &b[rest_at..]) {
+            Some(d) => (&s[rest_at..rest_at + d], &s[rest_at + d + 1..]),
+            None => (&s[rest_at..], ""),
         };
         DebVersion {
             epoch,
@@ -87,7 +88,15 @@ fn order(c: Option<u8>) -> i32 {
 }
 
 fn verrevcmp(a: &[u8], b: &[u8]) -> Ordering {
-    let (mut i, mut j) = (0usize, 0usize);
+    // Skip the common prefix, backed up out of any digit run: the prefix then ends in a
+    // non-digit, which the full comparison would also be comparing byte by byte.
+    let start = super::rpm::resume_point(a, b, |c| c.is_ascii_digit());
+    verrevcmp_from(a, b, start)
+}
+
+/// dpkg's comparison from byte `start` of both strings (0 = the plain algorithm).
+fn verrevcmp_from(a: &[u8], b: &[u8], start: usize) -> Ordering {
+    let (mut i, mut j) = (start, start);
     let is_digit = |s: &[u8], k: usize| s.get(k).is_some_and(|c| c.is_ascii_digit());
     while i < a.len() || j < b.len() {
         while (i < a.len() && !is_digit(a, i)) || (j < b.len() && !is_digit(b, j)) {
@@ -117,6 +126,18 @@ fn digit_run(s: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Skipping the common prefix never changes the answer.
+        #[test]
+        fn prefix_skip_is_exact(p in "[0-9a-z.~+]{0,6}", x in "[0-9a-z.~+]{0,5}", y in "[0-9a-z.~+]{0,5}") {
+            let (a, b) = (format!("{p}{x}"), format!("{p}{y}"));
+            proptest::prop_assert_eq!(
+                verrevcmp(a.as_bytes(), b.as_bytes()),
+                verrevcmp_from(a.as_bytes(), b.as_bytes(), 0)
+            );
+        }
+    }
 
     #[test]
     fn tilde_sorts_before_end() {

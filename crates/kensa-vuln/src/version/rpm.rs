@@ -14,7 +14,16 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
-    let (mut i, mut j) = (0usize, 0usize);
+    // Skip the common prefix, backed up to just after a non-alphanumeric byte: every
+    // segment before that point is identical in both, and parsing restarted there is
+    // in the same state (skipping separators) as the full parse would be.
+    let start = resume_point(a, b, |c| c.is_ascii_alphanumeric());
+    rpmvercmp_from(a, b, start)
+}
+
+/// rpmvercmp from byte `start` of both strings (0 = the plain algorithm).
+fn rpmvercmp_from(a: &[u8], b: &[u8], start: usize) -> Ordering {
+    let (mut i, mut j) = (start, start);
     while i < a.len() || j < b.len() {
         i = skip_separators(a, i);
         j = skip_separators(b, j);
@@ -95,6 +104,16 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// The length of the common prefix of `a` and `b`, shortened until the byte before it
+/// is not `in_token` (or it is 0).
+pub(crate) fn resume_point(a: &[u8], b: &[u8], in_token: impl Fn(u8) -> bool) -> usize {
+    let mut k = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while k > 0 && in_token(a[k - 1]) {
+        k -= 1;
+    }
+    k
+}
+
 fn skip_separators(s: &[u8], mut i: usize) -> usize {
     while i < s.len() && !s[i].is_ascii_alphanumeric() && s[i] != b'~' && s[i] != b'^' {
         i += 1;
@@ -127,13 +146,18 @@ impl<'a> Evr<'a> {
     /// Splits an EVR string. The epoch is everything before the first `:` when it is all
     /// digits; the release follows the last `-`.
     pub fn split(s: &'a str) -> Evr<'a> {
-        let (epoch, rest) = match s.find(':') {
-            Some(p) if s[..p].bytes().all(|c| c.is_ascii_digit()) => (&s[..p], &s[p + 1..]),
-            _ => ("", s),
+        // As rpm parses it: an epoch is a leading digit run followed by `:`. Scanning
+        // only the digits (not the whole string) keeps the hot path short.
+        let b = s.as_bytes();
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let (epoch, rest_at) = if b.get(digits) == Some(&b':') {
+            (&s[..digits], digits + 1)
+        } else {
+            ("", 0)
         };
-        let (version, release) = match rest.rfind('-') {
-            Some(p) => (&rest[..p], Some(&rest[p + 1..])),
-            None => (rest, None),
+        let (version, release) = match memchr::memrchr(b'-', &b[rest_at..]) {
+            Some(d) => (&s[rest_at..rest_at + d], Some(&s[rest_at + d + 1..])),
+            None => (&s[rest_at..], None),
         };
         Evr {
             epoch,
@@ -147,6 +171,9 @@ impl<'a> Evr<'a> {
 /// a package is newer: epoch (missing = 0) first, then version, then release, the
 /// release only when both sides have one.
 pub fn compare_evr(a: &str, b: &str) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
     let (ea, eb) = (Evr::split(a), Evr::split(b));
     compare_numeric(ea.epoch.as_bytes(), eb.epoch.as_bytes())
         .then_with(|| rpmvercmp(ea.version, eb.version))
@@ -159,6 +186,15 @@ pub fn compare_evr(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Skipping the common prefix never changes the answer.
+        #[test]
+        fn prefix_skip_is_exact(p in "[0-9a-z.~^_-]{0,6}", x in "[0-9a-z.~^_-]{0,5}", y in "[0-9a-z.~^_-]{0,5}") {
+            let (a, b) = (format!("{p}{x}"), format!("{p}{y}"));
+            proptest::prop_assert_eq!(rpmvercmp(&a, &b), rpmvercmp_from(a.as_bytes(), b.as_bytes(), 0));
+        }
+    }
 
     #[test]
     fn tilde_and_caret() {

@@ -149,6 +149,13 @@ fn amazon_linux_binary_packages_with_epochs() {
         panic!("evidence")
     };
     assert_eq!(ev["fixed"], "4.9.76-38.79.amzn2");
+    assert_eq!(ev["package_kind"], "rpm");
+    // The finding survives a JSON round trip (the evidence tag does not collide).
+    let json = serde_json::to_string(kernel).unwrap();
+    assert_eq!(
+        &serde_json::from_str::<kensa_model::Finding>(&json).unwrap(),
+        kernel
+    );
     assert_eq!(ev["installed"], "4.9.70-22.55.amzn2");
     assert_eq!(
         ev["advisory_url"],
@@ -158,6 +165,7 @@ fn amazon_linux_binary_packages_with_epochs() {
         ev["cves"],
         serde_json::json!(["CVE-2017-5715", "CVE-2017-5754"])
     );
+    insta::assert_json_snapshot!("al2_kernel_finding", kernel);
     // Stable ids: the same scan gives the same finding ids.
     let again = scan(&inv, &db.records, &Filters::default());
     assert_eq!(findings, again);

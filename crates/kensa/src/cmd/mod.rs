@@ -1,5 +1,6 @@
 //! One module per subcommand; each exposes `Args` and `run(args) -> anyhow::Result<ExitCode>`.
 pub mod compliance;
+pub mod db;
 pub mod output;
 pub mod path;
 pub mod rules;
@@ -8,3 +9,4 @@ pub mod synth;
 pub mod synth_account;
 pub mod synth_trail;
 pub mod trail;
+pub mod vuln;

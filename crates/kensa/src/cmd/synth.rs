@@ -17,11 +17,15 @@ pub enum SynthCommand {
     Account(synth_account::AccountArgs),
     /// A realistic CloudTrail event mix as one delivery file (`{"Records":[...]}`).
     Trail(synth_trail::TrailArgs),
+    /// A full-size synthetic Amazon Linux advisory set (updateinfo.xml.gz) and a host
+    /// inventory of installed packages (inventory.json), for the matching benchmark.
+    Advisories(super::vuln::SynthAdvisoriesArgs),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         SynthCommand::Account(a) => synth_account::run(a),
         SynthCommand::Trail(a) => synth_trail::run(a),
+        SynthCommand::Advisories(a) => super::vuln::synth_advisories(a),
     }
 }
