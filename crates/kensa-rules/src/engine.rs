@@ -113,10 +113,11 @@ pub fn run_rule(ctx: &Context, rule: &'static Rule, control: &str, params: &Para
     evaluations.sort_by(|a, b| {
         (&a.resource.id, &a.discriminators).cmp(&(&b.resource.id, &b.discriminators))
     });
+    let remediation = rule.remediation();
     let findings = evaluations
         .iter()
         .filter(|e| e.outcome == Outcome::NonCompliant)
-        .map(|e| finding(rule, control, e))
+        .map(|e| finding(rule, control, &remediation, e))
         .collect();
     RuleRun {
         rule,
@@ -136,7 +137,7 @@ pub fn assess(ctx: &Context, framework: &Framework) -> Assessment {
     Assessment { runs }
 }
 
-fn finding(rule: &Rule, control: &str, e: &Evaluation) -> Finding {
+fn finding(rule: &Rule, control: &str, remediation: &str, e: &Evaluation) -> Finding {
     let discriminators: Vec<&str> = e.discriminators.iter().map(String::as_str).collect();
     let mut attributes = e.attributes.clone();
     attributes.insert("CONTROL".into(), control.to_string());
@@ -148,7 +149,7 @@ fn finding(rule: &Rule, control: &str, e: &Evaluation) -> Finding {
         title: rule.title.to_string(),
         severity: e.rank.apply(rule.severity),
         description: e.reason.clone(),
-        recommendation: rule.remediation(),
+        recommendation: remediation.to_string(),
         resource: e.resource.clone(),
         attributes,
         evidence: e.evidence.clone().map(Evidence::Config),
