@@ -19,6 +19,7 @@ pub mod instance;
 pub mod load;
 mod query;
 pub mod snapshot;
+pub mod synth;
 pub mod transit;
 
 pub use compliance::{ComplianceReport, ComplianceSummary, ControlResult, ControlStatus};

@@ -28,6 +28,11 @@ enum Command {
     Compliance(cmd::compliance::Args),
     /// List the configuration controls, or show one control's documentation.
     Rules(cmd::rules::Args),
+    /// Generate synthetic data (an account snapshot, CloudTrail logs) for tests and
+    /// benchmarks.
+    Synth(cmd::synth::Args),
+    /// CloudTrail detection with Falco-format rules: check rule files, replay logs.
+    Trail(cmd::trail::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +41,8 @@ fn main() -> ExitCode {
     let result: anyhow::Result<ExitCode> = match cli.command {
         Command::Compliance(a) => cmd::compliance::run(a),
         Command::Rules(a) => cmd::rules::run(a),
+        Command::Trail(a) => cmd::trail::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
     };
     match result {
         Ok(code) => code,

@@ -2,3 +2,7 @@
 pub mod compliance;
 pub mod output;
 pub mod rules;
+pub mod synth;
+pub mod synth_account;
+pub mod synth_trail;
+pub mod trail;
