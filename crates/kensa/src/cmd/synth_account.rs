@@ -1,10 +1,10 @@
 //! `kensa synth account`: a synthetic AWS account snapshot.
-use std::path::PathBuf;
-use std::process::ExitCode;
-use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use kensa_model::synth::{self, SynthParams, REGIONS};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct AccountArgs {
@@ -27,7 +27,6 @@ pub struct AccountArgs {
     #[arg(long)]
     pub out: PathBuf,
 }
-
 
 pub fn run(args: AccountArgs) -> anyhow::Result<ExitCode> {
     let params = SynthParams {

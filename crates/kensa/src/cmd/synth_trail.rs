@@ -1,8 +1,8 @@
 //! `kensa synth trail`: a synthetic CloudTrail delivery file.
+use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use anyhow::Context;
 
 #[derive(Debug, clap::Args)]
 pub struct TrailArgs {
@@ -19,7 +19,6 @@ pub struct TrailArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
-
 
 pub fn run(a: TrailArgs) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::create(&a.out)
