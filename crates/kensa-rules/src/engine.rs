@@ -1,7 +1,7 @@
 //! Runs rules over a snapshot: evaluations, findings, per-control results.
 use kensa_model::{
     finding_id, Compliance, ComplianceReport, ComplianceSummary, ControlResult, ControlStatus,
-    Evidence, Finding, FindingStatus, Package,
+    Evidence, Finding, FindingStatus, Package, ResourceFailure,
 };
 
 use crate::context::Context;
@@ -104,6 +104,17 @@ fn control_result(run: &RuleRun) -> ControlResult {
         suppressed,
         not_applicable: count(Outcome::NotApplicable),
         failed_resources,
+        failures: run
+            .findings
+            .iter()
+            .map(|f| ResourceFailure {
+                resource_id: f.resource.id.clone(),
+                resource_type: f.resource.resource_type.clone(),
+                severity: f.severity,
+                reason: f.description.clone(),
+                suppressed: f.status == FindingStatus::Suppressed,
+            })
+            .collect(),
     }
 }
 
