@@ -51,6 +51,19 @@ pub struct ControlResult {
     /// The failing resource ids, sorted.
     #[serde(default)]
     pub failed_resources: Vec<String>,
+    /// Every non-compliant resource with why (suppressed ones included, marked).
+    #[serde(default)]
+    pub failures: Vec<ResourceFailure>,
+}
+
+/// One non-compliant resource of a control.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceFailure {
+    pub resource_id: String,
+    pub resource_type: String,
+    pub severity: Severity,
+    pub reason: String,
+    pub suppressed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -24,7 +24,9 @@ pub mod snapshot;
 pub mod synth;
 pub mod transit;
 
-pub use compliance::{ComplianceReport, ComplianceSummary, ControlResult, ControlStatus};
+pub use compliance::{
+    ComplianceReport, ComplianceSummary, ControlResult, ControlStatus, ResourceFailure,
+};
 pub use finding::{
     finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
 };

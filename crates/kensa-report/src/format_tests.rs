@@ -173,6 +173,15 @@ fn compliance_report() -> ComplianceReport {
         suppressed: 1,
         not_applicable: 0,
         failed_resources: (0..failed).map(|i| format!("sg-{i}")).collect(),
+        failures: (0..failed)
+            .map(|i| kensa_model::ResourceFailure {
+                resource_id: format!("sg-{i}"),
+                resource_type: "AwsEc2SecurityGroup".into(),
+                severity: Severity::Critical,
+                reason: format!("sg-{i} allows tcp 0-65535 from 0.0.0.0/0"),
+                suppressed: i == 1,
+            })
+            .collect(),
     };
     ComplianceReport {
         framework: "fsbp".into(),
@@ -202,6 +211,7 @@ fn compliance_report_renders_in_four_formats() {
     };
     let html = out(Format::Html);
     assert!(html.contains("EC2.19") && html.contains("&lt;title&gt;") && html.contains("50%"));
+    assert!(html.contains("sg-1 allows tcp 0-65535 from 0.0.0.0/0 (suppressed)"));
     let csv = out(Format::Csv);
     assert_eq!(csv.lines().count(), 3);
     assert!(csv.contains("fsbp,EC2.19,fsbp:EC2.19,FAILED,High,2,2,1,0"));

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use kensa_model::{ComplianceReport, ControlStatus, Finding, FindingStatus, Severity};
+use kensa_model::{ComplianceReport, Finding, FindingStatus, Severity};
 
 use crate::report::Report;
 
@@ -159,23 +159,38 @@ pub(crate) fn render_compliance(r: &ComplianceReport, out: &mut dyn Write) -> st
     }
     b.push_str("</table><p class=\"meta\">PASSED: every evaluated resource complies (muted findings count as accepted). \
 FAILED: at least one resource does not. NOT APPLICABLE: the snapshot holds no resource the control evaluates.</p>");
-    let failed: Vec<_> = r
+    let with_failures: Vec<_> = r
         .controls
         .iter()
-        .filter(|c| c.status == ControlStatus::Failed)
+        .filter(|c| !c.failures.is_empty())
         .collect();
-    if !failed.is_empty() {
-        b.push_str("<h2>Failed controls</h2><ul>");
-        for c in failed {
+    if !with_failures.is_empty() {
+        b.push_str("<h2>Non-compliant resources</h2>");
+    }
+    for c in with_failures {
+        let _ = write!(
+            b,
+            "<h3>{} {}</h3><table><tr><th>Resource</th><th>Severity</th><th>Why</th></tr>",
+            esc(&c.control),
+            esc(&c.title)
+        );
+        for f in &c.failures {
+            let class = if f.suppressed {
+                " class=\"suppressed\""
+            } else {
+                ""
+            };
+            let muted = if f.suppressed { " (suppressed)" } else { "" };
             let _ = write!(
                 b,
-                "<li><b>{}</b> {} — {} resource(s)</li>",
-                esc(&c.control),
-                esc(&c.title),
-                c.failed
+                "<tr{class}><td><code>{}</code><br>{}</td><td>{}</td><td>{}{muted}</td></tr>",
+                esc(&f.resource_id),
+                esc(&f.resource_type),
+                pill(f.severity.as_str(), f.severity.as_str()),
+                esc(&f.reason)
             );
         }
-        b.push_str("</ul>");
+        b.push_str("</table>");
     }
     out.write_all(page(&format!("{} — compliance report", r.framework_title), &b).as_bytes())
 }

@@ -1,6 +1,6 @@
 //! What every rule evaluates against: the snapshot, who uses each security group, and
 //! (when an engine is plugged in) whether an exposure is actually reachable.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use kensa_model::ec2::Tag;
 use kensa_model::{ResourceRef, Scope, Snapshot};
@@ -87,10 +87,12 @@ impl<'a> Context<'a> {
 }
 
 fn index_attachments(s: &Snapshot) -> BTreeMap<String, BTreeSet<Attachment>> {
-    let mut out: BTreeMap<String, BTreeSet<Attachment>> = BTreeMap::new();
-    let mut add = |g: &str, a: Attachment| {
-        out.entry(g.to_string()).or_default().insert(a);
-    };
+    // Built with borrowed keys and a hash map (hundreds of thousands of inserts), then
+    // turned into the ordered map the rules iterate.
+    let mut out: HashMap<&str, BTreeSet<Attachment>> = HashMap::new();
+    fn add<'s>(out: &mut HashMap<&'s str, BTreeSet<Attachment>>, g: &'s str, a: Attachment) {
+        out.entry(g).or_default().insert(a);
+    }
     for i in s.instances.values() {
         if i.state_name() == Some("terminated") {
             continue;
@@ -101,6 +103,7 @@ fn index_attachments(s: &Snapshot) -> BTreeMap<String, BTreeSet<Attachment>> {
             .chain(i.network_interfaces.iter().flat_map(|n| &n.groups));
         for g in groups {
             add(
+                &mut out,
                 &g.group_id,
                 Attachment::Instance {
                     id: i.instance_id.clone(),
@@ -118,7 +121,7 @@ fn index_attachments(s: &Snapshot) -> BTreeMap<String, BTreeSet<Attachment>> {
             },
         };
         for g in &eni.groups {
-            add(&g.group_id, attachment.clone());
+            add(&mut out, &g.group_id, attachment.clone());
         }
     }
     let mut listener_ports: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
@@ -137,7 +140,7 @@ fn index_attachments(s: &Snapshot) -> BTreeMap<String, BTreeSet<Attachment>> {
             listener_ports: sorted(listener_ports.get(lb.load_balancer_arn.as_str())),
         };
         for g in &lb.security_groups {
-            add(g, a.clone());
+            add(&mut out, g, a.clone());
         }
     }
     for clb in s.classic_load_balancers.values() {
@@ -152,10 +155,10 @@ fn index_attachments(s: &Snapshot) -> BTreeMap<String, BTreeSet<Attachment>> {
             listener_ports: sorted(Some(&ports)),
         };
         for g in &clb.security_groups {
-            add(g, a.clone());
+            add(&mut out, g, a.clone());
         }
     }
-    out
+    out.into_iter().map(|(g, a)| (g.to_string(), a)).collect()
 }
 
 fn sorted(v: Option<&Vec<u16>>) -> Vec<u16> {

@@ -1,7 +1,7 @@
 //! Runs rules over a snapshot: evaluations, findings, per-control results.
 use kensa_model::{
     finding_id, Compliance, ComplianceReport, ComplianceSummary, ControlResult, ControlStatus,
-    Evidence, Finding, FindingStatus, Package,
+    Evidence, Finding, FindingStatus, Package, ResourceFailure,
 };
 
 use crate::context::Context;
@@ -104,6 +104,17 @@ fn control_result(run: &RuleRun) -> ControlResult {
         suppressed,
         not_applicable: count(Outcome::NotApplicable),
         failed_resources,
+        failures: run
+            .findings
+            .iter()
+            .map(|f| ResourceFailure {
+                resource_id: f.resource.id.clone(),
+                resource_type: f.resource.resource_type.clone(),
+                severity: f.severity,
+                reason: f.description.clone(),
+                suppressed: f.status == FindingStatus::Suppressed,
+            })
+            .collect(),
     }
 }
 
@@ -113,10 +124,11 @@ pub fn run_rule(ctx: &Context, rule: &'static Rule, control: &str, params: &Para
     evaluations.sort_by(|a, b| {
         (&a.resource.id, &a.discriminators).cmp(&(&b.resource.id, &b.discriminators))
     });
+    let remediation = rule.remediation();
     let findings = evaluations
         .iter()
         .filter(|e| e.outcome == Outcome::NonCompliant)
-        .map(|e| finding(rule, control, e))
+        .map(|e| finding(rule, control, &remediation, e))
         .collect();
     RuleRun {
         rule,
@@ -136,7 +148,7 @@ pub fn assess(ctx: &Context, framework: &Framework) -> Assessment {
     Assessment { runs }
 }
 
-fn finding(rule: &Rule, control: &str, e: &Evaluation) -> Finding {
+fn finding(rule: &Rule, control: &str, remediation: &str, e: &Evaluation) -> Finding {
     let discriminators: Vec<&str> = e.discriminators.iter().map(String::as_str).collect();
     let mut attributes = e.attributes.clone();
     attributes.insert("CONTROL".into(), control.to_string());
@@ -148,7 +160,7 @@ fn finding(rule: &Rule, control: &str, e: &Evaluation) -> Finding {
         title: rule.title.to_string(),
         severity: e.rank.apply(rule.severity),
         description: e.reason.clone(),
-        recommendation: rule.remediation(),
+        recommendation: remediation.to_string(),
         resource: e.resource.clone(),
         attributes,
         evidence: e.evidence.clone().map(Evidence::Config),

@@ -163,7 +163,8 @@ impl Mute {
     }
 }
 
-fn is_date(d: &str) -> bool {
+/// A `YYYY-MM-DD` date (month 1-12, day 1-31).
+pub fn is_date(d: &str) -> bool {
     let b = d.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     if b.len() != 10

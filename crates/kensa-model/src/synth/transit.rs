@@ -138,7 +138,7 @@ pub(crate) fn transit_gateways(p: &Plan, s: &mut Sink<'_>) -> io::Result<()> {
             propagation_default_route_table_id: Some(rt),
             default_route_table_association: Some("enable".to_string()),
             default_route_table_propagation: Some("enable".to_string()),
-            ..TransitGatewayOptions::default()
+            auto_accept_shared_attachments: Some("disable".to_string()),
         }),
         tags: name("hub"),
         ..TransitGateway::default()

@@ -47,6 +47,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .unwrap_or_default()
         .as_secs();
     let today = args.date.clone().unwrap_or_else(|| date_of(now));
+    if !kensa_rules::mute::is_date(&today) {
+        bail!("--date {today}: expected YYYY-MM-DD");
+    }
     let ctx = Context::new(&snapshot);
     let mut assessment = assess(&ctx, &framework);
     let stamp = timestamp(now);

@@ -1,5 +1,6 @@
 //! `kensa rules list|show`: the documentation of every configuration control.
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -25,6 +26,8 @@ enum RulesCommand {
     },
     /// Print one control's documentation (by id such as `fsbp:EC2.19`, or control id).
     Show { id: String },
+    /// Print the reference of every control as one Markdown document.
+    Docs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -34,9 +37,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let Some(rule) = find_rule(&id) else {
                 bail!("unknown control `{id}` (see `kensa rules list`)");
             };
-            print!("{}", show(rule));
-            Ok(ExitCode::SUCCESS)
+            emit(&show(rule))
         }
+        RulesCommand::Docs => emit(&docs()),
     }
 }
 
@@ -61,14 +64,45 @@ fn list(framework: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items)?);
-        return Ok(ExitCode::SUCCESS);
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&items)?));
     }
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut text = String::new();
     for r in rules {
-        println!("{:width$}  {:13}  {}", r.id, r.severity.as_str(), r.title);
+        let _ = writeln!(
+            text,
+            "{:width$}  {:13}  {}",
+            r.id,
+            r.severity.as_str(),
+            r.title
+        );
     }
-    Ok(ExitCode::SUCCESS)
+    emit(&text)
+}
+
+/// Writes to stdout; a closed pipe (`kensa rules docs | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Every control's page in one Markdown document (the generated reference).
+fn docs() -> String {
+    let mut s = String::from("# kensa configuration controls\n\n");
+    for (id, title) in kensa_rules::framework::BUILTIN {
+        let n = RULES.iter().filter(|r| r.framework == id).count();
+        let _ = writeln!(s, "- `{id}`: {title} ({n} controls)");
+    }
+    for rule in RULES {
+        let page = show(rule)
+            .replace("\n## ", "\n### ")
+            .replacen("# ", "## ", 1);
+        let _ = write!(s, "\n{page}");
+    }
+    s
 }
 
 /// The documentation page of a rule, in Markdown.
