@@ -2,7 +2,7 @@
 //! building anything. It checks structure (balanced brackets, terminated strings) but
 //! not every detail of JSON grammar; records that rules care about are parsed fully later.
 
-use memchr::{memchr2, memchr3};
+use memchr::memchr3;
 
 /// A structural problem at a byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,22 +25,43 @@ pub fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of the result is set where `word` has a byte equal to `b`
+/// (exact for the lowest such byte, which is all that is used).
+#[inline]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    let x = word ^ (LO * u64::from(b));
+    x.wrapping_sub(LO) & !x & HI
+}
+
 /// `pos` is at an opening quote; returns the index just past the closing quote.
+/// Strings in CloudTrail records are short, so eight bytes are checked at a time (SWAR)
+/// rather than starting a SIMD search per string.
 pub fn skip_string(bytes: &[u8], pos: usize) -> ScanResult<usize> {
     let mut i = pos + 1;
     loop {
-        match memchr2(b'"', b'\\', &bytes[i.min(bytes.len())..]) {
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let hits = bytes_equal(word, b'"') | bytes_equal(word, b'\\');
+            if hits == 0 {
+                i += 8;
+                continue;
+            }
+            i += (hits.trailing_zeros() / 8) as usize;
+            break;
+        }
+        match bytes.get(i) {
             None => return err(pos, "unterminated string"),
-            Some(k) => {
-                let at = i + k;
-                if bytes[at] == b'"' {
-                    return Ok(at + 1);
-                }
-                i = at + 2; // skip the escaped byte
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\\') => {
+                i += 2;
                 if i > bytes.len() {
                     return err(pos, "unterminated string");
                 }
             }
+            Some(_) => i += 1,
         }
     }
 }
@@ -178,6 +199,17 @@ mod tests {
         let s = br#"{"a":"x}\"{","b":[1,{"c":"]"}],"d":null} tail"#;
         let end = skip_value(s, 0).unwrap();
         assert_eq!(&s[end..], b" tail");
+    }
+
+    #[test]
+    fn strings_with_escapes_at_every_offset() {
+        for pad in 0..20 {
+            let body = format!("{}\\\"x\\\\", "a".repeat(pad));
+            let text = format!("\"{body}\" tail");
+            let end = skip_string(text.as_bytes(), 0).unwrap();
+            assert_eq!(&text[end..], " tail", "{pad}");
+            assert!(skip_string(format!("\"{body}").as_bytes(), 0).is_err());
+        }
     }
 
     #[test]
