@@ -79,6 +79,17 @@ fn name_at(buf: &[u8], v: usize) -> ScanResult2 {
 
 type ScanResult2 = Result<(usize, Name), ScanError>;
 
+/// Bytes that matter to [`scan_object`]: quotes and brackets.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
 /// Scans the object at `pos` (`{`) in one pass: strings are skipped with memchr, the
 /// bytes between them are checked for brackets, and only members of the object itself
 /// (depth 1) are looked at as keys. Grammar details (colons, commas) are left to the full
@@ -96,6 +107,11 @@ fn scan_object(
     let mut name = Name::Missing;
     let mut detail = None;
     while i < buf.len() {
+        // Most bytes between strings are `:`, `,`, digits or literals: skip them first.
+        if !STRUCTURAL[buf[i] as usize] {
+            i += 1;
+            continue;
+        }
         match buf[i] {
             b'"' => {
                 let open = i;

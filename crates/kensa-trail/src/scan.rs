@@ -18,6 +18,7 @@ fn err<T>(offset: usize, message: &'static str) -> ScanResult<T> {
 }
 
 /// Index of the first non-whitespace byte at or after `pos` (or `bytes.len()`).
+#[inline]
 pub fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
     while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\n' | b'\r' | b'\t') {
         pos += 1;
@@ -39,6 +40,7 @@ fn bytes_equal(word: u64, b: u8) -> u64 {
 /// `pos` is at an opening quote; returns the index just past the closing quote.
 /// Strings in CloudTrail records are short, so eight bytes are checked at a time (SWAR)
 /// rather than starting a SIMD search per string.
+#[inline]
 pub fn skip_string(bytes: &[u8], pos: usize) -> ScanResult<usize> {
     let mut i = pos + 1;
     loop {

@@ -182,7 +182,7 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let s = engine.process_reader(
-            std::io::BufReader::new(f),
+            f,
             &origin,
             &mut |alert| {
                 worst = Some(worst.map_or(alert.priority, |w| w.min(alert.priority)));
