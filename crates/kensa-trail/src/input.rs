@@ -2,7 +2,7 @@
 //! (`{"Records":[...]}`), JSON arrays, NDJSON, and EventBridge events (record in `detail`).
 //! Works on a growing buffer so that large inputs stream.
 
-use crate::scan::{plain_string, skip_string, skip_value, skip_ws, ScanError};
+use crate::scan::{next_structural, plain_string, skip_string, skip_value, skip_ws, ScanError};
 
 /// Where a record's `eventName` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,17 +79,6 @@ fn name_at(buf: &[u8], v: usize) -> ScanResult2 {
 
 type ScanResult2 = Result<(usize, Name), ScanError>;
 
-/// Bytes that matter to [`scan_object`]: quotes and brackets.
-static STRUCTURAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'}' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b']' as usize] = true;
-    t
-};
-
 /// Scans the object at `pos` (`{`) in one pass: strings are skipped with memchr, the
 /// bytes between them are checked for brackets, and only members of the object itself
 /// (depth 1) are looked at as keys. Grammar details (colons, commas) are left to the full
@@ -107,12 +96,10 @@ fn scan_object(
     let mut name = Name::Missing;
     let mut detail = None;
     while i < buf.len() {
-        // Most bytes between strings are `:`, `,`, digits or literals: skip them first.
-        if !STRUCTURAL[buf[i] as usize] {
-            i += 1;
-            continue;
-        }
-        match buf[i] {
+        // Bytes between strings (`:`, `,`, numbers, literals) don't matter here.
+        i = next_structural(buf, i);
+        let Some(&c) = buf.get(i) else { break };
+        match c {
             b'"' => {
                 let open = i;
                 let end = skip_string(buf, open)?;

@@ -37,6 +37,26 @@ fn bytes_equal(word: u64, b: u8) -> u64 {
     x.wrapping_sub(LO) & !x & HI
 }
 
+/// The index of the first `"`, `{`, `}`, `[` or `]` at or after `pos` (or `bytes.len()`),
+/// eight bytes at a time. Brackets are found together: `[`/`{` and `]`/`}` differ only in
+/// bit 5 (0x20).
+#[inline]
+pub fn next_structural(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let folded = word | (LO * 0x20);
+        let hits = bytes_equal(word, b'"') | bytes_equal(folded, b'{') | bytes_equal(folded, b'}');
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], b'"' | b'{' | b'}' | b'[' | b']') {
+        i += 1;
+    }
+    i
+}
+
 /// `pos` is at an opening quote; returns the index just past the closing quote.
 /// Strings in CloudTrail records are short, so eight bytes are checked at a time (SWAR)
 /// rather than starting a SIMD search per string.
@@ -212,6 +232,20 @@ mod tests {
             assert_eq!(&text[end..], " tail", "{pad}");
             assert!(skip_string(format!("\"{body}").as_bytes(), 0).is_err());
         }
+    }
+
+    #[test]
+    fn finds_structural_bytes() {
+        let text = b"abc:1,2 true null ";
+        for (k, c) in [b'"', b'{', b'}', b'[', b']'].into_iter().enumerate() {
+            for pad in 0..text.len() {
+                let mut v = text[..pad].to_vec();
+                v.push(c);
+                v.extend_from_slice(b"xx");
+                assert_eq!(next_structural(&v, 0), pad, "{k} {pad}");
+            }
+        }
+        assert_eq!(next_structural(b"no structure here at all;;", 0), 26);
     }
 
     #[test]
