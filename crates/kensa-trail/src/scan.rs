@@ -59,32 +59,36 @@ pub fn next_structural(bytes: &[u8], mut i: usize) -> usize {
 
 /// `pos` is at an opening quote; returns the index just past the closing quote.
 /// Strings in CloudTrail records are short, so eight bytes are checked at a time (SWAR)
-/// rather than starting a SIMD search per string.
+/// rather than starting a SIMD search per string. Only quotes are searched; a quote
+/// preceded by an odd number of backslashes is escaped (escapes are rare).
 #[inline]
 pub fn skip_string(bytes: &[u8], pos: usize) -> ScanResult<usize> {
     let mut i = pos + 1;
     loop {
         while let Some(chunk) = bytes.get(i..i + 8) {
             let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            let hits = bytes_equal(word, b'"') | bytes_equal(word, b'\\');
-            if hits == 0 {
-                i += 8;
-                continue;
+            let hits = bytes_equal(word, b'"');
+            if hits != 0 {
+                i += (hits.trailing_zeros() / 8) as usize;
+                break;
             }
-            i += (hits.trailing_zeros() / 8) as usize;
-            break;
+            i += 8;
         }
-        match bytes.get(i) {
-            None => return err(pos, "unterminated string"),
-            Some(b'"') => return Ok(i + 1),
-            Some(b'\\') => {
-                i += 2;
-                if i > bytes.len() {
-                    return err(pos, "unterminated string");
-                }
-            }
-            Some(_) => i += 1,
+        while i < bytes.len() && bytes[i] != b'"' {
+            i += 1;
         }
+        if i >= bytes.len() {
+            return err(pos, "unterminated string");
+        }
+        let backslashes = bytes[pos + 1..i]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return Ok(i + 1);
+        }
+        i += 1;
     }
 }
 
@@ -231,6 +235,15 @@ mod tests {
             let end = skip_string(text.as_bytes(), 0).unwrap();
             assert_eq!(&text[end..], " tail", "{pad}");
             assert!(skip_string(format!("\"{body}").as_bytes(), 0).is_err());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skip_string_agrees_with_serde(s in "[a-z\\\\\"{}\\[\\] \\n\\t\u{e9}]{0,40}") {
+            let json = serde_json::to_string(&s).unwrap();
+            let text = format!("{json},\"next\"");
+            proptest::prop_assert_eq!(skip_string(text.as_bytes(), 0).unwrap(), json.len());
         }
     }
 
