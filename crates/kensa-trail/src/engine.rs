@@ -72,7 +72,7 @@ impl Engine {
         sink: &mut dyn FnMut(Alert),
         errors: &mut dyn FnMut(InputError),
     ) -> Stats {
-        let mut reader = BufReader::with_capacity(CHUNK, reader);
+        let mut reader = BufReader::with_capacity(64 * 1024, reader);
         let gz = matches!(reader.fill_buf(), Ok(b) if b.starts_with(&[0x1f, 0x8b]));
         if gz {
             let decoder = flate2::bufread::MultiGzDecoder::new(reader);
@@ -100,17 +100,29 @@ impl Engine {
             records: 0,
         };
         let mut splitter = Splitter::default();
-        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK * 2);
-        let mut scratch = vec![0u8; CHUNK];
-        let mut base = 0u64;
+        // A window over the stream: buf[start..end] is unprocessed. The buffer is zeroed
+        // once and reused; it grows only for a record longer than itself.
+        let mut buf = vec![0u8; 2 * CHUNK];
+        let (mut start, mut end) = (0usize, 0usize);
+        let mut base = 0u64; // stream offset of buf[0]
         let mut eof = false;
         while !eof {
-            match reader.read(&mut scratch) {
+            if buf.len() - end < CHUNK / 2 {
+                if start > 0 {
+                    buf.copy_within(start..end, 0);
+                    base += start as u64;
+                    end -= start;
+                    start = 0;
+                } else {
+                    buf.resize(buf.len() * 2, 0);
+                }
+            }
+            match reader.read(&mut buf[end..]) {
                 Ok(0) => eof = true,
-                Ok(n) => buf.extend_from_slice(&scratch[..n]),
+                Ok(n) => end += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    let at = base + buf.len() as u64;
+                    let at = base + end as u64;
                     (run.errors)(InputError::new(
                         origin,
                         format!("byte {at}"),
@@ -120,12 +132,11 @@ impl Engine {
                     eof = true;
                 }
             }
-            let mut pos = 0;
-            run.drain(&mut splitter, &buf, &mut pos, base, eof);
-            buf.drain(..pos);
-            base += pos as u64;
+            let mut pos = start;
+            run.drain(&mut splitter, &buf[..end], &mut pos, base, eof);
+            start = pos;
         }
-        run.stats.bytes = base + buf.len() as u64;
+        run.stats.bytes = base + end as u64;
         stats
     }
 }

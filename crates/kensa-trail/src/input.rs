@@ -2,7 +2,7 @@
 //! (`{"Records":[...]}`), JSON arrays, NDJSON, and EventBridge events (record in `detail`).
 //! Works on a growing buffer so that large inputs stream.
 
-use crate::scan::{plain_string, skip_string, skip_value, skip_ws, ScanError};
+use crate::scan::{next_structural, plain_string, skip_string, skip_value, skip_ws, ScanError};
 
 /// Where a record's `eventName` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +96,10 @@ fn scan_object(
     let mut name = Name::Missing;
     let mut detail = None;
     while i < buf.len() {
-        match buf[i] {
+        // Bytes between strings (`:`, `,`, numbers, literals) don't matter here.
+        i = next_structural(buf, i);
+        let Some(&c) = buf.get(i) else { break };
+        match c {
             b'"' => {
                 let open = i;
                 let end = skip_string(buf, open)?;

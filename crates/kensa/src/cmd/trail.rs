@@ -29,12 +29,16 @@ pub enum TrailCommand {
     /// Evaluate rules over CloudTrail files (delivery `.json`/`.json.gz`, JSON arrays, NDJSON,
     /// EventBridge events); directories are searched recursively. Alerts go to stdout.
     Replay(ReplayArgs),
+    /// Measure evaluation speed on one core: a synthetic realistic event mix generated in
+    /// memory (as `kensa synth trail`), evaluated after decompression.
+    Bench(BenchArgs),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         TrailCommand::Check(a) => check(a),
         TrailCommand::Replay(a) => replay(a),
+        TrailCommand::Bench(a) => bench(a),
     }
 }
 
@@ -182,7 +186,7 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let s = engine.process_reader(
-            std::io::BufReader::new(f),
+            f,
             &origin,
             &mut |alert| {
                 worst = Some(worst.map_or(alert.priority, |w| w.min(alert.priority)));
@@ -265,4 +269,68 @@ fn looks_like_log(p: &Path) -> bool {
     [".json", ".json.gz", ".jsonl", ".ndjson", ".gz"]
         .iter()
         .any(|ext| name.ends_with(ext))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Events to generate.
+    #[arg(long, default_value_t = 200_000)]
+    pub events: u64,
+    /// Passes over the events.
+    #[arg(long, default_value_t = 5)]
+    pub passes: u32,
+    /// Generator seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also measure gzip decompression plus evaluation.
+    #[arg(long)]
+    pub gzip: bool,
+}
+
+/// Nanoseconds this thread has run on a CPU (Linux `schedstat`), which, unlike wall
+/// time, does not count time spent waiting for a busy machine.
+fn cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let engine = args.rules.engine()?;
+    let mut data = Vec::new();
+    let summary = kensa_trail::synth::write_trail(args.events, args.seed, &mut data)?;
+    eprintln!(
+        "{} events, {} bytes/event, {} rules enabled",
+        summary.events,
+        summary.bytes / summary.events.max(1),
+        engine.rules().enabled_count()
+    );
+    let measure = |label: &str, input: &[u8]| {
+        let (wall, cpu0) = (Instant::now(), cpu_ns());
+        let mut stats = Stats::default();
+        for _ in 0..args.passes {
+            stats += engine.process(input, "bench", &mut |_| {}, &mut |_| {});
+        }
+        let secs = wall.elapsed().as_secs_f64();
+        let cpu = cpu0.zip(cpu_ns()).map(|(a, b)| (b - a) as f64 / 1e9);
+        let rate = |s: f64| stats.events as f64 / s.max(1e-9);
+        let cpu_text = cpu.map_or_else(String::new, |c| {
+            format!(", {:.0} events/s on-CPU ({c:.2}s)", rate(c))
+        });
+        println!(
+            "{label}: {} events, {} alerts in {secs:.2}s wall: {:.0} events/s wall{cpu_text}",
+            stats.events,
+            stats.alerts,
+            rate(secs)
+        );
+    };
+    measure("json", &data);
+    if args.gzip {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&data)?;
+        let gz = gz.finish()?;
+        measure("json.gz", &gz);
+    }
+    Ok(ExitCode::SUCCESS)
 }
