@@ -9,6 +9,8 @@
 //! * [`controls::restricted_ports`]: the ports a control forbids.
 //! * [`engine::assess`]: run rules, get findings and per-control results.
 //! * [`framework`], [`mute`]: which controls to run, which findings to suppress.
+//! * [`NetReachability`]: plugs `kensa-net` in, so security group findings say whether
+//!   the exposure is reachable and by which path.
 #![forbid(unsafe_code)]
 
 pub mod checks;
@@ -20,6 +22,7 @@ pub mod exposure;
 pub mod fixture;
 pub mod framework;
 pub mod mute;
+pub mod net_reach;
 pub mod params;
 pub mod ports;
 pub mod rule;
@@ -32,6 +35,7 @@ pub use error::{ParamError, RulesError, YamlError};
 pub use exposure::{world_open_rules, Family, OffendingRule, RestrictedPorts, Source};
 pub use framework::Framework;
 pub use mute::MuteList;
+pub use net_reach::NetReachability;
 pub use params::Params;
 pub use ports::PortSet;
 pub use rule::{Evaluation, Outcome, Rule};

@@ -102,3 +102,39 @@ fn internet_facing_load_balancer_listener_ports_are_not_findings() {
     // A port that is no listener still fails.
     assert_eq!(run("EC2.18", &lb(9000)).findings.len(), 1);
 }
+
+/// The demo account through the real reachability engine: the bastion's SSH is reachable
+/// from the Internet; the database group's all-TCP exposure is not (no internet gateway in
+/// its VPC), so it is ranked lower and is not Critical.
+#[test]
+fn kensa_net_decides_reachability() {
+    let snap = fixture::demo();
+    let analysis = kensa_net::analyze(&snap);
+    let reach = kensa_rules::NetReachability::new(&analysis);
+    let ctx = Context::new(&snap).with_reachability(&reach);
+    let rule = find_rule("EC2.19").unwrap();
+    let run = run_rule(&ctx, rule, "EC2.19", &Params::defaults(rule.params));
+    let by_group = |id: &str| run.findings.iter().find(|f| f.resource.id == id).unwrap();
+    let bastion = by_group("sg-0bastion");
+    assert_eq!(bastion.attributes["REACHABLE"], "true");
+    assert_eq!(bastion.severity, Severity::Critical);
+    assert_eq!(
+        bastion.attributes["REACHABILITY_PATH"],
+        "internet -> igw-0shop -> acl-0shop -> eni-0bastion -> i-0bastion"
+    );
+    let db = by_group("sg-0db");
+    assert_eq!(
+        (db.attributes["REACHABLE"].as_str(), db.severity),
+        ("false", Severity::Medium)
+    );
+    assert!(
+        db.description.contains("Not reachable from the Internet"),
+        "{}",
+        db.description
+    );
+    let legacy = by_group("sg-0legacy");
+    assert_eq!(
+        (legacy.attributes["REACHABLE"].as_str(), legacy.severity),
+        ("unknown", Severity::Low)
+    );
+}

@@ -10,7 +10,7 @@ use anyhow::{bail, Context as _};
 use kensa_model::{FindingStatus, Snapshot, Warning, WarningLevel};
 use kensa_report::{render_compliance, RenderOptions, Report};
 use kensa_rules::framework::resolve;
-use kensa_rules::{assess, fixture, Context, MuteList};
+use kensa_rules::{assess, fixture, Context, MuteList, NetReachability};
 
 use crate::cmd::output::OutputArgs;
 
@@ -31,6 +31,9 @@ pub struct Args {
     /// The date mute expiries are compared with (YYYY-MM-DD; default: today, UTC).
     #[arg(long, value_name = "DATE")]
     date: Option<String>,
+    /// Skip the reachability analysis (security group findings then say REACHABLE=unknown).
+    #[arg(long)]
+    no_reachability: bool,
     /// Report the findings (in any finding format: asff, ocsf, sarif, ...) instead of the
     /// per-control table.
     #[arg(long)]
@@ -50,7 +53,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !kensa_rules::mute::is_date(&today) {
         bail!("--date {today}: expected YYYY-MM-DD");
     }
-    let ctx = Context::new(&snapshot);
+    let analysis = (!args.no_reachability).then(|| kensa_net::analyze(&snapshot));
+    let reach = analysis.as_ref().map(NetReachability::new);
+    let mut ctx = Context::new(&snapshot);
+    if let Some(reach) = &reach {
+        ctx = ctx.with_reachability(reach);
+    }
     let mut assessment = assess(&ctx, &framework);
     let stamp = timestamp(now);
     for f in assessment.findings_mut() {
