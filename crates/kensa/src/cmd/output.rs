@@ -17,7 +17,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
-    /// Output format: table (coloured in a terminal, plain when piped), json, sarif, csv.
+    /// Output format: table (coloured in a terminal, plain when piped), json, sarif, csv,
+    /// asff (Security Hub), ocsf (OCSF 1.1 findings) or html.
     #[arg(long, short = 'f', default_value = "table", value_parser = parse_format)]
     pub format: Format,
     /// Report only findings at or above this severity
