@@ -1,2 +1,23 @@
-//! Reachability engine: which ports of which instances can be reached from the Internet, peered VPCs, VPN and transit gateways.
+//! Reachability engine: which ports of which instances can be reached from the Internet,
+//! peered VPCs, VPN gateways and transit gateways, through which path, and why.
+//!
+//! * [`engine::analyze`] computes, for every ENI and internet-facing load balancer, the
+//!   exact flow sets per source class (see [`engine`] for the semantics);
+//! * [`findings::findings`] turns them into Inspector-style findings;
+//! * [`path::query`] answers one question about one packet, hop by hop, like VPC
+//!   Reachability Analyzer.
 #![forbid(unsafe_code)]
+
+pub mod engine;
+pub mod findings;
+pub mod flow;
+pub mod index;
+pub mod lb;
+pub mod packet;
+pub mod path;
+pub mod ports;
+pub mod rangeset;
+pub mod rules;
+pub mod sg;
+
+pub use engine::{analyze, Analysis, SourceClass};

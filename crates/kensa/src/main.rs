@@ -23,9 +23,27 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Network reachability: which ports of which instances and load balancers can be
+    /// reached from the Internet, peered VPCs, VPN and transit gateways (Inspector-style
+    /// findings).
+    Scan(cmd::scan::Args),
+    /// Can a packet get from A to B? Every hop, and the component that blocks it
+    /// (VPC Reachability Analyzer style).
+    Path(cmd::path::Args),
+    /// Run a compliance framework (fsbp, cis-aws-3.0, aws-config, or a YAML file) over a
+    /// snapshot: per control PASSED / FAILED / NOT_APPLICABLE, as table, JSON, CSV or HTML.
+    Compliance(cmd::compliance::Args),
+    /// List the configuration controls, or show one control's documentation.
+    Rules(cmd::rules::Args),
     /// CloudTrail detection with Falco-format rules: check rule files, replay logs.
     Trail(cmd::trail::Args),
-    /// Generate synthetic data for benchmarks.
+    /// Package vulnerabilities: scan a host's packages against vendor advisories, compare
+    /// rpm/deb/apk versions.
+    Vuln(cmd::vuln::Args),
+    /// The local advisory database: import feeds, download updates, show what it holds.
+    Db(cmd::db::Args),
+    /// Generate synthetic data (an account snapshot, CloudTrail logs, advisories) for
+    /// tests and benchmarks.
     Synth(cmd::synth::Args),
 }
 
@@ -33,7 +51,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Scan(a) => cmd::scan::run(a),
+        Command::Path(a) => cmd::path::run(a),
+        Command::Compliance(a) => cmd::compliance::run(a),
+        Command::Rules(a) => cmd::rules::run(a),
         Command::Trail(a) => cmd::trail::run(a),
+        Command::Vuln(a) => cmd::vuln::run(a),
+        Command::Db(a) => cmd::db::run(a),
         Command::Synth(a) => cmd::synth::run(a),
     };
     match result {

@@ -1,10 +1,7 @@
-//! `kensa synth`: synthetic data generators for benchmarks.
-
-use std::io::Write;
-use std::path::PathBuf;
+//! `kensa synth <what>`: synthetic data for tests and benchmarks. One module a generator.
 use std::process::ExitCode;
 
-use anyhow::Context;
+use super::{synth_account, synth_trail};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,54 +11,21 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum SynthCommand {
+    /// Generate a snapshot of a synthetic AWS account (aws_configs/<region>/*.json):
+    /// VPCs, subnets, route tables, NACLs, security groups, instances, load balancers,
+    /// peering, VPN and a transit gateway, in the ratios of a large real estate.
+    Account(synth_account::AccountArgs),
     /// A realistic CloudTrail event mix as one delivery file (`{"Records":[...]}`).
-    Trail(TrailArgs),
-}
-
-#[derive(Debug, clap::Args)]
-pub struct TrailArgs {
-    /// Number of events.
-    #[arg(long, default_value_t = 100_000)]
-    pub events: u64,
-    /// Output file.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Compress with gzip.
-    #[arg(long)]
-    pub gzip: bool,
-    /// Random seed (same seed, same file).
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    Trail(synth_trail::TrailArgs),
+    /// A full-size synthetic Amazon Linux advisory set (updateinfo.xml.gz) and a host
+    /// inventory of installed packages (inventory.json), for the matching benchmark.
+    Advisories(super::vuln::SynthAdvisoriesArgs),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
-        SynthCommand::Trail(a) => trail(a),
+        SynthCommand::Account(a) => synth_account::run(a),
+        SynthCommand::Trail(a) => synth_trail::run(a),
+        SynthCommand::Advisories(a) => super::vuln::synth_advisories(a),
     }
-}
-
-fn trail(a: TrailArgs) -> anyhow::Result<ExitCode> {
-    let file = std::fs::File::create(&a.out)
-        .with_context(|| format!("cannot create {}", a.out.display()))?;
-    let file = std::io::BufWriter::with_capacity(1 << 20, file);
-    let summary = if a.gzip {
-        let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
-        let s = kensa_trail::synth::write_trail(a.events, a.seed, &mut gz)?;
-        gz.finish()?.flush()?;
-        s
-    } else {
-        let mut file = file;
-        let s = kensa_trail::synth::write_trail(a.events, a.seed, &mut file)?;
-        file.flush()?;
-        s
-    };
-    eprintln!(
-        "wrote {} events ({} bytes of JSON, {} bytes/event, {} event names) to {}",
-        summary.events,
-        summary.bytes,
-        summary.bytes / summary.events.max(1),
-        summary.by_name.len(),
-        a.out.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }

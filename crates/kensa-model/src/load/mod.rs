@@ -1,0 +1,192 @@
+//! Loading a snapshot: AWS CLI `describe-*` JSON files, recognised by their top-level key.
+//!
+//! Loading is tolerant: only an unreadable snapshot directory is an error. Everything else
+//! that goes wrong (bad JSON, an item of the wrong shape, a missing id, a reference to a
+//! resource that is not in the snapshot) becomes a [`Warning`] in `snapshot.warnings`, with
+//! the file and the JSON path, and the rest of the input still loads.
+//!
+//! * [`Snapshot::load`] reads a directory (see [`discover`] for the layouts it accepts).
+//! * [`Snapshot::from_documents`] builds a snapshot from JSON texts already in memory (the
+//!   demo snapshot bundled in the binary, a collector's responses).
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::snapshot::{Scope, Snapshot, Warning, WarningLevel};
+
+mod accounts;
+mod compute;
+pub mod discover;
+mod enis;
+mod parse;
+mod pending;
+mod resource;
+mod validate;
+mod validate_links;
+
+/// One JSON document (one `describe-*` response) and where it came from.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// What warnings call the document: the file name relative to the snapshot root.
+    pub label: String,
+    /// The account and region the layout puts the document in (empty when unknown).
+    pub scope: Scope,
+    /// The JSON text. Bytes, so a binary file is reported rather than refused.
+    pub json: Cow<'a, [u8]>,
+}
+
+impl<'a> Document<'a> {
+    /// A document borrowing its text (e.g. from `include_str!`).
+    pub fn new(
+        label: impl Into<String>,
+        scope: Scope,
+        json: &'a (impl AsRef<[u8]> + ?Sized),
+    ) -> Self {
+        Document {
+            label: label.into(),
+            scope,
+            json: Cow::Borrowed(json.as_ref()),
+        }
+    }
+
+    /// A document owning its text (e.g. read from a file).
+    pub fn owned(label: impl Into<String>, scope: Scope, json: Vec<u8>) -> Document<'static> {
+        Document {
+            label: label.into(),
+            scope,
+            json: Cow::Owned(json),
+        }
+    }
+}
+
+/// The snapshot directory itself could not be read. Problems inside it are warnings.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read snapshot directory {}: {source}", path.display())]
+    ReadDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a directory (give the snapshot directory, its aws_configs folder or a region folder)", path.display())]
+    NotADirectory { path: PathBuf },
+}
+
+impl Snapshot {
+    /// Loads every `describe-*` JSON file under `dir`. See [`discover`] for the layouts.
+    pub fn load(dir: &Path) -> Result<Snapshot, LoadError> {
+        let mut builder = Builder::default();
+        discover::walk(dir, &mut builder)?;
+        Ok(builder.finish())
+    }
+
+    /// Builds a snapshot from documents already in memory, in the order given.
+    pub fn from_documents<'a>(docs: impl IntoIterator<Item = Document<'a>>) -> Snapshot {
+        let mut builder = Builder::default();
+        for doc in docs {
+            builder.add_document(&doc);
+        }
+        builder.finish()
+    }
+
+    /// True when some input could not be read at all (warnings of level `error`).
+    pub fn has_load_errors(&self) -> bool {
+        self.warnings.iter().any(|w| w.level == WarningLevel::Error)
+    }
+}
+
+/// Where a resource was read from, compactly (one per resource): `$.<prefix>[index]`,
+/// then `.<nested>[nested_index]` and `.NetworkInterfaces[eni]` when set.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemPath {
+    pub prefix: u32,
+    pub index: u32,
+    pub nested: Option<(u32, u32)>,
+    pub eni: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
+    pub file: u32,
+    pub path: ItemPath,
+}
+
+/// A 64-bit FNV-1a hash of a resource id: the origin map's key (no string copies).
+pub(crate) fn id_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Accumulates documents into a snapshot; `finish` merges side data and validates.
+#[derive(Default)]
+pub(crate) struct Builder {
+    pub snapshot: Snapshot,
+    /// Document labels, indexed by `Origin::file`.
+    pub files: Vec<String>,
+    /// Path segments (`$.Reservations`, `Instances`), indexed by `ItemPath` fields.
+    pub segments: Vec<String>,
+    /// Resource id hash -> where it was read.
+    pub origins: HashMap<u64, Origin>,
+    pub pending: pending::Pending,
+    pub warnings: Vec<Warning>,
+    /// Snapshot and image attribute documents, merged in `finish`.
+    pub compute: compute::PendingAttributes,
+}
+
+impl Builder {
+    pub fn warn(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+
+    /// The index of a path segment, added on first use (there are a few dozen).
+    pub fn segment(&mut self, name: &str) -> u32 {
+        match self.segments.iter().position(|s| s == name) {
+            Some(i) => i as u32,
+            None => {
+                self.segments.push(name.to_string());
+                (self.segments.len() - 1) as u32
+            }
+        }
+    }
+
+    pub fn render(&self, path: &ItemPath) -> String {
+        let mut out = format!("{}[{}]", self.segments[path.prefix as usize], path.index);
+        if let Some((nested, index)) = path.nested {
+            out.push_str(&format!(".{}[{index}]", self.segments[nested as usize]));
+        }
+        if let Some(eni) = path.eni {
+            out.push_str(&format!(".NetworkInterfaces[{eni}]"));
+        }
+        out
+    }
+
+    pub fn set_origin(&mut self, id: &str, origin: Origin) {
+        self.origins.insert(id_key(id), origin);
+    }
+
+    pub fn origin(&self, id: &str) -> Option<Origin> {
+        self.origins.get(&id_key(id)).copied()
+    }
+
+    /// The file label and JSON path a resource was read from ("" when unknown).
+    pub fn origin_of(&self, id: &str) -> (String, String) {
+        match self.origin(id) {
+            Some(o) => (self.files[o.file as usize].clone(), self.render(&o.path)),
+            None => (String::new(), String::new()),
+        }
+    }
+
+    pub fn finish(mut self) -> Snapshot {
+        self.merge_pending();
+        self.merge_compute_attributes();
+        self.synthesize_instance_enis();
+        accounts::fill_missing_accounts(&mut self.snapshot);
+        self.validate();
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.sort();
+        warnings.dedup();
+        self.snapshot.warnings = warnings;
+        self.snapshot
+    }
+}

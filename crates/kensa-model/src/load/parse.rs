@@ -1,0 +1,491 @@
+//! Reading one document: top-level JSON object, dispatch on its keys, tolerant per item.
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::resource::Resource;
+use super::{Builder, Document, ItemPath, Origin};
+use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
+use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
+use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
+use crate::instance::{Address, Instance, NetworkInterface};
+use crate::snapshot::{Scope, Warning};
+use crate::transit::{
+    CustomerGateway, TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
+    VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
+};
+
+/// Keys that only give context to a sibling key (pagination, the id a wrapper adds).
+const CONTEXT_KEYS: &[&str] = &[
+    "NextToken",
+    "NextMarker",
+    "Marker",
+    "AdditionalRoutesAvailable",
+    "TransitGatewayRouteTableId",
+    "PrefixListId",
+    "TargetGroupArn",
+    "LoadBalancerArn",
+    "ResponseMetadata",
+];
+
+/// Top-level keys of describe calls that reachability does not need.
+const IRRELEVANT_KEYS: &[&str] = &[
+    "AvailabilityZones",
+    "Regions",
+    "LoadBalancerAttributes",
+    "Attributes",
+    "VpcEndpointServices",
+    "ServiceDetails",
+    "ServiceNames",
+    "KeyPairs",
+    "Buckets",
+    "Owner",
+    "DhcpOptions",
+    "DBInstances",
+    "DBClusters",
+    "Clusters",
+    "ClusterSubnetGroups",
+    "Functions",
+    "Account",
+    "Arn",
+    "UserId",
+];
+
+/// The document being read: its index in `Builder::files`, its label and layout scope.
+pub(crate) struct Cx<'d> {
+    pub file: u32,
+    pub label: &'d str,
+    pub scope: &'d Scope,
+}
+
+pub(crate) type Top<'a> = BTreeMap<String, Val<'a>>;
+
+/// A top-level value, read in the same pass as the object: arrays (the describe results)
+/// are split into raw elements straight away; anything else (a wrapper's parent id, a
+/// setting, a small object) is kept whole. `Raw` holds a nested value read on demand.
+pub(crate) enum Val<'a> {
+    List(Vec<&'a RawValue>),
+    Value(Box<RawValue>),
+    Raw(&'a RawValue),
+}
+
+impl Val<'_> {
+    /// The value as JSON text (an array's elements joined back together).
+    pub fn json(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Val::List(items) => {
+                let parts: Vec<&str> = items.iter().map(|r| r.get()).collect();
+                format!("[{}]", parts.join(",")).into()
+            }
+            Val::Value(raw) => raw.get().into(),
+            Val::Raw(raw) => raw.get().into(),
+        }
+    }
+
+    /// The string value, when it is one.
+    pub fn as_string(&self) -> Option<String> {
+        serde_json::from_str(&self.json()).ok()
+    }
+}
+
+impl<'de> Deserialize<'de> for Val<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValVisitor)
+    }
+}
+
+struct ValVisitor;
+
+fn whole<'a, E: serde::de::Error>(value: serde_json::Value) -> Result<Val<'a>, E> {
+    serde_json::value::to_raw_value(&value)
+        .map(Val::Value)
+        .map_err(E::custom)
+}
+
+impl<'de> serde::de::Visitor<'de> for ValVisitor {
+    type Value = Val<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Val<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            items.push(item);
+        }
+        Ok(Val::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Val<'de>, A::Error> {
+        let value =
+            serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        whole(value)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::String(v.to_string()))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::from(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::from(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::from(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Val<'de>, E> {
+        whole(serde_json::Value::Null)
+    }
+}
+
+impl Builder {
+    pub fn add_document(&mut self, doc: &Document<'_>) {
+        let file = self.files.len() as u32;
+        self.files.push(doc.label.clone());
+        let cx = Cx {
+            file,
+            label: &doc.label,
+            scope: &doc.scope,
+        };
+        let text = match std::str::from_utf8(&doc.json) {
+            Ok(text) => text,
+            Err(e) => {
+                let msg = format!(
+                    "not UTF-8 text (a binary file?): invalid byte at offset {}; skipped",
+                    e.valid_up_to()
+                );
+                return self.warn(Warning::error(cx.label, "", msg));
+            }
+        };
+        if text.trim().is_empty() {
+            return self.warn(Warning::warning(cx.label, "", "empty file; nothing loaded"));
+        }
+        match serde_json::from_str::<Top<'_>>(text) {
+            Ok(top) => self.dispatch(&cx, &top),
+            Err(e) => {
+                let msg = if e.is_data() {
+                    format!("expected a JSON object with a describe-* result key: {e}; skipped")
+                } else {
+                    format!("invalid JSON: {e}; skipped")
+                };
+                self.warn(Warning::error(cx.label, "$", msg));
+            }
+        }
+    }
+
+    fn dispatch(&mut self, cx: &Cx<'_>, top: &Top<'_>) {
+        let mut recognised = false;
+        let mut irrelevant = Vec::new();
+        let mut unknown = Vec::new();
+        for (key, raw) in top {
+            let path = format!("$.{key}");
+            match key.as_str() {
+                "Vpcs" => self.items::<Vpc>(cx, &path, raw),
+                "Subnets" => self.items::<Subnet>(cx, &path, raw),
+                "RouteTables" => self.items::<RouteTable>(cx, &path, raw),
+                "NetworkAcls" => self.items::<NetworkAcl>(cx, &path, raw),
+                "SecurityGroups" => self.items::<SecurityGroup>(cx, &path, raw),
+                "SecurityGroupRules" => self.items::<SecurityGroupRule>(cx, &path, raw),
+                "NetworkInterfaces" => self.items::<NetworkInterface>(cx, &path, raw),
+                "Reservations" => self.reservations(cx, &path, raw),
+                "Addresses" => self.items::<Address>(cx, &path, raw),
+                "InternetGateways" => self.items::<InternetGateway>(cx, &path, raw),
+                "EgressOnlyInternetGateways" => {
+                    self.items::<EgressOnlyInternetGateway>(cx, &path, raw)
+                }
+                "NatGateways" => self.items::<NatGateway>(cx, &path, raw),
+                "PrefixLists" | "ManagedPrefixLists" => self.items::<PrefixList>(cx, &path, raw),
+                "VpcPeeringConnections" => self.items::<VpcPeeringConnection>(cx, &path, raw),
+                "VpnGateways" => self.items::<VpnGateway>(cx, &path, raw),
+                "VpnConnections" => self.items::<VpnConnection>(cx, &path, raw),
+                "CustomerGateways" => self.items::<CustomerGateway>(cx, &path, raw),
+                "TransitGateways" => self.items::<TransitGateway>(cx, &path, raw),
+                "TransitGatewayAttachments" => {
+                    self.items::<TransitGatewayAttachment>(cx, &path, raw)
+                }
+                "TransitGatewayRouteTables" => {
+                    self.items::<TransitGatewayRouteTable>(cx, &path, raw)
+                }
+                "VpcEndpoints" => self.items::<VpcEndpoint>(cx, &path, raw),
+                "LoadBalancers" => self.items::<LoadBalancer>(cx, &path, raw),
+                "LoadBalancerDescriptions" => self.items::<ClassicLoadBalancer>(cx, &path, raw),
+                "Listeners" => self.listeners(cx, &path, raw, None),
+                "TargetGroups" => self.items::<TargetGroup>(cx, &path, raw),
+                k if self.side_data(cx, top, k, &path, raw) => {}
+                k if self.compute_data(cx, top, k, &path, raw) => {}
+                k if CONTEXT_KEYS.contains(&k) => continue,
+                k if IRRELEVANT_KEYS.contains(&k) => {
+                    irrelevant.push(k);
+                    continue;
+                }
+                k => {
+                    unknown.push(k);
+                    continue;
+                }
+            }
+            recognised = true;
+        }
+        if recognised {
+            if !unknown.is_empty() {
+                let msg = format!(
+                    "ignored unrecognised top-level key(s): {}",
+                    unknown.join(", ")
+                );
+                self.warn(Warning::info(cx.label, "", msg));
+            }
+            return;
+        }
+        let msg = if !irrelevant.is_empty() && unknown.is_empty() {
+            format!(
+                "skipped: {} not needed for reachability",
+                irrelevant.join(", ")
+            )
+        } else {
+            let mut keys = irrelevant;
+            keys.extend(unknown);
+            format!(
+                "skipped: no recognised describe-* result key (found: {})",
+                keys.join(", ")
+            )
+        };
+        self.warn(Warning::info(cx.label, "", msg));
+    }
+
+    /// Parses `raw` as an array of `T`, each element on its own, and stores them.
+    pub(super) fn items<T: Resource>(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
+        let Some(list) = self.array(cx, path, raw) else {
+            return;
+        };
+        let prefix = self.segment(path);
+        for (i, item) in list.into_iter().enumerate() {
+            let at = ItemPath {
+                prefix,
+                index: i as u32,
+                nested: None,
+                eni: None,
+            };
+            match parse_value::<T>(item) {
+                Ok(resource) => self.insert(cx, at, resource),
+                Err(e) => self.item_error(cx, self.render(&at), e),
+            }
+        }
+    }
+
+    /// The raw elements of an array value; warns and returns `None` for anything else.
+    pub(super) fn array<'a>(
+        &mut self,
+        cx: &Cx<'_>,
+        path: &str,
+        value: &Val<'a>,
+    ) -> Option<Vec<&'a RawValue>> {
+        let found = match value {
+            Val::List(list) => return Some(list.clone()),
+            Val::Raw(raw) => match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+                Ok(list) => return Some(list),
+                Err(e) => strip_position(&e),
+            },
+            Val::Value(raw) => {
+                let kind = match raw.get().as_bytes().first() {
+                    Some(b'{') => "an object",
+                    Some(b'"') => "a string",
+                    Some(b't' | b'f') => "a boolean",
+                    Some(b'n') => "null",
+                    _ => "a number",
+                };
+                format!("found {kind}")
+            }
+        };
+        let msg = format!("expected an array: {found}; skipped");
+        self.warn(Warning::error(cx.label, path, msg));
+        None
+    }
+
+    /// Deserialises one element; on failure warns with the JSON path down to the bad field.
+    pub(super) fn parse_item<'a, T: Deserialize<'a>>(
+        &mut self,
+        cx: &Cx<'_>,
+        path: &str,
+        raw: &'a RawValue,
+    ) -> Option<T> {
+        match parse_value(raw) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.item_error(cx, path.to_string(), e);
+                None
+            }
+        }
+    }
+
+    fn item_error(&mut self, cx: &Cx<'_>, path: String, e: ItemError) {
+        let full = if e.inner.is_empty() || e.inner == "." {
+            path
+        } else if e.inner.starts_with('[') {
+            format!("{path}{}", e.inner)
+        } else {
+            format!("{path}.{}", e.inner)
+        };
+        let msg = format!("{}; item skipped", e.message);
+        self.warn(Warning::error(cx.label, full, msg));
+    }
+
+    /// Stores a resource under its id with its scope filled in; first one wins on duplicates.
+    pub(super) fn insert<T: Resource>(&mut self, cx: &Cx<'_>, at: ItemPath, mut resource: T) {
+        if resource.id().trim().is_empty() {
+            let msg = format!("{} without an id; item skipped", T::KIND);
+            return self.warn(Warning::error(cx.label, self.render(&at), msg));
+        }
+        if cx.scope.account.is_empty() {
+            let owner = resource.owner_account().filter(|o| is_account_id(o));
+            let account = owner.unwrap_or_default().to_string();
+            *resource.scope_mut() = Scope {
+                account,
+                region: cx.scope.region.clone(),
+            };
+        } else {
+            resource.scope_mut().clone_from(cx.scope);
+        }
+        let id = resource.id().to_string();
+        match T::table(&mut self.snapshot).entry(id) {
+            Entry::Vacant(slot) => {
+                self.origins.insert(
+                    super::id_key(slot.key()),
+                    Origin {
+                        file: cx.file,
+                        path: at,
+                    },
+                );
+                slot.insert(resource);
+            }
+            Entry::Occupied(mut first) => {
+                let id = first.key().clone();
+                if !first.get_mut().absorb_duplicate(resource) {
+                    let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
+                    self.warn(Warning::warning(cx.label, self.render(&at), msg));
+                }
+            }
+        }
+    }
+
+    /// `describe-instances`: reservations flattened, each instance parsed on its own.
+    fn reservations(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct RawReservation<'a> {
+            #[serde(default)]
+            owner_id: Option<String>,
+            #[serde(default, borrow)]
+            instances: Vec<&'a RawValue>,
+        }
+        let Some(list) = self.array(cx, path, raw) else {
+            return;
+        };
+        let (prefix, nested) = (self.segment(path), self.segment("Instances"));
+        for (r, item) in list.into_iter().enumerate() {
+            let Some(reservation) =
+                self.parse_item::<RawReservation<'_>>(cx, &format!("{path}[{r}]"), item)
+            else {
+                continue;
+            };
+            for (i, raw_instance) in reservation.instances.into_iter().enumerate() {
+                let at = ItemPath {
+                    prefix,
+                    index: r as u32,
+                    nested: Some((nested, i as u32)),
+                    eni: None,
+                };
+                match parse_value::<Instance>(raw_instance) {
+                    Ok(mut instance) => {
+                        if instance.owner_id.is_none() {
+                            instance.owner_id.clone_from(&reservation.owner_id);
+                        }
+                        self.insert(cx, at, instance);
+                    }
+                    Err(e) => self.item_error(cx, self.render(&at), e),
+                }
+            }
+        }
+    }
+
+    /// `describe-listeners`; `lb_arn` fills a missing `LoadBalancerArn` (Batfish's wrapper).
+    pub(super) fn listeners(
+        &mut self,
+        cx: &Cx<'_>,
+        path: &str,
+        raw: &Val<'_>,
+        lb_arn: Option<&str>,
+    ) {
+        let Some(list) = self.array(cx, path, raw) else {
+            return;
+        };
+        let prefix = self.segment(path);
+        for (i, item) in list.into_iter().enumerate() {
+            let at = ItemPath {
+                prefix,
+                index: i as u32,
+                nested: None,
+                eni: None,
+            };
+            match parse_value::<Listener>(item) {
+                Ok(mut listener) => {
+                    if listener.load_balancer_arn.is_empty() {
+                        listener.load_balancer_arn = lb_arn.unwrap_or_default().to_string();
+                    }
+                    self.insert(cx, at, listener);
+                }
+                Err(e) => self.item_error(cx, self.render(&at), e),
+            }
+        }
+    }
+}
+
+/// Why an element did not deserialise: the path inside it and serde's message.
+pub(crate) struct ItemError {
+    inner: String,
+    message: String,
+}
+
+/// Deserialises one element: fast, and again with path tracking only when it fails.
+pub(crate) fn parse_value<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, ItemError> {
+    if let Ok(value) = serde_json::from_str::<T>(raw.get()) {
+        return Ok(value);
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(ItemError {
+            inner: e.path().to_string(),
+            message: strip_position(e.inner()),
+        }),
+    }
+}
+
+/// A 12-digit AWS account id.
+pub(crate) fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// serde_json's message without its "at line 1 column 57" suffix, which would point into
+/// the re-parsed element rather than the file (the JSON path says where instead).
+pub(crate) fn strip_position(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}

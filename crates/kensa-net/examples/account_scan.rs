@@ -1,0 +1,68 @@
+//! One whole-account run, for `/usr/bin/time -v`:
+//! `cargo run --release -p kensa-net --example account_scan -- 100000 [--no-findings] [--builtin]`.
+//! The account comes from the model's synthetic generator (`kensa synth account`), or,
+//! with `--builtin`, from the benchmark's own in-memory builder. Prints wall-clock phase
+//! times (on a loaded machine read the user CPU time `/usr/bin/time` reports instead).
+use std::time::Instant;
+
+use kensa_model::synth::{self, SynthParams};
+use kensa_model::{Document, Scope, Snapshot};
+
+#[path = "../benches/support/synth.rs"]
+mod builtin;
+
+/// User+system CPU seconds of this process so far (Linux `/proc/self/stat`; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let skip_findings = args.iter().any(|a| a == "--no-findings");
+    let t0 = Instant::now();
+    let snap = if args.iter().any(|a| a == "--builtin") {
+        builtin::account(n)
+    } else {
+        let files = synth::account(&SynthParams {
+            instances: n,
+            ..SynthParams::default()
+        });
+        Snapshot::from_documents(
+            files
+                .iter()
+                .map(|(path, json)| Document::new(path.clone(), Scope::default(), json)),
+        )
+    };
+    let (t1, c1) = (Instant::now(), cpu_seconds());
+    let a = kensa_net::analyze(&snap);
+    let (t2, c2) = (Instant::now(), cpu_seconds());
+    let f = if skip_findings {
+        Vec::new()
+    } else {
+        kensa_net::findings::findings(&a)
+    };
+    let (t3, c3) = (Instant::now(), cpu_seconds());
+    let exposed = a.enis.iter().filter(|r| !r.exposures.is_empty()).count();
+    println!(
+        "instances={} groups={} subnets={} enis_analysed={} exposed_enis={} findings={} warnings={}",
+        snap.instances.len(),
+        snap.security_groups.len(),
+        snap.subnets.len(),
+        a.enis.len(),
+        exposed,
+        f.len(),
+        a.warnings().len()
+    );
+    println!(
+        "wall: generate+load {:.3}s  analyze {:.3}s  findings {:.3}s",
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        (t3 - t2).as_secs_f64()
+    );
+    println!("cpu:  analyze {:.2}s  findings {:.2}s", c2 - c1, c3 - c2);
+}

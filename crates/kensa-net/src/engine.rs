@@ -1,0 +1,831 @@
+//! The reachability engine: for every ENI of every instance and every internet-facing
+//! load balancer, the exact (protocol, port, source address) sets that reach it from each
+//! source class.
+//!
+//! Semantics (DESIGN.md, "Reachability semantics"), and the choices made where AWS leaves
+//! room:
+//! * **Security groups** are the union of every rule of every group of the ENI, IPv4 and
+//!   IPv6; stateful, so replies need no egress rule.
+//! * **Network ACLs** are evaluated in rule-number order, first match wins, no match
+//!   denies. The request must pass the subnet's inbound ACL and the reply its outbound
+//!   ACL towards the client's ephemeral ports (1024–65535 for TCP/UDP, any type/code for
+//!   ICMP). A reply counts as admitted when at least one ephemeral port is allowed: the
+//!   client chooses the port, so some clients get through (an over- rather than
+//!   under-report). A subnet with no ACL association and no default ACL allows all.
+//! * **Routing** uses the subnet's explicit route table, else the VPC's main table, with
+//!   longest-prefix match on the *source* address (the return route), IPv4 and IPv6
+//!   apart. Blackhole routes, NAT gateways and egress-only IGWs never carry inbound
+//!   traffic. The destination side only is checked: what the source network does with
+//!   its own egress is not in the snapshot (except for peered VPCs in the path query).
+//! * **Source classes.** `Internet`: addresses routed back to an internet gateway attached
+//!   to the VPC, IPv4 only when the ENI has a public IPv4/EIP, IPv6 only when it has a
+//!   global IPv6 address. The Internet is every address (0.0.0.0/0, ::/0) and is narrowed
+//!   by routes only. `PeeredVPC`: addresses routed to an *active* peering, narrowed to the
+//!   peer VPC's CIDRs. `VGW`: addresses routed to a VPN gateway (static or propagated
+//!   routes alike). `TGW`: addresses routed to a transit gateway, narrowed, when the
+//!   snapshot has that TGW's route tables, to the CIDRs of attachments whose associated
+//!   TGW route table routes to this VPC's attachment.
+//! * A gateway id that is not in the snapshot (a partial snapshot) is assumed present and
+//!   attached, with a warning: a security tool should over-report rather than hide. A
+//!   subnet whose VPC has no route table in the snapshot at all is assumed to have a
+//!   default route to an internet gateway (reported as `igw-unknown`), with a warning.
+//! * Instances that are `terminated` or `shutting-down` are not analysed. ENIs of NAT
+//!   gateways, load balancers, VPC and GWLB endpoints and transit gateways are not
+//!   analysed as targets (load balancers are analysed as such).
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+use kensa_model::ec2::SecurityGroupRule;
+use kensa_model::{Snapshot, Warning};
+use serde::{Deserialize, Serialize};
+
+use crate::flow::{
+    all_sources, cube, everything, reply_admitted, restrict_addrs, FlowSet, Lattice,
+};
+use crate::index::{warning, Index};
+use crate::lb::{LbKind, LbNode};
+use crate::rangeset::AddrSet;
+use crate::rules::{lpm_partition, nacl_allowed, Target};
+use crate::sg::{compile, SgCompiled};
+
+/// The gateway id used when a subnet has no route table in the snapshot at all.
+pub const UNKNOWN_IGW: &str = "igw-unknown";
+
+/// Where traffic comes from, in Inspector's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SourceClass {
+    Internet,
+    PeeredVPC,
+    VGW,
+    TGW,
+}
+
+impl SourceClass {
+    pub const ALL: [SourceClass; 4] = [
+        SourceClass::Internet,
+        SourceClass::PeeredVPC,
+        SourceClass::VGW,
+        SourceClass::TGW,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceClass::Internet => "Internet",
+            SourceClass::PeeredVPC => "PeeredVPC",
+            SourceClass::VGW => "VGW",
+            SourceClass::TGW => "TGW",
+        }
+    }
+    /// Inspector's attribute naming the gateway of this class.
+    pub fn gateway_attribute(self) -> &'static str {
+        match self {
+            SourceClass::Internet => "IGW",
+            SourceClass::PeeredVPC => "PCX",
+            SourceClass::VGW => "VGW",
+            SourceClass::TGW => "TGW",
+        }
+    }
+}
+
+/// A network ACL's inbound and outbound sets, and what it admits as a whole.
+#[derive(Debug, Clone)]
+pub struct NaclSets {
+    pub inbound: FlowSet,
+    pub outbound: FlowSet,
+    /// Requests the inbound side allows whose replies the outbound side lets out.
+    pub admit_in: FlowSet,
+    /// `admit_in` is everything.
+    pub allows_all: bool,
+}
+
+/// Per subnet: its ACL and, per source class, the gateways and the source addresses
+/// whose return route leads to them.
+#[derive(Debug, Clone)]
+pub struct SubnetReach {
+    pub nacl: Rc<NaclSets>,
+    pub gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>>,
+    pub space: BTreeMap<SourceClass, AddrSet>,
+}
+
+/// What reaches one ENI from one source class.
+#[derive(Debug, Clone)]
+pub struct Exposure {
+    pub class: SourceClass,
+    pub flows: Rc<FlowSet>,
+    /// The gateways (igw-, pcx-, vgw-, tgw-) the sources come through, with their share.
+    pub gateways: Vec<(String, AddrSet)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EniReach {
+    pub eni_index: usize,
+    pub eni: String,
+    pub instance_id: Option<String>,
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub groups: Vec<String>,
+    pub acl: Option<String>,
+    pub route_table: Option<String>,
+    pub exposures: Rc<Vec<Exposure>>,
+}
+
+/// A target behind a listener, reachable through the load balancer or not.
+#[derive(Debug, Clone)]
+pub struct TargetReach {
+    pub target_id: String,
+    pub target_group: Option<String>,
+    pub eni_index: Option<usize>,
+    pub port: u16,
+    pub protocols: Vec<u8>,
+    /// Internet sources that reach the target through the load balancer.
+    pub sources: AddrSet,
+    /// Why the second hop fails (Reachability Analyzer's code), when it does.
+    pub blocked: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListenerReach {
+    pub listener_id: String,
+    pub protocol: String,
+    pub port: u16,
+    /// Internet flows that reach the listener.
+    pub flows: FlowSet,
+    pub targets: Vec<TargetReach>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LbReach {
+    pub lb: LbNode,
+    pub igws: Vec<String>,
+    pub listeners: Vec<ListenerReach>,
+}
+
+/// ENIs with the same groups, subnet and public-address kinds share their result.
+type EniKey = (String, String, u8);
+
+/// The engine: the index and caches, shared by the scan, the path query and findings.
+pub struct Engine<'s> {
+    pub idx: Index<'s>,
+    rules_by_group: HashMap<&'s str, Vec<&'s SecurityGroupRule>>,
+    groups: RefCell<HashMap<String, Rc<SgCompiled>>>,
+    group_sets: RefCell<HashMap<String, Rc<FlowSet>>>,
+    nacls: RefCell<HashMap<String, Rc<NaclSets>>>,
+    subnets: RefCell<HashMap<String, Rc<SubnetReach>>>,
+    eni_results: RefCell<HashMap<EniKey, Rc<Vec<Exposure>>>>,
+    warnings: RefCell<Vec<Warning>>,
+}
+
+/// The result of analysing a whole snapshot.
+pub struct Analysis<'s> {
+    pub engine: Engine<'s>,
+    pub enis: Vec<EniReach>,
+    pub load_balancers: Vec<LbReach>,
+}
+
+impl<'s> Analysis<'s> {
+    /// Warnings from loading and from analysis, sorted and deduplicated.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut w = self.engine.idx.warnings.clone();
+        w.extend(self.engine.warnings.borrow().iter().cloned());
+        w.sort();
+        w.dedup();
+        w
+    }
+}
+
+/// Analyses every ENI and load balancer of the snapshot.
+pub fn analyze(snap: &Snapshot) -> Analysis<'_> {
+    let engine = Engine::new(snap);
+    let mut enis = Vec::new();
+    for i in 0..engine.idx.enis.len() {
+        if let Some(r) = engine.analyze_eni(i) {
+            enis.push(r);
+        }
+    }
+    enis.sort_by(|a, b| (&a.instance_id, &a.eni).cmp(&(&b.instance_id, &b.eni)));
+    let mut lbs: Vec<LbReach> = LbNode::all(&engine.idx)
+        .into_iter()
+        .map(|lb| engine.analyze_lb(lb))
+        .collect();
+    lbs.sort_by(|a, b| a.lb.id.cmp(&b.lb.id));
+    Analysis {
+        engine,
+        enis,
+        load_balancers: lbs,
+    }
+}
+
+/// ENI types that are not targets of reachability findings.
+fn skipped_interface(e: &crate::index::Eni) -> bool {
+    matches!(
+        e.interface_type.as_deref(),
+        Some(
+            "nat_gateway"
+                | "network_load_balancer"
+                | "gateway_load_balancer"
+                | "gateway_load_balancer_endpoint"
+                | "vpc_endpoint"
+                | "transit_gateway"
+        )
+    ) || e
+        .description
+        .as_deref()
+        .is_some_and(|d| d.starts_with("ELB "))
+}
+
+impl<'s> Engine<'s> {
+    pub fn new(snap: &'s Snapshot) -> Self {
+        let mut rules_by_group: HashMap<&str, Vec<&SecurityGroupRule>> = HashMap::new();
+        for r in snap.security_group_rules.values() {
+            rules_by_group
+                .entry(r.group_id.as_str())
+                .or_default()
+                .push(r);
+        }
+        Engine {
+            idx: Index::new(snap),
+            rules_by_group,
+            groups: RefCell::default(),
+            group_sets: RefCell::default(),
+            nacls: RefCell::default(),
+            subnets: RefCell::default(),
+            eni_results: RefCell::default(),
+            warnings: RefCell::default(),
+        }
+    }
+
+    fn warn(&self, w: Warning) {
+        self.warnings.borrow_mut().push(w);
+    }
+
+    /// A compiled security group (empty, with a warning, when it is not in the snapshot).
+    pub fn group(&self, id: &str) -> Rc<SgCompiled> {
+        if let Some(g) = self.groups.borrow().get(id) {
+            return g.clone();
+        }
+        let compiled = match self.idx.snap.security_groups.get(id) {
+            Some(sg) => {
+                let rules = self
+                    .rules_by_group
+                    .get(id)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let mut warns = Vec::new();
+                let c = compile(&self.idx, sg, rules, &mut warns);
+                self.warnings.borrow_mut().extend(warns);
+                c
+            }
+            None => {
+                self.warn(warning(
+                    format!("SecurityGroups.{id}"),
+                    "security group is used but not in the snapshot; it admits nothing",
+                ));
+                SgCompiled::default()
+            }
+        };
+        let rc = Rc::new(compiled);
+        self.groups.borrow_mut().insert(id.to_string(), rc.clone());
+        rc
+    }
+
+    /// The union of the inbound rules of `groups`.
+    pub fn inbound(&self, groups: &[String]) -> Rc<FlowSet> {
+        if let [one] = groups {
+            return self.group_inbound(one);
+        }
+        // Combinations are mostly unique per ENI: computed, not cached.
+        let mut set = FlowSet::default();
+        for g in groups {
+            set = set.union(&self.group_inbound(g));
+        }
+        Rc::new(set)
+    }
+
+    /// One group's inbound set, shared.
+    fn group_inbound(&self, id: &str) -> Rc<FlowSet> {
+        if let Some(f) = self.group_sets.borrow().get(id) {
+            return f.clone();
+        }
+        let rc = Rc::new(self.group(id).inbound.clone());
+        self.group_sets
+            .borrow_mut()
+            .insert(id.to_string(), rc.clone());
+        rc
+    }
+
+    /// A network ACL's sets; `None` (no ACL known) allows everything.
+    pub fn nacl(&self, id: Option<&str>) -> Rc<NaclSets> {
+        let key = id.unwrap_or("");
+        if let Some(n) = self.nacls.borrow().get(key) {
+            return n.clone();
+        }
+        let sets = match id.and_then(|id| self.idx.snap.network_acls.get(id)) {
+            Some(acl) => {
+                let id = &acl.network_acl_id;
+                let mut warns = Vec::new();
+                let inbound = nacl_allowed(&acl.entries, false, |i, msg| {
+                    warns.push(warning(
+                        format!("NetworkAcls.{id}.Entries[{i}]"),
+                        format!("{msg}; entry skipped"),
+                    ))
+                });
+                let outbound = nacl_allowed(&acl.entries, true, |i, msg| {
+                    warns.push(warning(
+                        format!("NetworkAcls.{id}.Entries[{i}]"),
+                        format!("{msg}; entry skipped"),
+                    ))
+                });
+                self.warnings.borrow_mut().extend(warns);
+                let admit_in = inbound.intersect(&reply_admitted(&outbound));
+                NaclSets {
+                    allows_all: admit_in == everything(),
+                    inbound,
+                    outbound,
+                    admit_in,
+                }
+            }
+            None => {
+                if let Some(id) = id {
+                    self.warn(warning(
+                        format!("NetworkAcls.{id}"),
+                        "network ACL is not in the snapshot; treated as allowing all",
+                    ));
+                }
+                NaclSets {
+                    inbound: everything(),
+                    outbound: everything(),
+                    admit_in: everything(),
+                    allows_all: true,
+                }
+            }
+        };
+        let rc = Rc::new(sets);
+        self.nacls.borrow_mut().insert(key.to_string(), rc.clone());
+        rc
+    }
+
+    fn gateway_attached(&self, id: &str, vpc: &str) -> bool {
+        let snap = self.idx.snap;
+        let attached = |atts: &[kensa_model::gateway::GatewayAttachment]| {
+            atts.iter().any(|a| {
+                a.vpc_id.as_deref() == Some(vpc)
+                    && !matches!(a.state.as_deref(), Some("detached" | "detaching"))
+            })
+        };
+        let known = if id.starts_with("igw-") {
+            snap.internet_gateways
+                .get(id)
+                .map(|g| attached(&g.attachments))
+        } else if id.starts_with("vgw-") {
+            snap.vpn_gateways
+                .get(id)
+                .map(|g| attached(&g.vpc_attachments))
+        } else {
+            snap.transit_gateways.get(id).map(|_| true)
+        };
+        known.unwrap_or_else(|| {
+            self.warn(warning(
+                format!("Routes.{id}"),
+                format!("route to `{id}`, which is not in the snapshot; assumed attached to {vpc}"),
+            ));
+            true
+        })
+    }
+
+    /// The reach of one subnet (cached).
+    pub fn subnet(&self, id: &str) -> Rc<SubnetReach> {
+        if let Some(s) = self.subnets.borrow().get(id) {
+            return s.clone();
+        }
+        let rc = Rc::new(self.compute_subnet(id));
+        self.subnets.borrow_mut().insert(id.to_string(), rc.clone());
+        rc
+    }
+
+    fn compute_subnet(&self, id: &str) -> SubnetReach {
+        let ctx = self.idx.subnets.get(id);
+        let nacl = self.nacl(ctx.and_then(|c| c.nacl.as_deref()));
+        let mut gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>> = BTreeMap::new();
+        let rt = ctx
+            .and_then(|c| c.route_table.as_deref())
+            .and_then(|r| self.idx.snap.route_tables.get(r));
+        match (ctx, rt) {
+            (Some(ctx), Some(rt)) => {
+                let (dests, warns) = self.idx.route_dests(&rt.routes, &rt.route_table_id);
+                self.warnings.borrow_mut().extend(warns);
+                let vpc = ctx.vpc_id.as_str();
+                for (target, addrs) in lpm_partition(dests) {
+                    let (class, gw, addrs) = match target {
+                        Target::Igw(g) if self.gateway_attached(&g, vpc) => {
+                            (SourceClass::Internet, g, addrs)
+                        }
+                        Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
+                            (SourceClass::VGW, g, addrs)
+                        }
+                        Target::Pcx(g) => match self.idx.peerings.get(&g) {
+                            Some(p) if p.active => match p.other_side(vpc) {
+                                Some((_, cidrs)) if !cidrs.is_empty() => {
+                                    (SourceClass::PeeredVPC, g, addrs.intersect(cidrs))
+                                }
+                                _ => (SourceClass::PeeredVPC, g, addrs),
+                            },
+                            Some(_) => continue,
+                            None => {
+                                self.warn(warning(format!("RouteTables.{}", rt.route_table_id), format!("route to peering `{g}`, which is not in the snapshot; assumed active")));
+                                (SourceClass::PeeredVPC, g, addrs)
+                            }
+                        },
+                        Target::Tgw(g) => {
+                            let allowed = self.tgw_sources(&g, vpc);
+                            (SourceClass::TGW, g, addrs.intersect(&allowed))
+                        }
+                        _ => continue,
+                    };
+                    if !addrs.is_empty() {
+                        gateways.entry(class).or_default().push((gw, addrs));
+                    }
+                }
+            }
+            (Some(ctx), None) => {
+                // A partial snapshot (no RouteTables at all for the VPC): every VPC has a
+                // main route table, so assume the common default of a route to the
+                // Internet, and say so, rather than hide exposures.
+                self.warn(warning(
+                    format!("Subnets.{}", ctx.id),
+                    format!("subnet has no route table (explicit or main) in the snapshot; assuming a default route to an internet gateway ({UNKNOWN_IGW})"),
+                ));
+                let local = self
+                    .idx
+                    .vpc_cidrs
+                    .get(&ctx.vpc_id)
+                    .cloned()
+                    .unwrap_or_default()
+                    .union(&ctx.cidrs);
+                gateways.insert(
+                    SourceClass::Internet,
+                    vec![(UNKNOWN_IGW.to_string(), AddrSet::full().difference(&local))],
+                );
+            }
+            (None, _) => self.warn(warning(
+                format!("Subnets.{id}"),
+                "subnet is not in the snapshot; nothing can reach it from outside its VPC",
+            )),
+        }
+        let space = gateways
+            .iter()
+            .map(|(c, gws)| {
+                (
+                    *c,
+                    gws.iter().fold(AddrSet::empty(), |a, (_, b)| a.union(b)),
+                )
+            })
+            .collect();
+        SubnetReach {
+            nacl,
+            gateways,
+            space,
+        }
+    }
+
+    /// The source addresses a transit gateway can deliver into `vpc`: every address when
+    /// the snapshot has none of the TGW's route tables; otherwise the CIDRs of the
+    /// attachments associated with a route table that routes to one of this VPC's
+    /// attachments.
+    fn tgw_sources(&self, tgw: &str, vpc: &str) -> AddrSet {
+        let snap = self.idx.snap;
+        let tables: Vec<_> = snap
+            .transit_gateway_route_tables
+            .values()
+            .filter(|t| t.transit_gateway_id.as_deref() == Some(tgw))
+            .collect();
+        if tables.iter().all(|t| t.routes.is_empty()) {
+            return AddrSet::full();
+        }
+        let ours: BTreeSet<&str> = snap
+            .transit_gateway_attachments
+            .values()
+            .filter(|a| {
+                a.transit_gateway_id.as_deref() == Some(tgw)
+                    && (a.resource_id.as_deref() == Some(vpc) || a.vpc_id.as_deref() == Some(vpc))
+            })
+            .map(|a| a.transit_gateway_attachment_id.as_str())
+            .collect();
+        let routes_to = |att: &str| -> AddrSet {
+            let mut set = AddrSet::empty();
+            for t in &tables {
+                for r in t
+                    .routes
+                    .iter()
+                    .filter(|r| r.state.as_deref() != Some("blackhole"))
+                {
+                    if r.transit_gateway_attachments
+                        .iter()
+                        .any(|a| a.transit_gateway_attachment_id.as_deref() == Some(att))
+                    {
+                        if let Some(a) =
+                            r.destination_cidr_block.as_deref().and_then(AddrSet::parse)
+                        {
+                            set = set.union(&a);
+                        }
+                    }
+                }
+            }
+            set
+        };
+        let mut out = AddrSet::empty();
+        for t in &tables {
+            let reaches_us = t
+                .routes
+                .iter()
+                .filter(|r| r.state.as_deref() != Some("blackhole"))
+                .any(|r| {
+                    r.transit_gateway_attachments.iter().any(|a| {
+                        a.transit_gateway_attachment_id
+                            .as_deref()
+                            .is_some_and(|id| ours.contains(id))
+                    })
+                });
+            if !reaches_us {
+                continue;
+            }
+            let mut associated: BTreeSet<&str> = t
+                .associations
+                .iter()
+                .filter_map(|a| a.transit_gateway_attachment_id.as_deref())
+                .collect();
+            associated.extend(
+                snap.transit_gateway_attachments
+                    .values()
+                    .filter(|a| {
+                        a.association
+                            .as_ref()
+                            .and_then(|x| x.transit_gateway_route_table_id.as_deref())
+                            == Some(&t.transit_gateway_route_table_id)
+                    })
+                    .map(|a| a.transit_gateway_attachment_id.as_str()),
+            );
+            for att in associated.into_iter().filter(|a| !ours.contains(a)) {
+                out = out.union(&routes_to(att));
+                if let Some(a) = snap.transit_gateway_attachments.get(att) {
+                    if a.resource_type.as_deref() == Some("vpc") {
+                        if let Some(c) = a
+                            .resource_id
+                            .as_deref()
+                            .or(a.vpc_id.as_deref())
+                            .and_then(|v| self.idx.vpc_cidrs.get(v))
+                        {
+                            out = out.union(c);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// What reaches ENI `i`, per source class; `None` for ENIs that are not analysed.
+    pub fn analyze_eni(&self, i: usize) -> Option<EniReach> {
+        let e = &self.idx.enis[i];
+        if skipped_interface(e) {
+            return None;
+        }
+        let Some(subnet_id) = e.subnet_id.clone() else {
+            self.warn(warning(
+                format!("NetworkInterfaces.{}", e.id),
+                "ENI has no subnet; not analysed",
+            ));
+            return None;
+        };
+        let ctx = self.idx.subnets.get(&subnet_id);
+        let mask = u8::from(!e.public_ips.is_empty()) | (u8::from(e.global_ipv6()) << 1);
+        let key = (e.groups.join(","), subnet_id.clone(), mask);
+        let cached = self.eni_results.borrow().get(&key).cloned();
+        let exposures = match cached {
+            Some(x) => x,
+            None => {
+                let x = Rc::new(self.exposures(&e.groups, &subnet_id, mask));
+                self.eni_results.borrow_mut().insert(key, x.clone());
+                x
+            }
+        };
+        Some(EniReach {
+            eni_index: i,
+            eni: e.id.clone(),
+            instance_id: e.instance_id.clone(),
+            vpc_id: ctx
+                .map(|c| c.vpc_id.clone())
+                .or_else(|| e.vpc_id.clone())
+                .unwrap_or_default(),
+            acl: ctx.and_then(|c| c.nacl.clone()),
+            route_table: ctx.and_then(|c| c.route_table.clone()),
+            subnet_id,
+            groups: e.groups.clone(),
+            exposures,
+        })
+    }
+
+    fn exposures(&self, groups: &[String], subnet_id: &str, mask: u8) -> Vec<Exposure> {
+        let sg_in = self.inbound(groups);
+        if sg_in.is_empty() {
+            return Vec::new();
+        }
+        let sub = self.subnet(subnet_id);
+        // Most subnets use an allow-all ACL: nothing to intersect then.
+        let base: std::borrow::Cow<FlowSet> = if sub.nacl.allows_all {
+            std::borrow::Cow::Borrowed(&*sg_in)
+        } else {
+            std::borrow::Cow::Owned(sg_in.intersect(&sub.nacl.admit_in))
+        };
+        let mut out = Vec::new();
+        for (class, space) in &sub.space {
+            let space = if *class == SourceClass::Internet {
+                internet_mask(space, mask)
+            } else {
+                space.clone()
+            };
+            if space.is_empty() {
+                continue;
+            }
+            let flows = restrict_addrs(&base, &space);
+            if flows.is_empty() {
+                continue;
+            }
+            let gws = &sub.gateways[class];
+            // With one gateway every source comes through it.
+            let gateways = if gws.len() == 1 {
+                vec![(gws[0].0.clone(), all_sources(&flows))]
+            } else {
+                let sources = all_sources(&flows);
+                gws.iter()
+                    .filter_map(|(g, a)| {
+                        let share = a.intersect(&sources);
+                        (!share.is_empty()).then(|| (g.clone(), share))
+                    })
+                    .collect()
+            };
+            out.push(Exposure {
+                class: *class,
+                flows: Rc::new(flows),
+                gateways,
+            });
+        }
+        out
+    }
+
+    /// Analyses one load balancer (listeners reachable from the Internet, targets behind them).
+    pub fn analyze_lb_pub(&self, lb: LbNode) -> LbReach {
+        self.analyze_lb(lb)
+    }
+
+    fn analyze_lb(&self, lb: LbNode) -> LbReach {
+        let mut reach = LbReach {
+            igws: Vec::new(),
+            listeners: Vec::new(),
+            lb,
+        };
+        let lb = &reach.lb;
+        if !lb.internet_facing || lb.kind == LbKind::Gateway {
+            return reach;
+        }
+        let lb_in: Rc<FlowSet> = if lb.security_groups.is_empty() {
+            Rc::new(everything())
+        } else {
+            self.inbound(&lb.security_groups)
+        };
+        let mask = 1 | (u8::from(lb.dualstack) << 1);
+        let mut front = FlowSet::default();
+        let mut igws = BTreeSet::new();
+        for s in &lb.subnets {
+            let sub = self.subnet(s);
+            let Some(space) = sub.space.get(&SourceClass::Internet) else {
+                continue;
+            };
+            front = front.union(&restrict_addrs(
+                &sub.nacl.admit_in,
+                &internet_mask(space, mask),
+            ));
+            igws.extend(
+                sub.gateways[&SourceClass::Internet]
+                    .iter()
+                    .map(|(g, _)| g.clone()),
+            );
+        }
+        let front = front.intersect(&lb_in);
+        let mut listeners = Vec::new();
+        for l in &lb.listeners {
+            let wanted = l.ip_protocols.iter().fold(FlowSet::default(), |a, p| {
+                a.union(&cube(*p, *p, l.port, l.port, AddrSet::full()))
+            });
+            let flows = front.intersect(&wanted);
+            if flows.is_empty() {
+                continue;
+            }
+            let clients = all_sources(&flows);
+            let targets = l
+                .targets
+                .iter()
+                .map(|t| {
+                    let src = if t.preserves_client_ip {
+                        clients.clone()
+                    } else {
+                        lb.addrs.clone()
+                    };
+                    let (admitted, blocked) = match t.eni {
+                        Some(i) => self.target_admits(i, &l.ip_protocols, t.port, &src),
+                        None => (AddrSet::empty(), Some("TARGET_NOT_FOUND")),
+                    };
+                    TargetReach {
+                        target_id: t.id.clone(),
+                        target_group: t.target_group.clone(),
+                        eni_index: t.eni,
+                        port: t.port,
+                        protocols: l.ip_protocols.clone(),
+                        sources: if admitted.is_empty() {
+                            AddrSet::empty()
+                        } else if t.preserves_client_ip {
+                            admitted
+                        } else {
+                            clients.clone()
+                        },
+                        blocked,
+                    }
+                })
+                .collect();
+            listeners.push(ListenerReach {
+                listener_id: l.id.clone(),
+                protocol: l.protocol.clone(),
+                port: l.port,
+                flows,
+                targets,
+            });
+        }
+        reach.igws = igws.into_iter().collect();
+        reach.listeners = listeners;
+        reach
+    }
+
+    /// Which of `src` the target ENI admits on `port`: its groups must allow them, and,
+    /// for sources outside the target's subnet, its network ACL too (both directions).
+    pub fn target_admits(
+        &self,
+        i: usize,
+        protocols: &[u8],
+        port: u16,
+        src: &AddrSet,
+    ) -> (AddrSet, Option<&'static str>) {
+        let e = &self.idx.enis[i];
+        let sg = self.inbound(&e.groups);
+        let Some(subnet_id) = e.subnet_id.as_deref() else {
+            return (AddrSet::empty(), Some("NO_ROUTE_TO_DESTINATION"));
+        };
+        let sub = self.subnet(subnet_id);
+        let inside_subnet = self
+            .idx
+            .subnets
+            .get(subnet_id)
+            .map(|c| c.cidrs.clone())
+            .unwrap_or_default();
+        let mut sg_ok_any = false;
+        let mut ok = AddrSet::empty();
+        for p in protocols {
+            let at = |f: &FlowSet| {
+                f.get(*p)
+                    .and_then(|pm| pm.get(port))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let sg_ok = at(&sg).intersect(src);
+            sg_ok_any |= !sg_ok.is_empty();
+            let inside = sg_ok.intersect(&inside_subnet);
+            let outside = sg_ok.difference(&inside);
+            ok = ok
+                .union(&inside)
+                .union(&at(&sub.nacl.admit_in).intersect(&outside));
+        }
+        let blocked = if !sg_ok_any {
+            Some("ENI_SG_RULES_MISMATCH")
+        } else if ok.is_empty() {
+            Some("SUBNET_ACL_RESTRICTION")
+        } else {
+            None
+        };
+        (ok, blocked)
+    }
+}
+
+/// Internet sources an ENI can take: IPv4 only with a public IPv4 (bit 0 of `mask`),
+/// IPv6 only with a global IPv6 address (bit 1).
+fn internet_mask(space: &AddrSet, mask: u8) -> AddrSet {
+    AddrSet {
+        v4: if mask & 1 != 0 {
+            space.v4.clone()
+        } else {
+            Default::default()
+        },
+        v6: if mask & 2 != 0 {
+            space.v6.clone()
+        } else {
+            Default::default()
+        },
+    }
+}

@@ -1,0 +1,580 @@
+//! Lookup tables built once per snapshot: ENIs (with those of instances that the snapshot
+//! only describes inside `describe-instances`), subnet → route table / network ACL / VPC,
+//! security group members, peering, gateway attachments.
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+
+use kensa_model::ec2::Route;
+use kensa_model::{Snapshot, Warning};
+
+use crate::rangeset::{parse_net, AddrSet};
+use crate::rules::{RouteDest, Target};
+
+/// A network interface as the engine sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Eni {
+    pub id: String,
+    pub instance_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    /// Security group ids, sorted and deduplicated.
+    pub groups: Vec<String>,
+    pub private_ips: Vec<IpAddr>,
+    /// Public IPv4 addresses: auto-assigned, Elastic IPs, per secondary private address.
+    pub public_ips: Vec<IpAddr>,
+    pub ipv6: Vec<IpAddr>,
+    pub interface_type: Option<String>,
+    pub description: Option<String>,
+    pub device_index: i32,
+}
+
+impl Eni {
+    /// Global unicast IPv6 addresses (everything but link-local fe80::/10 and ULA fc00::/7):
+    /// only those are reachable through an internet gateway.
+    pub fn global_ipv6(&self) -> bool {
+        self.ipv6.iter().any(|ip| match ip {
+            IpAddr::V6(a) => {
+                let s = a.segments()[0];
+                (s & 0xffc0) != 0xfe80 && (s & 0xfe00) != 0xfc00
+            }
+            IpAddr::V4(_) => false,
+        })
+    }
+    /// The ENI's own addresses (private IPv4 and IPv6).
+    pub fn own_addrs(&self) -> impl Iterator<Item = &IpAddr> {
+        self.private_ips.iter().chain(self.ipv6.iter())
+    }
+}
+
+/// Where one subnet sends and takes its traffic.
+#[derive(Debug, Clone, Default)]
+pub struct SubnetCtx {
+    pub id: String,
+    pub vpc_id: String,
+    pub cidrs: AddrSet,
+    pub route_table: Option<String>,
+    pub nacl: Option<String>,
+}
+
+/// One side of an active or inactive peering.
+#[derive(Debug, Clone)]
+pub struct Peering {
+    pub id: String,
+    pub active: bool,
+    pub vpcs: [Option<String>; 2],
+    pub cidrs: [AddrSet; 2],
+}
+
+impl Peering {
+    /// The CIDRs of the side that is not `vpc`, if `vpc` is one side.
+    pub fn other_side(&self, vpc: &str) -> Option<(&Option<String>, &AddrSet)> {
+        if self.vpcs[0].as_deref() == Some(vpc) {
+            Some((&self.vpcs[1], &self.cidrs[1]))
+        } else if self.vpcs[1].as_deref() == Some(vpc) {
+            Some((&self.vpcs[0], &self.cidrs[0]))
+        } else {
+            None
+        }
+    }
+}
+
+pub struct Index<'s> {
+    pub snap: &'s Snapshot,
+    pub enis: Vec<Eni>,
+    pub eni_by_id: HashMap<String, usize>,
+    pub eni_by_ip: HashMap<IpAddr, usize>,
+    pub eni_by_public_ip: HashMap<IpAddr, usize>,
+    /// An instance's primary ENI (lowest device index).
+    pub primary_eni: HashMap<String, usize>,
+    /// Every ENI attached to an instance.
+    pub instance_enis: HashMap<String, Vec<usize>>,
+    /// ENIs by description (load balancer nodes are described `ELB app/<name>/<id>`).
+    pub eni_by_description: HashMap<String, Vec<usize>>,
+    pub subnets: BTreeMap<String, SubnetCtx>,
+    pub vpc_cidrs: HashMap<String, AddrSet>,
+    pub main_route_table: HashMap<String, String>,
+    pub peerings: HashMap<String, Peering>,
+    /// Private addresses of every member of each security group (ENIs and load balancer
+    /// nodes), for rules that name a group as their source.
+    pub group_members: HashMap<String, AddrSet>,
+    pub warnings: Vec<Warning>,
+}
+
+pub(crate) fn warning(path: impl Into<String>, message: impl Into<String>) -> Warning {
+    Warning::new(
+        kensa_model::WarningLevel::Warning,
+        "snapshot",
+        path,
+        message,
+    )
+}
+
+fn ips<'a>(texts: impl IntoIterator<Item = &'a Option<String>>) -> Vec<IpAddr> {
+    texts
+        .into_iter()
+        .filter_map(|t| t.as_deref()?.trim().parse().ok())
+        .collect()
+}
+
+fn sorted(mut v: Vec<IpAddr>) -> Vec<IpAddr> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+impl<'s> Index<'s> {
+    pub fn new(snap: &'s Snapshot) -> Self {
+        let mut idx = Index {
+            snap,
+            enis: Vec::new(),
+            eni_by_id: HashMap::new(),
+            eni_by_ip: HashMap::new(),
+            eni_by_public_ip: HashMap::new(),
+            primary_eni: HashMap::new(),
+            instance_enis: HashMap::new(),
+            eni_by_description: HashMap::new(),
+            subnets: BTreeMap::new(),
+            vpc_cidrs: HashMap::new(),
+            main_route_table: HashMap::new(),
+            peerings: HashMap::new(),
+            group_members: HashMap::new(),
+            warnings: Vec::new(),
+        };
+        idx.add_enis();
+        for (i, e) in idx.enis.iter().enumerate() {
+            if let Some(inst) = &e.instance_id {
+                let slot = idx.primary_eni.entry(inst.clone()).or_insert(i);
+                let cur = &idx.enis[*slot];
+                if (e.device_index, &e.id) < (cur.device_index, &cur.id) {
+                    *slot = i;
+                }
+            }
+            if let Some(d) = &e.description {
+                idx.eni_by_description.entry(d.clone()).or_default().push(i);
+            }
+        }
+        idx.add_vpcs_and_subnets();
+        idx.add_peerings();
+        idx.add_group_members();
+        idx
+    }
+
+    fn push_eni(&mut self, mut eni: Eni) {
+        eni.groups.sort();
+        eni.groups.dedup();
+        eni.private_ips = sorted(std::mem::take(&mut eni.private_ips));
+        eni.public_ips = sorted(std::mem::take(&mut eni.public_ips));
+        eni.ipv6 = sorted(std::mem::take(&mut eni.ipv6));
+        let i = self.enis.len();
+        for ip in eni.own_addrs() {
+            self.eni_by_ip.entry(*ip).or_insert(i);
+        }
+        for ip in &eni.public_ips {
+            self.eni_by_public_ip.entry(*ip).or_insert(i);
+        }
+        self.eni_by_id.insert(eni.id.clone(), i);
+        if let Some(inst) = &eni.instance_id {
+            self.instance_enis.entry(inst.clone()).or_default().push(i);
+        }
+        self.enis.push(eni);
+    }
+
+    fn add_enis(&mut self) {
+        let snap = self.snap;
+        for ni in snap.network_interfaces.values() {
+            let mut private = ips([&ni.private_ip_address]);
+            private.extend(ips(ni
+                .private_ip_addresses
+                .iter()
+                .map(|p| &p.private_ip_address)));
+            let mut public = ips(ni.association.iter().map(|a| &a.public_ip));
+            public.extend(ips(ni
+                .private_ip_addresses
+                .iter()
+                .filter_map(|p| p.association.as_ref())
+                .map(|a| &a.public_ip)));
+            let att = ni.attachment.as_ref();
+            self.push_eni(Eni {
+                id: ni.network_interface_id.clone(),
+                instance_id: att.and_then(|a| a.instance_id.clone()),
+                subnet_id: ni.subnet_id.clone(),
+                vpc_id: ni.vpc_id.clone(),
+                groups: ni.groups.iter().map(|g| g.group_id.clone()).collect(),
+                private_ips: private,
+                public_ips: public,
+                ipv6: ips(ni.ipv6_addresses.iter().map(|a| &a.ipv6_address)),
+                interface_type: ni.interface_type.clone(),
+                description: ni.description.clone(),
+                device_index: att.and_then(|a| a.device_index).unwrap_or(0),
+            });
+        }
+        for inst in snap.instances.values() {
+            if matches!(inst.state_name(), Some("terminated" | "shutting-down")) {
+                continue;
+            }
+            self.add_instance_enis(inst);
+        }
+        for (key, addr) in &snap.addresses {
+            self.add_elastic_ip(key, addr);
+        }
+    }
+
+    /// ENIs that `describe-instances` lists but `describe-network-interfaces` did not, and
+    /// a primary ENI for an instance that lists none (old or hand-written snapshots).
+    fn add_instance_enis(&mut self, inst: &kensa_model::instance::Instance) {
+        let inst_groups: Vec<String> = inst
+            .security_groups
+            .iter()
+            .map(|g| g.group_id.clone())
+            .collect();
+        let mut primary_public = ips([&inst.public_ip_address]);
+        for ni in &inst.network_interfaces {
+            if let Some(&i) = self.eni_by_id.get(&ni.network_interface_id) {
+                let eni = &mut self.enis[i];
+                if eni.instance_id.is_none() {
+                    eni.instance_id = Some(inst.instance_id.clone());
+                    self.instance_enis
+                        .entry(inst.instance_id.clone())
+                        .or_default()
+                        .push(i);
+                }
+                continue;
+            }
+            let mut private = ips([&ni.private_ip_address]);
+            private.extend(ips(ni
+                .private_ip_addresses
+                .iter()
+                .map(|p| &p.private_ip_address)));
+            let mut public = ips(ni.association.iter().map(|a| &a.public_ip));
+            public.extend(ips(ni
+                .private_ip_addresses
+                .iter()
+                .filter_map(|p| p.association.as_ref())
+                .map(|a| &a.public_ip)));
+            let device_index = ni
+                .attachment
+                .as_ref()
+                .and_then(|a| a.device_index)
+                .unwrap_or(0);
+            if device_index == 0 && public.is_empty() {
+                public = std::mem::take(&mut primary_public);
+            }
+            let groups = if ni.groups.is_empty() {
+                inst_groups.clone()
+            } else {
+                ni.groups.iter().map(|g| g.group_id.clone()).collect()
+            };
+            self.push_eni(Eni {
+                id: ni.network_interface_id.clone(),
+                instance_id: Some(inst.instance_id.clone()),
+                subnet_id: ni.subnet_id.clone().or_else(|| inst.subnet_id.clone()),
+                vpc_id: ni.vpc_id.clone().or_else(|| inst.vpc_id.clone()),
+                groups,
+                private_ips: private,
+                public_ips: public,
+                ipv6: ips(ni.ipv6_addresses.iter().map(|a| &a.ipv6_address)),
+                interface_type: ni.interface_type.clone(),
+                description: None,
+                device_index,
+            });
+        }
+        let attached: Vec<usize> = self
+            .instance_enis
+            .get(&inst.instance_id)
+            .cloned()
+            .unwrap_or_default();
+        let has_eni = !attached.is_empty();
+        if !has_eni && inst.subnet_id.is_some() {
+            self.push_eni(Eni {
+                id: format!("{}#eth0", inst.instance_id),
+                instance_id: Some(inst.instance_id.clone()),
+                subnet_id: inst.subnet_id.clone(),
+                vpc_id: inst.vpc_id.clone(),
+                groups: inst_groups,
+                private_ips: ips([&inst.private_ip_address]),
+                public_ips: primary_public,
+                ..Default::default()
+            });
+        } else if !primary_public.is_empty() {
+            // The instance's public address belongs to its primary ENI.
+            let primary = attached
+                .iter()
+                .copied()
+                .find(|&i| self.enis[i].device_index == 0 && self.enis[i].public_ips.is_empty());
+            if let Some(e) = primary.map(|i| &mut self.enis[i]) {
+                e.public_ips = primary_public.clone();
+                let i = self.eni_by_id[&e.id];
+                for ip in primary_public {
+                    self.eni_by_public_ip.entry(ip).or_insert(i);
+                }
+            }
+        }
+    }
+
+    fn add_elastic_ip(&mut self, key: &str, addr: &kensa_model::instance::Address) {
+        let Some(public) = ips([&addr.public_ip]).pop() else {
+            return;
+        };
+        let target = addr
+            .network_interface_id
+            .as_ref()
+            .and_then(|id| self.eni_by_id.get(id).copied())
+            .or_else(|| {
+                let inst = addr.instance_id.as_deref()?;
+                self.instance_enis
+                    .get(inst)?
+                    .iter()
+                    .copied()
+                    .find(|&i| self.enis[i].device_index == 0)
+            });
+        match target {
+            Some(i) => {
+                let e = &mut self.enis[i];
+                if !e.public_ips.contains(&public) {
+                    e.public_ips.push(public);
+                    e.public_ips.sort();
+                }
+                self.eni_by_public_ip.entry(public).or_insert(i);
+            }
+            None if addr.association_id.is_some() => self.warnings.push(warning(
+                format!("Addresses.{key}"),
+                "Elastic IP is associated with an ENI or instance that is not in the snapshot",
+            )),
+            None => {}
+        }
+    }
+
+    fn add_vpcs_and_subnets(&mut self) {
+        let snap = self.snap;
+        for vpc in snap.vpcs.values() {
+            let mut set = AddrSet::empty();
+            let texts = vpc
+                .cidr_block
+                .iter()
+                .chain(
+                    vpc.cidr_block_association_set
+                        .iter()
+                        .filter_map(|c| c.cidr_block.as_ref()),
+                )
+                .chain(
+                    vpc.ipv6_cidr_block_association_set
+                        .iter()
+                        .filter_map(|c| c.ipv6_cidr_block.as_ref()),
+                );
+            for t in texts {
+                match AddrSet::parse(t) {
+                    Some(a) => set = set.union(&a),
+                    None => self.warnings.push(warning(
+                        format!("Vpcs.{}", vpc.vpc_id),
+                        format!("bad CIDR `{t}`"),
+                    )),
+                }
+            }
+            self.vpc_cidrs.insert(vpc.vpc_id.clone(), set);
+        }
+        let mut rt_of_subnet = HashMap::new();
+        for rt in snap.route_tables.values() {
+            for a in &rt.associations {
+                if a.main {
+                    self.main_route_table
+                        .insert(rt.vpc_id.clone(), rt.route_table_id.clone());
+                } else if let Some(s) = &a.subnet_id {
+                    rt_of_subnet.insert(s.clone(), rt.route_table_id.clone());
+                }
+            }
+        }
+        let mut acl_of_subnet = HashMap::new();
+        let mut default_acl = HashMap::new();
+        for acl in snap.network_acls.values() {
+            if acl.is_default {
+                default_acl.insert(acl.vpc_id.clone(), acl.network_acl_id.clone());
+            }
+            for a in &acl.associations {
+                if let Some(s) = &a.subnet_id {
+                    acl_of_subnet.insert(s.clone(), acl.network_acl_id.clone());
+                }
+            }
+        }
+        let mut ids: Vec<(String, String, Option<String>)> = snap
+            .subnets
+            .values()
+            .map(|s| {
+                let mut c = s.cidr_block.clone().into_iter().collect::<Vec<_>>();
+                c.extend(
+                    s.ipv6_cidr_block_association_set
+                        .iter()
+                        .filter_map(|a| a.ipv6_cidr_block.clone()),
+                );
+                (s.subnet_id.clone(), s.vpc_id.clone(), Some(c.join(",")))
+            })
+            .collect();
+        for e in &self.enis {
+            if let Some(s) = &e.subnet_id {
+                if !snap.subnets.contains_key(s) {
+                    self.warnings.push(warning(
+                        format!("NetworkInterfaces.{}", e.id),
+                        format!("subnet `{s}` is not in the snapshot"),
+                    ));
+                    ids.push((s.clone(), e.vpc_id.clone().unwrap_or_default(), None));
+                }
+            }
+        }
+        for (id, vpc, cidrs) in ids {
+            if self.subnets.contains_key(&id) {
+                continue;
+            }
+            let set = cidrs
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(AddrSet::parse)
+                .fold(AddrSet::empty(), |a, b| a.union(&b));
+            let ctx = SubnetCtx {
+                route_table: rt_of_subnet
+                    .get(&id)
+                    .or_else(|| self.main_route_table.get(&vpc))
+                    .cloned(),
+                nacl: acl_of_subnet
+                    .get(&id)
+                    .or_else(|| default_acl.get(&vpc))
+                    .cloned(),
+                id: id.clone(),
+                vpc_id: vpc,
+                cidrs: set,
+            };
+            self.subnets.insert(id, ctx);
+        }
+    }
+
+    fn add_peerings(&mut self) {
+        for p in self.snap.vpc_peering_connections.values() {
+            let side = |info: &Option<kensa_model::transit::PeeringVpcInfo>| {
+                let Some(info) = info else {
+                    return (None, AddrSet::empty());
+                };
+                let mut set = AddrSet::empty();
+                let texts = info
+                    .cidr_block
+                    .iter()
+                    .chain(
+                        info.cidr_block_set
+                            .iter()
+                            .filter_map(|c| c.cidr_block.as_ref()),
+                    )
+                    .chain(
+                        info.ipv6_cidr_block_set
+                            .iter()
+                            .filter_map(|c| c.ipv6_cidr_block.as_ref()),
+                    );
+                for t in texts {
+                    if let Some(a) = AddrSet::parse(t) {
+                        set = set.union(&a);
+                    }
+                }
+                if set.is_empty() {
+                    if let Some(c) = info.vpc_id.as_ref().and_then(|v| self.vpc_cidrs.get(v)) {
+                        set = c.clone();
+                    }
+                }
+                (info.vpc_id.clone(), set)
+            };
+            let (va, ca) = side(&p.requester_vpc_info);
+            let (vb, cb) = side(&p.accepter_vpc_info);
+            self.peerings.insert(
+                p.vpc_peering_connection_id.clone(),
+                Peering {
+                    id: p.vpc_peering_connection_id.clone(),
+                    active: p.is_active(),
+                    vpcs: [va, vb],
+                    cidrs: [ca, cb],
+                },
+            );
+        }
+    }
+
+    /// Whether two VPCs are joined by an active peering connection.
+    pub fn actively_peered(&self, a: &str, b: &str) -> bool {
+        self.peerings.values().any(|p| {
+            p.active
+                && ((p.vpcs[0].as_deref() == Some(a) && p.vpcs[1].as_deref() == Some(b))
+                    || (p.vpcs[0].as_deref() == Some(b) && p.vpcs[1].as_deref() == Some(a)))
+        })
+    }
+
+    fn add_group_members(&mut self) {
+        let mut members: HashMap<String, Vec<IpAddr>> = HashMap::new();
+        for e in &self.enis {
+            for g in &e.groups {
+                members
+                    .entry(g.clone())
+                    .or_default()
+                    .extend(e.own_addrs().copied());
+            }
+        }
+        // Load balancer nodes are members of the load balancer's groups. Their ENIs are
+        // usually in the snapshot (and counted above); when they are not, the nodes'
+        // subnets stand in for their addresses.
+        let mut extra: HashMap<String, AddrSet> = HashMap::new();
+        for lb in crate::lb::LbNode::all(self) {
+            if lb.enis_known {
+                continue;
+            }
+            for g in &lb.security_groups {
+                let set = extra.entry(g.clone()).or_default();
+                *set = set.union(&lb.addrs);
+            }
+        }
+        for (g, v) in members {
+            let set = AddrSet::from_hosts(&v);
+            let more = extra.remove(&g).unwrap_or_default();
+            self.group_members.insert(g, set.union(&more));
+        }
+        self.group_members.extend(extra);
+    }
+
+    /// The subnet's route table's routes as destinations with targets.
+    pub fn route_dests(&self, routes: &[Route], rt_id: &str) -> (Vec<RouteDest>, Vec<Warning>) {
+        let mut out = Vec::new();
+        let mut warns = Vec::new();
+        for (i, r) in routes.iter().enumerate() {
+            let target = Target::of(r);
+            let path = || format!("RouteTables.{rt_id}.Routes[{i}]");
+            if let Some(t) = r
+                .destination_cidr_block
+                .as_ref()
+                .or(r.destination_ipv6_cidr_block.as_ref())
+            {
+                match parse_net(t) {
+                    Some(n) => out.push(RouteDest {
+                        addrs: AddrSet::from_net(&n),
+                        prefix_len: n.prefix_len(),
+                        from_prefix_list: false,
+                        target,
+                    }),
+                    None => warns.push(warning(path(), format!("bad destination `{t}`"))),
+                }
+            } else if let Some(pl) = &r.destination_prefix_list_id {
+                match self.snap.prefix_lists.get(pl) {
+                    Some(list) => {
+                        for c in list.all_cidrs() {
+                            if let Some(n) = parse_net(c) {
+                                out.push(RouteDest {
+                                    addrs: AddrSet::from_net(&n),
+                                    prefix_len: n.prefix_len(),
+                                    from_prefix_list: true,
+                                    target: target.clone(),
+                                });
+                            }
+                        }
+                    }
+                    None => warns.push(warning(
+                        path(),
+                        format!("route to prefix list `{pl}`, which is not in the snapshot"),
+                    )),
+                }
+            } else {
+                warns.push(warning(path(), "route has no destination"));
+            }
+        }
+        (out, warns)
+    }
+}

@@ -1,0 +1,7 @@
+//! kensa-net integration tests (one binary, several modules).
+mod build;
+mod corpus;
+mod demo;
+mod facts;
+mod malformed;
+mod reference;

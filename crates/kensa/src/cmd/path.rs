@@ -1,0 +1,78 @@
+//! `kensa path`: can a packet get from A to B, hop by hop (VPC Reachability Analyzer style).
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kensa_net::path::{query, Endpoint, PathAnswer, Verdict};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PathFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Snapshot directory (`aws_configs/<region>/*.json`).
+    #[arg(required_unless_present = "demo", conflicts_with = "demo")]
+    pub snapshot: Option<PathBuf>,
+    /// Query the bundled demo account.
+    #[arg(long)]
+    pub demo: bool,
+    /// Source: `internet`, an IP address, an instance id or an ENI id.
+    #[arg(long)]
+    pub from: String,
+    /// Destination: an IP address, an instance id, an ENI id, or a load balancer name/ARN
+    /// (then --port is the listener port).
+    #[arg(long)]
+    pub to: String,
+    /// tcp, udp, icmp, icmpv6 or all (IP protocol 0: only all-traffic rules admit it).
+    #[arg(long, default_value = "tcp")]
+    pub protocol: String,
+    /// Destination port (for ICMP: type*256+code; default echo request).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: PathFormat,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let snap = super::scan::load(args.snapshot.as_ref(), args.demo)?;
+    let from: Endpoint = args.from.parse()?;
+    let to: Endpoint = args.to.parse()?;
+    let answer = query(&snap, &from, &to, &args.protocol, args.port)?;
+    match args.format {
+        PathFormat::Json => println!("{}", serde_json::to_string_pretty(&answer)?),
+        PathFormat::Text => print!("{}", text(&answer)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text(a: &PathAnswer) -> String {
+    let mut s = format!(
+        "{}{}\n",
+        match a.verdict {
+            Verdict::Reachable => "reachable",
+            Verdict::Blocked => "blocked",
+        },
+        match (&a.source, &a.destination) {
+            (Some(src), Some(dst)) => format!(" ({src} -> {dst})"),
+            _ => String::new(),
+        }
+    );
+    for (i, h) in a.path.iter().enumerate() {
+        s.push_str(&format!(
+            "  {:>2}. {:<40} {}\n",
+            i + 1,
+            h.component_id,
+            h.component_type
+        ));
+    }
+    if let Some(b) = &a.blocked_at {
+        s.push_str(&format!(
+            "  blocked at {} ({}): {}\n",
+            b.component_id, b.component_type, b.code
+        ));
+    }
+    s
+}
