@@ -325,6 +325,23 @@ fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
             rate(secs)
         );
     };
+    // Calibration: DESIGN.md's reference point, a bare memchr scan for `"eventName":"`,
+    // on the same data and the same (possibly busy) core.
+    let (wall, cpu0) = (Instant::now(), cpu_ns());
+    let mut found = 0usize;
+    for _ in 0..args.passes {
+        found += memchr::memmem::find_iter(&data, b"\"eventName\":\"").count();
+    }
+    let cpu = cpu0.zip(cpu_ns()).map(|(a, b)| (b - a) as f64 / 1e9);
+    let secs = wall.elapsed().as_secs_f64();
+    println!(
+        "baseline memchr scan for eventName: {:.0} events/s wall{}",
+        found as f64 / secs.max(1e-9),
+        cpu.map_or_else(String::new, |c| format!(
+            ", {:.0} events/s on-CPU",
+            found as f64 / c.max(1e-9)
+        ))
+    );
     measure("json", &data);
     if args.gzip {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
