@@ -1,2 +1,4 @@
 //! CloudTrail detection with rules in Falco's format.
 #![forbid(unsafe_code)]
+
+pub mod sink;

@@ -1,0 +1,3 @@
+//! Alert outputs that leave the process.
+
+pub mod webhook;
