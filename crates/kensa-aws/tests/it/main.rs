@@ -1,0 +1,4 @@
+//! Integration tests of kensa-aws against moto's server (one test binary).
+
+mod moto;
+mod trail_watch;
