@@ -17,11 +17,19 @@ fn fixtures_dir() -> PathBuf {
     crate_dir().join("tests/fixtures/ec2")
 }
 
-/// The corpus root: `$KENSA_CORPUS`, else `../shared/corpus` beside the workspace.
+/// The corpus root: `$KENSA_CORPUS`, else `shared/corpus` beside the workspace (found
+/// by walking up, so worktrees nested one level deeper resolve it too).
 pub fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("KENSA_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| crate_dir().join("../../../shared/corpus"));
+        .unwrap_or_else(|| {
+            let manifest = crate_dir();
+            manifest
+                .ancestors()
+                .map(|a| a.join("shared/corpus"))
+                .find(|p| p.is_dir())
+                .unwrap_or_else(|| manifest.join("../../../shared/corpus"))
+        });
     dir.is_dir().then_some(dir)
 }
 
