@@ -7,6 +7,9 @@
 //! * [`finding`]: the one finding schema every analyser emits.
 #![forbid(unsafe_code)]
 
+pub mod account;
+pub mod compliance;
+pub mod compute;
 pub mod demo;
 pub mod ec2;
 pub mod elb;
@@ -16,8 +19,10 @@ pub mod instance;
 pub mod load;
 mod query;
 pub mod snapshot;
+pub mod synth;
 pub mod transit;
 
+pub use compliance::{ComplianceReport, ComplianceSummary, ControlResult, ControlStatus};
 pub use finding::{
     finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
 };

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::account::RegionalSettings;
+use crate::compute::{EbsSnapshot, FlowLog, Image, LaunchTemplate, LaunchTemplateVersion, Volume};
 use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
 use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
 use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
@@ -144,6 +146,25 @@ pub struct Snapshot {
     pub target_groups: BTreeMap<String, TargetGroup>,
     /// Classic load balancers, by name.
     pub classic_load_balancers: BTreeMap<String, ClassicLoadBalancer>,
+    /// EBS volumes, by volume id.
+    #[serde(default)]
+    pub volumes: BTreeMap<String, Volume>,
+    /// EBS snapshots, by snapshot id, `createVolumePermission` merged in.
+    #[serde(default)]
+    pub ebs_snapshots: BTreeMap<String, EbsSnapshot>,
+    /// AMIs, by image id, launch permissions merged in.
+    #[serde(default)]
+    pub images: BTreeMap<String, Image>,
+    #[serde(default)]
+    pub launch_templates: BTreeMap<String, LaunchTemplate>,
+    /// Launch template versions, by `<LaunchTemplateId>:<VersionNumber>`.
+    #[serde(default)]
+    pub launch_template_versions: BTreeMap<String, LaunchTemplateVersion>,
+    #[serde(default)]
+    pub flow_logs: BTreeMap<String, FlowLog>,
+    /// Account/region settings, by `<account>/<region>` ([`RegionalSettings::key`]).
+    #[serde(default)]
+    pub regional_settings: BTreeMap<String, RegionalSettings>,
     /// What was skipped while loading, and why.
     pub warnings: Vec<Warning>,
 }

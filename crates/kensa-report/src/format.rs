@@ -12,10 +12,24 @@ pub enum Format {
     Sarif,
     /// One finding a row.
     Csv,
+    /// AWS Security Finding Format (Security Hub `BatchImportFindings`).
+    Asff,
+    /// OCSF 1.1 Detection Finding (2004) / Compliance Finding (2003) events.
+    Ocsf,
+    /// A self-contained HTML page.
+    Html,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Table, Format::Json, Format::Sarif, Format::Csv];
+    pub const ALL: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Sarif,
+        Format::Csv,
+        Format::Asff,
+        Format::Ocsf,
+        Format::Html,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -23,6 +37,9 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Csv => "csv",
+            Format::Asff => "asff",
+            Format::Ocsf => "ocsf",
+            Format::Html => "html",
         }
     }
 }
@@ -34,7 +51,7 @@ impl fmt::Display for Format {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown format `{0}` (expected one of: table, json, sarif, csv)")]
+#[error("unknown format `{0}` (expected one of: table, json, sarif, csv, asff, ocsf, html)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {

@@ -30,7 +30,7 @@ fn findings_table(findings: &[Finding], color: bool) -> Table {
     table.set_header(["Severity", "Rule", "Resource", "Title", "Status"]);
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     // Worst first; ties keep the analyser's deterministic order.
-    sorted.sort_by(|a, b| b.severity.cmp(&a.severity));
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in sorted {
         let sev = Cell::new(f.severity.as_str());
         let sev = if color { style(sev, f.severity) } else { sev };

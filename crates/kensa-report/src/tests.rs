@@ -46,6 +46,7 @@ fn sample() -> Report {
             file: "aws_configs/us-east-1/Bad.json".into(),
             path: "$.SecurityGroups[1]".into(),
             message: "missing field `GroupId`".into(),
+            level: Default::default(),
         }],
     )
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::snapshot::{Scope, Snapshot, Warning, WarningLevel};
 
 mod accounts;
+mod compute;
 pub mod discover;
 mod enis;
 mod parse;
@@ -111,6 +112,8 @@ pub(crate) struct Builder {
     pub origins: HashMap<String, Origin>,
     pub pending: pending::Pending,
     pub warnings: Vec<Warning>,
+    /// Snapshot and image attribute documents, merged in `finish`.
+    pub compute: compute::PendingAttributes,
 }
 
 impl Builder {
@@ -128,6 +131,7 @@ impl Builder {
 
     pub fn finish(mut self) -> Snapshot {
         self.merge_pending();
+        self.merge_compute_attributes();
         self.synthesize_instance_enis();
         accounts::fill_missing_accounts(&mut self.snapshot);
         self.validate();

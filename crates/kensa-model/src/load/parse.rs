@@ -38,14 +38,10 @@ const IRRELEVANT_KEYS: &[&str] = &[
     "VpcEndpointServices",
     "ServiceDetails",
     "ServiceNames",
-    "Snapshots",
-    "Volumes",
-    "Images",
     "KeyPairs",
     "Buckets",
     "Owner",
     "DhcpOptions",
-    "FlowLogs",
     "DBInstances",
     "DBClusters",
     "Clusters",
@@ -139,6 +135,7 @@ impl Builder {
                 "Listeners" => self.listeners(cx, &path, raw, None),
                 "TargetGroups" => self.items::<TargetGroup>(cx, &path, raw),
                 k if self.side_data(cx, top, k, &path, raw) => {}
+                k if self.compute_data(cx, top, k, &path, raw) => {}
                 k if CONTEXT_KEYS.contains(&k) => continue,
                 k if IRRELEVANT_KEYS.contains(&k) => {
                     irrelevant.push(k);

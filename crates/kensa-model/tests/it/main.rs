@@ -3,6 +3,7 @@ mod corpus;
 mod demo;
 mod layouts;
 mod malformed;
+mod synth;
 
 use std::path::PathBuf;
 

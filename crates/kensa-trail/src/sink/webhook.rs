@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+use crate::alert::Alert;
+use crate::sink::{AlertSink, SinkError};
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
     #[error("webhook {url}: {message} (after {attempts} attempt(s))")]
@@ -138,6 +141,20 @@ impl WebhookSink {
             message: last,
             attempts,
         })
+    }
+}
+
+impl AlertSink for WebhookSink {
+    /// POSTs the alert's JSON; a delivery that still fails after the retries is an error,
+    /// so a live source keeps the input for a later attempt.
+    fn emit(&mut self, alert: &Alert) -> Result<(), SinkError> {
+        let body = serde_json::to_vec(alert)?;
+        self.post_json(&body)
+            .map_err(|e| SinkError::Other(e.to_string()))
+    }
+
+    fn flush(&mut self) -> Result<(), SinkError> {
+        Ok(())
     }
 }
 

@@ -2,7 +2,9 @@
 //! checked against an independent JSON-filtering model (`ec2_oracle`).
 
 use crate::ec2_oracle::{expected, Lists};
+use kensa_trail::{load_rules, Engine, Level};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn crate_dir() -> PathBuf {
@@ -150,4 +152,116 @@ fn independent_model_sees_invictus_attacks() {
             "{rule} finds nothing in invictus"
         );
     }
+}
+
+fn load_engine(paths: &[PathBuf]) -> Engine {
+    let (rules, diags) = load_rules(paths);
+    let errors: Vec<_> = diags.iter().filter(|d| d.level == Level::Error).collect();
+    assert!(errors.is_empty(), "rule errors: {errors:#?}");
+    Engine::new(rules)
+}
+
+/// Alerts per rule name, and the input errors, for one input.
+fn run(engine: &Engine, bytes: &[u8], origin: &str) -> (BTreeMap<String, u64>, Vec<String>, u64) {
+    let mut alerts = BTreeMap::new();
+    let mut errors = Vec::new();
+    let stats = engine.process(
+        bytes,
+        origin,
+        &mut |a| *alerts.entry(a.rule.clone()).or_insert(0) += 1,
+        &mut |e| errors.push(e.to_string()),
+    );
+    (alerts, errors, stats.events)
+}
+
+#[test]
+fn rule_file_loads_cleanly_alone_and_beside_falcos_rules() {
+    let (set, diags) = load_rules(&[rule_file()]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(set.enabled_count(), rule_names().len());
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("notice: shared corpus not found, Falco side-by-side load skipped");
+        return;
+    };
+    let falco = corpus.join("rules/falco/aws_cloudtrail_rules.yaml");
+    let (_, diags) = load_rules(&[falco, rule_file()]);
+    let errors: Vec<_> = diags.iter().filter(|d| d.level == Level::Error).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn each_rule_fires_on_its_fixtures_and_not_on_near_misses() {
+    let engine = load_engine(&[rule_file()]);
+    for rule in rule_names() {
+        for (kind, want_all) in [("match", true), ("nomatch", false)] {
+            let path = fixture_path(&rule, kind);
+            let bytes = std::fs::read(&path).unwrap();
+            let (alerts, errors, events) = run(&engine, &bytes, &path.display().to_string());
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            let fired = alerts.get(&rule).copied().unwrap_or(0);
+            let want = if want_all { events } else { 0 };
+            assert_eq!(
+                fired, want,
+                "{rule}: {} of {events} {kind} records fired",
+                fired
+            );
+        }
+    }
+}
+
+#[test]
+fn bundled_rules_are_the_ec2_rule_file() {
+    let (set, diags) = kensa_trail::load_rule_sources(&kensa_trail::bundled_rules());
+    assert!(diags.is_empty(), "{diags:#?}");
+    let bundled: Vec<&str> = set.rules().iter().map(|r| r.name.as_str()).collect();
+    for rule in rule_names() {
+        assert!(bundled.contains(&rule.as_str()), "{rule} not bundled");
+    }
+}
+
+/// On the 2,900 real events of the invictus corpus, the engine's alerts per rule equal
+/// the independent model's count of matching events.
+#[test]
+fn invictus_alert_counts_equal_the_independent_model() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("notice: shared corpus not found, invictus count test skipped");
+        return;
+    };
+    let dir = corpus.join("cloudtrail/invictus");
+    let engine = load_engine(&[rule_file()]);
+    let mut engine_counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut total_events = 0;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in &files {
+        let (alerts, errors, events) = run(
+            &engine,
+            &std::fs::read(file).unwrap(),
+            &file.display().to_string(),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        total_events += events;
+        for (rule, n) in alerts {
+            *engine_counts.entry(rule).or_insert(0) += n;
+        }
+    }
+    assert_eq!(total_events, 2900);
+
+    let events = corpus_records(&dir);
+    let lists = Lists::from_rule_file(&rule_file());
+    let mut model_counts = BTreeMap::new();
+    for rule in rule_names() {
+        let n = events.iter().filter(|e| expected(&rule, e, &lists)).count() as u64;
+        if n > 0 {
+            model_counts.insert(rule, n);
+        }
+    }
+    assert_eq!(engine_counts, model_counts);
+    assert!(
+        model_counts.len() >= 10,
+        "invictus should exercise most rules: {model_counts:?}"
+    );
 }

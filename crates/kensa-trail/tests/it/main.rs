@@ -1,4 +1,10 @@
-//! Integration tests of kensa-trail (one test binary, one module per topic).
+//! Integration tests for kensa-trail (one binary, see COMMON.md).
 
+mod common;
+mod corpus;
 mod ec2_oracle;
 mod ec2_rules;
+mod falco;
+mod language;
+mod malformed;
+mod props;

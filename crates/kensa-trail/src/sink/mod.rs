@@ -1,3 +1,0 @@
-//! Alert outputs that leave the process.
-
-pub mod webhook;
