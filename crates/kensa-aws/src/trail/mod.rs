@@ -8,6 +8,7 @@ pub mod clients;
 pub mod dedup;
 pub mod error;
 pub mod notification;
+pub mod pipeline;
 pub mod s3;
 pub mod sns;
 pub mod sqs;
@@ -16,8 +17,9 @@ pub use checkpoint::Checkpoint;
 pub use clients::TrailClients;
 pub use dedup::SeenWindow;
 pub use error::TrailSourceError;
+pub use pipeline::{EnginePipeline, PipelineCounters};
 pub use s3::{S3Location, S3Watcher};
-pub use sns::SnsPublisher;
+pub use sns::{SnsAlertSink, SnsPublisher};
 pub use sqs::SqsWatcher;
 
 /// The bytes of one delivery and where they came from (`s3://bucket/key` or

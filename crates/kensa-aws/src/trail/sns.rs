@@ -96,6 +96,31 @@ impl Drop for SnsPublisher {
     }
 }
 
+/// Alerts to an SNS topic: the alert's JSON as message, `<PRIORITY> <rule>` as subject.
+pub struct SnsAlertSink {
+    publisher: SnsPublisher,
+}
+
+impl SnsAlertSink {
+    pub fn new(publisher: SnsPublisher) -> SnsAlertSink {
+        SnsAlertSink { publisher }
+    }
+}
+
+impl kensa_trail::AlertSink for SnsAlertSink {
+    fn emit(&mut self, alert: &kensa_trail::Alert) -> Result<(), kensa_trail::SinkError> {
+        let message = serde_json::to_string(alert)?;
+        let subject = format!("{} {}", alert.priority, alert.rule);
+        self.publisher
+            .publish(&subject, &message)
+            .map_err(|e| kensa_trail::SinkError::Other(e.to_string()))
+    }
+
+    fn flush(&mut self) -> Result<(), kensa_trail::SinkError> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::sns_subject;

@@ -6,3 +6,5 @@ pub mod synth;
 pub mod synth_account;
 pub mod synth_trail;
 pub mod trail;
+#[cfg(feature = "aws")]
+pub mod trail_watch;

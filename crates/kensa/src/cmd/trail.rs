@@ -29,12 +29,18 @@ pub enum TrailCommand {
     /// Evaluate rules over CloudTrail files (delivery `.json`/`.json.gz`, JSON arrays, NDJSON,
     /// EventBridge events); directories are searched recursively. Alerts go to stdout.
     Replay(ReplayArgs),
+    /// Watch live CloudTrail: poll an S3 trail bucket or long-poll an SQS queue, alert
+    /// once per event across restarts (needs the `aws` feature).
+    #[cfg(feature = "aws")]
+    Watch(crate::cmd::trail_watch::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         TrailCommand::Check(a) => check(a),
         TrailCommand::Replay(a) => replay(a),
+        #[cfg(feature = "aws")]
+        TrailCommand::Watch(a) => crate::cmd::trail_watch::run(a),
     }
 }
 
