@@ -3,7 +3,10 @@
 use crate::RuleSource;
 
 /// (file name, contents) of each bundled rules file, in load order.
-const BUNDLED: &[(&str, &str)] = &[];
+const BUNDLED: &[(&str, &str)] = &[(
+    "kensa_ec2_rules.yaml",
+    include_str!("../rules/kensa_ec2_rules.yaml"),
+)];
 
 /// The bundled rules, for [`crate::load_rule_sources`]; used when no rules are given.
 pub fn bundled_rules() -> Vec<RuleSource> {

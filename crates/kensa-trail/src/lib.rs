@@ -34,6 +34,7 @@ pub use engine::Engine;
 pub use fields::{FieldDef, FieldType, FIELDS};
 pub use loader::{load_rule_sources, load_rules, RuleSource};
 pub use rules::{Diagnostic, Level, Priority, Rule, RuleSet};
+pub use sink::webhook::{WebhookError, WebhookOptions, WebhookSink};
 pub use sink::{AlertSink, JsonLinesSink, SinkError, TextSink};
 
 /// The Falco event source these rules are written for.

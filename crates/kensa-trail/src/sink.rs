@@ -1,6 +1,8 @@
 //! Where alerts go: Falco-like text lines or JSON lines on any writer. Other outputs
 //! (webhook, SNS) implement [`AlertSink`] elsewhere.
 
+pub mod webhook;
+
 use std::io::Write;
 
 use crate::alert::Alert;

@@ -2,6 +2,8 @@
 
 mod common;
 mod corpus;
+mod ec2_oracle;
+mod ec2_rules;
 mod falco;
 mod language;
 mod malformed;

@@ -10,3 +10,5 @@ pub mod synth_account;
 pub mod synth_trail;
 pub mod trail;
 pub mod vuln;
+#[cfg(feature = "aws")]
+pub mod trail_watch;

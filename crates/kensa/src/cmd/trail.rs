@@ -32,6 +32,10 @@ pub enum TrailCommand {
     /// Measure evaluation speed on one core: a synthetic realistic event mix generated in
     /// memory (as `kensa synth trail`), evaluated after decompression.
     Bench(BenchArgs),
+    /// Watch live CloudTrail: poll an S3 trail bucket or long-poll an SQS queue, alert
+    /// once per event across restarts (needs the `aws` feature).
+    #[cfg(feature = "aws")]
+    Watch(crate::cmd::trail_watch::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -39,6 +43,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         TrailCommand::Check(a) => check(a),
         TrailCommand::Replay(a) => replay(a),
         TrailCommand::Bench(a) => bench(a),
+        #[cfg(feature = "aws")]
+        TrailCommand::Watch(a) => crate::cmd::trail_watch::run(a),
     }
 }
 

@@ -1,0 +1,286 @@
+//! Exactly-once alerting with the real engine and kensa's bundled rules: S3 watch and
+//! SQS watch across restarts (same state directory), duplicates of the same event, and
+//! alerts published to SNS.
+
+use crate::moto::Moto;
+use flate2::{write::GzEncoder, Compression};
+use kensa_aws::trail::{
+    EnginePipeline, S3Location, S3Watcher, SeenWindow, SnsAlertSink, SnsPublisher, SqsWatcher,
+    TrailClients,
+};
+use kensa_trail::{load_rule_sources, Alert, AlertSink, Engine, SinkError};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+const BUCKET: &str = "trail-bucket";
+
+fn engine() -> Engine {
+    let (rules, diags) = load_rule_sources(&kensa_trail::bundled_rules());
+    assert!(diags.is_empty(), "{diags:?}");
+    Engine::new(rules)
+}
+
+/// Keeps (rule, event id) of every alert it is given.
+#[derive(Clone, Default)]
+struct Collect(Arc<Mutex<Vec<(String, String)>>>);
+
+impl AlertSink for Collect {
+    fn emit(&mut self, alert: &Alert) -> Result<(), SinkError> {
+        let id = alert.event_id.clone().unwrap_or_default();
+        self.0.lock().unwrap().push((alert.rule.clone(), id));
+        Ok(())
+    }
+    fn flush(&mut self) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+impl Collect {
+    fn take(&self) -> Vec<(String, String)> {
+        let mut got = std::mem::take(&mut *self.0.lock().unwrap());
+        got.sort();
+        got
+    }
+}
+
+fn pipeline(state: &Path, sinks: Vec<Box<dyn AlertSink>>) -> EnginePipeline {
+    let seen = SeenWindow::load(&state.join("seen.json"), 1000).unwrap();
+    EnginePipeline::new(engine(), sinks, seen)
+}
+
+/// A world-open SSH ingress rule: "Security Group Rules Changed" and "... Opened To The
+/// Internet On Admin Ports" both fire.
+fn open_ssh(id: &str) -> Value {
+    json!({"eventVersion": "1.08",
+        "userIdentity": {"type": "IAMUser", "principalId": "AIDA1", "arn": "arn:aws:iam::111122223333:user/ops",
+                         "accountId": "111122223333", "userName": "ops"},
+        "eventTime": "2023-07-10T12:00:00Z", "eventSource": "ec2.amazonaws.com",
+        "eventName": "AuthorizeSecurityGroupIngress", "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.9",
+        "userAgent": "aws-cli/2", "requestParameters": {"groupId": "sg-1", "ipPermissions": {}, "ipProtocol": "tcp",
+        "fromPort": 22, "toPort": 22, "cidrIp": "0.0.0.0/0"}, "responseElements": {"_return": true},
+        "eventID": id, "eventType": "AwsApiCall", "recipientAccountId": "111122223333"})
+}
+
+fn subnet_deleted(id: &str) -> Value {
+    let mut ev = open_ssh(id);
+    ev["eventName"] = json!("DeleteSubnet");
+    ev["requestParameters"] = json!({"subnetId": "subnet-1"});
+    ev
+}
+
+fn gz(records: &[Value]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+    enc.write_all(json!({"Records": records}).to_string().as_bytes())
+        .unwrap();
+    enc.finish().unwrap()
+}
+
+fn key(stamp: &str) -> String {
+    format!("AWSLogs/o-abc123def4/111122223333/CloudTrail/us-east-1/2023/07/10/111122223333_CloudTrail_us-east-1_20230710T{stamp}Z_r.json.gz")
+}
+
+async fn put(clients: &TrailClients, key: &str, body: Vec<u8>) {
+    clients
+        .s3
+        .put_object()
+        .bucket(BUCKET)
+        .key(key)
+        .body(body.into())
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn s3_pass(clients: &TrailClients, state: &Path, sink: &Collect) -> u64 {
+    let location = S3Location::parse(&format!("s3://{BUCKET}/AWSLogs/")).unwrap();
+    let mut watcher = S3Watcher::new(clients.s3.clone(), location, state.join("s3.json")).unwrap();
+    let mut pipe = pipeline(state, vec![Box::new(sink.clone())]);
+    let stats = watcher.poll_once(&mut pipe).await.unwrap();
+    assert!(stats.errors.is_empty(), "{stats:?}");
+    pipe.counters.duplicates
+}
+
+const CHANGED: &str = "EC2 Security Group Rules Changed";
+const OPENED: &str = "EC2 Security Group Opened To The Internet On Admin Ports";
+const SUBNET: &str = "EC2 Subnet Deleted";
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<_> = list
+        .iter()
+        .map(|(r, i)| (r.to_string(), i.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn s3_watch_alerts_exactly_once_across_restarts() {
+    let Some(moto) = Moto::start() else { return };
+    let clients = TrailClients::from_config(&moto.sdk_config().await);
+    clients
+        .s3
+        .create_bucket()
+        .bucket(BUCKET)
+        .send()
+        .await
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let sink = Collect::default();
+
+    put(&clients, &key("1200"), gz(&[open_ssh("ev-1")])).await;
+    s3_pass(&clients, state.path(), &sink).await;
+    assert_eq!(sink.take(), pairs(&[(CHANGED, "ev-1"), (OPENED, "ev-1")]));
+
+    // Restart: nothing is alerted again.
+    s3_pass(&clients, state.path(), &sink).await;
+    assert!(sink.take().is_empty());
+
+    // A new file is picked up; a re-delivered copy of ev-1 inside it is suppressed.
+    put(
+        &clients,
+        &key("1205"),
+        gz(&[open_ssh("ev-1"), subnet_deleted("ev-2")]),
+    )
+    .await;
+    let duplicates = s3_pass(&clients, state.path(), &sink).await;
+    assert_eq!(sink.take(), pairs(&[(SUBNET, "ev-2")]));
+    assert_eq!(duplicates, 2);
+
+    s3_pass(&clients, state.path(), &sink).await;
+    assert!(sink.take().is_empty());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqs_watch_alerts_once_per_event_and_publishes_to_sns() {
+    let Some(moto) = Moto::start() else { return };
+    let clients = TrailClients::from_config(&moto.sdk_config().await);
+    let topic = clients
+        .sns
+        .create_topic()
+        .name("alerts")
+        .send()
+        .await
+        .unwrap();
+    let topic_arn = topic.topic_arn().unwrap().to_owned();
+    let inbox = clients
+        .sqs
+        .create_queue()
+        .queue_name("inbox")
+        .send()
+        .await
+        .unwrap();
+    let inbox_url = inbox.queue_url().unwrap().to_owned();
+    let inbox_arn = clients
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&inbox_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes()
+        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+        .clone();
+    clients
+        .sns
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(inbox_arn)
+        .send()
+        .await
+        .unwrap();
+    let events = clients
+        .sqs
+        .create_queue()
+        .queue_name("events")
+        .send()
+        .await
+        .unwrap();
+    let events_url = events.queue_url().unwrap().to_owned();
+
+    let eventbridge = |ev: Value| {
+        json!({"version": "0", "detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2", "detail": ev}).to_string()
+    };
+    let send = |body: String| {
+        let sqs = clients.sqs.clone();
+        let url = events_url.clone();
+        async move {
+            sqs.send_message()
+                .queue_url(url)
+                .message_body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // The same event twice (at-least-once delivery), then once more after a restart.
+    send(eventbridge(open_ssh("ev-9"))).await;
+    send(eventbridge(open_ssh("ev-9"))).await;
+
+    let state = tempfile::tempdir().unwrap();
+    let run = |sink: Collect| {
+        let publisher = SnsPublisher::new(clients.sns.clone(), topic_arn.clone()).unwrap();
+        let sinks: Vec<Box<dyn AlertSink>> =
+            vec![Box::new(sink), Box::new(SnsAlertSink::new(publisher))];
+        let mut pipe = pipeline(state.path(), sinks);
+        let mut watcher =
+            SqsWatcher::new(clients.sqs.clone(), clients.s3.clone(), events_url.clone());
+        watcher.wait_seconds = 1;
+        async move {
+            loop {
+                let stats = watcher.poll_once(&mut pipe).await.unwrap();
+                assert!(stats.errors.is_empty(), "{stats:?}");
+                if stats.messages == 0 {
+                    return pipe.counters;
+                }
+            }
+        }
+    };
+    let sink = Collect::default();
+    let counters = run(sink.clone()).await;
+    assert_eq!(sink.take(), pairs(&[(CHANGED, "ev-9"), (OPENED, "ev-9")]));
+    assert_eq!(
+        (counters.deliveries, counters.alerts, counters.duplicates),
+        (2, 2, 2)
+    );
+
+    send(eventbridge(open_ssh("ev-9"))).await;
+    send(eventbridge(subnet_deleted("ev-10"))).await;
+    run(sink.clone()).await;
+    assert_eq!(sink.take(), pairs(&[(SUBNET, "ev-10")]));
+
+    // SNS got each alert once: three messages in the subscribed queue.
+    let mut published = Vec::new();
+    loop {
+        let got = clients
+            .sqs
+            .receive_message()
+            .queue_url(&inbox_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap();
+        if got.messages().is_empty() {
+            break;
+        }
+        for m in got.messages() {
+            let envelope: Value = serde_json::from_str(m.body().unwrap()).unwrap();
+            let alert: Value = serde_json::from_str(envelope["Message"].as_str().unwrap()).unwrap();
+            published.push(alert["rule"].as_str().unwrap().to_owned());
+            clients
+                .sqs
+                .delete_message()
+                .queue_url(&inbox_url)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    published.sort();
+    assert_eq!(published, [OPENED, CHANGED, SUBNET]);
+}

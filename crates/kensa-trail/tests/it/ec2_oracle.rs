@@ -1,0 +1,255 @@
+//! An independent model of kensa's EC2 rules: plain `serde_json::Value` filtering,
+//! written from AWS's CloudTrail semantics and NOT from the rule language, so that the
+//! engine's alert counts can be checked against it.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The overridable lists of `kensa_ec2_rules.yaml`, read as plain YAML data.
+pub struct Lists {
+    pub approved_regions: BTreeSet<String>,
+    pub approved_images: BTreeSet<String>,
+    pub admin_ports: BTreeSet<i64>,
+    pub trusted_discovery_users: BTreeSet<String>,
+}
+
+impl Lists {
+    pub fn from_rule_file(path: &Path) -> Lists {
+        let text = std::fs::read_to_string(path).expect("read rule file");
+        let items: Vec<serde_yaml_ng::Value> = serde_yaml_ng::from_str(&text).expect("rule YAML");
+        let list = |name: &str| -> Vec<String> {
+            let item = items
+                .iter()
+                .find(|i| i.get("list").and_then(|l| l.as_str()) == Some(name))
+                .unwrap_or_else(|| panic!("list {name} missing from {}", path.display()));
+            let values = item
+                .get("items")
+                .and_then(|v| v.as_sequence())
+                .expect("items");
+            values
+                .iter()
+                .map(|v| match v {
+                    serde_yaml_ng::Value::String(s) => s.clone(),
+                    serde_yaml_ng::Value::Number(n) => n.to_string(),
+                    other => panic!("unexpected list item {other:?}"),
+                })
+                .collect()
+        };
+        Lists {
+            approved_regions: list("kensa_ec2_approved_regions").into_iter().collect(),
+            approved_images: list("kensa_ec2_approved_images").into_iter().collect(),
+            admin_ports: list("kensa_ec2_admin_ports")
+                .iter()
+                .map(|p| p.parse().expect("numeric port"))
+                .collect(),
+            trusted_discovery_users: list("kensa_ec2_trusted_discovery_users")
+                .into_iter()
+                .collect(),
+        }
+    }
+}
+
+fn s<'a>(ev: &'a Value, pointer: &str) -> Option<&'a str> {
+    ev.pointer(pointer).and_then(Value::as_str)
+}
+
+fn name(ev: &Value) -> &str {
+    s(ev, "/eventName").unwrap_or("")
+}
+
+fn source(ev: &Value) -> &str {
+    s(ev, "/eventSource").unwrap_or("")
+}
+
+fn ok(ev: &Value) -> bool {
+    matches!(ev.get("errorCode"), None | Some(Value::Null))
+}
+
+fn ec2(ev: &Value, names: &[&str]) -> bool {
+    source(ev) == "ec2.amazonaws.com" && names.contains(&name(ev))
+}
+
+/// The acting principal as the Falco plugin names it: for an assumed role the role
+/// (session issuer) name, otherwise the userName.
+fn user(ev: &Value) -> Option<&str> {
+    let identity = ev.get("userIdentity")?;
+    if identity.get("type").and_then(Value::as_str) == Some("AssumedRole") {
+        s(identity, "/sessionContext/sessionIssuer/userName")
+    } else {
+        s(identity, "/userName")
+    }
+}
+
+fn port(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(t) => t.parse().ok(),
+        _ => None,
+    }
+}
+
+fn protocol_is_all(v: Option<&Value>) -> bool {
+    matches!(v.and_then(Value::as_str), Some("-1") | Some("all"))
+}
+
+/// Whether a permission (protocol + port range) reaches an admin port or everything.
+/// Mirrors the rule's documented scope: a range counts when it starts or ends on an
+/// admin port or covers the full 0/1..65535 range.
+fn admin_or_all(
+    protocol: Option<&Value>,
+    from: Option<&Value>,
+    to: Option<&Value>,
+    lists: &Lists,
+) -> bool {
+    if protocol_is_all(protocol) {
+        return true;
+    }
+    let (from, to) = (port(from), port(to));
+    let is_admin = |p: Option<i64>| p.is_some_and(|p| lists.admin_ports.contains(&p));
+    is_admin(from) || is_admin(to) || (matches!(from, Some(0 | 1)) && to == Some(65535))
+}
+
+fn items(v: Option<&Value>) -> &[Value] {
+    v.and_then(|v| v.get("items"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn perm_world(perm: &Value) -> bool {
+    items(perm.get("ipRanges"))
+        .iter()
+        .any(|r| s(r, "/cidrIp") == Some("0.0.0.0/0"))
+        || items(perm.get("ipv6Ranges"))
+            .iter()
+            .any(|r| s(r, "/cidrIpv6") == Some("::/0"))
+}
+
+fn authorize_ingress_world_admin(req: &Value, lists: &Lists) -> bool {
+    let flat = matches!(s(req, "/cidrIp"), Some("0.0.0.0/0") | Some("::/0"))
+        && admin_or_all(
+            req.get("ipProtocol"),
+            req.get("fromPort"),
+            req.get("toPort"),
+            lists,
+        );
+    let perms = items(req.get("ipPermissions"));
+    let nested = perms.iter().any(|p| {
+        perm_world(p)
+            && admin_or_all(
+                p.get("ipProtocol"),
+                p.get("fromPort"),
+                p.get("toPort"),
+                lists,
+            )
+    });
+    // Requests with more than five permissions are judged on the world source alone.
+    let many = perms.len() > 5 && perms.iter().any(perm_world);
+    flat || nested || many
+}
+
+fn modify_rules_world_admin(req: &Value, lists: &Lists) -> bool {
+    let Some(rule) =
+        req.pointer("/ModifySecurityGroupRulesRequest/SecurityGroupRule/SecurityGroupRule")
+    else {
+        return false;
+    };
+    let world = matches!(s(rule, "/CidrIpv4"), Some("0.0.0.0/0") | Some("::/0"))
+        || matches!(s(rule, "/CidrIpv6"), Some("0.0.0.0/0") | Some("::/0"));
+    world
+        && admin_or_all(
+            rule.get("IpProtocol"),
+            rule.get("FromPort"),
+            rule.get("ToPort"),
+            lists,
+        )
+}
+
+fn adds_group_all(v: Option<&Value>) -> bool {
+    items(v).iter().any(|i| s(i, "/group") == Some("all"))
+}
+
+/// Whether rule `rule` of kensa_ec2_rules.yaml must alert on event `ev`.
+pub fn expected(rule: &str, ev: &Value, lists: &Lists) -> bool {
+    let null = Value::Null;
+    let req = ev.get("requestParameters").unwrap_or(&null);
+    let image = s(ev, "/responseElements/instancesSet/items/0/imageId");
+    match rule {
+        "EC2 Elastic IP Allocated" => ec2(ev, &["AllocateAddress"]) && ok(ev),
+        "EC2 Elastic IP Associated" => ec2(ev, &["AssociateAddress"]) && ok(ev),
+        "EC2 Instance Launched" => ec2(ev, &["RunInstances"]) && ok(ev),
+        "EC2 Instance Launched In Non-Approved Region" => {
+            ec2(ev, &["RunInstances"])
+                && ok(ev)
+                && !s(ev, "/awsRegion").is_some_and(|r| lists.approved_regions.contains(r))
+        }
+        "EC2 Instance Launched From Non-Approved Image" => {
+            ec2(ev, &["RunInstances"])
+                && ok(ev)
+                && !image.is_some_and(|i| lists.approved_images.contains(i))
+        }
+        "EC2 Security Group Rules Changed" => {
+            ec2(
+                ev,
+                &[
+                    "AuthorizeSecurityGroupIngress",
+                    "AuthorizeSecurityGroupEgress",
+                    "RevokeSecurityGroupIngress",
+                    "RevokeSecurityGroupEgress",
+                    "ModifySecurityGroupRules",
+                ],
+            ) && ok(ev)
+        }
+        "EC2 Security Group Opened To The Internet On Admin Ports" => {
+            ok(ev)
+                && ((ec2(ev, &["AuthorizeSecurityGroupIngress"])
+                    && authorize_ingress_world_admin(req, lists))
+                    || (ec2(ev, &["ModifySecurityGroupRules"])
+                        && modify_rules_world_admin(req, lists)))
+        }
+        "EC2 Route Created Or Replaced" => ec2(ev, &["CreateRoute", "ReplaceRoute"]) && ok(ev),
+        "EC2 Network ACL Entry Created Or Replaced" => {
+            ec2(ev, &["CreateNetworkAclEntry", "ReplaceNetworkAclEntry"]) && ok(ev)
+        }
+        "EC2 Snapshot Attribute Modified" => ec2(ev, &["ModifySnapshotAttribute"]) && ok(ev),
+        "EC2 Snapshot Made Public" => {
+            ec2(ev, &["ModifySnapshotAttribute"])
+                && ok(ev)
+                && adds_group_all(req.pointer("/createVolumePermission/add"))
+        }
+        "EC2 Image Attribute Modified" => ec2(ev, &["ModifyImageAttribute"]) && ok(ev),
+        "EC2 Image Made Public" => {
+            ec2(ev, &["ModifyImageAttribute"])
+                && ok(ev)
+                && adds_group_all(req.pointer("/launchPermission/add"))
+        }
+        "EC2 Windows Password Data Requested" => ec2(ev, &["GetPasswordData"]),
+        "EC2 Serial Console Access Enabled" => ec2(ev, &["EnableSerialConsoleAccess"]) && ok(ev),
+        "EC2 EBS Encryption By Default Disabled" => {
+            ec2(ev, &["DisableEbsEncryptionByDefault"]) && ok(ev)
+        }
+        "EC2 Instances Enumerated" => {
+            ec2(ev, &["DescribeInstances"])
+                && ok(ev)
+                && !user(ev).is_some_and(|u| lists.trusted_discovery_users.contains(u))
+        }
+        "EC2 Subnet Deleted" => ec2(ev, &["DeleteSubnet"]) && ok(ev),
+        "EKS Cluster Deleted" => {
+            source(ev) == "eks.amazonaws.com" && name(ev) == "DeleteCluster" && ok(ev)
+        }
+        "ECS Cluster Deleted" => {
+            source(ev) == "ecs.amazonaws.com" && name(ev) == "DeleteCluster" && ok(ev)
+        }
+        "Redshift Cluster Deleted" => {
+            source(ev) == "redshift.amazonaws.com" && name(ev) == "DeleteCluster" && ok(ev)
+        }
+        "EC2 Snapshot Created" => ec2(ev, &["CreateSnapshot", "CreateSnapshots"]) && ok(ev),
+        "EC2 Instance User Data Modified" => {
+            ec2(ev, &["ModifyInstanceAttribute"])
+                && ok(ev)
+                && (req.get("userData").is_some() || s(req, "/attribute") == Some("userData"))
+        }
+        other => panic!("the independent model has no entry for rule {other:?}"),
+    }
+}
