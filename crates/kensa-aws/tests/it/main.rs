@@ -1,0 +1,17 @@
+//! kensa-aws integration tests against moto's server (skipped with a notice when no
+//! moto server is installed; CI always has one).
+mod collect;
+mod env;
+mod remediate;
+mod snapshot;
+
+/// Starts moto or returns from the test with a notice.
+#[macro_export]
+macro_rules! moto_or_skip {
+    () => {
+        match kensa_aws::testing::MotoServer::start() {
+            Some(m) => m,
+            None => return,
+        }
+    };
+}
