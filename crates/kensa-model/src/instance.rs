@@ -161,6 +161,10 @@ pub struct NetworkInterface {
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
+    /// True when the loader built this ENI from an instance's `NetworkInterfaces` summary
+    /// because `describe-network-interfaces` did not list it.
+    #[serde(skip)]
+    pub synthesized_from_instance: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

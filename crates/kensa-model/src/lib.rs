@@ -7,15 +7,24 @@
 //! * [`finding`]: the one finding schema every analyser emits.
 #![forbid(unsafe_code)]
 
+pub mod account;
+pub mod compliance;
+pub mod compute;
+pub mod demo;
 pub mod ec2;
 pub mod elb;
 pub mod finding;
 pub mod gateway;
 pub mod instance;
+pub mod load;
+mod query;
 pub mod snapshot;
+pub mod synth;
 pub mod transit;
 
+pub use compliance::{ComplianceReport, ComplianceSummary, ControlResult, ControlStatus};
 pub use finding::{
     finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
 };
-pub use snapshot::{Scope, Snapshot, Warning};
+pub use load::{Document, LoadError};
+pub use snapshot::{Scope, Snapshot, Warning, WarningLevel};

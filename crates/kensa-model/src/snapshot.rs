@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::account::RegionalSettings;
+use crate::compute::{EbsSnapshot, FlowLog, Image, LaunchTemplate, LaunchTemplateVersion, Volume};
 use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
 use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
 use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
@@ -22,22 +24,87 @@ pub struct Scope {
     pub region: String,
 }
 
+/// How bad a [`Warning`] is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum WarningLevel {
+    /// Expected and harmless: a file kensa does not need was skipped.
+    Info,
+    /// Suspicious input that was still used (a dangling reference, a duplicate id).
+    #[default]
+    Warning,
+    /// Input that could not be read and was dropped (bad JSON, an item of the wrong shape).
+    Error,
+}
+
+impl std::fmt::Display for WarningLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WarningLevel::Info => "info",
+            WarningLevel::Warning => "warning",
+            WarningLevel::Error => "error",
+        })
+    }
+}
+
 /// Something in the input that was skipped or could not be understood. Loading goes on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 pub struct Warning {
     /// The file, relative to the snapshot root where possible.
     pub file: String,
     /// A JSON path inside the file (`$.SecurityGroups[3].IpPermissions`), or empty.
     pub path: String,
     pub message: String,
+    /// Severity of the problem; `warning` when an older producer did not say.
+    #[serde(default)]
+    pub level: WarningLevel,
+}
+
+impl Warning {
+    pub fn new(
+        level: WarningLevel,
+        file: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Warning {
+            file: file.into(),
+            path: path.into(),
+            message: message.into(),
+            level,
+        }
+    }
+
+    pub fn info(file: impl Into<String>, path: impl Into<String>, msg: impl Into<String>) -> Self {
+        Self::new(WarningLevel::Info, file, path, msg)
+    }
+
+    #[allow(clippy::self_named_constructors)] // reads as the level, like `info` and `error`
+    pub fn warning(
+        file: impl Into<String>,
+        path: impl Into<String>,
+        msg: impl Into<String>,
+    ) -> Self {
+        Self::new(WarningLevel::Warning, file, path, msg)
+    }
+
+    pub fn error(file: impl Into<String>, path: impl Into<String>, msg: impl Into<String>) -> Self {
+        Self::new(WarningLevel::Error, file, path, msg)
+    }
 }
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.path.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
+            write!(f, "{}: {}: {}", self.level, self.file, self.message)
         } else {
-            write!(f, "{} at {}: {}", self.file, self.path, self.message)
+            write!(
+                f,
+                "{}: {} at {}: {}",
+                self.level, self.file, self.path, self.message
+            )
         }
     }
 }
@@ -79,6 +146,25 @@ pub struct Snapshot {
     pub target_groups: BTreeMap<String, TargetGroup>,
     /// Classic load balancers, by name.
     pub classic_load_balancers: BTreeMap<String, ClassicLoadBalancer>,
+    /// EBS volumes, by volume id.
+    #[serde(default)]
+    pub volumes: BTreeMap<String, Volume>,
+    /// EBS snapshots, by snapshot id, `createVolumePermission` merged in.
+    #[serde(default)]
+    pub ebs_snapshots: BTreeMap<String, EbsSnapshot>,
+    /// AMIs, by image id, launch permissions merged in.
+    #[serde(default)]
+    pub images: BTreeMap<String, Image>,
+    #[serde(default)]
+    pub launch_templates: BTreeMap<String, LaunchTemplate>,
+    /// Launch template versions, by `<LaunchTemplateId>:<VersionNumber>`.
+    #[serde(default)]
+    pub launch_template_versions: BTreeMap<String, LaunchTemplateVersion>,
+    #[serde(default)]
+    pub flow_logs: BTreeMap<String, FlowLog>,
+    /// Account/region settings, by `<account>/<region>` ([`RegionalSettings::key`]).
+    #[serde(default)]
+    pub regional_settings: BTreeMap<String, RegionalSettings>,
     /// What was skipped while loading, and why.
     pub warnings: Vec<Warning>,
 }

@@ -157,6 +157,9 @@ pub struct TransitGatewayOptions {
     pub default_route_table_association: Option<String>,
     #[serde(default)]
     pub default_route_table_propagation: Option<String>,
+    /// `enable` or `disable`: attachment requests are accepted without review.
+    #[serde(default)]
+    pub auto_accept_shared_attachments: Option<String>,
 }
 
 /// `describe-transit-gateway-attachments` (and the VPC-attachment variant, whose extra

@@ -1,2 +1,45 @@
 //! CloudTrail detection with rules in Falco's format.
+//!
+//! ```text
+//! let (rules, diagnostics) = kensa_trail::load_rules(&paths);
+//! let engine = kensa_trail::Engine::new(rules);
+//! let stats = engine.process(&bytes, "file.json.gz", &mut |alert| ..., &mut |error| ...);
+//! ```
+//!
+//! Fields follow Falco's cloudtrail and json plugins (`ct.*`, `s3.*`, `ec2.*`,
+//! `json.value[/pointer]`) plus kensa's `json.values[/a/*/b]` (all matches, a list) and
+//! `ec2.imageids`. The engine finds each record's bounds and `eventName` with a light
+//! scanner, and parses only the records some rule may match.
 #![forbid(unsafe_code)]
+
+mod alert;
+mod b64;
+mod bundled;
+pub mod cond;
+mod engine;
+mod event;
+mod fields;
+mod input;
+mod loader;
+mod output;
+mod rules;
+mod scan;
+mod sink;
+pub mod synth;
+mod time;
+
+pub use alert::{Alert, AlertResource, InputError, Stats};
+pub use bundled::bundled_rules;
+pub use engine::Engine;
+pub use fields::{FieldDef, FieldType, FIELDS};
+pub use loader::{load_rule_sources, load_rules, RuleSource};
+pub use rules::{Diagnostic, Level, Priority, Rule, RuleSet};
+pub use sink::{AlertSink, JsonLinesSink, SinkError, TextSink};
+
+/// The Falco event source these rules are written for.
+pub const SOURCE: &str = "aws_cloudtrail";
+
+/// The names of all fields conditions and outputs may use.
+pub fn field_names() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().map(|f| f.name)
+}

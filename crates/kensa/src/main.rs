@@ -22,12 +22,28 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Generate synthetic data (an account snapshot, CloudTrail logs) for tests and
+    /// benchmarks.
+    Synth(cmd::synth::Args),
+    /// CloudTrail detection with Falco-format rules: check rule files, replay logs.
+    Trail(cmd::trail::Args),
+    /// Run a compliance framework (fsbp, cis-aws-3.0, aws-config, or a YAML file) over a
+    /// snapshot: per control PASSED / FAILED / NOT_APPLICABLE, as table, JSON, CSV or HTML.
+    Compliance(cmd::compliance::Args),
+    /// List the configuration controls, or show one control's documentation.
+    Rules(cmd::rules::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let result: anyhow::Result<ExitCode> = match cli.command {};
+    let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Trail(a) => cmd::trail::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
+        Command::Compliance(a) => cmd::compliance::run(a),
+        Command::Rules(a) => cmd::rules::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(err) => {

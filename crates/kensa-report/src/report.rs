@@ -1,0 +1,68 @@
+use std::collections::BTreeMap;
+
+use kensa_model::{Finding, FindingStatus, Severity, Warning};
+use serde::Serialize;
+
+/// What one run produced: findings plus the input problems it skipped over.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Counts over a report, as JSON consumers and the table footer show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub findings: usize,
+    /// Active findings per severity (suppressed ones are counted apart).
+    pub by_severity: BTreeMap<String, usize>,
+    pub by_package: BTreeMap<String, usize>,
+    pub by_rule: BTreeMap<String, usize>,
+    pub suppressed: usize,
+    pub warnings: usize,
+}
+
+impl Report {
+    pub fn new(findings: Vec<Finding>, warnings: Vec<Warning>) -> Self {
+        Report { findings, warnings }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            findings: self.findings.len(),
+            warnings: self.warnings.len(),
+            ..Summary::default()
+        };
+        for sev in Severity::ALL {
+            s.by_severity.insert(sev.as_str().to_string(), 0);
+        }
+        for f in &self.findings {
+            if f.status == FindingStatus::Suppressed {
+                s.suppressed += 1;
+                continue;
+            }
+            *s.by_severity
+                .entry(f.severity.as_str().to_string())
+                .or_default() += 1;
+            *s.by_package
+                .entry(f.package.as_str().to_string())
+                .or_default() += 1;
+            *s.by_rule.entry(f.rule_id.clone()).or_default() += 1;
+        }
+        s
+    }
+
+    /// Drops findings below `min` (a reporting filter; exit codes use [`Report::worst_active`]).
+    pub fn retain_min_severity(&mut self, min: Severity) {
+        self.findings.retain(|f| f.severity >= min);
+    }
+
+    /// The most severe finding that is not suppressed or resolved.
+    pub fn worst_active(&self) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| f.status == FindingStatus::Active)
+            .map(|f| f.severity)
+            .max()
+    }
+}

@@ -1,0 +1,168 @@
+//! Runs rules over a snapshot: evaluations, findings, per-control results.
+use kensa_model::{
+    finding_id, Compliance, ComplianceReport, ComplianceSummary, ControlResult, ControlStatus,
+    Evidence, Finding, FindingStatus, Package,
+};
+
+use crate::context::Context;
+use crate::framework::Framework;
+use crate::params::Params;
+use crate::rule::{Evaluation, Outcome, Rule};
+
+/// One rule run: its evaluations and the findings of the failing ones.
+#[derive(Debug, Clone)]
+pub struct RuleRun {
+    pub rule: &'static Rule,
+    /// The control id shown in reports (the framework's, or a custom framework's own).
+    pub control: String,
+    pub evaluations: Vec<Evaluation>,
+    /// One per non-compliant evaluation, in the same order.
+    pub findings: Vec<Finding>,
+}
+
+/// Everything a run of a framework produced.
+#[derive(Debug, Clone, Default)]
+pub struct Assessment {
+    pub runs: Vec<RuleRun>,
+}
+
+impl Assessment {
+    /// All findings, sorted by severity (worst first), rule and resource.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out: Vec<Finding> = self.runs.iter().flat_map(|r| r.findings.clone()).collect();
+        out.sort_by(|a, b| {
+            (b.severity, &a.rule_id, &a.resource.id, &a.id).cmp(&(
+                a.severity,
+                &b.rule_id,
+                &b.resource.id,
+                &b.id,
+            ))
+        });
+        out
+    }
+
+    /// Mutable access to every finding (for the mute list).
+    pub fn findings_mut(&mut self) -> impl Iterator<Item = &mut Finding> {
+        self.runs.iter_mut().flat_map(|r| r.findings.iter_mut())
+    }
+
+    /// The compliance report: per control, PASSED / FAILED / NOT_APPLICABLE with counts.
+    pub fn report(&self, framework: &Framework, source: &str, date: &str) -> ComplianceReport {
+        let controls: Vec<ControlResult> = self.runs.iter().map(control_result).collect();
+        let mut summary = ComplianceSummary::default();
+        for c in &controls {
+            match c.status {
+                ControlStatus::Passed => summary.passed += 1,
+                ControlStatus::Failed => summary.failed += 1,
+                ControlStatus::NotApplicable => summary.not_applicable += 1,
+            }
+            summary.suppressed_findings += c.suppressed;
+        }
+        ComplianceReport {
+            framework: framework.id.clone(),
+            framework_title: framework.title.clone(),
+            source: source.to_string(),
+            date: date.to_string(),
+            summary,
+            controls,
+        }
+    }
+}
+
+fn control_result(run: &RuleRun) -> ControlResult {
+    let count = |o: Outcome| run.evaluations.iter().filter(|e| e.outcome == o).count();
+    let suppressed = run
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Suppressed)
+        .count();
+    let mut failed_resources: Vec<String> = run
+        .findings
+        .iter()
+        .filter(|f| f.status != FindingStatus::Suppressed)
+        .map(|f| f.resource.id.clone())
+        .collect();
+    failed_resources.sort();
+    failed_resources.dedup();
+    let failed = run.findings.len() - suppressed;
+    let passed = count(Outcome::Compliant);
+    let status = if failed > 0 {
+        ControlStatus::Failed
+    } else if passed + suppressed > 0 {
+        ControlStatus::Passed
+    } else {
+        ControlStatus::NotApplicable
+    };
+    ControlResult {
+        control: run.control.clone(),
+        rule_id: run.rule.id.to_string(),
+        title: run.rule.title.to_string(),
+        severity: run.rule.severity,
+        status,
+        passed,
+        failed,
+        suppressed,
+        not_applicable: count(Outcome::NotApplicable),
+        failed_resources,
+    }
+}
+
+/// Runs one rule with its parameters.
+pub fn run_rule(ctx: &Context, rule: &'static Rule, control: &str, params: &Params) -> RuleRun {
+    let mut evaluations = (rule.check)(ctx, params);
+    evaluations.sort_by(|a, b| {
+        (&a.resource.id, &a.discriminators).cmp(&(&b.resource.id, &b.discriminators))
+    });
+    let findings = evaluations
+        .iter()
+        .filter(|e| e.outcome == Outcome::NonCompliant)
+        .map(|e| finding(rule, control, e))
+        .collect();
+    RuleRun {
+        rule,
+        control: control.to_string(),
+        evaluations,
+        findings,
+    }
+}
+
+/// Runs every control of a framework.
+pub fn assess(ctx: &Context, framework: &Framework) -> Assessment {
+    let runs = framework
+        .controls
+        .iter()
+        .map(|c| run_rule(ctx, c.rule, &c.control, &c.params))
+        .collect();
+    Assessment { runs }
+}
+
+fn finding(rule: &Rule, control: &str, e: &Evaluation) -> Finding {
+    let discriminators: Vec<&str> = e.discriminators.iter().map(String::as_str).collect();
+    let mut attributes = e.attributes.clone();
+    attributes.insert("CONTROL".into(), control.to_string());
+    attributes.insert("RULE_NAME".into(), rule.name.to_string());
+    Finding {
+        id: finding_id(rule.id, &e.resource.id, &discriminators),
+        package: Package::Config,
+        rule_id: rule.id.to_string(),
+        title: rule.title.to_string(),
+        severity: e.rank.apply(rule.severity),
+        description: e.reason.clone(),
+        recommendation: rule.remediation(),
+        resource: e.resource.clone(),
+        attributes,
+        evidence: e.evidence.clone().map(Evidence::Config),
+        compliance: rule
+            .mappings()
+            .into_iter()
+            .map(|m| Compliance {
+                framework: m.framework.to_string(),
+                control: m.control.to_string(),
+            })
+            .collect(),
+        references: rule.references.iter().map(|s| s.to_string()).collect(),
+        first_seen: None,
+        last_seen: None,
+        status: FindingStatus::Active,
+    }
+}

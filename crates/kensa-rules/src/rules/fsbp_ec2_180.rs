@@ -1,0 +1,36 @@
+//! `fsbp:EC2.180`: EC2 network interfaces should have source/destination checking enabled.
+use kensa_model::Severity;
+
+use crate::checks::network;
+use crate::framework_ids::*;
+
+crate::rule! {
+    /// ## What it checks
+    /// User-managed network interfaces (type `interface`, not requester-managed) with
+    /// `SourceDestCheck = false`.
+    ///
+    /// ## Why it matters
+    /// Without the check an instance can send and receive traffic not addressed to it: it can
+    /// act as a router or spoof addresses, which only NAT and appliance instances need.
+    ///
+    /// ## Remediation
+    /// `aws ec2 modify-network-interface-attribute --network-interface-id <id>
+    /// --source-dest-check`, unless the instance is a NAT or network appliance (then mute the
+    /// finding with a reason).
+    pub const FSBP_EC2_180: Rule = Rule {
+        id: "fsbp:EC2.180",
+        name: "eni-source-dest-check-disabled",
+        framework: FSBP,
+        control: "EC2.180",
+        title: "EC2 network interfaces should have source/destination checking enabled",
+        severity: Severity::Medium,
+        resource_type: "AwsEc2NetworkInterface",
+        references: &["https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-180"],
+        related: &[],
+        params: &[],
+        check: |ctx, _| network::eni_source_dest_check(ctx),
+        restricted_ports: None,
+        fixture_fail: include_str!("../../fixtures/eni-source-dest-check-off.json"),
+        fixture_pass: include_str!("../../fixtures/eni-source-dest-check-on.json"),
+    };
+}

@@ -1,0 +1,38 @@
+//! `fsbp:EC2.21`: Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389.
+use kensa_model::Severity;
+
+use crate::checks::network;
+use crate::framework_ids::*;
+use crate::ports::PortSet;
+use crate::rule::Mapping;
+
+crate::rule! {
+    /// ## What it checks
+    /// Network ACLs whose inbound entries, evaluated in rule-number order, allow TCP or UDP
+    /// port 22 or 3389 from `0.0.0.0/0` (a lower-numbered deny from `0.0.0.0/0` for the port
+    /// takes precedence).
+    ///
+    /// ## Why it matters
+    /// A network ACL that admits SSH or RDP from anywhere removes the subnet-level backstop:
+    /// one permissive security group is then enough to expose the host.
+    ///
+    /// ## Remediation
+    /// Add a lower-numbered deny entry for ports 22 and 3389 from 0.0.0.0/0, or narrow the
+    /// allow entry's port range or source.
+    pub const FSBP_EC2_21: Rule = Rule {
+        id: "fsbp:EC2.21",
+        name: "nacl-admin-ports-open-to-world",
+        framework: FSBP,
+        control: "EC2.21",
+        title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
+        severity: Severity::Medium,
+        resource_type: "AwsEc2NetworkAcl",
+        references: &["https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-21", "https://docs.aws.amazon.com/config/latest/developerguide/nacl-no-unrestricted-ssh-rdp.html"],
+        related: &[Mapping { framework: CIS, control: "5.1" }],
+        params: &[],
+        check: |ctx, _| network::nacl_world_ingress(ctx, &PortSet::from_ports([22, 3389]), false),
+        restricted_ports: None,
+        fixture_fail: include_str!("../../fixtures/nacl-world-ssh.json"),
+        fixture_pass: include_str!("../../fixtures/nacl-ssh-denied-first.json"),
+    };
+}

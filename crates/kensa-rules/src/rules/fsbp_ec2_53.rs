@@ -1,0 +1,53 @@
+//! `fsbp:EC2.53`: EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports.
+use kensa_model::Severity;
+
+use crate::checks::sg_open;
+use crate::exposure::{Family, RestrictedPorts};
+use crate::framework_ids::*;
+use crate::params::Params;
+use crate::ports::PortSet;
+use crate::rule::Mapping;
+use crate::rules::REMOTE_ADMIN_PORTS;
+
+crate::rule! {
+    /// ## What it checks
+    /// Security groups with an ingress rule from `0.0.0.0/0` (or a prefix list containing it)
+    /// covering TCP or UDP port 22 or 3389. Only `0.0.0.0/0` is evaluated here; the other
+    /// family has its own control.
+    ///
+    /// The finding says whether the group is attached (ATTACHED, ATTACHED_TO) and, when a
+    /// reachability engine ran, whether the exposure is reachable from the Internet (REACHABLE,
+    /// REACHABILITY_PATH). An unattached group is reported as Low; an attached but unreachable
+    /// exposure one level lower and at most Medium.
+    ///
+    /// ## Why it matters
+    /// SSH and RDP are the front doors of a host. Opened to the whole Internet they are scanned
+    /// within minutes and brute-forced continuously; a single weak credential or unpatched
+    /// daemon becomes remote code execution.
+    ///
+    /// ## Remediation
+    /// Remove the ingress rule that admits 0.0.0.0/0 or ::/0 to the port, or narrow its source
+    /// to the addresses that need it (a bastion, a VPN range, a prefix list of office ranges).
+    /// Prefer AWS Systems Manager Session Manager over inbound SSH/RDP. `kensa remediate`
+    /// revokes or narrows exactly the offending rules listed in the finding.
+    pub const FSBP_EC2_53: Rule = Rule {
+        id: "fsbp:EC2.53",
+        name: "sg-admin-ports-open-to-ipv4-world",
+        framework: FSBP,
+        control: "EC2.53",
+        title: "EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports",
+        severity: Severity::High,
+        resource_type: "AwsEc2SecurityGroup",
+        references: &["https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-53"],
+        related: &[Mapping { framework: CIS, control: "5.2" }],
+        params: &[],
+        check: |ctx, p| sg_open::check(ctx, &restricted(p)),
+        restricted_ports: Some(restricted),
+        fixture_fail: include_str!("../../fixtures/sg/world-ssh.json"),
+        fixture_pass: include_str!("../../fixtures/sg/world-ssh-v6.json"),
+    };
+}
+
+fn restricted(_: &Params) -> RestrictedPorts {
+    RestrictedPorts::tcp_udp(PortSet::from_ports(REMOTE_ADMIN_PORTS)).with_family(Family::Ipv4)
+}

@@ -1,0 +1,73 @@
+//! `aws-config:vpc-sg-open-only-to-authorized-ports`: Security groups allow unrestricted incoming traffic on ports that are not authorized.
+use kensa_model::Severity;
+
+use crate::checks::sg_open;
+use crate::exposure::{Family, RestrictedPorts};
+use crate::framework_ids::*;
+use crate::params::Params;
+use crate::params::{ParamKind, ParamSpec};
+
+const DEFAULT_TCP: Option<&str> = None;
+
+crate::rule! {
+    /// ## What it checks
+    /// Security groups with an ingress rule from `0.0.0.0/0` or `::/0` that opens a TCP port
+    /// outside `authorizedTcpPorts` or a UDP port outside `authorizedUdpPorts` (ports and
+    /// ranges, e.g. `443, 1020-1025`). Without parameters no port is authorized. Protocol `-1`
+    /// opens everything and always fails; ICMP and other port-less protocols are not evaluated.
+    ///
+    /// The finding says whether the group is attached (ATTACHED, ATTACHED_TO) and, when a
+    /// reachability engine ran, whether the exposure is reachable from the Internet (REACHABLE,
+    /// REACHABILITY_PATH). An unattached group is reported as Low; an attached but unreachable
+    /// exposure one level lower and at most Medium.
+    ///
+    /// ## Why it matters
+    /// Only the ports a service is meant to offer to the public (HTTPS, perhaps HTTP) belong
+    /// open to the world. Everything else widens the attack surface for no benefit.
+    ///
+    /// ## Remediation
+    /// Remove the ingress rule that admits 0.0.0.0/0 or ::/0 to the port, or narrow its source
+    /// to the addresses that need it (a bastion, a VPN range, a prefix list of office ranges).
+    /// Prefer AWS Systems Manager Session Manager over inbound SSH/RDP. `kensa remediate`
+    /// revokes or narrows exactly the offending rules listed in the finding.
+    pub const SG_OPEN_ONLY_TO_AUTHORIZED_PORTS: Rule = Rule {
+        id: "aws-config:vpc-sg-open-only-to-authorized-ports",
+        name: "sg-unauthorized-port-open-to-world",
+        framework: AWS_CONFIG,
+        control: "vpc-sg-open-only-to-authorized-ports",
+        title: "Security groups allow unrestricted incoming traffic on ports that are not authorized",
+        severity: Severity::High,
+        resource_type: "AwsEc2SecurityGroup",
+        references: &["https://docs.aws.amazon.com/config/latest/developerguide/vpc-sg-open-only-to-authorized-ports.html"],
+        related: &[],
+        params: PARAMS,
+        check: |ctx, p| sg_open::check(ctx, &restricted(p)),
+        restricted_ports: Some(restricted),
+        fixture_fail: include_str!("../../fixtures/sg/world-https.json"),
+        fixture_pass: include_str!("../../fixtures/sg/internal-all-tcp.json"),
+    };
+}
+
+fn restricted(p: &Params) -> RestrictedPorts {
+    RestrictedPorts {
+        tcp: p.ports("authorizedTcpPorts").complement(),
+        udp: p.ports("authorizedUdpPorts").complement(),
+        other_protocols: false,
+        family: Family::Any,
+    }
+}
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "authorizedTcpPorts",
+        kind: ParamKind::Ports,
+        default: DEFAULT_TCP,
+        doc: "TCP ports and ranges that may be open to the world (`443, 1020-1025`).",
+    },
+    ParamSpec {
+        name: "authorizedUdpPorts",
+        kind: ParamKind::Ports,
+        default: None,
+        doc: "UDP ports and ranges that may be open to the world.",
+    },
+];

@@ -1,0 +1,389 @@
+//! Finds CloudTrail records in a byte stream without parsing them: delivery files
+//! (`{"Records":[...]}`), JSON arrays, NDJSON, and EventBridge events (record in `detail`).
+//! Works on a growing buffer so that large inputs stream.
+
+use crate::scan::{plain_string, skip_string, skip_value, skip_ws, ScanError};
+
+/// Where a record's `eventName` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    Missing,
+    /// Byte range of the string contents (no escapes).
+    Plain(usize, usize),
+    /// Byte range of the whole JSON string (with quotes), which has escapes.
+    Escaped(usize, usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Record {
+        start: usize,
+        end: usize,
+        name: Name,
+    },
+    /// The buffer ends inside a value: read more, then call again.
+    NeedMore,
+    Done,
+    /// Malformed input at `offset`; scanning resumed where it could.
+    Error {
+        offset: usize,
+        message: &'static str,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Outer,
+    TopArray,
+    Records,
+    WrapperTail,
+    Stop,
+}
+
+/// The record splitter's state between calls.
+#[derive(Debug)]
+pub struct Splitter {
+    state: State,
+}
+
+impl Default for Splitter {
+    fn default() -> Self {
+        Splitter {
+            state: State::Outer,
+        }
+    }
+}
+
+/// What a scan of one object found.
+struct ObjScan {
+    end: usize,
+    name: Name,
+    detail: Option<(usize, usize, Name)>,
+    /// Set (and `end` meaningless) when the object is a delivery wrapper whose `Records`
+    /// array starts here.
+    records_at: Option<usize>,
+}
+
+fn name_at(buf: &[u8], v: usize) -> ScanResult2 {
+    if buf.get(v) != Some(&b'"') {
+        return Ok((skip_value(buf, v)?, Name::Missing));
+    }
+    let end = skip_string(buf, v)?;
+    let name = if plain_string(buf, v).is_some() {
+        Name::Plain(v + 1, end - 1)
+    } else {
+        Name::Escaped(v, end)
+    };
+    Ok((end, name))
+}
+
+type ScanResult2 = Result<(usize, Name), ScanError>;
+
+/// Scans the object at `pos` (`{`) in one pass: strings are skipped with memchr, the
+/// bytes between them are checked for brackets, and only members of the object itself
+/// (depth 1) are looked at as keys. Grammar details (colons, commas) are left to the full
+/// parse of candidate records.
+fn scan_object(
+    buf: &[u8],
+    pos: usize,
+    allow_wrapper: bool,
+    allow_detail: bool,
+) -> Result<ObjScan, ScanError> {
+    let mut depth = 0usize;
+    // One bit per open bracket (1 = array), to catch `[}`; deeper than 64 is unchecked.
+    let mut kinds = 0u64;
+    let mut i = pos;
+    let mut name = Name::Missing;
+    let mut detail = None;
+    while i < buf.len() {
+        match buf[i] {
+            b'"' => {
+                let open = i;
+                let end = skip_string(buf, open)?;
+                i = end;
+                if depth != 1 {
+                    continue;
+                }
+                let colon = skip_ws(buf, end);
+                if buf.get(colon) != Some(&b':') {
+                    continue;
+                }
+                let v = skip_ws(buf, colon + 1);
+                let key = &buf[open + 1..end - 1];
+                match key {
+                    b"eventName" => {
+                        let (e, n) = name_at(buf, v)?;
+                        name = n;
+                        i = e;
+                    }
+                    b"Records" if allow_wrapper && buf.get(v) == Some(&b'[') => {
+                        return Ok(ObjScan {
+                            end: 0,
+                            name,
+                            detail,
+                            records_at: Some(v),
+                        });
+                    }
+                    b"detail" if allow_detail && buf.get(v) == Some(&b'{') => {
+                        let inner = scan_object(buf, v, false, false)?;
+                        detail = Some((v, inner.end, inner.name));
+                        i = inner.end;
+                    }
+                    _ => i = v,
+                }
+            }
+            c @ (b'{' | b'[') => {
+                depth += 1;
+                kinds = (kinds << 1) | u64::from(c == b'[');
+                i += 1;
+            }
+            c @ (b'}' | b']') => {
+                if depth <= 64 && (kinds & 1) != u64::from(c == b']') {
+                    return Err(ScanError {
+                        offset: i,
+                        message: "mismatched bracket",
+                    });
+                }
+                kinds >>= 1;
+                i += 1;
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(ObjScan {
+                        end: i,
+                        name,
+                        detail,
+                        records_at: None,
+                    });
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Err(ScanError {
+        offset: pos,
+        message: "unterminated object",
+    })
+}
+
+/// A scan error caused by the buffer ending, not by bad input.
+fn truncated(e: &ScanError, len: usize) -> bool {
+    e.offset >= len || e.message.starts_with("unterminated") || e.message.contains("end of input")
+}
+
+impl Splitter {
+    /// The next record in `buf[*pos..]`; advances `*pos` past what was consumed.
+    /// With `eof` false, returns `NeedMore` instead of an error when the buffer ends early.
+    pub fn next(&mut self, buf: &[u8], pos: &mut usize, eof: bool) -> Step {
+        loop {
+            let mut p = skip_ws(buf, *pos);
+            if self.state == State::Outer && buf[p..].starts_with(b"\xEF\xBB\xBF") {
+                p += 3;
+            }
+            *pos = p;
+            if p >= buf.len() {
+                return if eof || self.state == State::Stop {
+                    if matches!(self.state, State::Outer | State::Stop) {
+                        Step::Done
+                    } else {
+                        self.state = State::Stop;
+                        Step::Error {
+                            offset: p,
+                            message: "input ends inside a JSON array or object",
+                        }
+                    }
+                } else {
+                    Step::NeedMore
+                };
+            }
+            let c = buf[p];
+            let step = match (self.state, c) {
+                (State::Stop, _) => return Step::Done,
+                (State::Outer, b'[') => {
+                    self.state = State::TopArray;
+                    *pos = p + 1;
+                    continue;
+                }
+                (State::TopArray | State::Records, b',') | (State::WrapperTail, b',') => {
+                    *pos = p + 1;
+                    continue;
+                }
+                (State::TopArray, b']') => {
+                    self.state = State::Outer;
+                    *pos = p + 1;
+                    continue;
+                }
+                (State::Records, b']') => {
+                    self.state = State::WrapperTail;
+                    *pos = p + 1;
+                    continue;
+                }
+                (State::WrapperTail, b'}') => {
+                    self.state = State::Outer;
+                    *pos = p + 1;
+                    continue;
+                }
+                (State::WrapperTail, b'"') => match self.skip_member(buf, p) {
+                    Ok(end) => {
+                        *pos = end;
+                        continue;
+                    }
+                    Err(e) => e,
+                },
+                (State::Outer | State::TopArray | State::Records, b'{') => {
+                    let wrapper = self.state == State::Outer;
+                    let detail = self.state != State::Records;
+                    match scan_object(buf, p, wrapper, detail) {
+                        Ok(ObjScan {
+                            records_at: Some(at),
+                            ..
+                        }) => {
+                            self.state = State::Records;
+                            *pos = at + 1;
+                            continue;
+                        }
+                        Ok(o) => {
+                            *pos = o.end;
+                            return match o.detail {
+                                Some((start, end, name)) => Step::Record { start, end, name },
+                                None => Step::Record {
+                                    start: p,
+                                    end: o.end,
+                                    name: o.name,
+                                },
+                            };
+                        }
+                        Err(e) => e,
+                    }
+                }
+                _ => ScanError {
+                    offset: p,
+                    message: "expected a JSON object (a CloudTrail record)",
+                },
+            };
+            let e = step;
+            if !eof && truncated(&e, buf.len()) {
+                return Step::NeedMore;
+            }
+            self.resync(buf, pos, e.offset);
+            return Step::Error {
+                offset: e.offset,
+                message: e.message,
+            };
+        }
+    }
+
+    fn skip_member(&self, buf: &[u8], p: usize) -> Result<usize, ScanError> {
+        let k = skip_ws(buf, skip_string(buf, p)?);
+        if buf.get(k) != Some(&b':') {
+            return Err(ScanError {
+                offset: k,
+                message: "expected ':' after an object key",
+            });
+        }
+        skip_value(buf, skip_ws(buf, k + 1))
+    }
+
+    /// After an error: inside a Records array, continue at the next record that starts
+    /// like a CloudTrail record; elsewhere, at the next line (NDJSON).
+    fn resync(&mut self, buf: &[u8], pos: &mut usize, offset: usize) {
+        let from = (offset + 1).min(buf.len()).max(*pos + 1).min(buf.len());
+        if self.state == State::Records {
+            if let Some(k) = memchr::memmem::find(&buf[from..], b"{\"eventVersion\"") {
+                *pos = from + k;
+                return;
+            }
+            self.state = State::Stop;
+            *pos = buf.len();
+            return;
+        }
+        self.state = State::Outer;
+        match memchr::memchr(b'\n', &buf[from..]) {
+            Some(k) => *pos = from + k + 1,
+            None => {
+                self.state = State::Stop;
+                *pos = buf.len();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(input: &str) -> Vec<String> {
+        let buf = input.as_bytes();
+        let mut s = Splitter::default();
+        let mut pos = 0;
+        let mut out = vec![];
+        loop {
+            match s.next(buf, &mut pos, true) {
+                Step::Record {
+                    name: Name::Plain(a, b),
+                    ..
+                } => out.push(input[a..b].to_string()),
+                Step::Record { .. } => out.push("?".into()),
+                Step::Error { message, .. } => out.push(format!("error: {message}")),
+                Step::Done => return out,
+                Step::NeedMore => unreachable!(),
+            }
+        }
+    }
+
+    #[test]
+    fn all_formats() {
+        assert_eq!(
+            names(r#"{"Records":[{"eventName":"A"},{"x":{"eventName":"no"},"eventName":"B"}]}"#),
+            ["A", "B"]
+        );
+        assert_eq!(
+            names(r#"[{"eventName":"A"}, {"eventName":"B"}]"#),
+            ["A", "B"]
+        );
+        assert_eq!(
+            names("{\"eventName\":\"A\"}\n{\"eventName\":\"B\"}\n"),
+            ["A", "B"]
+        );
+        assert_eq!(
+            names(r#"{"version":"0","detail":{"eventName":"A"},"source":"aws.ec2"}"#),
+            ["A"]
+        );
+        assert_eq!(
+            names(r#"{"x":1,"Records":[{"eventName":"A"}],"y":[2]}"#),
+            ["A"]
+        );
+        assert_eq!(names(r#"{"eventName":"A\u0042"}"#), ["?"]);
+    }
+
+    #[test]
+    fn recovers_after_bad_lines() {
+        let got = names("{\"eventName\":\"A\"}\n}garbage\n{\"eventName\":\"B\"}\n");
+        assert_eq!(
+            got,
+            [
+                "A",
+                "error: expected a JSON object (a CloudTrail record)",
+                "B"
+            ]
+        );
+        // Grammar errors inside balanced brackets are left to the full parse.
+        let got = names("{\"eventName\" 1}\n{\"eventName\":\"B\"}\n");
+        assert_eq!(got, ["?", "B"]);
+        let got = names(
+            r#"{"Records":[{"eventVersion":"1","eventName":"A"},{"eventVersion":x,"a"},{"eventVersion":"1","eventName":"B"}]}"#,
+        );
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[2], "B");
+    }
+
+    #[test]
+    fn truncation_needs_more_then_errors_at_eof() {
+        let buf = br#"{"Records":[{"eventName":"A"},{"eventName":"#;
+        let mut s = Splitter::default();
+        let mut pos = 0;
+        assert!(matches!(s.next(buf, &mut pos, false), Step::Record { .. }));
+        assert_eq!(s.next(buf, &mut pos, false), Step::NeedMore);
+        assert!(matches!(s.next(buf, &mut pos, true), Step::Error { .. }));
+        assert_eq!(s.next(buf, &mut pos, true), Step::Done);
+    }
+}

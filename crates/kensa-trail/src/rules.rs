@@ -1,0 +1,155 @@
+//! Compiled rules, their priorities, and the per-event-name index.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::cond::Node;
+use crate::output::Template;
+
+/// Falco's priorities, most severe first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Priority {
+    Emergency,
+    Alert,
+    Critical,
+    Error,
+    Warning,
+    Notice,
+    Informational,
+    Debug,
+}
+
+impl Priority {
+    pub fn parse(s: &str) -> Option<Priority> {
+        Some(match s.to_ascii_uppercase().as_str() {
+            "EMERGENCY" => Priority::Emergency,
+            "ALERT" => Priority::Alert,
+            "CRITICAL" => Priority::Critical,
+            "ERROR" => Priority::Error,
+            "WARNING" => Priority::Warning,
+            "NOTICE" => Priority::Notice,
+            "INFO" | "INFORMATIONAL" => Priority::Informational,
+            "DEBUG" => Priority::Debug,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// Severity of a loader diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        })
+    }
+}
+
+/// A problem found while loading rules, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub file: String,
+    /// 1-based line; 0 when the problem is about the whole file.
+    pub line: usize,
+    /// The rule, macro or list concerned, as `rule 'X'`, `macro 'Y'`, `list 'Z'`.
+    pub item: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    /// Compiler style: `file:line: error: rule 'X': message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: ", self.file, self.line, self.level)?;
+        if let Some(item) = &self.item {
+            write!(f, "{item}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// A loaded rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub name: String,
+    pub desc: String,
+    pub priority: Priority,
+    pub tags: Vec<String>,
+    pub source: String,
+    pub enabled: bool,
+    pub file: String,
+    pub line: usize,
+    pub(crate) condition: Node,
+    pub(crate) output: Template,
+    /// The event names the condition is pinned to (None: all events of the source).
+    pub event_names: Option<Vec<String>>,
+}
+
+/// Rules compiled once, indexed by the event names they can match.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub(crate) rules: Vec<Rule>,
+    /// Enabled rules per event name, in load order, including the unpinned ones.
+    pub(crate) by_name: HashMap<String, Vec<usize>>,
+    /// Enabled rules not pinned to event names, in load order.
+    pub(crate) unpinned: Vec<usize>,
+}
+
+impl RuleSet {
+    pub(crate) fn new(rules: Vec<Rule>) -> RuleSet {
+        let mut named: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut unpinned = Vec::new();
+        for (i, r) in rules.iter().enumerate().filter(|(_, r)| r.enabled) {
+            match &r.event_names {
+                Some(names) => names
+                    .iter()
+                    .for_each(|n| named.entry(n.clone()).or_default().push(i)),
+                None => unpinned.push(i),
+            }
+        }
+        let by_name = named
+            .into_iter()
+            .map(|(name, mut idx)| {
+                idx.extend(&unpinned);
+                idx.sort_unstable();
+                idx.dedup();
+                (name, idx)
+            })
+            .collect();
+        RuleSet {
+            rules,
+            by_name,
+            unpinned,
+        }
+    }
+
+    /// All rules, enabled or not, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn enabled_count(&self) -> usize {
+        self.rules.iter().filter(|r| r.enabled).count()
+    }
+
+    /// Indices of the rules an event with this name must be checked against.
+    pub(crate) fn candidates(&self, event_name: Option<&str>) -> &[usize] {
+        event_name
+            .and_then(|n| self.by_name.get(n))
+            .map_or(&self.unpinned, Vec::as_slice)
+    }
+}

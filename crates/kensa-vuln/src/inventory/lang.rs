@@ -1,0 +1,244 @@
+//! Language packages under a root: Python `*.dist-info/METADATA` (and `*.egg-info`),
+//! npm `node_modules/**/package.json`, Ruby `specifications/*.gemspec`, and Java
+//! archives with `META-INF/maven/<group>/<artifact>/pom.properties`.
+use std::io::Read;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use super::{InstalledPackage, PackageKind};
+use crate::error::{Location, Problem};
+
+/// Top-level directories that hold no installed software (pseudo or volatile
+/// filesystems).
+const SKIP_TOP: [&str; 5] = ["proc", "sys", "dev", "run", "tmp"];
+
+/// Walks `root` (same filesystem, no symlinks followed) and reads every language
+/// package found. Unreadable items are reported and skipped.
+pub fn scan(root: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
+    let mut out = Vec::new();
+    let walker = WalkDir::new(root)
+        .same_file_system(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.depth() == 1 && SKIP_TOP.contains(&name.as_ref())) && name != ".git"
+        });
+    for entry in walker {
+        let Ok(entry) = entry else {
+            continue; // permission denied and vanished files are normal on a live host
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        let parent = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy());
+        let parent = parent.as_deref().unwrap_or("");
+        let found = if name == "METADATA" && parent.ends_with(".dist-info") {
+            read_text(path, problems).and_then(|t| python_metadata(&t, path, problems))
+        } else if name == "PKG-INFO" && parent.ends_with(".egg-info") {
+            read_text(path, problems).and_then(|t| python_metadata(&t, path, problems))
+        } else if name == "package.json" && in_node_modules(path) {
+            read_text(path, problems).and_then(|t| npm_package(&t, path, problems))
+        } else if name.ends_with(".gemspec") && parent == "specifications" {
+            read_text(path, problems).and_then(|t| gemspec(&t, path, problems))
+        } else if name.ends_with(".jar") || name.ends_with(".war") || name.ends_with(".ear") {
+            out.extend(jar(path, problems));
+            None
+        } else {
+            None
+        };
+        out.extend(found);
+    }
+    out
+}
+
+fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+        Err(e) => {
+            problems.push(Problem::new(
+                Location::file(path.display().to_string()),
+                e.to_string(),
+            ));
+            None
+        }
+    }
+}
+
+fn lang_package(kind: PackageKind, name: &str, version: &str, path: &Path) -> InstalledPackage {
+    InstalledPackage {
+        kind,
+        name: name.to_string(),
+        version: version.to_string(),
+        arch: String::new(),
+        source_name: None,
+        source_version: None,
+        location: Some(path.display().to_string()),
+    }
+}
+
+/// `node_modules/<name>/package.json` or `node_modules/@scope/<name>/package.json`.
+fn in_node_modules(path: &Path) -> bool {
+    let mut dirs = path
+        .ancestors()
+        .skip(2)
+        .map(|a| a.file_name().unwrap_or_default());
+    match (dirs.next(), dirs.next()) {
+        (Some(a), _) if a == "node_modules" => true,
+        (Some(scope), Some(b)) => scope.to_string_lossy().starts_with('@') && b == "node_modules",
+        _ => false,
+    }
+}
+
+/// Core metadata headers `Name:` and `Version:` (before the first blank line).
+pub fn python_metadata(
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<InstalledPackage> {
+    let mut name = None;
+    let mut version = None;
+    for line in text.lines() {
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Name:") {
+            name = Some(v.trim());
+        } else if let Some(v) = line.strip_prefix("Version:") {
+            version = Some(v.trim());
+        }
+    }
+    match (name, version) {
+        (Some(n), Some(v)) if !n.is_empty() && !v.is_empty() => Some(lang_package(
+            PackageKind::Python,
+            &crate::feeds::osv::normalise_package("PyPI", n),
+            v,
+            path,
+        )),
+        _ => {
+            problems.push(Problem::new(
+                Location::file(path.display().to_string()),
+                "Python metadata without Name or Version; skipped",
+            ));
+            None
+        }
+    }
+}
+
+pub fn npm_package(
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<InstalledPackage> {
+    let file = path.display().to_string();
+    let doc: serde_json::Value = match serde_json::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            problems.push(Problem::new(
+                Location::line(file, e.line()),
+                format!("invalid package.json: {e}; skipped"),
+            ));
+            return None;
+        }
+    };
+    let name = doc.get("name").and_then(|v| v.as_str());
+    let version = doc.get("version").and_then(|v| v.as_str());
+    match (name, version) {
+        (Some(n), Some(v)) => Some(lang_package(PackageKind::Npm, n, v, path)),
+        _ => {
+            problems.push(Problem::new(
+                Location::json(file, "$.name/$.version"),
+                "package.json without name or version; skipped",
+            ));
+            None
+        }
+    }
+}
+
+/// Reads `s.name = "..."` and `s.version = "..."` from a RubyGems specification.
+pub fn gemspec(text: &str, path: &Path, problems: &mut Vec<Problem>) -> Option<InstalledPackage> {
+    let assigned = |attr: &str| {
+        text.lines().find_map(|l| {
+            let l = l.trim();
+            let (lhs, rhs) = l.split_once('=')?;
+            if !lhs.trim().ends_with(attr) || lhs.contains("required") {
+                return None;
+            }
+            let rhs = rhs.trim();
+            let rhs = rhs.strip_prefix("Gem::Version.new(").unwrap_or(rhs);
+            let quote = rhs.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let inner = &rhs[1..];
+            Some(inner[..inner.find(quote)?].to_string())
+        })
+    };
+    match (assigned(".name"), assigned(".version")) {
+        (Some(n), Some(v)) => Some(lang_package(PackageKind::Gem, &n, &v, path)),
+        _ => {
+            problems.push(Problem::new(
+                Location::file(path.display().to_string()),
+                "gemspec without s.name or s.version; skipped",
+            ));
+            None
+        }
+    }
+}
+
+/// Maven coordinates from every `pom.properties` in a Java archive.
+pub fn jar(path: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
+    let file = path.display().to_string();
+    let report = |problems: &mut Vec<Problem>, msg: String| {
+        problems.push(Problem::new(Location::file(file.clone()), msg));
+    };
+    let archive = std::fs::File::open(path)
+        .map_err(|e| e.to_string())
+        .and_then(|f| zip::ZipArchive::new(f).map_err(|e| format!("not a readable zip: {e}")));
+    let mut archive = match archive {
+        Ok(a) => a,
+        Err(e) => {
+            report(problems, format!("{e}; skipped"));
+            return Vec::new();
+        }
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter(|n| n.starts_with("META-INF/maven/") && n.ends_with("/pom.properties"))
+        .map(str::to_string)
+        .collect();
+    let mut out = Vec::new();
+    for entry_name in names {
+        let mut text = String::new();
+        let read = archive
+            .by_name(&entry_name)
+            .map_err(|e| e.to_string())
+            .and_then(|mut e| e.read_to_string(&mut text).map_err(|e| e.to_string()));
+        if let Err(e) = read {
+            report(problems, format!("{entry_name}: {e}; skipped"));
+            continue;
+        }
+        let prop = |key: &str| {
+            text.lines()
+                .filter_map(|l| l.split_once('='))
+                .find(|(k, _)| k.trim() == key)
+                .map(|(_, v)| v.trim().to_string())
+        };
+        match (prop("groupId"), prop("artifactId"), prop("version")) {
+            (Some(g), Some(a), Some(v)) => out.push(lang_package(
+                PackageKind::Jar,
+                &format!("{g}:{a}"),
+                &v,
+                path,
+            )),
+            _ => report(
+                problems,
+                format!("{entry_name}: missing groupId, artifactId or version; skipped"),
+            ),
+        }
+    }
+    out
+}

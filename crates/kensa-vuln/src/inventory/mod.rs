@@ -1,0 +1,202 @@
+//! What is installed on a host: OS identity, OS packages (dpkg, rpm, apk) and language
+//! packages (Python, npm, RubyGems, Java jars), read from a root directory or from an
+//! inventory JSON file.
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Problem, Result};
+
+pub mod apk;
+pub mod dpkg;
+pub mod lang;
+pub mod os;
+pub mod rpm;
+
+pub use os::OsInfo;
+
+/// Which package manager or ecosystem a package belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageKind {
+    Rpm,
+    Deb,
+    Apk,
+    Python,
+    Npm,
+    Gem,
+    Jar,
+}
+
+impl PackageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageKind::Rpm => "rpm",
+            PackageKind::Deb => "deb",
+            PackageKind::Apk => "apk",
+            PackageKind::Python => "python",
+            PackageKind::Npm => "npm",
+            PackageKind::Gem => "gem",
+            PackageKind::Jar => "jar",
+        }
+    }
+
+    /// The OSV ecosystem of a language package.
+    pub fn ecosystem(self) -> Option<&'static str> {
+        match self {
+            PackageKind::Python => Some("PyPI"),
+            PackageKind::Npm => Some("npm"),
+            PackageKind::Gem => Some("RubyGems"),
+            PackageKind::Jar => Some("Maven"),
+            _ => None,
+        }
+    }
+}
+
+/// One installed package.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InstalledPackage {
+    pub kind: PackageKind,
+    pub name: String,
+    /// The version as the package manager states it (rpm: `[epoch:]version-release`).
+    pub version: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub arch: String,
+    /// Source package (Debian `Source:`, apk origin, rpm SOURCERPM name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
+    /// Source version when it differs from the binary version (Debian binNMUs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_version: Option<String>,
+    /// Where it was found (language packages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// A host's inventory. This is also the `--inventory FILE` format.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Inventory {
+    /// Resource id for findings (instance id or host name).
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub os: Option<OsInfo>,
+    #[serde(default)]
+    pub packages: Vec<InstalledPackage>,
+    /// Items that could not be read (skipped), with where and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+impl Inventory {
+    /// Loads an inventory JSON file.
+    pub fn load(path: &Path) -> Result<Inventory> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::parse(
+                Location::line(path.display().to_string(), e.line()),
+                format!("invalid inventory JSON (column {}): {e}", e.column()),
+            )
+        })
+    }
+
+    fn sort(&mut self) {
+        self.packages.sort();
+        self.packages.dedup();
+        self.problems.sort();
+    }
+}
+
+/// Options for scanning a root directory.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Also walk the filesystem for language packages.
+    pub language_packages: bool,
+}
+
+/// Reads everything from a mounted root (`/` for this machine).
+pub fn scan_root(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
+    if !root.is_dir() {
+        return Err(Error::Usage(format!("{}: not a directory", root.display())));
+    }
+    let mut inv = Inventory {
+        host: host_name(root),
+        os: os::read(root, &mut Vec::new()),
+        ..Default::default()
+    };
+    let mut problems = Vec::new();
+    let dpkg = root.join("var/lib/dpkg/status");
+    if dpkg.is_file() {
+        inv.packages
+            .extend(dpkg::read_status(&dpkg, &mut problems)?);
+    }
+    let apk_db = root.join("lib/apk/db/installed");
+    if apk_db.is_file() {
+        inv.packages
+            .extend(apk::read_installed(&apk_db, &mut problems)?);
+    }
+    if let Some(rpmdb) = rpm_sqlite(root) {
+        inv.packages
+            .extend(rpm::read_sqlite(&rpmdb, &mut problems)?);
+    } else if root.join("var/lib/rpm/Packages").is_file() {
+        problems.push(Problem::new(
+            Location::file(root.join("var/lib/rpm/Packages").display().to_string()),
+            "Berkeley DB rpm database is not read; give `rpm -qa` output with --rpm-qa",
+        ));
+    }
+    if opts.language_packages {
+        inv.packages.extend(lang::scan(root, &mut problems));
+    }
+    inv.problems = problems;
+    inv.sort();
+    Ok(inv)
+}
+
+fn rpm_sqlite(root: &Path) -> Option<PathBuf> {
+    [
+        "var/lib/rpm/rpmdb.sqlite",
+        "usr/lib/sysimage/rpm/rpmdb.sqlite",
+    ]
+    .into_iter()
+    .map(|p| root.join(p))
+    .find(|p| p.is_file())
+}
+
+fn host_name(root: &Path) -> String {
+    std::fs::read_to_string(root.join("etc/hostname"))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Splits text into blank-line separated stanzas of `Key: value` lines, with the line
+/// number each stanza starts on. Continuation lines (leading space) are skipped.
+pub(crate) fn stanzas(text: &str) -> Vec<(usize, Vec<(&str, &str)>)> {
+    let mut out = Vec::new();
+    let mut cur: Vec<(&str, &str)> = Vec::new();
+    let mut start = 1;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                out.push((start, std::mem::take(&mut cur)));
+            }
+            start = n + 2;
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            cur.push((k.trim(), v.trim()));
+        }
+    }
+    if !cur.is_empty() {
+        out.push((start, cur));
+    }
+    out
+}
+
+pub(crate) fn field<'a>(stanza: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
+    stanza.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}

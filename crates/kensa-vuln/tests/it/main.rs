@@ -1,0 +1,8 @@
+//! Integration tests for kensa-vuln (one test binary).
+mod common;
+mod e2e;
+mod feeds;
+mod http;
+mod inventory;
+mod update;
+mod versions;

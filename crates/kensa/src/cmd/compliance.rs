@@ -1,0 +1,173 @@
+//! `kensa compliance`: run a framework's controls over a snapshot and report per control
+//! PASSED / FAILED / NOT_APPLICABLE (or, with `--findings`, the failing findings).
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context as _};
+use kensa_model::{FindingStatus, Snapshot, Warning, WarningLevel};
+use kensa_report::{render_compliance, RenderOptions, Report};
+use kensa_rules::framework::resolve;
+use kensa_rules::{assess, fixture, Context, MuteList};
+
+use crate::cmd::output::OutputArgs;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Snapshot: a directory of AWS CLI JSON, or one JSON file of AWS CLI documents.
+    #[arg(required_unless_present = "demo", conflicts_with = "demo")]
+    snapshot: Option<PathBuf>,
+    /// Use the built-in demo account instead of a snapshot.
+    #[arg(long)]
+    demo: bool,
+    /// fsbp, cis-aws-3.0, aws-config, or a custom framework YAML file.
+    #[arg(long, default_value = "fsbp")]
+    framework: String,
+    /// Mute list YAML: matching findings are reported as suppressed.
+    #[arg(long, value_name = "FILE")]
+    mute: Option<PathBuf>,
+    /// The date mute expiries are compared with (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+    /// Report the findings (in any finding format: asff, ocsf, sarif, ...) instead of the
+    /// per-control table.
+    #[arg(long)]
+    findings: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let framework = resolve(&args.framework)?;
+    let (snapshot, source) = load(&args)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let today = args.date.clone().unwrap_or_else(|| date_of(now));
+    let ctx = Context::new(&snapshot);
+    let mut assessment = assess(&ctx, &framework);
+    let stamp = timestamp(now);
+    for f in assessment.findings_mut() {
+        f.first_seen = Some(stamp.clone());
+        f.last_seen = Some(stamp.clone());
+    }
+    let mut warnings: Vec<Warning> = snapshot.warnings.clone();
+    if let Some(path) = &args.mute {
+        let mutes = MuteList::load(path)?;
+        let summary = mutes.apply(assessment.findings_mut(), &today);
+        for i in summary.expired {
+            warnings.push(mute_warning(path, i, "expired; it muted nothing"));
+        }
+        for i in summary.unused {
+            warnings.push(mute_warning(path, i, "matched no finding"));
+        }
+    }
+    let findings = assessment.findings();
+    let report = Report::new(findings, warnings);
+    if args.findings {
+        return args.output.emit(report);
+    }
+    for w in report
+        .warnings
+        .iter()
+        .filter(|w| w.level != WarningLevel::Info)
+    {
+        eprintln!("warning: {w}");
+    }
+    let compliance = assessment.report(&framework, &source, &today);
+    let options = RenderOptions {
+        color: args.output.output.is_none()
+            && io::IsTerminal::is_terminal(&io::stdout())
+            && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut out: Box<dyn Write> = match &args.output.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    render_compliance(args.output.format, &compliance, options, &mut out)?;
+    out.flush()?;
+    let failed = match (args.output.fail_on, report.worst_active()) {
+        (Some(threshold), Some(worst)) => worst >= threshold,
+        _ => false,
+    };
+    debug_assert!(report
+        .findings
+        .iter()
+        .all(|f| f.status != FindingStatus::Resolved));
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn mute_warning(path: &Path, index: usize, message: &str) -> Warning {
+    Warning::warning(
+        path.display().to_string(),
+        format!("mutes[{index}]"),
+        message,
+    )
+}
+
+fn load(args: &Args) -> anyhow::Result<(Snapshot, String)> {
+    if args.demo {
+        return Ok((fixture::demo(), "demo".into()));
+    }
+    let Some(path) = &args.snapshot else {
+        bail!("give a snapshot or --demo")
+    };
+    let source = path.display().to_string();
+    if path.is_dir() {
+        return Ok((Snapshot::load(path)?, source));
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {source}"))?;
+    Ok((fixture::snapshot(&source, &text)?, source))
+}
+
+/// `YYYY-MM-DD` of a Unix time (UTC).
+fn date_of(secs: u64) -> String {
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// RFC 3339 UTC timestamp of a Unix time.
+fn timestamp(secs: u64) -> String {
+    let rem = secs % 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date_of(secs),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_timestamps() {
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(timestamp(1_795_446_000), "2026-11-23T15:00:00Z");
+        assert_eq!(date_of(951_782_400), "2000-02-29");
+    }
+}

@@ -1,0 +1,268 @@
+//! `kensa trail`: CloudTrail detection with Falco-format rules.
+//!
+//! Subcommands share [`RulesArgs`] (which rules) and [`AlertArgs`] (how alerts print);
+//! a new subcommand is one variant of [`TrailCommand`] and one arm in [`run`].
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+use kensa_trail::{
+    load_rule_sources, load_rules, AlertSink, Diagnostic, Engine, JsonLinesSink, Level, Priority,
+    Stats, TextSink,
+};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: TrailCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TrailCommand {
+    /// Check rule files: print every error and warning as `file:line: level: item: message`
+    /// (exit 2 if there are errors).
+    Check(CheckArgs),
+    /// Evaluate rules over CloudTrail files (delivery `.json`/`.json.gz`, JSON arrays, NDJSON,
+    /// EventBridge events); directories are searched recursively. Alerts go to stdout.
+    Replay(ReplayArgs),
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        TrailCommand::Check(a) => check(a),
+        TrailCommand::Replay(a) => replay(a),
+    }
+}
+
+/// Which rules to load.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RulesArgs {
+    /// Rule files in Falco's format, loaded in order (later ones append to or override
+    /// earlier ones). Default: the rules bundled with kensa.
+    #[arg(long = "rules", short = 'r', value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+impl RulesArgs {
+    /// Loads the rules, printing warnings to stderr; fails on errors.
+    pub fn engine(&self) -> anyhow::Result<Engine> {
+        let (set, diags) = if self.rules.is_empty() {
+            let bundled = kensa_trail::bundled_rules();
+            if bundled.is_empty() {
+                bail!("no rules given and none bundled in this build: pass --rules FILE");
+            }
+            load_rule_sources(&bundled)
+        } else {
+            load_rules(&self.rules)
+        };
+        print_diagnostics(&diags);
+        let errors = diags.iter().filter(|d| d.level == Level::Error).count();
+        if errors > 0 {
+            bail!("{errors} error(s) in the rules (see above); fix them or check with `kensa trail check`");
+        }
+        if set.enabled_count() == 0 {
+            bail!("no enabled rules for source {}", kensa_trail::SOURCE);
+        }
+        Ok(Engine::new(set))
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AlertFormat {
+    /// Falco's line: `<time>: <Priority> <output>`.
+    Text,
+    /// One JSON object per alert per line.
+    Json,
+}
+
+/// How alerts are printed.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AlertArgs {
+    /// Alert format on stdout (or --output).
+    #[arg(long, value_enum, default_value_t = AlertFormat::Text)]
+    pub format: AlertFormat,
+    /// Write alerts to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 if an alert at or above this priority fired (e.g. warning, critical).
+    #[arg(long, value_name = "PRIORITY", value_parser = parse_priority)]
+    pub fail_on: Option<Priority>,
+}
+
+fn parse_priority(s: &str) -> Result<Priority, String> {
+    Priority::parse(s).ok_or_else(|| format!("unknown priority '{s}'"))
+}
+
+impl AlertArgs {
+    pub fn sink(&self) -> anyhow::Result<Box<dyn AlertSink>> {
+        let out: Box<dyn Write> = match &self.output {
+            Some(p) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?,
+            )),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+        };
+        Ok(match self.format {
+            AlertFormat::Text => Box::new(TextSink::new(out)),
+            AlertFormat::Json => Box::new(JsonLinesSink::new(out)),
+        })
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Rule files, loaded in order as `replay --rules` would.
+    #[arg(required = true, value_name = "RULES")]
+    pub files: Vec<PathBuf>,
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let (set, diags) = load_rules(&args.files);
+    print_diagnostics(&diags);
+    let errors = diags.iter().filter(|d| d.level == Level::Error).count();
+    let warnings = diags.len() - errors;
+    eprintln!(
+        "{} rule(s) loaded ({} enabled), {errors} error(s), {warnings} warning(s)",
+        set.rules().len(),
+        set.enabled_count()
+    );
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    #[command(flatten)]
+    pub alerts: AlertArgs,
+    /// Don't draw a progress bar (counters are still printed at the end).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// CloudTrail files or directories.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+    let engine = args.rules.engine()?;
+    let files = input_files(&args.paths)?;
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = progress(total, args.no_progress);
+    let mut sink = args.alerts.sink()?;
+    let mut stats = Stats::default();
+    let mut worst: Option<Priority> = None;
+    let mut sink_error = None;
+    let start = Instant::now();
+    for file in &files {
+        let origin = file.display().to_string();
+        let f = match std::fs::File::open(file) {
+            Ok(f) => f,
+            Err(e) => {
+                bar.suspend(|| eprintln!("warning: {origin}: cannot open: {e}"));
+                stats.errors += 1;
+                continue;
+            }
+        };
+        let s = engine.process_reader(
+            std::io::BufReader::new(f),
+            &origin,
+            &mut |alert| {
+                worst = Some(worst.map_or(alert.priority, |w| w.min(alert.priority)));
+                if sink_error.is_none() {
+                    if let Err(e) = sink.emit(&alert) {
+                        sink_error = Some(e);
+                    }
+                }
+            },
+            &mut |err| bar.suspend(|| eprintln!("warning: {err}")),
+        );
+        if let Some(e) = sink_error.take() {
+            return Err(e).context("writing alerts");
+        }
+        stats += s;
+        bar.inc(file.metadata().map(|m| m.len()).unwrap_or(0));
+        bar.set_message(counters(&stats));
+    }
+    sink.flush().context("writing alerts")?;
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "{} file(s): {} in {secs:.2}s ({:.0} events/s, {:.0} MB/s of JSON)",
+        files.len(),
+        counters(&stats),
+        stats.events as f64 / secs.max(1e-9),
+        stats.bytes as f64 / 1e6 / secs.max(1e-9)
+    );
+    let fail = matches!((args.alerts.fail_on, worst), (Some(limit), Some(w)) if w <= limit);
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn counters(s: &Stats) -> String {
+    format!(
+        "{} events, {} alerts, {} errors",
+        s.events, s.alerts, s.errors
+    )
+}
+
+fn progress(total: u64, hidden: bool) -> ProgressBar {
+    if hidden {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    let style = ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {elapsed} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// Files named, and files under directories (recursively, sorted) that look like
+/// CloudTrail logs: `.json`, `.json.gz`, `.jsonl`, `.ndjson`, `.gz`.
+pub fn input_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(p)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file() && looks_like_log(e.path()))
+                .map(|e| e.into_path())
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            bail!("{}: no such file or directory", p.display());
+        }
+    }
+    Ok(out)
+}
+
+fn looks_like_log(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".json", ".json.gz", ".jsonl", ".ndjson", ".gz"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
