@@ -24,6 +24,7 @@ pub const TEST_REGION: &str = "us-east-1";
 pub struct MotoServer {
     child: Child,
     port: u16,
+    program: PathBuf,
 }
 
 impl MotoServer {
@@ -43,7 +44,11 @@ impl MotoServer {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
-        let mut server = MotoServer { child, port };
+        let mut server = MotoServer {
+            child,
+            port,
+            program,
+        };
         server.wait_ready();
         Some(server)
     }
@@ -81,6 +86,16 @@ impl MotoServer {
             ("AWS_CONFIG_FILE", "/dev/null".into()),
             ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null".into()),
         ]
+    }
+
+    /// The Python interpreter of moto's virtualenv (boto3 is installed with moto), for
+    /// tests that write AWS-CLI-shaped JSON of the same environment.
+    pub fn python(&self) -> Option<PathBuf> {
+        let dir = self.program.parent()?;
+        ["python3", "python"]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
     }
 
     fn wait_ready(&mut self) {
@@ -132,4 +147,48 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("no free port on 127.0.0.1")
+}
+
+impl MotoServer {
+    /// Creates a VPC and a security group in it with `rules` (ingress); returns the
+    /// group id. For tests outside this crate, which do not link the SDK.
+    pub async fn create_group(&self, name: &str, rules: &[crate::remediate::RuleSpec]) -> String {
+        let ec2 = aws_sdk_ec2::Client::new(&self.sdk_config(TEST_REGION).await);
+        let vpc = ec2
+            .create_vpc()
+            .cidr_block("10.9.0.0/16")
+            .send()
+            .await
+            .expect("create vpc");
+        let vpc = vpc
+            .vpc()
+            .and_then(|v| v.vpc_id())
+            .expect("vpc id")
+            .to_owned();
+        let group = ec2
+            .create_security_group()
+            .group_name(name)
+            .description(format!("kensa test {name}"))
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .expect("create group");
+        let id = group.group_id().expect("group id").to_owned();
+        for r in rules {
+            crate::remediate::live::authorize(&ec2, &id, r)
+                .await
+                .expect("authorize");
+        }
+        id
+    }
+
+    /// `DescribeSecurityGroups` of one group, in canonical order (see
+    /// [`crate::remediate::rollback::canonical_groups`]).
+    pub async fn group_json(&self, group_id: &str) -> serde_json::Value {
+        let ec2 = aws_sdk_ec2::Client::new(&self.sdk_config(TEST_REGION).await);
+        let state = crate::remediate::live::describe_group(&ec2, group_id)
+            .await
+            .expect("describe group");
+        crate::remediate::rollback::canonical_groups(&state)
+    }
 }

@@ -33,6 +33,13 @@ enum Command {
     Compliance(cmd::compliance::Args),
     /// List the configuration controls, or show one control's documentation.
     Rules(cmd::rules::Args),
+    /// Take a live snapshot of AWS accounts and regions (AWS CLI JSON layout).
+    #[cfg(feature = "aws")]
+    Collect(cmd::collect::Args),
+    /// Fix world-open security group rules and risky account settings: plan, apply
+    /// (journaled and verified), roll back, IAM policy.
+    #[cfg(feature = "aws")]
+    Remediate(cmd::remediate::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +50,10 @@ fn main() -> ExitCode {
         Command::Synth(a) => cmd::synth::run(a),
         Command::Compliance(a) => cmd::compliance::run(a),
         Command::Rules(a) => cmd::rules::run(a),
+        #[cfg(feature = "aws")]
+        Command::Collect(a) => cmd::collect::run(a),
+        #[cfg(feature = "aws")]
+        Command::Remediate(a) => cmd::remediate::run(a),
     };
     match result {
         Ok(code) => code,

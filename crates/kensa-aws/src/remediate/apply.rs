@@ -343,8 +343,12 @@ fn still_exposed(
                 l.same_rule(r)
             } else {
                 let (tcp, udp) = coverage(l);
+                let other = fam.other_protocols
+                    && l.proto() == Proto::Other
+                    && matches!(r.proto(), Proto::All | Proto::Other);
                 tcp.intersection(&fam.tcp).intersects(&cov_tcp)
                     || udp.intersection(&fam.udp).intersects(&cov_udp)
+                    || other
             };
             if flagged {
                 out.push(l.describe());

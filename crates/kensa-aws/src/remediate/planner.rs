@@ -163,7 +163,7 @@ fn offends(spec: &RuleSpec, restricted: &ProtoPorts) -> bool {
         Proto::Tcp => spec.ports().intersects(&restricted.tcp),
         Proto::Udp => spec.ports().intersects(&restricted.udp),
         Proto::All => !restricted.is_empty(),
-        Proto::Other => false,
+        Proto::Other => restricted.other_protocols,
     }
 }
 
@@ -276,7 +276,7 @@ fn split(
         Proto::All => {
             let mut out = ranges("tcp", pick(PortSet::all(), &restricted.tcp));
             out.extend(ranges("udp", pick(PortSet::all(), &restricted.udp)));
-            if keep == Keep::Allowed {
+            if keep == Keep::Allowed && !restricted.other_protocols {
                 out.push(with(if v6 { "icmpv6" } else { "icmp" }, None));
                 notes.push(format!(
                     "all traffic from {} becomes tcp, udp and {}; other IP protocols are no longer allowed",

@@ -1,8 +1,8 @@
 //! Which ports each control forbids to open to the world, per address family.
 //!
-//! This is the planner's explicit input. The port lists follow the AWS Security Hub
-//! controls of the same ids; kensa-rules owns the controls themselves, and the CLI can
-//! build a [`RestrictedPorts`] from its definitions instead.
+//! This is the planner's explicit input. [`restricted_ports`] takes each control's
+//! definition from kensa-rules (the same one `scan` and `compliance` evaluate), so a plan
+//! fixes exactly what the controls report.
 use serde::{Deserialize, Serialize};
 
 use super::ports::{PortRange, PortSet};
@@ -12,16 +12,20 @@ use super::ports::{PortRange, PortSet};
 pub struct ProtoPorts {
     pub tcp: PortSet,
     pub udp: PortSet,
+    /// World-open protocols without ports (ICMP, GRE, ...) offend too.
+    #[serde(default)]
+    pub other_protocols: bool,
 }
 
 impl ProtoPorts {
     pub fn is_empty(&self) -> bool {
-        self.tcp.is_empty() && self.udp.is_empty()
+        self.tcp.is_empty() && self.udp.is_empty() && !self.other_protocols
     }
     pub fn union(&self, other: &ProtoPorts) -> ProtoPorts {
         ProtoPorts {
             tcp: self.tcp.union(&other.tcp),
             udp: self.udp.union(&other.udp),
+            other_protocols: self.other_protocols || other.other_protocols,
         }
     }
 }
@@ -50,61 +54,42 @@ impl RestrictedPorts {
             &self.ipv4
         }
     }
-    fn both(tcp: PortSet, udp: PortSet) -> RestrictedPorts {
-        let p = ProtoPorts { tcp, udp };
-        RestrictedPorts {
-            ipv4: p.clone(),
-            ipv6: p,
-        }
-    }
 }
 
-/// Security Hub EC2.19's high-risk ports.
-pub const HIGH_RISK_PORTS: &[u16] = &[
-    20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500,
-    5601, 8080, 8088, 8888, 9200, 9300,
-];
-
-/// Controls whose remediation is a security-group change, with the ports each forbids.
+/// A control's restricted ports from its kensa-rules definition (default parameters);
 /// `None` for a control that is not about world-open ports.
 pub fn restricted_ports(control: &str) -> Option<RestrictedPorts> {
-    let none = PortSet::empty;
-    Some(match control {
-        // Port 22 from 0.0.0.0/0 or ::/0.
-        "EC2.13" => RestrictedPorts::both(PortSet::from_ports([22]), none()),
-        // Port 3389 from 0.0.0.0/0 or ::/0.
-        "EC2.14" => RestrictedPorts::both(PortSet::from_ports([3389]), none()),
-        // Only authorised ports (tcp 80 and 443) may be open to the world.
-        "EC2.18" => {
-            let open = PortSet::from_ports([80, 443]);
-            RestrictedPorts::both(PortSet::all().difference(&open), PortSet::all())
-        }
-        // High-risk ports, tcp.
-        "EC2.19" => {
-            RestrictedPorts::both(PortSet::from_ports(HIGH_RISK_PORTS.iter().copied()), none())
-        }
-        // Remote administration ports (22, 3389) from 0.0.0.0/0, tcp and udp.
-        "EC2.53" => RestrictedPorts {
-            ipv4: ProtoPorts {
-                tcp: admin_ports(),
-                udp: admin_ports(),
-            },
-            ipv6: ProtoPorts::default(),
-        },
-        // The same from ::/0.
-        "EC2.54" => RestrictedPorts {
-            ipv4: ProtoPorts::default(),
-            ipv6: ProtoPorts {
-                tcp: admin_ports(),
-                udp: admin_ports(),
-            },
-        },
-        _ => return None,
-    })
+    kensa_rules::controls::restricted_ports(control).map(|r| from_rules(&r))
 }
 
-fn admin_ports() -> PortSet {
-    PortSet::from_ranges([PortRange::single(22), PortRange::single(3389)])
+/// Converts kensa-rules' description (one family selector) into per-family port sets.
+pub fn from_rules(r: &kensa_rules::exposure::RestrictedPorts) -> RestrictedPorts {
+    use kensa_rules::exposure::Family;
+    let convert = |set: &kensa_rules::ports::PortSet| {
+        PortSet::from_ranges(
+            set.ranges()
+                .iter()
+                .filter_map(|&(a, b)| PortRange::new(a, b)),
+        )
+    };
+    let ports = ProtoPorts {
+        tcp: convert(&r.tcp),
+        udp: convert(&r.udp),
+        other_protocols: r.other_protocols,
+    };
+    let (v4, v6) = match r.family {
+        Family::Any => (true, true),
+        Family::Ipv4 => (true, false),
+        Family::Ipv6 => (false, true),
+    };
+    RestrictedPorts {
+        ipv4: if v4 {
+            ports.clone()
+        } else {
+            ProtoPorts::default()
+        },
+        ipv6: if v6 { ports } else { ProtoPorts::default() },
+    }
 }
 
 /// Controls kensa can remediate, with what it does.

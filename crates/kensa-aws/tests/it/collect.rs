@@ -85,6 +85,16 @@ async fn collect_writes_the_aws_cli_layout_and_shape() {
     assert_eq!(inst["InstanceId"], env.instance.as_str());
     assert!(inst["MetadataOptions"].get("HttpTokens").is_some());
 
+    let snap = crate::snapshot::load(out.path());
+    assert!(
+        snap.warnings.is_empty(),
+        "the collected snapshot loads with warnings: {:#?}",
+        snap.warnings
+    );
+    assert!(snap.security_groups.contains_key(&env.web));
+    assert!(snap.instances.contains_key(&env.instance));
+    assert_eq!(snap.security_groups[&env.web].scope.region, TEST_REGION);
+
     let extras = Extras::load(out.path()).unwrap();
     let x = &extras.regions[&(String::new(), TEST_REGION.to_owned())];
     assert_eq!(x.ebs_encryption_by_default, Some(false));

@@ -1,5 +1,6 @@
 //! kensa-aws integration tests against moto's server (skipped with a notice when no
 //! moto server is installed; CI always has one).
+mod cli_shape;
 mod collect;
 mod env;
 mod remediate;

@@ -165,6 +165,7 @@ pub fn network_interface(n: &sdk::NetworkInterface) -> m::NetworkInterface {
         source_dest_check: n.source_dest_check(),
         status: wire(n.status()),
         tags: tags(n.tag_set()),
+        synthesized_from_instance: false,
         scope: Default::default(),
     }
 }

@@ -123,6 +123,7 @@ pub fn transit_gateway(g: &sdk::TransitGateway) -> m::TransitGateway {
             propagation_default_route_table_id: own(o.propagation_default_route_table_id()),
             default_route_table_association: wire(o.default_route_table_association()),
             default_route_table_propagation: wire(o.default_route_table_propagation()),
+            auto_accept_shared_attachments: wire(o.auto_accept_shared_attachments()),
         }),
         tags: tags(g.tags()),
         scope: Default::default(),
