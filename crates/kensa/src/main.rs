@@ -45,6 +45,13 @@ enum Command {
     /// Generate synthetic data (an account snapshot, CloudTrail logs, advisories) for
     /// tests and benchmarks.
     Synth(cmd::synth::Args),
+    /// Take a live snapshot of AWS accounts and regions (AWS CLI JSON layout).
+    #[cfg(feature = "aws")]
+    Collect(cmd::collect::Args),
+    /// Fix world-open security group rules and risky account settings: plan, apply
+    /// (journaled and verified), roll back, IAM policy.
+    #[cfg(feature = "aws")]
+    Remediate(cmd::remediate::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +66,10 @@ fn main() -> ExitCode {
         Command::Vuln(a) => cmd::vuln::run(a),
         Command::Db(a) => cmd::db::run(a),
         Command::Synth(a) => cmd::synth::run(a),
+        #[cfg(feature = "aws")]
+        Command::Collect(a) => cmd::collect::run(a),
+        #[cfg(feature = "aws")]
+        Command::Remediate(a) => cmd::remediate::run(a),
     };
     match result {
         Ok(code) => code,

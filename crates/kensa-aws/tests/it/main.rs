@@ -1,5 +1,21 @@
-//! Integration tests of kensa-aws against moto's server (one test binary).
-
+//! kensa-aws integration tests against moto's server (one test binary; each test skips
+//! with a notice when no moto server is installed; CI always has one).
+mod cli_shape;
+mod collect;
+mod env;
 mod moto;
+mod remediate;
+mod snapshot;
 mod trail_pipeline;
 mod trail_watch;
+
+/// Starts moto or returns from the test with a notice.
+#[macro_export]
+macro_rules! moto_or_skip {
+    () => {
+        match kensa_aws::testing::MotoServer::start() {
+            Some(m) => m,
+            None => return,
+        }
+    };
+}

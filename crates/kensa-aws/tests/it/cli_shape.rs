@@ -1,0 +1,162 @@
+//! The collector's snapshot against one written by boto3 (what the AWS CLI prints) for
+//! the same moto environment: same model, same findings, same plan.
+use std::path::Path;
+use std::process::Command;
+
+use kensa_aws::collect::Extras;
+use kensa_aws::remediate::{build_plan, restricted_ports, Mode, PlanRequest};
+use kensa_aws::testing::TEST_REGION;
+use kensa_model::Snapshot;
+
+use crate::collect::collect_into;
+use crate::{env, moto_or_skip, snapshot};
+
+/// Each call's result minus `ResponseMetadata`, as `aws ec2 <call>` prints it.
+const DUMP: &str = r#"
+import boto3, json, os, sys
+endpoint, out = sys.argv[1], sys.argv[2]
+ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=endpoint,
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+calls = {
+    "Vpcs": "describe_vpcs", "Subnets": "describe_subnets", "RouteTables": "describe_route_tables",
+    "NetworkAcls": "describe_network_acls", "SecurityGroups": "describe_security_groups",
+    "SecurityGroupRules": "describe_security_group_rules",
+    "NetworkInterfaces": "describe_network_interfaces", "Reservations": "describe_instances",
+    "InternetGateways": "describe_internet_gateways", "Addresses": "describe_addresses",
+}
+os.makedirs(out, exist_ok=True)
+for key, call in calls.items():
+    items = []
+    if ec2.can_paginate(call):
+        for page in ec2.get_paginator(call).paginate():
+            items.extend(page[key])
+    else:
+        items = getattr(ec2, call)()[key]
+    with open(os.path.join(out, key + ".json"), "w") as f:
+        json.dump({key: items}, f, indent=4, default=lambda d: d.isoformat())
+"#;
+
+fn boto3_snapshot(python: &Path, endpoint: &str, root: &Path) {
+    let region_dir = root.join("aws_configs").join(TEST_REGION);
+    let status = Command::new(python)
+        .args(["-c", DUMP, endpoint, region_dir.to_str().unwrap()])
+        .status()
+        .expect("run python");
+    assert!(status.success(), "boto3 dump failed");
+}
+
+fn plan_actions(snap: &Snapshot) -> Vec<serde_json::Value> {
+    let controls: Vec<String> = [
+        "EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54", "EC2.2", "EC2.8",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    let plan = build_plan(&PlanRequest {
+        snapshot: snap,
+        extras: &Extras::default(),
+        controls: &controls,
+        mode: Mode::Narrow,
+        source: String::new(),
+        restricted_for: &restricted_ports,
+    })
+    .unwrap();
+    plan.actions
+        .iter()
+        .map(|a| serde_json::to_value(a).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collected_snapshot_matches_the_aws_cli_shaped_one() {
+    let moto = moto_or_skip!();
+    let Some(python) = moto.python() else {
+        eprintln!("notice: no python next to the moto server; CLI-shape comparison skipped");
+        return;
+    };
+    let env = env::build(&moto).await;
+    let ours = tempfile::tempdir().unwrap();
+    collect_into(&moto, ours.path()).await;
+    let cli = tempfile::tempdir().unwrap();
+    boto3_snapshot(&python, &moto.endpoint(), cli.path());
+
+    let a = snapshot::load(ours.path());
+    let b = snapshot::load(cli.path());
+    assert!(a.warnings.is_empty(), "{:#?}", a.warnings);
+    assert_eq!(a.security_groups, b.security_groups);
+    assert_eq!(a.security_group_rules, b.security_group_rules);
+    assert_eq!(a.vpcs, b.vpcs);
+    assert_eq!(a.subnets, b.subnets);
+    assert_eq!(a.route_tables, b.route_tables);
+    assert_eq!(a.network_acls, b.network_acls);
+    assert_eq!(a.internet_gateways, b.internet_gateways);
+    assert_eq!(a.network_interfaces, b.network_interfaces);
+    let ids = |s: &Snapshot| s.instances.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&b));
+    assert_eq!(
+        a.instances[&env.instance].metadata_options,
+        b.instances[&env.instance].metadata_options
+    );
+
+    // Same findings: the controls' evaluator over both snapshots, and the same plan.
+    for control in ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"] {
+        let rp = kensa_rules::controls::restricted_ports(control).unwrap();
+        let fa = kensa_rules::exposure::world_open_rules(&a, &rp);
+        let fb = kensa_rules::exposure::world_open_rules(&b, &rp);
+        assert_eq!(fa, fb, "{control}");
+        if control == "EC2.13" {
+            assert!(
+                fa.iter().any(|r| r.group_id == env.web),
+                "the seeded all-tcp rule is found"
+            );
+            assert!(fa.iter().any(|r| r.group_id == env.admin));
+        }
+    }
+    assert_eq!(plan_actions(&a), plan_actions(&b));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_fixes_exactly_what_the_controls_report() {
+    let moto = moto_or_skip!();
+    env::build(&moto).await;
+    let out = tempfile::tempdir().unwrap();
+    collect_into(&moto, out.path()).await;
+    let snap = snapshot::load(out.path());
+    let port_controls = ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"];
+    for mode in [Mode::Revoke, Mode::Narrow] {
+        let controls: Vec<String> = port_controls.iter().map(|c| c.to_string()).collect();
+        let plan = build_plan(&PlanRequest {
+            snapshot: &snap,
+            extras: &Extras::default(),
+            controls: &controls,
+            mode,
+            source: String::new(),
+            restricted_for: &restricted_ports,
+        })
+        .unwrap();
+        let mut planned: Vec<String> = plan
+            .actions
+            .iter()
+            .flat_map(|a| match &a.change {
+                kensa_aws::remediate::Change::SecurityGroupRules { remove, .. } => remove
+                    .iter()
+                    .filter_map(|r| r.rule_id.clone())
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect();
+        planned.sort();
+        let mut reported: Vec<String> = port_controls
+            .iter()
+            .flat_map(|c| {
+                let rp = kensa_rules::controls::restricted_ports(c).unwrap();
+                kensa_rules::exposure::world_open_rules(&snap, &rp)
+            })
+            .filter_map(|r| r.rule_id)
+            .collect();
+        reported.sort();
+        reported.dedup();
+        assert!(!reported.is_empty());
+        assert_eq!(planned, reported, "{mode:?}");
+    }
+}

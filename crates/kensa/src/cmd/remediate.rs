@@ -1,0 +1,253 @@
+//! `kensa remediate`: plan, apply (journaled, verified), roll back, and the IAM policy.
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use kensa_aws::collect::Extras;
+use kensa_aws::remediate::{
+    apply_plan, build_plan, iam, restricted_ports, rollback, ApplyOptions, Mode, Plan, PlanRequest,
+    DEFAULT_CONTROLS,
+};
+
+use super::collect::{live_snapshot, runtime, AwsArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: RemediateCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RemediateCommand {
+    /// Plan the exact API calls that fix the findings of a snapshot (or of a live
+    /// collection). Changes nothing.
+    Plan(PlanArgs),
+    /// Apply a plan: journal each resource's state, change it, verify. Dry run unless
+    /// --apply is given.
+    Apply(ApplyArgs),
+    /// Restore what a journaled apply run changed.
+    Rollback(RollbackArgs),
+    /// Print the least-privilege IAM policy a plan (apply and rollback) needs.
+    IamPolicy(IamArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ModeArg {
+    /// Remove exactly the offending rule (by SecurityGroupRuleId).
+    Revoke,
+    /// Replace it with rules for the same source on the same ports minus restricted ones.
+    Narrow,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Snapshot directory (as written by `kensa collect` or the AWS CLI).
+    #[arg(required_unless_present = "live", conflicts_with = "live")]
+    pub snapshot: Option<PathBuf>,
+    /// Collect from AWS first (into --snapshot-out, or a temporary directory).
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Where --live keeps the collected snapshot.
+    #[arg(long, value_name = "DIR", requires = "live")]
+    pub snapshot_out: Option<PathBuf>,
+    /// Controls to remediate, comma-separated (default: EC2.1,EC2.7,EC2.13,EC2.14,EC2.19,
+    /// EC2.53,EC2.54,AMI.PUBLIC; EC2.2, EC2.8 and EC2.18 only on request).
+    #[arg(long, value_delimiter = ',')]
+    pub controls: Vec<String>,
+    #[arg(long, value_enum, default_value = "revoke")]
+    pub mode: ModeArg,
+    /// Write the plan as JSON to FILE (the input of `apply`).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ApplyArgs {
+    /// The plan (JSON from `remediate plan --out`).
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// Really change AWS. Without it: a dry run that reports what would change.
+    #[arg(long)]
+    pub apply: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub journal: JournalArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RollbackArgs {
+    /// The journal run id printed by `apply`.
+    pub journal_id: String,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub journal: JournalArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JournalArgs {
+    /// Journal directory (default: $KENSA_JOURNAL_DIR, else ./kensa-journal).
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "KENSA_JOURNAL_DIR",
+        default_value = "kensa-journal"
+    )]
+    pub journal_dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IamArgs {
+    /// The plan; without it, a policy for every kind of remediation on any resource.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        RemediateCommand::Plan(a) => plan(a),
+        RemediateCommand::Apply(a) => apply(a),
+        RemediateCommand::Rollback(a) => roll_back(a),
+        RemediateCommand::IamPolicy(a) => iam_policy(a),
+    }
+}
+
+fn load_snapshot(dir: &Path) -> anyhow::Result<kensa_model::Snapshot> {
+    let snapshot = kensa_model::Snapshot::load(dir)
+        .with_context(|| format!("loading snapshot {}", dir.display()))?;
+    for w in &snapshot.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(snapshot)
+}
+
+fn plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
+    let (_guard, dir, source) = if args.live {
+        let (guard, dir) = live_snapshot(&args.aws, args.snapshot_out.as_deref())?;
+        (guard, dir, "live".to_owned())
+    } else {
+        let dir = args
+            .snapshot
+            .clone()
+            .context("a snapshot directory or --live")?;
+        let source = format!("snapshot {}", dir.display());
+        (None, dir, source)
+    };
+    let snapshot = load_snapshot(&dir)?;
+    let extras = Extras::load(&dir)?;
+    let controls: Vec<String> = if args.controls.is_empty() {
+        DEFAULT_CONTROLS.iter().map(|c| c.to_string()).collect()
+    } else {
+        args.controls.iter().map(|c| c.trim().to_owned()).collect()
+    };
+    let mode = match args.mode {
+        ModeArg::Revoke => Mode::Revoke,
+        ModeArg::Narrow => Mode::Narrow,
+    };
+    let plan = build_plan(&PlanRequest {
+        snapshot: &snapshot,
+        extras: &extras,
+        controls: &controls,
+        mode,
+        source,
+        restricted_for: &restricted_ports,
+    })?;
+    let json = serde_json::to_string_pretty(&plan)?;
+    if let Some(out) = &args.out {
+        std::fs::write(out, format!("{json}\n"))
+            .with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("plan written to {}", out.display());
+    }
+    match args.format {
+        TextOrJson::Text => print!("{}", plan.render_text()),
+        TextOrJson::Json => println!("{json}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_plan(path: &Path) -> anyhow::Result<Plan> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let plan: Plan = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a kensa plan", path.display()))?;
+    if plan.version != kensa_aws::remediate::plan::PLAN_VERSION {
+        bail!(
+            "{}: plan version {} is not supported",
+            path.display(),
+            plan.version
+        );
+    }
+    Ok(plan)
+}
+
+fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
+    let plan = read_plan(&args.plan)?;
+    let opts = ApplyOptions {
+        apply: args.apply,
+        journal_root: args.journal.journal_dir.clone(),
+        now: std::time::SystemTime::now(),
+    };
+    let report = runtime()?.block_on(apply_plan(&args.aws.target(), &plan, &opts))?;
+    match args.format {
+        TextOrJson::Text => {
+            if !args.apply {
+                println!("dry run: nothing was changed (add --apply to change AWS)");
+            }
+            print!("{}", report.render_text());
+            if let Some(id) = &report.journal_id {
+                println!(
+                    "to undo: kensa remediate rollback {id} --journal-dir {}",
+                    args.journal.journal_dir.display()
+                );
+            }
+        }
+        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(if report.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn roll_back(args: RollbackArgs) -> anyhow::Result<ExitCode> {
+    let report = runtime()?.block_on(rollback(
+        &args.aws.target(),
+        &args.journal.journal_dir,
+        &args.journal_id,
+    ))?;
+    match args.format {
+        TextOrJson::Text => print!("{}", report.render_text()),
+        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(if report.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn iam_policy(args: IamArgs) -> anyhow::Result<ExitCode> {
+    let policy = match &args.plan {
+        Some(p) => iam::policy_for(&read_plan(p)?),
+        None => iam::policy_for_everything(),
+    };
+    println!("{}", serde_json::to_string_pretty(&policy)?);
+    Ok(ExitCode::SUCCESS)
+}

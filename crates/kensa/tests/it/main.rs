@@ -1,0 +1,3 @@
+//! kensa binary integration tests.
+#[cfg(feature = "aws")]
+mod aws_cli;
