@@ -50,23 +50,12 @@ fn range_text(lo: u16, hi: u16) -> String {
 pub fn findings(analysis: &Analysis) -> Vec<Finding> {
     let mut out = Vec::new();
     let memo = Memo::default();
-    // ENIs with the same groups, subnet and address kinds share one exposure list (see
-    // `Engine::analyze_eni`): everything but the ENI's own names is computed once per list.
-    let mut shared: HashMap<*const Vec<Exposure>, Rc<Vec<ExposureFacts>>> = HashMap::new();
     for r in &analysis.enis {
-        let facts = shared
-            .entry(Rc::as_ptr(&r.exposures))
-            .or_insert_with(|| {
-                Rc::new(
-                    r.exposures
-                        .iter()
-                        .map(|x| exposure_facts(&memo, analysis, r, x))
-                        .collect(),
-                )
-            })
-            .clone();
-        for (x, f) in r.exposures.iter().zip(facts.iter()) {
-            eni_findings(&memo, analysis, r, x, f, &mut out);
+        for x in r.exposures.iter() {
+            // Computed per ENI and dropped: keeping them for ENIs that share an exposure
+            // list costs more memory than it saves (few ENIs share one).
+            let facts = exposure_facts(&memo, analysis, r, x);
+            eni_findings(&memo, analysis, r, x, &facts, &mut out);
         }
     }
     let by_eni: std::collections::HashMap<usize, &EniReach> =
@@ -173,16 +162,12 @@ fn admitting_rules(analysis: &Analysis, groups: &[String], wanted: &FlowSet) -> 
 
 /// `compact_sources` output: the CIDRs shown and the exceptions.
 type SourceTexts = (Vec<String>, Vec<String>);
-/// (groups, protocol, first port, last port, sources) of an `admitting_rules` query.
-type RulesKey = (Vec<String>, u8, u16, u16, AddrSet);
 
 /// Texts that many findings repeat, computed once per distinct input.
 #[derive(Default)]
 struct Memo {
     /// `compact_sources` per address set.
     sources: RefCell<HashMap<AddrSet, Rc<SourceTexts>>>,
-    /// `admitting_rules` per (groups, protocol, ports, sources).
-    rules: RefCell<HashMap<RulesKey, Rc<Vec<String>>>>,
 }
 
 impl Memo {
@@ -290,14 +275,11 @@ fn port_facts(
     } else {
         sources.clone()
     };
-    let key = (c.reach.groups.clone(), proto, lo, hi, wanted);
-    let cached = c.memo.rules.borrow().get(&key).cloned();
-    let rules = cached.unwrap_or_else(|| {
-        let wanted_sg = cube(proto, proto, lo, hi, key.4.clone());
-        let r = Rc::new(admitting_rules(analysis, &c.reach.groups, &wanted_sg));
-        c.memo.rules.borrow_mut().insert(key, r.clone());
-        r
-    });
+    let rules = admitting_rules(
+        analysis,
+        &c.reach.groups,
+        &cube(proto, proto, lo, hi, wanted),
+    );
     let sgs: Vec<String> = c
         .reach
         .groups
