@@ -11,7 +11,9 @@
 //!
 //! An instance behind an internet-facing load balancer gets the findings of its target
 //! port with both hops (listener, then target) in the path.
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use kensa_model::{finding_id, Evidence, Finding, Package, ResourceRef, Severity};
 use serde_json::json;
@@ -47,15 +49,19 @@ fn range_text(lo: u16, hi: u16) -> String {
 /// Every finding of the analysis, sorted.
 pub fn findings(analysis: &Analysis) -> Vec<Finding> {
     let mut out = Vec::new();
+    let memo = Memo::default();
     for r in &analysis.enis {
         for x in r.exposures.iter() {
-            eni_findings(analysis, r, x, &mut out);
+            // Computed per ENI and dropped: keeping them for ENIs that share an exposure
+            // list costs more memory than it saves (few ENIs share one).
+            let facts = exposure_facts(&memo, analysis, r, x);
+            eni_findings(&memo, analysis, r, x, &facts, &mut out);
         }
     }
     let by_eni: std::collections::HashMap<usize, &EniReach> =
         analysis.enis.iter().map(|r| (r.eni_index, r)).collect();
     for lb in &analysis.load_balancers {
-        lb_findings(analysis, lb, &by_eni, &mut out);
+        lb_findings(&memo, analysis, lb, &by_eni, &mut out);
     }
     out.sort_by_cached_key(|f| {
         let port: u32 = f
@@ -127,7 +133,7 @@ fn admitting_rules(analysis: &Analysis, groups: &[String], wanted: &FlowSet) -> 
     let mut out = Vec::new();
     for g in groups {
         for r in analysis.engine.group(g).rules.iter().filter(|r| !r.egress) {
-            if r.flows.intersect(wanted).is_empty() {
+            if !r.flows.overlaps(wanted) {
                 continue;
             }
             let ports = match (r.from_port, r.to_port) {
@@ -154,7 +160,29 @@ fn admitting_rules(analysis: &Analysis, groups: &[String], wanted: &FlowSet) -> 
     out
 }
 
+/// `compact_sources` output: the CIDRs shown and the exceptions.
+type SourceTexts = (Vec<String>, Vec<String>);
+
+/// Texts that many findings repeat, computed once per distinct input.
+#[derive(Default)]
+struct Memo {
+    /// `compact_sources` per address set.
+    sources: RefCell<HashMap<AddrSet, Rc<SourceTexts>>>,
+}
+
+impl Memo {
+    fn sources(&self, set: &AddrSet) -> Rc<SourceTexts> {
+        if let Some(t) = self.sources.borrow().get(set) {
+            return t.clone();
+        }
+        let t = Rc::new(compact_sources(set));
+        self.sources.borrow_mut().insert(set.clone(), t.clone());
+        t
+    }
+}
+
 struct Ctx<'a> {
+    memo: &'a Memo,
     class: SourceClass,
     eni: &'a Eni,
     reach: &'a EniReach,
@@ -214,29 +242,44 @@ fn base_attributes(c: &Ctx, rule: &str) -> BTreeMap<String, String> {
     a
 }
 
-/// One recognised-port finding.
+/// What a recognised-port finding says that does not depend on the ENI's own names.
+struct PortFacts {
+    service: &'static str,
+    severity: Severity,
+    proto: u8,
+    lo: u16,
+    hi: u16,
+    /// The groups whose rules admit the traffic.
+    sgs: Vec<String>,
+    cidrs: Vec<String>,
+    except: Vec<String>,
+    recommendation: String,
+}
+
 #[allow(clippy::too_many_arguments)]
-fn port_finding(
+fn port_facts(
     analysis: &Analysis,
     c: &Ctx,
-    rule: &str,
-    service: &str,
+    service: &'static str,
     severity: Severity,
     proto: u8,
     lo: u16,
     hi: u16,
     sources: &AddrSet,
-    lb: Option<(&str, &str)>,
-) -> Finding {
-    let wanted = cube(proto, proto, lo, hi, sources.clone());
+    via_lb: bool,
+) -> PortFacts {
     // Through a load balancer the target admits the load balancer, not the clients:
     // name the target's rules for the target port whatever their source.
-    let wanted_sg = if lb.is_some() {
-        cube(proto, proto, lo, hi, AddrSet::full())
+    let wanted = if via_lb {
+        AddrSet::full()
     } else {
-        wanted
+        sources.clone()
     };
-    let rules = admitting_rules(analysis, &c.reach.groups, &wanted_sg);
+    let rules = admitting_rules(
+        analysis,
+        &c.reach.groups,
+        &cube(proto, proto, lo, hi, wanted),
+    );
     let sgs: Vec<String> = c
         .reach
         .groups
@@ -244,6 +287,31 @@ fn port_finding(
         .filter(|g| rules.iter().any(|r| r.starts_with(g.as_str())))
         .cloned()
         .collect();
+    let texts = c.memo.sources(sources);
+    let (cidrs, except) = (texts.0.clone(), texts.1.clone());
+    let recommendation = recommendation(c, &rules, via_lb);
+    PortFacts {
+        service,
+        severity,
+        proto,
+        lo,
+        hi,
+        sgs,
+        cidrs,
+        except,
+        recommendation,
+    }
+}
+
+/// One recognised-port finding.
+fn port_finding(
+    analysis: &Analysis,
+    c: &Ctx,
+    rule: &str,
+    f: &PortFacts,
+    lb: Option<(&str, &str)>,
+) -> Finding {
+    let (proto, lo, hi, service) = (f.proto, f.lo, f.hi, f.service);
     let mut attrs = base_attributes(c, rule);
     attrs.insert("PROTOCOL".into(), protocol_name(proto));
     if lo == hi {
@@ -251,12 +319,11 @@ fn port_finding(
     }
     attrs.insert("PORT_RANGE".into(), range_text(lo, hi));
     attrs.insert("SERVICE".into(), service.into());
-    attrs.insert("SECURITY_GROUP".into(), sgs.join(","));
+    attrs.insert("SECURITY_GROUP".into(), f.sgs.join(","));
     if let Some((lb_id, listener)) = lb {
         attrs.insert("ELB".into(), lb_id.into());
         attrs.insert("LISTENER".into(), listener.into());
     }
-    let (cidrs, except) = compact_sources(sources);
     let via = lb
         .map(|(l, _)| format!(" through load balancer {l}"))
         .unwrap_or_default();
@@ -274,10 +341,9 @@ fn port_finding(
         protocol_name(proto),
         range_text(lo, hi),
         class_words(c.class),
-        abbreviate(&cidrs),
-        if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&except)) },
+        abbreviate(&f.cidrs),
+        if f.except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&f.except)) },
     );
-    let recommendation = recommendation(c, &rules, lb.is_some());
     let disc = [
         protocol_name(proto),
         range_text(lo, hi),
@@ -290,17 +356,17 @@ fn port_finding(
         package: Package::NetworkReachability,
         rule_id: rule.into(),
         title,
-        severity,
+        severity: f.severity,
         description,
-        recommendation,
+        recommendation: f.recommendation.clone(),
         resource,
         attributes: attrs,
         evidence: Some(Evidence::NetworkPath(json!({
-            "networkPath": {"steps": steps(c, &sgs, lb)},
+            "networkPath": {"steps": steps(c, &f.sgs, lb)},
             "openPortRange": {"begin": lo, "end": hi},
             "protocol": protocol_name(proto),
-            "sourceCidrs": cidrs,
-            "exceptCidrs": except,
+            "sourceCidrs": f.cidrs,
+            "exceptCidrs": f.except,
         }))),
         compliance: Vec::new(),
         references: vec!["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html".into()],
@@ -315,7 +381,6 @@ fn port_finding(
 /// (typically the VPC's own CIDR, which routes locally): sources = `sourceCidrs` minus
 /// `exceptCidrs`.
 pub fn compact_sources(sources: &AddrSet) -> (Vec<String>, Vec<String>) {
-    let exact = sources.to_cidrs();
     let mut families = AddrSet::empty();
     if !sources.v4.is_empty() {
         families = families.union(&AddrSet::all_v4());
@@ -323,12 +388,12 @@ pub fn compact_sources(sources: &AddrSet) -> (Vec<String>, Vec<String>) {
     if !sources.v6.is_empty() {
         families = families.union(&AddrSet::all_v6());
     }
-    let except = families.difference(sources).to_cidrs();
-    let fam = families.to_cidrs();
-    if fam.len() + except.len() < exact.len() {
-        (fam, except)
+    let except = families.difference(sources);
+    // Count first, format only the form that is shown.
+    if families.cidr_count() + except.cidr_count() < sources.cidr_count() {
+        (families.to_cidrs(), except.to_cidrs())
     } else {
-        (exact, Vec::new())
+        (sources.to_cidrs(), Vec::new())
     }
 }
 
@@ -407,32 +472,70 @@ fn open_in(flows: &FlowSet, proto: u8, lo: u16, hi: u16) -> Vec<(u16, u16, AddrS
     v
 }
 
-fn eni_findings(analysis: &Analysis, r: &EniReach, x: &Exposure, out: &mut Vec<Finding>) {
-    let eni = &analysis.engine.idx.enis[r.eni_index];
-    let c = Ctx {
+/// The ENI-independent part of one exposure's findings.
+struct ExposureFacts {
+    ports: Vec<PortFacts>,
+    /// `NetworkExposure`: the open ranges, their sources, the admitting rules' advice.
+    desc: Vec<(String, String)>,
+    sources: Vec<String>,
+    except: Vec<String>,
+    recommendation: String,
+}
+
+fn ctx<'a>(memo: &'a Memo, analysis: &'a Analysis, r: &'a EniReach, x: &Exposure) -> Ctx<'a> {
+    Ctx {
+        memo,
         class: x.class,
-        eni,
+        eni: &analysis.engine.idx.enis[r.eni_index],
         reach: r,
         gateways: x.gateways.iter().map(|g| g.0.clone()).collect(),
-    };
+    }
+}
+
+fn exposure_facts(memo: &Memo, analysis: &Analysis, r: &EniReach, x: &Exposure) -> ExposureFacts {
+    let c = ctx(memo, analysis, r, x);
+    let mut ports = Vec::new();
     for port in RECOGNIZED {
         for (lo, hi, sources) in open_in(&x.flows, port.protocol, port.from, port.to) {
             let sev = severity_for(port, x.class == SourceClass::Internet);
-            out.push(port_finding(
+            ports.push(port_facts(
                 analysis,
                 &c,
-                RULE_NO_AGENT,
                 port.service,
                 sev,
                 port.protocol,
                 lo,
                 hi,
                 &sources,
-                None,
+                false,
             ));
         }
     }
-    out.push(exposure_finding(analysis, &c, &x.flows));
+    let texts = c.memo.sources(&crate::flow::all_sources(&x.flows));
+    let (sources, except) = (texts.0.clone(), texts.1.clone());
+    let rules = admitting_rules(analysis, &c.reach.groups, &x.flows);
+    ExposureFacts {
+        ports,
+        desc: describe_flows(&x.flows),
+        sources,
+        except,
+        recommendation: recommendation(&c, &rules, false),
+    }
+}
+
+fn eni_findings(
+    memo: &Memo,
+    analysis: &Analysis,
+    r: &EniReach,
+    x: &Exposure,
+    facts: &ExposureFacts,
+    out: &mut Vec<Finding>,
+) {
+    let c = ctx(memo, analysis, r, x);
+    for f in &facts.ports {
+        out.push(port_finding(analysis, &c, RULE_NO_AGENT, f, None));
+    }
+    out.push(exposure_finding(analysis, &c, &x.flows, facts));
 }
 
 /// Describes a flow set as `TCP 22, 80-443; UDP 53; ALL` lines.
@@ -462,10 +565,10 @@ pub fn describe_flows(flows: &FlowSet) -> Vec<(String, String)> {
     out
 }
 
-fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
-    let desc = describe_flows(flows);
+fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet, f: &ExposureFacts) -> Finding {
+    let desc = &f.desc;
     let open: Vec<String> = desc.iter().map(|(p, r)| format!("{p} {r}")).collect();
-    let (sources, except) = compact_sources(&crate::flow::all_sources(flows));
+    let (sources, except) = (&f.sources, &f.except);
     let mut attrs = base_attributes(c, RULE_EXPOSURE);
     attrs.insert("SECURITY_GROUP".into(), c.reach.groups.join(","));
     attrs.insert("OPEN_PORT_RANGES".into(), open.join("; "));
@@ -475,7 +578,6 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
         .first()
         .and_then(|(p, _, pm)| pm.segments().first().map(|s| (*p, s.0, s.1)))
         .unwrap_or((0, 0, 0));
-    let rules = admitting_rules(analysis, &c.reach.groups, flows);
     Finding {
         id: finding_id(RULE_EXPOSURE, &c.eni.id, &[c.class.as_str()]),
         package: Package::NetworkReachability,
@@ -486,10 +588,10 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
             "Open from {}: {}. Sources: {}{}.",
             class_words(c.class),
             open.join("; "),
-            abbreviate(&sources),
-            if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&except)) },
+            abbreviate(sources),
+            if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(except)) },
         ),
-        recommendation: recommendation(c, &rules, false),
+        recommendation: f.recommendation.clone(),
         resource,
         attributes: attrs,
         evidence: Some(Evidence::NetworkPath(json!({
@@ -509,6 +611,7 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet) -> Finding {
 }
 
 fn lb_findings(
+    memo: &Memo,
     analysis: &Analysis,
     lb: &LbReach,
     by_eni: &std::collections::HashMap<usize, &EniReach>,
@@ -590,6 +693,7 @@ fn lb_findings(
             };
             let eni = &idx.enis[i];
             let c = Ctx {
+                memo,
                 class: SourceClass::Internet,
                 eni,
                 reach,
@@ -608,16 +712,14 @@ fn lb_findings(
                         Severity::Informational,
                     ),
                 };
+                let facts = port_facts(
+                    analysis, &c, service, sev, *p, t.port, t.port, &t.sources, true,
+                );
                 out.push(port_finding(
                     analysis,
                     &c,
                     rule,
-                    service,
-                    sev,
-                    *p,
-                    t.port,
-                    t.port,
-                    &t.sources,
+                    &facts,
                     Some((&lb.lb.id, &l.listener_id)),
                 ));
             }

@@ -27,6 +27,10 @@ pub trait Lattice: Clone + PartialEq {
     fn union(&self, other: &Self) -> Self;
     fn intersect(&self, other: &Self) -> Self;
     fn difference(&self, other: &Self) -> Self;
+    /// `self ∩ other` is not empty.
+    fn overlaps(&self, other: &Self) -> bool {
+        !self.intersect(other).is_empty()
+    }
 }
 
 impl Lattice for AddrSet {
@@ -146,6 +150,30 @@ impl<K: Point, V: Lattice> Lattice for SegMap<K, V> {
     fn empty() -> Self {
         Self::default()
     }
+    /// Without building the intersection: walks both segment lists once.
+    fn overlaps(&self, other: &Self) -> bool {
+        let (a, b) = (&self.segs, &other.segs);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let (alo, ahi, av) = &a[i];
+            let (blo, bhi, bv) = &b[j];
+            if ahi < blo {
+                i += 1;
+            } else if bhi < alo {
+                j += 1;
+            } else {
+                if av.overlaps(bv) {
+                    return true;
+                }
+                if ahi < bhi {
+                    i += 1;
+                } else {
+                    j += 1;
+                }
+            }
+        }
+        false
+    }
     fn is_empty(&self) -> bool {
         self.segs.is_empty()
     }
@@ -260,6 +288,23 @@ mod tests {
 
     fn a(s: &str) -> AddrSet {
         AddrSet::parse(s).unwrap()
+    }
+
+    #[test]
+    fn overlaps_agrees_with_intersect() {
+        let sets = [
+            cube(TCP, TCP, 22, 22, a("0.0.0.0/0")),
+            cube(TCP, TCP, 80, 443, a("10.0.0.0/8")),
+            cube(TCP, UDP, 400, 500, a("10.1.0.0/16")),
+            cube(UDP, UDP, 53, 53, a("192.168.0.0/16")),
+            cube(0, 255, 0, 65535, a("172.16.0.0/12")),
+            FlowSet::default(),
+        ];
+        for x in &sets {
+            for y in &sets {
+                assert_eq!(x.overlaps(y), !x.intersect(y).is_empty(), "{x:?} {y:?}");
+            }
+        }
     }
 
     #[test]

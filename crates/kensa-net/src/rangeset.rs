@@ -241,6 +241,17 @@ impl AddrSet {
             .or_else(|| self.v6.first().map(|a| IpAddr::V6(Ipv6Addr::from(a))))
     }
     /// The set as the smallest list of CIDR blocks, IPv4 first, for display.
+    /// How many CIDR blocks [`AddrSet::to_cidrs`] would list, without formatting them.
+    pub fn cidr_count(&self) -> usize {
+        let v4: usize = (self.v4.ranges().iter())
+            .map(|&(lo, hi)| split_cidrs(lo as u128, hi as u128, 32).len())
+            .sum();
+        let v6: usize = (self.v6.ranges().iter())
+            .map(|&(lo, hi)| split_cidrs(lo, hi, 128).len())
+            .sum();
+        v4 + v6
+    }
+
     pub fn to_cidrs(&self) -> Vec<String> {
         let mut out = Vec::new();
         for &(lo, hi) in self.v4.ranges() {
