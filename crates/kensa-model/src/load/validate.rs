@@ -148,6 +148,27 @@ impl Builder {
 }
 
 impl Checker<'_> {
+    /// A VPC-scoped table (route table, network ACL): its VPC, and each subnet it is
+    /// associated with (`Associations[i].SubnetId`).
+    fn vpc_table<'s>(
+        &mut self,
+        id: &str,
+        vpc_id: &str,
+        subnets: impl Iterator<Item = Option<&'s str>>,
+    ) {
+        self.check(self.ix.vpcs.contains(vpc_id), id, "VpcId", "VPC", vpc_id);
+        for (i, sub) in subnets.enumerate() {
+            let sub = sub.unwrap_or_default();
+            self.check_fmt(
+                self.ix.subnets.contains(sub),
+                id,
+                format_args!("Associations[{i}].SubnetId"),
+                "subnet",
+                sub,
+            );
+        }
+    }
+
     fn vpc_members(&mut self) {
         let s = self.snap;
         for sub in s.subnets.values() {
@@ -155,24 +176,8 @@ impl Checker<'_> {
             self.check(ok, &sub.subnet_id, "VpcId", "VPC", &sub.vpc_id);
         }
         for acl in s.network_acls.values() {
-            let id = &acl.network_acl_id;
-            self.check(
-                self.ix.vpcs.contains(&acl.vpc_id),
-                id,
-                "VpcId",
-                "VPC",
-                &acl.vpc_id,
-            );
-            for (i, a) in acl.associations.iter().enumerate() {
-                let sub = a.subnet_id.as_deref().unwrap_or_default();
-                self.check_fmt(
-                    self.ix.subnets.contains(sub),
-                    id,
-                    format_args!("Associations[{i}].SubnetId"),
-                    "subnet",
-                    sub,
-                );
-            }
+            let subnets = acl.associations.iter().map(|a| a.subnet_id.as_deref());
+            self.vpc_table(&acl.network_acl_id, &acl.vpc_id, subnets);
         }
         for igw in s.internet_gateways.values() {
             for (i, a) in igw.attachments.iter().enumerate() {
@@ -198,23 +203,8 @@ impl Checker<'_> {
         let s = self.snap;
         for rt in s.route_tables.values() {
             let id = &rt.route_table_id;
-            self.check(
-                self.ix.vpcs.contains(&rt.vpc_id),
-                id,
-                "VpcId",
-                "VPC",
-                &rt.vpc_id,
-            );
-            for (i, a) in rt.associations.iter().enumerate() {
-                let sub = a.subnet_id.as_deref().unwrap_or_default();
-                self.check_fmt(
-                    self.ix.subnets.contains(sub),
-                    id,
-                    format_args!("Associations[{i}].SubnetId"),
-                    "subnet",
-                    sub,
-                );
-            }
+            let subnets = rt.associations.iter().map(|a| a.subnet_id.as_deref());
+            self.vpc_table(id, &rt.vpc_id, subnets);
             // A blackhole route's target is gone by definition.
             let live = rt.routes.iter().enumerate();
             for (i, r) in live.filter(|(_, r)| r.state.as_deref() != Some("blackhole")) {
