@@ -5,16 +5,18 @@
 //! <out>/manifest.json                                  what was collected, warnings
 //! <out>/aws_configs/<region>/<Key>.json                one account
 //! <out>/aws_configs/accounts/<account>/<region>/...    several accounts (--role-arn)
-//! <out>/settings/<region>/*.json                       account settings for remediation
-//! <out>/settings/accounts/<account>/<region>/...       (same shape, see `extras`)
 //! ```
 //!
-//! Each file is `{"<Key>": [...]}` exactly as `aws ec2 describe-*` prints it. Calls that
-//! take one resource at a time are merged into the records the model reads them from
+//! Each file is `{"<Key>": [...]}` exactly as `aws ec2 describe-*` prints it, or the one
+//! object a `get-*` call prints (`{"EbsEncryptionByDefault": false}`). Calls that take
+//! one resource at a time are merged into the records the model reads them from
 //! (prefix-list entries into `PrefixLists`, target health into `TargetGroups`, TGW
 //! routes/propagations/associations into `TransitGatewayRouteTables`, VPC attachment
-//! subnets into `TransitGatewayAttachments`). A call that fails (AccessDenied, not
-//! available in the region) becomes a warning in the manifest; collection goes on.
+//! subnets into `TransitGatewayAttachments`, `createVolumePermission` into `Snapshots`,
+//! launch permissions into `Images`). A call that fails (AccessDenied, not available in
+//! the region, not implemented by the endpoint) becomes a warning in the manifest;
+//! collection goes on. Snapshots written before account settings moved into
+//! `aws_configs/` kept them in `<out>/settings/`; [`Extras`] still reads those.
 pub mod convert;
 pub mod extras;
 mod region;
@@ -91,12 +93,6 @@ pub async fn collect(target: &Target, opts: &CollectOptions) -> Result<Manifest,
                 multi.then_some(&session.account_id),
                 region,
             );
-            let settings_dir = region_dir(
-                &opts.out,
-                extras::SETTINGS_DIR,
-                multi.then_some(&session.account_id),
-                region,
-            );
             let bar = bars.add(region_bar(&session.account_id, region, multi));
             let config = in_region(&session.config, region);
             let account = session.account_id.clone();
@@ -104,7 +100,7 @@ pub async fn collect(target: &Target, opts: &CollectOptions) -> Result<Manifest,
             tasks.spawn(async move {
                 let data = region::collect_region(&config, &account, &region, &bar).await;
                 bar.finish_with_message(format!("done, {} warning(s)", data.warnings.len()));
-                (dir, settings_dir, data)
+                (dir, data)
             });
         }
         manifest_accounts.push(ManifestAccount {
@@ -116,14 +112,8 @@ pub async fn collect(target: &Target, opts: &CollectOptions) -> Result<Manifest,
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        let (dir, settings_dir, data) =
-            joined.map_err(|e| AwsError::Invalid(format!("collector task: {e}")))?;
+        let (dir, data) = joined.map_err(|e| AwsError::Invalid(format!("collector task: {e}")))?;
         files.extend(write::write_region(&opts.out, &dir, &data.files)?);
-        files.extend(write::write_region(
-            &opts.out,
-            &settings_dir,
-            &data.settings,
-        )?);
         warnings.extend(data.warnings);
     }
     files.sort();

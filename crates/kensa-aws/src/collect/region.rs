@@ -8,7 +8,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::convert as c;
-use super::extras;
 use super::CollectWarning;
 use crate::error::ApiError;
 
@@ -40,17 +39,25 @@ pub const API_CALLS: &[&str] = &[
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeLoadBalancers (classic)",
-    "ec2:GetEbsEncryptionByDefault",
+    // compute::CALLS:
+    "ec2:DescribeVolumes",
     "ec2:DescribeSnapshots",
     "ec2:DescribeImages",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:DescribeFlowLogs",
+    "ec2:GetEbsEncryptionByDefault",
+    "ec2:GetEbsDefaultKmsKeyId",
+    "ec2:GetSerialConsoleAccessStatus",
+    "ec2:GetSnapshotBlockPublicAccessState",
+    "ec2:GetImageBlockPublicAccessState",
+    "ec2:DescribeVpcBlockPublicAccessOptions",
 ];
 
-/// What one region produced: files by name (`Vpcs.json` -> `{"Vpcs": [...]}`), the
-/// account settings (written beside the network snapshot, see [`super::extras`]), and
+/// What one region produced: files by name (`Vpcs.json` -> `{"Vpcs": [...]}`) and
 /// warnings.
 pub(crate) struct RegionData {
     pub files: BTreeMap<String, Value>,
-    pub settings: BTreeMap<String, Value>,
     pub warnings: Vec<CollectWarning>,
 }
 
@@ -96,10 +103,20 @@ impl Collector<'_> {
         self.bar.inc(1);
     }
 
-    fn move_to_settings(&mut self, file: &str) {
-        if let Some(v) = self.data.files.remove(file) {
-            self.data.settings.insert(file.to_owned(), v);
+    /// Records a `get-*` call's one object (`{"EbsEncryptionByDefault": false}`) in
+    /// `<file>.json`; an answer without a value writes nothing.
+    fn put_object(&mut self, api: &str, file: &str, result: Result<Value, ApiError>) {
+        self.bar.set_message(api.to_owned());
+        match result {
+            Ok(mut doc) => {
+                super::write::strip_nulls(&mut doc);
+                if compute::has_value(&doc) {
+                    self.data.files.insert(format!("{file}.json"), doc);
+                }
+            }
+            Err(e) => self.warn(api, e),
         }
+        self.bar.inc(1);
     }
 
     /// Unwraps a sub-call (one resource at a time), turning a failure into a warning.
@@ -122,6 +139,8 @@ macro_rules! paged {
     };
 }
 
+mod compute;
+
 pub(crate) async fn collect_region(
     config: &SdkConfig,
     account: &str,
@@ -134,7 +153,6 @@ pub(crate) async fn collect_region(
         bar,
         data: RegionData {
             files: BTreeMap::new(),
-            settings: BTreeMap::new(),
             warnings: Vec::new(),
         },
     };
@@ -143,7 +161,8 @@ pub(crate) async fn collect_region(
     gateways(&mut col, &ec2).await;
     transit(&mut col, &ec2).await;
     load_balancers(&mut col, config).await;
-    account_settings(&mut col, &ec2).await;
+    compute::storage_and_compute(&mut col, &ec2).await;
+    compute::account_settings(&mut col, &ec2).await;
     col.data
 }
 
@@ -448,61 +467,6 @@ async fn target_groups(
             .map(c::target_health)
             .collect();
         out.push(group);
-    }
-    Ok(out)
-}
-
-async fn account_settings(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
-    col.bar.set_message(API_CALLS[26]);
-    match ec2.get_ebs_encryption_by_default().send().await {
-        Ok(o) => {
-            let value = serde_json::json!({ extras::EBS_KEY: o.ebs_encryption_by_default() });
-            col.data
-                .settings
-                .insert(format!("{}.json", extras::EBS_KEY), value);
-        }
-        Err(e) => col.warn(API_CALLS[26], ApiError::from_sdk(e)),
-    }
-    col.bar.inc(1);
-    let r = public_snapshots(col, ec2).await;
-    col.put::<Value>(API_CALLS[27], "Snapshots", extras::SNAPSHOTS_KEY, r);
-    col.move_to_settings("Snapshots.json");
-    // Only the account's own images (some endpoints ignore `--owners self`).
-    let account = col.account;
-    let r = paged!(ec2.describe_images().owners("self")).map(|v: Vec<_>| {
-        v.iter()
-            .filter(|i| i.owner_id() == Some(account))
-            .map(extras::image)
-            .collect()
-    });
-    col.put::<Value>(API_CALLS[28], "Images", extras::IMAGES_KEY, r);
-    col.move_to_settings("Images.json");
-}
-
-/// The account's snapshots that anyone may restore. `--restorable-by-user-ids all` finds
-/// the candidates; each is confirmed with its `createVolumePermission` (some endpoints
-/// ignore the filters), and only the account's own snapshots count.
-async fn public_snapshots(
-    col: &mut Collector<'_>,
-    ec2: &aws_sdk_ec2::Client,
-) -> Result<Vec<Value>, ApiError> {
-    let candidates: Vec<_> = paged!(ec2
-        .describe_snapshots()
-        .owner_ids("self")
-        .restorable_by_user_ids("all"))?;
-    let mut out = Vec::new();
-    for s in candidates
-        .iter()
-        .filter(|s| s.owner_id() == Some(col.account))
-    {
-        let Some(id) = s.snapshot_id() else { continue };
-        let groups = crate::remediate::live::snapshot_groups(ec2, id).await;
-        if col
-            .sub("ec2:DescribeSnapshotAttribute", groups.map(Some))
-            .is_some_and(|g| g.iter().any(|g| g == "all"))
-        {
-            out.push(extras::snapshot(s));
-        }
     }
     Ok(out)
 }

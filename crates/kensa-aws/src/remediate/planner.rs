@@ -20,6 +20,8 @@ pub enum PlanError {
 /// What to plan for.
 pub struct PlanRequest<'a> {
     pub snapshot: &'a Snapshot,
+    /// Account settings of an older snapshot's `settings/` ([`Extras::load`]); the
+    /// planner adds what the snapshot itself holds.
     pub extras: &'a Extras,
     pub controls: &'a [String],
     pub mode: Mode,
@@ -359,9 +361,15 @@ fn simple_action(
     }
 }
 
-/// EBS default encryption, public snapshots and AMIs, IMDSv2.
+/// EBS default encryption, public snapshots and AMIs (from the snapshot, and from an
+/// older snapshot's `settings/` in `req.extras`), IMDSv2.
 fn account_actions(req: &PlanRequest<'_>, wants: &dyn Fn(&str) -> bool, actions: &mut Vec<Action>) {
-    for ((account, region), x) in &req.extras.regions {
+    let extras = req
+        .extras
+        .clone()
+        .merged(Extras::from_snapshot(req.snapshot));
+    let mut planned = std::collections::BTreeSet::new();
+    for ((account, region), x) in &extras.regions {
         if wants("EC2.7") && x.ebs_encryption_by_default == Some(false) {
             let id = if account.is_empty() {
                 region.clone()
@@ -379,7 +387,7 @@ fn account_actions(req: &PlanRequest<'_>, wants: &dyn Fn(&str) -> bool, actions:
             ));
         }
         if wants("EC2.1") {
-            for snap in &x.public_snapshots {
+            for snap in x.public_snapshots.iter().filter(|s| planned.insert(*s)) {
                 actions.push(simple_action(
                     "EC2.1",
                     account,
@@ -394,7 +402,7 @@ fn account_actions(req: &PlanRequest<'_>, wants: &dyn Fn(&str) -> bool, actions:
             }
         }
         if wants("AMI.PUBLIC") {
-            for image in &x.public_images {
+            for image in x.public_images.iter().filter(|i| planned.insert(*i)) {
                 actions.push(simple_action(
                     "AMI.PUBLIC",
                     account,

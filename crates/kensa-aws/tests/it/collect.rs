@@ -95,11 +95,19 @@ async fn collect_writes_the_aws_cli_layout_and_shape() {
     assert!(snap.instances.contains_key(&env.instance));
     assert_eq!(snap.security_groups[&env.web].scope.region, TEST_REGION);
 
-    let extras = Extras::load(out.path()).unwrap();
-    let x = &extras.regions[&(String::new(), TEST_REGION.to_owned())];
+    // Account settings and public resources are in the snapshot, for the controls and
+    // the planner alike.
+    let extras = Extras::from_snapshot(&snap);
+    let (account, region) = (kensa_aws::testing::MOTO_ACCOUNT, TEST_REGION);
+    let x = &extras.regions[&(account.to_owned(), region.to_owned())];
     assert_eq!(x.ebs_encryption_by_default, Some(false));
     assert!(x.public_images.contains(&env.image), "{x:?}");
     assert!(x.public_snapshots.contains(&env.snapshot), "{x:?}");
+    assert_eq!(
+        Extras::load(out.path()).unwrap(),
+        Extras::default(),
+        "no settings/ any more"
+    );
 
     let manifest_file = read(&out.path().join("manifest.json"));
     assert!(manifest_file["files"]

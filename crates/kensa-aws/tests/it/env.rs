@@ -2,9 +2,11 @@
 //! gateway, groups with world-open rules next to rules that must survive, an instance,
 //! a public snapshot and a public AMI.
 use aws_sdk_ec2::types::{
-    InstanceType, IpPermission, IpRange, Ipv6Range, LaunchPermission,
-    LaunchPermissionModifications, OperationType, PermissionGroup, SnapshotAttributeName,
-    UserIdGroupPair,
+    FlowLogsResourceType, InstanceType, IpPermission, IpRange, Ipv6Range, LaunchPermission,
+    LaunchPermissionModifications, LaunchTemplateHttpTokensState,
+    LaunchTemplateInstanceMetadataOptionsRequest,
+    LaunchTemplateInstanceNetworkInterfaceSpecificationRequest, OperationType, PermissionGroup,
+    RequestLaunchTemplateData, SnapshotAttributeName, TrafficType, UserIdGroupPair,
 };
 use aws_sdk_ec2::Client;
 use kensa_aws::testing::{MotoServer, TEST_REGION};
@@ -253,5 +255,82 @@ pub async fn build(moto: &MotoServer) -> Env {
         instance,
         snapshot,
         image,
+    }
+}
+
+/// What the configuration controls read beyond the network, added to an [`Env`]: two
+/// launch templates, a flow log on the test VPC and a private snapshot.
+pub struct ComputeEnv {
+    /// Default version assigns a public IP and allows IMDSv1 (EC2.25, EC2.170 fail).
+    pub open_template: String,
+    /// Default version requires IMDSv2 and assigns no public IP.
+    pub closed_template: String,
+    /// Snapshot of the same volume, shared with nobody.
+    pub private_snapshot: String,
+}
+
+async fn template(ec2: &Client, name: &str, public_ip: bool, tokens: &str) -> String {
+    let eni = LaunchTemplateInstanceNetworkInterfaceSpecificationRequest::builder()
+        .device_index(0)
+        .associate_public_ip_address(public_ip)
+        .build();
+    let data = RequestLaunchTemplateData::builder()
+        .image_id("ami-12c6146b")
+        .instance_type(InstanceType::T3Micro)
+        .network_interfaces(eni)
+        .metadata_options(
+            LaunchTemplateInstanceMetadataOptionsRequest::builder()
+                .http_tokens(LaunchTemplateHttpTokensState::from(tokens))
+                .build(),
+        )
+        .build();
+    ec2.create_launch_template()
+        .launch_template_name(name)
+        .launch_template_data(data)
+        .send()
+        .await
+        .expect("create launch template")
+        .launch_template()
+        .and_then(|t| t.launch_template_id())
+        .expect("launch template id")
+        .to_owned()
+}
+
+pub async fn build_compute(env: &Env) -> ComputeEnv {
+    let ec2 = &env.ec2;
+    let open_template = template(ec2, "open", true, "optional").await;
+    let closed_template = template(ec2, "closed", false, "required").await;
+    ec2.create_flow_logs()
+        .resource_type(FlowLogsResourceType::Vpc)
+        .resource_ids(&env.vpc)
+        .traffic_type(TrafficType::All)
+        .log_group_name("kensa-test-flow-logs")
+        .deliver_logs_permission_arn("arn:aws:iam::123456789012:role/flow-logs")
+        .send()
+        .await
+        .expect("create flow log");
+    let volume = ec2
+        .describe_snapshots()
+        .snapshot_ids(&env.snapshot)
+        .send()
+        .await
+        .expect("describe snapshot")
+        .snapshots()[0]
+        .volume_id()
+        .expect("volume id")
+        .to_owned();
+    let private_snapshot = ec2
+        .create_snapshot()
+        .volume_id(volume)
+        .send()
+        .await
+        .expect("private snapshot")
+        .snapshot_id()
+        .expect("snapshot id")
+        .to_owned();
+    ComputeEnv {
+        open_template,
+        closed_template,
+        private_snapshot,
     }
 }

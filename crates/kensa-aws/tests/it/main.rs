@@ -2,6 +2,7 @@
 //! with a notice when no moto server is installed; CI always has one).
 mod cli_shape;
 mod collect;
+mod controls;
 mod env;
 mod moto;
 mod remediate;

@@ -1,11 +1,13 @@
 //! SDK types to kensa-model types, field by field, so that the model serialises them in
 //! exactly the AWS CLI's JSON shape. Only the fields the model knows are carried.
+mod compute;
 mod ec2;
 mod elb;
 mod gateway;
 mod instance;
 mod transit;
 
+pub use compute::*;
 pub use ec2::*;
 pub use elb::*;
 pub use gateway::*;
