@@ -4,10 +4,10 @@ mod cli_shape;
 mod collect;
 mod controls;
 mod env;
-mod moto;
 mod remediate;
 mod snapshot;
 mod trail_pipeline;
+mod trail_setup;
 mod trail_watch;
 
 /// Starts moto or returns from the test with a notice.

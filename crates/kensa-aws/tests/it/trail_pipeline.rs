@@ -2,16 +2,16 @@
 //! SQS watch across restarts (same state directory), duplicates of the same event, and
 //! alerts published to SNS.
 
-use crate::moto::Moto;
-use flate2::{write::GzEncoder, Compression};
 use kensa_aws::trail::{
     EnginePipeline, S3Location, S3Watcher, SeenWindow, SnsAlertSink, SnsPublisher, SqsWatcher,
     TrailClients,
 };
 use kensa_trail::{load_rule_sources, Alert, AlertSink, Engine, SinkError};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
+
+use crate::moto_or_skip;
+use crate::trail_setup::{self as setup, create_bucket, create_queue, log_file};
 use std::sync::{Arc, Mutex};
 
 const BUCKET: &str = "trail-bucket";
@@ -70,27 +70,12 @@ fn subnet_deleted(id: &str) -> Value {
     ev
 }
 
-fn gz(records: &[Value]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
-    enc.write_all(json!({"Records": records}).to_string().as_bytes())
-        .unwrap();
-    enc.finish().unwrap()
-}
-
 fn key(stamp: &str) -> String {
     format!("AWSLogs/o-abc123def4/111122223333/CloudTrail/us-east-1/2023/07/10/111122223333_CloudTrail_us-east-1_20230710T{stamp}Z_r.json.gz")
 }
 
 async fn put(clients: &TrailClients, key: &str, body: Vec<u8>) {
-    clients
-        .s3
-        .put_object()
-        .bucket(BUCKET)
-        .key(key)
-        .body(body.into())
-        .send()
-        .await
-        .unwrap();
+    setup::put(clients, BUCKET, key, body).await;
 }
 
 async fn s3_pass(clients: &TrailClients, state: &Path, sink: &Collect) -> u64 {
@@ -117,19 +102,13 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "current_thread")]
 async fn s3_watch_alerts_exactly_once_across_restarts() {
-    let Some(moto) = Moto::start() else { return };
-    let clients = TrailClients::from_config(&moto.sdk_config().await);
-    clients
-        .s3
-        .create_bucket()
-        .bucket(BUCKET)
-        .send()
-        .await
-        .unwrap();
+    let moto = moto_or_skip!();
+    let clients = setup::clients(&moto).await;
+    create_bucket(&clients, BUCKET).await;
     let state = tempfile::tempdir().unwrap();
     let sink = Collect::default();
 
-    put(&clients, &key("1200"), gz(&[open_ssh("ev-1")])).await;
+    put(&clients, &key("1200"), log_file(&[open_ssh("ev-1")])).await;
     s3_pass(&clients, state.path(), &sink).await;
     assert_eq!(sink.take(), pairs(&[(CHANGED, "ev-1"), (OPENED, "ev-1")]));
 
@@ -141,7 +120,7 @@ async fn s3_watch_alerts_exactly_once_across_restarts() {
     put(
         &clients,
         &key("1205"),
-        gz(&[open_ssh("ev-1"), subnet_deleted("ev-2")]),
+        log_file(&[open_ssh("ev-1"), subnet_deleted("ev-2")]),
     )
     .await;
     let duplicates = s3_pass(&clients, state.path(), &sink).await;
@@ -154,52 +133,10 @@ async fn s3_watch_alerts_exactly_once_across_restarts() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn sqs_watch_alerts_once_per_event_and_publishes_to_sns() {
-    let Some(moto) = Moto::start() else { return };
-    let clients = TrailClients::from_config(&moto.sdk_config().await);
-    let topic = clients
-        .sns
-        .create_topic()
-        .name("alerts")
-        .send()
-        .await
-        .unwrap();
-    let topic_arn = topic.topic_arn().unwrap().to_owned();
-    let inbox = clients
-        .sqs
-        .create_queue()
-        .queue_name("inbox")
-        .send()
-        .await
-        .unwrap();
-    let inbox_url = inbox.queue_url().unwrap().to_owned();
-    let inbox_arn = clients
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&inbox_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes()
-        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-        .clone();
-    clients
-        .sns
-        .subscribe()
-        .topic_arn(&topic_arn)
-        .protocol("sqs")
-        .endpoint(inbox_arn)
-        .send()
-        .await
-        .unwrap();
-    let events = clients
-        .sqs
-        .create_queue()
-        .queue_name("events")
-        .send()
-        .await
-        .unwrap();
-    let events_url = events.queue_url().unwrap().to_owned();
+    let moto = moto_or_skip!();
+    let clients = setup::clients(&moto).await;
+    let (topic_arn, inbox_url) = setup::topic_with_inbox(&clients, "alerts", "inbox").await;
+    let events_url = create_queue(&clients, "events").await;
 
     let eventbridge = |ev: Value| {
         json!({"version": "0", "detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2", "detail": ev}).to_string()

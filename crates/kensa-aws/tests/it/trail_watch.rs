@@ -2,13 +2,14 @@
 //! (organisation layout, restarts, late files, failures) and SQS notifications of every
 //! shape, deleted only after processing.
 
-use crate::moto::Moto;
-use flate2::{write::GzEncoder, Compression};
 use kensa_aws::trail::{
     Delivery, DeliveryHandler, S3Location, S3Watcher, SqsWatcher, TrailClients,
 };
 use serde_json::{json, Value};
-use std::io::{Read, Write};
+use std::io::Read;
+
+use crate::moto_or_skip;
+use crate::trail_setup::{self as setup, create_bucket, create_queue, log_file};
 
 const BUCKET: &str = "org-trail";
 const ORG: &str = "AWSLogs/o-abc123def4";
@@ -25,13 +26,6 @@ fn record(id: &str, name: &str, account: &str, region: &str) -> Value {
         "responseElements": {"_return": true}, "eventID": id, "readOnly": false,
         "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": account
     })
-}
-
-fn gz_delivery(records: &[Value]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
-    enc.write_all(json!({"Records": records}).to_string().as_bytes())
-        .unwrap();
-    enc.finish().unwrap()
 }
 
 fn log_key(account: &str, region: &str, day: &str, stamp: &str) -> String {
@@ -85,15 +79,7 @@ impl DeliveryHandler for Recorder {
 }
 
 async fn put(clients: &TrailClients, key: &str, body: Vec<u8>) {
-    clients
-        .s3
-        .put_object()
-        .bucket(BUCKET)
-        .key(key)
-        .body(body.into())
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("put {key}: {e:?}"));
+    setup::put(clients, BUCKET, key, body).await;
 }
 
 async fn watch_once(
@@ -109,21 +95,15 @@ async fn watch_once(
 
 #[tokio::test(flavor = "current_thread")]
 async fn s3_watch_delivers_each_object_once_across_restarts() {
-    let Some(moto) = Moto::start() else { return };
-    let clients = TrailClients::from_config(&moto.sdk_config().await);
-    clients
-        .s3
-        .create_bucket()
-        .bucket(BUCKET)
-        .send()
-        .await
-        .unwrap();
+    let moto = moto_or_skip!();
+    let clients = setup::clients(&moto).await;
+    create_bucket(&clients, BUCKET).await;
     let a = "111122223333";
     let b = "444455556666";
     put(
         &clients,
         &log_key(a, "us-east-1", "2023/07/10", "1200"),
-        gz_delivery(&[
+        log_file(&[
             record("e1", "RunInstances", a, "us-east-1"),
             record("e2", "DescribeInstances", a, "us-east-1"),
         ]),
@@ -132,7 +112,7 @@ async fn s3_watch_delivers_each_object_once_across_restarts() {
     put(
         &clients,
         &log_key(a, "us-east-1", "2023/07/10", "1205"),
-        gz_delivery(&[record(
+        log_file(&[record(
             "e3",
             "AuthorizeSecurityGroupIngress",
             a,
@@ -143,11 +123,11 @@ async fn s3_watch_delivers_each_object_once_across_restarts() {
     put(
         &clients,
         &log_key(b, "eu-west-1", "2023/07/10", "1200"),
-        gz_delivery(&[record("e4", "RunInstances", b, "eu-west-1")]),
+        log_file(&[record("e4", "RunInstances", b, "eu-west-1")]),
     )
     .await;
     // Digest files are not events and must be ignored.
-    put(&clients, &format!("{ORG}/{a}/CloudTrail-Digest/us-east-1/2023/07/10/{a}_CloudTrail-Digest_us-east-1_x.json.gz"), gz_delivery(&[])).await;
+    put(&clients, &format!("{ORG}/{a}/CloudTrail-Digest/us-east-1/2023/07/10/{a}_CloudTrail-Digest_us-east-1_x.json.gz"), log_file(&[])).await;
 
     let dir = tempfile::tempdir().unwrap();
     let checkpoint = dir.path().join("s3-checkpoint.json");
@@ -170,25 +150,25 @@ async fn s3_watch_delivers_each_object_once_across_restarts() {
     put(
         &clients,
         &log_key(a, "us-east-1", "2023/07/10", "1150"),
-        gz_delivery(&[record("e5", "RunInstances", a, "us-east-1")]),
+        log_file(&[record("e5", "RunInstances", a, "us-east-1")]),
     )
     .await;
     put(
         &clients,
         &log_key(a, "us-east-1", "2023/07/11", "0000"),
-        gz_delivery(&[record("e6", "RunInstances", a, "us-east-1")]),
+        log_file(&[record("e6", "RunInstances", a, "us-east-1")]),
     )
     .await;
     put(
         &clients,
         &log_key(a, "us-east-1", "2023/07/12", "0000"),
-        gz_delivery(&[record("e7", "RunInstances", a, "us-east-1")]),
+        log_file(&[record("e7", "RunInstances", a, "us-east-1")]),
     )
     .await;
     put(
         &clients,
         &log_key(b, "eu-west-1", "2023/07/12", "0000"),
-        gz_delivery(&[record("e8", "RunInstances", b, "eu-west-1")]),
+        log_file(&[record("e8", "RunInstances", b, "eu-west-1")]),
     )
     .await;
     let mut third = Recorder {
@@ -226,15 +206,9 @@ async fn drain(watcher: &mut SqsWatcher, handler: &mut Recorder) -> kensa_aws::t
 
 #[tokio::test(flavor = "current_thread")]
 async fn sqs_watch_understands_every_notification_shape() {
-    let Some(moto) = Moto::start() else { return };
-    let clients = TrailClients::from_config(&moto.sdk_config().await);
-    clients
-        .s3
-        .create_bucket()
-        .bucket(BUCKET)
-        .send()
-        .await
-        .unwrap();
+    let moto = moto_or_skip!();
+    let clients = setup::clients(&moto).await;
+    create_bucket(&clients, BUCKET).await;
     let a = "111122223333";
     let spaced = format!("{ORG}/{a}/CloudTrail/us-east-1/2023/07/10/odd name:1.json.gz");
     let plain = log_key(a, "us-east-1", "2023/07/10", "1200");
@@ -242,30 +216,23 @@ async fn sqs_watch_understands_every_notification_shape() {
     put(
         &clients,
         &spaced,
-        gz_delivery(&[record("s1", "RunInstances", a, "us-east-1")]),
+        log_file(&[record("s1", "RunInstances", a, "us-east-1")]),
     )
     .await;
     put(
         &clients,
         &plain,
-        gz_delivery(&[record("c1", "RunInstances", a, "us-east-1")]),
+        log_file(&[record("c1", "RunInstances", a, "us-east-1")]),
     )
     .await;
     put(
         &clients,
         &second,
-        gz_delivery(&[record("c2", "RunInstances", a, "us-east-1")]),
+        log_file(&[record("c2", "RunInstances", a, "us-east-1")]),
     )
     .await;
 
-    let queue = clients
-        .sqs
-        .create_queue()
-        .queue_name("trail-events")
-        .send()
-        .await
-        .unwrap();
-    let queue_url = queue.queue_url().unwrap().to_owned();
+    let queue_url = create_queue(&clients, "trail-events").await;
     let s3_note = |key: &str| {
         let encoded = key.replace(' ', "+").replace(':', "%3A");
         json!({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
@@ -314,8 +281,8 @@ async fn sqs_watch_understands_every_notification_shape() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn sqs_message_is_kept_until_its_events_are_processed() {
-    let Some(moto) = Moto::start() else { return };
-    let clients = TrailClients::from_config(&moto.sdk_config().await);
+    let moto = moto_or_skip!();
+    let clients = setup::clients(&moto).await;
     let queue = clients
         .sqs
         .create_queue()
@@ -366,43 +333,10 @@ async fn sqs_message_is_kept_until_its_events_are_processed() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn sns_publisher_delivers_alerts_to_subscribers() {
-    let Some(moto) = Moto::start() else { return };
-    let clients = TrailClients::from_config(&moto.sdk_config().await);
-    let topic = clients
-        .sns
-        .create_topic()
-        .name("kensa-alerts")
-        .send()
-        .await
-        .unwrap();
-    let topic_arn = topic.topic_arn().unwrap().to_owned();
-    let queue = clients
-        .sqs
-        .create_queue()
-        .queue_name("alert-inbox")
-        .send()
-        .await
-        .unwrap();
-    let queue_url = queue.queue_url().unwrap().to_owned();
-    let attrs = clients
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&queue_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap();
-    let queue_arn =
-        attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
-    clients
-        .sns
-        .subscribe()
-        .topic_arn(&topic_arn)
-        .protocol("sqs")
-        .endpoint(queue_arn)
-        .send()
-        .await
-        .unwrap();
+    let moto = moto_or_skip!();
+    let clients = setup::clients(&moto).await;
+    let (topic_arn, queue_url) =
+        setup::topic_with_inbox(&clients, "kensa-alerts", "alert-inbox").await;
 
     let publisher =
         kensa_aws::trail::SnsPublisher::new(clients.sns.clone(), topic_arn.clone()).unwrap();
