@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 use crate::moto_or_skip;
-use crate::trail_setup::{self as setup, create_bucket, create_queue, log_file};
+use crate::trail_setup::{self as setup, create_bucket, create_queue, log_file, record};
 use std::sync::{Arc, Mutex};
 
 const BUCKET: &str = "trail-bucket";
@@ -53,14 +53,12 @@ fn pipeline(state: &Path, sinks: Vec<Box<dyn AlertSink>>) -> EnginePipeline {
 /// A world-open SSH ingress rule: "Security Group Rules Changed" and "... Opened To The
 /// Internet On Admin Ports" both fire.
 fn open_ssh(id: &str) -> Value {
-    json!({"eventVersion": "1.08",
-        "userIdentity": {"type": "IAMUser", "principalId": "AIDA1", "arn": "arn:aws:iam::111122223333:user/ops",
-                         "accountId": "111122223333", "userName": "ops"},
-        "eventTime": "2023-07-10T12:00:00Z", "eventSource": "ec2.amazonaws.com",
-        "eventName": "AuthorizeSecurityGroupIngress", "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.9",
-        "userAgent": "aws-cli/2", "requestParameters": {"groupId": "sg-1", "ipPermissions": {}, "ipProtocol": "tcp",
-        "fromPort": 22, "toPort": 22, "cidrIp": "0.0.0.0/0"}, "responseElements": {"_return": true},
-        "eventID": id, "eventType": "AwsApiCall", "recipientAccountId": "111122223333"})
+    record(
+        id,
+        "AuthorizeSecurityGroupIngress",
+        "111122223333",
+        "us-east-1",
+    )
 }
 
 fn subnet_deleted(id: &str) -> Value {

@@ -35,6 +35,22 @@ pub async fn put(clients: &TrailClients, bucket: &str, key: &str, body: Vec<u8>)
         .unwrap_or_else(|e| panic!("put {key}: {e:?}"));
 }
 
+/// A CloudTrail record of `name`: an IAM user opening tcp/22 to 0.0.0.0/0 on sg-1 (the
+/// request parameters are those of `AuthorizeSecurityGroupIngress`).
+pub fn record(id: &str, name: &str, account: &str, region: &str) -> Value {
+    json!({
+        "eventVersion": "1.08",
+        "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE", "arn": format!("arn:aws:iam::{account}:user/ops"),
+                         "accountId": account, "userName": "ops"},
+        "eventTime": "2023-07-10T12:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": name,
+        "awsRegion": region, "sourceIPAddress": "203.0.113.24", "userAgent": "aws-cli/2.13.0",
+        "requestParameters": {"groupId": "sg-1", "ipPermissions": {}, "ipProtocol": "tcp",
+                              "fromPort": 22, "toPort": 22, "cidrIp": "0.0.0.0/0"},
+        "responseElements": {"_return": true}, "eventID": id, "readOnly": false,
+        "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": account
+    })
+}
+
 /// A CloudTrail log file: `{"Records": [...]}`, gzipped.
 pub fn log_file(records: &[Value]) -> Vec<u8> {
     let mut enc = GzEncoder::new(Vec::new(), Compression::default());

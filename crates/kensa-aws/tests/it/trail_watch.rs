@@ -9,24 +9,10 @@ use serde_json::{json, Value};
 use std::io::Read;
 
 use crate::moto_or_skip;
-use crate::trail_setup::{self as setup, create_bucket, create_queue, log_file};
+use crate::trail_setup::{self as setup, create_bucket, create_queue, log_file, record};
 
 const BUCKET: &str = "org-trail";
 const ORG: &str = "AWSLogs/o-abc123def4";
-
-fn record(id: &str, name: &str, account: &str, region: &str) -> Value {
-    json!({
-        "eventVersion": "1.08",
-        "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE", "arn": format!("arn:aws:iam::{account}:user/ops"),
-                         "accountId": account, "userName": "ops"},
-        "eventTime": "2023-07-10T12:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": name,
-        "awsRegion": region, "sourceIPAddress": "203.0.113.24", "userAgent": "aws-cli/2.13.0",
-        "requestParameters": {"groupId": "sg-1", "ipPermissions": {}, "ipProtocol": "tcp",
-                              "fromPort": 22, "toPort": 22, "cidrIp": "0.0.0.0/0"},
-        "responseElements": {"_return": true}, "eventID": id, "readOnly": false,
-        "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": account
-    })
-}
 
 fn log_key(account: &str, region: &str, day: &str, stamp: &str) -> String {
     format!(
