@@ -31,7 +31,7 @@ use crate::error::AwsError;
 use crate::session::{in_region, Target};
 
 pub use extras::Extras;
-pub use region::API_CALLS;
+pub use region::api_calls;
 
 /// One API call that failed; the rest of the region was collected.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -147,7 +147,7 @@ fn region_dir(out: &Path, top: &str, account: Option<&String>, region: &str) -> 
 }
 
 fn region_bar(account: &str, region: &str, multi: bool) -> ProgressBar {
-    let bar = ProgressBar::new(API_CALLS.len() as u64);
+    let bar = ProgressBar::new(api_calls().len() as u64);
     let style = ProgressStyle::with_template("{prefix:>28} [{bar:30}] {pos}/{len} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");

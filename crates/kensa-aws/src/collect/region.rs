@@ -11,8 +11,8 @@ use super::convert as c;
 use super::CollectWarning;
 use crate::error::ApiError;
 
-/// Every top-level call, in the order the collector makes them (the progress bar's length).
-pub const API_CALLS: &[&str] = &[
+/// The network calls, in the order the collector makes them.
+const NETWORK_CALLS: &[&str] = &[
     "ec2:DescribeVpcs",
     "ec2:DescribeSubnets",
     "ec2:DescribeRouteTables",
@@ -39,20 +39,17 @@ pub const API_CALLS: &[&str] = &[
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeLoadBalancers (classic)",
-    // compute::CALLS:
-    "ec2:DescribeVolumes",
-    "ec2:DescribeSnapshots",
-    "ec2:DescribeImages",
-    "ec2:DescribeLaunchTemplates",
-    "ec2:DescribeLaunchTemplateVersions",
-    "ec2:DescribeFlowLogs",
-    "ec2:GetEbsEncryptionByDefault",
-    "ec2:GetEbsDefaultKmsKeyId",
-    "ec2:GetSerialConsoleAccessStatus",
-    "ec2:GetSnapshotBlockPublicAccessState",
-    "ec2:GetImageBlockPublicAccessState",
-    "ec2:DescribeVpcBlockPublicAccessOptions",
 ];
+
+/// Every top-level call, in the order the collector makes them (the progress bar's
+/// length): the network's, then storage, compute and account settings.
+pub fn api_calls() -> Vec<&'static str> {
+    NETWORK_CALLS
+        .iter()
+        .chain(compute::CALLS)
+        .copied()
+        .collect()
+}
 
 /// What one region produced: files by name (`Vpcs.json` -> `{"Vpcs": [...]}`) and
 /// warnings.
@@ -168,22 +165,27 @@ pub(crate) async fn collect_region(
 
 async fn network(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
     let r = paged!(ec2.describe_vpcs()).map(|v: Vec<_>| v.iter().map(c::vpc).collect());
-    col.put::<kensa_model::ec2::Vpc>(API_CALLS[0], "Vpcs", "Vpcs", r);
+    col.put::<kensa_model::ec2::Vpc>(NETWORK_CALLS[0], "Vpcs", "Vpcs", r);
     let r = paged!(ec2.describe_subnets()).map(|v: Vec<_>| v.iter().map(c::subnet).collect());
-    col.put::<kensa_model::ec2::Subnet>(API_CALLS[1], "Subnets", "Subnets", r);
+    col.put::<kensa_model::ec2::Subnet>(NETWORK_CALLS[1], "Subnets", "Subnets", r);
     let r =
         paged!(ec2.describe_route_tables()).map(|v: Vec<_>| v.iter().map(c::route_table).collect());
-    col.put::<kensa_model::ec2::RouteTable>(API_CALLS[2], "RouteTables", "RouteTables", r);
+    col.put::<kensa_model::ec2::RouteTable>(NETWORK_CALLS[2], "RouteTables", "RouteTables", r);
     let r =
         paged!(ec2.describe_network_acls()).map(|v: Vec<_>| v.iter().map(c::network_acl).collect());
-    col.put::<kensa_model::ec2::NetworkAcl>(API_CALLS[3], "NetworkAcls", "NetworkAcls", r);
+    col.put::<kensa_model::ec2::NetworkAcl>(NETWORK_CALLS[3], "NetworkAcls", "NetworkAcls", r);
     let r = paged!(ec2.describe_security_groups())
         .map(|v: Vec<_>| v.iter().map(c::security_group).collect());
-    col.put::<kensa_model::ec2::SecurityGroup>(API_CALLS[4], "SecurityGroups", "SecurityGroups", r);
+    col.put::<kensa_model::ec2::SecurityGroup>(
+        NETWORK_CALLS[4],
+        "SecurityGroups",
+        "SecurityGroups",
+        r,
+    );
     let r = paged!(ec2.describe_security_group_rules())
         .map(|v: Vec<_>| v.iter().map(c::security_group_rule).collect());
     col.put::<kensa_model::ec2::SecurityGroupRule>(
-        API_CALLS[5],
+        NETWORK_CALLS[5],
         "SecurityGroupRules",
         "SecurityGroupRules",
         r,
@@ -191,14 +193,19 @@ async fn network(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
     let r = paged!(ec2.describe_network_interfaces())
         .map(|v: Vec<_>| v.iter().map(c::network_interface).collect());
     col.put::<kensa_model::instance::NetworkInterface>(
-        API_CALLS[6],
+        NETWORK_CALLS[6],
         "NetworkInterfaces",
         "NetworkInterfaces",
         r,
     );
     let r =
         paged!(ec2.describe_instances()).map(|v: Vec<_>| v.iter().map(c::reservation).collect());
-    col.put::<kensa_model::instance::Reservation>(API_CALLS[7], "Reservations", "Reservations", r);
+    col.put::<kensa_model::instance::Reservation>(
+        NETWORK_CALLS[7],
+        "Reservations",
+        "Reservations",
+        r,
+    );
     // DescribeAddresses is not paginated: it returns every address at once.
     let r = ec2
         .describe_addresses()
@@ -206,14 +213,14 @@ async fn network(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
         .await
         .map_err(ApiError::from_sdk)
         .map(|o| o.addresses().iter().map(c::address).collect());
-    col.put::<kensa_model::instance::Address>(API_CALLS[8], "Addresses", "Addresses", r);
+    col.put::<kensa_model::instance::Address>(NETWORK_CALLS[8], "Addresses", "Addresses", r);
 }
 
 async fn gateways(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
     let r = paged!(ec2.describe_internet_gateways())
         .map(|v: Vec<_>| v.iter().map(c::internet_gateway).collect());
     col.put::<kensa_model::gateway::InternetGateway>(
-        API_CALLS[9],
+        NETWORK_CALLS[9],
         "InternetGateways",
         "InternetGateways",
         r,
@@ -221,19 +228,19 @@ async fn gateways(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
     let r = paged!(ec2.describe_egress_only_internet_gateways())
         .map(|v: Vec<_>| v.iter().map(c::egress_only_internet_gateway).collect());
     col.put::<kensa_model::gateway::EgressOnlyInternetGateway>(
-        API_CALLS[10],
+        NETWORK_CALLS[10],
         "EgressOnlyInternetGateways",
         "EgressOnlyInternetGateways",
         r,
     );
     let r =
         paged!(ec2.describe_nat_gateways()).map(|v: Vec<_>| v.iter().map(c::nat_gateway).collect());
-    col.put::<kensa_model::gateway::NatGateway>(API_CALLS[11], "NatGateways", "NatGateways", r);
+    col.put::<kensa_model::gateway::NatGateway>(NETWORK_CALLS[11], "NatGateways", "NatGateways", r);
     let r = managed_prefix_lists(col, ec2).await;
-    col.put(API_CALLS[12], "ManagedPrefixLists", "PrefixLists", r);
+    col.put(NETWORK_CALLS[12], "ManagedPrefixLists", "PrefixLists", r);
     let r = paged!(ec2.describe_prefix_lists())
         .map(|v: Vec<_>| v.iter().map(c::service_prefix_list).collect());
-    col.put::<kensa_model::gateway::PrefixList>(API_CALLS[13], "PrefixLists", "PrefixLists", r);
+    col.put::<kensa_model::gateway::PrefixList>(NETWORK_CALLS[13], "PrefixLists", "PrefixLists", r);
 }
 
 /// Managed prefix lists with their entries merged in (`get-managed-prefix-list-entries`).
@@ -259,7 +266,7 @@ async fn transit(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
     let r = paged!(ec2.describe_vpc_peering_connections())
         .map(|v: Vec<_>| v.iter().map(c::vpc_peering_connection).collect());
     col.put::<kensa_model::transit::VpcPeeringConnection>(
-        API_CALLS[14],
+        NETWORK_CALLS[14],
         "VpcPeeringConnections",
         "VpcPeeringConnections",
         r,
@@ -270,7 +277,7 @@ async fn transit(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
         .await
         .map_err(ApiError::from_sdk)
         .map(|o| o.vpn_gateways().iter().map(c::vpn_gateway).collect());
-    col.put::<kensa_model::transit::VpnGateway>(API_CALLS[15], "VpnGateways", "VpnGateways", r);
+    col.put::<kensa_model::transit::VpnGateway>(NETWORK_CALLS[15], "VpnGateways", "VpnGateways", r);
     let r = ec2
         .describe_vpn_connections()
         .send()
@@ -278,7 +285,7 @@ async fn transit(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
         .map_err(ApiError::from_sdk)
         .map(|o| o.vpn_connections().iter().map(c::vpn_connection).collect());
     col.put::<kensa_model::transit::VpnConnection>(
-        API_CALLS[16],
+        NETWORK_CALLS[16],
         "VpnConnections",
         "VpnConnections",
         r,
@@ -295,7 +302,7 @@ async fn transit(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
                 .collect()
         });
     col.put::<kensa_model::transit::CustomerGateway>(
-        API_CALLS[17],
+        NETWORK_CALLS[17],
         "CustomerGateways",
         "CustomerGateways",
         r,
@@ -303,28 +310,33 @@ async fn transit(col: &mut Collector<'_>, ec2: &aws_sdk_ec2::Client) {
     let r = paged!(ec2.describe_transit_gateways())
         .map(|v: Vec<_>| v.iter().map(c::transit_gateway).collect());
     col.put::<kensa_model::transit::TransitGateway>(
-        API_CALLS[18],
+        NETWORK_CALLS[18],
         "TransitGateways",
         "TransitGateways",
         r,
     );
     let r = tgw_attachments(col, ec2).await;
     col.put(
-        API_CALLS[19],
+        NETWORK_CALLS[19],
         "TransitGatewayAttachments",
         "TransitGatewayAttachments",
         r,
     );
     let r = tgw_route_tables(col, ec2).await;
     col.put(
-        API_CALLS[20],
+        NETWORK_CALLS[20],
         "TransitGatewayRouteTables",
         "TransitGatewayRouteTables",
         r,
     );
     let r = paged!(ec2.describe_vpc_endpoints())
         .map(|v: Vec<_>| v.iter().map(c::vpc_endpoint).collect());
-    col.put::<kensa_model::transit::VpcEndpoint>(API_CALLS[21], "VpcEndpoints", "VpcEndpoints", r);
+    col.put::<kensa_model::transit::VpcEndpoint>(
+        NETWORK_CALLS[21],
+        "VpcEndpoints",
+        "VpcEndpoints",
+        r,
+    );
 }
 
 /// TGW attachments, with the subnets of VPC attachments merged in.
@@ -410,7 +422,12 @@ async fn load_balancers(col: &mut Collector<'_>, config: &SdkConfig) {
         })
         .unwrap_or_default();
     let r = lbs.map(|v| v.iter().map(c::load_balancer).collect());
-    col.put::<kensa_model::elb::LoadBalancer>(API_CALLS[22], "LoadBalancers", "LoadBalancers", r);
+    col.put::<kensa_model::elb::LoadBalancer>(
+        NETWORK_CALLS[22],
+        "LoadBalancers",
+        "LoadBalancers",
+        r,
+    );
 
     let mut listeners = Vec::new();
     let mut listener_err = None;
@@ -429,16 +446,16 @@ async fn load_balancers(col: &mut Collector<'_>, config: &SdkConfig) {
         }
         None => Ok(listeners),
     };
-    col.put(API_CALLS[23], "Listeners", "Listeners", r);
+    col.put(NETWORK_CALLS[23], "Listeners", "Listeners", r);
 
     let r = target_groups(col, &elbv2).await;
-    col.put(API_CALLS[24], "TargetGroups", "TargetGroups", r);
+    col.put(NETWORK_CALLS[24], "TargetGroups", "TargetGroups", r);
 
     let classic = aws_sdk_elasticloadbalancing::Client::new(config);
     let r = paged!(classic.describe_load_balancers())
         .map(|v: Vec<_>| v.iter().map(c::classic_load_balancer).collect());
     col.put::<kensa_model::elb::ClassicLoadBalancer>(
-        API_CALLS[25],
+        NETWORK_CALLS[25],
         "ClassicLoadBalancers",
         "LoadBalancerDescriptions",
         r,

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use kensa_aws::collect::Extras;
-use kensa_aws::remediate::{build_plan, restricted_ports, Mode, PlanRequest};
+use kensa_aws::remediate::Mode;
 use kensa_aws::testing::TEST_REGION;
 use kensa_model::Snapshot;
 
@@ -70,21 +70,10 @@ fn boto3_snapshot(python: &Path, endpoint: &str, root: &Path) {
 }
 
 fn plan_actions(snap: &Snapshot) -> Vec<serde_json::Value> {
-    let controls: Vec<String> = [
+    let controls = [
         "EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54", "EC2.2", "EC2.8",
-    ]
-    .iter()
-    .map(|c| c.to_string())
-    .collect();
-    let plan = build_plan(&PlanRequest {
-        snapshot: snap,
-        extras: &Extras::default(),
-        controls: &controls,
-        mode: Mode::Narrow,
-        source: String::new(),
-        restricted_for: &restricted_ports,
-    })
-    .unwrap();
+    ];
+    let plan = snapshot::plan(snap, &Extras::default(), &controls, Mode::Narrow);
     plan.actions
         .iter()
         .map(|a| serde_json::to_value(a).unwrap())
@@ -174,16 +163,7 @@ async fn the_plan_fixes_exactly_what_the_controls_report() {
     let snap = snapshot::load(out.path());
     let port_controls = ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"];
     for mode in [Mode::Revoke, Mode::Narrow] {
-        let controls: Vec<String> = port_controls.iter().map(|c| c.to_string()).collect();
-        let plan = build_plan(&PlanRequest {
-            snapshot: &snap,
-            extras: &Extras::default(),
-            controls: &controls,
-            mode,
-            source: String::new(),
-            restricted_for: &restricted_ports,
-        })
-        .unwrap();
+        let plan = snapshot::plan(&snap, &Extras::default(), &port_controls, mode);
         let mut planned: Vec<String> = plan
             .actions
             .iter()

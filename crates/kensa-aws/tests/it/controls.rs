@@ -6,7 +6,7 @@ use std::path::Path;
 
 use aws_sdk_ec2::types::{OperationType, SnapshotAttributeName};
 use kensa_aws::collect::{Extras, Manifest};
-use kensa_aws::remediate::{build_plan, restricted_ports, Mode, PlanRequest};
+use kensa_aws::remediate::Mode;
 use kensa_model::Snapshot;
 use kensa_rules::engine::run_rule;
 use kensa_rules::{Context, Evaluation, Outcome, Params};
@@ -106,16 +106,7 @@ fn check_settings_calls(out: &Path, manifest: &Manifest, got: &BTreeMap<&str, &s
 }
 
 fn plan_ids(snap: &Snapshot, controls: &[&str]) -> Vec<(String, String)> {
-    let controls: Vec<String> = controls.iter().map(|c| c.to_string()).collect();
-    let plan = build_plan(&PlanRequest {
-        snapshot: snap,
-        extras: &Extras::default(),
-        controls: &controls,
-        mode: Mode::Revoke,
-        source: String::new(),
-        restricted_for: &restricted_ports,
-    })
-    .unwrap();
+    let plan = snapshot::plan(snap, &Extras::default(), controls, Mode::Revoke);
     plan.actions
         .into_iter()
         .map(|a| (a.controls.join(","), a.resource_id))

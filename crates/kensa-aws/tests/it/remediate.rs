@@ -6,8 +6,7 @@ use kensa_aws::collect::Extras;
 use kensa_aws::remediate::live::describe_group;
 use kensa_aws::remediate::rollback::canonical_groups;
 use kensa_aws::remediate::{
-    apply_plan, build_plan, restricted_ports, rollback, ApplyOptions, ApplyReport, Mode, Plan,
-    PlanRequest, RuleSpec, Source, Status,
+    apply_plan, rollback, ApplyOptions, ApplyReport, Mode, Plan, RuleSpec, Source, Status,
 };
 use kensa_aws::testing::{MotoServer, TEST_REGION};
 use serde_json::Value;
@@ -20,16 +19,7 @@ async fn plan_from_moto(moto: &MotoServer, controls: &[&str], mode: Mode) -> Pla
     collect_into(moto, out.path()).await;
     let snap = snapshot::load(out.path());
     let extras = Extras::load(out.path()).unwrap();
-    let controls: Vec<String> = controls.iter().map(|c| c.to_string()).collect();
-    build_plan(&PlanRequest {
-        snapshot: &snap,
-        extras: &extras,
-        controls: &controls,
-        mode,
-        source: "moto".into(),
-        restricted_for: &restricted_ports,
-    })
-    .unwrap()
+    snapshot::plan(&snap, &extras, controls, mode)
 }
 
 /// `DescribeSecurityGroups` of the groups, canonical order.

@@ -65,6 +65,33 @@ fn metadata_options(o: &sdk::InstanceMetadataOptionsResponse) -> Value {
     Value::Object(map)
 }
 
+/// An instance's ENIs and `describe-network-interfaces` list their addresses under
+/// different SDK types with the same fields: one mapping for both (`$assoc` maps the
+/// public IP association, which differs).
+macro_rules! private_ips {
+    ($eni:expr, $assoc:expr) => {
+        $eni.private_ip_addresses()
+            .iter()
+            .map(|p| m::PrivateIpAddress {
+                private_ip_address: own(p.private_ip_address()),
+                primary: p.primary().unwrap_or(false),
+                association: p.association().map($assoc),
+            })
+            .collect()
+    };
+}
+
+macro_rules! ipv6_addresses {
+    ($eni:expr) => {
+        $eni.ipv6_addresses()
+            .iter()
+            .map(|a| m::Ipv6Address {
+                ipv6_address: own(a.ipv6_address()),
+            })
+            .collect()
+    };
+}
+
 fn group(g: &sdk::GroupIdentifier) -> m::GroupIdentifier {
     m::GroupIdentifier {
         group_id: g.group_id().unwrap_or_default().to_owned(),
@@ -85,22 +112,8 @@ fn instance_eni(n: &sdk::InstanceNetworkInterface) -> m::InstanceNetworkInterfac
         subnet_id: own(n.subnet_id()),
         vpc_id: own(n.vpc_id()),
         private_ip_address: own(n.private_ip_address()),
-        private_ip_addresses: n
-            .private_ip_addresses()
-            .iter()
-            .map(|p| m::PrivateIpAddress {
-                private_ip_address: own(p.private_ip_address()),
-                primary: p.primary().unwrap_or(false),
-                association: p.association().map(assoc),
-            })
-            .collect(),
-        ipv6_addresses: n
-            .ipv6_addresses()
-            .iter()
-            .map(|a| m::Ipv6Address {
-                ipv6_address: own(a.ipv6_address()),
-            })
-            .collect(),
+        private_ip_addresses: private_ips!(n, assoc),
+        ipv6_addresses: ipv6_addresses!(n),
         association: n.association().map(assoc),
         groups: n.groups().iter().map(group).collect(),
         attachment: n.attachment().map(|a| m::Attachment {
@@ -136,22 +149,8 @@ pub fn network_interface(n: &sdk::NetworkInterface) -> m::NetworkInterface {
         requester_id: own(n.requester_id()),
         requester_managed: n.requester_managed().unwrap_or(false),
         private_ip_address: own(n.private_ip_address()),
-        private_ip_addresses: n
-            .private_ip_addresses()
-            .iter()
-            .map(|p| m::PrivateIpAddress {
-                private_ip_address: own(p.private_ip_address()),
-                primary: p.primary().unwrap_or(false),
-                association: p.association().map(eni_association),
-            })
-            .collect(),
-        ipv6_addresses: n
-            .ipv6_addresses()
-            .iter()
-            .map(|a| m::Ipv6Address {
-                ipv6_address: own(a.ipv6_address()),
-            })
-            .collect(),
+        private_ip_addresses: private_ips!(n, eni_association),
+        ipv6_addresses: ipv6_addresses!(n),
         association: n.association().map(eni_association),
         attachment: n.attachment().map(|a| m::Attachment {
             attachment_id: own(a.attachment_id()),

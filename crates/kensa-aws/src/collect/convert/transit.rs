@@ -214,26 +214,29 @@ pub fn transit_gateway_route(r: &sdk::TransitGatewayRoute) -> m::TransitGatewayR
     }
 }
 
+/// A route table's propagations and associations: the same four fields under two SDK
+/// types (and enum types), so one mapping written once.
+macro_rules! tgw_link {
+    ($p:expr) => {
+        m::TgwRouteTablePropagation {
+            resource_id: own($p.resource_id()),
+            resource_type: wire($p.resource_type()),
+            state: wire($p.state()),
+            transit_gateway_attachment_id: own($p.transit_gateway_attachment_id()),
+        }
+    };
+}
+
 pub fn tgw_propagation(
     p: &sdk::TransitGatewayRouteTablePropagation,
 ) -> m::TgwRouteTablePropagation {
-    m::TgwRouteTablePropagation {
-        resource_id: own(p.resource_id()),
-        resource_type: wire(p.resource_type()),
-        state: wire(p.state()),
-        transit_gateway_attachment_id: own(p.transit_gateway_attachment_id()),
-    }
+    tgw_link!(p)
 }
 
 pub fn tgw_association(
     p: &sdk::TransitGatewayRouteTableAssociation,
 ) -> m::TgwRouteTablePropagation {
-    m::TgwRouteTablePropagation {
-        resource_id: own(p.resource_id()),
-        resource_type: wire(p.resource_type()),
-        state: wire(p.state()),
-        transit_gateway_attachment_id: own(p.transit_gateway_attachment_id()),
-    }
+    tgw_link!(p)
 }
 
 pub fn vpc_endpoint(e: &sdk::VpcEndpoint) -> m::VpcEndpoint {
