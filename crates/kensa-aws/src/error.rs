@@ -1,6 +1,7 @@
 //! Typed errors of the AWS layer.
 use std::path::PathBuf;
 
+use aws_sdk_ec2::config::http::HttpResponse;
 use aws_sdk_ec2::error::SdkError;
 use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata};
 
@@ -15,15 +16,20 @@ pub struct ApiError {
 
 impl ApiError {
     /// Turns any SDK error into a code + message, keeping the service's error code.
-    pub fn from_sdk<E, R>(err: SdkError<E, R>) -> Self
+    /// A response that carries no AWS error (an endpoint answering HTTP 500 with a page,
+    /// as moto does for calls it does not implement) is named by its status, not dumped.
+    pub fn from_sdk<E>(err: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug + 'static,
     {
         let code = err.code().map(str::to_owned);
-        let message = match err.message() {
-            Some(m) => m.to_owned(),
-            None => DisplayErrorContext(&err).to_string(),
+        let message = match (err.message(), &err) {
+            (Some(m), _) => m.to_owned(),
+            (None, SdkError::ServiceError(e)) if code.is_none() => format!(
+                "HTTP {} without an AWS error in the response (the endpoint may not implement this call)",
+                e.raw().status().as_u16()
+            ),
+            (None, _) => DisplayErrorContext(&err).to_string(),
         };
         ApiError { code, message }
     }
@@ -81,5 +87,39 @@ impl AwsError {
             operation: operation.to_owned(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ec2::error::ErrorMetadata;
+    use aws_sdk_ec2::operation::get_serial_console_access_status::GetSerialConsoleAccessStatusError as CallError;
+
+    use super::*;
+
+    fn failed(status: u16, meta: ErrorMetadata) -> ApiError {
+        let raw = HttpResponse::new(status.try_into().unwrap(), "<html>500</html>".into());
+        ApiError::from_sdk(SdkError::service_error(CallError::generic(meta), raw))
+    }
+
+    #[test]
+    fn an_aws_error_keeps_its_code_and_message() {
+        let meta = ErrorMetadata::builder()
+            .code("UnauthorizedOperation")
+            .message("not allowed")
+            .build();
+        let e = failed(403, meta);
+        assert_eq!(e.to_string(), "UnauthorizedOperation: not allowed");
+    }
+
+    #[test]
+    fn a_response_without_an_aws_error_is_named_by_its_status() {
+        let e = failed(500, ErrorMetadata::builder().build());
+        assert_eq!(e.code, None);
+        assert!(
+            e.message.starts_with("HTTP 500 without an AWS error"),
+            "{e}"
+        );
+        assert!(!e.message.contains("<html>"));
     }
 }
