@@ -1,7 +1,6 @@
-//! Volumes, snapshots, images, launch templates, flow logs and VPC block public access.
+//! Volumes, snapshots, images, launch templates and flow logs.
 use aws_sdk_ec2::primitives::DateTimeFormat;
 use aws_sdk_ec2::types as sdk;
-use kensa_model::account as a;
 use kensa_model::compute as m;
 
 use super::{own, strings, tags, wire};
@@ -149,17 +148,5 @@ pub fn flow_log(f: &sdk::FlowLog) -> m::FlowLog {
         deliver_logs_status: own(f.deliver_logs_status()),
         tags: tags(f.tags()),
         scope: Default::default(),
-    }
-}
-
-pub fn vpc_block_public_access(
-    o: &sdk::VpcBlockPublicAccessOptions,
-) -> a::VpcBlockPublicAccessOptions {
-    a::VpcBlockPublicAccessOptions {
-        aws_account_id: own(o.aws_account_id()),
-        aws_region: own(o.aws_region()),
-        state: wire(o.state()),
-        internet_gateway_block_mode: wire(o.internet_gateway_block_mode()),
-        exclusions_allowed: wire(o.exclusions_allowed()),
     }
 }

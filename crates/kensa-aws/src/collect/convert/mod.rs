@@ -5,6 +5,7 @@ mod ec2;
 mod elb;
 mod gateway;
 mod instance;
+mod settings;
 mod transit;
 
 pub use compute::*;
@@ -12,6 +13,7 @@ pub use ec2::*;
 pub use elb::*;
 pub use gateway::*;
 pub use instance::*;
+pub use settings::*;
 pub use transit::*;
 
 use aws_sdk_ec2::types as sdk;

@@ -5,7 +5,7 @@
 use aws_sdk_ec2::types::{ImageAttributeName, SnapshotAttributeName};
 use aws_sdk_ec2::Client;
 use kensa_model::compute as m;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::Collector;
 use crate::collect::convert as c;
@@ -112,36 +112,28 @@ pub(super) async fn account_settings(col: &mut Collector<'_>, ec2: &Client) {
     let r = ec2.get_ebs_encryption_by_default().send().await;
     let r = r
         .map_err(ApiError::from_sdk)
-        .map(|o| json!({ "EbsEncryptionByDefault": o.ebs_encryption_by_default() }));
+        .map(|o| c::ebs_encryption_doc(&o));
     col.put_object(CALLS[6], "EbsEncryptionByDefault", r);
     let r = ec2.get_ebs_default_kms_key_id().send().await;
     let r = r
         .map_err(ApiError::from_sdk)
-        .map(|o| json!({ "KmsKeyId": o.kms_key_id() }));
+        .map(|o| c::ebs_kms_key_doc(&o));
     col.put_object(CALLS[7], "EbsDefaultKmsKeyId", r);
     let r = ec2.get_serial_console_access_status().send().await;
     let r = r
         .map_err(ApiError::from_sdk)
-        .map(|o| json!({ "SerialConsoleAccessEnabled": o.serial_console_access_enabled() }));
+        .map(|o| c::serial_console_doc(&o));
     col.put_object(CALLS[8], "SerialConsoleAccessStatus", r);
-    // Only `State`: the loader recognises a bare `{"State": ...}` document.
     let r = ec2.get_snapshot_block_public_access_state().send().await;
     let r = r
         .map_err(ApiError::from_sdk)
-        .map(|o| json!({ "State": o.state().map(|s| s.as_str()) }));
+        .map(|o| c::snapshot_bpa_doc(&o));
     col.put_object(CALLS[9], "SnapshotBlockPublicAccessState", r);
     let r = ec2.get_image_block_public_access_state().send().await;
-    let r = r
-        .map_err(ApiError::from_sdk)
-        .map(|o| json!({ "ImageBlockPublicAccessState": o.image_block_public_access_state() }));
+    let r = r.map_err(ApiError::from_sdk).map(|o| c::image_bpa_doc(&o));
     col.put_object(CALLS[10], "ImageBlockPublicAccessState", r);
     let r = ec2.describe_vpc_block_public_access_options().send().await;
-    let r = r.map_err(ApiError::from_sdk).map(|o| {
-        let opts = o
-            .vpc_block_public_access_options()
-            .map(c::vpc_block_public_access);
-        json!({ "VpcBlockPublicAccessOptions": opts })
-    });
+    let r = r.map_err(ApiError::from_sdk).map(|o| c::vpc_bpa_doc(&o));
     col.put_object(CALLS[11], "VpcBlockPublicAccessOptions", r);
 }
 
@@ -168,6 +160,7 @@ mod tests {
 
     #[test]
     fn empty_settings_documents_are_dropped() {
+        use serde_json::json;
         assert!(!has_value(&json!({"KmsKeyId": null})));
         assert!(has_value(&json!({"EbsEncryptionByDefault": false})));
     }
