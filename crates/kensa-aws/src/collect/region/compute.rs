@@ -55,27 +55,58 @@ pub(super) async fn storage_and_compute(col: &mut Collector<'_>, ec2: &Client) {
     col.put::<m::FlowLog>(CALLS[5], "FlowLogs", "FlowLogs", r);
 }
 
+/// How many attribute calls (one per snapshot or image) are in flight at once.
+const ATTRIBUTE_CALLS_AT_ONCE: usize = 8;
+
+/// `call(id)` for every id, a few at a time; the results in the order of `ids`.
+async fn per_resource<T, F, Fut>(ids: Vec<String>, call: F) -> Vec<Result<T, ApiError>>
+where
+    T: Send + 'static,
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+{
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ATTRIBUTE_CALLS_AT_ONCE) {
+        let mut calls = tokio::task::JoinSet::new();
+        for (i, id) in chunk.iter().enumerate() {
+            let pending = call(id.clone());
+            calls.spawn(async move { (i, pending.await) });
+        }
+        let mut done = calls.join_all().await;
+        done.sort_by_key(|(i, _)| *i);
+        out.extend(done.into_iter().map(|(_, r)| r));
+    }
+    out
+}
+
 /// The account's own snapshots, each with its `createVolumePermission` (a failed
 /// attribute call leaves it out, so the controls say "not collected" for that snapshot).
 async fn snapshots(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::EbsSnapshot>, ApiError> {
     let all: Vec<_> = paged!(ec2.describe_snapshots().owner_ids("self"))?;
-    let mut out = Vec::new();
     // Some endpoints ignore `--owner-ids self`: only the account's own count.
-    for s in all.iter().filter(|s| s.owner_id() == Some(col.account)) {
-        let Some(id) = s.snapshot_id() else { continue };
-        let perms = ec2
+    let own: Vec<_> = all
+        .into_iter()
+        .filter(|s| s.owner_id() == Some(col.account) && s.snapshot_id().is_some())
+        .collect();
+    let ids = own
+        .iter()
+        .map(|s| s.snapshot_id().unwrap_or_default().to_owned());
+    let perms = per_resource(ids.collect(), |id| {
+        let call = ec2
             .describe_snapshot_attribute()
             .snapshot_id(id)
-            .attribute(SnapshotAttributeName::CreateVolumePermission)
-            .send()
-            .await
-            .map_err(ApiError::from_sdk)
-            .map(|o| {
-                let p = o.create_volume_permissions().iter();
-                Some(p.map(c::create_volume_permission).collect())
-            });
-        let perms = col.sub("ec2:DescribeSnapshotAttribute", perms);
-        out.push(c::ebs_snapshot(s, perms));
+            .attribute(SnapshotAttributeName::CreateVolumePermission);
+        async move {
+            let o = call.send().await.map_err(ApiError::from_sdk)?;
+            let p = o.create_volume_permissions().iter();
+            Ok(Some(p.map(c::create_volume_permission).collect()))
+        }
+    })
+    .await;
+    let mut out = Vec::new();
+    for (s, p) in own.iter().zip(perms) {
+        let p = col.sub("ec2:DescribeSnapshotAttribute", p);
+        out.push(c::ebs_snapshot(s, p));
     }
     Ok(out)
 }
@@ -83,26 +114,29 @@ async fn snapshots(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::EbsSn
 /// The account's own AMIs, each with its launch permissions.
 async fn images(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::Image>, ApiError> {
     let all: Vec<_> = paged!(ec2.describe_images().owners("self"))?;
-    let mut out = Vec::new();
-    for i in all.iter().filter(|i| i.owner_id() == Some(col.account)) {
-        let Some(id) = i.image_id() else { continue };
-        let perms = ec2
+    let own: Vec<_> = all
+        .into_iter()
+        .filter(|i| i.owner_id() == Some(col.account) && i.image_id().is_some())
+        .collect();
+    let ids = own
+        .iter()
+        .map(|i| i.image_id().unwrap_or_default().to_owned());
+    let perms = per_resource(ids.collect(), |id| {
+        let call = ec2
             .describe_image_attribute()
             .image_id(id)
-            .attribute(ImageAttributeName::LaunchPermission)
-            .send()
-            .await
-            .map_err(ApiError::from_sdk)
-            .map(|o| {
-                Some(
-                    o.launch_permissions()
-                        .iter()
-                        .map(c::launch_permission)
-                        .collect(),
-                )
-            });
-        let perms = col.sub("ec2:DescribeImageAttribute", perms);
-        out.push(c::image(i, perms));
+            .attribute(ImageAttributeName::LaunchPermission);
+        async move {
+            let o = call.send().await.map_err(ApiError::from_sdk)?;
+            let p = o.launch_permissions().iter();
+            Ok(Some(p.map(c::launch_permission).collect()))
+        }
+    })
+    .await;
+    let mut out = Vec::new();
+    for (i, p) in own.iter().zip(perms) {
+        let p = col.sub("ec2:DescribeImageAttribute", p);
+        out.push(c::image(i, p));
     }
     Ok(out)
 }
@@ -156,6 +190,30 @@ mod tests {
         calls.sort();
         calls.dedup();
         assert_eq!(calls.len(), n);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn per_resource_calls_keep_the_order_of_their_ids() {
+        let ids: Vec<String> = (0..20).map(|i| format!("snap-{i}")).collect();
+        let got = per_resource(ids.clone(), |id| async move {
+            // Later ids finish first within a batch.
+            let n: u64 = id[5..].parse().unwrap();
+            for _ in 0..(20 - n) {
+                tokio::task::yield_now().await;
+            }
+            match n {
+                7 => Err(ApiError::other("gone")),
+                _ => Ok(id),
+            }
+        })
+        .await;
+        assert_eq!(got.len(), 20);
+        for (i, (r, id)) in got.iter().zip(&ids).enumerate() {
+            match r {
+                Ok(v) => assert_eq!(v, id),
+                Err(e) => assert!(i == 7 && e.message == "gone"),
+            }
+        }
     }
 
     #[test]
