@@ -62,7 +62,8 @@ const FAILING: &[&str] = &[
 ];
 
 /// Settings calls, the file each writes, and the controls that need it. moto 5.1
-/// implements none of them; should it learn one, the file must be there instead.
+/// implements none of them (each is a warning in the manifest); should it learn one,
+/// the file must be there and its controls evaluated from it.
 const SETTINGS: &[(&str, &str, &[&str])] = &[
     ("ec2:GetEbsDefaultKmsKeyId", "EbsDefaultKmsKeyId", &[]),
     (
@@ -94,6 +95,7 @@ fn check_settings_calls(out: &Path, manifest: &Manifest, got: &BTreeMap<&str, &s
     for (api, file, controls) in SETTINGS {
         let warned = manifest.warnings.iter().any(|w| w.api == *api);
         let written = region.join(format!("{file}.json")).is_file();
+        // A failed call is a warning in the manifest; an answer is a file.
         assert!(
             warned != written,
             "{api}: warned {warned}, written {written}"
