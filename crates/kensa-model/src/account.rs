@@ -42,6 +42,40 @@ impl RegionalSettings {
     pub fn key(scope: &Scope) -> String {
         format!("{}/{}", scope.account, scope.region)
     }
+
+    /// Takes from `other` every answer this one lacks (two files of the same account and
+    /// region, one of which named the account and one which did not).
+    pub fn merge_missing(&mut self, other: &mut RegionalSettings) {
+        fn fill<T>(mine: &mut Option<T>, theirs: &mut Option<T>) {
+            if mine.is_none() {
+                *mine = theirs.take();
+            }
+        }
+        fill(
+            &mut self.ebs_encryption_by_default,
+            &mut other.ebs_encryption_by_default,
+        );
+        fill(
+            &mut self.ebs_default_kms_key_id,
+            &mut other.ebs_default_kms_key_id,
+        );
+        fill(
+            &mut self.serial_console_access_enabled,
+            &mut other.serial_console_access_enabled,
+        );
+        fill(
+            &mut self.snapshot_block_public_access,
+            &mut other.snapshot_block_public_access,
+        );
+        fill(
+            &mut self.image_block_public_access,
+            &mut other.image_block_public_access,
+        );
+        fill(
+            &mut self.vpc_block_public_access,
+            &mut other.vpc_block_public_access,
+        );
+    }
 }
 
 /// The snapshot block public access states AWS documents, so that a bare
