@@ -2,6 +2,7 @@
 //! (`{"Records":[...]}`), JSON arrays, NDJSON, and EventBridge events (record in `detail`).
 //! Works on a growing buffer so that large inputs stream.
 
+use crate::fastscan::RecordScanner;
 use crate::scan::{next_structural, plain_string, skip_string, skip_value, skip_ws, ScanError};
 
 /// Where a record's `eventName` is.
@@ -44,12 +45,14 @@ enum State {
 #[derive(Debug)]
 pub struct Splitter {
     state: State,
+    fast: RecordScanner,
 }
 
 impl Default for Splitter {
     fn default() -> Self {
         Splitter {
             state: State::Outer,
+            fast: RecordScanner::default(),
         }
     }
 }
@@ -94,6 +97,7 @@ fn scan_object(
     let mut kinds = 0u64;
     let mut i = pos;
     let mut name = Name::Missing;
+    let mut seen_name = false;
     let mut detail = None;
     while i < buf.len() {
         // Bytes between strings (`:`, `,`, numbers, literals) don't matter here.
@@ -114,9 +118,10 @@ fn scan_object(
                 let v = skip_ws(buf, colon + 1);
                 let key = &buf[open + 1..end - 1];
                 match key {
-                    b"eventName" => {
+                    // The first one counts, as for field access (`Event::top`).
+                    b"eventName" if !seen_name => {
                         let (e, n) = name_at(buf, v)?;
-                        name = n;
+                        (name, seen_name) = (n, true);
                         i = e;
                     }
                     b"Records" if allow_wrapper && buf.get(v) == Some(&b'[') => {
@@ -233,6 +238,18 @@ impl Splitter {
                     Err(e) => e,
                 },
                 (State::Outer | State::TopArray | State::Records, b'{') => {
+                    // Records, and what starts like one, take the block-at-a-time path.
+                    let plain = self.state != State::Records;
+                    if !plain || buf[p + 1..].starts_with(b"\"eventVersion\"") {
+                        if let Some((end, name)) = self.fast.scan(buf, p, plain) {
+                            *pos = end;
+                            return Step::Record {
+                                start: p,
+                                end,
+                                name,
+                            };
+                        }
+                    }
                     let wrapper = self.state == State::Outer;
                     let detail = self.state != State::Records;
                     match scan_object(buf, p, wrapper, detail) {

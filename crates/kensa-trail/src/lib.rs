@@ -14,10 +14,12 @@
 
 mod alert;
 mod b64;
+mod blocks;
 mod bundled;
 pub mod cond;
 mod engine;
 mod event;
+mod fastscan;
 mod fields;
 mod input;
 mod loader;
