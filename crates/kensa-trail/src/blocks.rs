@@ -14,10 +14,20 @@ pub const BLOCK: usize = 64;
 pub struct Masks {
     pub quote: u64,
     pub backslash: u64,
-    /// `{` and `[`.
-    pub open: u64,
-    /// `}` and `]`.
-    pub close: u64,
+    /// `{`, `[`, `}` and `]` (tell them apart with [`opens`] and [`is_square`]).
+    pub bracket: u64,
+}
+
+/// Whether a bracket byte opens (`{`, `[`): bit 1 is set in those, clear in `}`, `]`.
+#[inline]
+pub fn opens(bracket: u8) -> bool {
+    bracket & 0x02 != 0
+}
+
+/// Whether a bracket byte is `[` or `]` (bit 5 clear) rather than `{` or `}`.
+#[inline]
+pub fn is_square(bracket: u8) -> bool {
+    bracket & 0x20 == 0
 }
 
 /// Classifies the 64 bytes of `block`. `[`/`{` and `]`/`}` differ only in bit 5 (0x20),
@@ -43,8 +53,11 @@ pub fn classify(block: &[u8; BLOCK]) -> Masks {
         let shift = 16 * k;
         m.quote |= bits(v, quote) << shift;
         m.backslash |= bits(v, backslash) << shift;
-        m.open |= bits(folded, open) << shift;
-        m.close |= bits(folded, close) << shift;
+        let brackets = bitor_m128i(
+            cmp_eq_mask_i8_m128i(folded, open),
+            cmp_eq_mask_i8_m128i(folded, close),
+        );
+        m.bracket |= u64::from(move_mask_i8_m128i(brackets) as u16) << shift;
     }
     m
 }
@@ -75,8 +88,7 @@ pub fn classify_swar(block: &[u8; BLOCK]) -> Masks {
         let shift = 8 * k;
         m.quote |= gather(eq(w, b'"')) << shift;
         m.backslash |= gather(eq(w, b'\\')) << shift;
-        m.open |= gather(eq(f, b'{')) << shift;
-        m.close |= gather(eq(f, b'}')) << shift;
+        m.bracket |= gather(eq(f, b'{') | eq(f, b'}')) << shift;
     }
     m
 }
@@ -132,6 +144,40 @@ pub fn strings(m: &Masks, carry: &mut Carry) -> (u64, u64) {
     (quotes, inside)
 }
 
+/// For JSON text already known to be valid: the index just past the bracket that closes
+/// the container opening at `pos` (None if the text ends first).
+pub fn skip_balanced(text: &[u8], pos: usize) -> Option<usize> {
+    let (mut depth, mut carry) = (0usize, Carry::default());
+    let mut at = pos;
+    let mut tail = [b' '; BLOCK];
+    while at < text.len() {
+        let block = match text.get(at..at + BLOCK) {
+            Some(b) => b.try_into().ok()?,
+            None => {
+                tail[..text.len() - at].copy_from_slice(&text[at..]);
+                &tail
+            }
+        };
+        let m = classify(block);
+        let (_, inside) = strings(&m, &mut carry);
+        let mut brackets = m.bracket & !inside;
+        while brackets != 0 {
+            let bit = brackets.trailing_zeros() as usize;
+            brackets &= brackets - 1;
+            if opens(block[bit]) {
+                depth += 1;
+                continue;
+            }
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(at + bit + 1);
+            }
+        }
+        at += BLOCK;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,8 +189,7 @@ mod tests {
             match b {
                 b'"' => m.quote |= bit,
                 b'\\' => m.backslash |= bit,
-                b'{' | b'[' => m.open |= bit,
-                b'}' | b']' => m.close |= bit,
+                b'{' | b'[' | b'}' | b']' => m.bracket |= bit,
                 _ => {}
             }
         }
@@ -172,6 +217,21 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn skips_balanced_containers() {
+        let pad = "y".repeat(100);
+        let text = format!(r#"[{{"a":"]}}{pad}\"]","b":[[{{}}],"\\"]}}] tail"#);
+        let end = skip_balanced(text.as_bytes(), 0).unwrap();
+        assert_eq!(&text[end..], " tail");
+        assert_eq!(skip_balanced(b"{\"a\":[1,2]", 0), None);
+    }
+
+    #[test]
+    fn bracket_kinds() {
+        assert!(opens(b'{') && opens(b'[') && !opens(b'}') && !opens(b']'));
+        assert!(is_square(b'[') && is_square(b']') && !is_square(b'{') && !is_square(b'}'));
     }
 
     proptest::proptest! {

@@ -5,6 +5,7 @@
 //! without parsing or allocating.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -104,7 +105,10 @@ impl<'a> Walk<'a> {
             }
             p = skip_ws(bytes, p + 1);
         }
-        let end = skip_value(bytes, p).ok()?;
+        let end = match bytes.get(p)? {
+            b'{' | b'[' => crate::blocks::skip_balanced(bytes, p)?,
+            _ => skip_value(bytes, p).ok()?,
+        };
         self.pos = end;
         Some((key, self.text.get(p..end)?))
     }
@@ -154,6 +158,10 @@ pub fn object(raw: Raw<'_>) -> Option<RawObject<'_>> {
 
 /// Elements of a raw array value, or None if it is not an array.
 pub fn array(raw: Raw<'_>) -> Option<Vec<Raw<'_>>> {
+    array_items(raw)
+}
+
+fn array_items(raw: Raw<'_>) -> Option<Vec<Raw<'_>>> {
     let mut walk = Walk::new(raw, b'[', b']')?;
     let mut items = Vec::new();
     while let Some((_, v)) = walk.next_item(false) {
@@ -178,17 +186,70 @@ pub fn text(s: Raw<'_>) -> Option<Cow<'_, str>> {
     Some(crate::scan::minify(s))
 }
 
+/// The members (or, with empty keys, elements) of a nested value, listed on first access.
+struct Index<'a> {
+    /// Address and length of the value's text: which value this is.
+    id: (usize, usize),
+    items: RawObject<'a>,
+}
+
 /// A whole CloudTrail record.
 pub struct Event<'a> {
     pub raw: &'a str,
     top: RawObject<'a>,
+    /// Nested objects and arrays already walked. Rules and outputs reach into the same few
+    /// (`userIdentity`, `requestParameters`, ...) many times per event.
+    nested: RefCell<Vec<Index<'a>>>,
 }
 
 impl<'a> Event<'a> {
     /// Parses the top level of a record; the whole text must be valid JSON.
     pub fn parse(raw: &'a str) -> Result<Self, serde_json::Error> {
         let top: RawObject<'a> = serde_json::from_str(raw)?;
-        Ok(Event { raw, top })
+        Ok(Event {
+            raw,
+            top,
+            nested: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Member `key` of an object, or element `key` (a decimal index) of an array, inside
+    /// this event.
+    fn child(&self, cur: Raw<'a>, key: &str) -> Option<Raw<'a>> {
+        let array = match cur.as_bytes().first()? {
+            b'{' => false,
+            b'[' => true,
+            _ => return None,
+        };
+        let index = if array {
+            Some(key.parse::<usize>().ok()?)
+        } else {
+            None
+        };
+        let id = (cur.as_ptr() as usize, cur.len());
+        let mut nested = self.nested.borrow_mut();
+        let at = match nested.iter().position(|n| n.id == id) {
+            Some(at) => at,
+            None => {
+                let items = if array {
+                    RawObject(
+                        array_items(cur)?
+                            .into_iter()
+                            .map(|v| (Cow::Borrowed(""), v))
+                            .collect(),
+                    )
+                } else {
+                    object(cur)?
+                };
+                nested.push(Index { id, items });
+                nested.len() - 1
+            }
+        };
+        let items = &nested[at].items;
+        match index {
+            Some(i) => items.0.get(i).map(|(_, v)| *v),
+            None => items.get(key),
+        }
     }
 
     pub fn top(&self, key: &str) -> Option<Raw<'a>> {
@@ -200,7 +261,7 @@ impl<'a> Event<'a> {
         let (first, rest) = path.split_first()?;
         let mut cur = self.top.get(first)?;
         for key in rest {
-            cur = member(cur, key)?;
+            cur = self.child(cur, key)?;
         }
         Some(cur)
     }
@@ -218,7 +279,7 @@ impl<'a> Event<'a> {
         let (first, rest) = pointer.split_first()?;
         let mut cur = self.top.get(first.as_ref())?;
         for seg in rest {
-            cur = step(cur, seg.as_ref())?;
+            cur = self.child(cur, seg.as_ref())?;
         }
         Some(cur)
     }

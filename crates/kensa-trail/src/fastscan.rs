@@ -10,9 +10,9 @@
 
 use memchr::memmem::Finder;
 
-use crate::blocks::{classify, strings, Carry, BLOCK};
+use crate::blocks::{classify, is_square, opens, strings, Carry, Masks, BLOCK};
 use crate::input::Name;
-use crate::scan::{plain_string, skip_string, skip_ws};
+use crate::scan::{skip_string, skip_ws};
 
 /// State at the start of a block of the record being scanned.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +74,7 @@ impl RecordScanner {
             None => Name::Missing,
             Some(v) => {
                 let close = skip_string(buf, v).ok()?;
-                if plain_string(buf, v).is_some() {
+                if memchr::memchr(b'\\', &buf[v + 1..close - 1]).is_none() {
                     Name::Plain(v + 1, close - 1)
                 } else {
                     Name::Escaped(v, close)
@@ -90,25 +90,33 @@ impl RecordScanner {
         self.blocks.clear();
         let (mut depth, mut kinds, mut carry) = (0usize, 0u64, Carry::default());
         let mut at = pos;
+        let mut tail = [b' '; BLOCK];
         while at < buf.len() {
             self.blocks.push(BlockStart { depth, carry });
-            let block = block_at(buf, at);
-            let m = classify(&block);
+            let block = match buf.get(at..at + BLOCK) {
+                Some(b) => b.try_into().ok()?,
+                None => {
+                    tail[..buf.len() - at].copy_from_slice(&buf[at..]);
+                    &tail
+                }
+            };
+            let m = classify(block);
             let (_, inside) = strings(&m, &mut carry);
             if m.backslash & !inside != 0 {
                 return None; // a backslash outside a string: not JSON
             }
-            let mut brackets = (m.open | m.close) & !inside;
+            let mut brackets = m.bracket & !inside;
             while brackets != 0 {
                 let bit = brackets.trailing_zeros() as usize;
                 brackets &= brackets - 1;
-                let array = u64::from(block[bit] & 0x20 == 0);
-                if m.open >> bit & 1 == 1 {
+                let byte = block[bit];
+                let square = u64::from(is_square(byte));
+                if opens(byte) {
                     depth += 1;
-                    kinds = (kinds << 1) | array;
+                    kinds = (kinds << 1) | square;
                     continue;
                 }
-                if depth == 0 || (depth <= 64 && kinds & 1 != array) {
+                if depth == 0 || (depth <= 64 && kinds & 1 != square) {
                     return None;
                 }
                 kinds >>= 1;
@@ -158,16 +166,25 @@ impl RecordScanner {
         let Some(start) = self.blocks.get(k) else {
             return false;
         };
-        let m = classify(&block_at(buf, pos + k * BLOCK));
+        let block = block_at(buf, pos + k * BLOCK);
+        let m: Masks = classify(&block);
         let mut carry = start.carry;
         let (quotes, inside) = strings(&m, &mut carry);
         if (quotes & inside) >> bit & 1 == 0 {
             return false;
         }
-        let before = !inside & ((1u64 << bit) - 1);
-        let opened = (m.open & before).count_ones() as usize;
-        let closed = (m.close & before).count_ones() as usize;
-        start.depth + opened == closed + 1
+        let mut before = m.bracket & !inside & ((1u64 << bit) - 1);
+        let mut depth = start.depth;
+        while before != 0 {
+            let b = before.trailing_zeros() as usize;
+            before &= before - 1;
+            if opens(block[b]) {
+                depth += 1;
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        depth == 1
     }
 }
 
