@@ -10,15 +10,17 @@
 
 use memchr::memmem::Finder;
 
-use crate::blocks::{classify, is_square, opens, strings, Carry, Masks, BLOCK};
+use crate::blocks::{classify, is_square, opens, strings, Carry, BLOCK};
 use crate::input::Name;
 use crate::scan::{skip_string, skip_ws};
 
-/// State at the start of a block of the record being scanned.
+/// A block of the record being scanned: the depth at its start and its masks.
 #[derive(Debug, Clone, Copy)]
 struct BlockStart {
     depth: usize,
-    carry: Carry,
+    quotes: u64,
+    inside: u64,
+    brackets: u64,
 }
 
 /// Reusable scanner (holds the substring searchers and a scratch vector).
@@ -37,20 +39,6 @@ impl Default for RecordScanner {
             records: Finder::new(b"\"Records\"").into_owned(),
             detail: Finder::new(b"\"detail\"").into_owned(),
             blocks: Vec::with_capacity(64),
-        }
-    }
-}
-
-/// 64 bytes of `buf` from `at`, padded with spaces past its end.
-#[inline]
-fn block_at(buf: &[u8], at: usize) -> [u8; BLOCK] {
-    match buf.get(at..at + BLOCK) {
-        Some(b) => b.try_into().unwrap_or([b' '; BLOCK]),
-        None => {
-            let mut block = [b' '; BLOCK];
-            let tail = &buf[at.min(buf.len())..];
-            block[..tail.len()].copy_from_slice(tail);
-            block
         }
     }
 }
@@ -85,14 +73,13 @@ impl RecordScanner {
     }
 
     /// Index just past the bracket closing the object at `pos`, recording each block's
-    /// starting state. Bracket kinds are checked as the slow scanner does (up to depth 64).
+    /// depth and masks. Bracket kinds are checked as the slow scanner does (up to depth 64).
     fn find_end(&mut self, buf: &[u8], pos: usize) -> Option<usize> {
         self.blocks.clear();
         let (mut depth, mut kinds, mut carry) = (0usize, 0u64, Carry::default());
         let mut at = pos;
         let mut tail = [b' '; BLOCK];
         while at < buf.len() {
-            self.blocks.push(BlockStart { depth, carry });
             let block = match buf.get(at..at + BLOCK) {
                 Some(b) => b.try_into().ok()?,
                 None => {
@@ -101,14 +88,21 @@ impl RecordScanner {
                 }
             };
             let m = classify(block);
-            let (_, inside) = strings(&m, &mut carry);
+            let (quotes, inside) = strings(&m, &mut carry);
             if m.backslash & !inside != 0 {
                 return None; // a backslash outside a string: not JSON
             }
-            let mut brackets = m.bracket & !inside;
-            while brackets != 0 {
-                let bit = brackets.trailing_zeros() as usize;
-                brackets &= brackets - 1;
+            let brackets = m.bracket & !inside;
+            self.blocks.push(BlockStart {
+                depth,
+                quotes,
+                inside,
+                brackets,
+            });
+            let mut rest = brackets;
+            while rest != 0 {
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
                 let byte = block[bit];
                 let square = u64::from(is_square(byte));
                 if opens(byte) {
@@ -160,25 +154,21 @@ impl RecordScanner {
     }
 
     /// Whether the quote at `pos + offset` opens a string directly inside the object at
-    /// `pos` (depth 1), using the state recorded at the start of its block.
+    /// `pos` (depth 1), from the masks recorded for its block.
     fn opens_top_level_string(&self, buf: &[u8], pos: usize, offset: usize) -> bool {
         let (k, bit) = (offset / BLOCK, offset % BLOCK);
-        let Some(start) = self.blocks.get(k) else {
+        let Some(b) = self.blocks.get(k) else {
             return false;
         };
-        let block = block_at(buf, pos + k * BLOCK);
-        let m: Masks = classify(&block);
-        let mut carry = start.carry;
-        let (quotes, inside) = strings(&m, &mut carry);
-        if (quotes & inside) >> bit & 1 == 0 {
+        if (b.quotes & b.inside) >> bit & 1 == 0 {
             return false;
         }
-        let mut before = m.bracket & !inside & ((1u64 << bit) - 1);
-        let mut depth = start.depth;
+        let mut before = b.brackets & ((1u64 << bit) - 1);
+        let mut depth = b.depth;
         while before != 0 {
-            let b = before.trailing_zeros() as usize;
+            let i = before.trailing_zeros() as usize;
             before &= before - 1;
-            if opens(block[b]) {
+            if buf.get(pos + k * BLOCK + i).is_some_and(|&c| opens(c)) {
                 depth += 1;
             } else {
                 depth = depth.saturating_sub(1);

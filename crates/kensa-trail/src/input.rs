@@ -330,6 +330,7 @@ impl Splitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fastscan::RecordScanner;
 
     fn names(input: &str) -> Vec<String> {
         let buf = input.as_bytes();
@@ -394,6 +395,75 @@ mod tests {
         );
         assert_eq!(got.len(), 3);
         assert_eq!(got[2], "B");
+    }
+
+    /// JSON-like text: objects and arrays with keys that are sometimes `eventName`,
+    /// strings with escapes and brackets, and (when `broken`) random structural damage.
+    fn record_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let string =
+            "([a-z{}\\[\\]:, ]|\\\\\\\\|\\\\\"|\\\\u0041){0,12}".prop_map(|s| format!("\"{s}\""));
+        let leaf = prop_oneof![
+            string.clone(),
+            Just("1".to_string()),
+            Just("null".to_string())
+        ];
+        let key = prop_oneof![
+            Just("\"eventName\"".to_string()),
+            Just("\"a\"".to_string()),
+            string
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                proptest::collection::vec((key.clone(), inner), 0..6).prop_map(|m| {
+                    let members: Vec<String> =
+                        m.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                    format!("{{{}}}", members.join(" , "))
+                }),
+            ]
+        })
+    }
+
+    fn slow(buf: &[u8]) -> Result<(usize, Name), ScanError> {
+        scan_object(buf, 0, false, false).map(|o| (o.end, o.name))
+    }
+
+    proptest::proptest! {
+        /// Whenever the block scanner answers, it answers as the byte-at-a-time scanner
+        /// does, on whole, truncated and damaged records.
+        #[test]
+        fn fast_scan_agrees_with_slow(
+            body in record_text(),
+            top in proptest::bool::ANY,
+            pad in 0usize..70,
+            cut in proptest::option::of(0usize..2000),
+            damage in proptest::option::of((0usize..2000, proptest::sample::select(b"{}[]\"\\x".to_vec()))),
+        ) {
+            let mut rec = if top && body.starts_with('{') {
+                body.into_bytes()
+            } else {
+                let pad = "p".repeat(pad);
+                format!("{{\"eventVersion\":\"{pad}\",\"x\":{body},\"eventName\":\"Z\"}}")
+                    .into_bytes()
+            };
+            if let Some((at, byte)) = damage {
+                let at = at % rec.len();
+                rec[at] = byte;
+            }
+            if let Some(c) = cut {
+                rec.truncate(c % (rec.len() + 1));
+            }
+            rec.extend_from_slice(b" ,{\"eventName\":\"next\"}");
+            let fast = RecordScanner::default().scan(&rec, 0, false);
+            if !top && damage.is_none() && cut.is_none() {
+                proptest::prop_assert!(fast.is_some(), "well-formed record declined");
+            }
+            if let Some(got) = fast {
+                proptest::prop_assert_eq!(Ok(got), slow(&rec));
+            }
+        }
     }
 
     #[test]
