@@ -213,6 +213,14 @@ impl<'a> Event<'a> {
         })
     }
 
+    /// Member `key` of an object inside this event (indexed on first access).
+    pub fn member(&self, obj: Raw<'a>, key: &str) -> Option<Raw<'a>> {
+        if !obj.starts_with('{') {
+            return None;
+        }
+        self.child(obj, key)
+    }
+
     /// Member `key` of an object, or element `key` (a decimal index) of an array, inside
     /// this event.
     fn child(&self, cur: Raw<'a>, key: &str) -> Option<Raw<'a>> {

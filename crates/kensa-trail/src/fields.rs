@@ -13,6 +13,8 @@ pub enum Val<'a> {
     Str(Cow<'a, str>),
     Num(u64),
     List(Vec<Cow<'a, str>>),
+    /// Inclusive port ranges (`ec2.ingress.world_ports`), compared numerically.
+    Ranges(Vec<(u32, u32)>),
 }
 
 impl Val<'_> {
@@ -22,6 +24,13 @@ impl Val<'_> {
             Val::Str(s) => Cow::Borrowed(s),
             Val::Num(n) => Cow::Owned(n.to_string()),
             Val::List(items) => Cow::Owned(format!("({})", items.join(","))),
+            Val::Ranges(r) => Cow::Owned(format!(
+                "({})",
+                r.iter()
+                    .map(crate::ingress::range_text)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
         }
     }
 }
@@ -58,6 +67,7 @@ pub enum Source {
     Ec2Name,
     Ec2ImageId,
     Ec2ImageIds,
+    Ec2IngressWorldPorts,
     JsonValue,
     JsonValues,
     EvtNum,
@@ -195,6 +205,7 @@ pub static FIELDS: &[FieldDef] = &[
     special!("ec2.name", Ec2Name, Str),
     special!("ec2.imageid", Ec2ImageId, Str),
     special!("ec2.imageids", Ec2ImageIds, List),
+    special!("ec2.ingress.world_ports", Ec2IngressWorldPorts, List),
     path!("ecr.repository", "requestParameters", "repositoryName"),
     path!("ecr.imagetag", "requestParameters", "imageTag"),
     path!("iam.role", "requestParameters", "roleName"),
@@ -287,6 +298,7 @@ pub fn extract<'a>(ctx: &Ctx<'_, 'a>, src: Source, ptr: &[String]) -> Val<'a> {
             ev,
             &["requestParameters", "instancesSet", "items", "*", "imageId"],
         ),
+        Source::Ec2IngressWorldPorts => Val::Ranges(crate::ingress::world_ports(ev)),
         Source::JsonValue => s(ev.pointer(ptr).and_then(event::text)),
         Source::JsonValues => {
             let mut raws = Vec::new();
