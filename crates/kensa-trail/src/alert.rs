@@ -91,8 +91,7 @@ fn resources(ctx: &Ctx<'_, '_>) -> Vec<AlertResource> {
     let Some(arr) = ctx.ev.top("resources").and_then(event::array) else {
         return Vec::new();
     };
-    arr.0
-        .iter()
+    arr.iter()
         .filter_map(|r| event::object(r))
         .map(|o| {
             let get = |k: &str| o.get(k).and_then(event::text).map(|c| c.into_owned());

@@ -1,17 +1,24 @@
 //! A parsed CloudTrail record with lazy, borrowed access to its members.
 //!
-//! Only the top level is parsed up front (keys and the raw text of each value); nested
-//! objects are parsed on demand when a field reaches into them.
+//! Only the top level is parsed up front (keys and the raw text of each value), which also
+//! validates the whole record; nested members are then found in place, on demand,
+//! without parsing or allocating.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::scan::{skip_string, skip_value, skip_ws};
+
+/// The JSON text of one value inside a record that [`Event::parse`] has validated.
+pub type Raw<'a> = &'a str;
+
 /// An object's members: key (escapes decoded) and the raw text of the value.
-pub struct RawObject<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
+pub struct RawObject<'a>(pub Vec<(Cow<'a, str>, Raw<'a>)>);
 
 struct Key<'a>(Cow<'a, str>);
 
@@ -46,7 +53,7 @@ impl<'de> Deserialize<'de> for RawObject<'de> {
                 let mut members = Vec::with_capacity(24);
                 while let Some(key) = map.next_key::<Key<'de>>()? {
                     let value: &'de RawValue = map.next_value()?;
-                    members.push((key.0, value));
+                    members.push((key.0, value.get()));
                 }
                 Ok(RawObject(members))
             }
@@ -56,54 +63,116 @@ impl<'de> Deserialize<'de> for RawObject<'de> {
 }
 
 impl<'a> RawObject<'a> {
-    pub fn get(&self, key: &str) -> Option<&'a RawValue> {
+    pub fn get(&self, key: &str) -> Option<Raw<'a>> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 }
 
-/// Elements of a JSON array, raw.
-pub struct RawArray<'a>(pub Vec<&'a RawValue>);
+/// Walks the members of a validated object or the elements of a validated array without
+/// building anything: keys are compared in place, values skipped with the light scanner.
+struct Walk<'a> {
+    text: &'a str,
+    pos: usize,
+    close: u8,
+}
 
-impl<'de> Deserialize<'de> for RawArray<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawArray<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON array")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawArray<'de>, A::Error> {
-                let mut items = Vec::new();
-                while let Some(v) = seq.next_element::<&'de RawValue>()? {
-                    items.push(v);
-                }
-                Ok(RawArray(items))
-            }
-        }
-        d.deserialize_seq(V)
+impl<'a> Walk<'a> {
+    fn new(raw: Raw<'a>, open: u8, close: u8) -> Option<Walk<'a>> {
+        (raw.as_bytes().first() == Some(&open)).then_some(Walk {
+            text: raw,
+            pos: 1,
+            close,
+        })
     }
+
+    /// The next item: for objects the raw key (between its quotes), and the value.
+    fn next_item(&mut self, keyed: bool) -> Option<(&'a str, Raw<'a>)> {
+        let bytes = self.text.as_bytes();
+        let mut p = skip_ws(bytes, self.pos);
+        if bytes.get(p) == Some(&b',') {
+            p = skip_ws(bytes, p + 1);
+        }
+        if *bytes.get(p)? == self.close {
+            return None;
+        }
+        let mut key = "";
+        if keyed {
+            let end = skip_string(bytes, p).ok()?;
+            key = self.text.get(p + 1..end - 1)?;
+            p = skip_ws(bytes, end);
+            if bytes.get(p) != Some(&b':') {
+                return None;
+            }
+            p = skip_ws(bytes, p + 1);
+        }
+        let end = match bytes.get(p)? {
+            b'{' | b'[' => crate::blocks::skip_balanced(bytes, p)?,
+            _ => skip_value(bytes, p).ok()?,
+        };
+        self.pos = end;
+        Some((key, self.text.get(p..end)?))
+    }
+}
+
+/// Whether a raw key (between quotes, escapes not decoded) names `key`.
+fn key_is(raw: &str, key: &str) -> bool {
+    if !raw.contains('\\') {
+        return raw == key;
+    }
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).is_ok_and(|k| k == key)
+}
+
+/// The value of member `key` of a raw object (the first one), or None if `raw` is not an
+/// object or has no such member.
+pub fn member<'a>(raw: Raw<'a>, key: &str) -> Option<Raw<'a>> {
+    let mut walk = Walk::new(raw, b'{', b'}')?;
+    while let Some((k, v)) = walk.next_item(true) {
+        if key_is(k, key) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Element `index` of a raw array.
+pub fn element(raw: Raw<'_>, index: usize) -> Option<Raw<'_>> {
+    let mut walk = Walk::new(raw, b'[', b']')?;
+    (0..index).try_for_each(|_| walk.next_item(false).map(|_| ()))?;
+    walk.next_item(false).map(|(_, v)| v)
 }
 
 /// Members of a raw object value, or None if it is not an object.
-pub fn object(raw: &RawValue) -> Option<RawObject<'_>> {
-    if !raw.get().starts_with('{') {
-        return None;
+pub fn object(raw: Raw<'_>) -> Option<RawObject<'_>> {
+    let mut walk = Walk::new(raw, b'{', b'}')?;
+    let mut members = Vec::new();
+    while let Some((k, v)) = walk.next_item(true) {
+        let key = if k.contains('\\') {
+            Cow::Owned(serde_json::from_str::<String>(&format!("\"{k}\"")).ok()?)
+        } else {
+            Cow::Borrowed(k)
+        };
+        members.push((key, v));
     }
-    serde_json::from_str(raw.get()).ok()
+    Some(RawObject(members))
 }
 
 /// Elements of a raw array value, or None if it is not an array.
-pub fn array(raw: &RawValue) -> Option<RawArray<'_>> {
-    if !raw.get().starts_with('[') {
-        return None;
+pub fn array(raw: Raw<'_>) -> Option<Vec<Raw<'_>>> {
+    array_items(raw)
+}
+
+fn array_items(raw: Raw<'_>) -> Option<Vec<Raw<'_>>> {
+    let mut walk = Walk::new(raw, b'[', b']')?;
+    let mut items = Vec::new();
+    while let Some((_, v)) = walk.next_item(false) {
+        items.push(v);
     }
-    serde_json::from_str(raw.get()).ok()
+    Some(items)
 }
 
 /// A value as text: strings unquoted (escapes decoded), `null` as None, anything else as
 /// compact JSON.
-pub fn text(raw: &RawValue) -> Option<Cow<'_, str>> {
-    let s = raw.get();
+pub fn text(s: Raw<'_>) -> Option<Cow<'_, str>> {
     if s.starts_with('"') {
         let inner = &s[1..s.len() - 1];
         if !inner.contains('\\') {
@@ -117,29 +186,90 @@ pub fn text(raw: &RawValue) -> Option<Cow<'_, str>> {
     Some(crate::scan::minify(s))
 }
 
+/// The members (or, with empty keys, elements) of a nested value, listed on first access.
+struct Index<'a> {
+    /// Address and length of the value's text: which value this is.
+    id: (usize, usize),
+    items: RawObject<'a>,
+}
+
 /// A whole CloudTrail record.
 pub struct Event<'a> {
     pub raw: &'a str,
     top: RawObject<'a>,
+    /// Nested objects and arrays already walked. Rules and outputs reach into the same few
+    /// (`userIdentity`, `requestParameters`, ...) many times per event.
+    nested: RefCell<Vec<Index<'a>>>,
 }
 
 impl<'a> Event<'a> {
     /// Parses the top level of a record; the whole text must be valid JSON.
     pub fn parse(raw: &'a str) -> Result<Self, serde_json::Error> {
         let top: RawObject<'a> = serde_json::from_str(raw)?;
-        Ok(Event { raw, top })
+        Ok(Event {
+            raw,
+            top,
+            nested: RefCell::new(Vec::new()),
+        })
     }
 
-    pub fn top(&self, key: &str) -> Option<&'a RawValue> {
+    /// Member `key` of an object inside this event (indexed on first access).
+    pub fn member(&self, obj: Raw<'a>, key: &str) -> Option<Raw<'a>> {
+        if !obj.starts_with('{') {
+            return None;
+        }
+        self.child(obj, key)
+    }
+
+    /// Member `key` of an object, or element `key` (a decimal index) of an array, inside
+    /// this event.
+    fn child(&self, cur: Raw<'a>, key: &str) -> Option<Raw<'a>> {
+        let array = match cur.as_bytes().first()? {
+            b'{' => false,
+            b'[' => true,
+            _ => return None,
+        };
+        let index = if array {
+            Some(key.parse::<usize>().ok()?)
+        } else {
+            None
+        };
+        let id = (cur.as_ptr() as usize, cur.len());
+        let mut nested = self.nested.borrow_mut();
+        let at = match nested.iter().position(|n| n.id == id) {
+            Some(at) => at,
+            None => {
+                let items = if array {
+                    RawObject(
+                        array_items(cur)?
+                            .into_iter()
+                            .map(|v| (Cow::Borrowed(""), v))
+                            .collect(),
+                    )
+                } else {
+                    object(cur)?
+                };
+                nested.push(Index { id, items });
+                nested.len() - 1
+            }
+        };
+        let items = &nested[at].items;
+        match index {
+            Some(i) => items.0.get(i).map(|(_, v)| *v),
+            None => items.get(key),
+        }
+    }
+
+    pub fn top(&self, key: &str) -> Option<Raw<'a>> {
         self.top.get(key)
     }
 
     /// The value at a path of object keys.
-    pub fn path(&self, path: &[&str]) -> Option<&'a RawValue> {
+    pub fn path(&self, path: &[&str]) -> Option<Raw<'a>> {
         let (first, rest) = path.split_first()?;
         let mut cur = self.top.get(first)?;
         for key in rest {
-            cur = object(cur)?.get(key)?;
+            cur = self.child(cur, key)?;
         }
         Some(cur)
     }
@@ -153,54 +283,51 @@ impl<'a> Event<'a> {
     }
 
     /// The value at a JSON pointer (RFC 6901) into the record.
-    pub fn pointer(&self, pointer: &[String]) -> Option<&'a RawValue> {
+    pub fn pointer<S: AsRef<str>>(&self, pointer: &[S]) -> Option<Raw<'a>> {
         let (first, rest) = pointer.split_first()?;
-        let mut cur = self.top.get(first)?;
+        let mut cur = self.top.get(first.as_ref())?;
         for seg in rest {
-            cur = step(cur, seg)?;
+            cur = self.child(cur, seg.as_ref())?;
         }
         Some(cur)
     }
 
     /// All values matching a pointer whose segments may be `*` (any array element or
     /// object member).
-    pub fn pointer_all(&self, pointer: &[String], out: &mut Vec<&'a RawValue>) {
+    pub fn pointer_all<S: AsRef<str>>(&self, pointer: &[S], out: &mut Vec<Raw<'a>>) {
         let Some((first, rest)) = pointer.split_first() else {
             return;
         };
-        if first == "*" {
+        if first.as_ref() == "*" {
             for (_, v) in &self.top.0 {
                 collect(v, rest, out);
             }
-        } else if let Some(v) = self.top.get(first) {
+        } else if let Some(v) = self.top.get(first.as_ref()) {
             collect(v, rest, out);
         }
     }
 }
 
-fn step<'a>(cur: &'a RawValue, seg: &str) -> Option<&'a RawValue> {
-    match cur.get().as_bytes().first()? {
-        b'{' => object(cur)?.get(seg),
-        b'[' => {
-            let idx: usize = seg.parse().ok()?;
-            array(cur)?.0.get(idx).copied()
-        }
+fn step<'a>(cur: Raw<'a>, seg: &str) -> Option<Raw<'a>> {
+    match cur.as_bytes().first()? {
+        b'{' => member(cur, seg),
+        b'[' => element(cur, seg.parse().ok()?),
         _ => None,
     }
 }
 
-fn collect<'a>(cur: &'a RawValue, rest: &[String], out: &mut Vec<&'a RawValue>) {
+fn collect<'a, S: AsRef<str>>(cur: Raw<'a>, rest: &[S], out: &mut Vec<Raw<'a>>) {
     let Some((seg, tail)) = rest.split_first() else {
         out.push(cur);
         return;
     };
-    if seg != "*" {
-        if let Some(next) = step(cur, seg) {
+    if seg.as_ref() != "*" {
+        if let Some(next) = step(cur, seg.as_ref()) {
             collect(next, tail, out);
         }
         return;
     }
-    match cur.get().as_bytes().first() {
+    match cur.as_bytes().first() {
         Some(b'{') => {
             if let Some(obj) = object(cur) {
                 for (_, v) in obj.0 {
@@ -210,7 +337,7 @@ fn collect<'a>(cur: &'a RawValue, rest: &[String], out: &mut Vec<&'a RawValue>) 
         }
         Some(b'[') => {
             if let Some(arr) = array(cur) {
-                for v in arr.0 {
+                for v in arr {
                     collect(v, tail, out);
                 }
             }
@@ -255,6 +382,71 @@ mod tests {
         ev.pointer_all(&split_pointer("/a/*/b").unwrap(), &mut all);
         let texts: Vec<_> = all.iter().map(|v| text(v).unwrap()).collect();
         assert_eq!(texts, ["1", "two"]);
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(|n| Value::from(f64::from(n) / 4.0)),
+            "[a-c\"\\\\é {}\\[\\],:]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-c\"\\\\/~]{0,3}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Every path into a value, as pointer segments.
+    fn paths(v: &serde_json::Value, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(prefix.clone());
+        let children: Vec<(String, &serde_json::Value)> = match v {
+            serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => vec![],
+        };
+        for (seg, child) in children {
+            let mut p = prefix.clone();
+            p.push(seg);
+            paths(child, p, out);
+        }
+    }
+
+    proptest::proptest! {
+        /// In-place member lookup agrees with a full serde_json parse, compact or pretty.
+        #[test]
+        fn lookups_agree_with_serde(v in json_value(), pretty in proptest::bool::ANY) {
+            let doc = serde_json::json!({ "eventName": "X", "r": v });
+            let text = if pretty {
+                serde_json::to_string_pretty(&doc).unwrap()
+            } else {
+                serde_json::to_string(&doc).unwrap()
+            };
+            let ev = Event::parse(&text).unwrap();
+            let mut all = vec![];
+            paths(&doc["r"], vec!["r".to_string()], &mut all);
+            for p in all {
+                let want = p[1..].iter().try_fold(&doc["r"], |cur, seg| match cur {
+                    serde_json::Value::Object(m) => m.get(seg),
+                    serde_json::Value::Array(a) => a.get(seg.parse::<usize>().ok()?),
+                    _ => None,
+                });
+                let got = ev.pointer(&p).map(|raw| serde_json::from_str::<serde_json::Value>(raw).unwrap());
+                proptest::prop_assert_eq!(got.as_ref(), want, "{:?}", p);
+                let mut missing = p.clone();
+                missing.push("nope".into());
+                proptest::prop_assert!(ev.pointer(&missing).is_none());
+            }
+        }
     }
 
     #[test]

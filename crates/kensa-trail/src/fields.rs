@@ -13,6 +13,8 @@ pub enum Val<'a> {
     Str(Cow<'a, str>),
     Num(u64),
     List(Vec<Cow<'a, str>>),
+    /// Inclusive port ranges (`ec2.ingress.world_ports`), compared numerically.
+    Ranges(Vec<(u32, u32)>),
 }
 
 impl Val<'_> {
@@ -22,6 +24,13 @@ impl Val<'_> {
             Val::Str(s) => Cow::Borrowed(s),
             Val::Num(n) => Cow::Owned(n.to_string()),
             Val::List(items) => Cow::Owned(format!("({})", items.join(","))),
+            Val::Ranges(r) => Cow::Owned(format!(
+                "({})",
+                r.iter()
+                    .map(crate::ingress::range_text)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
         }
     }
 }
@@ -58,6 +67,7 @@ pub enum Source {
     Ec2Name,
     Ec2ImageId,
     Ec2ImageIds,
+    Ec2IngressWorldPorts,
     JsonValue,
     JsonValues,
     EvtNum,
@@ -195,6 +205,7 @@ pub static FIELDS: &[FieldDef] = &[
     special!("ec2.name", Ec2Name, Str),
     special!("ec2.imageid", Ec2ImageId, Str),
     special!("ec2.imageids", Ec2ImageIds, List),
+    special!("ec2.ingress.world_ports", Ec2IngressWorldPorts, List),
     path!("ecr.repository", "requestParameters", "repositoryName"),
     path!("ecr.imagetag", "requestParameters", "imageTag"),
     path!("iam.role", "requestParameters", "roleName"),
@@ -287,6 +298,7 @@ pub fn extract<'a>(ctx: &Ctx<'_, 'a>, src: Source, ptr: &[String]) -> Val<'a> {
             ev,
             &["requestParameters", "instancesSet", "items", "*", "imageId"],
         ),
+        Source::Ec2IngressWorldPorts => Val::Ranges(crate::ingress::world_ports(ev)),
         Source::JsonValue => s(ev.pointer(ptr).and_then(event::text)),
         Source::JsonValues => {
             let mut raws = Vec::new();
@@ -314,9 +326,8 @@ fn count_if(b: bool) -> Val<'static> {
 }
 
 fn list<'a>(ev: &Event<'a>, ptr: &[&str]) -> Val<'a> {
-    let ptr: Vec<String> = ptr.iter().map(|s| s.to_string()).collect();
     let mut raws = Vec::new();
-    ev.pointer_all(&ptr, &mut raws);
+    ev.pointer_all(ptr, &mut raws);
     Val::List(raws.into_iter().filter_map(event::text).collect())
 }
 
@@ -368,11 +379,7 @@ fn original_user<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
 
 fn bool_text<'a>(ev: &Event<'a>, key: &str) -> Option<Cow<'a, str>> {
     let raw = ev.top(key)?;
-    Some(Cow::Borrowed(if raw.get() == "true" {
-        "true"
-    } else {
-        "false"
-    }))
+    Some(Cow::Borrowed(if raw == "true" { "true" } else { "false" }))
 }
 
 const WRITE_PREFIXES: &[&str] = &[
@@ -416,7 +423,7 @@ const WRITE_PREFIXES: &[&str] = &[
 /// `readOnly` if present; otherwise the plugin's guess from the event name's verb.
 pub fn read_only(ev: &Event<'_>) -> Option<bool> {
     if let Some(raw) = ev.top("readOnly") {
-        return Some(raw.get() == "true");
+        return Some(raw == "true");
     }
     let name = ev.top_text("eventName")?;
     Some(!WRITE_PREFIXES.iter().any(|p| name.starts_with(p)))
@@ -424,16 +431,16 @@ pub fn read_only(ev: &Event<'_>) -> Option<bool> {
 
 fn resources<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
     let arr = event::array(ev.top("resources")?)?;
-    if arr.0.is_empty() {
+    if arr.is_empty() {
         return None;
     }
-    let parts: Vec<_> = arr.0.iter().map(|r| crate::scan::minify(r.get())).collect();
+    let parts: Vec<_> = arr.iter().map(|r| crate::scan::minify(r)).collect();
     Some(Cow::Owned(parts.join(",")))
 }
 
 fn bytes(ev: &Event<'_>, key: &str) -> Option<u64> {
     let raw = ev.path(&["additionalEventData", key])?;
-    let s = raw.get();
+    let s = raw;
     Some(
         s.parse::<u64>()
             .ok()
@@ -444,7 +451,7 @@ fn bytes(ev: &Event<'_>, key: &str) -> Option<u64> {
 
 fn ec2_name<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
     let items = event::array(ev.path(&["requestParameters", "tagSpecificationSet", "items"])?)?;
-    for item in items.0 {
+    for item in items {
         let Some(obj) = event::object(item) else {
             continue;
         };
@@ -454,7 +461,7 @@ fn ec2_name<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
         let Some(tags) = obj.get("tags").and_then(event::array) else {
             continue;
         };
-        for tag in tags.0 {
+        for tag in tags {
             let Some(tag) = event::object(tag) else {
                 continue;
             };
@@ -473,10 +480,7 @@ fn ec2_name<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
 /// image requested.
 fn ec2_image_id<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
     for base in ["responseElements", "requestParameters"] {
-        let ptr: Vec<String> = [base, "instancesSet", "items", "0", "imageId"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let ptr = [base, "instancesSet", "items", "0", "imageId"];
         if let Some(v) = ev.pointer(&ptr).and_then(event::text) {
             if !v.is_empty() {
                 return Some(v);

@@ -2,6 +2,7 @@
 //! (`{"Records":[...]}`), JSON arrays, NDJSON, and EventBridge events (record in `detail`).
 //! Works on a growing buffer so that large inputs stream.
 
+use crate::fastscan::RecordScanner;
 use crate::scan::{next_structural, plain_string, skip_string, skip_value, skip_ws, ScanError};
 
 /// Where a record's `eventName` is.
@@ -44,12 +45,14 @@ enum State {
 #[derive(Debug)]
 pub struct Splitter {
     state: State,
+    fast: RecordScanner,
 }
 
 impl Default for Splitter {
     fn default() -> Self {
         Splitter {
             state: State::Outer,
+            fast: RecordScanner::default(),
         }
     }
 }
@@ -94,6 +97,7 @@ fn scan_object(
     let mut kinds = 0u64;
     let mut i = pos;
     let mut name = Name::Missing;
+    let mut seen_name = false;
     let mut detail = None;
     while i < buf.len() {
         // Bytes between strings (`:`, `,`, numbers, literals) don't matter here.
@@ -114,9 +118,10 @@ fn scan_object(
                 let v = skip_ws(buf, colon + 1);
                 let key = &buf[open + 1..end - 1];
                 match key {
-                    b"eventName" => {
+                    // The first one counts, as for field access (`Event::top`).
+                    b"eventName" if !seen_name => {
                         let (e, n) = name_at(buf, v)?;
-                        name = n;
+                        (name, seen_name) = (n, true);
                         i = e;
                     }
                     b"Records" if allow_wrapper && buf.get(v) == Some(&b'[') => {
@@ -233,6 +238,18 @@ impl Splitter {
                     Err(e) => e,
                 },
                 (State::Outer | State::TopArray | State::Records, b'{') => {
+                    // Records, and what starts like one, take the block-at-a-time path.
+                    let plain = self.state != State::Records;
+                    if !plain || buf[p + 1..].starts_with(b"\"eventVersion\"") {
+                        if let Some((end, name)) = self.fast.scan(buf, p, plain) {
+                            *pos = end;
+                            return Step::Record {
+                                start: p,
+                                end,
+                                name,
+                            };
+                        }
+                    }
                     let wrapper = self.state == State::Outer;
                     let detail = self.state != State::Records;
                     match scan_object(buf, p, wrapper, detail) {
@@ -313,6 +330,7 @@ impl Splitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fastscan::RecordScanner;
 
     fn names(input: &str) -> Vec<String> {
         let buf = input.as_bytes();
@@ -377,6 +395,75 @@ mod tests {
         );
         assert_eq!(got.len(), 3);
         assert_eq!(got[2], "B");
+    }
+
+    /// JSON-like text: objects and arrays with keys that are sometimes `eventName`,
+    /// strings with escapes and brackets, and (when `broken`) random structural damage.
+    fn record_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let string =
+            "([a-z{}\\[\\]:, ]|\\\\\\\\|\\\\\"|\\\\u0041){0,12}".prop_map(|s| format!("\"{s}\""));
+        let leaf = prop_oneof![
+            string.clone(),
+            Just("1".to_string()),
+            Just("null".to_string())
+        ];
+        let key = prop_oneof![
+            Just("\"eventName\"".to_string()),
+            Just("\"a\"".to_string()),
+            string
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                proptest::collection::vec((key.clone(), inner), 0..6).prop_map(|m| {
+                    let members: Vec<String> =
+                        m.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                    format!("{{{}}}", members.join(" , "))
+                }),
+            ]
+        })
+    }
+
+    fn slow(buf: &[u8]) -> Result<(usize, Name), ScanError> {
+        scan_object(buf, 0, false, false).map(|o| (o.end, o.name))
+    }
+
+    proptest::proptest! {
+        /// Whenever the block scanner answers, it answers as the byte-at-a-time scanner
+        /// does, on whole, truncated and damaged records.
+        #[test]
+        fn fast_scan_agrees_with_slow(
+            body in record_text(),
+            top in proptest::bool::ANY,
+            pad in 0usize..70,
+            cut in proptest::option::of(0usize..2000),
+            damage in proptest::option::of((0usize..2000, proptest::sample::select(b"{}[]\"\\x".to_vec()))),
+        ) {
+            let mut rec = if top && body.starts_with('{') {
+                body.into_bytes()
+            } else {
+                let pad = "p".repeat(pad);
+                format!("{{\"eventVersion\":\"{pad}\",\"x\":{body},\"eventName\":\"Z\"}}")
+                    .into_bytes()
+            };
+            if let Some((at, byte)) = damage {
+                let at = at % rec.len();
+                rec[at] = byte;
+            }
+            if let Some(c) = cut {
+                rec.truncate(c % (rec.len() + 1));
+            }
+            rec.extend_from_slice(b" ,{\"eventName\":\"next\"}");
+            let fast = RecordScanner::default().scan(&rec, 0, false);
+            if !top && damage.is_none() && cut.is_none() {
+                proptest::prop_assert!(fast.is_some(), "well-formed record declined");
+            }
+            if let Some(got) = fast {
+                proptest::prop_assert_eq!(Ok(got), slow(&rec));
+            }
+        }
     }
 
     #[test]

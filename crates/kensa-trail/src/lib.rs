@@ -7,18 +7,22 @@
 //! ```
 //!
 //! Fields follow Falco's cloudtrail and json plugins (`ct.*`, `s3.*`, `ec2.*`,
-//! `json.value[/pointer]`) plus kensa's `json.values[/a/*/b]` (all matches, a list) and
-//! `ec2.imageids`. The engine finds each record's bounds and `eventName` with a light
+//! `json.value[/pointer]`) plus kensa's `json.values[/a/*/b]` (all matches, a list),
+//! `ec2.imageids` and `ec2.ingress.world_ports` (port ranges opened to the Internet,
+//! compared numerically). The engine finds each record's bounds and `eventName` with a light
 //! scanner, and parses only the records some rule may match.
 #![forbid(unsafe_code)]
 
 mod alert;
 mod b64;
+mod blocks;
 mod bundled;
 pub mod cond;
 mod engine;
 mod event;
+mod fastscan;
 mod fields;
+mod ingress;
 mod input;
 mod loader;
 mod output;

@@ -25,6 +25,15 @@ pub fn value<'a>(f: &CField, ctx: &Ctx<'_, 'a>) -> Val<'a> {
 }
 
 fn transform(t: Transform, v: Val<'_>) -> Val<'_> {
+    // Transformers see port ranges as their text (`20-25`).
+    let v = match v {
+        Val::Ranges(r) => Val::List(
+            r.iter()
+                .map(|r| Cow::Owned(crate::ingress::range_text(r)))
+                .collect(),
+        ),
+        other => other,
+    };
     let one = |s: Cow<'_, str>| -> Option<String> {
         match t {
             Transform::Lower => Some(s.to_lowercase()),
@@ -46,7 +55,7 @@ fn transform(t: Transform, v: Val<'_>) -> Val<'_> {
                 .filter_map(|s| one(s).map(Cow::Owned))
                 .collect(),
         ),
-        (_, n @ Val::Num(_)) => n,
+        (_, other) => other,
     }
 }
 
@@ -56,6 +65,7 @@ fn check(c: &Check, ctx: &Ctx<'_, '_>) -> bool {
         return match v {
             Val::None => false,
             Val::List(l) => !l.is_empty(),
+            Val::Ranges(r) => !r.is_empty(),
             _ => true,
         };
     }
@@ -80,6 +90,22 @@ fn check(c: &Check, ctx: &Ctx<'_, '_>) -> bool {
             _ => false,
         },
         Val::Str(s) => one(&s, c.op, &rhs),
+        Val::Ranges(ranges) => match (&c.op, &rhs) {
+            (Op::Intersects, Rhs::Compiled(CRhs::Set(set))) => set
+                .iter()
+                .filter_map(|p| p.parse::<u32>().ok())
+                .any(|p| ranges.iter().any(|&(a, b)| a <= p && p <= b)),
+            (Op::In, Rhs::Compiled(CRhs::Set(set))) => {
+                !ranges.is_empty()
+                    && ranges.iter().all(|&(a, b)| {
+                        ((b - a) as usize) < set.len()
+                            && (a..=b).all(|p| set.contains(&p.to_string()))
+                    })
+            }
+            _ => ranges
+                .iter()
+                .any(|r| one(&crate::ingress::range_text(r), c.op, &rhs)),
+        },
         Val::List(items) => match (&c.op, &rhs) {
             (Op::In, Rhs::Compiled(CRhs::Set(set))) => {
                 !items.is_empty() && items.iter().all(|i| set.contains(i.as_ref()))

@@ -93,9 +93,9 @@ fn protocol_is_all(v: Option<&Value>) -> bool {
     matches!(v.and_then(Value::as_str), Some("-1") | Some("all"))
 }
 
-/// Whether a permission (protocol + port range) reaches an admin port or everything.
-/// Mirrors the rule's documented scope: a range counts when it starts or ends on an
-/// admin port or covers the full 0/1..65535 range.
+/// Whether a permission (protocol + port range) reaches an admin port: all traffic does;
+/// a TCP or UDP range does when some admin port lies within it; other protocols (ICMP,
+/// ...) have no ports.
 fn admin_or_all(
     protocol: Option<&Value>,
     from: Option<&Value>,
@@ -105,9 +105,13 @@ fn admin_or_all(
     if protocol_is_all(protocol) {
         return true;
     }
-    let (from, to) = (port(from), port(to));
-    let is_admin = |p: Option<i64>| p.is_some_and(|p| lists.admin_ports.contains(&p));
-    is_admin(from) || is_admin(to) || (matches!(from, Some(0 | 1)) && to == Some(65535))
+    let tcp_or_udp = protocol
+        .and_then(Value::as_str)
+        .is_some_and(|p| matches!(p.to_ascii_lowercase().as_str(), "tcp" | "udp" | "6" | "17"));
+    let (Some(from), Some(to)) = (port(from), port(to)) else {
+        return false;
+    };
+    tcp_or_udp && lists.admin_ports.iter().any(|p| (from..=to).contains(p))
 }
 
 fn items(v: Option<&Value>) -> &[Value] {
@@ -144,9 +148,7 @@ fn authorize_ingress_world_admin(req: &Value, lists: &Lists) -> bool {
                 lists,
             )
     });
-    // Requests with more than five permissions are judged on the world source alone.
-    let many = perms.len() > 5 && perms.iter().any(perm_world);
-    flat || nested || many
+    flat || nested
 }
 
 fn modify_rules_world_admin(req: &Value, lists: &Lists) -> bool {

@@ -344,3 +344,20 @@ fn condition_errors_name_what_is_wrong() {
         assert_eq!(err.line, 7, "{cond}");
     }
 }
+
+/// kensa's `ec2.ingress.world_ports`: world-open ranges, compared as numbers.
+#[test]
+fn world_ports_compare_numerically() {
+    for (cond, want) in [
+        ("ec2.ingress.world_ports exists", true),
+        ("ec2.ingress.world_ports intersects (21, 22)", true),
+        ("ec2.ingress.world_ports intersects (23, 3389)", false),
+        ("ec2.ingress.world_ports in (22, 23)", true),
+        ("ec2.ingress.world_ports in (23)", false),
+        ("ec2.ingress.world_ports = 22", true),
+        ("len(ec2.ingress.world_ports) = 1", true),
+    ] {
+        assert_eq!(holds(cond), want, "{cond}");
+    }
+    assert_eq!(render("%ec2.ingress.world_ports"), "(22)");
+}

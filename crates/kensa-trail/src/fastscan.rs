@@ -1,0 +1,222 @@
+//! The fast path of the record splitter: finds the end of a record a 64-byte block at a
+//! time (see [`crate::blocks`]) and then its top-level `eventName` with one substring
+//! search, checked against the block states recorded on the way.
+//!
+//! It only ever answers for well-formed structure. Whenever it cannot vouch for the same
+//! answer as the byte-at-a-time scanner in `input.rs` (buffer ends inside the record,
+//! mismatched brackets, a backslash outside a string, a non-string `eventName`, a
+//! top-level `Records` or `detail` member where those matter), it returns `None` and the
+//! splitter uses that scanner, which also produces the error messages.
+
+use memchr::memmem::Finder;
+
+use crate::blocks::{classify, is_square, opens, strings, Carry, BLOCK};
+use crate::input::Name;
+use crate::scan::{skip_string, skip_ws};
+
+/// A block of the record being scanned: the depth at its start and its masks.
+#[derive(Debug, Clone, Copy)]
+struct BlockStart {
+    depth: usize,
+    quotes: u64,
+    inside: u64,
+    brackets: u64,
+}
+
+/// Reusable scanner (holds the substring searchers and a scratch vector).
+#[derive(Debug)]
+pub struct RecordScanner {
+    event_name: Finder<'static>,
+    records: Finder<'static>,
+    detail: Finder<'static>,
+    blocks: Vec<BlockStart>,
+}
+
+impl Default for RecordScanner {
+    fn default() -> Self {
+        RecordScanner {
+            event_name: Finder::new(b"\"eventName\"").into_owned(),
+            records: Finder::new(b"\"Records\"").into_owned(),
+            detail: Finder::new(b"\"detail\"").into_owned(),
+            blocks: Vec::with_capacity(64),
+        }
+    }
+}
+
+impl RecordScanner {
+    /// The end (exclusive) and `eventName` of the object at `pos` (a `{`), or None if the
+    /// slow scanner must decide. With `plain_record`, objects that have a top-level
+    /// `Records` array or `detail` object are left to the slow scanner too (they may be a
+    /// delivery file or an EventBridge envelope).
+    pub fn scan(&mut self, buf: &[u8], pos: usize, plain_record: bool) -> Option<(usize, Name)> {
+        let end = self.find_end(buf, pos)?;
+        if plain_record
+            && (self
+                .key_value(buf, pos, end, &self.records, b'[')?
+                .is_some()
+                || self.key_value(buf, pos, end, &self.detail, b'{')?.is_some())
+        {
+            return None;
+        }
+        let name = match self.key_value(buf, pos, end, &self.event_name, b'"')? {
+            None => Name::Missing,
+            Some(v) => {
+                let close = skip_string(buf, v).ok()?;
+                if memchr::memchr(b'\\', &buf[v + 1..close - 1]).is_none() {
+                    Name::Plain(v + 1, close - 1)
+                } else {
+                    Name::Escaped(v, close)
+                }
+            }
+        };
+        Some((end, name))
+    }
+
+    /// Index just past the bracket closing the object at `pos`, recording each block's
+    /// depth and masks. Bracket kinds are checked as the slow scanner does (up to depth 64).
+    fn find_end(&mut self, buf: &[u8], pos: usize) -> Option<usize> {
+        self.blocks.clear();
+        let (mut depth, mut kinds, mut carry) = (0usize, 0u64, Carry::default());
+        let mut at = pos;
+        let mut tail = [b' '; BLOCK];
+        while at < buf.len() {
+            let block = match buf.get(at..at + BLOCK) {
+                Some(b) => b.try_into().ok()?,
+                None => {
+                    tail[..buf.len() - at].copy_from_slice(&buf[at..]);
+                    &tail
+                }
+            };
+            let m = classify(block);
+            let (quotes, inside) = strings(&m, &mut carry);
+            if m.backslash & !inside != 0 {
+                return None; // a backslash outside a string: not JSON
+            }
+            let brackets = m.bracket & !inside;
+            self.blocks.push(BlockStart {
+                depth,
+                quotes,
+                inside,
+                brackets,
+            });
+            let mut rest = brackets;
+            while rest != 0 {
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let byte = block[bit];
+                let square = u64::from(is_square(byte));
+                if opens(byte) {
+                    depth += 1;
+                    kinds = (kinds << 1) | square;
+                    continue;
+                }
+                if depth == 0 || (depth <= 64 && kinds & 1 != square) {
+                    return None;
+                }
+                kinds >>= 1;
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at + bit + 1);
+                }
+            }
+            at += BLOCK;
+        }
+        None
+    }
+
+    /// The position of the value of the first top-level member whose key `finder` finds,
+    /// if that value starts with `first`. `Some(None)`: no such member; `None`: the member
+    /// exists but its value starts otherwise (left to the slow scanner).
+    fn key_value(
+        &self,
+        buf: &[u8],
+        pos: usize,
+        end: usize,
+        finder: &Finder<'_>,
+        first: u8,
+    ) -> Option<Option<usize>> {
+        for hit in finder.find_iter(&buf[pos..end]) {
+            if !self.opens_top_level_string(buf, pos, hit) {
+                continue;
+            }
+            let colon = skip_ws(buf, pos + hit + finder.needle().len());
+            if buf.get(colon) != Some(&b':') {
+                continue; // a string value, not a key
+            }
+            let v = skip_ws(buf, colon + 1);
+            return if buf.get(v) == Some(&first) {
+                Some(Some(v))
+            } else {
+                None
+            };
+        }
+        Some(None)
+    }
+
+    /// Whether the quote at `pos + offset` opens a string directly inside the object at
+    /// `pos` (depth 1), from the masks recorded for its block.
+    fn opens_top_level_string(&self, buf: &[u8], pos: usize, offset: usize) -> bool {
+        let (k, bit) = (offset / BLOCK, offset % BLOCK);
+        let Some(b) = self.blocks.get(k) else {
+            return false;
+        };
+        if (b.quotes & b.inside) >> bit & 1 == 0 {
+            return false;
+        }
+        let mut before = b.brackets & ((1u64 << bit) - 1);
+        let mut depth = b.depth;
+        while before != 0 {
+            let i = before.trailing_zeros() as usize;
+            before &= before - 1;
+            if buf.get(pos + k * BLOCK + i).is_some_and(|&c| opens(c)) {
+                depth += 1;
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        depth == 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> Option<(usize, Name)> {
+        RecordScanner::default().scan(text.as_bytes(), 0, true)
+    }
+
+    #[test]
+    fn finds_end_and_top_level_name() {
+        let pad = "x".repeat(70);
+        let rec = format!(
+            r#"{{"a":"{pad}\"eventName\":\"no\"","b":{{"eventName":"nested"}},"eventName" : "Yes","c":[1,{{}}]}} tail"#
+        );
+        let (end, name) = scan(&rec).unwrap();
+        assert_eq!(&rec[end..], " tail");
+        let Name::Plain(a, b) = name else {
+            panic!("{name:?}")
+        };
+        assert_eq!(&rec[a..b], "Yes");
+    }
+
+    #[test]
+    fn declines_what_the_slow_scanner_must_judge() {
+        assert!(scan(r#"{"eventName":"A""#).is_none()); // truncated
+        assert!(scan(r#"{"a":[1}"#).is_none()); // mismatched
+        assert!(scan(r#"{"a":1\"b":2}"#).is_none()); // backslash outside a string
+        assert!(scan(r#"{"eventName":1}"#).is_none()); // non-string name
+        assert!(scan(r#"{"Records":[{"eventName":"A"}]}"#).is_none());
+        assert!(scan(r#"{"version":"0","detail":{"eventName":"A"}}"#).is_none());
+        let (_, name) = RecordScanner::default()
+            .scan(br#"{"detail":{"x":1},"eventName":"A"}"#, 0, false)
+            .unwrap();
+        assert_eq!(name, Name::Plain(31, 32));
+        assert_eq!(scan(r#"{"x":"eventName"}"#), Some((17, Name::Missing)));
+        // The hit's quote is escaped: not a key.
+        assert_eq!(
+            scan(r#"{"a":"\"eventName":"B"}"#),
+            Some((23, Name::Missing))
+        );
+    }
+}
