@@ -419,6 +419,21 @@ mod tests {
     }
 
     #[test]
+    fn a_database_with_duplicates() {
+        let bytes = include_bytes!("../../tests/fixtures/bdb/dups.db");
+        let (records, problems) = read(bytes);
+        assert!(problems.is_empty(), "{problems:?}");
+        let pairs: Vec<(&[u8], &[u8])> = records
+            .iter()
+            .map(|r| (r.key.as_slice(), r.value.as_slice()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [(&b"k1"[..], &b"a1"[..]), (b"k1", b"b22"), (b"k2", b"c")]
+        );
+    }
+
+    #[test]
     fn on_page_duplicates() {
         let db = HashDb::open(LE).unwrap();
         let item = [2, 1, 0, b'a', 1, 0, 2, 0, b'b', b'c', 2, 0];
