@@ -113,6 +113,14 @@ impl<'a> HashDb<'a> {
 
     /// Reads every key/value pair of every hash page, in page order.
     pub fn records(&self, problems: &mut Vec<PageProblem>) -> Vec<Record> {
+        let mut out = Vec::new();
+        self.for_each_record(problems, |r| out.push(r));
+        out
+    }
+
+    /// As [`HashDb::records`], handing each record over as soon as it is read, so a
+    /// large database is not held twice in memory.
+    pub fn for_each_record(&self, problems: &mut Vec<PageProblem>, mut each: impl FnMut(Record)) {
         let in_file = self.pages_in_file();
         if u64::from(self.last_page) >= u64::from(in_file)
             || !self.bytes.len().is_multiple_of(self.page_size)
@@ -128,7 +136,6 @@ impl<'a> HashDb<'a> {
                 ),
             });
         }
-        let mut out = Vec::new();
         for pgno in 1..in_file {
             let Some(page) = self.page(pgno) else { break };
             if !matches!(page[25], P_HASH | P_HASH_UNSORTED) {
@@ -142,7 +149,7 @@ impl<'a> HashDb<'a> {
             };
             match self.u32_at(page, 8) {
                 Some(stored) if stored == pgno => {
-                    self.read_hash_page(pgno, page, &mut out, &mut problem)
+                    self.read_hash_page(pgno, page, &mut each, &mut problem)
                 }
                 stored => problem(format!(
                     "hash page says it is page {}; skipped",
@@ -150,7 +157,6 @@ impl<'a> HashDb<'a> {
                 )),
             }
         }
-        out
     }
 
     fn pages_in_file(&self) -> u32 {
@@ -166,7 +172,7 @@ impl<'a> HashDb<'a> {
         &self,
         pgno: u32,
         page: &[u8],
-        out: &mut Vec<Record>,
+        each: &mut dyn FnMut(Record),
         problem: &mut dyn FnMut(String),
     ) {
         let entries = usize::from(self.u16_at(page, 20).unwrap_or(0));
@@ -199,11 +205,13 @@ impl<'a> HashDb<'a> {
                 Ok((key, self.values(item(2 * pair + 1)?)?))
             };
             match read() {
-                Ok((key, values)) => out.extend(values.into_iter().map(|value| Record {
-                    page: pgno,
-                    key: key.clone(),
-                    value,
-                })),
+                Ok((key, values)) => values.into_iter().for_each(|value| {
+                    each(Record {
+                        page: pgno,
+                        key: key.clone(),
+                        value,
+                    })
+                }),
                 Err(e) => problem(format!("entry {}: {e}; skipped", 2 * pair)),
             }
         }

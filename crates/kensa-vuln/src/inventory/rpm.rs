@@ -155,7 +155,7 @@ pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Installe
     let file = path.display().to_string();
     let mut page_problems = Vec::new();
     let mut out = Vec::new();
-    for record in db.records(&mut page_problems) {
+    db.for_each_record(&mut page_problems, |record| {
         let number =
             <[u8; 4]>::try_from(record.key.as_slice())
                 .ok()
@@ -165,7 +165,7 @@ pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Installe
                 });
         // Record 0 is rpm's bookkeeping (the next free package number), not a header.
         if number == Some(0) {
-            continue;
+            return;
         }
         match parse_header(&record.value) {
             Ok(Some(p)) => out.push(p),
@@ -179,7 +179,7 @@ pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Installe
                 format!("bad rpm header: {message}; skipped"),
             )),
         }
-    }
+    });
     problems.extend(page_problems.into_iter().map(|p| {
         Problem::new(
             Location::file(format!("{file} (page {})", p.page)),
