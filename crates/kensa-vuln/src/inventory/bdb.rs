@@ -427,6 +427,30 @@ mod tests {
     }
 
     #[test]
+    fn unsorted_hash_pages_and_misplaced_pages() {
+        let mut bytes = LE.to_vec();
+        let hash_pages: Vec<usize> = (1..bytes.len() / 512)
+            .filter(|&p| bytes[p * 512 + 25] == P_HASH)
+            .collect();
+        assert_eq!(hash_pages.len(), 2);
+        // Older Berkeley DB versions wrote type 2 (unsorted) hash pages.
+        for &p in &hash_pages {
+            bytes[p * 512 + 25] = P_HASH_UNSORTED;
+        }
+        let (records, problems) = read(&bytes);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(headers(&records) == headers(&read(LE).0));
+        // A hash page whose header names another page is not trusted.
+        let at = hash_pages[0] * 512 + 8;
+        bytes[at..at + 4].copy_from_slice(&7u32.to_le_bytes());
+        let (records, problems) = read(&bytes);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].page as usize, hash_pages[0]);
+        assert!(problems[0].message.contains("says it is page 7"));
+        assert!(records.len() < 6);
+    }
+
+    #[test]
     fn a_database_with_duplicates() {
         let bytes = include_bytes!("../../tests/fixtures/bdb/dups.db");
         let (records, problems) = read(bytes);
