@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Problem, Result};
 
 pub mod apk;
+pub mod bdb;
 pub mod dpkg;
 pub mod lang;
 pub mod os;
@@ -138,11 +139,23 @@ pub fn scan_root(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
     if let Some(rpmdb) = rpm_sqlite(root) {
         inv.packages
             .extend(rpm::read_sqlite(&rpmdb, &mut problems)?);
-    } else if root.join("var/lib/rpm/Packages").is_file() {
-        problems.push(Problem::new(
-            Location::file(root.join("var/lib/rpm/Packages").display().to_string()),
-            "Berkeley DB rpm database is not read; give `rpm -qa` output with --rpm-qa",
-        ));
+    } else if root.join(RPM_BDB).is_file() {
+        // A Packages file that cannot be read at all costs its packages, not the scan.
+        let path = root.join(RPM_BDB);
+        match rpm::read_bdb(&path, &mut problems) {
+            Ok(packages) => inv.packages.extend(packages),
+            Err(e) => problems.push(Problem::new(
+                Location::file(path.display().to_string()),
+                match e {
+                    Error::RpmDb { message, .. } => format!(
+                        "Berkeley DB rpm database not read: {message}; \
+                         give `rpm -qa` output with --rpm-qa"
+                    ),
+                    Error::Io { source, .. } => format!("cannot read: {source}"),
+                    e => e.to_string(),
+                },
+            )),
+        }
     }
     if opts.language_packages {
         inv.packages.extend(lang::scan(root, &mut problems));
@@ -151,6 +164,9 @@ pub fn scan_root(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
     inv.sort();
     Ok(inv)
 }
+
+/// The Berkeley DB rpm database (rpm before 4.16); `rpmdb.sqlite` wins when both exist.
+const RPM_BDB: &str = "var/lib/rpm/Packages";
 
 fn rpm_sqlite(root: &Path) -> Option<PathBuf> {
     [

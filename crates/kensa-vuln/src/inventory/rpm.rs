@@ -1,5 +1,6 @@
-//! rpm packages: `rpm -qa` text output and the `rpmdb.sqlite` database of Amazon Linux
-//! 2023, RHEL 9 and Fedora.
+//! rpm packages: `rpm -qa` text output, the `rpmdb.sqlite` database of Amazon Linux
+//! 2023, RHEL 9 and Fedora, and the Berkeley DB `Packages` file of Amazon Linux 2,
+//! RHEL/CentOS 7 and older Fedora (a hash database of package number -> header blob).
 //!
 //! In `rpmdb.sqlite`, table `Packages(hnum, blob)` holds one rpm header per package. A
 //! header blob is: index entry count (u32 BE), data size (u32 BE), that many 16-byte
@@ -139,6 +140,52 @@ pub fn read_sqlite(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Insta
             )),
         }
     }
+    Ok(out)
+}
+
+/// Reads a Berkeley DB `Packages` file. A page or header that does not read is reported
+/// (with its page and package number) and skipped; an error means the file as a whole
+/// is not a readable hash database.
+pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<InstalledPackage>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let db = super::bdb::HashDb::open(&bytes).map_err(|message| Error::RpmDb {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    let file = path.display().to_string();
+    let mut page_problems = Vec::new();
+    let mut out = Vec::new();
+    db.for_each_record(&mut page_problems, |record| {
+        let number =
+            <[u8; 4]>::try_from(record.key.as_slice())
+                .ok()
+                .map(|k| match db.big_endian() {
+                    true => u32::from_be_bytes(k),
+                    false => u32::from_le_bytes(k),
+                });
+        // Record 0 is rpm's bookkeeping (the next free package number), not a header.
+        if number == Some(0) {
+            return;
+        }
+        match parse_header(&record.value) {
+            Ok(Some(p)) => out.push(p),
+            Ok(None) => {}
+            Err(message) => problems.push(Problem::new(
+                Location::file(format!(
+                    "{file} (page {}, package {})",
+                    record.page,
+                    number.map_or_else(|| format!("key {:02x?}", record.key), |n| n.to_string())
+                )),
+                format!("bad rpm header: {message}; skipped"),
+            )),
+        }
+    });
+    problems.extend(page_problems.into_iter().map(|p| {
+        Problem::new(
+            Location::file(format!("{file} (page {})", p.page)),
+            p.message,
+        )
+    }));
     Ok(out)
 }
 

@@ -1,4 +1,5 @@
 //! Integration tests for kensa-vuln (one test binary).
+mod bdb;
 mod common;
 mod e2e;
 mod feeds;

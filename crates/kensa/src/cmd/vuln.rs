@@ -50,7 +50,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
     /// Add rpm packages from `rpm -qa --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\n'`
-    /// output (for hosts whose rpm database is not rpmdb.sqlite).
+    /// output (for hosts whose rpm database, rpmdb.sqlite or Berkeley DB Packages, is not
+    /// under --root or cannot be read).
     #[arg(long, value_name = "FILE")]
     pub rpm_qa: Option<PathBuf>,
     #[command(flatten)]
