@@ -483,6 +483,65 @@ mod tests {
         assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
     }
 
+    /// `--root` on an Amazon Linux 2 root: packages come from the Berkeley DB
+    /// `var/lib/rpm/Packages` and are matched against ALAS2 advisories.
+    #[test]
+    fn scan_an_amazon_linux_2_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let feed = dir.path().join("updateinfo.xml");
+        std::fs::write(
+            &feed,
+            r#"<updates><update><id>ALAS2-2024-001</id><title>t</title>
+<severity>important</severity><references><reference type="cve" id="CVE-2024-2"/></references>
+<pkglist><collection><package name="openssl" epoch="1" version="1.0.2k" release="24.amzn2.0.5" arch="x86_64"/></collection></pkglist></update>
+<update><id>ALAS2-2024-002</id><title>t</title><severity>medium</severity>
+<pkglist><collection><package name="bash" epoch="0" version="4.2.46" release="34.amzn2" arch="x86_64"/></collection></pkglist></update></updates>"#,
+        )
+        .unwrap();
+        let db_arg = DbArg {
+            file: Some(dir.path().join("adv.json.gz")),
+        };
+        db::run(db::Args {
+            command: DbCommand::Import(ImportArgs {
+                feed: kensa_vuln::FeedKind::Alas,
+                paths: vec![feed],
+                release: None,
+                db: db_arg.clone(),
+            }),
+        })
+        .unwrap();
+        let root =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../kensa-vuln/tests/fixtures/amzn2-root");
+        let out = dir.path().join("out.json");
+        let code = scan(ScanArgs {
+            root: Some(root),
+            inventory: None,
+            rpm_qa: None,
+            db: db_arg,
+            severity: vec![],
+            fixable: false,
+            no_lang: true,
+            host: None,
+            output: output(Format::Json, out.clone()),
+        })
+        .unwrap();
+        assert_eq!(code, ExitCode::from(1));
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        let findings = report["findings"].as_array().unwrap();
+        assert_eq!(
+            findings.len(),
+            1,
+            "bash is at the fixed version: {findings:?}"
+        );
+        assert_eq!(findings[0]["rule_id"], "ALAS2-2024-001");
+        assert_eq!(
+            findings[0]["evidence"]["installed"],
+            "1:1.0.2k-24.amzn2.0.4"
+        );
+        assert_eq!(findings[0]["resource"]["id"], "i-0fixture0000000002");
+    }
+
     #[test]
     fn missing_database_is_a_clear_error() {
         let err = load_db(Path::new("/nonexistent/adv.json.gz")).unwrap_err();
