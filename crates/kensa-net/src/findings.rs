@@ -85,11 +85,7 @@ pub fn findings(analysis: &Analysis) -> Vec<Finding> {
 
 fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
     let snap = analysis.engine.idx.snap;
-    match eni
-        .instance_id
-        .as_deref()
-        .and_then(|i| snap.instances.get(i))
-    {
+    match eni.instance_id.and_then(|i| snap.instances.get(i)) {
         Some(inst) => ResourceRef {
             resource_type: "AwsEc2Instance".into(),
             id: inst.instance_id.clone(),
@@ -103,7 +99,7 @@ fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
                 .collect(),
         },
         None => {
-            let ni = snap.network_interfaces.get(&eni.id);
+            let ni = snap.network_interfaces.get(eni.id.as_ref());
             ResourceRef {
                 resource_type: if eni.instance_id.is_some() {
                     "AwsEc2Instance"
@@ -111,7 +107,7 @@ fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
                     "AwsEc2NetworkInterface"
                 }
                 .into(),
-                id: eni.instance_id.clone().unwrap_or_else(|| eni.id.clone()),
+                id: eni.instance_id.unwrap_or(&eni.id).to_string(),
                 arn: None,
                 account: ni.map(|n| n.scope.account.clone()).unwrap_or_default(),
                 region: ni.map(|n| n.scope.region.clone()).unwrap_or_default(),
@@ -184,7 +180,7 @@ impl Memo {
 struct Ctx<'a> {
     memo: &'a Memo,
     class: SourceClass,
-    eni: &'a Eni,
+    eni: &'a Eni<'a>,
     reach: &'a EniReach,
     gateways: Vec<String>,
 }
@@ -224,11 +220,11 @@ fn base_attributes(c: &Ctx, rule: &str) -> BTreeMap<String, String> {
     let mut a = BTreeMap::new();
     a.insert("REACHABILITY_TYPE".into(), c.class.as_str().into());
     a.insert("RULE_TYPE".into(), rule.into());
-    a.insert("ENI".into(), c.eni.id.clone());
+    a.insert("ENI".into(), c.eni.id.to_string());
     a.insert("VPC".into(), c.reach.vpc_id.clone());
     a.insert("SUBNET".into(), c.reach.subnet_id.clone());
     if let Some(i) = &c.eni.instance_id {
-        a.insert("INSTANCE_ID".into(), i.clone());
+        a.insert("INSTANCE_ID".into(), i.to_string());
     }
     if let Some(acl) = &c.reach.acl {
         a.insert("ACL".into(), acl.clone());
