@@ -15,8 +15,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+use kensa_model::finding::{NetworkPath, NetworkPathEvidence, OpenRange, PathStep, PortRange};
 use kensa_model::{finding_id, Evidence, Finding, Package, ResourceRef, Severity};
-use serde_json::json;
 
 use crate::engine::{Analysis, EniReach, Exposure, LbReach, SourceClass};
 use crate::flow::{cube, FlowSet, Lattice, ICMP, ICMPV6, TCP, UDP};
@@ -26,6 +26,7 @@ use crate::rangeset::{AddrSet, RangeSet};
 
 pub const RULE_NO_AGENT: &str = "RecognizedPortNoAgent";
 pub const RULE_EXPOSURE: &str = "NetworkExposure";
+const T_LB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
 /// Inspector's protocol names.
 pub fn protocol_name(p: u8) -> String {
@@ -185,33 +186,39 @@ struct Ctx<'a> {
     gateways: Vec<String>,
 }
 
-fn steps(c: &Ctx, sgs: &[String], lb: Option<(&str, &str)>) -> Vec<serde_json::Value> {
+fn steps(c: &Ctx, sgs: &[String], lb: Option<(&str, &str)>) -> Vec<PathStep> {
     let gw_type = match c.class {
         SourceClass::Internet => "AWS::EC2::InternetGateway",
         SourceClass::PeeredVPC => "AWS::EC2::VPCPeeringConnection",
         SourceClass::VGW => "AWS::EC2::VPNGateway",
         SourceClass::TGW => "AWS::EC2::TransitGateway",
     };
-    let mut s = Vec::new();
+    let mut s = Vec::with_capacity(c.gateways.len() + sgs.len() + 6);
     for g in &c.gateways {
-        s.push(json!({"componentId": g, "componentType": gw_type}));
+        s.push(PathStep::new(g.as_str(), gw_type));
     }
     if let Some((lb, listener)) = lb {
-        s.push(json!({"componentId": lb, "componentType": "AWS::ElasticLoadBalancingV2::LoadBalancer"}));
-        s.push(json!({"componentId": listener, "componentType": "AWS::ElasticLoadBalancingV2::Listener"}));
+        s.push(PathStep::new(lb, T_LB));
+        s.push(PathStep::new(
+            listener,
+            "AWS::ElasticLoadBalancingV2::Listener",
+        ));
     }
     if let Some(rt) = &c.reach.route_table {
-        s.push(json!({"componentId": rt, "componentType": "AWS::EC2::RouteTable"}));
+        s.push(PathStep::new(rt.as_str(), "AWS::EC2::RouteTable"));
     }
     if let Some(acl) = &c.reach.acl {
-        s.push(json!({"componentId": acl, "componentType": "AWS::EC2::NetworkAcl"}));
+        s.push(PathStep::new(acl.as_str(), "AWS::EC2::NetworkAcl"));
     }
     for g in sgs {
-        s.push(json!({"componentId": g, "componentType": "AWS::EC2::SecurityGroup"}));
+        s.push(PathStep::new(g.as_str(), "AWS::EC2::SecurityGroup"));
     }
-    s.push(json!({"componentId": c.eni.id, "componentType": "AWS::EC2::NetworkInterface"}));
-    if let Some(i) = &c.eni.instance_id {
-        s.push(json!({"componentId": i, "componentType": "AWS::EC2::Instance"}));
+    s.push(PathStep::new(
+        c.eni.id.as_ref(),
+        "AWS::EC2::NetworkInterface",
+    ));
+    if let Some(i) = c.eni.instance_id {
+        s.push(PathStep::new(i, "AWS::EC2::Instance"));
     }
     s
 }
@@ -357,13 +364,16 @@ fn port_finding(
         recommendation: f.recommendation.clone(),
         resource,
         attributes: attrs,
-        evidence: Some(Evidence::NetworkPath(json!({
-            "networkPath": {"steps": steps(c, &f.sgs, lb)},
-            "openPortRange": {"begin": lo, "end": hi},
-            "protocol": protocol_name(proto),
-            "sourceCidrs": f.cidrs,
-            "exceptCidrs": f.except,
-        }))),
+        evidence: Some(Evidence::NetworkPath(NetworkPathEvidence {
+            network_path: NetworkPath {
+                steps: steps(c, &f.sgs, lb),
+            },
+            open_port_range: PortRange { begin: lo, end: hi },
+            open_ranges: None,
+            protocol: protocol_name(proto),
+            source_cidrs: f.cidrs.clone(),
+            except_cidrs: f.except.clone(),
+        })),
         compliance: Vec::new(),
         references: vec!["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html".into()],
         first_seen: None,
@@ -590,14 +600,26 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet, f: &ExposureF
         recommendation: f.recommendation.clone(),
         resource,
         attributes: attrs,
-        evidence: Some(Evidence::NetworkPath(json!({
-            "networkPath": {"steps": steps(c, &c.reach.groups, None)},
-            "openPortRange": {"begin": first_range.1, "end": first_range.2},
-            "protocol": protocol_name(first_range.0),
-            "openRanges": desc.iter().map(|(p, r)| json!({"protocol": p, "ports": r})).collect::<Vec<_>>(),
-            "sourceCidrs": sources,
-            "exceptCidrs": except,
-        }))),
+        evidence: Some(Evidence::NetworkPath(NetworkPathEvidence {
+            network_path: NetworkPath {
+                steps: steps(c, &c.reach.groups, None),
+            },
+            open_port_range: PortRange {
+                begin: first_range.1,
+                end: first_range.2,
+            },
+            protocol: protocol_name(first_range.0),
+            open_ranges: Some(
+                desc.iter()
+                    .map(|(p, r)| OpenRange {
+                        protocol: p.clone(),
+                        ports: r.clone(),
+                    })
+                    .collect(),
+            ),
+            source_cidrs: sources.clone(),
+            except_cidrs: except.clone(),
+        })),
         compliance: Vec::new(),
         references: vec!["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html".into()],
         first_seen: None,
@@ -666,14 +688,25 @@ fn lb_findings(
             tags: Default::default(),
         },
         attributes: attrs,
-        evidence: Some(Evidence::NetworkPath(json!({
-            "networkPath": {"steps": lb.igws.iter().map(|g| json!({"componentId": g, "componentType": "AWS::EC2::InternetGateway"}))
-                .chain(std::iter::once(json!({"componentId": lb.lb.id, "componentType": "AWS::ElasticLoadBalancingV2::LoadBalancer"}))).collect::<Vec<_>>()},
-            "openPortRange": {"begin": first.port, "end": first.port},
-            "protocol": first.protocol,
-            "sourceCidrs": compact_sources(&sources).0,
-            "exceptCidrs": compact_sources(&sources).1,
-        }))),
+        evidence: Some(Evidence::NetworkPath({
+            let (source_cidrs, except_cidrs) = compact_sources(&sources);
+            NetworkPathEvidence {
+                network_path: NetworkPath {
+                    steps: (lb.igws.iter())
+                        .map(|g| PathStep::new(g.as_str(), "AWS::EC2::InternetGateway"))
+                        .chain(std::iter::once(PathStep::new(lb.lb.id.as_str(), T_LB)))
+                        .collect(),
+                },
+                open_port_range: PortRange {
+                    begin: first.port,
+                    end: first.port,
+                },
+                open_ranges: None,
+                protocol: first.protocol.clone(),
+                source_cidrs,
+                except_cidrs,
+            }
+        })),
         compliance: Vec::new(),
         references: Vec::new(),
         first_seen: None,
