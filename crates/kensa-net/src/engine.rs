@@ -627,10 +627,10 @@ impl<'s> Engine<'s> {
         };
         let mut out = Vec::new();
         for (class, space) in &sub.space {
-            let space = if *class == SourceClass::Internet {
-                internet_mask(space, mask)
+            let space = if *class == SourceClass::Internet && mask != 3 {
+                std::borrow::Cow::Owned(internet_mask(space, mask))
             } else {
-                space.clone()
+                std::borrow::Cow::Borrowed(space)
             };
             if space.is_empty() {
                 continue;

@@ -2,7 +2,7 @@
 //! only describes inside `describe-instances`), subnet → route table / network ACL / VPC,
 //! security group members, peering, gateway attachments.
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use kensa_model::ec2::Route;
@@ -93,7 +93,7 @@ pub struct Index<'s> {
     pub instance_enis: FastMap<&'s str, Vec<usize>>,
     /// ENIs by description (load balancer nodes are described `ELB app/<name>/<id>`).
     pub eni_by_description: FastMap<&'s str, Vec<usize>>,
-    pub subnets: BTreeMap<String, SubnetCtx>,
+    pub subnets: FastMap<&'s str, SubnetCtx>,
     pub vpc_cidrs: HashMap<String, AddrSet>,
     pub main_route_table: HashMap<String, String>,
     pub peerings: HashMap<String, Peering>,
@@ -124,6 +124,10 @@ fn ips<'a>(texts: impl IntoIterator<Item = &'a Option<String>>) -> Vec<IpAddr> {
         .collect()
 }
 
+fn sized<K, V>(n: usize) -> FastMap<K, V> {
+    FastMap::with_capacity_and_hasher(n, Default::default())
+}
+
 fn sorted(mut v: Vec<IpAddr>) -> Vec<IpAddr> {
     v.sort();
     v.dedup();
@@ -132,16 +136,18 @@ fn sorted(mut v: Vec<IpAddr>) -> Vec<IpAddr> {
 
 impl<'s> Index<'s> {
     pub fn new(snap: &'s Snapshot) -> Self {
+        // Most instances list their ENIs in `describe-network-interfaces` too.
+        let n = snap.network_interfaces.len().max(snap.instances.len());
         let mut idx = Index {
             snap,
-            enis: Vec::new(),
-            eni_by_id: FastMap::default(),
-            eni_by_ip: FastMap::default(),
+            enis: Vec::with_capacity(n),
+            eni_by_id: sized(n),
+            eni_by_ip: sized(n),
             eni_by_public_ip: FastMap::default(),
-            primary_eni: FastMap::default(),
-            instance_enis: FastMap::default(),
+            primary_eni: sized(snap.instances.len()),
+            instance_enis: sized(snap.instances.len()),
             eni_by_description: FastMap::default(),
-            subnets: BTreeMap::new(),
+            subnets: FastMap::default(),
             vpc_cidrs: HashMap::new(),
             main_route_table: HashMap::new(),
             peerings: HashMap::new(),
@@ -156,7 +162,7 @@ impl<'s> Index<'s> {
             if let Some(inst) = e.instance_id {
                 let slot = idx.primary_eni.entry(inst).or_insert(i);
                 let cur = &idx.enis[*slot];
-                if (e.device_index, &e.id) < (cur.device_index, &cur.id) {
+                if *slot != i && (e.device_index, &e.id) < (cur.device_index, &cur.id) {
                     *slot = i;
                 }
             }
@@ -416,7 +422,7 @@ impl<'s> Index<'s> {
                 }
             }
         }
-        let mut ids: Vec<(String, String, Option<String>)> = snap
+        let mut ids: Vec<(&'s str, &'s str, Option<String>)> = snap
             .subnets
             .values()
             .map(|s| {
@@ -426,7 +432,7 @@ impl<'s> Index<'s> {
                         .iter()
                         .filter_map(|a| a.ipv6_cidr_block.clone()),
                 );
-                (s.subnet_id.clone(), s.vpc_id.clone(), Some(c.join(",")))
+                (s.subnet_id.as_str(), s.vpc_id.as_str(), Some(c.join(",")))
             })
             .collect();
         let known: FastSet<&str> = snap.subnets.keys().map(String::as_str).collect();
@@ -437,16 +443,12 @@ impl<'s> Index<'s> {
                         format!("NetworkInterfaces.{}", e.id),
                         format!("subnet `{s}` is not in the snapshot"),
                     ));
-                    ids.push((
-                        s.to_string(),
-                        e.vpc_id.unwrap_or_default().to_string(),
-                        None,
-                    ));
+                    ids.push((s, e.vpc_id.unwrap_or_default(), None));
                 }
             }
         }
         for (id, vpc, cidrs) in ids {
-            if self.subnets.contains_key(&id) {
+            if self.subnets.contains_key(id) {
                 continue;
             }
             let set = cidrs
@@ -456,15 +458,15 @@ impl<'s> Index<'s> {
                 .fold(AddrSet::empty(), |a, b| a.union(&b));
             let ctx = SubnetCtx {
                 route_table: rt_of_subnet
-                    .get(&id)
-                    .or_else(|| self.main_route_table.get(&vpc))
+                    .get(id)
+                    .or_else(|| self.main_route_table.get(vpc))
                     .cloned(),
                 nacl: acl_of_subnet
-                    .get(&id)
-                    .or_else(|| default_acl.get(&vpc))
+                    .get(id)
+                    .or_else(|| default_acl.get(vpc))
                     .cloned(),
-                id: id.clone(),
-                vpc_id: vpc,
+                id: id.to_string(),
+                vpc_id: vpc.to_string(),
                 cidrs: set,
             };
             self.subnets.insert(id, ctx);
