@@ -243,12 +243,15 @@ impl<'s> Engine<'s> {
         }
         let idx = Index::new(snap);
         Engine {
+            eni_results: RefCell::new(FastMap::with_capacity_and_hasher(
+                idx.enis.len(),
+                Default::default(),
+            )),
             idx,
             rules_by_group,
             groups: RefCell::default(),
             nacls: RefCell::default(),
             subnets: RefCell::default(),
-            eni_results: RefCell::default(),
             warnings: RefCell::default(),
         }
     }

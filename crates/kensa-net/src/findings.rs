@@ -64,24 +64,57 @@ pub fn findings(analysis: &Analysis) -> Vec<Finding> {
     for lb in &analysis.load_balancers {
         lb_findings(&memo, analysis, lb, &by_eni, &mut out);
     }
-    out.sort_by_cached_key(|f| {
-        let port: u32 = f
-            .attributes
-            .get("PORT_RANGE")
-            .and_then(|r| r.split('-').next()?.parse().ok())
-            .unwrap_or(0);
-        (
-            f.resource.id.clone(),
-            f.attributes.get("REACHABILITY_TYPE").cloned(),
-            std::cmp::Reverse(f.severity),
-            f.rule_id.clone(),
-            f.attributes.get("PROTOCOL").cloned(),
-            port,
-            f.id.clone(),
-        )
-    });
+    sort_findings(&mut out);
     out.dedup_by(|a, b| a.id == b.id);
     out
+}
+
+type SortKey<'a> = (
+    &'a str,
+    Option<&'a str>,
+    std::cmp::Reverse<Severity>,
+    &'a str,
+    Option<&'a str>,
+    u32,
+    &'a str,
+);
+
+fn sort_key(f: &Finding) -> SortKey<'_> {
+    let attr = |k: &str| f.attributes.get(k).map(String::as_str);
+    let port: u32 = attr("PORT_RANGE")
+        .and_then(|r| r.split('-').next()?.parse().ok())
+        .unwrap_or(0);
+    (
+        f.resource.id.as_str(),
+        attr("REACHABILITY_TYPE"),
+        std::cmp::Reverse(f.severity),
+        f.rule_id.as_str(),
+        attr("PROTOCOL"),
+        port,
+        f.id.as_str(),
+    )
+}
+
+/// Sorts by resource, reachability type, severity (worst first), rule, protocol, port
+/// and id. The keys borrow from the findings (a scan may hold a million of them), and
+/// the order is applied in place.
+fn sort_findings(out: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    {
+        let keys: Vec<_> = out.iter().map(sort_key).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    }
+    // Apply the permutation: position i receives finding order[i], cycle by cycle.
+    for start in 0..order.len() {
+        let mut i = start;
+        while order[i] != start {
+            let j = order[i];
+            out.swap(i, j);
+            order[i] = i;
+            i = j;
+        }
+        order[i] = i;
+    }
 }
 
 fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {

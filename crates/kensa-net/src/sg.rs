@@ -163,7 +163,6 @@ pub fn compile(
     warns: &mut Vec<kensa_model::Warning>,
 ) -> SgCompiled {
     let mut out = SgCompiled::default();
-    let mut inbound = FlowSet::default();
     let mut bad = Vec::new();
     let mut add = |egress: bool,
                    proto: &str,
@@ -182,11 +181,6 @@ pub fn compile(
         };
         let addrs = resolve(idx, sg, &src, path, warns);
         let flows = shape.with(addrs);
-        if egress {
-            out.outbound = out.outbound.union(&flows);
-        } else {
-            inbound = inbound.union(&flows);
-        }
         out.rules.push(SgRuleInfo {
             group_id: sg.group_id.clone(),
             rule_id,
@@ -236,6 +230,27 @@ pub fn compile(
         }
     }
     warns.extend(bad);
+    let direction = |egress: bool| -> Vec<&FlowSet> {
+        (out.rules.iter())
+            .filter(|r| r.egress == egress)
+            .map(|r| &r.flows)
+            .collect()
+    };
+    let (inbound, outbound) = (union_all(&direction(false)), union_all(&direction(true)));
     out.inbound = Rc::new(inbound);
+    out.outbound = outbound;
     out
+}
+
+/// The union of many sets, merged pairwise in a balanced tree: each set is copied
+/// O(log n) times rather than once per set that follows it.
+fn union_all(sets: &[&FlowSet]) -> FlowSet {
+    match sets {
+        [] => FlowSet::default(),
+        [one] => (*one).clone(),
+        _ => {
+            let (left, right) = sets.split_at(sets.len() / 2);
+            union_all(left).union(&union_all(right))
+        }
+    }
 }
