@@ -7,12 +7,6 @@ use std::fmt::Debug;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
-use smallvec::{smallvec, SmallVec};
-
-/// The ranges of a set. Most sets (a CIDR, a port range, a rule's source) are one range:
-/// that one is kept inline, which spares an allocation per address set of every flow
-/// segment (allocation was a third of a whole-account analysis).
-type Ranges<T> = SmallVec<[(T, T); 1]>;
 
 /// An integer type usable as an interval end point.
 pub trait Point: Copy + Ord + Debug + Default + std::hash::Hash {
@@ -39,14 +33,12 @@ point!(u8, u16, u32, u128);
 /// A set of points as sorted, disjoint, non-adjacent inclusive ranges.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 pub struct RangeSet<T: Point> {
-    ranges: Ranges<T>,
+    ranges: Vec<(T, T)>,
 }
 
 impl<T: Point> RangeSet<T> {
     pub fn empty() -> Self {
-        RangeSet {
-            ranges: SmallVec::new(),
-        }
+        RangeSet { ranges: Vec::new() }
     }
     pub fn full() -> Self {
         Self::range(T::MIN, T::MAX)
@@ -57,14 +49,14 @@ impl<T: Point> RangeSet<T> {
             return Self::empty();
         }
         RangeSet {
-            ranges: smallvec![(lo, hi)],
+            ranges: vec![(lo, hi)],
         }
     }
     /// Builds a normalised set from arbitrary (possibly overlapping, unsorted) ranges.
     pub fn from_ranges(iter: impl IntoIterator<Item = (T, T)>) -> Self {
-        let mut v: SmallVec<[(T, T); 4]> = iter.into_iter().filter(|(a, b)| a <= b).collect();
+        let mut v: Vec<(T, T)> = iter.into_iter().filter(|(a, b)| a <= b).collect();
         v.sort_unstable();
-        let mut out: Ranges<T> = SmallVec::with_capacity(v.len());
+        let mut out: Vec<(T, T)> = Vec::with_capacity(v.len());
         for (lo, hi) in v {
             if let Some(last) = out.last_mut() {
                 if last.1 == T::MAX || lo <= last.1.succ() {
@@ -85,7 +77,7 @@ impl<T: Point> RangeSet<T> {
         self.ranges.is_empty()
     }
     pub fn is_full(&self) -> bool {
-        self.ranges[..] == [(T::MIN, T::MAX)]
+        self.ranges == [(T::MIN, T::MAX)]
     }
     pub fn first(&self) -> Option<T> {
         self.ranges.first().map(|r| r.0)
@@ -103,7 +95,7 @@ impl<T: Point> RangeSet<T> {
         }
         // One merge of the two sorted lists, joining overlapping and adjacent ranges.
         let (a, b) = (&self.ranges, &other.ranges);
-        let mut out: Ranges<T> = SmallVec::with_capacity(a.len() + b.len());
+        let mut out: Vec<(T, T)> = Vec::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
         while i < a.len() || j < b.len() {
             let next = if j == b.len() || (i < a.len() && a[i].0 <= b[j].0) {
@@ -125,7 +117,7 @@ impl<T: Point> RangeSet<T> {
     pub fn intersect(&self, other: &Self) -> Self {
         let (a, b) = (&self.ranges, &other.ranges);
         let (mut i, mut j) = (0, 0);
-        let mut out = Ranges::new();
+        let mut out = Vec::new();
         while i < a.len() && j < b.len() {
             let lo = a[i].0.max(b[j].0);
             let hi = a[i].1.min(b[j].1);
@@ -141,7 +133,7 @@ impl<T: Point> RangeSet<T> {
         RangeSet { ranges: out }
     }
     pub fn complement(&self) -> Self {
-        let mut out: Ranges<T> = SmallVec::with_capacity(self.ranges.len() + 1);
+        let mut out = Vec::with_capacity(self.ranges.len() + 1);
         let mut next = Some(T::MIN);
         for &(lo, hi) in &self.ranges {
             if let Some(n) = next {
