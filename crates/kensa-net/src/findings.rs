@@ -339,9 +339,9 @@ fn port_facts(
     }
 }
 
-/// One recognised-port finding.
+/// One recognised-port finding. `resource` is the ENI's (looked up once per ENI).
 fn port_finding(
-    analysis: &Analysis,
+    resource: &ResourceRef,
     c: &Ctx,
     rule: &str,
     f: &PortFacts,
@@ -363,7 +363,7 @@ fn port_finding(
     let via = lb
         .map(|(l, _)| format!(" through load balancer {l}"))
         .unwrap_or_default();
-    let resource = resource(analysis, c.eni);
+    let resource = resource.clone();
     let title = format!(
         "{service} port {} ({}) is reachable from {}{via}",
         range_text(lo, hi),
@@ -571,10 +571,11 @@ fn eni_findings(
     out: &mut Vec<Finding>,
 ) {
     let c = ctx(memo, analysis, r, x);
+    let res = resource(analysis, c.eni);
     for f in &facts.ports {
-        out.push(port_finding(analysis, &c, RULE_NO_AGENT, f, None));
+        out.push(port_finding(&res, &c, RULE_NO_AGENT, f, None));
     }
-    out.push(exposure_finding(analysis, &c, &x.flows, facts));
+    out.push(exposure_finding(res, &c, &x.flows, facts));
 }
 
 /// Describes a flow set as `TCP 22, 80-443; UDP 53; ALL` lines.
@@ -604,14 +605,13 @@ pub fn describe_flows(flows: &FlowSet) -> Vec<(String, String)> {
     out
 }
 
-fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet, f: &ExposureFacts) -> Finding {
+fn exposure_finding(resource: ResourceRef, c: &Ctx, flows: &FlowSet, f: &ExposureFacts) -> Finding {
     let desc = &f.desc;
     let open: Vec<String> = desc.iter().map(|(p, r)| format!("{p} {r}")).collect();
     let (sources, except) = (&f.sources, &f.except);
     let mut attrs = base_attributes(c, RULE_EXPOSURE);
     attrs.insert("SECURITY_GROUP".into(), c.reach.groups.join(","));
     attrs.insert("OPEN_PORT_RANGES".into(), open.join("; "));
-    let resource = resource(analysis, c.eni);
     let first_range = flows
         .segments()
         .first()
@@ -754,6 +754,7 @@ fn lb_findings(
                 continue;
             };
             let eni = &idx.enis[i];
+            let res = resource(analysis, eni);
             let c = Ctx {
                 memo,
                 class: SourceClass::Internet,
@@ -778,7 +779,7 @@ fn lb_findings(
                     analysis, &c, service, sev, *p, t.port, t.port, &t.sources, true,
                 );
                 out.push(port_finding(
-                    analysis,
+                    &res,
                     &c,
                     rule,
                     &facts,
