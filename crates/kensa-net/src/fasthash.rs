@@ -60,9 +60,15 @@ impl Hasher for FastHasher {
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
+    /// The multiply leaves the low bits depending on the low bits of the input only, and
+    /// the hash table picks buckets by the low bits: ids that share their first bytes
+    /// per word (`eni-0…`, `sg-0…`) would pile up in few buckets. Mix the high bits
+    /// down (murmur3's finaliser step).
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        let h = self.hash;
+        let h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
 }
 
