@@ -1,4 +1,5 @@
 //! The one finding schema every analyser emits (DESIGN.md, "Findings").
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -125,13 +126,81 @@ pub struct Compliance {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Evidence {
     /// Inspector v2's `networkReachabilityDetails` shape, plus kensa's extra detail.
-    NetworkPath(serde_json::Value),
+    NetworkPath(NetworkPathEvidence),
     /// Installed package, fixed version, advisory.
     Package(serde_json::Value),
     /// A CloudTrail event (who/what/when/where).
     Event(serde_json::Value),
     /// The configuration that fails a control.
     Config(serde_json::Value),
+}
+
+/// The network path of a reachability finding, in Inspector v2's shape. Typed rather
+/// than a `serde_json::Value`: a scan of a large account holds hundreds of thousands of
+/// these, and a tree of small JSON maps cost several kilobytes each. The fields are
+/// declared in the alphabetical order of their JSON names, so the JSON is what a map
+/// with the same entries prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NetworkPathEvidence {
+    /// Addresses excluded from `source_cidrs` (the sources are the difference).
+    #[serde(rename = "exceptCidrs", default)]
+    pub except_cidrs: Vec<String>,
+    #[serde(rename = "networkPath", default)]
+    pub network_path: NetworkPath,
+    #[serde(rename = "openPortRange", default)]
+    pub open_port_range: PortRange,
+    /// Every open protocol and port range (`NetworkExposure` findings only).
+    #[serde(
+        rename = "openRanges",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub open_ranges: Option<Vec<OpenRange>>,
+    /// `TCP`, `UDP`, `ICMP`, a protocol number, or a listener protocol.
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(rename = "sourceCidrs", default)]
+    pub source_cidrs: Vec<String>,
+}
+
+/// The hops from the source to the resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NetworkPath {
+    #[serde(default)]
+    pub steps: Vec<PathStep>,
+}
+
+/// One hop: a component id and its CloudFormation resource type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PathStep {
+    #[serde(rename = "componentId")]
+    pub component_id: String,
+    /// `AWS::EC2::SecurityGroup`, ...: a constant, so not allocated per step.
+    #[serde(rename = "componentType")]
+    pub component_type: Cow<'static, str>,
+}
+
+impl PathStep {
+    pub fn new(component_id: impl Into<String>, component_type: &'static str) -> Self {
+        PathStep {
+            component_id: component_id.into(),
+            component_type: Cow::Borrowed(component_type),
+        }
+    }
+}
+
+/// An inclusive port range (`type << 8 | code` for ICMP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PortRange {
+    pub begin: u16,
+    pub end: u16,
+}
+
+/// One protocol's open ports, as text (`22,80-443`, `all`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct OpenRange {
+    pub ports: String,
+    pub protocol: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,6 +253,42 @@ mod tests {
         assert!(Severity::Low > Severity::Informational);
         assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
         assert!("urgent".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn network_path_evidence_prints_like_the_json_map_it_replaces() {
+        let typed = Evidence::NetworkPath(NetworkPathEvidence {
+            except_cidrs: vec!["10.0.0.0/16".into()],
+            network_path: NetworkPath {
+                steps: vec![PathStep::new("igw-1", "AWS::EC2::InternetGateway")],
+            },
+            open_port_range: PortRange { begin: 22, end: 22 },
+            open_ranges: Some(vec![OpenRange {
+                ports: "22".into(),
+                protocol: "TCP".into(),
+            }]),
+            protocol: "TCP".into(),
+            source_cidrs: vec!["0.0.0.0/0".into()],
+        });
+        // serde_json's map sorts its keys: the typed form must print the same text.
+        let map = serde_json::json!({
+            "kind": "network_path",
+            "sourceCidrs": ["0.0.0.0/0"],
+            "protocol": "TCP",
+            "openRanges": [{"protocol": "TCP", "ports": "22"}],
+            "openPortRange": {"end": 22, "begin": 22},
+            "networkPath": {"steps": [{"componentType": "AWS::EC2::InternetGateway", "componentId": "igw-1"}]},
+            "exceptCidrs": ["10.0.0.0/16"],
+        });
+        let text = serde_json::to_string(&typed).unwrap();
+        assert_eq!(text.replace("\"kind\":\"network_path\",", ""), {
+            let mut m = map.clone();
+            m.as_object_mut().unwrap().remove("kind");
+            m.to_string()
+        });
+        let back: Evidence = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, typed);
+        assert_eq!(serde_json::to_value(&typed).unwrap(), map);
     }
 
     #[test]

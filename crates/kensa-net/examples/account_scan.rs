@@ -20,6 +20,19 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// Current and peak resident set size in MiB (Linux `/proc/self/status`; 0 elsewhere).
+fn rss_mib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
@@ -38,15 +51,15 @@ fn main() {
                 .map(|(path, json)| Document::new(path.clone(), Scope::default(), json)),
         )
     };
-    let (t1, c1) = (Instant::now(), cpu_seconds());
+    let (t1, c1, m1) = (Instant::now(), cpu_seconds(), rss_mib());
     let a = kensa_net::analyze(&snap);
-    let (t2, c2) = (Instant::now(), cpu_seconds());
+    let (t2, c2, m2) = (Instant::now(), cpu_seconds(), rss_mib());
     let f = if skip_findings {
         Vec::new()
     } else {
         kensa_net::findings::findings(&a)
     };
-    let (t3, c3) = (Instant::now(), cpu_seconds());
+    let (t3, c3, m3) = (Instant::now(), cpu_seconds(), rss_mib());
     let exposed = a.enis.iter().filter(|r| !r.exposures.is_empty()).count();
     println!(
         "instances={} groups={} subnets={} enis_analysed={} exposed_enis={} findings={} warnings={}",
@@ -65,4 +78,8 @@ fn main() {
         (t3 - t2).as_secs_f64()
     );
     println!("cpu:  analyze {:.2}s  findings {:.2}s", c2 - c1, c3 - c2);
+    println!(
+        "rss MiB (current/peak): loaded {}/{}  analyzed {}/{}  findings {}/{}",
+        m1.0, m1.1, m2.0, m2.1, m3.0, m3.1
+    );
 }

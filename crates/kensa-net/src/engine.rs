@@ -33,13 +33,14 @@
 //!   gateways, load balancers, VPC and GWLB endpoints and transit gateways are not
 //!   analysed as targets (load balancers are analysed as such).
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use kensa_model::ec2::SecurityGroupRule;
 use kensa_model::{Snapshot, Warning};
 use serde::{Deserialize, Serialize};
 
+use crate::fasthash::FastMap;
 use crate::flow::{
     all_sources, cube, everything, reply_admitted, restrict_addrs, FlowSet, Lattice,
 };
@@ -160,18 +161,18 @@ pub struct LbReach {
     pub listeners: Vec<ListenerReach>,
 }
 
-/// ENIs with the same groups, subnet and public-address kinds share their result.
-type EniKey = (String, String, u8);
+/// ENIs with the same groups (index into [`Index::group_sets`]), subnet and
+/// public-address kinds share their result.
+type EniKey<'s> = (u32, &'s str, u8);
 
 /// The engine: the index and caches, shared by the scan, the path query and findings.
 pub struct Engine<'s> {
     pub idx: Index<'s>,
-    rules_by_group: HashMap<&'s str, Vec<&'s SecurityGroupRule>>,
-    groups: RefCell<HashMap<String, Rc<SgCompiled>>>,
-    group_sets: RefCell<HashMap<String, Rc<FlowSet>>>,
-    nacls: RefCell<HashMap<String, Rc<NaclSets>>>,
-    subnets: RefCell<HashMap<String, Rc<SubnetReach>>>,
-    eni_results: RefCell<HashMap<EniKey, Rc<Vec<Exposure>>>>,
+    rules_by_group: FastMap<&'s str, Vec<&'s SecurityGroupRule>>,
+    groups: RefCell<FastMap<String, Rc<SgCompiled>>>,
+    nacls: RefCell<FastMap<String, Rc<NaclSets>>>,
+    subnets: RefCell<FastMap<String, Rc<SubnetReach>>>,
+    eni_results: RefCell<FastMap<EniKey<'s>, Rc<Vec<Exposure>>>>,
     warnings: RefCell<Vec<Warning>>,
 }
 
@@ -202,7 +203,8 @@ pub fn analyze(snap: &Snapshot) -> Analysis<'_> {
             enis.push(r);
         }
     }
-    enis.sort_by(|a, b| (&a.instance_id, &a.eni).cmp(&(&b.instance_id, &b.eni)));
+    // ENI ids are unique: an unstable sort gives the one order.
+    enis.sort_unstable_by(|a, b| (&a.instance_id, &a.eni).cmp(&(&b.instance_id, &b.eni)));
     let mut lbs: Vec<LbReach> = LbNode::all(&engine.idx)
         .into_iter()
         .map(|lb| engine.analyze_lb(lb))
@@ -218,7 +220,7 @@ pub fn analyze(snap: &Snapshot) -> Analysis<'_> {
 /// ENI types that are not targets of reachability findings.
 fn skipped_interface(e: &crate::index::Eni) -> bool {
     matches!(
-        e.interface_type.as_deref(),
+        e.interface_type,
         Some(
             "nat_gateway"
                 | "network_load_balancer"
@@ -227,29 +229,29 @@ fn skipped_interface(e: &crate::index::Eni) -> bool {
                 | "vpc_endpoint"
                 | "transit_gateway"
         )
-    ) || e
-        .description
-        .as_deref()
-        .is_some_and(|d| d.starts_with("ELB "))
+    ) || e.description.is_some_and(|d| d.starts_with("ELB "))
 }
 
 impl<'s> Engine<'s> {
     pub fn new(snap: &'s Snapshot) -> Self {
-        let mut rules_by_group: HashMap<&str, Vec<&SecurityGroupRule>> = HashMap::new();
+        let mut rules_by_group: FastMap<&str, Vec<&SecurityGroupRule>> = FastMap::default();
         for r in snap.security_group_rules.values() {
             rules_by_group
                 .entry(r.group_id.as_str())
                 .or_default()
                 .push(r);
         }
+        let idx = Index::new(snap);
         Engine {
-            idx: Index::new(snap),
+            eni_results: RefCell::new(FastMap::with_capacity_and_hasher(
+                idx.enis.len(),
+                Default::default(),
+            )),
+            idx,
             rules_by_group,
             groups: RefCell::default(),
-            group_sets: RefCell::default(),
             nacls: RefCell::default(),
             subnets: RefCell::default(),
-            eni_results: RefCell::default(),
             warnings: RefCell::default(),
         }
     }
@@ -289,28 +291,15 @@ impl<'s> Engine<'s> {
     }
 
     /// The union of the inbound rules of `groups`.
-    pub fn inbound(&self, groups: &[String]) -> Rc<FlowSet> {
+    pub fn inbound<S: AsRef<str>>(&self, groups: &[S]) -> Rc<FlowSet> {
         if let [one] = groups {
-            return self.group_inbound(one);
+            return self.group(one.as_ref()).inbound.clone();
         }
-        // Combinations are mostly unique per ENI: computed, not cached.
         let mut set = FlowSet::default();
         for g in groups {
-            set = set.union(&self.group_inbound(g));
+            set = set.union(&self.group(g.as_ref()).inbound);
         }
         Rc::new(set)
-    }
-
-    /// One group's inbound set, shared.
-    fn group_inbound(&self, id: &str) -> Rc<FlowSet> {
-        if let Some(f) = self.group_sets.borrow().get(id) {
-            return f.clone();
-        }
-        let rc = Rc::new(self.group(id).inbound.clone());
-        self.group_sets
-            .borrow_mut()
-            .insert(id.to_string(), rc.clone());
-        rc
     }
 
     /// A network ACL's sets; `None` (no ACL known) allows everything.
@@ -589,43 +578,46 @@ impl<'s> Engine<'s> {
         if skipped_interface(e) {
             return None;
         }
-        let Some(subnet_id) = e.subnet_id.clone() else {
+        let Some(subnet_id) = e.subnet_id else {
             self.warn(warning(
                 format!("NetworkInterfaces.{}", e.id),
                 "ENI has no subnet; not analysed",
             ));
             return None;
         };
-        let ctx = self.idx.subnets.get(&subnet_id);
+        let ctx = self.idx.subnets.get(subnet_id);
         let mask = u8::from(!e.public_ips.is_empty()) | (u8::from(e.global_ipv6()) << 1);
-        let key = (e.groups.join(","), subnet_id.clone(), mask);
+        let key = (self.idx.eni_group_set[i], subnet_id, mask);
         let cached = self.eni_results.borrow().get(&key).cloned();
         let exposures = match cached {
             Some(x) => x,
             None => {
-                let x = Rc::new(self.exposures(&e.groups, &subnet_id, mask));
+                let x = Rc::new(self.exposures(key.0, subnet_id, mask));
                 self.eni_results.borrow_mut().insert(key, x.clone());
                 x
             }
         };
         Some(EniReach {
             eni_index: i,
-            eni: e.id.clone(),
-            instance_id: e.instance_id.clone(),
+            eni: e.id.to_string(),
+            instance_id: e.instance_id.map(str::to_string),
             vpc_id: ctx
-                .map(|c| c.vpc_id.clone())
-                .or_else(|| e.vpc_id.clone())
-                .unwrap_or_default(),
+                .map(|c| c.vpc_id.as_str())
+                .or(e.vpc_id)
+                .unwrap_or_default()
+                .to_string(),
             acl: ctx.and_then(|c| c.nacl.clone()),
             route_table: ctx.and_then(|c| c.route_table.clone()),
-            subnet_id,
-            groups: e.groups.clone(),
+            subnet_id: subnet_id.to_string(),
+            groups: e.groups.iter().map(|g| g.to_string()).collect(),
             exposures,
         })
     }
 
-    fn exposures(&self, groups: &[String], subnet_id: &str, mask: u8) -> Vec<Exposure> {
-        let sg_in = self.inbound(groups);
+    fn exposures(&self, group_set: u32, subnet_id: &str, mask: u8) -> Vec<Exposure> {
+        // Not cached apart: a combination mostly recurs only in the same subnet, where
+        // the whole result is shared.
+        let sg_in = self.inbound(&self.idx.group_sets[group_set as usize]);
         if sg_in.is_empty() {
             return Vec::new();
         }
@@ -638,10 +630,10 @@ impl<'s> Engine<'s> {
         };
         let mut out = Vec::new();
         for (class, space) in &sub.space {
-            let space = if *class == SourceClass::Internet {
-                internet_mask(space, mask)
+            let space = if *class == SourceClass::Internet && mask != 3 {
+                std::borrow::Cow::Owned(internet_mask(space, mask))
             } else {
-                space.clone()
+                std::borrow::Cow::Borrowed(space)
             };
             if space.is_empty() {
                 continue;
@@ -775,7 +767,7 @@ impl<'s> Engine<'s> {
     ) -> (AddrSet, Option<&'static str>) {
         let e = &self.idx.enis[i];
         let sg = self.inbound(&e.groups);
-        let Some(subnet_id) = e.subnet_id.as_deref() else {
+        let Some(subnet_id) = e.subnet_id else {
             return (AddrSet::empty(), Some("NO_ROUTE_TO_DESTINATION"));
         };
         let sub = self.subnet(subnet_id);

@@ -15,8 +15,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+use kensa_model::finding::{NetworkPath, NetworkPathEvidence, OpenRange, PathStep, PortRange};
 use kensa_model::{finding_id, Evidence, Finding, Package, ResourceRef, Severity};
-use serde_json::json;
 
 use crate::engine::{Analysis, EniReach, Exposure, LbReach, SourceClass};
 use crate::flow::{cube, FlowSet, Lattice, ICMP, ICMPV6, TCP, UDP};
@@ -26,6 +26,7 @@ use crate::rangeset::{AddrSet, RangeSet};
 
 pub const RULE_NO_AGENT: &str = "RecognizedPortNoAgent";
 pub const RULE_EXPOSURE: &str = "NetworkExposure";
+const T_LB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
 /// Inspector's protocol names.
 pub fn protocol_name(p: u8) -> String {
@@ -63,33 +64,62 @@ pub fn findings(analysis: &Analysis) -> Vec<Finding> {
     for lb in &analysis.load_balancers {
         lb_findings(&memo, analysis, lb, &by_eni, &mut out);
     }
-    out.sort_by_cached_key(|f| {
-        let port: u32 = f
-            .attributes
-            .get("PORT_RANGE")
-            .and_then(|r| r.split('-').next()?.parse().ok())
-            .unwrap_or(0);
-        (
-            f.resource.id.clone(),
-            f.attributes.get("REACHABILITY_TYPE").cloned(),
-            std::cmp::Reverse(f.severity),
-            f.rule_id.clone(),
-            f.attributes.get("PROTOCOL").cloned(),
-            port,
-            f.id.clone(),
-        )
-    });
+    sort_findings(&mut out);
     out.dedup_by(|a, b| a.id == b.id);
     out
 }
 
+type SortKey<'a> = (
+    &'a str,
+    Option<&'a str>,
+    std::cmp::Reverse<Severity>,
+    &'a str,
+    Option<&'a str>,
+    u32,
+    &'a str,
+);
+
+fn sort_key(f: &Finding) -> SortKey<'_> {
+    let attr = |k: &str| f.attributes.get(k).map(String::as_str);
+    let port: u32 = attr("PORT_RANGE")
+        .and_then(|r| r.split('-').next()?.parse().ok())
+        .unwrap_or(0);
+    (
+        f.resource.id.as_str(),
+        attr("REACHABILITY_TYPE"),
+        std::cmp::Reverse(f.severity),
+        f.rule_id.as_str(),
+        attr("PROTOCOL"),
+        port,
+        f.id.as_str(),
+    )
+}
+
+/// Sorts by resource, reachability type, severity (worst first), rule, protocol, port
+/// and id. The keys borrow from the findings (a scan may hold a million of them), and
+/// the order is applied in place.
+fn sort_findings(out: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    {
+        let keys: Vec<_> = out.iter().map(sort_key).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    }
+    // Apply the permutation: position i receives finding order[i], cycle by cycle.
+    for start in 0..order.len() {
+        let mut i = start;
+        while order[i] != start {
+            let j = order[i];
+            out.swap(i, j);
+            order[i] = i;
+            i = j;
+        }
+        order[i] = i;
+    }
+}
+
 fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
     let snap = analysis.engine.idx.snap;
-    match eni
-        .instance_id
-        .as_deref()
-        .and_then(|i| snap.instances.get(i))
-    {
+    match eni.instance_id.and_then(|i| snap.instances.get(i)) {
         Some(inst) => ResourceRef {
             resource_type: "AwsEc2Instance".into(),
             id: inst.instance_id.clone(),
@@ -103,7 +133,7 @@ fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
                 .collect(),
         },
         None => {
-            let ni = snap.network_interfaces.get(&eni.id);
+            let ni = snap.network_interfaces.get(eni.id.as_ref());
             ResourceRef {
                 resource_type: if eni.instance_id.is_some() {
                     "AwsEc2Instance"
@@ -111,7 +141,7 @@ fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
                     "AwsEc2NetworkInterface"
                 }
                 .into(),
-                id: eni.instance_id.clone().unwrap_or_else(|| eni.id.clone()),
+                id: eni.instance_id.unwrap_or(&eni.id).to_string(),
                 arn: None,
                 account: ni.map(|n| n.scope.account.clone()).unwrap_or_default(),
                 region: ni.map(|n| n.scope.region.clone()).unwrap_or_default(),
@@ -184,38 +214,44 @@ impl Memo {
 struct Ctx<'a> {
     memo: &'a Memo,
     class: SourceClass,
-    eni: &'a Eni,
+    eni: &'a Eni<'a>,
     reach: &'a EniReach,
     gateways: Vec<String>,
 }
 
-fn steps(c: &Ctx, sgs: &[String], lb: Option<(&str, &str)>) -> Vec<serde_json::Value> {
+fn steps(c: &Ctx, sgs: &[String], lb: Option<(&str, &str)>) -> Vec<PathStep> {
     let gw_type = match c.class {
         SourceClass::Internet => "AWS::EC2::InternetGateway",
         SourceClass::PeeredVPC => "AWS::EC2::VPCPeeringConnection",
         SourceClass::VGW => "AWS::EC2::VPNGateway",
         SourceClass::TGW => "AWS::EC2::TransitGateway",
     };
-    let mut s = Vec::new();
+    let mut s = Vec::with_capacity(c.gateways.len() + sgs.len() + 6);
     for g in &c.gateways {
-        s.push(json!({"componentId": g, "componentType": gw_type}));
+        s.push(PathStep::new(g.as_str(), gw_type));
     }
     if let Some((lb, listener)) = lb {
-        s.push(json!({"componentId": lb, "componentType": "AWS::ElasticLoadBalancingV2::LoadBalancer"}));
-        s.push(json!({"componentId": listener, "componentType": "AWS::ElasticLoadBalancingV2::Listener"}));
+        s.push(PathStep::new(lb, T_LB));
+        s.push(PathStep::new(
+            listener,
+            "AWS::ElasticLoadBalancingV2::Listener",
+        ));
     }
     if let Some(rt) = &c.reach.route_table {
-        s.push(json!({"componentId": rt, "componentType": "AWS::EC2::RouteTable"}));
+        s.push(PathStep::new(rt.as_str(), "AWS::EC2::RouteTable"));
     }
     if let Some(acl) = &c.reach.acl {
-        s.push(json!({"componentId": acl, "componentType": "AWS::EC2::NetworkAcl"}));
+        s.push(PathStep::new(acl.as_str(), "AWS::EC2::NetworkAcl"));
     }
     for g in sgs {
-        s.push(json!({"componentId": g, "componentType": "AWS::EC2::SecurityGroup"}));
+        s.push(PathStep::new(g.as_str(), "AWS::EC2::SecurityGroup"));
     }
-    s.push(json!({"componentId": c.eni.id, "componentType": "AWS::EC2::NetworkInterface"}));
-    if let Some(i) = &c.eni.instance_id {
-        s.push(json!({"componentId": i, "componentType": "AWS::EC2::Instance"}));
+    s.push(PathStep::new(
+        c.eni.id.as_ref(),
+        "AWS::EC2::NetworkInterface",
+    ));
+    if let Some(i) = c.eni.instance_id {
+        s.push(PathStep::new(i, "AWS::EC2::Instance"));
     }
     s
 }
@@ -224,11 +260,11 @@ fn base_attributes(c: &Ctx, rule: &str) -> BTreeMap<String, String> {
     let mut a = BTreeMap::new();
     a.insert("REACHABILITY_TYPE".into(), c.class.as_str().into());
     a.insert("RULE_TYPE".into(), rule.into());
-    a.insert("ENI".into(), c.eni.id.clone());
+    a.insert("ENI".into(), c.eni.id.to_string());
     a.insert("VPC".into(), c.reach.vpc_id.clone());
     a.insert("SUBNET".into(), c.reach.subnet_id.clone());
     if let Some(i) = &c.eni.instance_id {
-        a.insert("INSTANCE_ID".into(), i.clone());
+        a.insert("INSTANCE_ID".into(), i.to_string());
     }
     if let Some(acl) = &c.reach.acl {
         a.insert("ACL".into(), acl.clone());
@@ -303,9 +339,9 @@ fn port_facts(
     }
 }
 
-/// One recognised-port finding.
+/// One recognised-port finding. `resource` is the ENI's (looked up once per ENI).
 fn port_finding(
-    analysis: &Analysis,
+    resource: &ResourceRef,
     c: &Ctx,
     rule: &str,
     f: &PortFacts,
@@ -327,7 +363,7 @@ fn port_finding(
     let via = lb
         .map(|(l, _)| format!(" through load balancer {l}"))
         .unwrap_or_default();
-    let resource = resource(analysis, c.eni);
+    let resource = resource.clone();
     let title = format!(
         "{service} port {} ({}) is reachable from {}{via}",
         range_text(lo, hi),
@@ -361,13 +397,16 @@ fn port_finding(
         recommendation: f.recommendation.clone(),
         resource,
         attributes: attrs,
-        evidence: Some(Evidence::NetworkPath(json!({
-            "networkPath": {"steps": steps(c, &f.sgs, lb)},
-            "openPortRange": {"begin": lo, "end": hi},
-            "protocol": protocol_name(proto),
-            "sourceCidrs": f.cidrs,
-            "exceptCidrs": f.except,
-        }))),
+        evidence: Some(Evidence::NetworkPath(NetworkPathEvidence {
+            network_path: NetworkPath {
+                steps: steps(c, &f.sgs, lb),
+            },
+            open_port_range: PortRange { begin: lo, end: hi },
+            open_ranges: None,
+            protocol: protocol_name(proto),
+            source_cidrs: f.cidrs.clone(),
+            except_cidrs: f.except.clone(),
+        })),
         compliance: Vec::new(),
         references: vec!["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html".into()],
         first_seen: None,
@@ -532,10 +571,11 @@ fn eni_findings(
     out: &mut Vec<Finding>,
 ) {
     let c = ctx(memo, analysis, r, x);
+    let res = resource(analysis, c.eni);
     for f in &facts.ports {
-        out.push(port_finding(analysis, &c, RULE_NO_AGENT, f, None));
+        out.push(port_finding(&res, &c, RULE_NO_AGENT, f, None));
     }
-    out.push(exposure_finding(analysis, &c, &x.flows, facts));
+    out.push(exposure_finding(res, &c, &x.flows, facts));
 }
 
 /// Describes a flow set as `TCP 22, 80-443; UDP 53; ALL` lines.
@@ -565,14 +605,13 @@ pub fn describe_flows(flows: &FlowSet) -> Vec<(String, String)> {
     out
 }
 
-fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet, f: &ExposureFacts) -> Finding {
+fn exposure_finding(resource: ResourceRef, c: &Ctx, flows: &FlowSet, f: &ExposureFacts) -> Finding {
     let desc = &f.desc;
     let open: Vec<String> = desc.iter().map(|(p, r)| format!("{p} {r}")).collect();
     let (sources, except) = (&f.sources, &f.except);
     let mut attrs = base_attributes(c, RULE_EXPOSURE);
     attrs.insert("SECURITY_GROUP".into(), c.reach.groups.join(","));
     attrs.insert("OPEN_PORT_RANGES".into(), open.join("; "));
-    let resource = resource(analysis, c.eni);
     let first_range = flows
         .segments()
         .first()
@@ -594,14 +633,26 @@ fn exposure_finding(analysis: &Analysis, c: &Ctx, flows: &FlowSet, f: &ExposureF
         recommendation: f.recommendation.clone(),
         resource,
         attributes: attrs,
-        evidence: Some(Evidence::NetworkPath(json!({
-            "networkPath": {"steps": steps(c, &c.reach.groups, None)},
-            "openPortRange": {"begin": first_range.1, "end": first_range.2},
-            "protocol": protocol_name(first_range.0),
-            "openRanges": desc.iter().map(|(p, r)| json!({"protocol": p, "ports": r})).collect::<Vec<_>>(),
-            "sourceCidrs": sources,
-            "exceptCidrs": except,
-        }))),
+        evidence: Some(Evidence::NetworkPath(NetworkPathEvidence {
+            network_path: NetworkPath {
+                steps: steps(c, &c.reach.groups, None),
+            },
+            open_port_range: PortRange {
+                begin: first_range.1,
+                end: first_range.2,
+            },
+            protocol: protocol_name(first_range.0),
+            open_ranges: Some(
+                desc.iter()
+                    .map(|(p, r)| OpenRange {
+                        protocol: p.clone(),
+                        ports: r.clone(),
+                    })
+                    .collect(),
+            ),
+            source_cidrs: sources.clone(),
+            except_cidrs: except.clone(),
+        })),
         compliance: Vec::new(),
         references: vec!["https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html".into()],
         first_seen: None,
@@ -670,14 +721,25 @@ fn lb_findings(
             tags: Default::default(),
         },
         attributes: attrs,
-        evidence: Some(Evidence::NetworkPath(json!({
-            "networkPath": {"steps": lb.igws.iter().map(|g| json!({"componentId": g, "componentType": "AWS::EC2::InternetGateway"}))
-                .chain(std::iter::once(json!({"componentId": lb.lb.id, "componentType": "AWS::ElasticLoadBalancingV2::LoadBalancer"}))).collect::<Vec<_>>()},
-            "openPortRange": {"begin": first.port, "end": first.port},
-            "protocol": first.protocol,
-            "sourceCidrs": compact_sources(&sources).0,
-            "exceptCidrs": compact_sources(&sources).1,
-        }))),
+        evidence: Some(Evidence::NetworkPath({
+            let (source_cidrs, except_cidrs) = compact_sources(&sources);
+            NetworkPathEvidence {
+                network_path: NetworkPath {
+                    steps: (lb.igws.iter())
+                        .map(|g| PathStep::new(g.as_str(), "AWS::EC2::InternetGateway"))
+                        .chain(std::iter::once(PathStep::new(lb.lb.id.as_str(), T_LB)))
+                        .collect(),
+                },
+                open_port_range: PortRange {
+                    begin: first.port,
+                    end: first.port,
+                },
+                open_ranges: None,
+                protocol: first.protocol.clone(),
+                source_cidrs,
+                except_cidrs,
+            }
+        })),
         compliance: Vec::new(),
         references: Vec::new(),
         first_seen: None,
@@ -692,6 +754,7 @@ fn lb_findings(
                 continue;
             };
             let eni = &idx.enis[i];
+            let res = resource(analysis, eni);
             let c = Ctx {
                 memo,
                 class: SourceClass::Internet,
@@ -716,7 +779,7 @@ fn lb_findings(
                     analysis, &c, service, sev, *p, t.port, t.port, &t.sources, true,
                 );
                 out.push(port_finding(
-                    analysis,
+                    &res,
                     &c,
                     rule,
                     &facts,

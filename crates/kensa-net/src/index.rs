@@ -1,34 +1,37 @@
 //! Lookup tables built once per snapshot: ENIs (with those of instances that the snapshot
 //! only describes inside `describe-instances`), subnet → route table / network ACL / VPC,
 //! security group members, peering, gateway attachments.
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use kensa_model::ec2::Route;
 use kensa_model::{Snapshot, Warning};
 
+use crate::fasthash::{FastMap, FastSet};
 use crate::rangeset::{parse_net, AddrSet};
 use crate::rules::{RouteDest, Target};
 
-/// A network interface as the engine sees it.
+/// A network interface as the engine sees it (its names borrowed from the snapshot).
 #[derive(Debug, Clone, Default)]
-pub struct Eni {
-    pub id: String,
-    pub instance_id: Option<String>,
-    pub subnet_id: Option<String>,
-    pub vpc_id: Option<String>,
+pub struct Eni<'s> {
+    /// The ENI id; `<instance-id>#eth0` for an instance the snapshot lists without one.
+    pub id: Cow<'s, str>,
+    pub instance_id: Option<&'s str>,
+    pub subnet_id: Option<&'s str>,
+    pub vpc_id: Option<&'s str>,
     /// Security group ids, sorted and deduplicated.
-    pub groups: Vec<String>,
+    pub groups: Vec<&'s str>,
     pub private_ips: Vec<IpAddr>,
     /// Public IPv4 addresses: auto-assigned, Elastic IPs, per secondary private address.
     pub public_ips: Vec<IpAddr>,
     pub ipv6: Vec<IpAddr>,
-    pub interface_type: Option<String>,
-    pub description: Option<String>,
+    pub interface_type: Option<&'s str>,
+    pub description: Option<&'s str>,
     pub device_index: i32,
 }
 
-impl Eni {
+impl Eni<'_> {
     /// Global unicast IPv6 addresses (everything but link-local fe80::/10 and ULA fc00::/7):
     /// only those are reachable through an internet gateway.
     pub fn global_ipv6(&self) -> bool {
@@ -80,23 +83,28 @@ impl Peering {
 
 pub struct Index<'s> {
     pub snap: &'s Snapshot,
-    pub enis: Vec<Eni>,
-    pub eni_by_id: HashMap<String, usize>,
-    pub eni_by_ip: HashMap<IpAddr, usize>,
-    pub eni_by_public_ip: HashMap<IpAddr, usize>,
+    pub enis: Vec<Eni<'s>>,
+    pub eni_by_id: FastMap<Cow<'s, str>, usize>,
+    pub eni_by_ip: FastMap<IpAddr, usize>,
+    pub eni_by_public_ip: FastMap<IpAddr, usize>,
     /// An instance's primary ENI (lowest device index).
-    pub primary_eni: HashMap<String, usize>,
+    pub primary_eni: FastMap<&'s str, usize>,
     /// Every ENI attached to an instance.
-    pub instance_enis: HashMap<String, Vec<usize>>,
+    pub instance_enis: FastMap<&'s str, Vec<usize>>,
     /// ENIs by description (load balancer nodes are described `ELB app/<name>/<id>`).
-    pub eni_by_description: HashMap<String, Vec<usize>>,
-    pub subnets: BTreeMap<String, SubnetCtx>,
+    pub eni_by_description: FastMap<&'s str, Vec<usize>>,
+    pub subnets: FastMap<&'s str, SubnetCtx>,
     pub vpc_cidrs: HashMap<String, AddrSet>,
     pub main_route_table: HashMap<String, String>,
     pub peerings: HashMap<String, Peering>,
     /// Private addresses of every member of each security group (ENIs and load balancer
     /// nodes), for rules that name a group as their source.
-    pub group_members: HashMap<String, AddrSet>,
+    pub group_members: FastMap<String, AddrSet>,
+    /// The distinct security group combinations of the ENIs (sorted ids), and, per ENI
+    /// (parallel to `enis`), the index of its combination: ENIs that share one share
+    /// its union.
+    pub group_sets: Vec<Vec<&'s str>>,
+    pub eni_group_set: Vec<u32>,
     pub warnings: Vec<Warning>,
 }
 
@@ -116,6 +124,10 @@ fn ips<'a>(texts: impl IntoIterator<Item = &'a Option<String>>) -> Vec<IpAddr> {
         .collect()
 }
 
+fn sized<K, V>(n: usize) -> FastMap<K, V> {
+    FastMap::with_capacity_and_hasher(n, Default::default())
+}
+
 fn sorted(mut v: Vec<IpAddr>) -> Vec<IpAddr> {
     v.sort();
     v.dedup();
@@ -124,33 +136,38 @@ fn sorted(mut v: Vec<IpAddr>) -> Vec<IpAddr> {
 
 impl<'s> Index<'s> {
     pub fn new(snap: &'s Snapshot) -> Self {
+        // Most instances list their ENIs in `describe-network-interfaces` too.
+        let n = snap.network_interfaces.len().max(snap.instances.len());
         let mut idx = Index {
             snap,
-            enis: Vec::new(),
-            eni_by_id: HashMap::new(),
-            eni_by_ip: HashMap::new(),
-            eni_by_public_ip: HashMap::new(),
-            primary_eni: HashMap::new(),
-            instance_enis: HashMap::new(),
-            eni_by_description: HashMap::new(),
-            subnets: BTreeMap::new(),
+            enis: Vec::with_capacity(n),
+            eni_by_id: sized(n),
+            eni_by_ip: sized(n),
+            eni_by_public_ip: FastMap::default(),
+            primary_eni: sized(snap.instances.len()),
+            instance_enis: sized(snap.instances.len()),
+            eni_by_description: FastMap::default(),
+            subnets: FastMap::default(),
             vpc_cidrs: HashMap::new(),
             main_route_table: HashMap::new(),
             peerings: HashMap::new(),
-            group_members: HashMap::new(),
+            group_members: FastMap::default(),
+            group_sets: Vec::new(),
+            eni_group_set: Vec::new(),
             warnings: Vec::new(),
         };
         idx.add_enis();
+        idx.intern_group_sets();
         for (i, e) in idx.enis.iter().enumerate() {
-            if let Some(inst) = &e.instance_id {
-                let slot = idx.primary_eni.entry(inst.clone()).or_insert(i);
+            if let Some(inst) = e.instance_id {
+                let slot = idx.primary_eni.entry(inst).or_insert(i);
                 let cur = &idx.enis[*slot];
-                if (e.device_index, &e.id) < (cur.device_index, &cur.id) {
+                if *slot != i && (e.device_index, &e.id) < (cur.device_index, &cur.id) {
                     *slot = i;
                 }
             }
-            if let Some(d) = &e.description {
-                idx.eni_by_description.entry(d.clone()).or_default().push(i);
+            if let Some(d) = e.description {
+                idx.eni_by_description.entry(d).or_default().push(i);
             }
         }
         idx.add_vpcs_and_subnets();
@@ -159,7 +176,21 @@ impl<'s> Index<'s> {
         idx
     }
 
-    fn push_eni(&mut self, mut eni: Eni) {
+    fn intern_group_sets(&mut self) {
+        let mut ids: FastMap<&[&'s str], u32> = FastMap::default();
+        let mut sets = Vec::new();
+        self.eni_group_set = (self.enis.iter())
+            .map(|e| {
+                *ids.entry(e.groups.as_slice()).or_insert_with(|| {
+                    sets.push(e.groups.clone());
+                    (sets.len() - 1) as u32
+                })
+            })
+            .collect();
+        self.group_sets = sets;
+    }
+
+    fn push_eni(&mut self, mut eni: Eni<'s>) {
         eni.groups.sort();
         eni.groups.dedup();
         eni.private_ips = sorted(std::mem::take(&mut eni.private_ips));
@@ -173,8 +204,8 @@ impl<'s> Index<'s> {
             self.eni_by_public_ip.entry(*ip).or_insert(i);
         }
         self.eni_by_id.insert(eni.id.clone(), i);
-        if let Some(inst) = &eni.instance_id {
-            self.instance_enis.entry(inst.clone()).or_default().push(i);
+        if let Some(inst) = eni.instance_id {
+            self.instance_enis.entry(inst).or_default().push(i);
         }
         self.enis.push(eni);
     }
@@ -195,16 +226,16 @@ impl<'s> Index<'s> {
                 .map(|a| &a.public_ip)));
             let att = ni.attachment.as_ref();
             self.push_eni(Eni {
-                id: ni.network_interface_id.clone(),
-                instance_id: att.and_then(|a| a.instance_id.clone()),
-                subnet_id: ni.subnet_id.clone(),
-                vpc_id: ni.vpc_id.clone(),
-                groups: ni.groups.iter().map(|g| g.group_id.clone()).collect(),
+                id: Cow::Borrowed(&ni.network_interface_id),
+                instance_id: att.and_then(|a| a.instance_id.as_deref()),
+                subnet_id: ni.subnet_id.as_deref(),
+                vpc_id: ni.vpc_id.as_deref(),
+                groups: ni.groups.iter().map(|g| g.group_id.as_str()).collect(),
                 private_ips: private,
                 public_ips: public,
                 ipv6: ips(ni.ipv6_addresses.iter().map(|a| &a.ipv6_address)),
-                interface_type: ni.interface_type.clone(),
-                description: ni.description.clone(),
+                interface_type: ni.interface_type.as_deref(),
+                description: ni.description.as_deref(),
                 device_index: att.and_then(|a| a.device_index).unwrap_or(0),
             });
         }
@@ -221,20 +252,21 @@ impl<'s> Index<'s> {
 
     /// ENIs that `describe-instances` lists but `describe-network-interfaces` did not, and
     /// a primary ENI for an instance that lists none (old or hand-written snapshots).
-    fn add_instance_enis(&mut self, inst: &kensa_model::instance::Instance) {
-        let inst_groups: Vec<String> = inst
-            .security_groups
-            .iter()
-            .map(|g| g.group_id.clone())
-            .collect();
+    fn add_instance_enis(&mut self, inst: &'s kensa_model::instance::Instance) {
+        let inst_groups = || -> Vec<&'s str> {
+            inst.security_groups
+                .iter()
+                .map(|g| g.group_id.as_str())
+                .collect()
+        };
         let mut primary_public = ips([&inst.public_ip_address]);
         for ni in &inst.network_interfaces {
-            if let Some(&i) = self.eni_by_id.get(&ni.network_interface_id) {
+            if let Some(&i) = self.eni_by_id.get(ni.network_interface_id.as_str()) {
                 let eni = &mut self.enis[i];
                 if eni.instance_id.is_none() {
-                    eni.instance_id = Some(inst.instance_id.clone());
+                    eni.instance_id = Some(&inst.instance_id);
                     self.instance_enis
-                        .entry(inst.instance_id.clone())
+                        .entry(&inst.instance_id)
                         .or_default()
                         .push(i);
                 }
@@ -260,50 +292,45 @@ impl<'s> Index<'s> {
                 public = std::mem::take(&mut primary_public);
             }
             let groups = if ni.groups.is_empty() {
-                inst_groups.clone()
+                inst_groups()
             } else {
-                ni.groups.iter().map(|g| g.group_id.clone()).collect()
+                ni.groups.iter().map(|g| g.group_id.as_str()).collect()
             };
             self.push_eni(Eni {
-                id: ni.network_interface_id.clone(),
-                instance_id: Some(inst.instance_id.clone()),
-                subnet_id: ni.subnet_id.clone().or_else(|| inst.subnet_id.clone()),
-                vpc_id: ni.vpc_id.clone().or_else(|| inst.vpc_id.clone()),
+                id: Cow::Borrowed(&ni.network_interface_id),
+                instance_id: Some(&inst.instance_id),
+                subnet_id: ni.subnet_id.as_deref().or(inst.subnet_id.as_deref()),
+                vpc_id: ni.vpc_id.as_deref().or(inst.vpc_id.as_deref()),
                 groups,
                 private_ips: private,
                 public_ips: public,
                 ipv6: ips(ni.ipv6_addresses.iter().map(|a| &a.ipv6_address)),
-                interface_type: ni.interface_type.clone(),
+                interface_type: ni.interface_type.as_deref(),
                 description: None,
                 device_index,
             });
         }
-        let attached: Vec<usize> = self
-            .instance_enis
-            .get(&inst.instance_id)
-            .cloned()
-            .unwrap_or_default();
-        let has_eni = !attached.is_empty();
+        let has_eni = self.instance_enis.contains_key(inst.instance_id.as_str());
         if !has_eni && inst.subnet_id.is_some() {
             self.push_eni(Eni {
-                id: format!("{}#eth0", inst.instance_id),
-                instance_id: Some(inst.instance_id.clone()),
-                subnet_id: inst.subnet_id.clone(),
-                vpc_id: inst.vpc_id.clone(),
-                groups: inst_groups,
+                id: Cow::Owned(format!("{}#eth0", inst.instance_id)),
+                instance_id: Some(&inst.instance_id),
+                subnet_id: inst.subnet_id.as_deref(),
+                vpc_id: inst.vpc_id.as_deref(),
+                groups: inst_groups(),
                 private_ips: ips([&inst.private_ip_address]),
                 public_ips: primary_public,
                 ..Default::default()
             });
         } else if !primary_public.is_empty() {
             // The instance's public address belongs to its primary ENI.
-            let primary = attached
-                .iter()
-                .copied()
-                .find(|&i| self.enis[i].device_index == 0 && self.enis[i].public_ips.is_empty());
-            if let Some(e) = primary.map(|i| &mut self.enis[i]) {
-                e.public_ips = primary_public.clone();
-                let i = self.eni_by_id[&e.id];
+            let attached = self.instance_enis.get(inst.instance_id.as_str());
+            let primary =
+                attached.into_iter().flatten().copied().find(|&i| {
+                    self.enis[i].device_index == 0 && self.enis[i].public_ips.is_empty()
+                });
+            if let Some(i) = primary {
+                self.enis[i].public_ips = primary_public.clone();
                 for ip in primary_public {
                     self.eni_by_public_ip.entry(ip).or_insert(i);
                 }
@@ -318,7 +345,7 @@ impl<'s> Index<'s> {
         let target = addr
             .network_interface_id
             .as_ref()
-            .and_then(|id| self.eni_by_id.get(id).copied())
+            .and_then(|id| self.eni_by_id.get(id.as_str()).copied())
             .or_else(|| {
                 let inst = addr.instance_id.as_deref()?;
                 self.instance_enis
@@ -395,7 +422,7 @@ impl<'s> Index<'s> {
                 }
             }
         }
-        let mut ids: Vec<(String, String, Option<String>)> = snap
+        let mut ids: Vec<(&'s str, &'s str, Option<String>)> = snap
             .subnets
             .values()
             .map(|s| {
@@ -405,22 +432,23 @@ impl<'s> Index<'s> {
                         .iter()
                         .filter_map(|a| a.ipv6_cidr_block.clone()),
                 );
-                (s.subnet_id.clone(), s.vpc_id.clone(), Some(c.join(",")))
+                (s.subnet_id.as_str(), s.vpc_id.as_str(), Some(c.join(",")))
             })
             .collect();
+        let known: FastSet<&str> = snap.subnets.keys().map(String::as_str).collect();
         for e in &self.enis {
-            if let Some(s) = &e.subnet_id {
-                if !snap.subnets.contains_key(s) {
+            if let Some(s) = e.subnet_id {
+                if !known.contains(s) {
                     self.warnings.push(warning(
                         format!("NetworkInterfaces.{}", e.id),
                         format!("subnet `{s}` is not in the snapshot"),
                     ));
-                    ids.push((s.clone(), e.vpc_id.clone().unwrap_or_default(), None));
+                    ids.push((s, e.vpc_id.unwrap_or_default(), None));
                 }
             }
         }
         for (id, vpc, cidrs) in ids {
-            if self.subnets.contains_key(&id) {
+            if self.subnets.contains_key(id) {
                 continue;
             }
             let set = cidrs
@@ -430,15 +458,15 @@ impl<'s> Index<'s> {
                 .fold(AddrSet::empty(), |a, b| a.union(&b));
             let ctx = SubnetCtx {
                 route_table: rt_of_subnet
-                    .get(&id)
-                    .or_else(|| self.main_route_table.get(&vpc))
+                    .get(id)
+                    .or_else(|| self.main_route_table.get(vpc))
                     .cloned(),
                 nacl: acl_of_subnet
-                    .get(&id)
-                    .or_else(|| default_acl.get(&vpc))
+                    .get(id)
+                    .or_else(|| default_acl.get(vpc))
                     .cloned(),
-                id: id.clone(),
-                vpc_id: vpc,
+                id: id.to_string(),
+                vpc_id: vpc.to_string(),
                 cidrs: set,
             };
             self.subnets.insert(id, ctx);
@@ -501,13 +529,10 @@ impl<'s> Index<'s> {
     }
 
     fn add_group_members(&mut self) {
-        let mut members: HashMap<String, Vec<IpAddr>> = HashMap::new();
+        let mut members: FastMap<&str, Vec<IpAddr>> = FastMap::default();
         for e in &self.enis {
             for g in &e.groups {
-                members
-                    .entry(g.clone())
-                    .or_default()
-                    .extend(e.own_addrs().copied());
+                members.entry(g).or_default().extend(e.own_addrs().copied());
             }
         }
         // Load balancer nodes are members of the load balancer's groups. Their ENIs are
@@ -525,8 +550,8 @@ impl<'s> Index<'s> {
         }
         for (g, v) in members {
             let set = AddrSet::from_hosts(&v);
-            let more = extra.remove(&g).unwrap_or_default();
-            self.group_members.insert(g, set.union(&more));
+            let more = extra.remove(g).unwrap_or_default();
+            self.group_members.insert(g.to_string(), set.union(&more));
         }
         self.group_members.extend(extra);
     }

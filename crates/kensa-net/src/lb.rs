@@ -116,7 +116,7 @@ impl LbNode {
         }
         let set = subnets
             .iter()
-            .filter_map(|s| idx.subnets.get(s))
+            .filter_map(|s| idx.subnets.get(s.as_str()))
             .fold(AddrSet::empty(), |a, s| a.union(&s.cidrs));
         (set, false)
     }

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod engine;
+pub mod fasthash;
 pub mod findings;
 pub mod flow;
 pub mod index;

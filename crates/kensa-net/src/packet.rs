@@ -70,7 +70,7 @@ pub fn spec_matches(
 fn member_of(idx: &Index, group: &str, ip: IpAddr) -> bool {
     idx.enis
         .iter()
-        .any(|e| e.groups.iter().any(|g| g == group) && e.own_addrs().any(|a| *a == ip))
+        .any(|e| e.groups.contains(&group) && e.own_addrs().any(|a| *a == ip))
         || crate::lb::LbNode::all(idx).iter().any(|lb| {
             !lb.enis_known && lb.security_groups.iter().any(|g| g == group) && lb.addrs.contains(ip)
         })

@@ -160,7 +160,7 @@ fn subnet_parts<'a>(
     Option<&'a kensa_model::ec2::NetworkAcl>,
     Option<&'a crate::index::SubnetCtx>,
 ) {
-    let ctx = eni.subnet_id.as_deref().and_then(|s| idx.subnets.get(s));
+    let ctx = eni.subnet_id.and_then(|s| idx.subnets.get(s));
     let rt = ctx
         .and_then(|c| c.route_table.as_deref())
         .and_then(|r| idx.snap.route_tables.get(r));
@@ -189,7 +189,7 @@ fn enter_eni(idx: &Index, eni: &Eni, pkt: Packet, mut t: Trace, check_acl: bool)
     match admitting {
         Some(g) => t.push(g, T_SG),
         None => {
-            let g = eni.groups.first().map(String::as_str).unwrap_or(&eni.id);
+            let g = eni.groups.first().copied().unwrap_or(&eni.id);
             t.push(g, T_SG);
             return t.block(g, T_SG, "ENI_SG_RULES_MISMATCH");
         }
@@ -216,7 +216,7 @@ fn from_outside(
     let (rt, _, ctx) = subnet_parts(idx, eni);
     let vpc = ctx.map(|c| c.vpc_id.as_str()).unwrap_or_default();
     let Some(rt) = rt else {
-        let sub = eni.subnet_id.as_deref().unwrap_or(&eni.id);
+        let sub = eni.subnet_id.unwrap_or(&eni.id);
         return t.block(sub, "AWS::EC2::Subnet", "NO_ROUTE_TO_DESTINATION");
     };
     let route = route_lookup(idx, rt, pkt.src);
@@ -247,7 +247,7 @@ fn from_outside(
         SourceClass::TGW => T_TGW,
     };
     t.push(&gw, ty);
-    let space = eng.subnet(eni.subnet_id.as_deref().unwrap_or_default());
+    let space = eng.subnet(eni.subnet_id.unwrap_or_default());
     let in_space = space.space.get(&class).is_some_and(|s| s.contains(pkt.src));
     match class {
         SourceClass::Internet => {
@@ -302,7 +302,7 @@ fn between(
     match out_sg {
         Some(g) => t.push(g, T_SG),
         None => {
-            let g = src.groups.first().map(String::as_str).unwrap_or(&src.id);
+            let g = src.groups.first().copied().unwrap_or(&src.id);
             t.push(g, T_SG);
             return t.block(g, T_SG, "ENI_SG_RULES_MISMATCH");
         }
@@ -341,7 +341,7 @@ fn between(
         }
         let Some(rt) = s_rt else {
             return t.block(
-                src.subnet_id.as_deref().unwrap_or(&src.id),
+                src.subnet_id.unwrap_or(&src.id),
                 "AWS::EC2::Subnet",
                 "NO_ROUTE_TO_DESTINATION",
             );
@@ -396,13 +396,13 @@ fn answer(t: Trace, src: Option<IpAddr>, dst: Option<IpAddr>) -> PathAnswer {
 }
 
 /// Resolves a destination to an ENI and the address the packet is sent to.
-fn resolve_to<'a>(
-    idx: &'a Index,
+fn resolve_to<'a, 's>(
+    idx: &'a Index<'s>,
     to: &Endpoint,
     from_internet: bool,
     v6: bool,
-) -> Result<(&'a Eni, IpAddr, bool), PathError> {
-    let pick = |e: &'a Eni| -> Result<(&'a Eni, IpAddr, bool), PathError> {
+) -> Result<(&'a Eni<'s>, IpAddr, bool), PathError> {
+    let pick = |e: &'a Eni<'s>| -> Result<(&'a Eni<'s>, IpAddr, bool), PathError> {
         if v6 {
             if let Some(ip) = e.ipv6.first() {
                 return Ok((e, *ip, false));
@@ -421,7 +421,7 @@ fn resolve_to<'a>(
             .first()
             .or(e.ipv6.first())
             .map(|ip| (e, *ip, false))
-            .ok_or_else(|| PathError::NoAddress(e.id.clone()))
+            .ok_or_else(|| PathError::NoAddress(e.id.to_string()))
     };
     match to {
         Endpoint::Internet => Err(PathError::InternetDestination),
@@ -435,13 +435,13 @@ fn resolve_to<'a>(
                 .ok_or_else(|| PathError::UnknownEndpoint(ip.to_string()))
         }
         Endpoint::Named(n) => {
-            if let Some(&i) = idx.eni_by_id.get(n) {
+            if let Some(&i) = idx.eni_by_id.get(n.as_str()) {
                 return pick(&idx.enis[i]);
             }
             let e = idx
                 .enis
                 .iter()
-                .filter(|e| e.instance_id.as_deref() == Some(n.as_str()))
+                .filter(|e| e.instance_id == Some(n.as_str()))
                 .min_by_key(|e| (e.device_index, e.id.clone()))
                 .ok_or_else(|| PathError::UnknownEndpoint(n.clone()))?;
             pick(e)
@@ -642,13 +642,13 @@ fn via_lb(eng: &Engine, lb: &LbNode, target: Option<usize>, proto: u8, port: u16
             (
                 eng.idx
                     .subnets
-                    .get(e.subnet_id.as_deref().unwrap_or_default())
+                    .get(e.subnet_id.unwrap_or_default())
                     .and_then(|c| c.nacl.clone())
                     .unwrap_or_default(),
                 T_ACL,
             )
         } else {
-            (e.groups.first().cloned().unwrap_or_default(), T_SG)
+            (e.groups.first().unwrap_or(&"").to_string(), T_SG)
         };
         return answer(t.block(&id, ty, code), None, e.private_ips.first().copied());
     }

@@ -93,7 +93,26 @@ impl<T: Point> RangeSet<T> {
         if self.is_empty() {
             return other.clone();
         }
-        Self::from_ranges(self.ranges.iter().chain(other.ranges.iter()).copied())
+        // One merge of the two sorted lists, joining overlapping and adjacent ranges.
+        let (a, b) = (&self.ranges, &other.ranges);
+        let mut out: Vec<(T, T)> = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let next = if j == b.len() || (i < a.len() && a[i].0 <= b[j].0) {
+                i += 1;
+                a[i - 1]
+            } else {
+                j += 1;
+                b[j - 1]
+            };
+            match out.last_mut() {
+                Some(last) if last.1 == T::MAX || next.0 <= last.1.succ() => {
+                    last.1 = last.1.max(next.1);
+                }
+                _ => out.push(next),
+            }
+        }
+        RangeSet { ranges: out }
     }
     pub fn intersect(&self, other: &Self) -> Self {
         let (a, b) = (&self.ranges, &other.ranges);
@@ -315,6 +334,31 @@ mod tests {
         assert_eq!(a.ranges(), &[(1, 8), (20, 40)]);
         let b = a.union(&RangeSet::range(9, 19));
         assert_eq!(b.ranges(), &[(1, 40)]);
+    }
+
+    #[test]
+    fn union_is_the_set_union() {
+        // Every pair of sets of up to two ranges over a small axis, against a bitmap.
+        let mut sets = vec![RangeSet::<u8>::empty()];
+        let cuts = [0u8, 1, 2, 4, 5, 7, 9, 254, 255];
+        for &a in &cuts {
+            for &b in cuts.iter().filter(|&&b| b >= a) {
+                sets.push(RangeSet::range(a, b));
+                for &c in cuts.iter().filter(|&&c| c > b) {
+                    sets.push(RangeSet::from_ranges([(a, b), (c, 255)]));
+                }
+            }
+        }
+        for x in &sets {
+            for y in &sets {
+                let u = x.union(y);
+                let expected = RangeSet::from_ranges(x.ranges().iter().chain(y.ranges()).copied());
+                assert_eq!(u, expected, "{x:?} ∪ {y:?}");
+                for p in 0..=255u8 {
+                    assert_eq!(u.contains(p), x.contains(p) || y.contains(p));
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Security groups compiled into flow sets, keeping each rule's provenance for the
 //! recommendation of a finding.
+use std::rc::Rc;
+
 use kensa_model::ec2::{IpPermission, SecurityGroup, SecurityGroupRule};
 
 use crate::flow::{FlowSet, Lattice};
@@ -26,7 +28,8 @@ pub struct SgRuleInfo {
 /// A compiled security group: the union of its rules per direction.
 #[derive(Debug, Clone, Default)]
 pub struct SgCompiled {
-    pub inbound: FlowSet,
+    /// Shared, as the inbound set of every ENI with this group alone.
+    pub inbound: Rc<FlowSet>,
     pub outbound: FlowSet,
     pub rules: Vec<SgRuleInfo>,
 }
@@ -58,12 +61,12 @@ fn resolve(
     idx: &Index,
     sg: &SecurityGroup,
     src: &Source,
-    path: &str,
+    path: &dyn Fn() -> String,
     warns: &mut Vec<kensa_model::Warning>,
 ) -> AddrSet {
     match src {
         Source::Cidr(c) => AddrSet::parse(c).unwrap_or_else(|| {
-            warns.push(warning(path, format!("bad CIDR `{c}`; rule skipped")));
+            warns.push(warning(path(), format!("bad CIDR `{c}`; rule skipped")));
             AddrSet::empty()
         }),
         Source::PrefixList(id) => match idx.snap.prefix_lists.get(*id) {
@@ -73,7 +76,7 @@ fn resolve(
                 .fold(AddrSet::empty(), |a, b| a.union(&b)),
             None => {
                 warns.push(warning(
-                    path,
+                    path(),
                     format!("prefix list `{id}` is not in the snapshot; rule skipped"),
                 ));
                 AddrSet::empty()
@@ -103,7 +106,7 @@ fn resolve(
                 None => {
                     if !idx.snap.security_groups.contains_key(*id) {
                         warns.push(warning(
-                            path,
+                            path(),
                             format!("referenced security group `{id}` is not in the snapshot"),
                         ));
                     }
@@ -167,21 +170,17 @@ pub fn compile(
                    to: Option<i32>,
                    rule_id: Option<String>,
                    src: Source,
-                   path: String| {
+                   path: &dyn Fn() -> String| {
+        // The path is only formatted for a warning.
         let shape = match sg_shape(proto, from, to) {
             Ok(s) => s,
             Err(e) => {
-                warns.push(warning(&path, format!("{e}; rule skipped")));
+                warns.push(warning(path(), format!("{e}; rule skipped")));
                 return;
             }
         };
-        let addrs = resolve(idx, sg, &src, &path, warns);
+        let addrs = resolve(idx, sg, &src, path, warns);
         let flows = shape.with(addrs);
-        if egress {
-            out.outbound = out.outbound.union(&flows);
-        } else {
-            out.inbound = out.inbound.union(&flows);
-        }
         out.rules.push(SgRuleInfo {
             group_id: sg.group_id.clone(),
             rule_id,
@@ -200,7 +199,7 @@ pub fn compile(
         ] {
             for (i, p) in perms.iter().enumerate() {
                 for src in permission_sources(p) {
-                    let path = format!("SecurityGroups.{}.{key}[{i}]", sg.group_id);
+                    let path = || format!("SecurityGroups.{}.{key}[{i}]", sg.group_id);
                     add(
                         egress,
                         &p.ip_protocol,
@@ -208,14 +207,14 @@ pub fn compile(
                         p.to_port,
                         None,
                         src,
-                        path,
+                        &path,
                     );
                 }
             }
         }
     } else {
         for r in rules {
-            let path = format!("SecurityGroupRules.{}", r.security_group_rule_id);
+            let path = || format!("SecurityGroupRules.{}", r.security_group_rule_id);
             match rule_source(r) {
                 Some(src) => add(
                     r.is_egress,
@@ -224,12 +223,34 @@ pub fn compile(
                     r.to_port,
                     Some(r.security_group_rule_id.clone()),
                     src,
-                    path,
+                    &path,
                 ),
-                None => bad.push(warning(path, "rule names no source; skipped")),
+                None => bad.push(warning(path(), "rule names no source; skipped")),
             }
         }
     }
     warns.extend(bad);
+    let direction = |egress: bool| -> Vec<&FlowSet> {
+        (out.rules.iter())
+            .filter(|r| r.egress == egress)
+            .map(|r| &r.flows)
+            .collect()
+    };
+    let (inbound, outbound) = (union_all(&direction(false)), union_all(&direction(true)));
+    out.inbound = Rc::new(inbound);
+    out.outbound = outbound;
     out
+}
+
+/// The union of many sets, merged pairwise in a balanced tree: each set is copied
+/// O(log n) times rather than once per set that follows it.
+fn union_all(sets: &[&FlowSet]) -> FlowSet {
+    match sets {
+        [] => FlowSet::default(),
+        [one] => (*one).clone(),
+        _ => {
+            let (left, right) = sets.split_at(sets.len() / 2);
+            union_all(left).union(&union_all(right))
+        }
+    }
 }

@@ -233,6 +233,7 @@ fn batfish_vpc_peering() {
         let kensa_model::Evidence::NetworkPath(ev) = f.evidence.as_ref().unwrap() else {
             panic!()
         };
+        let ev = serde_json::to_value(ev).unwrap();
         ev["sourceCidrs"].clone()
     };
     assert_eq!(
@@ -319,6 +320,7 @@ fn cloudmapper_demo() {
         let kensa_model::Evidence::NetworkPath(ev) = f.evidence.as_ref().unwrap() else {
             panic!()
         };
+        let ev = serde_json::to_value(ev).unwrap();
         assert_eq!(
             ev["sourceCidrs"],
             serde_json::json!(["1.1.1.1/32", "2.2.2.0/28"]),

@@ -40,6 +40,7 @@ fn sources(f: &Finding) -> Vec<String> {
     let kensa_model::Evidence::NetworkPath(ev) = f.evidence.as_ref().unwrap() else {
         panic!("no network path")
     };
+    let ev = serde_json::to_value(ev).unwrap();
     ev["sourceCidrs"]
         .as_array()
         .unwrap()
@@ -54,6 +55,7 @@ fn internet_v4(f: &Finding) {
     let kensa_model::Evidence::NetworkPath(ev) = f.evidence.as_ref().unwrap() else {
         panic!("no network path")
     };
+    let ev = serde_json::to_value(ev).unwrap();
     assert_eq!(sources(f), ["0.0.0.0/0"], "{}", f.title);
     assert_eq!(
         ev["exceptCidrs"],
@@ -67,6 +69,7 @@ fn steps(f: &Finding) -> Vec<String> {
     let kensa_model::Evidence::NetworkPath(ev) = f.evidence.as_ref().unwrap() else {
         panic!("no network path")
     };
+    let ev = serde_json::to_value(ev).unwrap();
     ev["networkPath"]["steps"]
         .as_array()
         .unwrap()
@@ -92,6 +95,7 @@ fn reachable_facts_are_reported() {
     let kensa_model::Evidence::NetworkPath(ev) = v6.evidence.as_ref().unwrap() else {
         panic!()
     };
+    let ev = serde_json::to_value(ev).unwrap();
     assert_eq!(
         ev["exceptCidrs"],
         serde_json::json!(["2600:1f18:4a3:6e00::/56"])

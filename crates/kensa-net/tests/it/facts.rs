@@ -192,6 +192,7 @@ fn scan_reports_exactly_the_reachable_recognized_ports() {
     let kensa_model::Evidence::NetworkPath(ev) = v6.evidence.as_ref().unwrap() else {
         panic!()
     };
+    let ev = serde_json::to_value(ev).unwrap();
     assert_eq!(ev["sourceCidrs"], serde_json::json!(["::/0"]));
 }
 
