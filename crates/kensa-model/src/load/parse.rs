@@ -1,5 +1,4 @@
 //! Reading one document: top-level JSON object, dispatch on its keys, tolerant per item.
-use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -273,6 +272,7 @@ impl Builder {
             return;
         };
         let prefix = self.segment(path);
+        self.staged::<T>().reserve(list.len());
         for (i, item) in list.into_iter().enumerate() {
             let at = ItemPath {
                 prefix,
@@ -360,26 +360,24 @@ impl Builder {
         } else {
             resource.scope_mut().clone_from(cx.scope);
         }
-        let id = resource.id().to_string();
-        match T::table(&mut self.snapshot).entry(id) {
-            Entry::Vacant(slot) => {
-                self.origins.insert(
-                    super::id_key(slot.key()),
-                    Origin {
-                        file: cx.file,
-                        path: at,
-                    },
-                );
-                slot.insert(resource);
+        let staged = self.staged::<T>();
+        if let Some(first) = staged.get_mut(resource.id()) {
+            if !first.absorb_duplicate(resource) {
+                let id = first.id().to_string();
+                let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
+                self.warn(Warning::warning(cx.label, self.render(&at), msg));
             }
-            Entry::Occupied(mut first) => {
-                let id = first.key().clone();
-                if !first.get_mut().absorb_duplicate(resource) {
-                    let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
-                    self.warn(Warning::warning(cx.label, self.render(&at), msg));
-                }
-            }
+            return;
         }
+        let id = resource.id().to_string();
+        self.origins.insert(
+            super::id_key(&id),
+            Origin {
+                file: cx.file,
+                path: at,
+            },
+        );
+        self.staged::<T>().push(id, resource);
     }
 
     /// `describe-instances`: reservations flattened, each instance parsed on its own.
@@ -396,6 +394,7 @@ impl Builder {
             return;
         };
         let (prefix, nested) = (self.segment(path), self.segment("Instances"));
+        self.staged::<Instance>().reserve(list.len());
         for (r, item) in list.into_iter().enumerate() {
             let Some(reservation) =
                 self.parse_item::<RawReservation<'_>>(cx, &format!("{path}[{r}]"), item)
