@@ -19,6 +19,7 @@ mod accounts;
 mod compute;
 pub mod discover;
 mod enis;
+mod fast;
 mod parse;
 mod pending;
 mod resource;
@@ -105,6 +106,26 @@ pub(crate) struct ItemPath {
     pub index: u32,
     pub nested: Option<(u32, u32)>,
     pub eni: Option<u32>,
+}
+
+impl ItemPath {
+    /// `$.<prefix>[index]`.
+    pub fn top(prefix: u32, index: usize) -> Self {
+        ItemPath {
+            prefix,
+            index: index as u32,
+            nested: None,
+            eni: None,
+        }
+    }
+
+    /// `$.<prefix>[index].<nested>[nested_index]`.
+    pub fn nested(prefix: u32, index: usize, nested: u32, nested_index: usize) -> Self {
+        ItemPath {
+            nested: Some((nested, nested_index as u32)),
+            ..Self::top(prefix, index)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
