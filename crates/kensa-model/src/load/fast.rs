@@ -153,4 +153,29 @@ mod tests {
             assert!(read_top(text).is_none(), "{text}");
         }
     }
+
+    #[test]
+    fn both_readers_load_the_same_snapshot() {
+        use crate::load::{Builder, Document};
+        use crate::snapshot::Scope;
+        use crate::synth::{self, SynthParams};
+        let files = synth::account(&SynthParams {
+            instances: 300,
+            regions: 2,
+            ..SynthParams::default()
+        });
+        let load = |tolerant_only: bool| {
+            let mut builder = Builder {
+                tolerant_only,
+                ..Builder::default()
+            };
+            for (name, json) in &files {
+                builder.add_document(&Document::new(name.clone(), Scope::default(), json));
+            }
+            let snapshot = builder.finish();
+            assert!(snapshot.instances.len() >= 300);
+            serde_json::to_string(&snapshot).unwrap()
+        };
+        assert!(load(false) == load(true), "the two readers disagree");
+    }
 }

@@ -157,6 +157,8 @@ pub(crate) struct Builder {
     pub compute: compute::PendingAttributes,
     /// Records read so far, per resource type; moved into `snapshot` first in `finish`.
     staging: HashMap<TypeId, Box<dyn staging::AnyStaged>>,
+    /// Skip the one-pass reader (tests compare the two readers).
+    tolerant_only: bool,
 }
 
 impl Builder {

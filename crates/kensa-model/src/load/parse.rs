@@ -180,7 +180,7 @@ impl Builder {
         if text.trim().is_empty() {
             return self.warn(Warning::warning(cx.label, "", "empty file; nothing loaded"));
         }
-        if let Some(top) = super::fast::read_top(text) {
+        if let Some(top) = super::fast::read_top(text).filter(|_| !self.tolerant_only) {
             return self.dispatch(&cx, &top);
         }
         match serde_json::from_str::<Top<'_>>(text) {
