@@ -28,6 +28,22 @@ fn main() {
         snapshot.vpcs.len(),
         snapshot.warnings.len()
     );
+    if let Some(memory) = memory_status() {
+        println!("memory after load: {memory}");
+    }
     // Leave the snapshot to the OS, as a short-lived command does.
     std::mem::forget(snapshot);
+}
+
+/// Resident size now and at its peak (Linux `/proc/self/status`), e.g.
+/// `VmRSS 512000 kB, VmHWM 640000 kB`: with the file buffers gone, `VmRSS` is about the
+/// size of the loaded snapshot.
+fn memory_status() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let fields: Vec<String> = status
+        .lines()
+        .filter(|l| l.starts_with("VmRSS:") || l.starts_with("VmHWM:"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    (!fields.is_empty()).then(|| fields.join(", "))
 }

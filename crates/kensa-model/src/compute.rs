@@ -32,9 +32,9 @@ pub struct Volume {
     pub availability_zone: Option<String>,
     #[serde(default)]
     pub volume_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub attachments: Vec<VolumeAttachment>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -80,7 +80,7 @@ pub struct EbsSnapshot {
     pub description: Option<String>,
     #[serde(default)]
     pub start_time: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     /// From `describe-snapshot-attribute`; `None` when the attribute was not collected.
     #[serde(default)]
@@ -113,7 +113,7 @@ pub struct CreateVolumePermission {
 #[serde(rename_all = "PascalCase")]
 pub struct SnapshotAttribute {
     pub snapshot_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub create_volume_permissions: Vec<CreateVolumePermission>,
 }
 
@@ -135,7 +135,7 @@ pub struct Image {
     pub creation_date: Option<String>,
     #[serde(default)]
     pub platform_details: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     /// From `describe-image-attribute`; `None` when the attribute was not collected.
     #[serde(default)]
@@ -174,7 +174,7 @@ pub struct LaunchPermission {
 #[serde(rename_all = "PascalCase")]
 pub struct ImageAttribute {
     pub image_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub launch_permissions: Vec<LaunchPermission>,
 }
 
@@ -227,7 +227,7 @@ pub struct LaunchTemplate {
     pub default_version_number: Option<i64>,
     #[serde(default)]
     pub latest_version_number: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -266,9 +266,9 @@ pub struct LaunchTemplateData {
     pub instance_type: Option<String>,
     #[serde(default)]
     pub metadata_options: Option<MetadataOptions>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub network_interfaces: Vec<LaunchTemplateNetworkInterface>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub security_group_ids: Vec<String>,
 }
 
@@ -283,7 +283,7 @@ pub struct LaunchTemplateNetworkInterface {
     pub subnet_id: Option<String>,
     #[serde(default)]
     pub network_interface_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub groups: Vec<String>,
 }
 
@@ -307,7 +307,7 @@ pub struct FlowLog {
     pub log_destination: Option<String>,
     #[serde(default)]
     pub deliver_logs_status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,

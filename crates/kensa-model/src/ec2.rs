@@ -26,9 +26,9 @@ pub struct Vpc {
     pub vpc_id: String,
     #[serde(default)]
     pub cidr_block: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub cidr_block_association_set: Vec<CidrBlockAssociation>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ipv6_cidr_block_association_set: Vec<Ipv6CidrBlockAssociation>,
     #[serde(default)]
     pub is_default: bool,
@@ -36,7 +36,7 @@ pub struct Vpc {
     pub owner_id: Option<String>,
     #[serde(default)]
     pub state: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -68,7 +68,7 @@ pub struct Subnet {
     pub vpc_id: String,
     #[serde(default)]
     pub cidr_block: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ipv6_cidr_block_association_set: Vec<Ipv6CidrBlockAssociation>,
     #[serde(default)]
     pub availability_zone: Option<String>,
@@ -80,7 +80,7 @@ pub struct Subnet {
     pub owner_id: Option<String>,
     #[serde(default)]
     pub subnet_arn: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -92,13 +92,13 @@ pub struct RouteTable {
     pub route_table_id: String,
     #[serde(default)]
     pub vpc_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub routes: Vec<Route>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub associations: Vec<RouteTableAssociation>,
     #[serde(default)]
     pub owner_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -165,13 +165,13 @@ pub struct NetworkAcl {
     pub vpc_id: String,
     #[serde(default)]
     pub is_default: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub entries: Vec<NetworkAclEntry>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub associations: Vec<NetworkAclAssociation>,
     #[serde(default)]
     pub owner_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -237,11 +237,11 @@ pub struct SecurityGroup {
     pub vpc_id: Option<String>,
     #[serde(default)]
     pub owner_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ip_permissions: Vec<IpPermission>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ip_permissions_egress: Vec<IpPermission>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(default)]
     pub security_group_arn: Option<String>,
@@ -259,13 +259,13 @@ pub struct IpPermission {
     pub from_port: Option<i32>,
     #[serde(default)]
     pub to_port: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ip_ranges: Vec<IpRange>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ipv6_ranges: Vec<Ipv6Range>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub prefix_list_ids: Vec<PrefixListRef>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub user_id_group_pairs: Vec<UserIdGroupPair>,
 }
 
@@ -336,7 +336,7 @@ pub struct SecurityGroupRule {
     pub referenced_group_info: Option<ReferencedGroupInfo>,
     #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,

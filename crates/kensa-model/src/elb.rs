@@ -20,9 +20,9 @@ pub struct LoadBalancer {
     pub lb_type: Option<String>,
     #[serde(default)]
     pub vpc_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub availability_zones: Vec<LbAvailabilityZone>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub security_groups: Vec<String>,
     /// `ipv4` or `dualstack`.
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct LbAvailabilityZone {
     pub zone_name: Option<String>,
     #[serde(default)]
     pub subnet_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub load_balancer_addresses: Vec<LbAddress>,
 }
 
@@ -75,7 +75,7 @@ pub struct Listener {
     /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`.
     #[serde(default)]
     pub protocol: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub default_actions: Vec<ListenerAction>,
     #[serde(skip)]
     pub scope: Scope,
@@ -113,7 +113,7 @@ impl ListenerAction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct ForwardConfig {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub target_groups: Vec<WeightedTargetGroup>,
 }
 
@@ -141,10 +141,10 @@ pub struct TargetGroup {
     /// `instance`, `ip`, `lambda`, `alb`.
     #[serde(default)]
     pub target_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub load_balancer_arns: Vec<String>,
     /// From `describe-target-health`, merged in by the loader.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub target_health_descriptions: Vec<TargetHealthDescription>,
     #[serde(skip)]
     pub scope: Scope,
@@ -193,13 +193,13 @@ pub struct ClassicLoadBalancer {
     pub scheme: Option<String>,
     #[serde(default, rename = "VPCId", alias = "VpcId")]
     pub vpc_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub subnets: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub security_groups: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub instances: Vec<ClassicInstance>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub listener_descriptions: Vec<ClassicListenerDescription>,
     #[serde(skip)]
     pub scope: Scope,

@@ -8,11 +8,11 @@ use crate::snapshot::Scope;
 #[serde(rename_all = "PascalCase")]
 pub struct InternetGateway {
     pub internet_gateway_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub attachments: Vec<GatewayAttachment>,
     #[serde(default)]
     pub owner_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -22,9 +22,9 @@ pub struct InternetGateway {
 #[serde(rename_all = "PascalCase")]
 pub struct EgressOnlyInternetGateway {
     pub egress_only_internet_gateway_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub attachments: Vec<GatewayAttachment>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -53,9 +53,9 @@ pub struct NatGateway {
     /// `public` or `private`.
     #[serde(default)]
     pub connectivity_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub nat_gateway_addresses: Vec<NatGatewayAddress>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -91,11 +91,11 @@ pub struct PrefixList {
     pub owner_id: Option<String>,
     #[serde(default)]
     pub state: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub cidrs: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub entries: Vec<PrefixListEntry>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,

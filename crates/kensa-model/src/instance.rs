@@ -12,7 +12,7 @@ pub struct Reservation {
     pub reservation_id: Option<String>,
     #[serde(default)]
     pub owner_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub instances: Vec<Instance>,
 }
 
@@ -38,9 +38,9 @@ pub struct Instance {
     pub vpc_id: Option<String>,
     #[serde(default)]
     pub state: Option<InstanceState>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub security_groups: Vec<GroupIdentifier>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub network_interfaces: Vec<InstanceNetworkInterface>,
     #[serde(default)]
     pub iam_instance_profile: Option<IamInstanceProfile>,
@@ -48,7 +48,7 @@ pub struct Instance {
     pub metadata_options: Option<serde_json::Value>,
     #[serde(default)]
     pub launch_time: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     /// The reservation's `OwnerId`, copied down by the loader.
     #[serde(default)]
@@ -102,13 +102,13 @@ pub struct InstanceNetworkInterface {
     pub vpc_id: Option<String>,
     #[serde(default)]
     pub private_ip_address: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub private_ip_addresses: Vec<PrivateIpAddress>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ipv6_addresses: Vec<Ipv6Address>,
     #[serde(default)]
     pub association: Option<IpAssociation>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub groups: Vec<GroupIdentifier>,
     #[serde(default)]
     pub attachment: Option<Attachment>,
@@ -141,15 +141,15 @@ pub struct NetworkInterface {
     pub requester_managed: bool,
     #[serde(default)]
     pub private_ip_address: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub private_ip_addresses: Vec<PrivateIpAddress>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ipv6_addresses: Vec<Ipv6Address>,
     #[serde(default)]
     pub association: Option<IpAssociation>,
     #[serde(default)]
     pub attachment: Option<Attachment>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub groups: Vec<GroupIdentifier>,
     #[serde(default)]
     pub owner_id: Option<String>,
@@ -157,7 +157,7 @@ pub struct NetworkInterface {
     pub source_dest_check: Option<bool>,
     #[serde(default)]
     pub status: Option<String>,
-    #[serde(default, alias = "TagSet")]
+    #[serde(default, alias = "TagSet", deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -234,7 +234,7 @@ pub struct Address {
     pub network_interface_id: Option<String>,
     #[serde(default)]
     pub private_ip_address: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,

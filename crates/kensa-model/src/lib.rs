@@ -10,6 +10,7 @@
 pub mod account;
 pub mod compliance;
 pub mod compute;
+mod de;
 pub mod demo;
 pub mod ec2;
 pub mod elb;

@@ -15,7 +15,7 @@ pub struct VpcPeeringConnection {
     pub requester_vpc_info: Option<PeeringVpcInfo>,
     #[serde(default)]
     pub status: Option<PeeringStatus>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -33,9 +33,9 @@ impl VpcPeeringConnection {
 pub struct PeeringVpcInfo {
     #[serde(default)]
     pub cidr_block: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub cidr_block_set: Vec<CidrBlockAssociation>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub ipv6_cidr_block_set: Vec<PeeringIpv6Cidr>,
     #[serde(default)]
     pub owner_id: Option<String>,
@@ -67,11 +67,11 @@ pub struct VpnGateway {
     pub vpn_gateway_id: String,
     #[serde(default)]
     pub state: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub vpc_attachments: Vec<GatewayAttachment>,
     #[serde(default)]
     pub amazon_side_asn: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -89,13 +89,13 @@ pub struct VpnConnection {
     pub transit_gateway_id: Option<String>,
     #[serde(default)]
     pub state: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub routes: Vec<VpnStaticRoute>,
     #[serde(default)]
     pub options: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub vgw_telemetry: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -124,7 +124,7 @@ pub struct CustomerGateway {
     pub state: Option<String>,
     #[serde(default, rename = "Type")]
     pub gateway_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -140,7 +140,7 @@ pub struct TransitGateway {
     pub state: Option<String>,
     #[serde(default)]
     pub options: Option<TransitGatewayOptions>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -181,11 +181,11 @@ pub struct TransitGatewayAttachment {
     pub state: Option<String>,
     #[serde(default)]
     pub association: Option<TgwAttachmentAssociation>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub subnet_ids: Vec<String>,
     #[serde(default)]
     pub vpc_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -213,15 +213,15 @@ pub struct TransitGatewayRouteTable {
     #[serde(default)]
     pub default_propagation_route_table: bool,
     /// Routes, from `search-transit-gateway-routes` (merged in by the loader).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub routes: Vec<TransitGatewayRoute>,
     /// From `get-transit-gateway-route-table-propagations` (merged in by the loader).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub propagations: Vec<TgwRouteTablePropagation>,
     /// From `get-transit-gateway-route-table-associations` (merged in by the loader).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub associations: Vec<TgwRouteTablePropagation>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
@@ -240,7 +240,7 @@ pub struct TransitGatewayRoute {
     /// `static` or `propagated`.
     #[serde(default, rename = "Type")]
     pub route_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub transit_gateway_attachments: Vec<TgwRouteAttachment>,
 }
 
@@ -282,17 +282,17 @@ pub struct VpcEndpoint {
     pub service_name: Option<String>,
     #[serde(default)]
     pub state: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub route_table_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub subnet_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub network_interface_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub groups: Vec<crate::instance::GroupIdentifier>,
     #[serde(default)]
     pub policy_document: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,

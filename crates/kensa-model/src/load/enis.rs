@@ -10,7 +10,7 @@ use crate::instance::{
 impl Builder {
     pub(super) fn synthesize_instance_enis(&mut self) {
         let mut made = Vec::new();
-        let known: HashSet<&str> = self
+        let known: HashSet<&str, super::staging::IdHash> = self
             .snapshot
             .network_interfaces
             .keys()

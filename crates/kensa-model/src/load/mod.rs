@@ -8,6 +8,7 @@
 //! * [`Snapshot::load`] reads a directory (see [`discover`] for the layouts it accepts).
 //! * [`Snapshot::from_documents`] builds a snapshot from JSON texts already in memory (the
 //!   demo snapshot bundled in the binary, a collector's responses).
+use std::any::TypeId;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +19,11 @@ mod accounts;
 mod compute;
 pub mod discover;
 mod enis;
+mod fast;
 mod parse;
 mod pending;
 mod resource;
+mod staging;
 mod validate;
 mod validate_links;
 
@@ -105,6 +108,26 @@ pub(crate) struct ItemPath {
     pub eni: Option<u32>,
 }
 
+impl ItemPath {
+    /// `$.<prefix>[index]`.
+    pub fn top(prefix: u32, index: usize) -> Self {
+        ItemPath {
+            prefix,
+            index: index as u32,
+            nested: None,
+            eni: None,
+        }
+    }
+
+    /// `$.<prefix>[index].<nested>[nested_index]`.
+    pub fn nested(prefix: u32, index: usize, nested: u32, nested_index: usize) -> Self {
+        ItemPath {
+            nested: Some((nested, nested_index as u32)),
+            ..Self::top(prefix, index)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Origin {
     pub file: u32,
@@ -127,14 +150,28 @@ pub(crate) struct Builder {
     /// Path segments (`$.Reservations`, `Instances`), indexed by `ItemPath` fields.
     pub segments: Vec<String>,
     /// Resource id hash -> where it was read.
-    pub origins: HashMap<u64, Origin>,
+    pub origins: HashMap<u64, Origin, staging::IdHash>,
     pub pending: pending::Pending,
     pub warnings: Vec<Warning>,
     /// Snapshot and image attribute documents, merged in `finish`.
     pub compute: compute::PendingAttributes,
+    /// Records read so far, per resource type; moved into `snapshot` first in `finish`.
+    staging: HashMap<TypeId, Box<dyn staging::AnyStaged>>,
+    /// Skip the one-pass reader (tests compare the two readers).
+    tolerant_only: bool,
 }
 
 impl Builder {
+    /// The records of type `T` read so far.
+    pub(crate) fn staged<T: resource::Resource>(&mut self) -> &mut staging::Staged<T> {
+        self.staging
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(staging::Staged::<T>::default()))
+            .as_any()
+            .downcast_mut()
+            .expect("staging is keyed by the record type")
+    }
+
     pub fn warn(&mut self, warning: Warning) {
         self.warnings.push(warning);
     }
@@ -178,6 +215,9 @@ impl Builder {
     }
 
     pub fn finish(mut self) -> Snapshot {
+        for (_, staged) in std::mem::take(&mut self.staging) {
+            staged.flush(&mut self.snapshot);
+        }
         self.merge_pending();
         self.merge_compute_attributes();
         self.synthesize_instance_enis();

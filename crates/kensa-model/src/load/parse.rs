@@ -1,5 +1,4 @@
 //! Reading one document: top-level JSON object, dispatch on its keys, tolerant per item.
-use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -69,6 +68,9 @@ pub(crate) enum Val<'a> {
     List(Vec<&'a RawValue>),
     Value(Box<RawValue>),
     Raw(&'a RawValue),
+    /// A list already parsed into its resource type (`Vec<T>`) by [`super::fast`]; taken
+    /// out once by the code that stores it.
+    Typed(std::cell::Cell<Option<Box<dyn std::any::Any>>>),
 }
 
 impl Val<'_> {
@@ -81,6 +83,8 @@ impl Val<'_> {
             }
             Val::Value(raw) => raw.get().into(),
             Val::Raw(raw) => raw.get().into(),
+            // Only resource lists are typed, and they are not read as text.
+            Val::Typed(_) => "null".into(),
         }
     }
 
@@ -176,6 +180,9 @@ impl Builder {
         if text.trim().is_empty() {
             return self.warn(Warning::warning(cx.label, "", "empty file; nothing loaded"));
         }
+        if let Some(top) = super::fast::read_top(text).filter(|_| !self.tolerant_only) {
+            return self.dispatch(&cx, &top);
+        }
         match serde_json::from_str::<Top<'_>>(text) {
             Ok(top) => self.dispatch(&cx, &top),
             Err(e) => {
@@ -269,10 +276,19 @@ impl Builder {
 
     /// Parses `raw` as an array of `T`, each element on its own, and stores them.
     pub(super) fn items<T: Resource>(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
+        if let Some(parsed) = super::fast::take_list::<T>(raw) {
+            let prefix = self.segment(path);
+            self.staged::<T>().reserve(parsed.len());
+            for (i, resource) in parsed.into_iter().enumerate() {
+                self.insert(cx, ItemPath::top(prefix, i), resource);
+            }
+            return;
+        }
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };
         let prefix = self.segment(path);
+        self.staged::<T>().reserve(list.len());
         for (i, item) in list.into_iter().enumerate() {
             let at = ItemPath {
                 prefix,
@@ -310,6 +326,7 @@ impl Builder {
                 };
                 format!("found {kind}")
             }
+            Val::Typed(_) => "found a list that was already read".to_string(),
         };
         let msg = format!("expected an array: {found}; skipped");
         self.warn(Warning::error(cx.label, path, msg));
@@ -360,26 +377,24 @@ impl Builder {
         } else {
             resource.scope_mut().clone_from(cx.scope);
         }
-        let id = resource.id().to_string();
-        match T::table(&mut self.snapshot).entry(id) {
-            Entry::Vacant(slot) => {
-                self.origins.insert(
-                    super::id_key(slot.key()),
-                    Origin {
-                        file: cx.file,
-                        path: at,
-                    },
-                );
-                slot.insert(resource);
+        let staged = self.staged::<T>();
+        if let Some(first) = staged.get_mut(resource.id()) {
+            if !first.absorb_duplicate(resource) {
+                let id = first.id().to_string();
+                let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
+                self.warn(Warning::warning(cx.label, self.render(&at), msg));
             }
-            Entry::Occupied(mut first) => {
-                let id = first.key().clone();
-                if !first.get_mut().absorb_duplicate(resource) {
-                    let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
-                    self.warn(Warning::warning(cx.label, self.render(&at), msg));
-                }
-            }
+            return;
         }
+        let id = resource.id().to_string();
+        self.origins.insert(
+            super::id_key(&id),
+            Origin {
+                file: cx.file,
+                path: at,
+            },
+        );
+        self.staged::<T>().push(id, resource);
     }
 
     /// `describe-instances`: reservations flattened, each instance parsed on its own.
@@ -392,10 +407,24 @@ impl Builder {
             #[serde(default, borrow)]
             instances: Vec<&'a RawValue>,
         }
+        let (prefix, nested) = (self.segment(path), self.segment("Instances"));
+        if let Some(parsed) = super::fast::take_list::<super::fast::Reservation>(raw) {
+            self.staged::<Instance>().reserve(parsed.len());
+            for (r, reservation) in parsed.into_iter().enumerate() {
+                for (i, mut instance) in reservation.instances.into_iter().enumerate() {
+                    if instance.owner_id.is_none() {
+                        instance.owner_id.clone_from(&reservation.owner_id);
+                    }
+                    let at = ItemPath::nested(prefix, r, nested, i);
+                    self.insert(cx, at, instance);
+                }
+            }
+            return;
+        }
         let Some(list) = self.array(cx, path, raw) else {
             return;
         };
-        let (prefix, nested) = (self.segment(path), self.segment("Instances"));
+        self.staged::<Instance>().reserve(list.len());
         for (r, item) in list.into_iter().enumerate() {
             let Some(reservation) =
                 self.parse_item::<RawReservation<'_>>(cx, &format!("{path}[{r}]"), item)

@@ -14,7 +14,7 @@ use crate::transit::{
     VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
 };
 
-pub(crate) trait Resource: DeserializeOwned {
+pub(crate) trait Resource: DeserializeOwned + 'static {
     /// Human name of the kind, for warnings ("security group").
     const KIND: &'static str;
     /// The key the resource is stored under.

@@ -101,7 +101,7 @@ pub(super) struct Ix<'a> {
     pub target_groups: IdSet<'a>,
 }
 
-pub(super) struct IdSet<'a>(HashSet<&'a str>);
+pub(super) struct IdSet<'a>(HashSet<&'a str, super::staging::IdHash>);
 
 impl IdSet<'_> {
     pub fn contains(&self, id: &str) -> bool {
