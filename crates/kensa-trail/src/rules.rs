@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
@@ -100,33 +99,14 @@ pub struct Rule {
     pub event_names: Option<Vec<String>>,
 }
 
-/// A word-at-a-time multiplicative hasher for the event-name index, which every record
-/// consults. The index is fixed when rules load; lookups cannot grow it, so a keyed
-/// (DoS-resistant) hash buys nothing there.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// Rules compiled once, indexed by the event names they can match.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
-    /// Enabled rules per event name, in load order, including the unpinned ones.
-    pub(crate) by_name: HashMap<String, Vec<usize>, BuildHasherDefault<NameHasher>>,
+    /// Enabled rules per event name, in load order, including the unpinned ones. Every
+    /// record consults it; the names come from the rules, not from the events, so a keyed
+    /// (DoS-resistant) hash buys nothing here and Fx is several times cheaper.
+    pub(crate) by_name: HashMap<String, Vec<usize>, rustc_hash::FxBuildHasher>,
     /// Enabled rules not pinned to event names, in load order.
     pub(crate) unpinned: Vec<usize>,
 }

@@ -8,45 +8,14 @@
 use std::any::Any;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::resource::Resource;
 use crate::snapshot::Snapshot;
 
-/// A fast hasher for the loader's own tables of ids and id hashes. SipHash resists
-/// crafted collisions, which a snapshot (the user's own data) has no reason to carry, and
-/// costs several times more per lookup; the loader makes millions of them.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        // splitmix64's finaliser: every input bit reaches the low bits the table uses.
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.write_u64(u64::from(b));
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(29) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-/// Builds [`IdHasher`]s; use it for `HashMap`/`HashSet`s of ids inside the loader.
-pub(crate) type IdHash = BuildHasherDefault<IdHasher>;
+/// The hasher for the loader's own tables of ids and id hashes: rustc's Fx hash. SipHash
+/// resists crafted collisions, which a snapshot (the user's own data) has no reason to
+/// carry, and costs several times more per lookup; the loader makes millions of them.
+pub(crate) type IdHash = rustc_hash::FxBuildHasher;
 
 /// One table being read: records with their keys, in input order.
 pub(crate) struct Staged<T> {
