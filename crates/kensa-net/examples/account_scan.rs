@@ -1,12 +1,19 @@
 //! One whole-account run, for `/usr/bin/time -v`:
-//! `cargo run --release -p kensa-net --example account_scan -- 100000 [--no-findings] [--builtin]`.
-//! The account comes from the model's synthetic generator (`kensa synth account`), or,
-//! with `--builtin`, from the benchmark's own in-memory builder. Prints wall-clock phase
+//! `cargo run --release -p kensa-net --example account_scan -- 100000 [--no-findings] [--builtin]`
+//! or `... -- --dir SNAPSHOT [--no-findings]`.
+//! The account comes from the model's synthetic generator (`kensa synth account`) in
+//! memory, with `--dir` from a snapshot directory on disk (as `kensa scan` reads it, so
+//! the peak RSS is that of a real run), or, with `--builtin`, from the benchmark's own
+//! in-memory builder. Prints wall-clock phase
 //! times (on a loaded machine read the user CPU time `/usr/bin/time` reports instead).
 use std::time::Instant;
 
 use kensa_model::synth::{self, SynthParams};
 use kensa_model::{Document, Scope, Snapshot};
+
+// The same allocator as the `kensa` binary, so the figures are those a user gets.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "../benches/support/synth.rs"]
 mod builtin;
@@ -38,7 +45,19 @@ fn main() {
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let skip_findings = args.iter().any(|a| a == "--no-findings");
     let t0 = Instant::now();
-    let snap = if args.iter().any(|a| a == "--builtin") {
+    let dir = args
+        .iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1));
+    let snap = if let Some(dir) = dir {
+        match Snapshot::load(std::path::Path::new(dir)) {
+            Ok(snap) => snap,
+            Err(e) => {
+                eprintln!("error: {dir}: {e}");
+                std::process::exit(2);
+            }
+        }
+    } else if args.iter().any(|a| a == "--builtin") {
         builtin::account(n)
     } else {
         let files = synth::account(&SynthParams {

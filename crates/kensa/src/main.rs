@@ -54,6 +54,12 @@ enum Command {
     Remediate(cmd::remediate::Args),
 }
 
+// A whole-account run allocates and frees millions of small strings, sets and maps;
+// mimalloc made the 100,000-instance analysis about a third faster than glibc's malloc
+// (`account_scan --dir`, see README "Performance").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
