@@ -15,7 +15,8 @@ use kensa_model::ec2::SecurityGroup;
 use serde_json::json;
 
 use crate::context::{ec2_arn, resource, Attachment, Context};
-use crate::exposure::{world_open_rules, OffendingRule, RestrictedPorts};
+use crate::exposure::{world_open_rules, Family, OffendingRule, RestrictedPorts};
+use crate::params::{ParamKind, ParamSpec, Params};
 use crate::ports::PortSet;
 use crate::rule::{Evaluation, Rank};
 
@@ -183,4 +184,34 @@ fn drop_load_balancer_listener_ports(
         lbs.join(", ")
     );
     (kept, Some(note))
+}
+
+/// The parameters of the "open only to authorized ports" rules (AWS Config's
+/// `vpc-sg-open-only-to-authorized-ports` and FSBP EC2.18), which differ only in the
+/// default list of authorized TCP ports.
+pub const fn authorized_port_params(default_tcp: Option<&'static str>) -> [ParamSpec; 2] {
+    [
+        ParamSpec {
+            name: "authorizedTcpPorts",
+            kind: ParamKind::Ports,
+            default: default_tcp,
+            doc: "TCP ports and ranges that may be open to the world (`443, 1020-1025`).",
+        },
+        ParamSpec {
+            name: "authorizedUdpPorts",
+            kind: ParamKind::Ports,
+            default: None,
+            doc: "UDP ports and ranges that may be open to the world.",
+        },
+    ]
+}
+
+/// Every port the `authorized*Ports` parameters do not authorize.
+pub fn unauthorized_ports(p: &Params) -> RestrictedPorts {
+    RestrictedPorts {
+        tcp: p.ports("authorizedTcpPorts").complement(),
+        udp: p.ports("authorizedUdpPorts").complement(),
+        other_protocols: false,
+        family: Family::Any,
+    }
 }

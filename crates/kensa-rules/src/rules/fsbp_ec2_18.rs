@@ -2,10 +2,8 @@
 use kensa_model::Severity;
 
 use crate::checks::sg_open;
-use crate::exposure::{Family, RestrictedPorts};
 use crate::framework_ids::*;
-use crate::params::Params;
-use crate::params::{ParamKind, ParamSpec};
+use crate::params::ParamSpec;
 
 const DEFAULT_TCP: Option<&str> = Some("80, 443");
 
@@ -41,33 +39,11 @@ crate::rule! {
         references: &["https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18", "https://docs.aws.amazon.com/config/latest/developerguide/vpc-sg-open-only-to-authorized-ports.html"],
         related: &[],
         params: PARAMS,
-        check: |ctx, p| sg_open::check(ctx, &restricted(p)),
-        restricted_ports: Some(restricted),
+        check: |ctx, p| sg_open::check(ctx, &sg_open::unauthorized_ports(p)),
+        restricted_ports: Some(sg_open::unauthorized_ports),
         fixture_fail: include_str!("../../fixtures/sg/world-8443.json"),
         fixture_pass: include_str!("../../fixtures/sg/world-https.json"),
     };
 }
 
-fn restricted(p: &Params) -> RestrictedPorts {
-    RestrictedPorts {
-        tcp: p.ports("authorizedTcpPorts").complement(),
-        udp: p.ports("authorizedUdpPorts").complement(),
-        other_protocols: false,
-        family: Family::Any,
-    }
-}
-
-const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "authorizedTcpPorts",
-        kind: ParamKind::Ports,
-        default: DEFAULT_TCP,
-        doc: "TCP ports and ranges that may be open to the world (`443, 1020-1025`).",
-    },
-    ParamSpec {
-        name: "authorizedUdpPorts",
-        kind: ParamKind::Ports,
-        default: None,
-        doc: "UDP ports and ranges that may be open to the world.",
-    },
-];
+const PARAMS: &[ParamSpec] = &sg_open::authorized_port_params(DEFAULT_TCP);
