@@ -374,7 +374,6 @@ impl<'s> Index<'s> {
     fn add_vpcs_and_subnets(&mut self) {
         let snap = self.snap;
         for vpc in snap.vpcs.values() {
-            let mut set = AddrSet::empty();
             let texts = vpc
                 .cidr_block
                 .iter()
@@ -388,15 +387,12 @@ impl<'s> Index<'s> {
                         .iter()
                         .filter_map(|c| c.ipv6_cidr_block.as_ref()),
                 );
-            for t in texts {
-                match AddrSet::parse(t) {
-                    Some(a) => set = set.union(&a),
-                    None => self.warnings.push(warning(
-                        format!("Vpcs.{}", vpc.vpc_id),
-                        format!("bad CIDR `{t}`"),
-                    )),
-                }
-            }
+            let set = union_of_cidrs(texts, |t| {
+                self.warnings.push(warning(
+                    format!("Vpcs.{}", vpc.vpc_id),
+                    format!("bad CIDR `{t}`"),
+                ))
+            });
             self.vpc_cidrs.insert(vpc.vpc_id.clone(), set);
         }
         let mut rt_of_subnet = HashMap::new();
@@ -479,7 +475,6 @@ impl<'s> Index<'s> {
                 let Some(info) = info else {
                     return (None, AddrSet::empty());
                 };
-                let mut set = AddrSet::empty();
                 let texts = info
                     .cidr_block
                     .iter()
@@ -493,11 +488,9 @@ impl<'s> Index<'s> {
                             .iter()
                             .filter_map(|c| c.ipv6_cidr_block.as_ref()),
                     );
-                for t in texts {
-                    if let Some(a) = AddrSet::parse(t) {
-                        set = set.union(&a);
-                    }
-                }
+                // A peering's copy of the CIDRs is not validated; the VPC's own record is, when
+                // the snapshot holds it.
+                let mut set = union_of_cidrs(texts, |_| {});
                 if set.is_empty() {
                     if let Some(c) = info.vpc_id.as_ref().and_then(|v| self.vpc_cidrs.get(v)) {
                         set = c.clone();
@@ -602,4 +595,19 @@ impl<'s> Index<'s> {
         }
         (out, warns)
     }
+}
+
+/// The union of CIDR texts; `bad` hears each text that does not parse.
+fn union_of_cidrs<'t>(
+    texts: impl Iterator<Item = &'t String>,
+    mut bad: impl FnMut(&str),
+) -> AddrSet {
+    let mut set = AddrSet::empty();
+    for t in texts {
+        match AddrSet::parse(t) {
+            Some(a) => set = set.union(&a),
+            None => bad(t),
+        }
+    }
+    set
 }
