@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 
 use super::parse::{Cx, Top, Val};
-use super::resource::Resource;
+use super::resource::{resource, Resource};
 use super::Builder;
 use crate::account::{
     RegionalSettings, VpcBlockPublicAccessOptions, SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATES,
@@ -172,28 +172,6 @@ impl Builder {
             }
         }
     }
-}
-
-macro_rules! resource {
-    ($ty:ty, $kind:literal, $table:ident, |$s:ident| $id:expr, |$o:ident| $owner:expr) => {
-        impl Resource for $ty {
-            const KIND: &'static str = $kind;
-            fn id(&self) -> &str {
-                let $s = self;
-                $id
-            }
-            fn owner_account(&self) -> Option<&str> {
-                let $o = self;
-                $owner
-            }
-            fn scope_mut(&mut self) -> &mut Scope {
-                &mut self.scope
-            }
-            fn table(snapshot: &mut Snapshot) -> &mut BTreeMap<String, Self> {
-                &mut snapshot.$table
-            }
-        }
-    };
 }
 
 resource!(Volume, "EBS volume", volumes, |s| &s.volume_id, |_o| None);

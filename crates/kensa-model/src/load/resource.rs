@@ -59,6 +59,8 @@ macro_rules! resource {
         }
     };
 }
+// The compute tables (`load/compute.rs`) register with the same macro.
+pub(crate) use resource;
 
 resource!(Vpc, "VPC", vpcs, |s| &s.vpc_id, |o| o.owner_id.as_deref());
 resource!(Subnet, "subnet", subnets, |s| &s.subnet_id, |o| o
