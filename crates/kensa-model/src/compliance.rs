@@ -4,7 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::completeness::Completeness;
 use crate::finding::Severity;
+use crate::resource_type::ResourceType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -12,6 +14,9 @@ pub enum ControlStatus {
     Passed,
     Failed,
     NotApplicable,
+    /// The control's input is missing or was rejected: nothing can be said
+    /// ([`ControlResult::reason`] says why). Never counted as a pass.
+    NotEvaluated,
 }
 
 impl ControlStatus {
@@ -20,6 +25,7 @@ impl ControlStatus {
             ControlStatus::Passed => "PASSED",
             ControlStatus::Failed => "FAILED",
             ControlStatus::NotApplicable => "NOT_APPLICABLE",
+            ControlStatus::NotEvaluated => "NOT_EVALUATED",
         }
     }
 }
@@ -54,6 +60,9 @@ pub struct ControlResult {
     /// Every non-compliant resource with why (suppressed ones included, marked).
     #[serde(default)]
     pub failures: Vec<ResourceFailure>,
+    /// Why the control is `NOT_EVALUATED` (which input is missing or was rejected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One non-compliant resource of a control.
@@ -71,7 +80,13 @@ pub struct ComplianceSummary {
     pub passed: usize,
     pub failed: usize,
     pub not_applicable: usize,
+    /// Controls whose input is missing or was rejected.
+    #[serde(default)]
+    pub not_evaluated: usize,
     pub suppressed_findings: usize,
+    /// How complete the assessed snapshot was (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completeness: Option<Completeness>,
 }
 
 /// The report for one framework.
@@ -87,4 +102,43 @@ pub struct ComplianceReport {
     pub date: String,
     pub summary: ComplianceSummary,
     pub controls: Vec<ControlResult>,
+}
+
+impl ComplianceReport {
+    /// Marks `NOT_EVALUATED` every control that did not fail and whose input kind
+    /// (`kind_of(rule_id)`) the snapshot lacks or loaded only in part, with the reason, and
+    /// records the completeness in the summary. A failure stays a failure: what was read
+    /// is non-compliant whatever else is missing.
+    pub fn apply_completeness(
+        &mut self,
+        completeness: &Completeness,
+        kind_of: impl Fn(&str) -> Option<ResourceType>,
+    ) {
+        for c in &mut self.controls {
+            if c.status == ControlStatus::Failed {
+                continue;
+            }
+            let Some(kind) = kind_of(&c.rule_id) else {
+                continue;
+            };
+            if let Some(reason) = completeness.lacking(kind) {
+                c.status = ControlStatus::NotEvaluated;
+                c.reason = Some(reason);
+            }
+        }
+        let suppressed_findings = self.summary.suppressed_findings;
+        self.summary = ComplianceSummary {
+            suppressed_findings,
+            completeness: Some(completeness.clone()),
+            ..ComplianceSummary::default()
+        };
+        for c in &self.controls {
+            match c.status {
+                ControlStatus::Passed => self.summary.passed += 1,
+                ControlStatus::Failed => self.summary.failed += 1,
+                ControlStatus::NotApplicable => self.summary.not_applicable += 1,
+                ControlStatus::NotEvaluated => self.summary.not_evaluated += 1,
+            }
+        }
+    }
 }

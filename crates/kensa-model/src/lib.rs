@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod completeness;
 pub mod compliance;
 pub mod compute;
 mod de;
@@ -19,12 +20,14 @@ pub mod gateway;
 pub mod instance;
 pub mod load;
 mod query;
+pub mod resource_type;
 
 pub use query::SubnetIndex;
 pub mod snapshot;
 pub mod synth;
 pub mod transit;
 
+pub use completeness::{Completeness, MissingInput};
 pub use compliance::{
     ComplianceReport, ComplianceSummary, ControlResult, ControlStatus, ResourceFailure,
 };
@@ -32,4 +35,5 @@ pub use finding::{
     finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
 };
 pub use load::{Document, LoadError};
+pub use resource_type::ResourceType;
 pub use snapshot::{Scope, Snapshot, Warning, WarningLevel};

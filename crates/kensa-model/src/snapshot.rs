@@ -167,4 +167,7 @@ pub struct Snapshot {
     pub regional_settings: BTreeMap<String, RegionalSettings>,
     /// What was skipped while loading, and why.
     pub warnings: Vec<Warning>,
+    /// What the loaded snapshot lacks: kinds with no output, rejected files and items.
+    #[serde(default)]
+    pub completeness: crate::completeness::Completeness,
 }

@@ -52,6 +52,7 @@ fn table(r: &ComplianceReport, options: RenderOptions, out: &mut dyn Write) -> s
             (true, ControlStatus::Passed) => status.fg(Color::Green),
             (true, ControlStatus::Failed) => status.fg(Color::Red),
             (true, ControlStatus::NotApplicable) => status,
+            (true, ControlStatus::NotEvaluated) => status.fg(Color::Yellow),
         };
         t.add_row(vec![
             Cell::new(&c.control),
@@ -67,15 +68,26 @@ fn table(r: &ComplianceReport, options: RenderOptions, out: &mut dyn Write) -> s
     writeln!(out, "{} ({})", r.framework_title, r.framework)?;
     writeln!(out, "{t}")?;
     let s = &r.summary;
-    writeln!(
-        out,
-        "{} controls: {} passed, {} failed, {} not applicable; {} findings suppressed",
+    for c in &r.controls {
+        if let Some(reason) = &c.reason {
+            writeln!(out, "{} NOT_EVALUATED: {reason}", c.control)?;
+        }
+    }
+    let mut line = format!(
+        "{} controls: {} passed, {} failed, {} not applicable",
         r.controls.len(),
         s.passed,
         s.failed,
         s.not_applicable,
-        s.suppressed_findings
-    )
+    );
+    if s.not_evaluated > 0 {
+        line.push_str(&format!(", {} not evaluated", s.not_evaluated));
+    }
+    line.push_str(&format!("; {} findings suppressed", s.suppressed_findings));
+    if let Some(c) = &s.completeness {
+        line.push_str(&format!("; {c}"));
+    }
+    writeln!(out, "{line}")
 }
 
 fn csv(r: &ComplianceReport, out: &mut dyn Write) -> Result<(), csv::Error> {

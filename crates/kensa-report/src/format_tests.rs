@@ -182,6 +182,7 @@ fn compliance_report() -> ComplianceReport {
                 suppressed: i == 1,
             })
             .collect(),
+        reason: None,
     };
     ComplianceReport {
         framework: "fsbp".into(),

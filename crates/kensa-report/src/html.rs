@@ -158,7 +158,8 @@ pub(crate) fn render_compliance(r: &ComplianceReport, out: &mut dyn Write) -> st
         );
     }
     b.push_str("</table><p class=\"meta\">PASSED: every evaluated resource complies (muted findings count as accepted). \
-FAILED: at least one resource does not. NOT APPLICABLE: the snapshot holds no resource the control evaluates.</p>");
+FAILED: at least one resource does not. NOT APPLICABLE: the snapshot holds no resource the control evaluates. \
+NOT EVALUATED: the control's input is missing from the snapshot or could not be read.</p>");
     let with_failures: Vec<_> = r
         .controls
         .iter()

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use kensa_model::{Finding, FindingStatus, Severity, Warning};
+use kensa_model::{Completeness, Finding, FindingStatus, Severity, Warning};
 use serde::Serialize;
 
 /// What one run produced: findings plus the input problems it skipped over.
@@ -8,6 +8,9 @@ use serde::Serialize;
 pub struct Report {
     pub findings: Vec<Finding>,
     pub warnings: Vec<Warning>,
+    /// How complete the input was (for reports about a snapshot).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completeness: Option<Completeness>,
 }
 
 /// Counts over a report, as JSON consumers and the table footer show them.
@@ -20,17 +23,31 @@ pub struct Summary {
     pub by_rule: BTreeMap<String, usize>,
     pub suppressed: usize,
     pub warnings: usize,
+    /// What the input lacked; absent for reports that are not about a snapshot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completeness: Option<Completeness>,
 }
 
 impl Report {
     pub fn new(findings: Vec<Finding>, warnings: Vec<Warning>) -> Self {
-        Report { findings, warnings }
+        Report {
+            findings,
+            warnings,
+            completeness: None,
+        }
+    }
+
+    /// The report with the completeness of its input recorded.
+    pub fn with_completeness(mut self, completeness: Completeness) -> Self {
+        self.completeness = Some(completeness);
+        self
     }
 
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             findings: self.findings.len(),
             warnings: self.warnings.len(),
+            completeness: self.completeness.clone(),
             ..Summary::default()
         };
         for sev in Severity::ALL {

@@ -87,6 +87,9 @@ fn footer(report: &Report) -> String {
             plural(summary.warnings)
         ));
     }
+    if let Some(c) = &summary.completeness {
+        line.push_str(&format!("; {c}"));
+    }
     line
 }
 

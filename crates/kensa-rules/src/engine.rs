@@ -55,6 +55,7 @@ impl Assessment {
                 ControlStatus::Passed => summary.passed += 1,
                 ControlStatus::Failed => summary.failed += 1,
                 ControlStatus::NotApplicable => summary.not_applicable += 1,
+                ControlStatus::NotEvaluated => summary.not_evaluated += 1,
             }
             summary.suppressed_findings += c.suppressed;
         }
@@ -115,6 +116,7 @@ fn control_result(run: &RuleRun) -> ControlResult {
                 suppressed: f.status == FindingStatus::Suppressed,
             })
             .collect(),
+        reason: None,
     }
 }
 

@@ -41,12 +41,7 @@ impl Builder {
         raw: &Val<'_>,
     ) -> bool {
         match key {
-            "Volumes" => self.items::<Volume>(cx, path, raw),
-            "Snapshots" => self.items::<EbsSnapshot>(cx, path, raw),
-            "Images" => self.items::<Image>(cx, path, raw),
-            "LaunchTemplates" => self.items::<LaunchTemplate>(cx, path, raw),
             "LaunchTemplateVersions" => self.template_versions(cx, path, raw),
-            "FlowLogs" => self.items::<FlowLog>(cx, path, raw),
             "EbsEncryptionByDefault" => {
                 if let Some(v) = self.value::<bool>(cx, path, raw) {
                     self.settings(cx.scope).ebs_encryption_by_default = Some(v);
@@ -127,6 +122,7 @@ impl Builder {
     }
 
     fn settings(&mut self, scope: &Scope) -> &mut RegionalSettings {
+        self.saw(crate::resource_type::ResourceType::Account, 1);
         self.snapshot
             .regional_settings
             .entry(RegionalSettings::key(scope))
@@ -138,9 +134,11 @@ impl Builder {
 
     /// Versions are keyed `<LaunchTemplateId>:<VersionNumber>`.
     fn template_versions(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
+        use crate::resource_type::ResourceType::LaunchTemplateVersion as Kind;
         let Some(list) = self.array(cx, path, raw) else {
-            return;
+            return self.lost(Kind);
         };
+        self.saw(Kind, list.len());
         for (i, item) in list.into_iter().enumerate() {
             let item_path = format!("{path}[{i}]");
             if let Some(mut v) = self.parse_item::<LaunchTemplateVersion>(cx, &item_path, item) {
@@ -174,25 +172,25 @@ impl Builder {
     }
 }
 
-resource!(Volume, "EBS volume", volumes, |s| &s.volume_id, |_o| None);
+resource!(Volume, Volume, volumes, |s| &s.volume_id, |_o| None);
 resource!(
     EbsSnapshot,
-    "EBS snapshot",
+    EbsSnapshot,
     ebs_snapshots,
     |s| &s.snapshot_id,
     |o| o.owner_id.as_deref()
 );
-resource!(Image, "image", images, |s| &s.image_id, |o| o
+resource!(Image, Image, images, |s| &s.image_id, |o| o
     .owner_id
     .as_deref());
 resource!(
     LaunchTemplate,
-    "launch template",
+    LaunchTemplate,
     launch_templates,
     |s| &s.launch_template_id,
     |_o| None
 );
-resource!(FlowLog, "flow log", flow_logs, |s| &s.flow_log_id, |_o| {
+resource!(FlowLog, FlowLog, flow_logs, |s| &s.flow_log_id, |_o| {
     None
 });
 

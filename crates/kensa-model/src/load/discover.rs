@@ -18,11 +18,15 @@ use std::path::{Component, Path};
 use walkdir::WalkDir;
 
 use super::parse::is_account_id;
-use super::{Builder, Document, LoadError};
+use super::{Builder, Document, LoadError, LoadOptions};
 use crate::snapshot::{Scope, Warning};
 
 /// Reads every file under the snapshot root of `dir` into `builder`.
-pub(crate) fn walk(dir: &Path, builder: &mut Builder) -> Result<(), LoadError> {
+pub(crate) fn walk(
+    dir: &Path,
+    options: &LoadOptions,
+    builder: &mut Builder,
+) -> Result<(), LoadError> {
     let meta = std::fs::metadata(dir).map_err(|source| LoadError::ReadDir {
         path: dir.to_path_buf(),
         source,
@@ -43,29 +47,57 @@ pub(crate) fn walk(dir: &Path, builder: &mut Builder) -> Result<(), LoadError> {
         .unwrap_or_else(|| dir.to_path_buf());
     let context = context_components(&root);
     let mut skipped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Symlinks are followed only while they stay inside the directory given: one to `/`
+    // would otherwise walk the whole filesystem.
+    let inside = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut escaping: Vec<(String, String)> = Vec::new();
     let walker = WalkDir::new(&root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            match std::fs::canonicalize(e.path()) {
+                Ok(target) if target.starts_with(&inside) => true,
+                Ok(target) => {
+                    escaping.push((label_of(dir, e.path()), target.display().to_string()));
+                    false
+                }
+                Err(_) => true,
+            }
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 let label = e.path().map(|p| label_of(dir, p)).unwrap_or_default();
-                builder.warn(Warning::error(label, "", format!("cannot read: {e}")));
+                builder.warn(Warning::error(
+                    label,
+                    "",
+                    format!("cannot read: {e}; skipped"),
+                ));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let path = entry.path();
         let label = label_of(dir, path);
-        if path
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            let msg = "not a regular file (a device, FIFO or socket); file skipped";
+            builder.warn(Warning::error(label, "", msg));
+            continue;
+        }
+        let json = path
             .extension()
-            .is_none_or(|ext| !ext.eq_ignore_ascii_case("json"))
-        {
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+        if !json && !super::is_gzip_name(path) {
             let folder = path.parent().map(|p| label_of(dir, p)).unwrap_or_default();
             let name = entry.file_name().to_string_lossy().into_owned();
             skipped.entry(folder).or_default().push(name);
@@ -77,10 +109,14 @@ pub(crate) fn walk(dir: &Path, builder: &mut Builder) -> Result<(), LoadError> {
             .map(components)
             .unwrap_or_default();
         let scope = layout_scope(context.iter().chain(rel_dirs.iter()).map(String::as_str));
-        match std::fs::read(path) {
+        match super::read_file(path, options.max_file_size) {
             Ok(bytes) => builder.add_document(&Document::owned(label, scope, bytes)),
-            Err(e) => builder.warn(Warning::error(label, "", format!("cannot read: {e}"))),
+            Err(e) => builder.warn(Warning::error(label, "", format!("{e}; file skipped"))),
         }
+    }
+    for (label, target) in escaping {
+        let msg = format!("symbolic link to {target}, outside the snapshot directory; skipped");
+        builder.warn(Warning::error(label, "", msg));
     }
     for (folder, names) in skipped {
         builder.warn(skipped_warning(folder, &names));

@@ -14,14 +14,8 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::parse::{Top, Val};
-use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
-use crate::elb::{ClassicLoadBalancer, LoadBalancer, TargetGroup};
-use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
-use crate::instance::{Address, Instance, NetworkInterface};
-use crate::transit::{
-    CustomerGateway, TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
-    VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
-};
+use super::resource::{visit_list, ListVisitor, Resource};
+use crate::instance::Instance;
 
 /// One reservation of `describe-instances`, read whole.
 #[derive(Deserialize)]
@@ -62,36 +56,18 @@ impl<'de> Visitor<'de> for TopVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
-        let mut top = Top::new();
+        let mut top = Top::default();
         while let Some(key) = map.next_key::<String>()? {
-            let value = match key.as_str() {
-                "Vpcs" => typed::<Vpc, _>(&mut map)?,
-                "Subnets" => typed::<Subnet, _>(&mut map)?,
-                "RouteTables" => typed::<RouteTable, _>(&mut map)?,
-                "NetworkAcls" => typed::<NetworkAcl, _>(&mut map)?,
-                "SecurityGroups" => typed::<SecurityGroup, _>(&mut map)?,
-                "SecurityGroupRules" => typed::<SecurityGroupRule, _>(&mut map)?,
-                "NetworkInterfaces" => typed::<NetworkInterface, _>(&mut map)?,
-                "Reservations" => typed::<Reservation, _>(&mut map)?,
-                "Addresses" => typed::<Address, _>(&mut map)?,
-                "InternetGateways" => typed::<InternetGateway, _>(&mut map)?,
-                "EgressOnlyInternetGateways" => typed::<EgressOnlyInternetGateway, _>(&mut map)?,
-                "NatGateways" => typed::<NatGateway, _>(&mut map)?,
-                "PrefixLists" | "ManagedPrefixLists" => typed::<PrefixList, _>(&mut map)?,
-                "VpcPeeringConnections" => typed::<VpcPeeringConnection, _>(&mut map)?,
-                "VpnGateways" => typed::<VpnGateway, _>(&mut map)?,
-                "VpnConnections" => typed::<VpnConnection, _>(&mut map)?,
-                "CustomerGateways" => typed::<CustomerGateway, _>(&mut map)?,
-                "TransitGateways" => typed::<TransitGateway, _>(&mut map)?,
-                "TransitGatewayAttachments" => typed::<TransitGatewayAttachment, _>(&mut map)?,
-                "TransitGatewayRouteTables" => typed::<TransitGatewayRouteTable, _>(&mut map)?,
-                "VpcEndpoints" => typed::<VpcEndpoint, _>(&mut map)?,
-                "LoadBalancers" => typed::<LoadBalancer, _>(&mut map)?,
-                "LoadBalancerDescriptions" => typed::<ClassicLoadBalancer, _>(&mut map)?,
-                "TargetGroups" => typed::<TargetGroup, _>(&mut map)?,
-                _ => map.next_value::<Val<'de>>()?,
+            let value = if key == "Reservations" {
+                typed::<Reservation, _>(&mut map)?
+            } else if let Some(list) =
+                visit_list(&key, TypedList(&mut map, std::marker::PhantomData))
+            {
+                list?
+            } else {
+                map.next_value::<Val<'de>>()?
             };
-            // A repeated key replaces the earlier value, as in the item-by-item reader.
+            // A repeated key is kept apart, as in the item-by-item reader.
             top.insert(key, value);
         }
         Ok(top)
@@ -104,6 +80,16 @@ struct List<T>(Vec<T>);
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::de::vec(deserializer).map(List)
+    }
+}
+
+/// Reads the list of a key of the resource table, typed.
+struct TypedList<'m, 'de, A>(&'m mut A, std::marker::PhantomData<&'de ()>);
+
+impl<'de, A: MapAccess<'de>> ListVisitor for TypedList<'_, 'de, A> {
+    type Out = Result<Val<'de>, A::Error>;
+    fn visit<T: Resource>(self) -> Self::Out {
+        typed::<T, A>(self.0)
     }
 }
 
@@ -128,6 +114,7 @@ pub(crate) fn take_list<T: 'static>(value: &Val<'_>) -> Option<Vec<T>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ec2::Vpc;
 
     #[test]
     fn plain_lists_are_read_typed_and_the_rest_raw() {

@@ -10,9 +10,11 @@
 //!   demo snapshot bundled in the binary, a collector's responses).
 use std::any::TypeId;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::completeness::Completeness;
+use crate::resource_type::ResourceType;
 use crate::snapshot::{Scope, Snapshot, Warning, WarningLevel};
 
 mod accounts;
@@ -22,10 +24,15 @@ mod enis;
 mod fast;
 mod parse;
 mod pending;
+mod read;
 mod resource;
 mod staging;
 mod validate;
 mod validate_links;
+
+pub use read::{
+    is_gzip_name, read_file, read_limited, strip_bom, LoadOptions, ReadError, DEFAULT_MAX_FILE_SIZE,
+};
 
 /// One JSON document (one `describe-*` response) and where it came from.
 #[derive(Debug, Clone)]
@@ -78,8 +85,13 @@ pub enum LoadError {
 impl Snapshot {
     /// Loads every `describe-*` JSON file under `dir`. See [`discover`] for the layouts.
     pub fn load(dir: &Path) -> Result<Snapshot, LoadError> {
+        Self::load_with(dir, &LoadOptions::default())
+    }
+
+    /// [`Snapshot::load`] with explicit limits.
+    pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Snapshot, LoadError> {
         let mut builder = Builder::default();
-        discover::walk(dir, &mut builder)?;
+        discover::walk(dir, options, &mut builder)?;
         Ok(builder.finish())
     }
 
@@ -159,6 +171,13 @@ pub(crate) struct Builder {
     staging: HashMap<TypeId, Box<dyn staging::AnyStaged>>,
     /// Skip the one-pass reader (tests compare the two readers).
     tolerant_only: bool,
+    /// Documents with at least one recognised describe-* key.
+    pub documents: usize,
+    /// Records read per kind (a kind is present, maybe with 0 records, once a list of it
+    /// was seen).
+    pub present: BTreeMap<ResourceType, usize>,
+    /// Records (or whole lists) rejected per kind.
+    pub partial: BTreeMap<ResourceType, usize>,
 }
 
 impl Builder {
@@ -170,6 +189,16 @@ impl Builder {
             .as_any()
             .downcast_mut()
             .expect("staging is keyed by the record type")
+    }
+
+    /// Notes that a list of `kind` with `n` records was read.
+    pub fn saw(&mut self, kind: ResourceType, n: usize) {
+        *self.present.entry(kind).or_default() += n;
+    }
+
+    /// Notes that a record (or list) of `kind` was rejected.
+    pub fn lost(&mut self, kind: ResourceType) {
+        *self.partial.entry(kind).or_default() += 1;
     }
 
     pub fn warn(&mut self, warning: Warning) {
@@ -226,6 +255,9 @@ impl Builder {
         let mut warnings = std::mem::take(&mut self.warnings);
         warnings.sort();
         warnings.dedup();
+        let partial = std::mem::take(&mut self.partial);
+        self.snapshot.completeness =
+            Completeness::from_load(&warnings, self.documents, &self.present, partial);
         self.snapshot.warnings = warnings;
         self.snapshot
     }

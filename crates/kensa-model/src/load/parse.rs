@@ -4,17 +4,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::resource::Resource;
+use super::resource::{visit_list, ListVisitor, Resource};
 use super::{Builder, Document, ItemPath, Origin};
-use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
-use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
-use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
-use crate::instance::{Address, Instance, NetworkInterface};
+use crate::elb::Listener;
+use crate::instance::Instance;
 use crate::snapshot::{Scope, Warning};
-use crate::transit::{
-    CustomerGateway, TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
-    VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
-};
 
 /// Keys that only give context to a sibling key (pagination, the id a wrapper adds).
 const CONTEXT_KEYS: &[&str] = &[
@@ -59,7 +53,55 @@ pub(crate) struct Cx<'d> {
     pub scope: &'d Scope,
 }
 
-pub(crate) type Top<'a> = BTreeMap<String, Val<'a>>;
+/// A document's top-level object. A key given twice is kept apart in `repeated` rather
+/// than replacing the first value (as JSON parsers differ on which one wins, both load
+/// and the repetition is reported).
+#[derive(Default)]
+pub(crate) struct Top<'a> {
+    pub map: BTreeMap<String, Val<'a>>,
+    pub repeated: Vec<(String, Val<'a>)>,
+}
+
+impl<'a> Top<'a> {
+    pub fn insert(&mut self, key: String, value: Val<'a>) {
+        if self.map.contains_key(&key) {
+            self.repeated.push((key, value));
+        } else {
+            self.map.insert(key, value);
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Top<'a> {
+    type Target = BTreeMap<String, Val<'a>>;
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TopVisitor;
+        impl<'de> serde::de::Visitor<'de> for TopVisitor {
+            type Value = Top<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Top<'de>, A::Error> {
+                let mut top = Top::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value::<Val<'de>>()?;
+                    top.insert(key, value);
+                }
+                Ok(top)
+            }
+        }
+        deserializer.deserialize_map(TopVisitor)
+    }
+}
 
 /// A top-level value, read in the same pass as the object: arrays (the describe results)
 /// are split into raw elements straight away; anything else (a wrapper's parent id, a
@@ -158,6 +200,17 @@ impl<'de> serde::de::Visitor<'de> for ValVisitor {
     }
 }
 
+/// Reads the list of a key of the resource table item by item.
+struct ListItems<'b, 'c, 'p, 'v, 'a>(&'b mut Builder, &'c Cx<'c>, &'p str, &'v Val<'a>);
+
+impl ListVisitor for ListItems<'_, '_, '_, '_, '_> {
+    type Out = ();
+    fn visit<T: Resource>(self) {
+        let ListItems(builder, cx, path, raw) = self;
+        builder.items::<T>(cx, path, raw);
+    }
+}
+
 impl Builder {
     pub fn add_document(&mut self, doc: &Document<'_>) {
         let file = self.files.len() as u32;
@@ -167,11 +220,13 @@ impl Builder {
             label: &doc.label,
             scope: &doc.scope,
         };
-        let text = match std::str::from_utf8(&doc.json) {
+        // A byte-order mark is what PowerShell's redirection writes; JSON forbids it, AWS
+        // CLI output never has it, and nothing is lost by skipping it.
+        let text = match std::str::from_utf8(super::strip_bom(&doc.json)) {
             Ok(text) => text,
             Err(e) => {
                 let msg = format!(
-                    "not UTF-8 text (a binary file?): invalid byte at offset {}; skipped",
+                    "not UTF-8 text (a binary file?): invalid byte at offset {}; file skipped",
                     e.valid_up_to()
                 );
                 return self.warn(Warning::error(cx.label, "", msg));
@@ -187,9 +242,11 @@ impl Builder {
             Ok(top) => self.dispatch(&cx, &top),
             Err(e) => {
                 let msg = if e.is_data() {
-                    format!("expected a JSON object with a describe-* result key: {e}; skipped")
+                    format!(
+                        "expected a JSON object with a describe-* result key: {e}; file skipped"
+                    )
                 } else {
-                    format!("invalid JSON: {e}; skipped")
+                    format!("invalid JSON: {e}; file skipped")
                 };
                 self.warn(Warning::error(cx.label, "$", msg));
             }
@@ -200,40 +257,23 @@ impl Builder {
         let mut recognised = false;
         let mut irrelevant = Vec::new();
         let mut unknown = Vec::new();
-        for (key, raw) in top {
+        for (key, _) in top.repeated.iter() {
+            let msg = format!(
+                "top-level key `{key}` appears more than once: every occurrence is loaded \
+                 (JSON readers disagree on which one wins)"
+            );
+            self.warn(Warning::warning(cx.label, format!("$.{key}"), msg));
+        }
+        let all = top
+            .map
+            .iter()
+            .chain(top.repeated.iter().map(|(k, v)| (k, v)));
+        for (key, raw) in all {
             let path = format!("$.{key}");
             match key.as_str() {
-                "Vpcs" => self.items::<Vpc>(cx, &path, raw),
-                "Subnets" => self.items::<Subnet>(cx, &path, raw),
-                "RouteTables" => self.items::<RouteTable>(cx, &path, raw),
-                "NetworkAcls" => self.items::<NetworkAcl>(cx, &path, raw),
-                "SecurityGroups" => self.items::<SecurityGroup>(cx, &path, raw),
-                "SecurityGroupRules" => self.items::<SecurityGroupRule>(cx, &path, raw),
-                "NetworkInterfaces" => self.items::<NetworkInterface>(cx, &path, raw),
+                k if visit_list(k, ListItems(self, cx, &path, raw)).is_some() => {}
                 "Reservations" => self.reservations(cx, &path, raw),
-                "Addresses" => self.items::<Address>(cx, &path, raw),
-                "InternetGateways" => self.items::<InternetGateway>(cx, &path, raw),
-                "EgressOnlyInternetGateways" => {
-                    self.items::<EgressOnlyInternetGateway>(cx, &path, raw)
-                }
-                "NatGateways" => self.items::<NatGateway>(cx, &path, raw),
-                "PrefixLists" | "ManagedPrefixLists" => self.items::<PrefixList>(cx, &path, raw),
-                "VpcPeeringConnections" => self.items::<VpcPeeringConnection>(cx, &path, raw),
-                "VpnGateways" => self.items::<VpnGateway>(cx, &path, raw),
-                "VpnConnections" => self.items::<VpnConnection>(cx, &path, raw),
-                "CustomerGateways" => self.items::<CustomerGateway>(cx, &path, raw),
-                "TransitGateways" => self.items::<TransitGateway>(cx, &path, raw),
-                "TransitGatewayAttachments" => {
-                    self.items::<TransitGatewayAttachment>(cx, &path, raw)
-                }
-                "TransitGatewayRouteTables" => {
-                    self.items::<TransitGatewayRouteTable>(cx, &path, raw)
-                }
-                "VpcEndpoints" => self.items::<VpcEndpoint>(cx, &path, raw),
-                "LoadBalancers" => self.items::<LoadBalancer>(cx, &path, raw),
-                "LoadBalancerDescriptions" => self.items::<ClassicLoadBalancer>(cx, &path, raw),
                 "Listeners" => self.listeners(cx, &path, raw, None),
-                "TargetGroups" => self.items::<TargetGroup>(cx, &path, raw),
                 k if self.side_data(cx, top, k, &path, raw) => {}
                 k if self.compute_data(cx, top, k, &path, raw) => {}
                 k if CONTEXT_KEYS.contains(&k) => continue,
@@ -249,6 +289,7 @@ impl Builder {
             recognised = true;
         }
         if recognised {
+            self.documents += 1;
             if !unknown.is_empty() {
                 let msg = format!(
                     "ignored unrecognised top-level key(s): {}",
@@ -278,6 +319,7 @@ impl Builder {
     pub(super) fn items<T: Resource>(&mut self, cx: &Cx<'_>, path: &str, raw: &Val<'_>) {
         if let Some(parsed) = super::fast::take_list::<T>(raw) {
             let prefix = self.segment(path);
+            self.saw(T::TYPE, parsed.len());
             self.staged::<T>().reserve(parsed.len());
             for (i, resource) in parsed.into_iter().enumerate() {
                 self.insert(cx, ItemPath::top(prefix, i), resource);
@@ -285,20 +327,19 @@ impl Builder {
             return;
         }
         let Some(list) = self.array(cx, path, raw) else {
-            return;
+            return self.lost(T::TYPE);
         };
         let prefix = self.segment(path);
+        self.saw(T::TYPE, list.len());
         self.staged::<T>().reserve(list.len());
         for (i, item) in list.into_iter().enumerate() {
-            let at = ItemPath {
-                prefix,
-                index: i as u32,
-                nested: None,
-                eni: None,
-            };
+            let at = ItemPath::top(prefix, i);
             match parse_value::<T>(item) {
                 Ok(resource) => self.insert(cx, at, resource),
-                Err(e) => self.item_error(cx, self.render(&at), e),
+                Err(e) => {
+                    self.lost(T::TYPE);
+                    self.item_error(cx, self.render(&at), e);
+                }
             }
         }
     }
@@ -364,7 +405,8 @@ impl Builder {
     /// Stores a resource under its id with its scope filled in; first one wins on duplicates.
     pub(super) fn insert<T: Resource>(&mut self, cx: &Cx<'_>, at: ItemPath, mut resource: T) {
         if resource.id().trim().is_empty() {
-            let msg = format!("{} without an id; item skipped", T::KIND);
+            self.lost(T::TYPE);
+            let msg = format!("{} without an id; item skipped", T::TYPE.human_name());
             return self.warn(Warning::error(cx.label, self.render(&at), msg));
         }
         if cx.scope.account.is_empty() {
@@ -381,7 +423,10 @@ impl Builder {
         if let Some(first) = staged.get_mut(resource.id()) {
             if !first.absorb_duplicate(resource) {
                 let id = first.id().to_string();
-                let msg = format!("duplicate {} {id}: the first one loaded is kept", T::KIND);
+                let msg = format!(
+                    "duplicate {} {id}: the first one loaded is kept",
+                    T::TYPE.human_name()
+                );
                 self.warn(Warning::warning(cx.label, self.render(&at), msg));
             }
             return;
@@ -409,6 +454,8 @@ impl Builder {
         }
         let (prefix, nested) = (self.segment(path), self.segment("Instances"));
         if let Some(parsed) = super::fast::take_list::<super::fast::Reservation>(raw) {
+            let n = parsed.iter().map(|r| r.instances.len()).sum();
+            self.saw(Instance::TYPE, n);
             self.staged::<Instance>().reserve(parsed.len());
             for (r, reservation) in parsed.into_iter().enumerate() {
                 for (i, mut instance) in reservation.instances.into_iter().enumerate() {
@@ -422,15 +469,18 @@ impl Builder {
             return;
         }
         let Some(list) = self.array(cx, path, raw) else {
-            return;
+            return self.lost(Instance::TYPE);
         };
+        self.saw(Instance::TYPE, 0);
         self.staged::<Instance>().reserve(list.len());
         for (r, item) in list.into_iter().enumerate() {
             let Some(reservation) =
                 self.parse_item::<RawReservation<'_>>(cx, &format!("{path}[{r}]"), item)
             else {
+                self.lost(Instance::TYPE);
                 continue;
             };
+            self.saw(Instance::TYPE, reservation.instances.len());
             for (i, raw_instance) in reservation.instances.into_iter().enumerate() {
                 let at = ItemPath {
                     prefix,
@@ -445,7 +495,10 @@ impl Builder {
                         }
                         self.insert(cx, at, instance);
                     }
-                    Err(e) => self.item_error(cx, self.render(&at), e),
+                    Err(e) => {
+                        self.lost(Instance::TYPE);
+                        self.item_error(cx, self.render(&at), e);
+                    }
                 }
             }
         }
@@ -460,9 +513,10 @@ impl Builder {
         lb_arn: Option<&str>,
     ) {
         let Some(list) = self.array(cx, path, raw) else {
-            return;
+            return self.lost(Listener::TYPE);
         };
         let prefix = self.segment(path);
+        self.saw(Listener::TYPE, list.len());
         for (i, item) in list.into_iter().enumerate() {
             let at = ItemPath {
                 prefix,
@@ -477,7 +531,10 @@ impl Builder {
                     }
                     self.insert(cx, at, listener);
                 }
-                Err(e) => self.item_error(cx, self.render(&at), e),
+                Err(e) => {
+                    self.lost(Listener::TYPE);
+                    self.item_error(cx, self.render(&at), e);
+                }
             }
         }
     }

@@ -4,19 +4,66 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 
+use crate::compute::{EbsSnapshot, FlowLog, Image, LaunchTemplate, Volume};
 use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
 use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
 use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
 use crate::instance::{Address, Instance, NetworkInterface};
+use crate::resource_type::ResourceType;
 use crate::snapshot::{Scope, Snapshot};
 use crate::transit::{
     CustomerGateway, TransitGateway, TransitGatewayAttachment, TransitGatewayRouteTable,
     VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
 };
 
+/// Something done with the items of a top-level list, generic over their resource type.
+pub(crate) trait ListVisitor {
+    type Out;
+    fn visit<T: Resource>(self) -> Self::Out;
+}
+
+/// The one table of top-level keys whose array holds one resource per element. Both
+/// readers (the one-pass [`super::fast`] and the item-by-item [`super::parse`]) dispatch
+/// through it, so a new resource type is added here only. `Reservations` (instances
+/// nested in reservations) and `Listeners` (which may take their load balancer from a
+/// wrapper) have readers of their own.
+pub(crate) fn visit_list<V: ListVisitor>(key: &str, v: V) -> Option<V::Out> {
+    Some(match key {
+        "Vpcs" => v.visit::<Vpc>(),
+        "Subnets" => v.visit::<Subnet>(),
+        "RouteTables" => v.visit::<RouteTable>(),
+        "NetworkAcls" => v.visit::<NetworkAcl>(),
+        "SecurityGroups" => v.visit::<SecurityGroup>(),
+        "SecurityGroupRules" => v.visit::<SecurityGroupRule>(),
+        "NetworkInterfaces" => v.visit::<NetworkInterface>(),
+        "Addresses" => v.visit::<Address>(),
+        "InternetGateways" => v.visit::<InternetGateway>(),
+        "EgressOnlyInternetGateways" => v.visit::<EgressOnlyInternetGateway>(),
+        "NatGateways" => v.visit::<NatGateway>(),
+        "PrefixLists" | "ManagedPrefixLists" => v.visit::<PrefixList>(),
+        "VpcPeeringConnections" => v.visit::<VpcPeeringConnection>(),
+        "VpnGateways" => v.visit::<VpnGateway>(),
+        "VpnConnections" => v.visit::<VpnConnection>(),
+        "CustomerGateways" => v.visit::<CustomerGateway>(),
+        "TransitGateways" => v.visit::<TransitGateway>(),
+        "TransitGatewayAttachments" => v.visit::<TransitGatewayAttachment>(),
+        "TransitGatewayRouteTables" => v.visit::<TransitGatewayRouteTable>(),
+        "VpcEndpoints" => v.visit::<VpcEndpoint>(),
+        "LoadBalancers" => v.visit::<LoadBalancer>(),
+        "LoadBalancerDescriptions" => v.visit::<ClassicLoadBalancer>(),
+        "TargetGroups" => v.visit::<TargetGroup>(),
+        "Volumes" => v.visit::<Volume>(),
+        "Snapshots" => v.visit::<EbsSnapshot>(),
+        "Images" => v.visit::<Image>(),
+        "LaunchTemplates" => v.visit::<LaunchTemplate>(),
+        "FlowLogs" => v.visit::<FlowLog>(),
+        _ => return None,
+    })
+}
+
 pub(crate) trait Resource: DeserializeOwned + 'static {
-    /// Human name of the kind, for warnings ("security group").
-    const KIND: &'static str;
+    /// The kind of resource (its human name goes into warnings).
+    const TYPE: ResourceType;
     /// The key the resource is stored under.
     fn id(&self) -> &str;
     /// The account id the record itself names (`OwnerId`, an ARN's account), if any.
@@ -39,9 +86,10 @@ pub(crate) fn arn_account(arn: &str) -> Option<&str> {
 }
 
 macro_rules! resource {
-    ($ty:ty, $kind:literal, $table:ident, |$s:ident| $id:expr, |$o:ident| $owner:expr) => {
+    ($ty:ty, $rt:ident, $table:ident, |$s:ident| $id:expr, |$o:ident| $owner:expr) => {
         impl Resource for $ty {
-            const KIND: &'static str = $kind;
+            const TYPE: $crate::resource_type::ResourceType =
+                $crate::resource_type::ResourceType::$rt;
             fn id(&self) -> &str {
                 let $s = self;
                 $id
@@ -62,51 +110,51 @@ macro_rules! resource {
 // The compute tables (`load/compute.rs`) register with the same macro.
 pub(crate) use resource;
 
-resource!(Vpc, "VPC", vpcs, |s| &s.vpc_id, |o| o.owner_id.as_deref());
-resource!(Subnet, "subnet", subnets, |s| &s.subnet_id, |o| o
+resource!(Vpc, Vpc, vpcs, |s| &s.vpc_id, |o| o.owner_id.as_deref());
+resource!(Subnet, Subnet, subnets, |s| &s.subnet_id, |o| o
     .owner_id
     .as_deref());
 resource!(
     RouteTable,
-    "route table",
+    RouteTable,
     route_tables,
     |s| &s.route_table_id,
     |o| o.owner_id.as_deref()
 );
 resource!(
     NetworkAcl,
-    "network ACL",
+    NetworkAcl,
     network_acls,
     |s| &s.network_acl_id,
     |o| o.owner_id.as_deref()
 );
 resource!(
     SecurityGroup,
-    "security group",
+    SecurityGroup,
     security_groups,
     |s| &s.group_id,
     |o| o.owner_id.as_deref()
 );
 resource!(
     SecurityGroupRule,
-    "security group rule",
+    SecurityGroupRule,
     security_group_rules,
     |s| &s.security_group_rule_id,
     |o| o.group_owner_id.as_deref()
 );
 resource!(
     NetworkInterface,
-    "network interface",
+    NetworkInterface,
     network_interfaces,
     |s| &s.network_interface_id,
     |o| o.owner_id.as_deref()
 );
-resource!(Instance, "instance", instances, |s| &s.instance_id, |o| o
+resource!(Instance, Instance, instances, |s| &s.instance_id, |o| o
     .owner_id
     .as_deref());
 resource!(
     Address,
-    "Elastic IP",
+    Eip,
     addresses,
     |s| s
         .allocation_id
@@ -117,27 +165,27 @@ resource!(
 );
 resource!(
     InternetGateway,
-    "internet gateway",
+    InternetGateway,
     internet_gateways,
     |s| &s.internet_gateway_id,
     |o| o.owner_id.as_deref()
 );
 resource!(
     EgressOnlyInternetGateway,
-    "egress-only internet gateway",
+    EgressOnlyInternetGateway,
     egress_only_internet_gateways,
     |s| &s.egress_only_internet_gateway_id,
     |_o| None
 );
 resource!(
     NatGateway,
-    "NAT gateway",
+    NatGateway,
     nat_gateways,
     |s| &s.nat_gateway_id,
     |_o| None
 );
 impl Resource for PrefixList {
-    const KIND: &'static str = "prefix list";
+    const TYPE: ResourceType = ResourceType::PrefixList;
     fn id(&self) -> &str {
         &self.prefix_list_id
     }
@@ -176,80 +224,84 @@ impl Resource for PrefixList {
 }
 resource!(
     VpcPeeringConnection,
-    "VPC peering connection",
+    VpcPeeringConnection,
     vpc_peering_connections,
     |s| &s.vpc_peering_connection_id,
     |_o| None
 );
 resource!(
     VpnGateway,
-    "VPN gateway",
+    VpnGateway,
     vpn_gateways,
     |s| &s.vpn_gateway_id,
     |_o| None
 );
 resource!(
     VpnConnection,
-    "VPN connection",
+    VpnConnection,
     vpn_connections,
     |s| &s.vpn_connection_id,
     |_o| None
 );
 resource!(
     CustomerGateway,
-    "customer gateway",
+    CustomerGateway,
     customer_gateways,
     |s| &s.customer_gateway_id,
     |_o| None
 );
 resource!(
     TransitGateway,
-    "transit gateway",
+    TransitGateway,
     transit_gateways,
     |s| &s.transit_gateway_id,
     |o| o.owner_id.as_deref()
 );
 resource!(
     TransitGatewayAttachment,
-    "transit gateway attachment",
+    TransitGatewayAttachment,
     transit_gateway_attachments,
     |s| &s.transit_gateway_attachment_id,
     |o| o.resource_owner_id.as_deref()
 );
 resource!(
     TransitGatewayRouteTable,
-    "transit gateway route table",
+    TransitGatewayRouteTable,
     transit_gateway_route_tables,
     |s| &s.transit_gateway_route_table_id,
     |_o| None
 );
 resource!(
     VpcEndpoint,
-    "VPC endpoint",
+    VpcEndpoint,
     vpc_endpoints,
     |s| &s.vpc_endpoint_id,
     |_o| None
 );
 resource!(
     LoadBalancer,
-    "load balancer",
+    Elbv2LoadBalancer,
     load_balancers,
     |s| &s.load_balancer_arn,
     |o| arn_account(&o.load_balancer_arn)
 );
-resource!(Listener, "listener", listeners, |s| &s.listener_arn, |o| {
-    arn_account(&o.listener_arn)
-});
+resource!(
+    Listener,
+    Elbv2Listener,
+    listeners,
+    |s| &s.listener_arn,
+    |o| { arn_account(&o.listener_arn) }
+);
 resource!(
     TargetGroup,
-    "target group",
+    Elbv2TargetGroup,
     target_groups,
     |s| &s.target_group_arn,
     |o| arn_account(&o.target_group_arn)
 );
 resource!(
     ClassicLoadBalancer,
-    "classic load balancer",
+    ElbLoadBalancer,
     classic_load_balancers,
     |s| &s.load_balancer_name,
     |_o| None

@@ -1,18 +1,17 @@
 //! `kensa compliance`: run a framework's controls over a snapshot and report per control
 //! PASSED / FAILED / NOT_APPLICABLE (or, with `--findings`, the failing findings).
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context as _};
-use kensa_model::{FindingStatus, Snapshot, Warning, WarningLevel};
+use kensa_model::{FindingStatus, ResourceType, Snapshot, Warning, WarningLevel};
 use kensa_report::{render_compliance, RenderOptions, Report};
 use kensa_rules::framework::resolve;
 use kensa_rules::{assess, fixture, Context, MuteList, NetReachability};
 
-use crate::cmd::output::OutputArgs;
+use crate::cmd::output::{exit_status, print_warnings, InputArgs, OutputArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -39,6 +38,8 @@ pub struct Args {
     #[arg(long)]
     findings: bool,
     #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
     output: OutputArgs,
 }
 
@@ -54,6 +55,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bail!("--date {today}: expected YYYY-MM-DD");
     }
     let analysis = (!args.no_reachability).then(|| kensa_net::analyze(&snapshot));
+    let mut completeness = snapshot.completeness.clone();
+    let mut warnings: Vec<Warning> = snapshot.warnings.clone();
+    if let Some(analysis) = &analysis {
+        let later = analysis.warnings();
+        completeness.absorb(&later);
+        warnings.extend(later);
+        warnings.sort();
+        warnings.dedup();
+    }
     let reach = analysis.as_ref().map(NetReachability::new);
     let mut ctx = Context::new(&snapshot);
     if let Some(reach) = &reach {
@@ -65,7 +75,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         f.first_seen = Some(stamp.clone());
         f.last_seen = Some(stamp.clone());
     }
-    let mut warnings: Vec<Warning> = snapshot.warnings.clone();
     if let Some(path) = &args.mute {
         let mutes = MuteList::load(path)?;
         let summary = mutes.apply(assessment.findings_mut(), &today);
@@ -77,44 +86,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let findings = assessment.findings();
-    let report = Report::new(findings, warnings);
+    let report = Report::new(findings, warnings).with_completeness(completeness.clone());
     if args.findings {
-        return args.output.emit(report);
+        return args.output.emit_snapshot(report, &args.input);
     }
-    for w in report
+    let shown: Vec<Warning> = report
         .warnings
         .iter()
         .filter(|w| w.level != WarningLevel::Info)
-    {
-        eprintln!("warning: {w}");
-    }
-    let compliance = assessment.report(&framework, &source, &today);
+        .cloned()
+        .collect();
+    print_warnings(&shown);
+    let mut compliance = assessment.report(&framework, &source, &today);
+    compliance.apply_completeness(&completeness, |rule_id| {
+        kensa_rules::find_rule(rule_id).and_then(|r| ResourceType::from_asff(r.resource_type))
+    });
     let options = RenderOptions {
         color: args.output.output.is_none()
             && io::IsTerminal::is_terminal(&io::stdout())
             && std::env::var_os("NO_COLOR").is_none(),
     };
-    let mut out: Box<dyn Write> = match &args.output.output {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    render_compliance(args.output.format, &compliance, options, &mut out)?;
-    out.flush()?;
-    let failed = match (args.output.fail_on, report.worst_active()) {
-        (Some(threshold), Some(worst)) => worst >= threshold,
-        _ => false,
-    };
+    let mut out = args.output.writer()?;
+    render_compliance(args.output.format, &compliance, options, &mut out)
+        .map_err(|e| anyhow::Error::new(e).context(args.output.destination()))?;
+    out.flush().with_context(|| args.output.destination())?;
+    let failed = args.output.fails(&report);
     debug_assert!(report
         .findings
         .iter()
         .all(|f| f.status != FindingStatus::Resolved));
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_status(
+        failed,
+        Some(&completeness),
+        args.input.allow_incomplete,
+    ))
 }
 
 fn mute_warning(path: &Path, index: usize, message: &str) -> Warning {
@@ -134,9 +139,13 @@ fn load(args: &Args) -> anyhow::Result<(Snapshot, String)> {
     };
     let source = path.display().to_string();
     if path.is_dir() {
-        return Ok((Snapshot::load(path)?, source));
+        return Ok((
+            Snapshot::load_with(path, &args.input.load_options())?,
+            source,
+        ));
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {source}"))?;
+    let text = kensa_model::load::read_limited(path, args.input.max_file_size)
+        .with_context(|| format!("cannot read {source}"))?;
     Ok((fixture::snapshot(&source, &text)?, source))
 }
 

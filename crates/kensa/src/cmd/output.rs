@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kensa_model::Severity;
+use kensa_model::{Completeness, Severity, Warning};
 use kensa_report::{Format, RenderOptions, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,41 +45,147 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse::<Severity>()
 }
 
+/// Options of the commands that read a snapshot (`scan`, `compliance`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Exit with status 0 (or 1 for --fail-on) even when the input was incomplete: files
+    /// rejected, items skipped, resource types missing, nothing found. The report still
+    /// says what was lacking.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Refuse snapshot files larger than this many bytes (decompressed size for .json.gz),
+    /// reporting them as rejected input.
+    #[arg(long, value_name = "BYTES", env = "KENSA_MAX_FILE_SIZE",
+          default_value_t = kensa_model::load::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+impl InputArgs {
+    /// How the loader is told about these options.
+    pub fn load_options(&self) -> kensa_model::load::LoadOptions {
+        kensa_model::load::LoadOptions {
+            max_file_size: self.max_file_size,
+        }
+    }
+}
+
+/// Exit statuses, the same for every command (README "Exit codes").
+pub mod exit {
+    /// Findings at or above `--fail-on`.
+    pub const FINDINGS: u8 = 1;
+    /// Usage error or fatal error (unreadable snapshot directory, write error).
+    pub const FATAL: u8 = 2;
+    /// The input was incomplete (an error-level input problem) and `--allow-incomplete`
+    /// was not given.
+    pub const INCOMPLETE: u8 = 3;
+}
+
+/// The exit status of a report: findings at or above `--fail-on` (1) win over incomplete
+/// input (3), which wins over success; incomplete input is also said on stderr.
+pub fn exit_status(
+    failed: bool,
+    completeness: Option<&Completeness>,
+    allow_incomplete: bool,
+) -> ExitCode {
+    let incomplete = completeness.filter(|c| !c.complete);
+    if let Some(c) = incomplete {
+        for problem in c.problems() {
+            eprintln!("error: {}", escape_controls(&problem));
+        }
+        let hint = if allow_incomplete {
+            "accepted with --allow-incomplete"
+        } else {
+            "exit status 3; --allow-incomplete accepts it"
+        };
+        eprintln!("error: {c}: the result may miss exposures ({hint})");
+    }
+    if failed {
+        ExitCode::from(exit::FINDINGS)
+    } else if incomplete.is_some() && !allow_incomplete {
+        ExitCode::from(exit::INCOMPLETE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `text` with control characters (escape sequences from file names, newlines) escaped,
+/// so that input cannot rewrite the terminal or forge lines.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 impl OutputArgs {
     /// Renders `report` and returns the exit code `--fail-on` asks for.
-    pub fn emit(&self, mut report: Report) -> anyhow::Result<ExitCode> {
-        let failed = match (self.fail_on, report.worst_active()) {
+    pub fn emit(&self, report: Report) -> anyhow::Result<ExitCode> {
+        let failed = self.render(report)?;
+        Ok(exit_status(failed, None, true))
+    }
+
+    /// Renders a report about a snapshot: exit 1 for `--fail-on`, 3 for incomplete input.
+    pub fn emit_snapshot(&self, report: Report, input: &InputArgs) -> anyhow::Result<ExitCode> {
+        let completeness = report.completeness.clone();
+        let failed = self.render(report)?;
+        Ok(exit_status(
+            failed,
+            completeness.as_ref(),
+            input.allow_incomplete,
+        ))
+    }
+
+    /// Whether `report` has an active finding at or above `--fail-on`.
+    pub fn fails(&self, report: &Report) -> bool {
+        match (self.fail_on, report.worst_active()) {
             (Some(threshold), Some(worst)) => worst >= threshold,
             _ => false,
-        };
+        }
+    }
+
+    /// Renders `report`; true when `--fail-on` is met.
+    fn render(&self, mut report: Report) -> anyhow::Result<bool> {
+        let failed = self.fails(&report);
         if let Some(min) = self.min_severity {
             report.retain_min_severity(min);
         }
-        self.print_warnings(&report);
+        self.print_table_warnings(&report);
         let options = RenderOptions {
             color: self.use_color(),
         };
+        let mut out = self.writer()?;
+        kensa_report::render(self.format, &report, options, &mut out)
+            .map_err(|e| anyhow::Error::new(e).context(self.destination()))?;
+        out.flush().with_context(|| self.destination())?;
+        Ok(failed)
+    }
+
+    /// Where output goes: `--output FILE` or standard output, buffered.
+    pub fn writer(&self) -> anyhow::Result<BufWriter<Box<dyn Write>>> {
+        let sink: Box<dyn Write> = match &self.output {
+            Some(path) => Box::new(
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            ),
+            None => Box::new(io::stdout().lock()),
+        };
+        Ok(BufWriter::new(sink))
+    }
+
+    /// "cannot write <file>" / "cannot write standard output", for write errors.
+    pub fn destination(&self) -> String {
         match &self.output {
-            Some(path) => {
-                let file = File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?;
-                let mut out = BufWriter::new(file);
-                kensa_report::render(self.format, &report, options, &mut out)?;
-                out.flush()
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-            }
-            None => {
-                let stdout = io::stdout();
-                let mut out = BufWriter::new(stdout.lock());
-                kensa_report::render(self.format, &report, options, &mut out)?;
-                out.flush()?;
-            }
+            Some(path) => format!("cannot write {}", path.display()),
+            None => "cannot write standard output".to_string(),
         }
-        Ok(if failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        })
     }
 
     fn use_color(&self) -> bool {
@@ -96,19 +202,34 @@ impl OutputArgs {
     }
 
     /// Machine formats carry the warnings inside; for a table they go to stderr.
-    fn print_warnings(&self, report: &Report) {
+    fn print_table_warnings(&self, report: &Report) {
         if self.format != Format::Table {
             return;
         }
-        const SHOWN: usize = 20;
-        for w in report.warnings.iter().take(SHOWN) {
-            eprintln!("warning: {w}");
+        print_warnings(&report.warnings);
+    }
+}
+
+/// Input warnings on stderr: each once, with its level, file, JSON path and what was
+/// done, control characters escaped; at most 20 (the JSON formats carry all of them).
+pub fn print_warnings(warnings: &[Warning]) {
+    const SHOWN: usize = 20;
+    let mut shown = 0;
+    let mut last: Option<&Warning> = None;
+    for w in warnings {
+        if last == Some(w) {
+            continue;
         }
-        if report.warnings.len() > SHOWN {
-            eprintln!(
-                "warning: ... and {} more (all of them are in --format json)",
-                report.warnings.len() - SHOWN
-            );
+        last = Some(w);
+        shown += 1;
+        if shown <= SHOWN {
+            eprintln!("{}", escape_controls(&w.to_string()));
         }
+    }
+    if shown > SHOWN {
+        eprintln!(
+            "... and {} more input warnings (all of them are in --format json)",
+            shown - SHOWN
+        );
     }
 }

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use kensa_model::load::LoadOptions;
 use kensa_model::Snapshot;
 use kensa_report::Report;
 
-use super::output::OutputArgs;
+use super::output::{InputArgs, OutputArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,6 +21,8 @@ pub struct Args {
     #[cfg(feature = "aws")]
     #[command(flatten)]
     pub live: LiveArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -38,13 +41,29 @@ pub struct LiveArgs {
     pub snapshot_out: Option<PathBuf>,
 }
 
-/// The snapshot named on the command line, or the demo.
+/// The snapshot named on the command line, or the demo, with the loader's defaults
+/// (`KENSA_MAX_FILE_SIZE` read from the environment).
 pub fn load(snapshot: Option<&PathBuf>, demo: bool) -> anyhow::Result<Snapshot> {
+    let mut options = LoadOptions::default();
+    if let Some(limit) = std::env::var("KENSA_MAX_FILE_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        options.max_file_size = limit;
+    }
+    load_with(snapshot, demo, &options)
+}
+
+/// The snapshot named on the command line, or the demo.
+pub fn load_with(
+    snapshot: Option<&PathBuf>,
+    demo: bool,
+    options: &LoadOptions,
+) -> anyhow::Result<Snapshot> {
     match (snapshot, demo) {
         (_, true) => Ok(kensa_model::demo::snapshot()),
-        (Some(dir), false) => {
-            Snapshot::load(dir).with_context(|| format!("cannot load snapshot {}", dir.display()))
-        }
+        (Some(dir), false) => Snapshot::load_with(dir, options)
+            .with_context(|| format!("cannot load snapshot {}", dir.display())),
         (None, false) => anyhow::bail!("give a snapshot directory, --demo or --live"),
     }
 }
@@ -54,17 +73,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.live.live {
         let (_guard, dir) =
             super::collect::live_snapshot(&args.live.aws, args.live.snapshot_out.as_deref())?;
-        return scan(load(Some(&dir), false)?, &args.output);
+        let snap = load_with(Some(&dir), false, &args.input.load_options())?;
+        return scan(snap, &args.input, &args.output);
     }
-    scan(load(args.snapshot.as_ref(), args.demo)?, &args.output)
+    let options = args.input.load_options();
+    let snap = load_with(args.snapshot.as_ref(), args.demo, &options)?;
+    scan(snap, &args.input, &args.output)
 }
 
-fn scan(snap: Snapshot, output: &OutputArgs) -> anyhow::Result<ExitCode> {
+fn scan(snap: Snapshot, input: &InputArgs, output: &OutputArgs) -> anyhow::Result<ExitCode> {
     let analysis = kensa_net::analyze(&snap);
     let findings = kensa_net::findings::findings(&analysis);
+    let later = analysis.warnings();
+    let mut completeness = snap.completeness.clone();
+    completeness.absorb(&later);
     let mut warnings = snap.warnings.clone();
-    warnings.extend(analysis.warnings());
+    warnings.extend(later);
     warnings.sort();
     warnings.dedup();
-    output.emit(Report::new(findings, warnings))
+    let report = Report::new(findings, warnings).with_completeness(completeness);
+    output.emit_snapshot(report, input)
 }
