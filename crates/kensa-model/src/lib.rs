@@ -17,6 +17,7 @@ pub mod ec2;
 pub mod elb;
 pub mod finding;
 pub mod gateway;
+pub mod ids;
 pub mod instance;
 pub mod load;
 mod query;
@@ -34,6 +35,7 @@ pub use compliance::{
 pub use finding::{
     finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
 };
+pub use ids::IdKind;
 pub use load::{Document, LoadError};
 pub use resource_type::ResourceType;
 pub use snapshot::{Scope, Snapshot, Warning, WarningLevel};

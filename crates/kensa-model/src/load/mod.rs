@@ -18,6 +18,7 @@ use crate::resource_type::ResourceType;
 use crate::snapshot::{Scope, Snapshot, Warning, WarningLevel};
 
 mod accounts;
+mod check;
 mod compute;
 pub mod discover;
 mod enis;
@@ -30,6 +31,7 @@ mod staging;
 mod validate;
 mod validate_links;
 
+pub use check::{check_cidr_v4, check_cidr_v6, check_ports, check_protocol, ProtocolPorts};
 pub use read::{
     is_gzip_name, read_file, read_limited, strip_bom, LoadOptions, ReadError, DEFAULT_MAX_FILE_SIZE,
 };

@@ -409,6 +409,17 @@ impl Builder {
             let msg = format!("{} without an id; item skipped", T::TYPE.human_name());
             return self.warn(Warning::error(cx.label, self.render(&at), msg));
         }
+        if let Err(invalid) = super::check::check(&resource) {
+            self.lost(T::TYPE);
+            let base = self.render(&at);
+            let path = if invalid.path.is_empty() {
+                base
+            } else {
+                format!("{base}.{}", invalid.path)
+            };
+            let msg = format!("{}; item skipped", invalid.message);
+            return self.warn(Warning::error(cx.label, path, msg));
+        }
         if cx.scope.account.is_empty() {
             let owner = resource.owner_account().filter(|o| is_account_id(o));
             let account = owner.unwrap_or_default().to_string();

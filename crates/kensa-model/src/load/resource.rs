@@ -61,7 +61,7 @@ pub(crate) fn visit_list<V: ListVisitor>(key: &str, v: V) -> Option<V::Out> {
     })
 }
 
-pub(crate) trait Resource: DeserializeOwned + 'static {
+pub(crate) trait Resource: DeserializeOwned + super::check::Validate + 'static {
     /// The kind of resource (its human name goes into warnings).
     const TYPE: ResourceType;
     /// The key the resource is stored under.
@@ -290,7 +290,7 @@ resource!(
     Elbv2Listener,
     listeners,
     |s| &s.listener_arn,
-    |o| { arn_account(&o.listener_arn) }
+    |o| arn_account(&o.listener_arn)
 );
 resource!(
     TargetGroup,

@@ -1,0 +1,169 @@
+//! EC2 resource ids classified by their prefix, in one place.
+//!
+//! AWS ids say what they name (`sg-…`, `vpce-…`, `tgw-attach-…`). Code that needs to
+//! know what a route target or a reference is asks [`IdKind::detect`] rather than
+//! splitting strings itself, and the loader rejects a record whose own id has the wrong
+//! prefix (a `GroupId` that is not `sg-…` is damaged input, not a security group).
+use crate::resource_type::ResourceType;
+
+/// What an id names, by its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdKind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    NetworkAcl,
+    SecurityGroup,
+    SecurityGroupRule,
+    NetworkInterface,
+    Instance,
+    EipAllocation,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    PrefixList,
+    VpcPeeringConnection,
+    VpnGateway,
+    VpnConnection,
+    CustomerGateway,
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayRouteTable,
+    VpcEndpoint,
+    Volume,
+    EbsSnapshot,
+    Image,
+    LaunchTemplate,
+    FlowLog,
+    CarrierGateway,
+    LocalGateway,
+    /// `local`: the VPC's own route.
+    Local,
+}
+
+/// Longest prefixes first, so `tgw-attach-` wins over `tgw-`.
+const PREFIXES: &[(&str, IdKind)] = &[
+    ("tgw-attach-", IdKind::TransitGatewayAttachment),
+    ("tgw-rtb-", IdKind::TransitGatewayRouteTable),
+    ("eipalloc-", IdKind::EipAllocation),
+    ("subnet-", IdKind::Subnet),
+    ("eigw-", IdKind::EgressOnlyInternetGateway),
+    ("vpce-", IdKind::VpcEndpoint),
+    ("snap-", IdKind::EbsSnapshot),
+    ("cagw-", IdKind::CarrierGateway),
+    ("lgw-", IdKind::LocalGateway),
+    ("vpc-", IdKind::Vpc),
+    ("rtb-", IdKind::RouteTable),
+    ("acl-", IdKind::NetworkAcl),
+    ("sgr-", IdKind::SecurityGroupRule),
+    ("eni-", IdKind::NetworkInterface),
+    ("igw-", IdKind::InternetGateway),
+    ("nat-", IdKind::NatGateway),
+    ("pcx-", IdKind::VpcPeeringConnection),
+    ("vgw-", IdKind::VpnGateway),
+    ("vpn-", IdKind::VpnConnection),
+    ("cgw-", IdKind::CustomerGateway),
+    ("tgw-", IdKind::TransitGateway),
+    ("vol-", IdKind::Volume),
+    ("ami-", IdKind::Image),
+    ("lt-", IdKind::LaunchTemplate),
+    ("fl-", IdKind::FlowLog),
+    ("sg-", IdKind::SecurityGroup),
+    ("pl-", IdKind::PrefixList),
+    ("i-", IdKind::Instance),
+];
+
+impl IdKind {
+    /// The kind an id's prefix says, or `None` for an id of no known kind.
+    pub fn detect(id: &str) -> Option<IdKind> {
+        if id == "local" {
+            return Some(IdKind::Local);
+        }
+        PREFIXES
+            .iter()
+            .find(|(prefix, _)| id.len() > prefix.len() && id.starts_with(prefix))
+            .map(|&(_, kind)| kind)
+    }
+
+    /// The prefix ids of this kind start with (`"sg-"`); `local` for [`IdKind::Local`].
+    pub fn prefix(self) -> &'static str {
+        if self == IdKind::Local {
+            return "local";
+        }
+        PREFIXES
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |&(p, _)| p)
+    }
+
+    /// The id kind of a resource type's primary id, where the id has a fixed prefix.
+    pub fn of(resource: ResourceType) -> Option<IdKind> {
+        use ResourceType as R;
+        Some(match resource {
+            R::Vpc => IdKind::Vpc,
+            R::Subnet => IdKind::Subnet,
+            R::RouteTable => IdKind::RouteTable,
+            R::NetworkAcl => IdKind::NetworkAcl,
+            R::SecurityGroup => IdKind::SecurityGroup,
+            R::SecurityGroupRule => IdKind::SecurityGroupRule,
+            R::NetworkInterface => IdKind::NetworkInterface,
+            R::Instance => IdKind::Instance,
+            R::InternetGateway => IdKind::InternetGateway,
+            R::EgressOnlyInternetGateway => IdKind::EgressOnlyInternetGateway,
+            R::NatGateway => IdKind::NatGateway,
+            R::VpcPeeringConnection => IdKind::VpcPeeringConnection,
+            R::VpnGateway => IdKind::VpnGateway,
+            R::VpnConnection => IdKind::VpnConnection,
+            R::CustomerGateway => IdKind::CustomerGateway,
+            R::TransitGateway => IdKind::TransitGateway,
+            R::TransitGatewayAttachment => IdKind::TransitGatewayAttachment,
+            R::TransitGatewayRouteTable => IdKind::TransitGatewayRouteTable,
+            R::VpcEndpoint => IdKind::VpcEndpoint,
+            R::Volume => IdKind::Volume,
+            R::EbsSnapshot => IdKind::EbsSnapshot,
+            R::Image => IdKind::Image,
+            R::LaunchTemplate => IdKind::LaunchTemplate,
+            R::FlowLog => IdKind::FlowLog,
+            // Prefix lists are `pl-` but AWS-managed ones are named too; ELB resources are
+            // ARNs and names; EIPs are keyed by allocation id or address.
+            R::PrefixList
+            | R::Eip
+            | R::Elbv2LoadBalancer
+            | R::Elbv2Listener
+            | R::Elbv2TargetGroup
+            | R::ElbLoadBalancer
+            | R::LaunchTemplateVersion
+            | R::Account => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_classify_ids() {
+        assert_eq!(
+            IdKind::detect("tgw-attach-0a1"),
+            Some(IdKind::TransitGatewayAttachment)
+        );
+        assert_eq!(IdKind::detect("tgw-0a1"), Some(IdKind::TransitGateway));
+        assert_eq!(IdKind::detect("vpce-1"), Some(IdKind::VpcEndpoint));
+        assert_eq!(IdKind::detect("vpc-1"), Some(IdKind::Vpc));
+        assert_eq!(IdKind::detect("sgr-1"), Some(IdKind::SecurityGroupRule));
+        assert_eq!(IdKind::detect("sg-1"), Some(IdKind::SecurityGroup));
+        assert_eq!(IdKind::detect("local"), Some(IdKind::Local));
+        assert_eq!(IdKind::detect("sg-"), None);
+        assert_eq!(IdKind::detect("web"), None);
+        for &(prefix, kind) in PREFIXES {
+            assert_eq!(kind.prefix(), prefix);
+            assert_eq!(
+                IdKind::detect(&format!("{prefix}0")),
+                Some(kind),
+                "{prefix}"
+            );
+        }
+    }
+}
