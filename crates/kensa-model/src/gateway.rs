@@ -102,6 +102,18 @@ pub struct PrefixList {
 }
 
 impl PrefixList {
+    /// Adds `entries` whose CIDR the list does not have yet (in linear time: a list can
+    /// have hundreds of thousands of entries).
+    pub fn merge_entries(&mut self, entries: Vec<PrefixListEntry>) {
+        let mut known: std::collections::HashSet<String> =
+            self.entries.iter().map(|e| e.cidr.clone()).collect();
+        for entry in entries {
+            if known.insert(entry.cidr.clone()) {
+                self.entries.push(entry);
+            }
+        }
+    }
+
     /// Every CIDR of the list, inline `Cidrs` and `Entries` together.
     pub fn all_cidrs(&self) -> impl Iterator<Item = &str> {
         self.cidrs

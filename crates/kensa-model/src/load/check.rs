@@ -267,8 +267,7 @@ impl Validate for PrefixList {
         let check = |path: String, cidr: &str| match family.as_deref() {
             Some("ipv4") => at(path, check_cidr_v4(cidr)),
             Some("ipv6") => at(path, check_cidr_v6(cidr)),
-            _ if check_cidr_v4(cidr).is_ok() || check_cidr_v6(cidr).is_ok() => Ok(()),
-            _ => Err(invalid(path, format!("{cidr:?} is not a CIDR"))),
+            _ => any_family(path, cidr),
         };
         for (i, c) in self.cidrs.iter().enumerate() {
             check(format!("Cidrs[{i}]"), c)?;
@@ -318,6 +317,35 @@ impl Validate for ClassicLoadBalancer {
     }
 }
 
+/// A CIDR of either family (prefix list entries, transit gateway routes).
+fn any_family(path: String, cidr: &str) -> Result<(), Invalid> {
+    if check_cidr_v4(cidr).is_ok() || check_cidr_v6(cidr).is_ok() {
+        return Ok(());
+    }
+    let reason = check_cidr_v4(cidr).err().unwrap_or_default();
+    let msg = if cidr.contains(':') {
+        check_cidr_v6(cidr).err().unwrap_or(reason)
+    } else {
+        reason
+    };
+    Err(invalid(path, msg))
+}
+
+impl Validate for crate::gateway::PrefixListEntry {
+    fn validate(&self) -> Result<(), Invalid> {
+        any_family("Cidr".into(), &self.cidr)
+    }
+}
+
+impl Validate for crate::transit::TransitGatewayRoute {
+    fn validate(&self) -> Result<(), Invalid> {
+        match &self.destination_cidr_block {
+            Some(cidr) => any_family("DestinationCidrBlock".into(), cidr),
+            None => Ok(()),
+        }
+    }
+}
+
 macro_rules! accepted_as_read {
     ($($ty:ty),* $(,)?) => { $(impl Validate for $ty {})* };
 }
@@ -343,6 +371,8 @@ accepted_as_read!(
     crate::compute::Image,
     crate::compute::LaunchTemplate,
     crate::compute::FlowLog,
+    crate::elb::TargetHealthDescription,
+    crate::transit::TgwRouteTablePropagation,
 );
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::check::Validate;
 use super::parse::{Cx, Top, Val};
 use super::{Builder, ItemPath, Origin};
 use crate::ec2::Tag;
@@ -206,7 +207,7 @@ impl Builder {
         }
     }
 
-    fn side_items<T: DeserializeOwned>(
+    fn side_items<T: DeserializeOwned + Validate>(
         &mut self,
         cx: &Cx<'_>,
         path: &str,
@@ -220,8 +221,17 @@ impl Builder {
             .into_iter()
             .enumerate()
         {
-            if let Some(value) = self.parse_item::<T>(cx, &format!("{path}[{i}]"), item) {
-                items.push(value);
+            let item_path = format!("{path}[{i}]");
+            let Some(value) = self.parse_item::<T>(cx, &item_path, item) else {
+                continue;
+            };
+            match value.validate() {
+                Ok(()) => items.push(value),
+                Err(invalid) => {
+                    let msg = format!("{}; item skipped", invalid.message);
+                    let at = format!("{item_path}.{}", invalid.path);
+                    self.warn(Warning::error(cx.label, at, msg));
+                }
             }
         }
         Side {
@@ -258,11 +268,7 @@ impl Builder {
         for side in pending.prefix_list_entries {
             let parent = self.snapshot.prefix_lists.get_mut(&side.parent);
             if let Some(list) = parent {
-                for entry in side.items {
-                    if !list.entries.iter().any(|e| e.cidr == entry.cidr) {
-                        list.entries.push(entry);
-                    }
-                }
+                list.merge_entries(side.items);
             } else {
                 self.dropped(side.file, side.path, "prefix list entries", &side.parent);
             }

@@ -203,16 +203,10 @@ impl Resource for PrefixList {
         self.max_entries = self.max_entries.or(other.max_entries);
         self.owner_id = self.owner_id.take().or(other.owner_id);
         self.state = self.state.take().or(other.state);
-        for cidr in other.cidrs {
-            if !self.cidrs.contains(&cidr) {
-                self.cidrs.push(cidr);
-            }
-        }
-        for entry in other.entries {
-            if !self.entries.iter().any(|e| e.cidr == entry.cidr) {
-                self.entries.push(entry);
-            }
-        }
+        let known: std::collections::HashSet<String> = self.cidrs.iter().cloned().collect();
+        self.cidrs
+            .extend(other.cidrs.into_iter().filter(|c| !known.contains(c)));
+        self.merge_entries(other.entries);
         if self.tags.is_empty() {
             self.tags = other.tags;
         }
