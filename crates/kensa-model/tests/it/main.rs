@@ -1,6 +1,8 @@
 //! Integration tests of kensa-model (one test binary; modules per area).
 mod corpus;
+mod damaged;
 mod demo;
+mod fuzz;
 mod layouts;
 mod malformed;
 mod synth;
