@@ -82,8 +82,9 @@ fn main() -> ExitCode {
         // `kensa scan | head` closes the pipe early: that is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            let message = format!("{err:#}");
+            eprintln!("error: {}", cmd::output::escape_controls(&message));
+            ExitCode::from(cmd::output::exit::FATAL)
         }
     }
 }

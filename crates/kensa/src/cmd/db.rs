@@ -195,16 +195,16 @@ fn info(a: InfoArgs) -> anyhow::Result<ExitCode> {
             "records": db.records.len(),
             "groups": summary,
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    crate::outln!(
         "{} (format {} v{}), {} records",
         path.display(),
         db.format,
         db.version,
         db.records.len()
-    );
+    )?;
     let mut table = Table::new();
     table.set_header([
         "source",
@@ -224,6 +224,6 @@ fn info(a: InfoArgs) -> anyhow::Result<ExitCode> {
             s.records.to_string(),
         ]);
     }
-    println!("{table}");
+    crate::outln!("{table}")?;
     Ok(ExitCode::SUCCESS)
 }

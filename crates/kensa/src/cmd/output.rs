@@ -45,6 +45,31 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse::<Severity>()
 }
 
+/// `println!` for command output that returns the write error instead of panicking: a
+/// closed pipe then ends the command quietly (exit 0), a full disk is an error (exit 2).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cmd::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` that returns the write error (see [`outln!`]).
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cmd::output::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// Writes to standard output and flushes, with the error in context.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .context("cannot write standard output")
+}
+
 /// Options of the commands that read a snapshot (`scan`, `compliance`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {

@@ -42,8 +42,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let to: Endpoint = args.to.parse()?;
     let answer = query(&snap, &from, &to, &args.protocol, args.port)?;
     match args.format {
-        PathFormat::Json => println!("{}", serde_json::to_string_pretty(&answer)?),
-        PathFormat::Text => print!("{}", text(&answer)),
+        PathFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&answer)?)?,
+        PathFormat::Text => crate::out!("{}", text(&answer))?,
     }
     Ok(ExitCode::SUCCESS)
 }

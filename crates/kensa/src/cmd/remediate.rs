@@ -175,8 +175,8 @@ fn plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
         eprintln!("plan written to {}", out.display());
     }
     match args.format {
-        TextOrJson::Text => print!("{}", plan.render_text()),
-        TextOrJson::Json => println!("{json}"),
+        TextOrJson::Text => crate::out!("{}", plan.render_text())?,
+        TextOrJson::Json => crate::outln!("{json}")?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -207,17 +207,17 @@ fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         TextOrJson::Text => {
             if !args.apply {
-                println!("dry run: nothing was changed (add --apply to change AWS)");
+                crate::outln!("dry run: nothing was changed (add --apply to change AWS)")?;
             }
-            print!("{}", report.render_text());
+            crate::out!("{}", report.render_text())?;
             if let Some(id) = &report.journal_id {
-                println!(
+                crate::outln!(
                     "to undo: kensa remediate rollback {id} --journal-dir {}",
                     args.journal.journal_dir.display()
-                );
+                )?;
             }
         }
-        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        TextOrJson::Json => crate::outln!("{}", serde_json::to_string_pretty(&report)?)?,
     }
     Ok(if report.failed() > 0 {
         ExitCode::from(1)
@@ -233,8 +233,8 @@ fn roll_back(args: RollbackArgs) -> anyhow::Result<ExitCode> {
         &args.journal_id,
     ))?;
     match args.format {
-        TextOrJson::Text => print!("{}", report.render_text()),
-        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        TextOrJson::Text => crate::out!("{}", report.render_text())?,
+        TextOrJson::Json => crate::outln!("{}", serde_json::to_string_pretty(&report)?)?,
     }
     Ok(if report.failed() > 0 {
         ExitCode::from(1)
@@ -248,6 +248,6 @@ fn iam_policy(args: IamArgs) -> anyhow::Result<ExitCode> {
         Some(p) => iam::policy_for(&read_plan(p)?),
         None => iam::policy_for_everything(),
     };
-    println!("{}", serde_json::to_string_pretty(&policy)?);
+    crate::outln!("{}", serde_json::to_string_pretty(&policy)?)?;
     Ok(ExitCode::SUCCESS)
 }

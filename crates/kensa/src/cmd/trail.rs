@@ -324,12 +324,12 @@ fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
         let cpu_text = cpu.map_or_else(String::new, |c| {
             format!(", {:.0} events/s on-CPU ({c:.2}s)", rate(c))
         });
-        println!(
+        crate::outln!(
             "{label}: {} events, {} alerts in {secs:.2}s wall: {:.0} events/s wall{cpu_text}",
             stats.events,
             stats.alerts,
             rate(secs)
-        );
+        )
     };
     // Calibration: DESIGN.md's reference point, a bare memchr scan for `"eventName":"`,
     // on the same data and the same (possibly busy) core.
@@ -340,20 +340,20 @@ fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
     let cpu = cpu0.zip(cpu_ns()).map(|(a, b)| (b - a) as f64 / 1e9);
     let secs = wall.elapsed().as_secs_f64();
-    println!(
+    crate::outln!(
         "baseline memchr scan for eventName: {:.0} events/s wall{}",
         found as f64 / secs.max(1e-9),
         cpu.map_or_else(String::new, |c| format!(
             ", {:.0} events/s on-CPU",
             found as f64 / c.max(1e-9)
         ))
-    );
-    measure("json", &data);
+    )?;
+    measure("json", &data)?;
     if args.gzip {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&data)?;
         let gz = gz.finish()?;
-        measure("json.gz", &gz);
+        measure("json.gz", &gz)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -217,7 +217,7 @@ fn vercmp(a: VercmpArgs) -> anyhow::Result<ExitCode> {
         let (x, y) = (a.a.unwrap_or_default(), a.b.unwrap_or_default());
         check(&x)?;
         check(&y)?;
-        println!("{}", ordering_symbol(a.scheme.compare(&x, &y)));
+        crate::outln!("{}", ordering_symbol(a.scheme.compare(&x, &y)))?;
         return Ok(ExitCode::SUCCESS);
     }
     let stdin = io::stdin();
@@ -295,7 +295,7 @@ fn measure(seconds: f64, mut work: impl FnMut()) -> (u64, f64, f64) {
 fn bench(a: BenchArgs) -> anyhow::Result<ExitCode> {
     use kensa_vuln::synth::version_pairs;
     use std::hint::black_box;
-    println!("version comparisons (one thread):");
+    crate::outln!("version comparisons (one thread):")?;
     for scheme in [Scheme::Rpm, Scheme::Deb, Scheme::Apk] {
         let pairs = version_pairs(scheme, 1);
         let (n, cpu, wall) = measure(a.seconds, || {
@@ -304,12 +304,12 @@ fn bench(a: BenchArgs) -> anyhow::Result<ExitCode> {
             }
         });
         let total = (n * pairs.len() as u64) as f64;
-        println!(
+        crate::outln!(
             "  {:<4} {:>12.0} /s of CPU time   {:>12.0} /s of wall time",
             scheme.as_str(),
             total / cpu,
             total / wall
-        );
+        )?;
     }
     let cfg = SynthConfig::default();
     let (records, inv) = generate(&cfg);
@@ -319,22 +319,22 @@ fn bench(a: BenchArgs) -> anyhow::Result<ExitCode> {
         let matcher = kensa_vuln::Matcher::new(&records);
         found = matcher.match_inventory(&inv, &filters).len();
     });
-    println!(
+    crate::outln!(
         "matching {} installed packages against {} advisories ({} records), index included:\n  {:.2} ms CPU, {:.2} ms wall per scan ({found} matches)",
         inv.packages.len(),
         cfg.advisories,
         records.len(),
         cpu * 1000.0 / n as f64,
         wall * 1000.0 / n as f64
-    );
+    )?;
     let (n, cpu, wall) = measure(a.seconds, || {
         black_box(kensa_vuln::scan(&inv, &records, &filters).len());
     });
-    println!(
+    crate::outln!(
         "  with findings built: {:.2} ms CPU, {:.2} ms wall per scan",
         cpu * 1000.0 / n as f64,
         wall * 1000.0 / n as f64
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
