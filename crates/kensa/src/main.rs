@@ -82,11 +82,27 @@ fn main() -> ExitCode {
         // `kensa scan | head` closes the pipe early: that is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let message = format!("{err:#}");
+            let message = error_chain(&err);
             eprintln!("error: {}", cmd::output::escape_controls(&message));
             ExitCode::from(cmd::output::exit::FATAL)
         }
     }
+}
+
+/// The error and its causes, `a: b: c`, leaving out a cause its parent already quoted.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

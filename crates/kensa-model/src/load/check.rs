@@ -121,7 +121,7 @@ pub fn check_ports(
     };
     for (field, value) in [("FromPort", from), ("ToPort", to)] {
         if let Some(v) = value.filter(|v| !(low..=high).contains(v)) {
-            return Err((field, format!("{what} {v} is outside {low}-{high}")));
+            return Err((field, format!("{what} {v} is outside {low} to {high}")));
         }
     }
     if let (ProtocolPorts::Ports, Some(f), Some(t)) = (kind, from, to) {
@@ -282,7 +282,7 @@ impl Validate for PrefixList {
 fn port(path: &str, value: Option<i32>) -> Result<(), Invalid> {
     match value {
         Some(p) if !(1..=65_535).contains(&p) => {
-            Err(invalid(path, format!("port {p} is outside 1-65535")))
+            Err(invalid(path, format!("port {p} is outside 1 to 65535")))
         }
         _ => Ok(()),
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kensa_model::{Completeness, Severity, Warning};
+use kensa_model::{Completeness, Severity, Warning, WarningLevel};
 use kensa_report::{Format, RenderOptions, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -241,7 +241,10 @@ pub fn print_warnings(warnings: &[Warning]) {
     const SHOWN: usize = 20;
     let mut shown = 0;
     let mut last: Option<&Warning> = None;
-    for w in warnings {
+    // Errors (input that was dropped) first: they are what makes a result incomplete.
+    let errors = warnings.iter().filter(|w| w.level == WarningLevel::Error);
+    let others = warnings.iter().filter(|w| w.level != WarningLevel::Error);
+    for w in errors.chain(others) {
         if last == Some(w) {
             continue;
         }

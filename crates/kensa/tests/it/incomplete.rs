@@ -1,0 +1,285 @@
+//! Damaged snapshots through the binary: warnings name the file and JSON path, the summary
+//! says the input was incomplete, and the exit status is 3 (1 when `--fail-on` is met).
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const REGION: &str = "aws_configs/us-east-1";
+
+fn kensa(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(args)
+        .env_remove("KENSA_MAX_FILE_SIZE")
+        .output()
+        .expect("run kensa");
+    eprintln!(
+        "kensa {} -> {:?}\n{}{}",
+        args.join(" "),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn demo_files() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo")
+}
+
+/// A copy of the demo snapshot in a temporary directory, for damaging.
+fn demo_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let from = demo_files().join(REGION);
+    let to = tmp.path().join(REGION);
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+    tmp
+}
+
+fn file(dir: &Path, name: &str) -> PathBuf {
+    dir.join(REGION).join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// Replaces the first security group's first inbound permission.
+fn damage_first_permission(dir: &Path, permission: serde_json::Value) {
+    let path = file(dir, "SecurityGroups.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let groups = doc["SecurityGroups"].as_array_mut().unwrap();
+    let group = groups
+        .iter_mut()
+        .find(|g| g["IpPermissions"].as_array().is_some_and(|p| !p.is_empty()))
+        .unwrap();
+    group["IpPermissions"][0] = permission;
+    std::fs::write(path, serde_json::to_vec(&doc).unwrap()).unwrap();
+}
+
+#[test]
+fn the_demo_is_complete_and_exits_0() {
+    let out = kensa(&["scan", "--demo"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("complete input"));
+    let dir = demo_files();
+    let out = kensa(&["scan", dir.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["summary"]["completeness"]["complete"], true);
+}
+
+#[test]
+fn a_truncated_security_group_file_exits_3_and_fails_the_gate() {
+    let tmp = demo_copy();
+    let path = file(tmp.path(), "SecurityGroups.json");
+    let full = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &full[..full.len() / 2]).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let out = kensa(&["scan", dir]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("INCOMPLETE input (1 file rejected"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: aws_configs/us-east-1/SecurityGroups.json at $: invalid JSON"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("warning: warning:"), "{stderr}");
+    // No finding on what loaded: --fail-on does not make the gate pass.
+    assert_eq!(
+        kensa(&["scan", dir, "--fail-on", "low"]).status.code(),
+        Some(3)
+    );
+    assert_eq!(
+        kensa(&["scan", dir, "--allow-incomplete"]).status.code(),
+        Some(0)
+    );
+    let out = kensa(&["scan", dir, "-f", "json"]);
+    let summary = &json(&out)["summary"]["completeness"];
+    assert_eq!(summary["complete"], false);
+    assert_eq!(summary["missing"][0]["key"], "SecurityGroups");
+    // compliance: the security group controls are NOT_EVALUATED, not passed.
+    let out = kensa(&["compliance", dir, "-f", "json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let report = json(&out);
+    let ec2_19 = report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["control"] == "EC2.19")
+        .unwrap();
+    assert_eq!(ec2_19["status"], "NOT_EVALUATED");
+    assert!(ec2_19["reason"]
+        .as_str()
+        .unwrap()
+        .contains("SecurityGroups"));
+    assert_eq!(report["summary"]["completeness"]["complete"], false);
+}
+
+#[test]
+fn an_empty_directory_is_an_error_not_a_clean_pass() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let out = kensa(&["scan", dir]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("no describe-* output found"));
+    let out = kensa(&["compliance", dir]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("NOT_EVALUATED") && !stdout.contains("| NOT_APPLICABLE"),
+        "{stdout}"
+    );
+}
+
+/// `tcp 0-70000 from 0.0.0.0/0` and `CidrIp: ::/0` are rejected the same way by every
+/// command: a warning with the JSON path, incomplete input, no finding built on them.
+#[test]
+fn invalid_rules_are_read_one_way_by_scan_path_and_compliance() {
+    for permission in [
+        serde_json::json!({"IpProtocol":"tcp","FromPort":0,"ToPort":70000,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}),
+        serde_json::json!({"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"::/0"}]}),
+        serde_json::json!({"IpProtocol":"tcp","FromPort":65536,"ToPort":65536,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}),
+    ] {
+        let tmp = demo_copy();
+        damage_first_permission(tmp.path(), permission);
+        let dir = tmp.path().to_str().unwrap();
+        for args in [vec!["scan", dir], vec!["compliance", dir]] {
+            let out = kensa(&args);
+            assert_eq!(out.status.code(), Some(3), "{args:?}");
+            let stderr = text(&out.stderr);
+            assert!(
+                stderr.contains("SecurityGroups.json at $.SecurityGroups[")
+                    && stderr.contains("item skipped"),
+                "{stderr}"
+            );
+        }
+        let out = kensa(&["scan", dir, "-f", "json"]);
+        let warnings = json(&out)["warnings"].to_string();
+        assert!(warnings.contains("IpPermissions[0]"), "{warnings}");
+        // Findings at or above --fail-on win over incomplete input (1, not 3).
+        let gate = kensa(&["scan", dir, "--fail-on", "informational"]);
+        assert_eq!(gate.status.code(), Some(1));
+        let gate = kensa(&["compliance", dir, "--fail-on", "informational"]);
+        assert_eq!(gate.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn a_bom_and_gzip_are_read_and_a_repeated_key_is_reported() {
+    let tmp = demo_copy();
+    let path = file(tmp.path(), "Vpcs.json");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(std::fs::read(&path).unwrap());
+    std::fs::write(&path, bom).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    assert_eq!(kensa(&["scan", dir]).status.code(), Some(0));
+
+    let sg = file(tmp.path(), "SecurityGroups.json");
+    let text_sg = std::fs::read_to_string(&sg).unwrap();
+    let repeated = format!(
+        "{},\"SecurityGroups\":[]}}",
+        text_sg.trim_end().trim_end_matches('}')
+    );
+    std::fs::write(&sg, repeated).unwrap();
+    let out = kensa(&["scan", dir]);
+    assert!(text(&out.stderr).contains("appears more than once"));
+    let with = kensa(&["scan", dir, "-f", "json"]);
+    let without = kensa(&["scan", demo_files().to_str().unwrap(), "-f", "json"]);
+    assert_eq!(
+        json(&with)["summary"]["findings"],
+        json(&without)["summary"]["findings"],
+        "the first list is kept"
+    );
+}
+
+#[test]
+fn special_files_and_huge_files_are_refused() {
+    let out = kensa(&["compliance", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a regular file"));
+    let tmp = demo_copy();
+    let dir = tmp.path().to_str().unwrap();
+    let out = kensa(&["scan", dir, "--max-file-size", "1000"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("1000-byte limit"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_the_root_is_not_followed() {
+    let tmp = demo_copy();
+    std::os::unix::fs::symlink("/", file(tmp.path(), "root")).unwrap();
+    let out = kensa(&["scan", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("outside the snapshot directory"));
+}
+
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let tmp = demo_copy();
+    std::fs::write(file(tmp.path(), "bad\u{1b}[31m.json"), "{").unwrap();
+    let out = kensa(&["scan", tmp.path().to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(stderr.contains("bad\\u{1b}[31m.json"), "{stderr}");
+}
+
+/// A closed pipe ends quietly with 0; a full disk is an error with exit 2, never a panic.
+#[test]
+fn output_errors_are_handled_in_every_command() {
+    let commands: &[&[&str]] = &[
+        &["scan", "--demo"],
+        &["compliance", "--demo"],
+        &[
+            "path",
+            "--demo",
+            "--from",
+            "internet",
+            "--to",
+            "i-0a1b2c3d4e5f60001",
+            "--port",
+            "22",
+        ],
+        &["rules", "list"],
+        &["vuln", "vercmp", "rpm", "1.0", "2.0"],
+    ];
+    let full = Path::new("/dev/full");
+    for args in commands {
+        if full.exists() {
+            let out = Command::new(env!("CARGO_BIN_EXE_kensa"))
+                .args(*args)
+                .stdout(std::fs::File::create(full).unwrap())
+                .output()
+                .unwrap();
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("No space left on device"),
+                "{args:?}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+            .args(*args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
