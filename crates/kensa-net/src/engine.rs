@@ -19,8 +19,10 @@
 //!   its own egress is not in the snapshot (except for peered VPCs in the path query).
 //! * **Source classes.** `Internet`: addresses routed back to an internet gateway attached
 //!   to the VPC, IPv4 only when the ENI has a public IPv4/EIP, IPv6 only when it has a
-//!   global IPv6 address. The Internet is every address (0.0.0.0/0, ::/0) and is narrowed
-//!   by routes only. `PeeredVPC`: addresses routed to an *active* peering, narrowed to the
+//!   global IPv6 address. The Internet is globally routable address space minus the
+//!   account's own VPC CIDRs ([`crate::public`]: no RFC 1918, shared, loopback,
+//!   link-local, multicast or reserved source ever arrives through an internet gateway),
+//!   narrowed by routes. `PeeredVPC`: addresses routed to an *active* peering, narrowed to the
 //!   peer VPC's CIDRs. `VGW`: addresses routed to a VPN gateway (static or propagated
 //!   routes alike). `TGW`: addresses routed to a transit gateway, narrowed, when the
 //!   snapshot has that TGW's route tables, to the CIDRs of attachments whose associated
@@ -36,6 +38,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use kensa_model::block_code::BlockCode;
 use kensa_model::ec2::SecurityGroupRule;
 use kensa_model::{Snapshot, Warning};
 use serde::{Deserialize, Serialize};
@@ -140,8 +143,8 @@ pub struct TargetReach {
     pub protocols: Vec<u8>,
     /// Internet sources that reach the target through the load balancer.
     pub sources: AddrSet,
-    /// Why the second hop fails (Reachability Analyzer's code), when it does.
-    pub blocked: Option<&'static str>,
+    /// Why the second hop fails, when it does.
+    pub blocked: Option<BlockCode>,
 }
 
 #[derive(Debug, Clone)]
@@ -406,7 +409,7 @@ impl<'s> Engine<'s> {
                 for (target, addrs) in lpm_partition(dests) {
                     let (class, gw, addrs) = match target {
                         Target::Igw(g) if self.gateway_attached(&g, vpc) => {
-                            (SourceClass::Internet, g, addrs)
+                            (SourceClass::Internet, g, addrs.intersect(&self.idx.internet))
                         }
                         Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
                             (SourceClass::VGW, g, addrs)
@@ -425,7 +428,7 @@ impl<'s> Engine<'s> {
                             }
                         },
                         Target::Tgw(g) => {
-                            let allowed = self.tgw_sources(&g, vpc);
+                            let allowed = self.tgw_sources(&g, ctx);
                             (SourceClass::TGW, g, addrs.intersect(&allowed))
                         }
                         _ => continue,
@@ -452,7 +455,7 @@ impl<'s> Engine<'s> {
                     .union(&ctx.cidrs);
                 gateways.insert(
                     SourceClass::Internet,
-                    vec![(UNKNOWN_IGW.to_string(), AddrSet::full().difference(&local))],
+                    vec![(UNKNOWN_IGW.to_string(), self.idx.internet.difference(&local))],
                 );
             }
             (None, _) => self.warn(warning(
@@ -476,96 +479,63 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// The source addresses a transit gateway can deliver into `vpc`: every address when
-    /// the snapshot has none of the TGW's route tables; otherwise the CIDRs of the
-    /// attachments associated with a route table that routes to one of this VPC's
-    /// attachments.
-    fn tgw_sources(&self, tgw: &str, vpc: &str) -> AddrSet {
-        let snap = self.idx.snap;
-        let tables: Vec<_> = snap
-            .transit_gateway_route_tables
-            .values()
-            .filter(|t| t.transit_gateway_id.as_deref() == Some(tgw))
-            .collect();
-        if tables.iter().all(|t| t.routes.is_empty()) {
+    /// The source addresses transit gateway `tgw` can deliver into subnet `ctx`, with
+    /// the replies able to go back ([`crate::tgw`] has the semantics): for every
+    /// attachment `a` of the subnet's VPC that serves the subnet's zone, every table
+    /// that routes the subnet to `a` brings the addresses behind each attachment `b`
+    /// associated with it, as far as `a`'s own table routes them back to `b`. Unknown
+    /// tables (no routes, no propagations) route everything; a TGW without any table
+    /// in the snapshot delivers every source.
+    fn tgw_sources(&self, tgw: &str, ctx: &crate::index::SubnetCtx) -> AddrSet {
+        let m = &self.idx.tgw;
+        if !m.has_tables(tgw) {
+            self.warn(warning(
+                format!("TransitGateways.{tgw}"),
+                "no route table of this transit gateway is in the snapshot; every source assumed",
+            ));
             return AddrSet::full();
         }
-        let ours: BTreeSet<&str> = snap
-            .transit_gateway_attachments
-            .values()
-            .filter(|a| {
-                a.transit_gateway_id.as_deref() == Some(tgw)
-                    && (a.resource_id.as_deref() == Some(vpc) || a.vpc_id.as_deref() == Some(vpc))
-            })
-            .map(|a| a.transit_gateway_attachment_id.as_str())
-            .collect();
-        let routes_to = |att: &str| -> AddrSet {
-            let mut set = AddrSet::empty();
-            for t in &tables {
-                for r in t
-                    .routes
-                    .iter()
-                    .filter(|r| r.state.as_deref() != Some("blackhole"))
-                {
-                    if r.transit_gateway_attachments
-                        .iter()
-                        .any(|a| a.transit_gateway_attachment_id.as_deref() == Some(att))
-                    {
-                        if let Some(a) =
-                            r.destination_cidr_block.as_deref().and_then(AddrSet::parse)
-                        {
-                            set = set.union(&a);
-                        }
-                    }
-                }
-            }
-            set
-        };
+        let ours: Vec<_> = m.vpc_attachments(tgw, &ctx.vpc_id).collect();
+        if ours.is_empty() {
+            self.warn(warning(
+                format!("TransitGateways.{tgw}"),
+                format!("routes of {} lead to this transit gateway, but no attachment of {} to it is in the snapshot; every source assumed", ctx.id, ctx.vpc_id),
+            ));
+            return AddrSet::full();
+        }
         let mut out = AddrSet::empty();
-        for t in &tables {
-            let reaches_us = t
-                .routes
-                .iter()
-                .filter(|r| r.state.as_deref() != Some("blackhole"))
-                .any(|r| {
-                    r.transit_gateway_attachments.iter().any(|a| {
-                        a.transit_gateway_attachment_id
-                            .as_deref()
-                            .is_some_and(|id| ours.contains(id))
-                    })
-                });
-            if !reaches_us {
+        for a in ours {
+            if !a.available || !crate::tgw::TgwModel::serves_az(a, ctx.az.as_deref()) {
                 continue;
             }
-            let mut associated: BTreeSet<&str> = t
-                .associations
-                .iter()
-                .filter_map(|a| a.transit_gateway_attachment_id.as_deref())
-                .collect();
-            associated.extend(
-                snap.transit_gateway_attachments
-                    .values()
-                    .filter(|a| {
-                        a.association
-                            .as_ref()
-                            .and_then(|x| x.transit_gateway_route_table_id.as_deref())
-                            == Some(&t.transit_gateway_route_table_id)
-                    })
-                    .map(|a| a.transit_gateway_attachment_id.as_str()),
-            );
-            for att in associated.into_iter().filter(|a| !ours.contains(a)) {
-                out = out.union(&routes_to(att));
-                if let Some(a) = snap.transit_gateway_attachments.get(att) {
-                    if a.resource_type.as_deref() == Some("vpc") {
-                        if let Some(c) = a
-                            .resource_id
+            let Some(back) = m.table_of(tgw, &a.id) else {
+                continue;
+            };
+            for t in m.tables.values().filter(|t| t.tgw == tgw) {
+                let reaches = t.unknown
+                    || ctx.cidrs.is_empty()
+                    || t.routed_to(&a.id).intersects(&ctx.cidrs);
+                if !reaches {
+                    continue;
+                }
+                for ((_, b), _) in m.association.iter().filter(|((g, b), rt)| {
+                    g == tgw && *rt == &t.id && b != &a.id
+                }) {
+                    let behind = match m.attachments.get(b) {
+                        Some(x) if x.kind == crate::tgw::AttKind::Vpc => x
+                            .resource
                             .as_deref()
-                            .or(a.vpc_id.as_deref())
                             .and_then(|v| self.idx.vpc_cidrs.get(v))
-                        {
-                            out = out.union(c);
-                        }
-                    }
+                            .cloned()
+                            .unwrap_or_else(AddrSet::full),
+                        _ => AddrSet::full(),
+                    };
+                    let ret = if back.unknown {
+                        behind
+                    } else {
+                        behind.intersect(&back.routed_to(b))
+                    };
+                    out = out.union(&ret);
                 }
             }
         }
@@ -724,7 +694,7 @@ impl<'s> Engine<'s> {
                     };
                     let (admitted, blocked) = match t.eni {
                         Some(i) => self.target_admits(i, &l.ip_protocols, t.port, &src),
-                        None => (AddrSet::empty(), Some("TARGET_NOT_FOUND")),
+                        None => (AddrSet::empty(), Some(BlockCode::TargetNotFound)),
                     };
                     TargetReach {
                         target_id: t.id.clone(),
@@ -764,11 +734,11 @@ impl<'s> Engine<'s> {
         protocols: &[u8],
         port: u16,
         src: &AddrSet,
-    ) -> (AddrSet, Option<&'static str>) {
+    ) -> (AddrSet, Option<BlockCode>) {
         let e = &self.idx.enis[i];
         let sg = self.inbound(&e.groups);
         let Some(subnet_id) = e.subnet_id else {
-            return (AddrSet::empty(), Some("NO_ROUTE_TO_DESTINATION"));
+            return (AddrSet::empty(), Some(BlockCode::NoRouteToDestination));
         };
         let sub = self.subnet(subnet_id);
         let inside_subnet = self
@@ -795,9 +765,9 @@ impl<'s> Engine<'s> {
                 .union(&at(&sub.nacl.admit_in).intersect(&outside));
         }
         let blocked = if !sg_ok_any {
-            Some("ENI_SG_RULES_MISMATCH")
+            Some(BlockCode::EniSgRulesMismatch)
         } else if ok.is_empty() {
-            Some("SUBNET_ACL_RESTRICTION")
+            Some(BlockCode::SubnetAclRestriction)
         } else {
             None
         };

@@ -371,14 +371,13 @@ fn port_finding(
         class_words(c.class)
     );
     let description = format!(
-        "On {} (ENI {}), {} port {} ({service}) can be reached from {}{via}, from {}{}. Without an agent kensa cannot tell whether a process listens on it.",
+        "On {} (ENI {}), {} port {} ({service}) can be reached from {}{via}, from {}. Without an agent kensa cannot tell whether a process listens on it.",
         resource.id,
         c.eni.id,
         protocol_name(proto),
         range_text(lo, hi),
         class_words(c.class),
-        abbreviate(&f.cidrs),
-        if f.except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&f.except)) },
+        source_words(&f.cidrs, &f.except),
     );
     let disc = [
         protocol_name(proto),
@@ -416,9 +415,10 @@ fn port_finding(
 }
 
 /// The source addresses for display, exact and short: either the CIDR list itself, or,
-/// when shorter, whole address families (`0.0.0.0/0`, `::/0`) with the exceptions
-/// (typically the VPC's own CIDR, which routes locally): sources = `sourceCidrs` minus
-/// `exceptCidrs`.
+/// when shorter, the address families' ranges with the exceptions (sources =
+/// `sourceCidrs` minus `exceptCidrs`). When every source is public (the Internet), the
+/// ranges are those of public address space ([`crate::public`]), so `sourceCidrs` never
+/// names a private range; otherwise whole families (`0.0.0.0/0`, `::/0`).
 pub fn compact_sources(sources: &AddrSet) -> (Vec<String>, Vec<String>) {
     let mut families = AddrSet::empty();
     if !sources.v4.is_empty() {
@@ -426,6 +426,10 @@ pub fn compact_sources(sources: &AddrSet) -> (Vec<String>, Vec<String>) {
     }
     if !sources.v6.is_empty() {
         families = families.union(&AddrSet::all_v6());
+    }
+    let public = crate::public::PublicSpace::default().addrs();
+    if sources.difference(public).is_empty() {
+        families = families.intersect(public);
     }
     let except = families.difference(sources);
     // Count first, format only the form that is shown.
@@ -442,6 +446,31 @@ fn class_words(c: SourceClass) -> &'static str {
         SourceClass::PeeredVPC => "a peered VPC",
         SourceClass::VGW => "a VPN/Direct Connect gateway",
         SourceClass::TGW => "a transit gateway",
+    }
+}
+
+/// The sources in words: "any public IPv4 address" (IPv6, or both) when they are a whole
+/// family's public space, else the abbreviated CIDR list with its exceptions.
+fn source_words(cidrs: &[String], except: &[String]) -> String {
+    use std::sync::OnceLock;
+    static LISTS: OnceLock<[(Vec<String>, &str); 3]> = OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
+        let public = crate::public::PublicSpace::default().addrs();
+        let v4 = public.intersect(&AddrSet::all_v4()).to_cidrs();
+        let v6 = public.intersect(&AddrSet::all_v6()).to_cidrs();
+        let both = public.to_cidrs();
+        [
+            (v4, "any public IPv4 address"),
+            (v6, "any public IPv6 address"),
+            (both, "any public address"),
+        ]
+    });
+    let words = lists.iter().find(|(l, _)| l.as_slice() == cidrs).map(|x| x.1);
+    let base = words.map_or_else(|| abbreviate(cidrs), str::to_string);
+    if except.is_empty() {
+        base
+    } else {
+        format!("{base} except {}", abbreviate(except))
     }
 }
 
@@ -624,11 +653,10 @@ fn exposure_finding(resource: ResourceRef, c: &Ctx, flows: &FlowSet, f: &Exposur
         title: format!("{} (ENI {}) is reachable from {}", resource.id, c.eni.id, class_words(c.class)),
         severity: Severity::Informational,
         description: format!(
-            "Open from {}: {}. Sources: {}{}.",
+            "Open from {}: {}. Sources: {}.",
             class_words(c.class),
             open.join("; "),
-            abbreviate(sources),
-            if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(except)) },
+            source_words(sources, except),
         ),
         recommendation: f.recommendation.clone(),
         resource,
@@ -708,8 +736,7 @@ fn lb_findings(
         severity: Severity::Informational,
         description: {
             let (src, except) = compact_sources(&sources);
-            let except = if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&except)) };
-            format!("Internet-facing load balancer {} accepts {} from {}{except}.", lb.lb.name, open.join(", "), abbreviate(&src))
+            format!("Internet-facing load balancer {} accepts {} from {}.", lb.lb.name, open.join(", "), source_words(&src, &except))
         },
         recommendation: "Confirm that every listener is meant to be public; restrict the load balancer's security groups otherwise.".into(),
         resource: ResourceRef {

@@ -12,13 +12,17 @@ pub mod engine;
 pub mod fasthash;
 pub mod findings;
 pub mod flow;
+pub mod hops;
 pub mod index;
 pub mod lb;
 pub mod packet;
 pub mod path;
+mod path_lb;
 pub mod ports;
+pub mod public;
 pub mod rangeset;
 pub mod rules;
 pub mod sg;
+pub mod tgw;
 
 pub use engine::{analyze, Analysis, SourceClass};
