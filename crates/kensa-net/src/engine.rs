@@ -408,9 +408,11 @@ impl<'s> Engine<'s> {
                 let vpc = ctx.vpc_id.as_str();
                 for (target, addrs) in lpm_partition(dests) {
                     let (class, gw, addrs) = match target {
-                        Target::Igw(g) if self.gateway_attached(&g, vpc) => {
-                            (SourceClass::Internet, g, addrs.intersect(&self.idx.internet))
-                        }
+                        Target::Igw(g) if self.gateway_attached(&g, vpc) => (
+                            SourceClass::Internet,
+                            g,
+                            addrs.intersect(&self.idx.internet),
+                        ),
                         Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
                             (SourceClass::VGW, g, addrs)
                         }
@@ -455,7 +457,10 @@ impl<'s> Engine<'s> {
                     .union(&ctx.cidrs);
                 gateways.insert(
                     SourceClass::Internet,
-                    vec![(UNKNOWN_IGW.to_string(), self.idx.internet.difference(&local))],
+                    vec![(
+                        UNKNOWN_IGW.to_string(),
+                        self.idx.internet.difference(&local),
+                    )],
                 );
             }
             (None, _) => self.warn(warning(
@@ -512,15 +517,16 @@ impl<'s> Engine<'s> {
                 continue;
             };
             for t in m.tables.values().filter(|t| t.tgw == tgw) {
-                let reaches = t.unknown
-                    || ctx.cidrs.is_empty()
-                    || t.routed_to(&a.id).intersects(&ctx.cidrs);
+                let reaches =
+                    t.unknown || ctx.cidrs.is_empty() || t.routed_to(&a.id).intersects(&ctx.cidrs);
                 if !reaches {
                     continue;
                 }
-                for ((_, b), _) in m.association.iter().filter(|((g, b), rt)| {
-                    g == tgw && *rt == &t.id && b != &a.id
-                }) {
+                for ((_, b), _) in m
+                    .association
+                    .iter()
+                    .filter(|((g, b), rt)| g == tgw && *rt == &t.id && b != &a.id)
+                {
                     let behind = match m.attachments.get(b) {
                         Some(x) if x.kind == crate::tgw::AttKind::Vpc => x
                             .resource

@@ -465,7 +465,10 @@ fn source_words(cidrs: &[String], except: &[String]) -> String {
             (both, "any public address"),
         ]
     });
-    let words = lists.iter().find(|(l, _)| l.as_slice() == cidrs).map(|x| x.1);
+    let words = lists
+        .iter()
+        .find(|(l, _)| l.as_slice() == cidrs)
+        .map(|x| x.1);
     let base = words.map_or_else(|| abbreviate(cidrs), str::to_string);
     if except.is_empty() {
         base

@@ -131,7 +131,8 @@ fn route_table_or<'a>(
         },
         None => {
             let sub = eni.subnet_id.unwrap_or(&eni.id);
-            let reason = format!("no route table of subnet `{sub}` (explicit or main) is in the snapshot");
+            let reason =
+                format!("no route table of subnet `{sub}` (explicit or main) is in the snapshot");
             Err(t.explained(sub, T_SUBNET, BlockCode::ComponentNotInSnapshot, reason))
         }
     }
@@ -139,7 +140,13 @@ fn route_table_or<'a>(
 
 /// The final part of every inbound trace: the subnet's ACL (request in, reply out), the
 /// ENI's security groups, the ENI and its instance.
-pub(crate) fn enter_eni(idx: &Index, eni: &Eni, pkt: Packet, mut t: Trace, check_acl: bool) -> Trace {
+pub(crate) fn enter_eni(
+    idx: &Index,
+    eni: &Eni,
+    pkt: Packet,
+    mut t: Trace,
+    check_acl: bool,
+) -> Trace {
     if t.blocked.is_some() {
         return t;
     }
@@ -189,7 +196,11 @@ fn sg_gate(
         return None;
     }
     let done = std::mem::replace(t, Trace::new());
-    if let Some(g) = eni.groups.iter().find(|g| !idx.snap.security_groups.contains_key(**g)) {
+    if let Some(g) = eni
+        .groups
+        .iter()
+        .find(|g| !idx.snap.security_groups.contains_key(**g))
+    {
         return Some(missing(done, g, T_SG, "security group"));
     }
     let g = eni.groups.first().copied().unwrap_or(&eni.id);
@@ -201,7 +212,13 @@ fn sg_gate(
 /// A packet from outside the ENI's VPC, classified by the return route to its source.
 /// `via_public` says whether the destination address used was one of the ENI's public
 /// addresses (needed to enter through an internet gateway).
-pub(crate) fn from_outside(eng: &Engine, eni: &Eni, pkt: Packet, via_public: bool, internet_only: bool) -> Trace {
+pub(crate) fn from_outside(
+    eng: &Engine,
+    eni: &Eni,
+    pkt: Packet,
+    via_public: bool,
+    internet_only: bool,
+) -> Trace {
     let idx = &eng.idx;
     let t = Trace::new();
     let (rt, mut t) = match route_table_or(idx, eni, t) {
@@ -278,7 +295,13 @@ pub(crate) fn from_outside(eng: &Engine, eni: &Eni, pkt: Packet, via_public: boo
 /// across TGW peerings, to the attachment that delivers it. Pushes the hops; on a stop
 /// sets `t.blocked` and returns `None`. Returns (TGW, attachment, route table) of the
 /// last lookup.
-pub(crate) fn through_tgw(m: &TgwModel, t: &mut Trace, tgw: &str, att: &str, dst: IpAddr) -> Option<(String, String, String)> {
+pub(crate) fn through_tgw(
+    m: &TgwModel,
+    t: &mut Trace,
+    tgw: &str,
+    att: &str,
+    dst: IpAddr,
+) -> Option<(String, String, String)> {
     let (mut tgw, mut att) = (tgw.to_string(), att.to_string());
     for _ in 0..MAX_TGW_HOPS {
         t.push(&tgw, T_TGW);
@@ -286,7 +309,8 @@ pub(crate) fn through_tgw(m: &TgwModel, t: &mut Trace, tgw: &str, att: &str, dst
             let code = if m.has_tables(&tgw) {
                 BlockCode::TgwAttachStableRouteTableNotFound
             } else {
-                let reason = format!("no route table of transit gateway `{tgw}` is in the snapshot");
+                let reason =
+                    format!("no route table of transit gateway `{tgw}` is in the snapshot");
                 t.stop(&tgw, T_TGW, BlockCode::ComponentNotInSnapshot, Some(reason));
                 return None;
             };
@@ -296,7 +320,12 @@ pub(crate) fn through_tgw(m: &TgwModel, t: &mut Trace, tgw: &str, att: &str, dst
         t.push(&table.id, T_TGW_RTB);
         if table.unknown {
             let reason = format!("the routes of `{}` are not in the snapshot (no route search output, no propagations)", table.id);
-            t.stop(&table.id, T_TGW_RTB, BlockCode::ComponentNotInSnapshot, Some(reason));
+            t.stop(
+                &table.id,
+                T_TGW_RTB,
+                BlockCode::ComponentNotInSnapshot,
+                Some(reason),
+            );
             return None;
         }
         let next = match table.lookup(dst).map(|r| &r.next) {
@@ -312,8 +341,15 @@ pub(crate) fn through_tgw(m: &TgwModel, t: &mut Trace, tgw: &str, att: &str, dst
         };
         t.push(&next, T_TGW_ATTACH);
         let Some(info) = m.attachments.get(&next) else {
-            let reason = format!("transit gateway attachment `{next}` is referenced but not in the snapshot");
-            t.stop(&next, T_TGW_ATTACH, BlockCode::ComponentNotInSnapshot, Some(reason));
+            let reason = format!(
+                "transit gateway attachment `{next}` is referenced but not in the snapshot"
+            );
+            t.stop(
+                &next,
+                T_TGW_ATTACH,
+                BlockCode::ComponentNotInSnapshot,
+                Some(reason),
+            );
             return None;
         };
         if !info.available {
@@ -323,37 +359,69 @@ pub(crate) fn through_tgw(m: &TgwModel, t: &mut Trace, tgw: &str, att: &str, dst
         match &info.kind {
             AttKind::Peering => {
                 let Some(other) = info.tgws.iter().find(|g| **g != tgw) else {
-                    let reason = format!("the peer transit gateway of `{next}` is not in the snapshot");
-                    t.stop(&next, T_TGW_ATTACH, BlockCode::ComponentNotInSnapshot, Some(reason));
+                    let reason =
+                        format!("the peer transit gateway of `{next}` is not in the snapshot");
+                    t.stop(
+                        &next,
+                        T_TGW_ATTACH,
+                        BlockCode::ComponentNotInSnapshot,
+                        Some(reason),
+                    );
                     return None;
                 };
                 tgw = other.clone();
                 att = next;
             }
             AttKind::Other(kind) => {
-                let reason = format!("attachment `{next}` of type `{kind}` is not evaluated by kensa");
-                t.stop(&next, T_TGW_ATTACH, BlockCode::UnknownRouteTarget, Some(reason));
+                let reason =
+                    format!("attachment `{next}` of type `{kind}` is not evaluated by kensa");
+                t.stop(
+                    &next,
+                    T_TGW_ATTACH,
+                    BlockCode::UnknownRouteTarget,
+                    Some(reason),
+                );
                 return None;
             }
             _ => return Some((tgw, next, table.id.clone())),
         }
     }
-    t.stop(&tgw, T_TGW, BlockCode::NoRouteToDestination, Some("routing loop between peered transit gateways".into()));
+    t.stop(
+        &tgw,
+        T_TGW,
+        BlockCode::NoRouteToDestination,
+        Some("routing loop between peered transit gateways".into()),
+    );
     None
 }
 
 /// The hops from the source VPC's route table to the destination's, when the route
 /// leads to transit gateway `tgw`: attachments, TGW route tables, peerings, and the
 /// reply's way back. Returns `None` when the packet gets through (hops pushed).
-fn via_tgw(idx: &Index, t: &mut Trace, tgw: &str, src: (&SubnetCtx, IpAddr), dst: (&SubnetCtx, IpAddr), d_rt: Option<&kensa_model::ec2::RouteTable>) -> Option<()> {
+fn via_tgw(
+    idx: &Index,
+    t: &mut Trace,
+    tgw: &str,
+    src: (&SubnetCtx, IpAddr),
+    dst: (&SubnetCtx, IpAddr),
+    d_rt: Option<&kensa_model::ec2::RouteTable>,
+) -> Option<()> {
     let m = &idx.tgw;
     let Some(s_att) = m.vpc_attachments(tgw, &src.0.vpc_id).next() else {
         t.push(tgw, T_TGW);
         if !m.has_tables(tgw) && m.attachments.is_empty() {
-            let reason = format!("no attachment of `{}` to transit gateway `{tgw}` is in the snapshot", src.0.vpc_id);
+            let reason = format!(
+                "no attachment of `{}` to transit gateway `{tgw}` is in the snapshot",
+                src.0.vpc_id
+            );
             t.stop(tgw, T_TGW, BlockCode::ComponentNotInSnapshot, Some(reason));
         } else {
-            t.stop(tgw, T_TGW, BlockCode::NoRouteToDestination, Some(format!("`{}` has no attachment to `{tgw}`", src.0.vpc_id)));
+            t.stop(
+                tgw,
+                T_TGW,
+                BlockCode::NoRouteToDestination,
+                Some(format!("`{}` has no attachment to `{tgw}`", src.0.vpc_id)),
+            );
         }
         return None;
     };
@@ -363,40 +431,76 @@ fn via_tgw(idx: &Index, t: &mut Trace, tgw: &str, src: (&SubnetCtx, IpAddr), dst
         return None;
     }
     if !TgwModel::serves_az(s_att, src.0.az.as_deref()) {
-        let reason = format!("`{}` has no subnet in {}", s_att.id, src.0.az.as_deref().unwrap_or("the zone"));
-        t.stop(&s_att.id, T_TGW_ATTACH, BlockCode::TgwAttachNoSubnetInAz, Some(reason));
+        let reason = format!(
+            "`{}` has no subnet in {}",
+            s_att.id,
+            src.0.az.as_deref().unwrap_or("the zone")
+        );
+        t.stop(
+            &s_att.id,
+            T_TGW_ATTACH,
+            BlockCode::TgwAttachNoSubnetInAz,
+            Some(reason),
+        );
         return None;
     }
     let (last_tgw, d_att, table) = through_tgw(m, t, tgw, &s_att.id, dst.1)?;
     let d_info = &m.attachments[&d_att];
     if d_info.kind != AttKind::Vpc || d_info.resource.as_deref() != Some(dst.0.vpc_id.as_str()) {
-        let reason = format!("`{table}` sends {} to `{d_att}`, not to an attachment of `{}`", dst.1, dst.0.vpc_id);
-        t.stop(&table, T_TGW_RTB, BlockCode::NoRouteToDestination, Some(reason));
+        let reason = format!(
+            "`{table}` sends {} to `{d_att}`, not to an attachment of `{}`",
+            dst.1, dst.0.vpc_id
+        );
+        t.stop(
+            &table,
+            T_TGW_RTB,
+            BlockCode::NoRouteToDestination,
+            Some(reason),
+        );
         return None;
     }
     if !TgwModel::serves_az(d_info, dst.0.az.as_deref()) {
-        let reason = format!("`{d_att}` has no subnet in {}: replies cannot leave the zone", dst.0.az.as_deref().unwrap_or("the zone"));
-        t.stop(&d_att, T_TGW_ATTACH, BlockCode::TgwAttachNoSubnetInAz, Some(reason));
+        let reason = format!(
+            "`{d_att}` has no subnet in {}: replies cannot leave the zone",
+            dst.0.az.as_deref().unwrap_or("the zone")
+        );
+        t.stop(
+            &d_att,
+            T_TGW_ATTACH,
+            BlockCode::TgwAttachNoSubnetInAz,
+            Some(reason),
+        );
         return None;
     }
     // The reply: the destination subnet's route back, then the TGWs in reverse.
     let back = d_rt.and_then(|r| route_lookup(idx, r, src.1)).map(|r| r.1);
     if back != Some(Target::Tgw(last_tgw.clone())) {
         let id = d_rt.map(|r| r.route_table_id.as_str()).unwrap_or(&dst.0.id);
-        t.stop(id, T_RT, BlockCode::NoReturnRoute, Some(format!("no route back to {} through `{last_tgw}`", src.1)));
+        t.stop(
+            id,
+            T_RT,
+            BlockCode::NoReturnRoute,
+            Some(format!("no route back to {} through `{last_tgw}`", src.1)),
+        );
         return None;
     }
     let mut reply = Trace::new();
     match through_tgw(m, &mut reply, &last_tgw, &d_att, src.1) {
         Some((_, a, _)) if a == s_att.id => Some(()),
         Some((_, a, table)) => {
-            let reason = format!("the reply to {} is routed to `{a}`, not back to `{}`", src.1, s_att.id);
+            let reason = format!(
+                "the reply to {} is routed to `{a}`, not back to `{}`",
+                src.1, s_att.id
+            );
             t.stop(&table, T_TGW_RTB, BlockCode::NoReturnRoute, Some(reason));
             None
         }
         None => {
             let mut b = reply.blocked.expect("set on stop");
-            b.reason = Some(format!("reply path: {}", b.reason.clone().unwrap_or_else(|| b.code.to_string())));
+            b.reason = Some(format!(
+                "reply path: {}",
+                b.reason.clone().unwrap_or_else(|| b.code.to_string())
+            ));
             if !b.code.is_indeterminate() {
                 b.code = BlockCode::NoReturnRoute;
             }
@@ -407,7 +511,15 @@ fn via_tgw(idx: &Index, t: &mut Trace, tgw: &str, src: (&SubnetCtx, IpAddr), dst
 }
 
 /// From one ENI to another (same VPC, a peered VPC, or through transit gateways).
-pub(crate) fn between(eng: &Engine, src: &Eni, src_ip: IpAddr, dst: &Eni, dst_ip: IpAddr, proto: u8, port: u16) -> Trace {
+pub(crate) fn between(
+    eng: &Engine,
+    src: &Eni,
+    src_ip: IpAddr,
+    dst: &Eni,
+    dst_ip: IpAddr,
+    proto: u8,
+    port: u16,
+) -> Trace {
     let idx = &eng.idx;
     let mut t = Trace::new();
     if let Some(i) = &src.instance_id {
@@ -442,7 +554,9 @@ pub(crate) fn between(eng: &Engine, src: &Eni, src_ip: IpAddr, dst: &Eni, dst_ip
             Some(Target::Pcx(g)) if s_vpc != d_vpc => {
                 t.push(&g, T_PCX);
                 match idx.peerings.get(&g) {
-                    Some(p) if !p.active => return t.block(&g, T_PCX, BlockCode::BadStateVpcPeering),
+                    Some(p) if !p.active => {
+                        return t.block(&g, T_PCX, BlockCode::BadStateVpcPeering)
+                    }
                     Some(p) if p.other_side(s_vpc).and_then(|o| o.0.as_deref()) != Some(d_vpc) => {
                         return t.block(&g, T_PCX, BlockCode::NoRouteToDestination)
                     }
@@ -466,12 +580,18 @@ pub(crate) fn between(eng: &Engine, src: &Eni, src_ip: IpAddr, dst: &Eni, dst_ip
                     t.push(&r.route_table_id, T_RT);
                 }
             }
-            Some(Target::Blackhole(_)) => return t.block(&rt.route_table_id, T_RT, BlockCode::BlackholeRoute),
+            Some(Target::Blackhole(_)) => {
+                return t.block(&rt.route_table_id, T_RT, BlockCode::BlackholeRoute)
+            }
             Some(Target::Other(g)) if !g.is_empty() => return unevaluated_target(idx, t, &g),
             _ => return t.block(&rt.route_table_id, T_RT, BlockCode::NoRouteToDestination),
         }
     }
-    let pkt = Packet { src: src_ip, proto, port };
+    let pkt = Packet {
+        src: src_ip,
+        proto,
+        port,
+    };
     enter_eni(idx, dst, pkt, t, !same_subnet)
 }
 
@@ -493,5 +613,7 @@ fn reply_in_ok(acl: &kensa_model::ec2::NetworkAcl, proto: u8, remote: IpAddr) ->
     if matches!(proto, ICMP | ICMPV6) {
         cands.extend((0..=255u16).map(|ty| ty << 8));
     }
-    cands.into_iter().any(|q| nacl_decide(acl, false, proto, q, remote).1)
+    cands
+        .into_iter()
+        .any(|q| nacl_decide(acl, false, proto, q, remote).1)
 }

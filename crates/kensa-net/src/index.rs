@@ -475,7 +475,10 @@ impl<'s> Index<'s> {
                     .cloned(),
                 id: id.to_string(),
                 vpc_id: vpc.to_string(),
-                az: snap.subnets.get(id).and_then(|s| s.availability_zone.clone()),
+                az: snap
+                    .subnets
+                    .get(id)
+                    .and_then(|s| s.availability_zone.clone()),
                 cidrs: set,
             };
             self.subnets.insert(id, ctx);

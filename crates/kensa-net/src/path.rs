@@ -142,9 +142,23 @@ pub fn validate_address(ip: IpAddr, role: &'static str) -> Result<(), PathError>
     let Some(block) = crate::public::special_block(ip) else {
         return Ok(());
     };
-    let never_routed = ["unspecified", "\"this network\"", "loopback", "multicast", "broadcast", "link-local", "reserved", "discard", "IPv4-mapped"];
+    let never_routed = [
+        "unspecified",
+        "\"this network\"",
+        "loopback",
+        "multicast",
+        "broadcast",
+        "link-local",
+        "reserved",
+        "discard",
+        "IPv4-mapped",
+    ];
     if never_routed.iter().any(|w| block.name.contains(w)) {
-        return Err(PathError::InvalidAddress(ip, role, format!("{} is {}", block.cidr, block.name)));
+        return Err(PathError::InvalidAddress(
+            ip,
+            role,
+            format!("{} is {}", block.cidr, block.name),
+        ));
     }
     Ok(())
 }
@@ -206,7 +220,11 @@ fn resolve_to<'a, 's>(
 /// A destination address that no ENI owns. From an ENI whose route table has no route
 /// to it (or a blackhole), blocked there; otherwise inside a subnet (nobody answers),
 /// inside a VPC but in no subnet, or unknown to the snapshot.
-fn unowned_destination(idx: &Index, from: Option<&Eni>, ip: IpAddr) -> Result<PathAnswer, PathError> {
+fn unowned_destination(
+    idx: &Index,
+    from: Option<&Eni>,
+    ip: IpAddr,
+) -> Result<PathAnswer, PathError> {
     let src_rt = from.and_then(|e| crate::hops::subnet_parts(idx, e).0);
     if let Some(rt) = src_rt {
         let code = match crate::packet::route_lookup(idx, rt, ip).map(|r| r.1) {
@@ -218,16 +236,28 @@ fn unowned_destination(idx: &Index, from: Option<&Eni>, ip: IpAddr) -> Result<Pa
             let mut t = Trace::new();
             t.push(&rt.route_table_id, crate::hops::T_RT);
             let src = from.and_then(|e| e.own_addrs().next().copied());
-            return Ok(answer(t.block(&rt.route_table_id, crate::hops::T_RT, code), src, Some(ip)));
+            return Ok(answer(
+                t.block(&rt.route_table_id, crate::hops::T_RT, code),
+                src,
+                Some(ip),
+            ));
         }
     }
-    let mut subnets: Vec<_> = idx.subnets.values().filter(|c| c.cidrs.contains(ip)).collect();
+    let mut subnets: Vec<_> = idx
+        .subnets
+        .values()
+        .filter(|c| c.cidrs.contains(ip))
+        .collect();
     subnets.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(c) = subnets.first() {
         let t = Trace::new().block(&c.id, T_SUBNET, BlockCode::AddressNotOwned);
         return Ok(answer(t, None, Some(ip)));
     }
-    let mut vpcs: Vec<_> = idx.vpc_cidrs.iter().filter(|(_, c)| c.contains(ip)).collect();
+    let mut vpcs: Vec<_> = idx
+        .vpc_cidrs
+        .iter()
+        .filter(|(_, c)| c.contains(ip))
+        .collect();
     vpcs.sort_by(|a, b| a.0.cmp(b.0));
     if let Some((vpc, _)) = vpcs.first() {
         let t = Trace::new().block(vpc, "AWS::EC2::VPC", BlockCode::AddressInNoSubnet);

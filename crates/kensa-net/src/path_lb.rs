@@ -135,7 +135,11 @@ pub(crate) fn via_lb(
         } else {
             (e.groups.first().unwrap_or(&"").to_string(), T_SG)
         };
-        return answer(t.block(&id, ty, code), client, e.private_ips.first().copied());
+        return answer(
+            t.block(&id, ty, code),
+            client,
+            e.private_ips.first().copied(),
+        );
     }
     if let Some(g) = e.groups.first() {
         t.push(g, T_SG);

@@ -67,7 +67,10 @@ pub const SPECIAL_BLOCKS: &[SpecialBlock] = &[
     block("::/128", "the unspecified address (RFC 4291)"),
     block("::1/128", "loopback (RFC 4291)"),
     block("::ffff:0:0/96", "IPv4-mapped (RFC 4291)"),
-    block("64:ff9b:1::/48", "IPv4/IPv6 local-use translation (RFC 8215)"),
+    block(
+        "64:ff9b:1::/48",
+        "IPv4/IPv6 local-use translation (RFC 8215)",
+    ),
     block("100::/64", "discard-only (RFC 6666)"),
     block("2001:2::/48", "benchmarking (RFC 5180)"),
     block("2001:10::/28", "ORCHID, deprecated (RFC 4843)"),
@@ -133,7 +136,8 @@ impl PublicSpace {
     }
 
     fn compute(self) -> AddrSet {
-        let mut space = AddrSet::all_v4().union(&AddrSet::parse(GLOBAL_UNICAST_V6).unwrap_or_default());
+        let mut space =
+            AddrSet::all_v4().union(&AddrSet::parse(GLOBAL_UNICAST_V6).unwrap_or_default());
         for b in SPECIAL_BLOCKS {
             if b.documentation && !self.exclude_documentation {
                 continue;
@@ -168,12 +172,38 @@ mod tests {
     fn set_and_per_address_check_agree() {
         let space = PublicSpace::default().addrs();
         for s in [
-            "8.8.8.8", "10.1.2.3", "100.64.0.1", "100.128.0.1", "127.0.0.1", "169.254.1.1",
-            "172.15.255.255", "172.16.0.1", "172.32.0.0", "192.0.0.8", "192.0.2.1",
-            "192.168.1.1", "198.18.0.1", "203.0.113.9", "224.0.0.1", "239.255.255.255",
-            "240.0.0.1", "255.255.255.255", "0.0.0.0", "0.1.2.3", "1.0.0.0", "2001:db8::1",
-            "2600:1f00::1", "fe80::1", "fd00::1", "ff02::1", "::1", "::", "::ffff:8.8.8.8",
-            "3fff::1", "4000::1", "2001:2::1",
+            "8.8.8.8",
+            "10.1.2.3",
+            "100.64.0.1",
+            "100.128.0.1",
+            "127.0.0.1",
+            "169.254.1.1",
+            "172.15.255.255",
+            "172.16.0.1",
+            "172.32.0.0",
+            "192.0.0.8",
+            "192.0.2.1",
+            "192.168.1.1",
+            "198.18.0.1",
+            "203.0.113.9",
+            "224.0.0.1",
+            "239.255.255.255",
+            "240.0.0.1",
+            "255.255.255.255",
+            "0.0.0.0",
+            "0.1.2.3",
+            "1.0.0.0",
+            "2001:db8::1",
+            "2600:1f00::1",
+            "fe80::1",
+            "fd00::1",
+            "ff02::1",
+            "::1",
+            "::",
+            "::ffff:8.8.8.8",
+            "3fff::1",
+            "4000::1",
+            "2001:2::1",
         ] {
             assert_eq!(space.contains(ip(s)), is_public(ip(s)), "{s}");
         }
@@ -181,7 +211,13 @@ mod tests {
 
     #[test]
     fn private_and_reserved_sources_are_not_the_internet() {
-        for s in ["10.0.0.0", "172.31.255.255", "192.168.0.1", "100.127.255.255", "224.0.0.1"] {
+        for s in [
+            "10.0.0.0",
+            "172.31.255.255",
+            "192.168.0.1",
+            "100.127.255.255",
+            "224.0.0.1",
+        ] {
             assert!(not_public_reason(ip(s)).is_some(), "{s}");
         }
         assert!(is_public(ip("1.1.1.1")));

@@ -115,7 +115,10 @@ fn kind_of(t: Option<&str>) -> AttKind {
 }
 
 impl TgwModel {
-    pub fn new(snap: &Snapshot, vpc_cidrs: &std::collections::HashMap<String, AddrSet>) -> (Self, Vec<Warning>) {
+    pub fn new(
+        snap: &Snapshot,
+        vpc_cidrs: &std::collections::HashMap<String, AddrSet>,
+    ) -> (Self, Vec<Warning>) {
         let mut m = TgwModel::default();
         let mut warns = Vec::new();
         m.tgws.extend(snap.transit_gateways.keys().cloned());
@@ -125,13 +128,21 @@ impl TgwModel {
         for t in snap.transit_gateway_route_tables.values() {
             let Some(tgw) = t.transit_gateway_id.clone() else {
                 warns.push(warning(
-                    format!("TransitGatewayRouteTables.{}", t.transit_gateway_route_table_id),
+                    format!(
+                        "TransitGatewayRouteTables.{}",
+                        t.transit_gateway_route_table_id
+                    ),
                     "route table names no transit gateway; skipped",
                 ));
                 continue;
             };
-            for a in t.associations.iter().filter_map(|a| a.transit_gateway_attachment_id.clone()) {
-                m.association.insert((tgw.clone(), a), t.transit_gateway_route_table_id.clone());
+            for a in t
+                .associations
+                .iter()
+                .filter_map(|a| a.transit_gateway_attachment_id.clone())
+            {
+                m.association
+                    .insert((tgw.clone(), a), t.transit_gateway_route_table_id.clone());
             }
             m.tgws.insert(tgw.clone());
             let table = m.build_table(t, tgw, vpc_cidrs, &mut warns);
@@ -140,17 +151,32 @@ impl TgwModel {
         (m, warns)
     }
 
-    fn add_attachment(&mut self, snap: &Snapshot, a: &TransitGatewayAttachment, warns: &mut Vec<Warning>) {
+    fn add_attachment(
+        &mut self,
+        snap: &Snapshot,
+        a: &TransitGatewayAttachment,
+        warns: &mut Vec<Warning>,
+    ) {
         let kind = kind_of(a.resource_type.as_deref());
         let mut tgws: Vec<String> = a.transit_gateway_id.iter().cloned().collect();
         if kind == AttKind::Peering {
             // One record per peering survives a merged snapshot; its resource is the peer TGW.
-            tgws.extend(a.resource_id.iter().filter(|r| r.starts_with("tgw-")).cloned());
+            tgws.extend(
+                a.resource_id
+                    .iter()
+                    .filter(|r| r.starts_with("tgw-"))
+                    .cloned(),
+            );
         }
         if let AttKind::Other(t) = &kind {
             warns.push(warning(
-                format!("TransitGatewayAttachments.{}", a.transit_gateway_attachment_id),
-                format!("attachment type `{t}` is not evaluated: paths through it are indeterminate"),
+                format!(
+                    "TransitGatewayAttachments.{}",
+                    a.transit_gateway_attachment_id
+                ),
+                format!(
+                    "attachment type `{t}` is not evaluated: paths through it are indeterminate"
+                ),
             ));
         }
         let azs = (!a.subnet_ids.is_empty()).then(|| {
@@ -160,14 +186,20 @@ impl TgwModel {
                 .collect::<BTreeSet<_>>()
         });
         // Subnets outside the snapshot: their zones are unknown, assume every zone.
-        let azs = azs.filter(|z| z.len() == a.subnet_ids.len() || a.subnet_ids.iter().all(|s| snap.subnets.contains_key(s)));
+        let azs = azs.filter(|z| {
+            z.len() == a.subnet_ids.len()
+                || a.subnet_ids.iter().all(|s| snap.subnets.contains_key(s))
+        });
         if let (Some(tgw), Some(rt)) = (
             &a.transit_gateway_id,
-            a.association.as_ref().and_then(|x| x.transit_gateway_route_table_id.clone()),
+            a.association
+                .as_ref()
+                .and_then(|x| x.transit_gateway_route_table_id.clone()),
         ) {
             let associated = a.association.as_ref().and_then(|x| x.state.as_deref());
             if associated.is_none_or(|s| s == "associated") {
-                self.association.insert((tgw.clone(), a.transit_gateway_attachment_id.clone()), rt);
+                self.association
+                    .insert((tgw.clone(), a.transit_gateway_attachment_id.clone()), rt);
             }
         }
         self.attachments.insert(
@@ -199,28 +231,56 @@ impl TgwModel {
                 continue;
             };
             let Some(dest) = parse_net(dest) else {
-                warns.push(warning(path(i), format!("bad destination `{dest}`; route skipped")));
+                warns.push(warning(
+                    path(i),
+                    format!("bad destination `{dest}`; route skipped"),
+                ));
                 continue;
             };
             let next = if r.state.as_deref() == Some("blackhole") {
                 TgwNext::Blackhole
             } else {
-                match r.transit_gateway_attachments.iter().find_map(|a| a.transit_gateway_attachment_id.clone()) {
+                match r
+                    .transit_gateway_attachments
+                    .iter()
+                    .find_map(|a| a.transit_gateway_attachment_id.clone())
+                {
                     Some(a) => TgwNext::Attachment(a),
                     None => {
-                        warns.push(warning(path(i), "active route without an attachment; skipped"));
+                        warns.push(warning(
+                            path(i),
+                            "active route without an attachment; skipped",
+                        ));
                         continue;
                     }
                 }
             };
             let is_static = r.route_type.as_deref() != Some("propagated");
-            routes.push(TgwRoute { dest, is_static, next });
+            routes.push(TgwRoute {
+                dest,
+                is_static,
+                next,
+            });
         }
         let searched = !t.routes.is_empty();
-        for p in t.propagations.iter().filter(|p| p.state.as_deref().is_none_or(|s| s == "enabled")) {
-            let Some(att) = p.transit_gateway_attachment_id.clone() else { continue };
-            let vpc = self.attachments.get(&att).filter(|a| a.kind == AttKind::Vpc).and_then(|a| a.resource.clone())
-                .or_else(|| (p.resource_type.as_deref() == Some("vpc")).then(|| p.resource_id.clone()).flatten());
+        for p in t
+            .propagations
+            .iter()
+            .filter(|p| p.state.as_deref().is_none_or(|s| s == "enabled"))
+        {
+            let Some(att) = p.transit_gateway_attachment_id.clone() else {
+                continue;
+            };
+            let vpc = self
+                .attachments
+                .get(&att)
+                .filter(|a| a.kind == AttKind::Vpc)
+                .and_then(|a| a.resource.clone())
+                .or_else(|| {
+                    (p.resource_type.as_deref() == Some("vpc"))
+                        .then(|| p.resource_id.clone())
+                        .flatten()
+                });
             let Some(cidrs) = vpc.as_ref().and_then(|v| vpc_cidrs.get(v)) else {
                 if !searched {
                     warns.push(warning(
@@ -239,7 +299,11 @@ impl TgwModel {
                             format!("propagation from {att} implies a route to {net}, which the route search output lacks; route added"),
                         ));
                     }
-                    routes.push(TgwRoute { dest: net, is_static: false, next: TgwNext::Attachment(att.clone()) });
+                    routes.push(TgwRoute {
+                        dest: net,
+                        is_static: false,
+                        next: TgwNext::Attachment(att.clone()),
+                    });
                 }
             }
         }
@@ -257,7 +321,12 @@ impl TgwModel {
             ));
         }
         routes.sort_by_key(|r| (std::cmp::Reverse(r.dest.prefix_len()), !r.is_static));
-        TgwTable { id, tgw, routes, unknown }
+        TgwTable {
+            id,
+            tgw,
+            routes,
+            unknown,
+        }
     }
 
     /// The route table an attachment's traffic is looked up in, on `tgw`.
@@ -273,9 +342,15 @@ impl TgwModel {
     }
 
     /// The attachments of `vpc` on `tgw`.
-    pub fn vpc_attachments<'a>(&'a self, tgw: &'a str, vpc: &'a str) -> impl Iterator<Item = &'a TgwAttachment> + 'a {
+    pub fn vpc_attachments<'a>(
+        &'a self,
+        tgw: &'a str,
+        vpc: &'a str,
+    ) -> impl Iterator<Item = &'a TgwAttachment> + 'a {
         self.attachments.values().filter(move |a| {
-            a.kind == AttKind::Vpc && a.resource.as_deref() == Some(vpc) && a.tgws.iter().any(|t| t == tgw)
+            a.kind == AttKind::Vpc
+                && a.resource.as_deref() == Some(vpc)
+                && a.tgws.iter().any(|t| t == tgw)
         })
     }
 

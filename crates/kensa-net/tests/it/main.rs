@@ -5,3 +5,4 @@ mod demo;
 mod facts;
 mod malformed;
 mod reference;
+mod tgw;
