@@ -109,6 +109,30 @@ pub struct SubnetReach {
     pub nacl: Rc<NaclSets>,
     pub gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>>,
     pub space: BTreeMap<SourceClass, AddrSet>,
+    /// Sources whose return route leads to a component kensa does not evaluate.
+    pub unevaluated: Vec<Unevaluated>,
+}
+
+/// Traffic that passes a component kensa does not evaluate (a Gateway Load Balancer or
+/// Network Firewall endpoint, an unknown route target) or that depends on one the
+/// snapshot does not hold (a missing security group): exposure that is neither known
+/// nor ruled out, reported for a person to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unevaluated {
+    pub component: String,
+    pub component_type: &'static str,
+    pub code: BlockCode,
+    pub reason: String,
+    /// The source addresses concerned.
+    pub sources: AddrSet,
+}
+
+/// What reaches one ENI through an unevaluated component.
+#[derive(Debug, Clone)]
+pub struct IndeterminateExposure {
+    pub unevaluated: Unevaluated,
+    /// Flows the parts kensa does evaluate (groups, ACL) let through.
+    pub flows: Rc<FlowSet>,
 }
 
 /// What reaches one ENI from one source class.
@@ -131,6 +155,8 @@ pub struct EniReach {
     pub acl: Option<String>,
     pub route_table: Option<String>,
     pub exposures: Rc<Vec<Exposure>>,
+    /// Exposure kensa can neither confirm nor rule out.
+    pub indeterminate: Rc<Vec<IndeterminateExposure>>,
 }
 
 /// A target behind a listener, reachable through the load balancer or not.
@@ -168,6 +194,9 @@ pub struct LbReach {
 /// public-address kinds share their result.
 type EniKey<'s> = (u32, &'s str, u8);
 
+/// The cached result for one [`EniKey`].
+type EniResult = (Rc<Vec<Exposure>>, Rc<Vec<IndeterminateExposure>>);
+
 /// The engine: the index and caches, shared by the scan, the path query and findings.
 pub struct Engine<'s> {
     pub idx: Index<'s>,
@@ -175,7 +204,7 @@ pub struct Engine<'s> {
     groups: RefCell<FastMap<String, Rc<SgCompiled>>>,
     nacls: RefCell<FastMap<String, Rc<NaclSets>>>,
     subnets: RefCell<FastMap<String, Rc<SubnetReach>>>,
-    eni_results: RefCell<FastMap<EniKey<'s>, Rc<Vec<Exposure>>>>,
+    eni_results: RefCell<FastMap<EniKey<'s>, EniResult>>,
     warnings: RefCell<Vec<Warning>>,
 }
 
@@ -398,6 +427,7 @@ impl<'s> Engine<'s> {
         let ctx = self.idx.subnets.get(id);
         let nacl = self.nacl(ctx.and_then(|c| c.nacl.as_deref()));
         let mut gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>> = BTreeMap::new();
+        let mut unevaluated = Vec::new();
         let rt = ctx
             .and_then(|c| c.route_table.as_deref())
             .and_then(|r| self.idx.snap.route_tables.get(r));
@@ -432,6 +462,12 @@ impl<'s> Engine<'s> {
                         Target::Tgw(g) => {
                             let allowed = self.tgw_sources(&g, ctx);
                             (SourceClass::TGW, g, addrs.intersect(&allowed))
+                        }
+                        Target::Other(g)
+                            if !g.is_empty() && !gateway_endpoint(self.idx.snap, rt, &g) =>
+                        {
+                            unevaluated.push(unevaluated_route(self.idx.snap, &g, addrs));
+                            continue;
                         }
                         _ => continue,
                     };
@@ -481,6 +517,7 @@ impl<'s> Engine<'s> {
             nacl,
             gateways,
             space,
+            unevaluated,
         }
     }
 
@@ -565,10 +602,13 @@ impl<'s> Engine<'s> {
         let mask = u8::from(!e.public_ips.is_empty()) | (u8::from(e.global_ipv6()) << 1);
         let key = (self.idx.eni_group_set[i], subnet_id, mask);
         let cached = self.eni_results.borrow().get(&key).cloned();
-        let exposures = match cached {
+        let (exposures, indeterminate) = match cached {
             Some(x) => x,
             None => {
-                let x = Rc::new(self.exposures(key.0, subnet_id, mask));
+                let x = (
+                    Rc::new(self.exposures(key.0, subnet_id, mask)),
+                    Rc::new(self.indeterminate(key.0, subnet_id)),
+                );
                 self.eni_results.borrow_mut().insert(key, x.clone());
                 x
             }
@@ -587,7 +627,53 @@ impl<'s> Engine<'s> {
             subnet_id: subnet_id.to_string(),
             groups: e.groups.iter().map(|g| g.to_string()).collect(),
             exposures,
+            indeterminate,
         })
+    }
+
+    /// Exposure through unevaluated components of the subnet's routes, and through
+    /// security groups missing from the snapshot (what they admit is unknown: every
+    /// source that can reach the subnet from outside, as far as the ACL lets it in).
+    fn indeterminate(&self, group_set: u32, subnet_id: &str) -> Vec<IndeterminateExposure> {
+        let sub = self.subnet(subnet_id);
+        let groups = &self.idx.group_sets[group_set as usize];
+        let missing: Vec<&str> = groups
+            .iter()
+            .copied()
+            .filter(|g| !self.idx.snap.security_groups.contains_key(*g))
+            .collect();
+        if sub.unevaluated.is_empty() && missing.is_empty() {
+            return Vec::new();
+        }
+        let sg_in = self.inbound(groups);
+        let mut out = Vec::new();
+        for u in &sub.unevaluated {
+            let flows = restrict_addrs(&sg_in.intersect(&sub.nacl.admit_in), &u.sources);
+            if !flows.is_empty() {
+                out.push(IndeterminateExposure {
+                    unevaluated: u.clone(),
+                    flows: Rc::new(flows),
+                });
+            }
+        }
+        let outside = sub.space.values().fold(AddrSet::empty(), |a, b| a.union(b));
+        for g in missing {
+            let flows = restrict_addrs(&sub.nacl.admit_in, &outside);
+            if flows.is_empty() {
+                continue;
+            }
+            out.push(IndeterminateExposure {
+                unevaluated: Unevaluated {
+                    component: g.to_string(),
+                    component_type: "AWS::EC2::SecurityGroup",
+                    code: BlockCode::ComponentNotInSnapshot,
+                    reason: format!("security group `{g}` is attached but not in the snapshot: what it admits is unknown"),
+                    sources: outside.clone(),
+                },
+                flows: Rc::new(flows),
+            });
+        }
+        out
     }
 
     fn exposures(&self, group_set: u32, subnet_id: &str, mask: u8) -> Vec<Exposure> {
@@ -778,6 +864,50 @@ impl<'s> Engine<'s> {
             None
         };
         (ok, blocked)
+    }
+}
+
+/// Whether `target` is a gateway endpoint (S3, DynamoDB): it carries only traffic to the
+/// service, which never opens connections into the VPC. Known from the snapshot's
+/// endpoint, or, for an endpoint the snapshot lacks, from its prefix-list routes.
+pub(crate) fn gateway_endpoint(
+    snap: &Snapshot,
+    rt: &kensa_model::ec2::RouteTable,
+    target: &str,
+) -> bool {
+    if !target.starts_with("vpce-") {
+        return false;
+    }
+    match snap.vpc_endpoints.get(target) {
+        Some(e) => e.vpc_endpoint_type.as_deref() == Some("Gateway"),
+        None => rt.routes.iter().any(|r| {
+            r.gateway_id.as_deref() == Some(target) && r.destination_prefix_list_id.is_some()
+        }),
+    }
+}
+
+/// Sources whose return route leads to `target`, a component kensa does not evaluate.
+fn unevaluated_route(snap: &Snapshot, target: &str, sources: AddrSet) -> Unevaluated {
+    if target.starts_with("vpce-") {
+        let kind = snap
+            .vpc_endpoints
+            .get(target)
+            .and_then(|e| e.vpc_endpoint_type.clone())
+            .unwrap_or_else(|| "Network Firewall or Gateway Load Balancer".into());
+        return Unevaluated {
+            component: target.to_string(),
+            component_type: "AWS::EC2::VPCEndpoint",
+            code: BlockCode::UnevaluatedAppliance,
+            reason: format!("traffic to and from these sources passes endpoint {target} ({kind} endpoint); kensa does not evaluate the appliance's rules"),
+            sources,
+        };
+    }
+    Unevaluated {
+        component: target.to_string(),
+        component_type: "unknown",
+        code: BlockCode::UnknownRouteTarget,
+        reason: format!("the route back to these sources leads to `{target}`, a target kensa does not evaluate (instance, ENI, local or carrier gateway, Cloud WAN)"),
+        sources,
     }
 }
 

@@ -9,6 +9,9 @@
 //! * `NetworkExposure` (Informational): one per ENI and source class, listing every open
 //!   protocol and port range, and one per internet-facing load balancer.
 //!
+//! * `IndeterminateExposure` (Medium, kensa's own): exposure through a component kensa
+//!   does not evaluate or that the snapshot lacks ([`crate::indeterminate`]).
+//!
 //! An instance behind an internet-facing load balancer gets the findings of its target
 //! port with both hops (listener, then target) in the path.
 use std::cell::RefCell;
@@ -64,6 +67,7 @@ pub fn findings(analysis: &Analysis) -> Vec<Finding> {
     for lb in &analysis.load_balancers {
         lb_findings(&memo, analysis, lb, &by_eni, &mut out);
     }
+    crate::indeterminate::indeterminate_findings(analysis, &mut out);
     sort_findings(&mut out);
     out.dedup_by(|a, b| a.id == b.id);
     out
@@ -117,7 +121,7 @@ fn sort_findings(out: &mut [Finding]) {
     }
 }
 
-fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
+pub(crate) fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
     let snap = analysis.engine.idx.snap;
     match eni.instance_id.and_then(|i| snap.instances.get(i)) {
         Some(inst) => ResourceRef {

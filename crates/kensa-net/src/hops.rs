@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use kensa_model::block_code::BlockCode;
 
-use crate::engine::{Engine, SourceClass};
+use crate::engine::{gateway_endpoint, Engine, SourceClass};
 use crate::flow::{ICMP, ICMPV6, TCP, UDP};
 use crate::index::{Eni, Index, SubnetCtx};
 use crate::packet::{nacl_decide, nacl_reply_ok, route_lookup, sg_match, Packet};
@@ -234,7 +234,7 @@ pub(crate) fn from_outside(
             t.push(&rt.route_table_id, T_RT);
             return t.block(&rt.route_table_id, T_RT, BlockCode::BlackholeRoute);
         }
-        Some(Target::Other(g)) if !g.is_empty() => {
+        Some(Target::Other(g)) if !g.is_empty() && !gateway_endpoint(idx.snap, rt, &g) => {
             t.push(&rt.route_table_id, T_RT);
             return unevaluated_target(idx, t, &g);
         }

@@ -13,6 +13,7 @@ pub mod fasthash;
 pub mod findings;
 pub mod flow;
 pub mod hops;
+pub mod indeterminate;
 pub mod index;
 pub mod lb;
 pub mod packet;

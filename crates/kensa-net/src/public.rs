@@ -98,7 +98,7 @@ pub fn not_public_reason(ip: IpAddr) -> Option<String> {
     if let Some(b) = special_block(ip).filter(|b| !b.documentation) {
         return Some(format!("{ip} is {}", b.name));
     }
-    if let IpAddr::V6(_) = ip {
+    if ip.is_ipv6() {
         let global = parse_net(GLOBAL_UNICAST_V6).is_some_and(|n| n.contains(&ip));
         if !global {
             return Some(format!(

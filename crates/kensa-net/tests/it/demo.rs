@@ -260,3 +260,25 @@ fn demo_findings_snapshot() {
     let linux_ssh = find(&fs, LINUX, "RecognizedPortNoAgent", "Internet", Some("22")).unwrap();
     insta::assert_json_snapshot!("demo_linux_ssh_finding", linux_ssh);
 }
+
+#[test]
+fn from_is_honoured_with_a_load_balancer_destination() {
+    let snap = kensa_model::demo::snapshot();
+    let q = |from: &str| {
+        kensa_net::path::query(
+            &snap,
+            &from.parse().unwrap(),
+            &ALB.parse().unwrap(),
+            "tcp",
+            Some(443),
+        )
+    };
+    let a = q("198.51.100.7").unwrap();
+    assert_eq!(a.source.as_deref(), Some("198.51.100.7"), "{a:#?}");
+    let err = q(LINUX).unwrap_err();
+    assert!(
+        matches!(err, kensa_net::path::PathError::UnsupportedLbSource(_)),
+        "{err}"
+    );
+    assert!(q("127.0.0.1").is_err());
+}

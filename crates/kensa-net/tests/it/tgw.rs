@@ -324,3 +324,59 @@ fn scan_findings_follow_the_tgw_tables() {
         .iter()
         .any(|f| f.attributes.get("REACHABILITY_TYPE").map(String::as_str) == Some("Internet")));
 }
+
+#[test]
+fn a_table_without_known_routes_fails_closed() {
+    // tgw-rtb-extra has neither route search output nor propagations; vpc-x is
+    // associated with it. Its routes are unknown, so whatever vpc-x can send is assumed
+    // to reach vpc-shared (bounded by what vpc-shared's table routes back).
+    let mut snap = network();
+    let mut b = B {
+        s: std::mem::take(&mut snap),
+    };
+    spoke(
+        &mut b,
+        "vpc-x",
+        "10.7.0.0/16",
+        &[("subnet-x", "10.7.1.0/24", "az-a")],
+        "tgw-1",
+    );
+    b.tgw_attach(
+        "tgw-attach-x",
+        "tgw-1",
+        "vpc",
+        "vpc-x",
+        &["subnet-x"],
+        Some("tgw-rtb-extra"),
+    )
+    .tgw_table("tgw-rtb-extra", "tgw-1", vec![], &[]);
+    b.s.transit_gateway_route_tables
+        .get_mut("tgw-rtb-shared")
+        .unwrap()
+        .routes
+        .push(tgw_route("10.7.0.0/16", "tgw-attach-x"));
+    assert_eq!(
+        tgw_sources(&b.s, "i-shared").unwrap(),
+        ["10.1.0.0/16", "10.3.0.0/16", "10.7.0.0/16", "10.9.0.0/16"]
+    );
+    // The path from vpc-x cannot be told: its table's routes are unknown.
+    b.instance(
+        "x",
+        "subnet-x",
+        "vpc-x",
+        "10.7.1.10",
+        None,
+        None,
+        &["sg-vpc-x"],
+    );
+    let a = ssh(&b.s, "i-x", "i-shared");
+    assert_eq!(a.verdict, Verdict::Indeterminate, "{a:#?}");
+    assert_eq!(
+        stop(&a),
+        (
+            "tgw-rtb-extra",
+            "AWS::EC2::TransitGatewayRouteTable",
+            "COMPONENT_NOT_IN_SNAPSHOT"
+        )
+    );
+}
