@@ -438,11 +438,19 @@ impl<'s> Engine<'s> {
                 let vpc = ctx.vpc_id.as_str();
                 for (target, addrs) in lpm_partition(dests) {
                     let (class, gw, addrs) = match target {
-                        Target::Igw(g) if self.gateway_attached(&g, vpc) => (
-                            SourceClass::Internet,
-                            g,
-                            addrs.intersect(&self.idx.internet),
-                        ),
+                        Target::Igw(g) if self.gateway_attached(&g, vpc) => {
+                            let addrs = addrs.intersect(&self.idx.internet);
+                            if let Some(x) = ingress_appliance(&self.idx, &g, ctx.cidrs.sample()) {
+                                let mut u = unevaluated_route(self.idx.snap, &x, addrs);
+                                u.reason = format!(
+                                    "ingress routing: {g} sends traffic for this subnet to {x}; {}",
+                                    u.reason
+                                );
+                                unevaluated.push(u);
+                                continue;
+                            }
+                            (SourceClass::Internet, g, addrs)
+                        }
                         Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
                             (SourceClass::VGW, g, addrs)
                         }
@@ -865,6 +873,25 @@ impl<'s> Engine<'s> {
         };
         (ok, blocked)
     }
+}
+
+/// Ingress routing: the appliance (GWLB or Network Firewall endpoint, ENI) that the
+/// route table associated with gateway `gw` (an edge association) sends traffic for
+/// `addr` to, if any.
+pub(crate) fn ingress_appliance(
+    idx: &Index,
+    gw: &str,
+    addr: Option<std::net::IpAddr>,
+) -> Option<String> {
+    let addr = addr?;
+    idx.edge_route_tables
+        .get(gw)?
+        .iter()
+        .filter_map(|id| idx.snap.route_tables.get(id))
+        .find_map(|rt| match crate::packet::route_lookup(idx, rt, addr)?.1 {
+            Target::Other(x) if !x.is_empty() => Some(x),
+            _ => None,
+        })
 }
 
 /// Whether `target` is a gateway endpoint (S3, DynamoDB): it carries only traffic to the

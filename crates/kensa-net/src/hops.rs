@@ -271,6 +271,11 @@ pub(crate) fn from_outside(
             if !family_ok {
                 return t.block(&gw, T_IGW, BlockCode::IgwPrivateIpAssociationForIngress);
             }
+            let dst = eni.own_addrs().next().copied();
+            if let Some(x) = crate::engine::ingress_appliance(idx, &gw, dst) {
+                let t = unevaluated_target(idx, t, &x);
+                return t;
+            }
             if !in_space {
                 return t.block(&gw, T_IGW, BlockCode::IgwNotAttachedToVpc);
             }

@@ -98,6 +98,8 @@ pub struct Index<'s> {
     /// Transit gateways: route tables with their computed routes, attachments.
     pub tgw: crate::tgw::TgwModel,
     pub main_route_table: HashMap<String, String>,
+    /// Route tables with an edge association, by gateway (ingress routing).
+    pub edge_route_tables: HashMap<String, Vec<String>>,
     pub peerings: HashMap<String, Peering>,
     /// Private addresses of every member of each security group (ENIs and load balancer
     /// nodes), for rules that name a group as their source.
@@ -154,6 +156,7 @@ impl<'s> Index<'s> {
             internet: AddrSet::empty(),
             tgw: Default::default(),
             main_route_table: HashMap::new(),
+            edge_route_tables: HashMap::new(),
             peerings: HashMap::new(),
             group_members: FastMap::default(),
             group_sets: Vec::new(),
@@ -415,6 +418,10 @@ impl<'s> Index<'s> {
                         .insert(rt.vpc_id.clone(), rt.route_table_id.clone());
                 } else if let Some(s) = &a.subnet_id {
                     rt_of_subnet.insert(s.clone(), rt.route_table_id.clone());
+                } else if let Some(g) = &a.gateway_id {
+                    let tables = self.edge_route_tables.entry(g.clone()).or_default();
+                    tables.push(rt.route_table_id.clone());
+                    tables.sort();
                 }
             }
         }

@@ -252,3 +252,47 @@ fn a_rule_admitting_only_private_sources_yields_no_internet_finding() {
     };
     assert_eq!(ev.source_cidrs, ["198.51.100.0/24"]);
 }
+
+#[test]
+fn ingress_routing_through_an_appliance_is_indeterminate() {
+    // AWS's GWLB ingress-routing pattern: a route table associated with the internet
+    // gateway (edge association) sends traffic for the application subnet to the
+    // endpoint; the subnet itself routes 0.0.0.0/0 back through the same endpoint... or,
+    // as here, straight to the IGW: either way the appliance sees the traffic first.
+    let mut snap = net("igw-1", &["0.0.0.0/0"], &["sg-web"]);
+    let mut b = B {
+        s: std::mem::take(&mut snap),
+    };
+    b.route_table(
+        "rtb-edge",
+        "vpc-a",
+        false,
+        &[],
+        vec![
+            route("10.0.0.0/16", "local"),
+            route("10.0.1.0/24", "vpce-0gwlb"),
+        ],
+    );
+    b.s.route_tables
+        .get_mut("rtb-edge")
+        .unwrap()
+        .associations
+        .push(kensa_model::ec2::RouteTableAssociation {
+            gateway_id: Some("igw-1".into()),
+            route_table_id: Some("rtb-edge".into()),
+            ..Default::default()
+        });
+    let a = from_internet(&b.s);
+    assert_eq!(a.verdict, Verdict::Indeterminate, "{a:#?}");
+    assert_eq!(a.blocked_at.unwrap().component_id, "vpce-0gwlb");
+    let rules = rules_of(&b.s);
+    assert!(
+        rules.contains(&(
+            "IndeterminateExposure".into(),
+            "Medium".into(),
+            "vpce-0gwlb".into()
+        )),
+        "{rules:?}"
+    );
+    assert!(!rules.iter().any(|r| r.0 == "RecognizedPortNoAgent"));
+}
