@@ -255,6 +255,15 @@ pub(crate) fn from_outside(
         SourceClass::TGW => T_TGW,
     };
     t.push(&gw, ty);
+    let known = match class {
+        SourceClass::Internet => idx.snap.internet_gateways.contains_key(&gw),
+        SourceClass::VGW => idx.snap.vpn_gateways.contains_key(&gw),
+        SourceClass::PeeredVPC => idx.peerings.contains_key(&gw),
+        SourceClass::TGW => idx.tgw.tgws.contains(&gw),
+    };
+    if !known {
+        return missing(t, &gw, ty, "gateway");
+    }
     let space = eng.subnet(eni.subnet_id.unwrap_or_default());
     let in_space = space.space.get(&class).is_some_and(|s| s.contains(pkt.src));
     match class {

@@ -296,3 +296,20 @@ fn ingress_routing_through_an_appliance_is_indeterminate() {
     );
     assert!(!rules.iter().any(|r| r.0 == "RecognizedPortNoAgent"));
 }
+
+#[test]
+fn a_gateway_missing_from_the_snapshot_is_indeterminate_in_paths() {
+    // The scan assumes the unknown gateway attached (over-reports, with a warning); a
+    // path through it cannot be confirmed.
+    let snap = net("igw-gone", &["0.0.0.0/0"], &["sg-web"]);
+    let a = from_internet(&snap);
+    assert_eq!(a.verdict, Verdict::Indeterminate, "{a:#?}");
+    let b = a.blocked_at.unwrap();
+    assert_eq!(
+        (b.component_id.as_str(), b.code.as_str()),
+        ("igw-gone", "COMPONENT_NOT_IN_SNAPSHOT")
+    );
+    assert!(rules_of(&snap)
+        .iter()
+        .any(|r| r.0 == "RecognizedPortNoAgent"));
+}
