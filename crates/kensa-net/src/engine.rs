@@ -53,6 +53,9 @@ use crate::rangeset::AddrSet;
 use crate::rules::{lpm_partition, nacl_allowed, Target};
 use crate::sg::{compile, SgCompiled};
 
+pub(crate) use crate::appliance::{gateway_endpoint, ingress_appliance, unevaluated_route};
+pub use crate::appliance::{IndeterminateExposure, Unevaluated};
+
 /// The gateway id used when a subnet has no route table in the snapshot at all.
 pub const UNKNOWN_IGW: &str = "igw-unknown";
 
@@ -111,28 +114,6 @@ pub struct SubnetReach {
     pub space: BTreeMap<SourceClass, AddrSet>,
     /// Sources whose return route leads to a component kensa does not evaluate.
     pub unevaluated: Vec<Unevaluated>,
-}
-
-/// Traffic that passes a component kensa does not evaluate (a Gateway Load Balancer or
-/// Network Firewall endpoint, an unknown route target) or that depends on one the
-/// snapshot does not hold (a missing security group): exposure that is neither known
-/// nor ruled out, reported for a person to look at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unevaluated {
-    pub component: String,
-    pub component_type: &'static str,
-    pub code: BlockCode,
-    pub reason: String,
-    /// The source addresses concerned.
-    pub sources: AddrSet,
-}
-
-/// What reaches one ENI through an unevaluated component.
-#[derive(Debug, Clone)]
-pub struct IndeterminateExposure {
-    pub unevaluated: Unevaluated,
-    /// Flows the parts kensa does evaluate (groups, ACL) let through.
-    pub flows: Rc<FlowSet>,
 }
 
 /// What reaches one ENI from one source class.
@@ -205,6 +186,11 @@ pub struct Engine<'s> {
     nacls: RefCell<FastMap<String, Rc<NaclSets>>>,
     subnets: RefCell<FastMap<String, Rc<SubnetReach>>>,
     eni_results: RefCell<FastMap<EniKey<'s>, EniResult>>,
+    /// Per group combination ([`Index::group_sets`]): whether a group is missing from
+    /// the snapshot.
+    set_has_missing_group: Vec<bool>,
+    /// The shared empty result of [`Engine::indeterminate`].
+    no_indeterminate: Rc<Vec<IndeterminateExposure>>,
     warnings: RefCell<Vec<Warning>>,
 }
 
@@ -274,7 +260,12 @@ impl<'s> Engine<'s> {
                 .push(r);
         }
         let idx = Index::new(snap);
+        let set_has_missing_group = (idx.group_sets.iter())
+            .map(|set| set.iter().any(|g| !snap.security_groups.contains_key(*g)))
+            .collect();
         Engine {
+            set_has_missing_group,
+            no_indeterminate: Rc::new(Vec::new()),
             eni_results: RefCell::new(FastMap::with_capacity_and_hasher(
                 idx.enis.len(),
                 Default::default(),
@@ -529,68 +520,17 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// The source addresses transit gateway `tgw` can deliver into subnet `ctx`, with
-    /// the replies able to go back ([`crate::tgw`] has the semantics): for every
-    /// attachment `a` of the subnet's VPC that serves the subnet's zone, every table
-    /// that routes the subnet to `a` brings the addresses behind each attachment `b`
-    /// associated with it, as far as `a`'s own table routes them back to `b`. Unknown
-    /// tables (no routes, no propagations) route everything; a TGW without any table
-    /// in the snapshot delivers every source.
+    /// The source addresses transit gateway `tgw` can deliver into subnet `ctx`
+    /// ([`crate::tgw::TgwModel::sources_into`]); every source, with a warning, when the
+    /// snapshot lacks what that needs.
     fn tgw_sources(&self, tgw: &str, ctx: &crate::index::SubnetCtx) -> AddrSet {
-        let m = &self.idx.tgw;
-        if !m.has_tables(tgw) {
-            self.warn(warning(
-                format!("TransitGateways.{tgw}"),
-                "no route table of this transit gateway is in the snapshot; every source assumed",
-            ));
-            return AddrSet::full();
-        }
-        let ours: Vec<_> = m.vpc_attachments(tgw, &ctx.vpc_id).collect();
-        if ours.is_empty() {
-            self.warn(warning(
-                format!("TransitGateways.{tgw}"),
-                format!("routes of {} lead to this transit gateway, but no attachment of {} to it is in the snapshot; every source assumed", ctx.id, ctx.vpc_id),
-            ));
-            return AddrSet::full();
-        }
-        let mut out = AddrSet::empty();
-        for a in ours {
-            if !a.available || !crate::tgw::TgwModel::serves_az(a, ctx.az.as_deref()) {
-                continue;
-            }
-            let Some(back) = m.table_of(tgw, &a.id) else {
-                continue;
-            };
-            for t in m.tables.values().filter(|t| t.tgw == tgw) {
-                let reaches =
-                    t.unknown || ctx.cidrs.is_empty() || t.routed_to(&a.id).intersects(&ctx.cidrs);
-                if !reaches {
-                    continue;
-                }
-                for ((_, b), _) in m
-                    .association
-                    .iter()
-                    .filter(|((g, b), rt)| g == tgw && *rt == &t.id && b != &a.id)
-                {
-                    let behind = match m.attachments.get(b) {
-                        Some(x) if x.kind == crate::tgw::AttKind::Vpc => x
-                            .resource
-                            .as_deref()
-                            .and_then(|v| self.idx.vpc_cidrs.get(v))
-                            .cloned()
-                            .unwrap_or_else(AddrSet::full),
-                        _ => AddrSet::full(),
-                    };
-                    let ret = if back.unknown {
-                        behind
-                    } else {
-                        behind.intersect(&back.routed_to(b))
-                    };
-                    out = out.union(&ret);
-                }
+        match self.idx.tgw.sources_into(tgw, ctx, &self.idx.vpc_cidrs) {
+            Ok(set) => set,
+            Err(why) => {
+                self.warn(warning(format!("TransitGateways.{tgw}"), why));
+                AddrSet::full()
             }
         }
-        out
     }
 
     /// What reaches ENI `i`, per source class; `None` for ENIs that are not analysed.
@@ -615,7 +555,7 @@ impl<'s> Engine<'s> {
             None => {
                 let x = (
                     Rc::new(self.exposures(key.0, subnet_id, mask)),
-                    Rc::new(self.indeterminate(key.0, subnet_id)),
+                    self.indeterminate(key.0, subnet_id),
                 );
                 self.eni_results.borrow_mut().insert(key, x.clone());
                 x
@@ -642,17 +582,18 @@ impl<'s> Engine<'s> {
     /// Exposure through unevaluated components of the subnet's routes, and through
     /// security groups missing from the snapshot (what they admit is unknown: every
     /// source that can reach the subnet from outside, as far as the ACL lets it in).
-    fn indeterminate(&self, group_set: u32, subnet_id: &str) -> Vec<IndeterminateExposure> {
+    fn indeterminate(&self, group_set: u32, subnet_id: &str) -> Rc<Vec<IndeterminateExposure>> {
         let sub = self.subnet(subnet_id);
+        let any_missing = self.set_has_missing_group[group_set as usize];
+        if sub.unevaluated.is_empty() && !any_missing {
+            return self.no_indeterminate.clone();
+        }
         let groups = &self.idx.group_sets[group_set as usize];
         let missing: Vec<&str> = groups
             .iter()
             .copied()
             .filter(|g| !self.idx.snap.security_groups.contains_key(*g))
             .collect();
-        if sub.unevaluated.is_empty() && missing.is_empty() {
-            return Vec::new();
-        }
         let sg_in = self.inbound(groups);
         let mut out = Vec::new();
         for u in &sub.unevaluated {
@@ -681,7 +622,7 @@ impl<'s> Engine<'s> {
                 flows: Rc::new(flows),
             });
         }
-        out
+        Rc::new(out)
     }
 
     fn exposures(&self, group_set: u32, subnet_id: &str, mask: u8) -> Vec<Exposure> {
@@ -872,69 +813,6 @@ impl<'s> Engine<'s> {
             None
         };
         (ok, blocked)
-    }
-}
-
-/// Ingress routing: the appliance (GWLB or Network Firewall endpoint, ENI) that the
-/// route table associated with gateway `gw` (an edge association) sends traffic for
-/// `addr` to, if any.
-pub(crate) fn ingress_appliance(
-    idx: &Index,
-    gw: &str,
-    addr: Option<std::net::IpAddr>,
-) -> Option<String> {
-    let addr = addr?;
-    idx.edge_route_tables
-        .get(gw)?
-        .iter()
-        .filter_map(|id| idx.snap.route_tables.get(id))
-        .find_map(|rt| match crate::packet::route_lookup(idx, rt, addr)?.1 {
-            Target::Other(x) if !x.is_empty() => Some(x),
-            _ => None,
-        })
-}
-
-/// Whether `target` is a gateway endpoint (S3, DynamoDB): it carries only traffic to the
-/// service, which never opens connections into the VPC. Known from the snapshot's
-/// endpoint, or, for an endpoint the snapshot lacks, from its prefix-list routes.
-pub(crate) fn gateway_endpoint(
-    snap: &Snapshot,
-    rt: &kensa_model::ec2::RouteTable,
-    target: &str,
-) -> bool {
-    if !target.starts_with("vpce-") {
-        return false;
-    }
-    match snap.vpc_endpoints.get(target) {
-        Some(e) => e.vpc_endpoint_type.as_deref() == Some("Gateway"),
-        None => rt.routes.iter().any(|r| {
-            r.gateway_id.as_deref() == Some(target) && r.destination_prefix_list_id.is_some()
-        }),
-    }
-}
-
-/// Sources whose return route leads to `target`, a component kensa does not evaluate.
-fn unevaluated_route(snap: &Snapshot, target: &str, sources: AddrSet) -> Unevaluated {
-    if target.starts_with("vpce-") {
-        let kind = snap
-            .vpc_endpoints
-            .get(target)
-            .and_then(|e| e.vpc_endpoint_type.clone())
-            .unwrap_or_else(|| "Network Firewall or Gateway Load Balancer".into());
-        return Unevaluated {
-            component: target.to_string(),
-            component_type: "AWS::EC2::VPCEndpoint",
-            code: BlockCode::UnevaluatedAppliance,
-            reason: format!("traffic to and from these sources passes endpoint {target} ({kind} endpoint); kensa does not evaluate the appliance's rules"),
-            sources,
-        };
-    }
-    Unevaluated {
-        component: target.to_string(),
-        component_type: "unknown",
-        code: BlockCode::UnknownRouteTarget,
-        reason: format!("the route back to these sources leads to `{target}`, a target kensa does not evaluate (instance, ENI, local or carrier gateway, Cloud WAN)"),
-        sources,
     }
 }
 

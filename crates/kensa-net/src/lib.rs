@@ -8,11 +8,13 @@
 //!   Reachability Analyzer.
 #![forbid(unsafe_code)]
 
+pub mod appliance;
 pub mod engine;
 pub mod fasthash;
 pub mod findings;
 pub mod flow;
 pub mod hops;
+mod hops_tgw;
 pub mod indeterminate;
 pub mod index;
 pub mod lb;

@@ -48,6 +48,8 @@ pub struct TgwTable {
     pub routes: Vec<TgwRoute>,
     /// Neither route search output nor propagations: its routes are not known.
     pub unknown: bool,
+    /// What the table sends to each attachment, precedence applied (computed once).
+    by_attachment: BTreeMap<String, AddrSet>,
 }
 
 impl TgwTable {
@@ -58,13 +60,21 @@ impl TgwTable {
 
     /// The addresses this table sends to `att` (as sets, precedence applied).
     pub fn routed_to(&self, att: &str) -> AddrSet {
+        self.by_attachment.get(att).cloned().unwrap_or_default()
+    }
+
+    fn partition(routes: &[TgwRoute]) -> BTreeMap<String, AddrSet> {
         let mut remaining = AddrSet::full();
-        let mut out = AddrSet::empty();
-        for r in &self.routes {
+        let mut out: BTreeMap<String, AddrSet> = BTreeMap::new();
+        for r in routes {
             let m = AddrSet::from_net(&r.dest).intersect(&remaining);
+            if m.is_empty() {
+                continue;
+            }
             remaining = remaining.difference(&m);
-            if r.next == TgwNext::Attachment(att.to_string()) {
-                out = out.union(&m);
+            if let TgwNext::Attachment(a) = &r.next {
+                let e = out.entry(a.clone()).or_default();
+                *e = e.union(&m);
             }
         }
         out
@@ -322,6 +332,7 @@ impl TgwModel {
         }
         routes.sort_by_key(|r| (std::cmp::Reverse(r.dest.prefix_len()), !r.is_static));
         TgwTable {
+            by_attachment: TgwTable::partition(&routes),
             id,
             tgw,
             routes,
@@ -352,6 +363,70 @@ impl TgwModel {
                 && a.resource.as_deref() == Some(vpc)
                 && a.tgws.iter().any(|t| t == tgw)
         })
+    }
+
+    /// The source addresses transit gateway `tgw` can deliver into subnet `ctx`, with
+    /// the replies able to go back (see the module documentation): for every
+    /// attachment `a` of the subnet's VPC that serves the subnet's zone, every table
+    /// that routes the subnet to `a` brings the addresses behind each attachment `b`
+    /// associated with it, as far as `a`'s own table routes them back to `b`. Unknown
+    /// tables (no routes, no propagations) route everything; a TGW without any table
+    /// in the snapshot delivers every source.
+    pub fn sources_into(
+        &self,
+        tgw: &str,
+        ctx: &crate::index::SubnetCtx,
+        vpc_cidrs: &std::collections::HashMap<String, AddrSet>,
+    ) -> Result<AddrSet, String> {
+        let m = self;
+        if !m.has_tables(tgw) {
+            return Err(
+                "no route table of this transit gateway is in the snapshot; every source assumed"
+                    .into(),
+            );
+        }
+        let ours: Vec<_> = m.vpc_attachments(tgw, &ctx.vpc_id).collect();
+        if ours.is_empty() {
+            return Err(format!("routes of {} lead to this transit gateway, but no attachment of {} to it is in the snapshot; every source assumed", ctx.id, ctx.vpc_id));
+        }
+        let mut out = AddrSet::empty();
+        for a in ours {
+            if !a.available || !TgwModel::serves_az(a, ctx.az.as_deref()) {
+                continue;
+            }
+            let Some(back) = m.table_of(tgw, &a.id) else {
+                continue;
+            };
+            for t in m.tables.values().filter(|t| t.tgw == tgw) {
+                let reaches =
+                    t.unknown || ctx.cidrs.is_empty() || t.routed_to(&a.id).intersects(&ctx.cidrs);
+                if !reaches {
+                    continue;
+                }
+                for ((_, b), _) in m
+                    .association
+                    .iter()
+                    .filter(|((g, b), rt)| g == tgw && *rt == &t.id && b != &a.id)
+                {
+                    let behind = match m.attachments.get(b) {
+                        Some(x) if x.kind == AttKind::Vpc => x
+                            .resource
+                            .as_deref()
+                            .and_then(|v| vpc_cidrs.get(v))
+                            .cloned()
+                            .unwrap_or_else(AddrSet::full),
+                        _ => AddrSet::full(),
+                    };
+                    let ret = if back.unknown {
+                        behind
+                    } else {
+                        behind.intersect(&back.routed_to(b))
+                    };
+                    out = out.union(&ret);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Whether the attachment carries traffic from or to a subnet in `az`.
