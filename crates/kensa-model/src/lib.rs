@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod block_code;
 pub mod completeness;
 pub mod compliance;
 pub mod compute;

@@ -19,8 +19,10 @@
 //!   its own egress is not in the snapshot (except for peered VPCs in the path query).
 //! * **Source classes.** `Internet`: addresses routed back to an internet gateway attached
 //!   to the VPC, IPv4 only when the ENI has a public IPv4/EIP, IPv6 only when it has a
-//!   global IPv6 address. The Internet is every address (0.0.0.0/0, ::/0) and is narrowed
-//!   by routes only. `PeeredVPC`: addresses routed to an *active* peering, narrowed to the
+//!   global IPv6 address. The Internet is globally routable address space minus the
+//!   account's own VPC CIDRs ([`crate::public`]: no RFC 1918, shared, loopback,
+//!   link-local, multicast or reserved source ever arrives through an internet gateway),
+//!   narrowed by routes. `PeeredVPC`: addresses routed to an *active* peering, narrowed to the
 //!   peer VPC's CIDRs. `VGW`: addresses routed to a VPN gateway (static or propagated
 //!   routes alike). `TGW`: addresses routed to a transit gateway, narrowed, when the
 //!   snapshot has that TGW's route tables, to the CIDRs of attachments whose associated
@@ -36,6 +38,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use kensa_model::block_code::BlockCode;
 use kensa_model::ec2::SecurityGroupRule;
 use kensa_model::{Snapshot, Warning};
 use serde::{Deserialize, Serialize};
@@ -49,6 +52,9 @@ use crate::lb::{LbKind, LbNode};
 use crate::rangeset::AddrSet;
 use crate::rules::{lpm_partition, nacl_allowed, Target};
 use crate::sg::{compile, SgCompiled};
+
+pub(crate) use crate::appliance::{gateway_endpoint, ingress_appliance, unevaluated_route};
+pub use crate::appliance::{IndeterminateExposure, Unevaluated};
 
 /// The gateway id used when a subnet has no route table in the snapshot at all.
 pub const UNKNOWN_IGW: &str = "igw-unknown";
@@ -106,6 +112,8 @@ pub struct SubnetReach {
     pub nacl: Rc<NaclSets>,
     pub gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>>,
     pub space: BTreeMap<SourceClass, AddrSet>,
+    /// Sources whose return route leads to a component kensa does not evaluate.
+    pub unevaluated: Vec<Unevaluated>,
 }
 
 /// What reaches one ENI from one source class.
@@ -128,6 +136,8 @@ pub struct EniReach {
     pub acl: Option<String>,
     pub route_table: Option<String>,
     pub exposures: Rc<Vec<Exposure>>,
+    /// Exposure kensa can neither confirm nor rule out.
+    pub indeterminate: Rc<Vec<IndeterminateExposure>>,
 }
 
 /// A target behind a listener, reachable through the load balancer or not.
@@ -140,8 +150,8 @@ pub struct TargetReach {
     pub protocols: Vec<u8>,
     /// Internet sources that reach the target through the load balancer.
     pub sources: AddrSet,
-    /// Why the second hop fails (Reachability Analyzer's code), when it does.
-    pub blocked: Option<&'static str>,
+    /// Why the second hop fails, when it does.
+    pub blocked: Option<BlockCode>,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +175,9 @@ pub struct LbReach {
 /// public-address kinds share their result.
 type EniKey<'s> = (u32, &'s str, u8);
 
+/// The cached result for one [`EniKey`].
+type EniResult = (Rc<Vec<Exposure>>, Rc<Vec<IndeterminateExposure>>);
+
 /// The engine: the index and caches, shared by the scan, the path query and findings.
 pub struct Engine<'s> {
     pub idx: Index<'s>,
@@ -172,7 +185,12 @@ pub struct Engine<'s> {
     groups: RefCell<FastMap<String, Rc<SgCompiled>>>,
     nacls: RefCell<FastMap<String, Rc<NaclSets>>>,
     subnets: RefCell<FastMap<String, Rc<SubnetReach>>>,
-    eni_results: RefCell<FastMap<EniKey<'s>, Rc<Vec<Exposure>>>>,
+    eni_results: RefCell<FastMap<EniKey<'s>, EniResult>>,
+    /// Per group combination ([`Index::group_sets`]): whether a group is missing from
+    /// the snapshot.
+    set_has_missing_group: Vec<bool>,
+    /// The shared empty result of [`Engine::indeterminate`].
+    no_indeterminate: Rc<Vec<IndeterminateExposure>>,
     warnings: RefCell<Vec<Warning>>,
 }
 
@@ -242,7 +260,12 @@ impl<'s> Engine<'s> {
                 .push(r);
         }
         let idx = Index::new(snap);
+        let set_has_missing_group = (idx.group_sets.iter())
+            .map(|set| set.iter().any(|g| !snap.security_groups.contains_key(*g)))
+            .collect();
         Engine {
+            set_has_missing_group,
+            no_indeterminate: Rc::new(Vec::new()),
             eni_results: RefCell::new(FastMap::with_capacity_and_hasher(
                 idx.enis.len(),
                 Default::default(),
@@ -395,6 +418,7 @@ impl<'s> Engine<'s> {
         let ctx = self.idx.subnets.get(id);
         let nacl = self.nacl(ctx.and_then(|c| c.nacl.as_deref()));
         let mut gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>> = BTreeMap::new();
+        let mut unevaluated = Vec::new();
         let rt = ctx
             .and_then(|c| c.route_table.as_deref())
             .and_then(|r| self.idx.snap.route_tables.get(r));
@@ -406,6 +430,16 @@ impl<'s> Engine<'s> {
                 for (target, addrs) in lpm_partition(dests) {
                     let (class, gw, addrs) = match target {
                         Target::Igw(g) if self.gateway_attached(&g, vpc) => {
+                            let addrs = addrs.intersect(&self.idx.internet);
+                            if let Some(x) = ingress_appliance(&self.idx, &g, ctx.cidrs.sample()) {
+                                let mut u = unevaluated_route(self.idx.snap, &x, addrs);
+                                u.reason = format!(
+                                    "ingress routing: {g} sends traffic for this subnet to {x}; {}",
+                                    u.reason
+                                );
+                                unevaluated.push(u);
+                                continue;
+                            }
                             (SourceClass::Internet, g, addrs)
                         }
                         Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
@@ -425,8 +459,14 @@ impl<'s> Engine<'s> {
                             }
                         },
                         Target::Tgw(g) => {
-                            let allowed = self.tgw_sources(&g, vpc);
+                            let allowed = self.tgw_sources(&g, ctx);
                             (SourceClass::TGW, g, addrs.intersect(&allowed))
+                        }
+                        Target::Other(g)
+                            if !g.is_empty() && !gateway_endpoint(self.idx.snap, rt, &g) =>
+                        {
+                            unevaluated.push(unevaluated_route(self.idx.snap, &g, addrs));
+                            continue;
                         }
                         _ => continue,
                     };
@@ -452,7 +492,10 @@ impl<'s> Engine<'s> {
                     .union(&ctx.cidrs);
                 gateways.insert(
                     SourceClass::Internet,
-                    vec![(UNKNOWN_IGW.to_string(), AddrSet::full().difference(&local))],
+                    vec![(
+                        UNKNOWN_IGW.to_string(),
+                        self.idx.internet.difference(&local),
+                    )],
                 );
             }
             (None, _) => self.warn(warning(
@@ -473,103 +516,21 @@ impl<'s> Engine<'s> {
             nacl,
             gateways,
             space,
+            unevaluated,
         }
     }
 
-    /// The source addresses a transit gateway can deliver into `vpc`: every address when
-    /// the snapshot has none of the TGW's route tables; otherwise the CIDRs of the
-    /// attachments associated with a route table that routes to one of this VPC's
-    /// attachments.
-    fn tgw_sources(&self, tgw: &str, vpc: &str) -> AddrSet {
-        let snap = self.idx.snap;
-        let tables: Vec<_> = snap
-            .transit_gateway_route_tables
-            .values()
-            .filter(|t| t.transit_gateway_id.as_deref() == Some(tgw))
-            .collect();
-        if tables.iter().all(|t| t.routes.is_empty()) {
-            return AddrSet::full();
-        }
-        let ours: BTreeSet<&str> = snap
-            .transit_gateway_attachments
-            .values()
-            .filter(|a| {
-                a.transit_gateway_id.as_deref() == Some(tgw)
-                    && (a.resource_id.as_deref() == Some(vpc) || a.vpc_id.as_deref() == Some(vpc))
-            })
-            .map(|a| a.transit_gateway_attachment_id.as_str())
-            .collect();
-        let routes_to = |att: &str| -> AddrSet {
-            let mut set = AddrSet::empty();
-            for t in &tables {
-                for r in t
-                    .routes
-                    .iter()
-                    .filter(|r| r.state.as_deref() != Some("blackhole"))
-                {
-                    if r.transit_gateway_attachments
-                        .iter()
-                        .any(|a| a.transit_gateway_attachment_id.as_deref() == Some(att))
-                    {
-                        if let Some(a) =
-                            r.destination_cidr_block.as_deref().and_then(AddrSet::parse)
-                        {
-                            set = set.union(&a);
-                        }
-                    }
-                }
-            }
-            set
-        };
-        let mut out = AddrSet::empty();
-        for t in &tables {
-            let reaches_us = t
-                .routes
-                .iter()
-                .filter(|r| r.state.as_deref() != Some("blackhole"))
-                .any(|r| {
-                    r.transit_gateway_attachments.iter().any(|a| {
-                        a.transit_gateway_attachment_id
-                            .as_deref()
-                            .is_some_and(|id| ours.contains(id))
-                    })
-                });
-            if !reaches_us {
-                continue;
-            }
-            let mut associated: BTreeSet<&str> = t
-                .associations
-                .iter()
-                .filter_map(|a| a.transit_gateway_attachment_id.as_deref())
-                .collect();
-            associated.extend(
-                snap.transit_gateway_attachments
-                    .values()
-                    .filter(|a| {
-                        a.association
-                            .as_ref()
-                            .and_then(|x| x.transit_gateway_route_table_id.as_deref())
-                            == Some(&t.transit_gateway_route_table_id)
-                    })
-                    .map(|a| a.transit_gateway_attachment_id.as_str()),
-            );
-            for att in associated.into_iter().filter(|a| !ours.contains(a)) {
-                out = out.union(&routes_to(att));
-                if let Some(a) = snap.transit_gateway_attachments.get(att) {
-                    if a.resource_type.as_deref() == Some("vpc") {
-                        if let Some(c) = a
-                            .resource_id
-                            .as_deref()
-                            .or(a.vpc_id.as_deref())
-                            .and_then(|v| self.idx.vpc_cidrs.get(v))
-                        {
-                            out = out.union(c);
-                        }
-                    }
-                }
+    /// The source addresses transit gateway `tgw` can deliver into subnet `ctx`
+    /// ([`crate::tgw::TgwModel::sources_into`]); every source, with a warning, when the
+    /// snapshot lacks what that needs.
+    fn tgw_sources(&self, tgw: &str, ctx: &crate::index::SubnetCtx) -> AddrSet {
+        match self.idx.tgw.sources_into(tgw, ctx, &self.idx.vpc_cidrs) {
+            Ok(set) => set,
+            Err(why) => {
+                self.warn(warning(format!("TransitGateways.{tgw}"), why));
+                AddrSet::full()
             }
         }
-        out
     }
 
     /// What reaches ENI `i`, per source class; `None` for ENIs that are not analysed.
@@ -589,10 +550,13 @@ impl<'s> Engine<'s> {
         let mask = u8::from(!e.public_ips.is_empty()) | (u8::from(e.global_ipv6()) << 1);
         let key = (self.idx.eni_group_set[i], subnet_id, mask);
         let cached = self.eni_results.borrow().get(&key).cloned();
-        let exposures = match cached {
+        let (exposures, indeterminate) = match cached {
             Some(x) => x,
             None => {
-                let x = Rc::new(self.exposures(key.0, subnet_id, mask));
+                let x = (
+                    Rc::new(self.exposures(key.0, subnet_id, mask)),
+                    self.indeterminate(key.0, subnet_id),
+                );
                 self.eni_results.borrow_mut().insert(key, x.clone());
                 x
             }
@@ -611,7 +575,54 @@ impl<'s> Engine<'s> {
             subnet_id: subnet_id.to_string(),
             groups: e.groups.iter().map(|g| g.to_string()).collect(),
             exposures,
+            indeterminate,
         })
+    }
+
+    /// Exposure through unevaluated components of the subnet's routes, and through
+    /// security groups missing from the snapshot (what they admit is unknown: every
+    /// source that can reach the subnet from outside, as far as the ACL lets it in).
+    fn indeterminate(&self, group_set: u32, subnet_id: &str) -> Rc<Vec<IndeterminateExposure>> {
+        let sub = self.subnet(subnet_id);
+        let any_missing = self.set_has_missing_group[group_set as usize];
+        if sub.unevaluated.is_empty() && !any_missing {
+            return self.no_indeterminate.clone();
+        }
+        let groups = &self.idx.group_sets[group_set as usize];
+        let missing: Vec<&str> = groups
+            .iter()
+            .copied()
+            .filter(|g| !self.idx.snap.security_groups.contains_key(*g))
+            .collect();
+        let sg_in = self.inbound(groups);
+        let mut out = Vec::new();
+        for u in &sub.unevaluated {
+            let flows = restrict_addrs(&sg_in.intersect(&sub.nacl.admit_in), &u.sources);
+            if !flows.is_empty() {
+                out.push(IndeterminateExposure {
+                    unevaluated: u.clone(),
+                    flows: Rc::new(flows),
+                });
+            }
+        }
+        let outside = sub.space.values().fold(AddrSet::empty(), |a, b| a.union(b));
+        for g in missing {
+            let flows = restrict_addrs(&sub.nacl.admit_in, &outside);
+            if flows.is_empty() {
+                continue;
+            }
+            out.push(IndeterminateExposure {
+                unevaluated: Unevaluated {
+                    component: g.to_string(),
+                    component_type: "AWS::EC2::SecurityGroup",
+                    code: BlockCode::ComponentNotInSnapshot,
+                    reason: format!("security group `{g}` is attached but not in the snapshot: what it admits is unknown"),
+                    sources: outside.clone(),
+                },
+                flows: Rc::new(flows),
+            });
+        }
+        Rc::new(out)
     }
 
     fn exposures(&self, group_set: u32, subnet_id: &str, mask: u8) -> Vec<Exposure> {
@@ -724,7 +735,7 @@ impl<'s> Engine<'s> {
                     };
                     let (admitted, blocked) = match t.eni {
                         Some(i) => self.target_admits(i, &l.ip_protocols, t.port, &src),
-                        None => (AddrSet::empty(), Some("TARGET_NOT_FOUND")),
+                        None => (AddrSet::empty(), Some(BlockCode::TargetNotFound)),
                     };
                     TargetReach {
                         target_id: t.id.clone(),
@@ -764,11 +775,11 @@ impl<'s> Engine<'s> {
         protocols: &[u8],
         port: u16,
         src: &AddrSet,
-    ) -> (AddrSet, Option<&'static str>) {
+    ) -> (AddrSet, Option<BlockCode>) {
         let e = &self.idx.enis[i];
         let sg = self.inbound(&e.groups);
         let Some(subnet_id) = e.subnet_id else {
-            return (AddrSet::empty(), Some("NO_ROUTE_TO_DESTINATION"));
+            return (AddrSet::empty(), Some(BlockCode::NoRouteToDestination));
         };
         let sub = self.subnet(subnet_id);
         let inside_subnet = self
@@ -795,9 +806,9 @@ impl<'s> Engine<'s> {
                 .union(&at(&sub.nacl.admit_in).intersect(&outside));
         }
         let blocked = if !sg_ok_any {
-            Some("ENI_SG_RULES_MISMATCH")
+            Some(BlockCode::EniSgRulesMismatch)
         } else if ok.is_empty() {
-            Some("SUBNET_ACL_RESTRICTION")
+            Some(BlockCode::SubnetAclRestriction)
         } else {
             None
         };

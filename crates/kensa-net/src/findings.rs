@@ -9,6 +9,9 @@
 //! * `NetworkExposure` (Informational): one per ENI and source class, listing every open
 //!   protocol and port range, and one per internet-facing load balancer.
 //!
+//! * `IndeterminateExposure` (Medium, kensa's own): exposure through a component kensa
+//!   does not evaluate or that the snapshot lacks ([`crate::indeterminate`]).
+//!
 //! An instance behind an internet-facing load balancer gets the findings of its target
 //! port with both hops (listener, then target) in the path.
 use std::cell::RefCell;
@@ -64,6 +67,7 @@ pub fn findings(analysis: &Analysis) -> Vec<Finding> {
     for lb in &analysis.load_balancers {
         lb_findings(&memo, analysis, lb, &by_eni, &mut out);
     }
+    crate::indeterminate::indeterminate_findings(analysis, &mut out);
     sort_findings(&mut out);
     out.dedup_by(|a, b| a.id == b.id);
     out
@@ -117,7 +121,7 @@ fn sort_findings(out: &mut [Finding]) {
     }
 }
 
-fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
+pub(crate) fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
     let snap = analysis.engine.idx.snap;
     match eni.instance_id.and_then(|i| snap.instances.get(i)) {
         Some(inst) => ResourceRef {
@@ -371,14 +375,13 @@ fn port_finding(
         class_words(c.class)
     );
     let description = format!(
-        "On {} (ENI {}), {} port {} ({service}) can be reached from {}{via}, from {}{}. Without an agent kensa cannot tell whether a process listens on it.",
+        "On {} (ENI {}), {} port {} ({service}) can be reached from {}{via}, from {}. Without an agent kensa cannot tell whether a process listens on it.",
         resource.id,
         c.eni.id,
         protocol_name(proto),
         range_text(lo, hi),
         class_words(c.class),
-        abbreviate(&f.cidrs),
-        if f.except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&f.except)) },
+        source_words(&f.cidrs, &f.except),
     );
     let disc = [
         protocol_name(proto),
@@ -416,9 +419,10 @@ fn port_finding(
 }
 
 /// The source addresses for display, exact and short: either the CIDR list itself, or,
-/// when shorter, whole address families (`0.0.0.0/0`, `::/0`) with the exceptions
-/// (typically the VPC's own CIDR, which routes locally): sources = `sourceCidrs` minus
-/// `exceptCidrs`.
+/// when shorter, the address families' ranges with the exceptions (sources =
+/// `sourceCidrs` minus `exceptCidrs`). When every source is public (the Internet), the
+/// ranges are those of public address space ([`crate::public`]), so `sourceCidrs` never
+/// names a private range; otherwise whole families (`0.0.0.0/0`, `::/0`).
 pub fn compact_sources(sources: &AddrSet) -> (Vec<String>, Vec<String>) {
     let mut families = AddrSet::empty();
     if !sources.v4.is_empty() {
@@ -426,6 +430,10 @@ pub fn compact_sources(sources: &AddrSet) -> (Vec<String>, Vec<String>) {
     }
     if !sources.v6.is_empty() {
         families = families.union(&AddrSet::all_v6());
+    }
+    let public = crate::public::PublicSpace::default().addrs();
+    if sources.difference(public).is_empty() {
+        families = families.intersect(public);
     }
     let except = families.difference(sources);
     // Count first, format only the form that is shown.
@@ -442,6 +450,34 @@ fn class_words(c: SourceClass) -> &'static str {
         SourceClass::PeeredVPC => "a peered VPC",
         SourceClass::VGW => "a VPN/Direct Connect gateway",
         SourceClass::TGW => "a transit gateway",
+    }
+}
+
+/// The sources in words: "any public IPv4 address" (IPv6, or both) when they are a whole
+/// family's public space, else the abbreviated CIDR list with its exceptions.
+fn source_words(cidrs: &[String], except: &[String]) -> String {
+    use std::sync::OnceLock;
+    static LISTS: OnceLock<[(Vec<String>, &str); 3]> = OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
+        let public = crate::public::PublicSpace::default().addrs();
+        let v4 = public.intersect(&AddrSet::all_v4()).to_cidrs();
+        let v6 = public.intersect(&AddrSet::all_v6()).to_cidrs();
+        let both = public.to_cidrs();
+        [
+            (v4, "any public IPv4 address"),
+            (v6, "any public IPv6 address"),
+            (both, "any public address"),
+        ]
+    });
+    let words = lists
+        .iter()
+        .find(|(l, _)| l.as_slice() == cidrs)
+        .map(|x| x.1);
+    let base = words.map_or_else(|| abbreviate(cidrs), str::to_string);
+    if except.is_empty() {
+        base
+    } else {
+        format!("{base} except {}", abbreviate(except))
     }
 }
 
@@ -624,11 +660,10 @@ fn exposure_finding(resource: ResourceRef, c: &Ctx, flows: &FlowSet, f: &Exposur
         title: format!("{} (ENI {}) is reachable from {}", resource.id, c.eni.id, class_words(c.class)),
         severity: Severity::Informational,
         description: format!(
-            "Open from {}: {}. Sources: {}{}.",
+            "Open from {}: {}. Sources: {}.",
             class_words(c.class),
             open.join("; "),
-            abbreviate(sources),
-            if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(except)) },
+            source_words(sources, except),
         ),
         recommendation: f.recommendation.clone(),
         resource,
@@ -708,8 +743,7 @@ fn lb_findings(
         severity: Severity::Informational,
         description: {
             let (src, except) = compact_sources(&sources);
-            let except = if except.is_empty() { String::new() } else { format!(" except {}", abbreviate(&except)) };
-            format!("Internet-facing load balancer {} accepts {} from {}{except}.", lb.lb.name, open.join(", "), abbreviate(&src))
+            format!("Internet-facing load balancer {} accepts {} from {}.", lb.lb.name, open.join(", "), source_words(&src, &except))
         },
         recommendation: "Confirm that every listener is meant to be public; restrict the load balancer's security groups otherwise.".into(),
         resource: ResourceRef {

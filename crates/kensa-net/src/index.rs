@@ -32,16 +32,12 @@ pub struct Eni<'s> {
 }
 
 impl Eni<'_> {
-    /// Global unicast IPv6 addresses (everything but link-local fe80::/10 and ULA fc00::/7):
-    /// only those are reachable through an internet gateway.
+    /// Whether the ENI has a globally routable IPv6 address ([`crate::public`]): only
+    /// those are reachable through an internet gateway.
     pub fn global_ipv6(&self) -> bool {
-        self.ipv6.iter().any(|ip| match ip {
-            IpAddr::V6(a) => {
-                let s = a.segments()[0];
-                (s & 0xffc0) != 0xfe80 && (s & 0xfe00) != 0xfc00
-            }
-            IpAddr::V4(_) => false,
-        })
+        self.ipv6
+            .iter()
+            .any(|ip| ip.is_ipv6() && crate::public::is_public(*ip))
     }
     /// The ENI's own addresses (private IPv4 and IPv6).
     pub fn own_addrs(&self) -> impl Iterator<Item = &IpAddr> {
@@ -55,6 +51,7 @@ pub struct SubnetCtx {
     pub id: String,
     pub vpc_id: String,
     pub cidrs: AddrSet,
+    pub az: Option<String>,
     pub route_table: Option<String>,
     pub nacl: Option<String>,
 }
@@ -95,7 +92,14 @@ pub struct Index<'s> {
     pub eni_by_description: FastMap<&'s str, Vec<usize>>,
     pub subnets: FastMap<&'s str, SubnetCtx>,
     pub vpc_cidrs: HashMap<String, AddrSet>,
+    /// The Internet as a source: public address space minus every VPC CIDR of the
+    /// snapshot (see [`crate::public`]).
+    pub internet: AddrSet,
+    /// Transit gateways: route tables with their computed routes, attachments.
+    pub tgw: crate::tgw::TgwModel,
     pub main_route_table: HashMap<String, String>,
+    /// Route tables with an edge association, by gateway (ingress routing).
+    pub edge_route_tables: HashMap<String, Vec<String>>,
     pub peerings: HashMap<String, Peering>,
     /// Private addresses of every member of each security group (ENIs and load balancer
     /// nodes), for rules that name a group as their source.
@@ -149,7 +153,10 @@ impl<'s> Index<'s> {
             eni_by_description: FastMap::default(),
             subnets: FastMap::default(),
             vpc_cidrs: HashMap::new(),
+            internet: AddrSet::empty(),
+            tgw: Default::default(),
             main_route_table: HashMap::new(),
+            edge_route_tables: HashMap::new(),
             peerings: HashMap::new(),
             group_members: FastMap::default(),
             group_sets: Vec::new(),
@@ -171,6 +178,14 @@ impl<'s> Index<'s> {
             }
         }
         idx.add_vpcs_and_subnets();
+        let owned = idx
+            .vpc_cidrs
+            .values()
+            .fold(AddrSet::empty(), |a, b| a.union(b));
+        idx.internet = crate::public::PublicSpace::default().internet(&owned);
+        let (tgw, warns) = crate::tgw::TgwModel::new(snap, &idx.vpc_cidrs);
+        idx.tgw = tgw;
+        idx.warnings.extend(warns);
         idx.add_peerings();
         idx.add_group_members();
         idx
@@ -403,6 +418,10 @@ impl<'s> Index<'s> {
                         .insert(rt.vpc_id.clone(), rt.route_table_id.clone());
                 } else if let Some(s) = &a.subnet_id {
                     rt_of_subnet.insert(s.clone(), rt.route_table_id.clone());
+                } else if let Some(g) = &a.gateway_id {
+                    let tables = self.edge_route_tables.entry(g.clone()).or_default();
+                    tables.push(rt.route_table_id.clone());
+                    tables.sort();
                 }
             }
         }
@@ -463,6 +482,10 @@ impl<'s> Index<'s> {
                     .cloned(),
                 id: id.to_string(),
                 vpc_id: vpc.to_string(),
+                az: snap
+                    .subnets
+                    .get(id)
+                    .and_then(|s| s.availability_zone.clone()),
                 cidrs: set,
             };
             self.subnets.insert(id, ctx);

@@ -8,17 +8,24 @@
 //!   Reachability Analyzer.
 #![forbid(unsafe_code)]
 
+pub mod appliance;
 pub mod engine;
 pub mod fasthash;
 pub mod findings;
 pub mod flow;
+pub mod hops;
+mod hops_tgw;
+pub mod indeterminate;
 pub mod index;
 pub mod lb;
 pub mod packet;
 pub mod path;
+mod path_lb;
 pub mod ports;
+pub mod public;
 pub mod rangeset;
 pub mod rules;
 pub mod sg;
+pub mod tgw;
 
 pub use engine::{analyze, Analysis, SourceClass};

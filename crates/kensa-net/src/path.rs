@@ -19,18 +19,24 @@ use std::net::IpAddr;
 use kensa_model::Snapshot;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Engine, SourceClass};
+use kensa_model::block_code::BlockCode;
+
+use crate::engine::Engine;
 use crate::flow::{all_sources, ICMP, ICMPV6, TCP, UDP};
+use crate::hops::{between, from_outside, Trace, T_SUBNET};
 use crate::index::{Eni, Index};
 use crate::lb::LbNode;
-use crate::packet::{nacl_decide, nacl_reply_ok, route_lookup, sg_match, Packet};
-use crate::rules::Target;
+use crate::packet::Packet;
+use crate::path_lb::{lb_alternative, via_lb};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Reachable,
     Blocked,
+    /// The packet reaches a component kensa does not evaluate, or one the snapshot does
+    /// not hold: a person must look (never read as "blocked" or "safe").
+    Indeterminate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,8 +49,11 @@ pub struct Hop {
 pub struct BlockedAt {
     pub component_id: String,
     pub component_type: String,
-    /// A Reachability Analyzer explanation code (`ENI_SG_RULES_MISMATCH`, ...).
-    pub code: String,
+    /// An explanation code in Reachability Analyzer's spirit (`ENI_SG_RULES_MISMATCH`, ...).
+    pub code: BlockCode,
+    /// Why, in words, where the code alone does not say (indeterminate hops always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +78,10 @@ pub enum PathError {
     BadProtocol(String),
     #[error("the Internet can only be a source")]
     InternetDestination,
+    #[error("{0} cannot be the {1} of a packet: {2}")]
+    InvalidAddress(IpAddr, &'static str, String),
+    #[error("--from {0} with --to a load balancer: only `internet` or a public address can be the client of an internet-facing load balancer here")]
+    UnsupportedLbSource(String),
 }
 
 /// Where a query starts or ends.
@@ -107,292 +120,47 @@ pub fn packet_shape(protocol: &str, port: Option<u16>) -> Result<(u8, u16), Path
     }
 }
 
-fn hop(id: &str, ty: &str) -> Hop {
-    Hop {
-        component_id: id.to_string(),
-        component_type: ty.to_string(),
-    }
-}
-
-/// A trace under construction.
-struct Trace {
-    path: Vec<Hop>,
-    blocked: Option<BlockedAt>,
-}
-
-impl Trace {
-    fn new() -> Self {
-        Trace {
-            path: Vec::new(),
-            blocked: None,
-        }
-    }
-    fn push(&mut self, id: &str, ty: &str) {
-        self.path.push(hop(id, ty));
-    }
-    fn block(mut self, id: &str, ty: &str, code: &str) -> Self {
-        self.blocked = Some(BlockedAt {
-            component_id: id.into(),
-            component_type: ty.into(),
-            code: code.into(),
-        });
-        self
-    }
-}
-
-const T_ACL: &str = "AWS::EC2::NetworkAcl";
-const T_SG: &str = "AWS::EC2::SecurityGroup";
-const T_ENI: &str = "AWS::EC2::NetworkInterface";
-const T_RT: &str = "AWS::EC2::RouteTable";
-const T_IGW: &str = "AWS::EC2::InternetGateway";
-const T_PCX: &str = "AWS::EC2::VPCPeeringConnection";
-const T_VGW: &str = "AWS::EC2::VPNGateway";
-const T_TGW: &str = "AWS::EC2::TransitGateway";
-const T_INSTANCE: &str = "AWS::EC2::Instance";
-const T_LB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
-const T_LISTENER: &str = "AWS::ElasticLoadBalancingV2::Listener";
-
-fn subnet_parts<'a>(
-    idx: &'a Index,
-    eni: &Eni,
-) -> (
-    Option<&'a kensa_model::ec2::RouteTable>,
-    Option<&'a kensa_model::ec2::NetworkAcl>,
-    Option<&'a crate::index::SubnetCtx>,
-) {
-    let ctx = eni.subnet_id.and_then(|s| idx.subnets.get(s));
-    let rt = ctx
-        .and_then(|c| c.route_table.as_deref())
-        .and_then(|r| idx.snap.route_tables.get(r));
-    let acl = ctx
-        .and_then(|c| c.nacl.as_deref())
-        .and_then(|a| idx.snap.network_acls.get(a));
-    (rt, acl, ctx)
-}
-
-/// The final part of every inbound trace: the subnet's ACL (request in, reply out), the
-/// ENI's security groups, the ENI and its instance.
-fn enter_eni(idx: &Index, eni: &Eni, pkt: Packet, mut t: Trace, check_acl: bool) -> Trace {
-    let (_, acl, _) = subnet_parts(idx, eni);
-    if let (Some(acl), true) = (acl, check_acl) {
-        t.push(&acl.network_acl_id, T_ACL);
-        if !nacl_decide(acl, false, pkt.proto, pkt.port, pkt.src).1
-            || !nacl_reply_ok(acl, pkt.proto, pkt.src)
-        {
-            return t.block(&acl.network_acl_id, T_ACL, "SUBNET_ACL_RESTRICTION");
-        }
-    }
-    let admitting = eni
-        .groups
-        .iter()
-        .find(|g| sg_match(idx, g, false, pkt.proto, pkt.port, pkt.src).is_some());
-    match admitting {
-        Some(g) => t.push(g, T_SG),
-        None => {
-            let g = eni.groups.first().copied().unwrap_or(&eni.id);
-            t.push(g, T_SG);
-            return t.block(g, T_SG, "ENI_SG_RULES_MISMATCH");
-        }
-    }
-    t.push(&eni.id, T_ENI);
-    if let Some(i) = &eni.instance_id {
-        t.push(i, T_INSTANCE);
-    }
-    t
-}
-
-/// A packet from outside the ENI's VPC, classified by the return route to its source.
-/// `via_public` says whether the destination address used was one of the ENI's public
-/// addresses (needed to enter through an internet gateway).
-fn from_outside(
-    eng: &Engine,
-    eni: &Eni,
-    pkt: Packet,
-    via_public: bool,
-    internet_only: bool,
-) -> Trace {
-    let idx = &eng.idx;
-    let mut t = Trace::new();
-    let (rt, _, ctx) = subnet_parts(idx, eni);
-    let vpc = ctx.map(|c| c.vpc_id.as_str()).unwrap_or_default();
-    let Some(rt) = rt else {
-        let sub = eni.subnet_id.unwrap_or(&eni.id);
-        return t.block(sub, "AWS::EC2::Subnet", "NO_ROUTE_TO_DESTINATION");
-    };
-    let route = route_lookup(idx, rt, pkt.src);
-    let (class, gw) = match route.map(|r| r.1) {
-        Some(Target::Igw(g)) => (SourceClass::Internet, g),
-        Some(Target::Pcx(g)) if !internet_only => (SourceClass::PeeredVPC, g),
-        Some(Target::Vgw(g)) if !internet_only => (SourceClass::VGW, g),
-        Some(Target::Tgw(g)) if !internet_only => (SourceClass::TGW, g),
-        Some(Target::Blackhole(g)) => {
-            t.push(&rt.route_table_id, T_RT);
-            let _ = g;
-            return t.block(&rt.route_table_id, T_RT, "BLACKHOLE_ROUTE");
-        }
-        _ => {
-            t.push(&rt.route_table_id, T_RT);
-            let code = if internet_only {
-                "NO_ROUTE_TO_IGW"
-            } else {
-                "NO_ROUTE_TO_DESTINATION"
-            };
-            return t.block(&rt.route_table_id, T_RT, code);
-        }
-    };
-    let ty = match class {
-        SourceClass::Internet => T_IGW,
-        SourceClass::PeeredVPC => T_PCX,
-        SourceClass::VGW => T_VGW,
-        SourceClass::TGW => T_TGW,
-    };
-    t.push(&gw, ty);
-    let space = eng.subnet(eni.subnet_id.unwrap_or_default());
-    let in_space = space.space.get(&class).is_some_and(|s| s.contains(pkt.src));
-    match class {
-        SourceClass::Internet => {
-            let family_ok = match pkt.src {
-                IpAddr::V4(_) => via_public && !eni.public_ips.is_empty(),
-                IpAddr::V6(_) => eni.global_ipv6(),
-            };
-            if !family_ok {
-                return t.block(&gw, T_IGW, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
-            }
-            if !in_space {
-                return t.block(&gw, T_IGW, "IGW_NOT_ATTACHED_TO_VPC");
-            }
-        }
-        SourceClass::PeeredVPC => {
-            let active = idx.peerings.get(&gw).is_none_or(|p| p.active);
-            if !active {
-                return t.block(&gw, T_PCX, "BAD_STATE_VPC_PEERING");
-            }
-            if !in_space {
-                return t.block(&gw, T_PCX, "NO_ROUTE_TO_DESTINATION");
-            }
-        }
-        _ if !in_space => return t.block(&gw, ty, "NO_ROUTE_TO_DESTINATION"),
-        _ => {}
-    }
-    let _ = vpc;
-    t.push(&rt.route_table_id, T_RT);
-    enter_eni(idx, eni, pkt, t, true)
-}
-
-/// From one ENI to another (same VPC, or a peered VPC).
-fn between(
-    eng: &Engine,
-    src: &Eni,
-    src_ip: IpAddr,
-    dst: &Eni,
-    dst_ip: IpAddr,
-    proto: u8,
-    port: u16,
-) -> Trace {
-    let idx = &eng.idx;
-    let mut t = Trace::new();
-    if let Some(i) = &src.instance_id {
-        t.push(i, T_INSTANCE);
-    }
-    t.push(&src.id, T_ENI);
-    let out_sg = src
-        .groups
-        .iter()
-        .find(|g| sg_match(idx, g, true, proto, port, dst_ip).is_some());
-    match out_sg {
-        Some(g) => t.push(g, T_SG),
-        None => {
-            let g = src.groups.first().copied().unwrap_or(&src.id);
-            t.push(g, T_SG);
-            return t.block(g, T_SG, "ENI_SG_RULES_MISMATCH");
-        }
-    }
-    let same_subnet = src.subnet_id.is_some() && src.subnet_id == dst.subnet_id;
-    let (s_rt, s_acl, s_ctx) = subnet_parts(idx, src);
-    let (d_rt, _, d_ctx) = subnet_parts(idx, dst);
-    if !same_subnet {
-        if let Some(acl) = s_acl {
-            t.push(&acl.network_acl_id, T_ACL);
-            // Request out, and the reply back in to our ephemeral ports.
-            let reply_in = {
-                let lo: u16 = if matches!(proto, TCP | UDP) { 1024 } else { 0 };
-                let mut cands = vec![lo];
-                for e in acl.entries.iter().filter(|e| !e.egress) {
-                    if let Some(r) = e.port_range {
-                        cands.extend(
-                            [r.from, r.to.map(|x| x + 1)]
-                                .into_iter()
-                                .flatten()
-                                .filter_map(|x| u16::try_from(x).ok())
-                                .filter(|x| *x >= lo),
-                        );
-                    }
-                }
-                if matches!(proto, ICMP | ICMPV6) {
-                    cands.extend((0..=255u16).map(|ty| ty << 8));
-                }
-                cands
-                    .into_iter()
-                    .any(|q| nacl_decide(acl, false, proto, q, dst_ip).1)
-            };
-            if !nacl_decide(acl, true, proto, port, dst_ip).1 || !reply_in {
-                return t.block(&acl.network_acl_id, T_ACL, "SUBNET_ACL_RESTRICTION");
-            }
-        }
-        let Some(rt) = s_rt else {
-            return t.block(
-                src.subnet_id.unwrap_or(&src.id),
-                "AWS::EC2::Subnet",
-                "NO_ROUTE_TO_DESTINATION",
-            );
-        };
-        t.push(&rt.route_table_id, T_RT);
-        let s_vpc = s_ctx.map(|c| c.vpc_id.as_str()).unwrap_or_default();
-        let d_vpc = d_ctx.map(|c| c.vpc_id.as_str()).unwrap_or_default();
-        match route_lookup(idx, rt, dst_ip).map(|r| r.1) {
-            Some(Target::Local) if s_vpc == d_vpc => {}
-            Some(Target::Pcx(g)) if s_vpc != d_vpc => {
-                t.push(&g, T_PCX);
-                match idx.peerings.get(&g) {
-                    Some(p) if !p.active => return t.block(&g, T_PCX, "BAD_STATE_VPC_PEERING"),
-                    Some(p) if p.other_side(s_vpc).and_then(|o| o.0.as_deref()) != Some(d_vpc) => {
-                        return t.block(&g, T_PCX, "NO_ROUTE_TO_DESTINATION")
-                    }
-                    _ => {}
-                }
-                // The return route in the destination's subnet must lead back.
-                let back = d_rt.and_then(|r| route_lookup(idx, r, src_ip)).map(|r| r.1);
-                if back != Some(Target::Pcx(g.clone())) {
-                    let id = d_rt.map(|r| r.route_table_id.as_str()).unwrap_or(&g);
-                    return t.block(id, T_RT, "NO_ROUTE_TO_DESTINATION");
-                }
-            }
-            Some(Target::Blackhole(_)) => {
-                return t.block(&rt.route_table_id, T_RT, "BLACKHOLE_ROUTE")
-            }
-            _ => return t.block(&rt.route_table_id, T_RT, "NO_ROUTE_TO_DESTINATION"),
-        }
-    }
-    let pkt = Packet {
-        src: src_ip,
-        proto,
-        port,
-    };
-    enter_eni(idx, dst, pkt, t, !same_subnet)
-}
-
-fn answer(t: Trace, src: Option<IpAddr>, dst: Option<IpAddr>) -> PathAnswer {
+pub(crate) fn answer(t: Trace, src: Option<IpAddr>, dst: Option<IpAddr>) -> PathAnswer {
     PathAnswer {
-        verdict: if t.blocked.is_none() {
-            Verdict::Reachable
-        } else {
-            Verdict::Blocked
+        verdict: match &t.blocked {
+            None => Verdict::Reachable,
+            Some(b) if b.code.is_indeterminate() => Verdict::Indeterminate,
+            Some(_) => Verdict::Blocked,
         },
         path: t.path,
         blocked_at: t.blocked,
         source: src.map(|s| s.to_string()),
         destination: dst.map(|d| d.to_string()),
     }
+}
+
+/// Addresses that are never the source or destination of a routed packet: the
+/// unspecified address, loopback, multicast, limited broadcast, link-local and reserved
+/// space (private, shared and documentation addresses are fine: on-premises networks and
+/// peers use them).
+pub fn validate_address(ip: IpAddr, role: &'static str) -> Result<(), PathError> {
+    let Some(block) = crate::public::special_block(ip) else {
+        return Ok(());
+    };
+    let never_routed = [
+        "unspecified",
+        "\"this network\"",
+        "loopback",
+        "multicast",
+        "broadcast",
+        "link-local",
+        "reserved",
+        "discard",
+        "IPv4-mapped",
+    ];
+    if never_routed.iter().any(|w| block.name.contains(w)) {
+        return Err(PathError::InvalidAddress(
+            ip,
+            role,
+            format!("{} is {}", block.cidr, block.name),
+        ));
+    }
+    Ok(())
 }
 
 /// Resolves a destination to an ENI and the address the packet is sent to.
@@ -449,6 +217,55 @@ fn resolve_to<'a, 's>(
     }
 }
 
+/// A destination address that no ENI owns. From an ENI whose route table has no route
+/// to it (or a blackhole), blocked there; otherwise inside a subnet (nobody answers),
+/// inside a VPC but in no subnet, or unknown to the snapshot.
+fn unowned_destination(
+    idx: &Index,
+    from: Option<&Eni>,
+    ip: IpAddr,
+) -> Result<PathAnswer, PathError> {
+    let src_rt = from.and_then(|e| crate::hops::subnet_parts(idx, e).0);
+    if let Some(rt) = src_rt {
+        let code = match crate::packet::route_lookup(idx, rt, ip).map(|r| r.1) {
+            None => Some(BlockCode::NoRouteToDestination),
+            Some(crate::rules::Target::Blackhole(_)) => Some(BlockCode::BlackholeRoute),
+            _ => None,
+        };
+        if let Some(code) = code {
+            let mut t = Trace::new();
+            t.push(&rt.route_table_id, crate::hops::T_RT);
+            let src = from.and_then(|e| e.own_addrs().next().copied());
+            return Ok(answer(
+                t.block(&rt.route_table_id, crate::hops::T_RT, code),
+                src,
+                Some(ip),
+            ));
+        }
+    }
+    let mut subnets: Vec<_> = idx
+        .subnets
+        .values()
+        .filter(|c| c.cidrs.contains(ip))
+        .collect();
+    subnets.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(c) = subnets.first() {
+        let t = Trace::new().block(&c.id, T_SUBNET, BlockCode::AddressNotOwned);
+        return Ok(answer(t, None, Some(ip)));
+    }
+    let mut vpcs: Vec<_> = idx
+        .vpc_cidrs
+        .iter()
+        .filter(|(_, c)| c.contains(ip))
+        .collect();
+    vpcs.sort_by(|a, b| a.0.cmp(b.0));
+    if let Some((vpc, _)) = vpcs.first() {
+        let t = Trace::new().block(vpc, "AWS::EC2::VPC", BlockCode::AddressInNoSubnet);
+        return Ok(answer(t, None, Some(ip)));
+    }
+    Err(PathError::UnknownEndpoint(ip.to_string()))
+}
+
 /// Answers one query. `protocol` is `tcp`, `udp`, `icmp`, `icmpv6` or `all`.
 pub fn query(
     snap: &Snapshot,
@@ -458,13 +275,34 @@ pub fn query(
     port: Option<u16>,
 ) -> Result<PathAnswer, PathError> {
     let (proto, port) = packet_shape(protocol, port)?;
+    if let Endpoint::Ip(ip) = from {
+        validate_address(*ip, "source")?;
+    }
+    if let Endpoint::Ip(ip) = to {
+        validate_address(*ip, "destination")?;
+    }
     let eng = Engine::new(snap);
     if let Endpoint::Named(n) = to {
         if let Some(lb) = LbNode::all(&eng.idx)
             .into_iter()
             .find(|lb| &lb.id == n || &lb.name == n)
         {
-            return Ok(via_lb(&eng, &lb, None, proto, port));
+            let client = match from {
+                Endpoint::Internet => None,
+                Endpoint::Ip(ip) if crate::public::is_public(*ip) => Some(*ip),
+                other => return Err(PathError::UnsupportedLbSource(format!("{other:?}"))),
+            };
+            return Ok(via_lb(&eng, &lb, None, proto, port, client));
+        }
+    }
+    if let Endpoint::Ip(ip) = to {
+        if !eng.idx.eni_by_ip.contains_key(ip) && !eng.idx.eni_by_public_ip.contains_key(ip) {
+            let src = match from {
+                Endpoint::Internet => None,
+                Endpoint::Ip(s) => eng.idx.eni_by_ip.get(s).map(|&i| &eng.idx.enis[i]),
+                other => resolve_to(&eng.idx, other, false, false).ok().map(|x| x.0),
+            };
+            return unowned_destination(&eng.idx, src, *ip);
         }
     }
     match from {
@@ -520,18 +358,18 @@ pub fn query(
     }
 }
 
-/// Public representatives plus the first address of every source the destination's
-/// groups name.
+/// A public representative plus the first public address of every source the
+/// destination's groups name.
 fn internet_candidates(eng: &Engine, dst: &Eni, dst_ip: IpAddr) -> Vec<IpAddr> {
     let v6 = dst_ip.is_ipv6();
     let mut out: Vec<IpAddr> = vec![if v6 {
-        "2001:4860:4860::8888".parse().unwrap()
+        "2001:4860:4860::8888".parse().expect("literal address")
     } else {
-        "8.8.8.8".parse().unwrap()
+        "8.8.8.8".parse().expect("literal address")
     }];
     for g in &dst.groups {
         for r in eng.group(g).rules.iter().filter(|r| !r.egress) {
-            let s = all_sources(&r.flows);
+            let s = all_sources(&r.flows).intersect(&eng.idx.internet);
             let first = if v6 {
                 s.v6.first().map(|a| IpAddr::from(a.to_be_bytes()))
             } else {
@@ -542,129 +380,4 @@ fn internet_candidates(eng: &Engine, dst: &Eni, dst_ip: IpAddr) -> Vec<IpAddr> {
     }
     out.dedup();
     out
-}
-
-/// When the Internet cannot reach an instance directly: a listener of an internet-facing
-/// load balancer that forwards to it on `port`.
-fn lb_alternative(eng: &Engine, dst: &Eni, proto: u8, port: u16) -> Option<PathAnswer> {
-    let lbs = LbNode::all(&eng.idx);
-    let i = eng.idx.eni_by_id[&dst.id];
-    for lb in lbs.iter().filter(|lb| lb.internet_facing) {
-        if lb.listeners.iter().any(|l| {
-            l.ip_protocols.contains(&proto)
-                && l.targets.iter().any(|t| t.eni == Some(i) && t.port == port)
-        }) {
-            let ans = via_lb(eng, lb, Some(i), proto, port);
-            if ans.verdict == Verdict::Reachable {
-                return Some(ans);
-            }
-        }
-    }
-    None
-}
-
-/// Internet → load balancer listener → target. With `target` set, only that ENI counts
-/// and `port` is the target port; otherwise `port` is the listener port.
-fn via_lb(eng: &Engine, lb: &LbNode, target: Option<usize>, proto: u8, port: u16) -> PathAnswer {
-    let reach = eng.analyze_lb_pub(lb.clone());
-    let mut t = Trace::new();
-    let igw = reach
-        .igws
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "internet".into());
-    t.push(&igw, T_IGW);
-    t.push(&lb.id, T_LB);
-    let listener = reach.listeners.iter().find(|l| {
-        l.flows.get(proto).is_some()
-            && match target {
-                None => l.port == port,
-                Some(i) => l
-                    .targets
-                    .iter()
-                    .any(|x| x.eni_index == Some(i) && x.port == port),
-            }
-    });
-    let Some(l) = listener else {
-        let code = if reach.igws.is_empty() {
-            "NO_ROUTE_TO_IGW"
-        } else {
-            "ENI_SG_RULES_MISMATCH"
-        };
-        let comp = lb
-            .security_groups
-            .first()
-            .cloned()
-            .unwrap_or_else(|| lb.id.clone());
-        let ty = if lb.security_groups.is_empty() {
-            T_LB
-        } else {
-            T_SG
-        };
-        return answer(
-            t.block(
-                &comp,
-                ty,
-                if lb.listeners.iter().any(|l| l.port == port) || target.is_some() {
-                    code
-                } else {
-                    "ELB_LISTENER_PORT_RESTRICTION"
-                },
-            ),
-            None,
-            None,
-        );
-    };
-    t.push(&l.listener_id, T_LISTENER);
-    let chosen = l
-        .targets
-        .iter()
-        .filter(|x| target.is_none_or(|i| x.eni_index == Some(i)))
-        .find(|x| x.blocked.is_none())
-        .or_else(|| l.targets.first());
-    let Some(x) = chosen else {
-        return answer(
-            t.block(&l.listener_id, T_LISTENER, "NO_TARGETS"),
-            None,
-            None,
-        );
-    };
-    let Some(i) = x.eni_index else {
-        return answer(
-            t.block(&x.target_id, T_INSTANCE, "TARGET_NOT_FOUND"),
-            None,
-            None,
-        );
-    };
-    let e = &eng.idx.enis[i];
-    if let Some(code) = x.blocked {
-        let (id, ty) = if code == "SUBNET_ACL_RESTRICTION" {
-            (
-                eng.idx
-                    .subnets
-                    .get(e.subnet_id.unwrap_or_default())
-                    .and_then(|c| c.nacl.clone())
-                    .unwrap_or_default(),
-                T_ACL,
-            )
-        } else {
-            (e.groups.first().unwrap_or(&"").to_string(), T_SG)
-        };
-        return answer(t.block(&id, ty, code), None, e.private_ips.first().copied());
-    }
-    if let Some(g) = e.groups.first() {
-        t.push(g, T_SG);
-    }
-    t.push(&e.id, T_ENI);
-    if let Some(inst) = &e.instance_id {
-        t.push(inst, T_INSTANCE);
-    }
-    // Show a typical public client rather than the lowest address of the set.
-    let public: IpAddr = "8.8.8.8".parse().expect("literal address");
-    let src = if x.sources.contains(public) {
-        Some(public)
-    } else {
-        x.sources.sample()
-    };
-    answer(t, src, e.private_ips.first().copied())
 }

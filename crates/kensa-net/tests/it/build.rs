@@ -346,3 +346,100 @@ impl B {
         self
     }
 }
+
+/// A TGW route: `dest` to `target` (an attachment id, or `blackhole`), static.
+pub fn tgw_route(dest: &str, target: &str) -> TransitGatewayRoute {
+    let blackhole = target == "blackhole";
+    TransitGatewayRoute {
+        destination_cidr_block: Some(dest.into()),
+        state: Some(if blackhole { "blackhole" } else { "active" }.into()),
+        route_type: Some("static".into()),
+        transit_gateway_attachments: if blackhole {
+            Vec::new()
+        } else {
+            vec![TgwRouteAttachment {
+                transit_gateway_attachment_id: Some(target.into()),
+                ..Default::default()
+            }]
+        },
+        ..Default::default()
+    }
+}
+
+impl B {
+    pub fn az(&mut self, subnet: &str, az: &str) -> &mut Self {
+        if let Some(s) = self.s.subnets.get_mut(subnet) {
+            s.availability_zone = Some(az.into());
+        }
+        self
+    }
+    pub fn tgw(&mut self, id: &str) -> &mut Self {
+        self.s.transit_gateways.insert(
+            id.into(),
+            TransitGateway {
+                transit_gateway_id: id.into(),
+                state: Some("available".into()),
+                ..Default::default()
+            },
+        );
+        self
+    }
+    /// An attachment of `kind` (`vpc`, `vpn`, `peering`, ...) to `resource`, associated
+    /// with route table `table` (if any); a VPC attachment uses `subnets`.
+    pub fn tgw_attach(
+        &mut self,
+        id: &str,
+        tgw: &str,
+        kind: &str,
+        resource: &str,
+        subnets: &[&str],
+        table: Option<&str>,
+    ) -> &mut Self {
+        self.s.transit_gateway_attachments.insert(
+            id.into(),
+            TransitGatewayAttachment {
+                transit_gateway_attachment_id: id.into(),
+                transit_gateway_id: Some(tgw.into()),
+                resource_type: Some(kind.into()),
+                resource_id: Some(resource.into()),
+                state: Some("available".into()),
+                association: table.map(|t| TgwAttachmentAssociation {
+                    transit_gateway_route_table_id: Some(t.into()),
+                    state: Some("associated".into()),
+                }),
+                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            },
+        );
+        self
+    }
+    /// A TGW route table with static routes (as route search output) and the
+    /// attachments propagating into it.
+    pub fn tgw_table(
+        &mut self,
+        id: &str,
+        tgw: &str,
+        routes: Vec<TransitGatewayRoute>,
+        propagations: &[&str],
+    ) -> &mut Self {
+        self.s.transit_gateway_route_tables.insert(
+            id.into(),
+            TransitGatewayRouteTable {
+                transit_gateway_route_table_id: id.into(),
+                transit_gateway_id: Some(tgw.into()),
+                state: Some("available".into()),
+                routes,
+                propagations: propagations
+                    .iter()
+                    .map(|a| TgwRouteTablePropagation {
+                        transit_gateway_attachment_id: Some(a.to_string()),
+                        state: Some("enabled".into()),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+        );
+        self
+    }
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use kensa_model::{Finding, Snapshot};
 use kensa_net::findings::findings;
-use kensa_net::path::{query, Endpoint, PathAnswer, PathError, Verdict};
+use kensa_net::path::{query, Endpoint, PathAnswer, Verdict};
 
 fn corpus() -> Option<PathBuf> {
     // KENSA_CORPUS, else `../shared/corpus` beside the workspace (searched upwards, so a
@@ -213,16 +213,19 @@ fn batfish_vpc_peering() {
         q(&snap, a_inst, b_inst, "tcp", Some(22)).verdict,
         Verdict::Reachable
     );
-    // Facts 3-5 target addresses no instance owns; path queries need an endpoint.
-    let err = query(
+    // Fact 3: an unused part of B/C's space has no route in A's route table.
+    let ans = query(
         &snap,
         &a_inst.parse().unwrap(),
         &"192.168.100.1".parse().unwrap(),
         "all",
         None,
     )
-    .unwrap_err();
-    assert_eq!(err, PathError::UnknownEndpoint("192.168.100.1".into()));
+    .unwrap();
+    assert_eq!(ans.verdict, Verdict::Blocked);
+    let b = ans.blocked_at.unwrap();
+    assert_eq!(b.code, "NO_ROUTE_TO_DESTINATION");
+    assert_eq!(b.component_type, "AWS::EC2::RouteTable");
     // Scan: each side reachable on SSH from exactly the peer CIDRs its routes send back.
     let fs = findings(&kensa_net::analyze(&snap));
     let src = |i: &str| {

@@ -49,18 +49,23 @@ fn sources(f: &Finding) -> Vec<String> {
         .collect()
 }
 
-/// Internet sources are every address whose return route leads to the IGW: 0.0.0.0/0
-/// minus the VPC's own CIDR (routed locally).
+/// Internet sources are every public address whose return route leads to the IGW:
+/// public IPv4 space (the VPC's own 10.0.0.0/16 is private, so nothing more to except).
 fn internet_v4(f: &Finding) {
     let kensa_model::Evidence::NetworkPath(ev) = f.evidence.as_ref().unwrap() else {
         panic!("no network path")
     };
     let ev = serde_json::to_value(ev).unwrap();
-    assert_eq!(sources(f), ["0.0.0.0/0"], "{}", f.title);
-    assert_eq!(
-        ev["exceptCidrs"],
-        serde_json::json!(["10.0.0.0/16"]),
-        "{}",
+    let public_v4 = kensa_net::public::PublicSpace::default()
+        .addrs()
+        .intersect(&kensa_net::rangeset::AddrSet::all_v4())
+        .to_cidrs();
+    assert_eq!(sources(f), public_v4, "{}", f.title);
+    assert!(!sources(f).iter().any(|c| c.starts_with("10.")));
+    let except = ev.get("exceptCidrs").cloned().unwrap_or_default();
+    assert!(
+        except.is_null() || except == serde_json::json!([]),
+        "{}: {except}",
         f.title
     );
 }
@@ -91,7 +96,11 @@ fn reachable_facts_are_reported() {
     assert_eq!(sources(https), ["198.51.100.64/26", "203.0.113.0/24"]);
     find(&fs, BUILD, "RecognizedPortNoAgent", "Internet", Some("22")).expect("fact 4");
     let v6 = find(&fs, API6, "RecognizedPortNoAgent", "Internet", Some("443")).expect("fact 5");
-    assert_eq!(sources(v6), ["::/0"]);
+    let public_v6 = kensa_net::public::PublicSpace::default()
+        .addrs()
+        .intersect(&kensa_net::rangeset::AddrSet::all_v6())
+        .to_cidrs();
+    assert_eq!(sources(v6), public_v6);
     let kensa_model::Evidence::NetworkPath(ev) = v6.evidence.as_ref().unwrap() else {
         panic!()
     };
@@ -250,4 +259,26 @@ fn demo_findings_snapshot() {
     insta::assert_json_snapshot!("demo_findings", compact);
     let linux_ssh = find(&fs, LINUX, "RecognizedPortNoAgent", "Internet", Some("22")).unwrap();
     insta::assert_json_snapshot!("demo_linux_ssh_finding", linux_ssh);
+}
+
+#[test]
+fn from_is_honoured_with_a_load_balancer_destination() {
+    let snap = kensa_model::demo::snapshot();
+    let q = |from: &str| {
+        kensa_net::path::query(
+            &snap,
+            &from.parse().unwrap(),
+            &ALB.parse().unwrap(),
+            "tcp",
+            Some(443),
+        )
+    };
+    let a = q("198.51.100.7").unwrap();
+    assert_eq!(a.source.as_deref(), Some("198.51.100.7"), "{a:#?}");
+    let err = q(LINUX).unwrap_err();
+    assert!(
+        matches!(err, kensa_net::path::PathError::UnsupportedLbSource(_)),
+        "{err}"
+    );
+    assert!(q("127.0.0.1").is_err());
 }

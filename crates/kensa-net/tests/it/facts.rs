@@ -192,8 +192,17 @@ fn scan_reports_exactly_the_reachable_recognized_ports() {
     let kensa_model::Evidence::NetworkPath(ev) = v6.evidence.as_ref().unwrap() else {
         panic!()
     };
-    let ev = serde_json::to_value(ev).unwrap();
-    assert_eq!(ev["sourceCidrs"], serde_json::json!(["::/0"]));
+    // Public IPv6 space (2000::/3 less its special-purpose blocks), never ::/0.
+    let public_v6 = kensa_net::public::PublicSpace::default()
+        .addrs()
+        .intersect(&kensa_net::rangeset::AddrSet::all_v6())
+        .to_cidrs();
+    assert_eq!(ev.source_cidrs, public_v6);
+    assert!(
+        v6.description.contains("any public IPv6 address"),
+        "{}",
+        v6.description
+    );
 }
 
 #[test]

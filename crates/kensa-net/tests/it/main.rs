@@ -3,5 +3,7 @@ mod build;
 mod corpus;
 mod demo;
 mod facts;
+mod indeterminate;
 mod malformed;
 mod reference;
+mod tgw;

@@ -1,7 +1,11 @@
 //! Property test: the set engine against the per-packet reference evaluator on random
 //! small networks (random SG, NACL and route rules, IPv4 and IPv6, prefix lists, SG
-//! references, peering, VGW/TGW routes, blackholes). For every sampled packet the class
-//! the engine puts it in (or none) must be exactly what the reference decides.
+//! references, peering, VGW routes, blackholes, transit gateways with two route tables,
+//! random associations, static routes or propagations, attachments in one or the other
+//! Availability Zone). For every sampled packet the class the engine puts it in (or
+//! none) must be exactly what the reference decides. The reference decides per packet:
+//! the Internet by [`kensa_net::public::is_public`] and the VPC CIDRs, TGWs by looking
+//! the packet up in the TGW route tables (there and back).
 use std::net::IpAddr;
 
 use kensa_model::Snapshot;
@@ -36,6 +40,21 @@ const TARGETS: &[&str] = &[
     "nat-1",
     "blackhole:igw-1",
     "eigw-1",
+];
+/// TGW route destinations: each contains subnet-t (10.0.1.0/24) or is disjoint from it.
+const TGW_DESTS: &[&str] = &[
+    "0.0.0.0/0",
+    "10.0.0.0/8",
+    "10.0.1.0/24",
+    "192.168.0.0/16",
+    "1.2.0.0/16",
+    "8.8.8.0/24",
+];
+const TGW_TARGETS: &[&str] = &[
+    "tgw-attach-a",
+    "tgw-attach-b",
+    "tgw-attach-vpn",
+    "blackhole",
 ];
 const PROTOS: &[&str] = &["-1", "6", "17", "1", "47", "tcp", "udp", "icmp"];
 const PORTS: &[i32] = &[
@@ -86,8 +105,47 @@ type RandomEntry = (
     (i32, i32),
 );
 
+/// One TGW route table: static routes (route search output) and propagations.
+type RandomTgwTable = (Vec<(&'static str, &'static str)>, Vec<bool>);
+
+#[derive(Debug, Clone)]
+struct Tgw {
+    /// Whether the snapshot has the TGW's route tables at all.
+    tables_known: bool,
+    tables: [RandomTgwTable; 2],
+    /// Route table (0, 1 or none) of attachments a, b and vpn.
+    assoc: [Option<usize>; 3],
+    /// Attachment a's subnet is in subnet-t's zone (else subnet-o's).
+    a_in_t_zone: bool,
+}
+
+fn tgw() -> impl Strategy<Value = Tgw> {
+    let route = (
+        prop::sample::select(TGW_DESTS),
+        prop::sample::select(TGW_TARGETS),
+    );
+    let table = (
+        prop::collection::vec(route, 0..4),
+        prop::collection::vec(any::<bool>(), 3),
+    );
+    let assoc = prop::option::weighted(0.85, 0..2usize);
+    (
+        prop::bool::weighted(0.9),
+        [table.clone(), table],
+        [assoc.clone(), assoc.clone(), assoc],
+        prop::bool::weighted(0.8),
+    )
+        .prop_map(|(tables_known, tables, assoc, a_in_t_zone)| Tgw {
+            tables_known,
+            tables,
+            assoc,
+            a_in_t_zone,
+        })
+}
+
 #[derive(Debug, Clone)]
 struct Net {
+    tgw: Tgw,
     routes: Vec<(String, &'static str)>,
     nacl: Vec<RandomEntry>,
     perms: Vec<(usize, &'static str, (i32, i32), String)>,
@@ -119,8 +177,10 @@ fn net() -> impl Strategy<Value = Net> {
         any::<bool>(),
         any::<bool>(),
         prop::collection::vec(cidr(), 0..3),
+        tgw(),
     )
-        .prop_map(|(routes, nacl, perms, public, ipv6, pl)| Net {
+        .prop_map(|(routes, nacl, perms, public, ipv6, pl, tgw)| Net {
+            tgw,
             routes,
             nacl,
             perms,
@@ -151,6 +211,10 @@ fn snapshot(n: &Net) -> Snapshot {
         .subnet("subnet-t", "vpc-a", "10.0.1.0/24")
         .subnet("subnet-o", "vpc-a", "10.0.2.0/24")
         .subnet("subnet-b", "vpc-b", "192.168.1.0/24");
+    b.az("subnet-t", "az-1")
+        .az("subnet-o", "az-2")
+        .az("subnet-b", "az-1");
+    add_tgw(&mut b, &n.tgw);
     let pl: Vec<&str> = n.pl.iter().map(String::as_str).collect();
     b.prefix_list("pl-1", &pl);
     let mut routes = vec![
@@ -230,6 +294,90 @@ fn snapshot(n: &Net) -> Snapshot {
     b.s
 }
 
+const ATTACHMENTS: [&str; 3] = ["tgw-attach-a", "tgw-attach-b", "tgw-attach-vpn"];
+
+fn add_tgw(b: &mut B, t: &Tgw) {
+    let table_id = |i: Option<usize>| i.map(|i| ["tgw-rtb-0", "tgw-rtb-1"][i]);
+    let a_subnet = if t.a_in_t_zone {
+        "subnet-t"
+    } else {
+        "subnet-o"
+    };
+    b.tgw("tgw-1")
+        .tgw_attach(
+            "tgw-attach-a",
+            "tgw-1",
+            "vpc",
+            "vpc-a",
+            &[a_subnet],
+            table_id(t.assoc[0]),
+        )
+        .tgw_attach(
+            "tgw-attach-b",
+            "tgw-1",
+            "vpc",
+            "vpc-b",
+            &["subnet-b"],
+            table_id(t.assoc[1]),
+        )
+        .tgw_attach(
+            "tgw-attach-vpn",
+            "tgw-1",
+            "vpn",
+            "vpn-1",
+            &[],
+            table_id(t.assoc[2]),
+        );
+    if !t.tables_known {
+        return;
+    }
+    for (i, (routes, props)) in t.tables.iter().enumerate() {
+        let routes = routes.iter().map(|(d, x)| tgw_route(d, x)).collect();
+        let props: Vec<&str> = (0..3)
+            .filter(|k| props[*k])
+            .map(|k| ATTACHMENTS[k])
+            .collect();
+        b.tgw_table(["tgw-rtb-0", "tgw-rtb-1"][i], "tgw-1", routes, &props);
+    }
+}
+
+/// Per packet: does TGW `tgw-1` deliver `src` into the target ENI (10.0.1.10) with the
+/// reply able to go back? Some table routes the ENI's address to vpc-a's attachment, an
+/// attachment associated with it has `src` behind it, and the attachment's own table
+/// routes `src` back to that attachment.
+fn tgw_delivers(eng: &Engine, src: IpAddr) -> bool {
+    let m = &eng.idx.tgw;
+    if !m.has_tables("tgw-1") {
+        return true;
+    }
+    let dst: IpAddr = "10.0.1.10".parse().unwrap();
+    let a = &m.attachments["tgw-attach-a"];
+    if !kensa_net::tgw::TgwModel::serves_az(a, Some("az-1")) {
+        return false;
+    }
+    let Some(back) = m.table_of("tgw-1", "tgw-attach-a") else {
+        return false;
+    };
+    let next_of = |t: &kensa_net::tgw::TgwTable, ip: IpAddr| t.lookup(ip).map(|r| r.next.clone());
+    let to = |x: &str| Some(kensa_net::tgw::TgwNext::Attachment(x.to_string()));
+    ATTACHMENTS
+        .iter()
+        .filter(|b| **b != "tgw-attach-a")
+        .any(|b| {
+            let Some(t) = m.table_of("tgw-1", b) else {
+                return false;
+            };
+            let forward = t.unknown || next_of(t, dst) == to("tgw-attach-a");
+            let behind = *b != "tgw-attach-b" || in_net("192.168.0.0/16", src);
+            let reply = back.unknown || next_of(back, src) == to(b);
+            forward && behind && reply
+        })
+}
+
+fn in_net(cidr: &str, ip: IpAddr) -> bool {
+    cidr.parse::<ipnet::IpNet>().unwrap().contains(&ip)
+}
+
 /// The reference: which class (if any) a packet into the target ENI arrives as.
 fn reference(eng: &Engine, pkt: Packet) -> Option<SourceClass> {
     let idx = &eng.idx;
@@ -243,7 +391,10 @@ fn reference(eng: &Engine, pkt: Packet) -> Option<SourceClass> {
             } else {
                 eni.global_ipv6()
             };
-            ok.then_some(SourceClass::Internet)?
+            let owned = ["10.0.0.0/16", "2600:1f00::/56", "192.168.0.0/16"];
+            let internet =
+                kensa_net::public::is_public(pkt.src) && !owned.iter().any(|c| in_net(c, pkt.src));
+            (ok && internet).then_some(SourceClass::Internet)?
         }
         Target::Pcx(g) => {
             let p = &idx.peerings[&g];
@@ -255,7 +406,7 @@ fn reference(eng: &Engine, pkt: Packet) -> Option<SourceClass> {
             .then_some(SourceClass::PeeredVPC)?
         }
         Target::Vgw(_) => SourceClass::VGW,
-        Target::Tgw(_) => SourceClass::TGW,
+        Target::Tgw(_) => tgw_delivers(eng, pkt.src).then_some(SourceClass::TGW)?,
         _ => return None,
     };
     let admitted = nacl_decide(acl, false, pkt.proto, pkt.port, pkt.src).1

@@ -18,7 +18,9 @@ pub struct Args {
     /// Query the bundled demo account.
     #[arg(long)]
     pub demo: bool,
-    /// Source: `internet`, an IP address, an instance id or an ENI id.
+    /// Source: `internet`, an IP address, an instance id or an ENI id. Loopback,
+    /// multicast, broadcast, unspecified, link-local and reserved addresses are refused;
+    /// with --to a load balancer, `internet` or a public address.
     #[arg(long)]
     pub from: String,
     /// Destination: an IP address, an instance id, an ENI id, or a load balancer name/ARN
@@ -54,6 +56,7 @@ fn text(a: &PathAnswer) -> String {
         match a.verdict {
             Verdict::Reachable => "reachable",
             Verdict::Blocked => "blocked",
+            Verdict::Indeterminate => "indeterminate",
         },
         match (&a.source, &a.destination) {
             (Some(src), Some(dst)) => format!(" ({src} -> {dst})"),
@@ -69,10 +72,18 @@ fn text(a: &PathAnswer) -> String {
         ));
     }
     if let Some(b) = &a.blocked_at {
+        let at = if a.verdict == Verdict::Indeterminate {
+            "cannot tell past"
+        } else {
+            "blocked at"
+        };
         s.push_str(&format!(
-            "  blocked at {} ({}): {}\n",
+            "  {at} {} ({}): {}\n",
             b.component_id, b.component_type, b.code
         ));
+        if let Some(r) = &b.reason {
+            s.push_str(&format!("  reason: {r}\n"));
+        }
     }
     s
 }

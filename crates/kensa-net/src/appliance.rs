@@ -1,0 +1,99 @@
+//! Components kensa does not evaluate, and what passes them: Gateway Load Balancer and
+//! Network Firewall endpoints (in route tables, and in edge route tables for ingress
+//! routing), unknown route targets. Traffic through them is indeterminate: neither
+//! reachable nor blocked, reported so a person looks at it. Gateway endpoints (S3,
+//! DynamoDB) are evaluated: they carry no inbound traffic.
+use std::rc::Rc;
+
+use kensa_model::block_code::BlockCode;
+use kensa_model::Snapshot;
+
+use crate::flow::FlowSet;
+use crate::index::Index;
+use crate::rangeset::AddrSet;
+use crate::rules::Target;
+
+/// Traffic that passes a component kensa does not evaluate (a Gateway Load Balancer or
+/// Network Firewall endpoint, an unknown route target) or that depends on one the
+/// snapshot does not hold (a missing security group): exposure that is neither known
+/// nor ruled out, reported for a person to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unevaluated {
+    pub component: String,
+    pub component_type: &'static str,
+    pub code: BlockCode,
+    pub reason: String,
+    /// The source addresses concerned.
+    pub sources: AddrSet,
+}
+
+/// What reaches one ENI through an unevaluated component.
+#[derive(Debug, Clone)]
+pub struct IndeterminateExposure {
+    pub unevaluated: Unevaluated,
+    /// Flows the parts kensa does evaluate (groups, ACL) let through.
+    pub flows: Rc<FlowSet>,
+}
+
+/// Ingress routing: the appliance (GWLB or Network Firewall endpoint, ENI) that the
+/// route table associated with gateway `gw` (an edge association) sends traffic for
+/// `addr` to, if any.
+pub(crate) fn ingress_appliance(
+    idx: &Index,
+    gw: &str,
+    addr: Option<std::net::IpAddr>,
+) -> Option<String> {
+    let addr = addr?;
+    idx.edge_route_tables
+        .get(gw)?
+        .iter()
+        .filter_map(|id| idx.snap.route_tables.get(id))
+        .find_map(|rt| match crate::packet::route_lookup(idx, rt, addr)?.1 {
+            Target::Other(x) if !x.is_empty() => Some(x),
+            _ => None,
+        })
+}
+
+/// Whether `target` is a gateway endpoint (S3, DynamoDB): it carries only traffic to the
+/// service, which never opens connections into the VPC. Known from the snapshot's
+/// endpoint, or, for an endpoint the snapshot lacks, from its prefix-list routes.
+pub(crate) fn gateway_endpoint(
+    snap: &Snapshot,
+    rt: &kensa_model::ec2::RouteTable,
+    target: &str,
+) -> bool {
+    if !target.starts_with("vpce-") {
+        return false;
+    }
+    match snap.vpc_endpoints.get(target) {
+        Some(e) => e.vpc_endpoint_type.as_deref() == Some("Gateway"),
+        None => rt.routes.iter().any(|r| {
+            r.gateway_id.as_deref() == Some(target) && r.destination_prefix_list_id.is_some()
+        }),
+    }
+}
+
+/// Sources whose return route leads to `target`, a component kensa does not evaluate.
+pub(crate) fn unevaluated_route(snap: &Snapshot, target: &str, sources: AddrSet) -> Unevaluated {
+    if target.starts_with("vpce-") {
+        let kind = snap
+            .vpc_endpoints
+            .get(target)
+            .and_then(|e| e.vpc_endpoint_type.clone())
+            .unwrap_or_else(|| "Network Firewall or Gateway Load Balancer".into());
+        return Unevaluated {
+            component: target.to_string(),
+            component_type: "AWS::EC2::VPCEndpoint",
+            code: BlockCode::UnevaluatedAppliance,
+            reason: format!("traffic to and from these sources passes endpoint {target} ({kind} endpoint); kensa does not evaluate the appliance's rules"),
+            sources,
+        };
+    }
+    Unevaluated {
+        component: target.to_string(),
+        component_type: "unknown",
+        code: BlockCode::UnknownRouteTarget,
+        reason: format!("the route back to these sources leads to `{target}`, a target kensa does not evaluate (instance, ENI, local or carrier gateway, Cloud WAN)"),
+        sources,
+    }
+}

@@ -1,0 +1,237 @@
+//! Hops through transit gateways for [`crate::hops`]: the attachment the source VPC
+//! sends through (which must serve the source's Availability Zone), the TGW route table
+//! associated with it, peerings to other TGWs, the attachment that delivers into the
+//! destination VPC (which must serve the destination's zone for the reply), and the
+//! reply's way back through the TGWs.
+use std::net::IpAddr;
+
+use kensa_model::block_code::BlockCode;
+
+use crate::hops::{Trace, T_RT, T_TGW, T_TGW_ATTACH, T_TGW_RTB};
+use crate::index::{Index, SubnetCtx};
+use crate::packet::route_lookup;
+use crate::rules::Target;
+use crate::tgw::{AttKind, TgwModel, TgwNext};
+
+/// The most hops a packet may take through TGW peerings (AWS has no loops that matter
+/// here; this only guards against cyclic snapshots).
+const MAX_TGW_HOPS: usize = 8;
+
+/// Follows a packet that enters TGW `tgw` through attachment `att` towards `dst`,
+/// across TGW peerings, to the attachment that delivers it. Pushes the hops; on a stop
+/// sets `t.blocked` and returns `None`. Returns (TGW, attachment, route table) of the
+/// last lookup.
+pub(crate) fn through_tgw(
+    m: &TgwModel,
+    t: &mut Trace,
+    tgw: &str,
+    att: &str,
+    dst: IpAddr,
+) -> Option<(String, String, String)> {
+    let (mut tgw, mut att) = (tgw.to_string(), att.to_string());
+    for _ in 0..MAX_TGW_HOPS {
+        t.push(&tgw, T_TGW);
+        let Some(table) = m.table_of(&tgw, &att) else {
+            let code = if m.has_tables(&tgw) {
+                BlockCode::TgwAttachStableRouteTableNotFound
+            } else {
+                let reason =
+                    format!("no route table of transit gateway `{tgw}` is in the snapshot");
+                t.stop(&tgw, T_TGW, BlockCode::ComponentNotInSnapshot, Some(reason));
+                return None;
+            };
+            t.stop(&att, T_TGW_ATTACH, code, None);
+            return None;
+        };
+        t.push(&table.id, T_TGW_RTB);
+        if table.unknown {
+            let reason = format!("the routes of `{}` are not in the snapshot (no route search output, no propagations)", table.id);
+            t.stop(
+                &table.id,
+                T_TGW_RTB,
+                BlockCode::ComponentNotInSnapshot,
+                Some(reason),
+            );
+            return None;
+        }
+        let next = match table.lookup(dst).map(|r| &r.next) {
+            None => {
+                t.stop(&table.id, T_TGW_RTB, BlockCode::NoRouteToDestination, None);
+                return None;
+            }
+            Some(TgwNext::Blackhole) => {
+                t.stop(&table.id, T_TGW_RTB, BlockCode::BlackholeRoute, None);
+                return None;
+            }
+            Some(TgwNext::Attachment(a)) => a.clone(),
+        };
+        t.push(&next, T_TGW_ATTACH);
+        let Some(info) = m.attachments.get(&next) else {
+            let reason = format!(
+                "transit gateway attachment `{next}` is referenced but not in the snapshot"
+            );
+            t.stop(
+                &next,
+                T_TGW_ATTACH,
+                BlockCode::ComponentNotInSnapshot,
+                Some(reason),
+            );
+            return None;
+        };
+        if !info.available {
+            t.stop(&next, T_TGW_ATTACH, BlockCode::BadStateAttachment, None);
+            return None;
+        }
+        match &info.kind {
+            AttKind::Peering => {
+                let Some(other) = info.tgws.iter().find(|g| **g != tgw) else {
+                    let reason =
+                        format!("the peer transit gateway of `{next}` is not in the snapshot");
+                    t.stop(
+                        &next,
+                        T_TGW_ATTACH,
+                        BlockCode::ComponentNotInSnapshot,
+                        Some(reason),
+                    );
+                    return None;
+                };
+                tgw = other.clone();
+                att = next;
+            }
+            AttKind::Other(kind) => {
+                let reason =
+                    format!("attachment `{next}` of type `{kind}` is not evaluated by kensa");
+                t.stop(
+                    &next,
+                    T_TGW_ATTACH,
+                    BlockCode::UnknownRouteTarget,
+                    Some(reason),
+                );
+                return None;
+            }
+            _ => return Some((tgw, next, table.id.clone())),
+        }
+    }
+    t.stop(
+        &tgw,
+        T_TGW,
+        BlockCode::NoRouteToDestination,
+        Some("routing loop between peered transit gateways".into()),
+    );
+    None
+}
+
+/// The hops from the source VPC's route table to the destination's, when the route
+/// leads to transit gateway `tgw`: attachments, TGW route tables, peerings, and the
+/// reply's way back. Returns `None` when the packet gets through (hops pushed).
+pub(crate) fn via_tgw(
+    idx: &Index,
+    t: &mut Trace,
+    tgw: &str,
+    src: (&SubnetCtx, IpAddr),
+    dst: (&SubnetCtx, IpAddr),
+    d_rt: Option<&kensa_model::ec2::RouteTable>,
+) -> Option<()> {
+    let m = &idx.tgw;
+    let Some(s_att) = m.vpc_attachments(tgw, &src.0.vpc_id).next() else {
+        t.push(tgw, T_TGW);
+        if !m.has_tables(tgw) && m.attachments.is_empty() {
+            let reason = format!(
+                "no attachment of `{}` to transit gateway `{tgw}` is in the snapshot",
+                src.0.vpc_id
+            );
+            t.stop(tgw, T_TGW, BlockCode::ComponentNotInSnapshot, Some(reason));
+        } else {
+            t.stop(
+                tgw,
+                T_TGW,
+                BlockCode::NoRouteToDestination,
+                Some(format!("`{}` has no attachment to `{tgw}`", src.0.vpc_id)),
+            );
+        }
+        return None;
+    };
+    t.push(&s_att.id, T_TGW_ATTACH);
+    if !s_att.available {
+        t.stop(&s_att.id, T_TGW_ATTACH, BlockCode::BadStateAttachment, None);
+        return None;
+    }
+    if !TgwModel::serves_az(s_att, src.0.az.as_deref()) {
+        let reason = format!(
+            "`{}` has no subnet in {}",
+            s_att.id,
+            src.0.az.as_deref().unwrap_or("the zone")
+        );
+        t.stop(
+            &s_att.id,
+            T_TGW_ATTACH,
+            BlockCode::TgwAttachNoSubnetInAz,
+            Some(reason),
+        );
+        return None;
+    }
+    let (last_tgw, d_att, table) = through_tgw(m, t, tgw, &s_att.id, dst.1)?;
+    let d_info = &m.attachments[&d_att];
+    if d_info.kind != AttKind::Vpc || d_info.resource.as_deref() != Some(dst.0.vpc_id.as_str()) {
+        let reason = format!(
+            "`{table}` sends {} to `{d_att}`, not to an attachment of `{}`",
+            dst.1, dst.0.vpc_id
+        );
+        t.stop(
+            &table,
+            T_TGW_RTB,
+            BlockCode::NoRouteToDestination,
+            Some(reason),
+        );
+        return None;
+    }
+    if !TgwModel::serves_az(d_info, dst.0.az.as_deref()) {
+        let reason = format!(
+            "`{d_att}` has no subnet in {}: replies cannot leave the zone",
+            dst.0.az.as_deref().unwrap_or("the zone")
+        );
+        t.stop(
+            &d_att,
+            T_TGW_ATTACH,
+            BlockCode::TgwAttachNoSubnetInAz,
+            Some(reason),
+        );
+        return None;
+    }
+    // The reply: the destination subnet's route back, then the TGWs in reverse.
+    let back = d_rt.and_then(|r| route_lookup(idx, r, src.1)).map(|r| r.1);
+    if back != Some(Target::Tgw(last_tgw.clone())) {
+        let id = d_rt.map(|r| r.route_table_id.as_str()).unwrap_or(&dst.0.id);
+        t.stop(
+            id,
+            T_RT,
+            BlockCode::NoReturnRoute,
+            Some(format!("no route back to {} through `{last_tgw}`", src.1)),
+        );
+        return None;
+    }
+    let mut reply = Trace::new();
+    match through_tgw(m, &mut reply, &last_tgw, &d_att, src.1) {
+        Some((_, a, _)) if a == s_att.id => Some(()),
+        Some((_, a, table)) => {
+            let reason = format!(
+                "the reply to {} is routed to `{a}`, not back to `{}`",
+                src.1, s_att.id
+            );
+            t.stop(&table, T_TGW_RTB, BlockCode::NoReturnRoute, Some(reason));
+            None
+        }
+        None => {
+            let mut b = reply.blocked.expect("set on stop");
+            b.reason = Some(format!(
+                "reply path: {}",
+                b.reason.clone().unwrap_or_else(|| b.code.to_string())
+            ));
+            if !b.code.is_indeterminate() {
+                b.code = BlockCode::NoReturnRoute;
+            }
+            t.blocked = Some(b);
+            None
+        }
+    }
+}
