@@ -30,8 +30,8 @@ pub enum RulesError {
     Param(#[from] ParamError),
     #[error("unknown rule or control `{0}` (see `kensa rules list`)")]
     UnknownRule(String),
-    #[error("unknown framework `{0}` (built in: fsbp, cis-aws-3.0, aws-config; or a YAML file)")]
-    UnknownFramework(String),
+    #[error("unknown framework `{name}` (built in: {known}; or a YAML file)")]
+    UnknownFramework { name: String, known: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

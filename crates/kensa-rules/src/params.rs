@@ -77,7 +77,18 @@ impl Params {
         specs: &[ParamSpec],
         given: &BTreeMap<String, String>,
     ) -> Result<Params, ParamError> {
-        let mut params = Params::defaults(specs);
+        Params::validate_over(&Params::defaults(specs), rule, specs, given)
+    }
+
+    /// Validates `given` against `specs` on top of `base` (a framework's values for the
+    /// rule): unknown names and bad values are errors.
+    pub fn validate_over(
+        base: &Params,
+        rule: &str,
+        specs: &[ParamSpec],
+        given: &BTreeMap<String, String>,
+    ) -> Result<Params, ParamError> {
+        let mut params = base.clone();
         for (key, value) in given {
             let spec = specs.iter().find(|s| s.name == key).ok_or_else(|| {
                 let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
