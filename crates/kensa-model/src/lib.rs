@@ -18,6 +18,7 @@ pub mod finding;
 pub mod gateway;
 pub mod instance;
 pub mod load;
+pub mod ports;
 mod query;
 
 pub use query::SubnetIndex;

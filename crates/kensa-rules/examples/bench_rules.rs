@@ -6,7 +6,7 @@ use std::time::Instant;
 use kensa_model::ec2::{IpPermission, IpRange, SecurityGroup, Subnet, Vpc};
 use kensa_model::instance::{GroupIdentifier, Instance, InstanceNetworkInterface, InstanceState};
 use kensa_model::{Scope, Snapshot};
-use kensa_rules::engine::run_rule;
+use kensa_rules::run_rule;
 use kensa_rules::Context;
 
 fn main() {

@@ -12,9 +12,11 @@ use crate::rule::{Evaluation, Outcome, Rule};
 /// One rule run: its evaluations and the findings of the failing ones.
 #[derive(Debug, Clone)]
 pub struct RuleRun {
+    /// The rule that ran.
     pub rule: Rule,
     /// The control id shown in reports (the framework's, or a custom framework's own).
     pub control: String,
+    /// Every evaluation, sorted by resource and discriminators.
     pub evaluations: Vec<Evaluation>,
     /// One per non-compliant evaluation, in the same order.
     pub findings: Vec<Finding>,
@@ -23,6 +25,7 @@ pub struct RuleRun {
 /// Everything a run of a framework produced.
 #[derive(Debug, Clone, Default)]
 pub struct Assessment {
+    /// One run per control, in framework order.
     pub runs: Vec<RuleRun>,
 }
 

@@ -60,8 +60,7 @@ pub fn builtin(id: &str) -> Option<Framework> {
         .iter()
         .find(|f| f.id.eq_ignore_ascii_case(id))?;
     let mut f = table.clone();
-    f.controls
-        .sort_by_key(|c| control_sort_key(&c.control));
+    f.controls.sort_by_key(|c| control_sort_key(&c.control));
     Some(f)
 }
 
@@ -192,11 +191,7 @@ fn control(
         given.insert(k.clone(), value);
     }
     let param_err = |e: crate::error::ParamError| {
-        at(
-            &format!(".parameters.{}", e.key),
-            Some(&e.key),
-            e.message,
-        )
+        at(&format!(".parameters.{}", e.key), Some(&e.key), e.message)
     };
     match (&c.check, &c.rule) {
         (Some(_), Some(_)) => Err(at(

@@ -5,6 +5,7 @@ use crate::error::ParamError;
 use crate::ports::PortSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a parameter value must look like.
 pub enum ParamKind {
     /// One port number.
     Port,
@@ -19,10 +20,13 @@ pub enum ParamKind {
 /// A parameter a rule accepts, as AWS Config or Security Hub names it.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamSpec {
+    /// The name, as AWS Config or Security Hub spells it.
     pub name: &'static str,
+    /// What its value must look like.
     pub kind: ParamKind,
     /// The value used when none is given (`None`: the parameter is simply absent).
     pub default: Option<&'static str>,
+    /// One line of documentation.
     pub doc: &'static str,
 }
 
@@ -108,6 +112,7 @@ impl Params {
         Ok(params)
     }
 
+    /// A parameter's value, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }
@@ -119,6 +124,7 @@ impl Params {
             .unwrap_or_default()
     }
 
+    /// Every set parameter, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }

@@ -113,21 +113,28 @@ impl Rule {
 /// The outcome for one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
+    /// The resource is configured as the check requires.
     Compliant,
+    /// The resource fails the check: a finding.
     NonCompliant,
+    /// The check does not apply, or the snapshot lacks what it needs.
     NotApplicable,
 }
 
 /// One resource evaluated by one rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
+    /// The resource evaluated.
     pub resource: ResourceRef,
+    /// Pass, fail or not applicable.
     pub outcome: Outcome,
     /// Why, in one or two sentences naming the exact configuration.
     pub reason: String,
     /// Tell two failures of one rule on one resource apart (port, rule id…).
     pub discriminators: Vec<String>,
+    /// Attributes the finding carries (`SECURITY_GROUP`, `OPEN_PORTS`, ...).
     pub attributes: BTreeMap<String, String>,
+    /// Structured evidence (the offending rules, a path, ...).
     pub evidence: Option<serde_json::Value>,
     /// Reachability-aware ranking, turned into a severity by the engine.
     pub rank: Rank,
@@ -146,6 +153,7 @@ pub enum Rank {
 }
 
 impl Rank {
+    /// The severity of a failure of a rule rated `base`.
     pub fn apply(self, base: Severity) -> Severity {
         match self {
             Rank::AsDeclared => base,
@@ -156,6 +164,7 @@ impl Rank {
 }
 
 impl Evaluation {
+    /// An evaluation with `outcome`.
     pub fn new(resource: ResourceRef, outcome: Outcome, reason: impl Into<String>) -> Self {
         Evaluation {
             resource,
@@ -168,23 +177,28 @@ impl Evaluation {
         }
     }
 
+    /// A passing evaluation.
     pub fn pass(resource: ResourceRef, reason: impl Into<String>) -> Self {
         Self::new(resource, Outcome::Compliant, reason)
     }
 
+    /// A failing evaluation.
     pub fn fail(resource: ResourceRef, reason: impl Into<String>) -> Self {
         Self::new(resource, Outcome::NonCompliant, reason)
     }
 
+    /// A not-applicable evaluation.
     pub fn not_applicable(resource: ResourceRef, reason: impl Into<String>) -> Self {
         Self::new(resource, Outcome::NotApplicable, reason)
     }
 
+    /// With structured evidence.
     pub fn with_evidence(mut self, evidence: serde_json::Value) -> Self {
         self.evidence = Some(evidence);
         self
     }
 
+    /// With one more attribute.
     pub fn attr(mut self, key: &str, value: impl Into<String>) -> Self {
         self.attributes.insert(key.to_string(), value.into());
         self

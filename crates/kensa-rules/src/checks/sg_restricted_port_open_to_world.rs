@@ -4,7 +4,7 @@ use kensa_model::Severity;
 use crate::check::Fix;
 use crate::eval::HIGH_RISK_PORTS;
 use crate::eval::sg_open;
-use crate::exposure::{Family, RestrictedPorts};
+use crate::exposure::{ProtoPorts, RestrictedPorts};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::ports::PortSet;
 
@@ -48,20 +48,18 @@ crate::check! {
 fn restricted(p: &Params) -> RestrictedPorts {
     let ports = p.ports("restrictPorts");
     let kind = p.get("protocolType").unwrap_or("ALL").to_ascii_uppercase();
-    RestrictedPorts {
-        tcp: if kind == "UDP" {
+    let pick = |excluded: &str| {
+        if kind == excluded {
             PortSet::empty()
         } else {
             ports.clone()
-        },
-        udp: if kind == "TCP" {
-            PortSet::empty()
-        } else {
-            ports
-        },
+        }
+    };
+    RestrictedPorts::both(ProtoPorts {
+        tcp: pick("UDP"),
+        udp: pick("TCP"),
         other_protocols: false,
-        family: Family::Any,
-    }
+    })
 }
 
 const PARAMS: &[ParamSpec] = &[

@@ -15,9 +15,9 @@ use kensa_model::ec2::SecurityGroup;
 use serde_json::json;
 
 use crate::context::{ec2_arn, resource, Attachment, Context};
-use crate::exposure::{world_open_rules, Family, OffendingRule, RestrictedPorts};
+use crate::exposure::PortSet;
+use crate::exposure::{world_open_rules, OffendingRule, ProtoPorts, RestrictedPorts};
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::ports::PortSet;
 use crate::rule::{Evaluation, Rank};
 
 /// Evaluates every security group of the snapshot against `restricted`.
@@ -208,10 +208,9 @@ pub const fn authorized_port_params(default_tcp: Option<&'static str>) -> [Param
 
 /// Every port the `authorized*Ports` parameters do not authorize.
 pub fn unauthorized_ports(p: &Params) -> RestrictedPorts {
-    RestrictedPorts {
+    RestrictedPorts::both(ProtoPorts {
         tcp: p.ports("authorizedTcpPorts").complement(),
         udp: p.ports("authorizedUdpPorts").complement(),
         other_protocols: false,
-        family: Family::Any,
-    }
+    })
 }

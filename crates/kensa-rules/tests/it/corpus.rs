@@ -2,7 +2,7 @@
 use std::path::PathBuf;
 
 use kensa_model::{Severity, Snapshot};
-use kensa_rules::engine::RuleRun;
+use kensa_rules::RuleRun;
 
 use crate::run_on;
 

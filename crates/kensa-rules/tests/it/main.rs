@@ -7,8 +7,8 @@ mod ranking;
 mod registry;
 
 use kensa_model::Snapshot;
-use kensa_rules::engine::{run_rule, RuleRun};
 use kensa_rules::{find_rule, fixture, Context};
+use kensa_rules::{run_rule, RuleRun};
 
 /// Runs rule `id` with default parameters on a fixture text.
 pub fn run(id: &str, fixture_text: &str) -> RuleRun {

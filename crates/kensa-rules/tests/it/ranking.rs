@@ -1,8 +1,8 @@
 //! Reachability-aware ranking: attached or not, reachable or not, load balancer listeners.
 use kensa_model::Severity;
-use kensa_rules::context::{GroupReach, Reachability};
-use kensa_rules::engine::run_rule;
+use kensa_rules::run_rule;
 use kensa_rules::{find_rule, fixture, Context, PortSet};
+use kensa_rules::{GroupReach, Reachability};
 use serde_json::json;
 
 use crate::run;

@@ -2,7 +2,7 @@
 //! framework table well formed. No count is written here: the lists are the truth.
 use std::collections::BTreeSet;
 
-use kensa_rules::engine::run_rule;
+use kensa_rules::run_rule;
 use kensa_rules::{checks, fixture, rules, table_errors, Check, Context, Outcome, Params, Rule};
 
 #[test]
@@ -52,9 +52,18 @@ fn every_check_is_documented() {
                 c.name
             );
         }
-        assert!(!c.title.is_empty() && !c.resource_type.is_empty(), "{}", c.name);
+        assert!(
+            !c.title.is_empty() && !c.resource_type.is_empty(),
+            "{}",
+            c.name
+        );
         for p in c.params {
-            assert!(!p.doc.is_empty(), "{}: parameter {} undocumented", c.name, p.name);
+            assert!(
+                !p.doc.is_empty(),
+                "{}: parameter {} undocumented",
+                c.name,
+                p.name
+            );
         }
         let defaults = c
             .default_params()
@@ -78,7 +87,11 @@ fn run_fixture(rule: &Rule, params: &Params, text: &str) -> kensa_rules::RuleRun
 #[test]
 fn every_check_fails_its_failing_fixtures() {
     for c in checks() {
-        assert!(!c.fixtures_fail.is_empty(), "{}: no failing fixture", c.name);
+        assert!(
+            !c.fixtures_fail.is_empty(),
+            "{}: no failing fixture",
+            c.name
+        );
         let rule = home_rule(c);
         for (i, text) in c.fixtures_fail.iter().enumerate() {
             let run = run_fixture(rule, &c.default_params(), text);
@@ -99,7 +112,11 @@ fn every_check_fails_its_failing_fixtures() {
 #[test]
 fn every_check_passes_its_passing_fixtures() {
     for c in checks() {
-        assert!(!c.fixtures_pass.is_empty(), "{}: no passing fixture", c.name);
+        assert!(
+            !c.fixtures_pass.is_empty(),
+            "{}: no passing fixture",
+            c.name
+        );
         let rule = home_rule(c);
         for (i, text) in c.fixtures_pass.iter().enumerate() {
             let run = run_fixture(rule, &c.default_params(), text);
@@ -156,5 +173,7 @@ fn a_tables_parameters_change_its_controls_outcome() {
     let config = kensa_rules::find_rule("aws-config:vpc-flow-logs-enabled").unwrap();
     assert_eq!(fsbp.check.name, config.check.name);
     assert_eq!(run_fixture(fsbp, &fsbp.defaults, text).findings.len(), 1);
-    assert!(run_fixture(config, &config.defaults, text).findings.is_empty());
+    assert!(run_fixture(config, &config.defaults, text)
+        .findings
+        .is_empty());
 }
