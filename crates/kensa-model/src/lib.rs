@@ -21,6 +21,7 @@ pub mod gateway;
 pub mod ids;
 pub mod instance;
 pub mod load;
+pub mod ports;
 mod query;
 pub mod resource_type;
 

@@ -6,9 +6,8 @@ use std::time::Instant;
 use kensa_model::ec2::{IpPermission, IpRange, SecurityGroup, Subnet, Vpc};
 use kensa_model::instance::{GroupIdentifier, Instance, InstanceNetworkInterface, InstanceState};
 use kensa_model::{Scope, Snapshot};
-use kensa_rules::engine::run_rule;
-use kensa_rules::rules::RULES;
-use kensa_rules::{Context, Params};
+use kensa_rules::run_rule;
+use kensa_rules::Context;
 
 fn main() {
     let args: Vec<usize> = std::env::args()
@@ -31,9 +30,9 @@ fn main() {
     println!("context (attachment index): {:?}", t.elapsed());
     let mut findings = 0;
     let total = Instant::now();
-    for rule in RULES {
+    for rule in kensa_rules::rules() {
         let t = Instant::now();
-        let run = run_rule(&ctx, rule, rule.control, &Params::defaults(rule.params));
+        let run = run_rule(&ctx, rule, &rule.control, &rule.defaults);
         findings += run.findings.len();
         let ms = t.elapsed().as_secs_f64() * 1e3;
         if ms > 50.0 {
@@ -47,7 +46,7 @@ fn main() {
     }
     println!(
         "all {} rules: {:?}, {findings} findings",
-        RULES.len(),
+        kensa_rules::rules().len(),
         total.elapsed()
     );
 }

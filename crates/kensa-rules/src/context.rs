@@ -12,23 +12,31 @@ use crate::ports::PortSet;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Attachment {
+    /// An instance (by id).
     Instance {
+        /// The instance id.
         id: String,
     },
     /// An ENI not owned by an instance the snapshot has (Lambda, RDS, endpoints, ...).
     NetworkInterface {
+        /// The ENI id.
         id: String,
+        /// `InterfaceType` as AWS reports it (`lambda`, `vpc_endpoint`, ...).
         interface_type: String,
     },
     /// An ELBv2 or classic load balancer, with its TCP listener ports.
     LoadBalancer {
+        /// The load balancer ARN (ELBv2) or name (classic).
         id: String,
+        /// `Scheme` is `internet-facing`.
         internet_facing: bool,
+        /// Its TCP listener ports, sorted.
         listener_ports: Vec<u16>,
     },
 }
 
 impl Attachment {
+    /// The attached resource's id.
     pub fn id(&self) -> &str {
         match self {
             Attachment::Instance { id }
@@ -54,17 +62,22 @@ pub struct GroupReach {
 /// A reachability engine, seen from the rules: is the Internet able to reach, through
 /// `group_id`, the given TCP/UDP ports?
 pub trait Reachability {
+    /// Whether the Internet reaches, through `group_id`, a resource on one of the ports.
     fn internet_exposure(&self, group_id: &str, tcp: &PortSet, udp: &PortSet) -> GroupReach;
 }
 
+/// What every check evaluates against.
 pub struct Context<'a> {
+    /// The snapshot being assessed.
     pub snapshot: &'a Snapshot,
     /// Security group id → what uses it.
     pub attachments: BTreeMap<String, BTreeSet<Attachment>>,
+    /// A reachability engine, when one is plugged in.
     pub reachability: Option<&'a dyn Reachability>,
 }
 
 impl<'a> Context<'a> {
+    /// A context over `snapshot`, with the security group attachments indexed.
     pub fn new(snapshot: &'a Snapshot) -> Self {
         Context {
             snapshot,
@@ -73,11 +86,13 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The same, with a reachability engine for security group findings.
     pub fn with_reachability(mut self, reach: &'a dyn Reachability) -> Self {
         self.reachability = Some(reach);
         self
     }
 
+    /// What uses the security group `group_id`, sorted.
     pub fn attachments_of(&self, group_id: &str) -> Vec<&Attachment> {
         self.attachments
             .get(group_id)

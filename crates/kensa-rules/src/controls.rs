@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use crate::error::RulesError;
 use crate::exposure::RestrictedPorts;
 use crate::find_rule;
-use crate::params::Params;
 
 /// The ports a "security group open to the world" control forbids, with its default
 /// parameters; `None` for an unknown control or one that is not about open ports.
@@ -13,8 +12,7 @@ use crate::params::Params;
 /// → everything but TCP 80 and 443.
 pub fn restricted_ports(control_id: &str) -> Option<RestrictedPorts> {
     let rule = find_rule(control_id)?;
-    let ports = rule.restricted_ports?;
-    Some(ports(&Params::defaults(rule.params)))
+    rule.restricted_ports(&rule.defaults)
 }
 
 /// The same with parameters (`{"authorizedTcpPorts": "443"}`), validated.
@@ -23,6 +21,6 @@ pub fn restricted_ports_with(
     params: &BTreeMap<String, String>,
 ) -> Result<Option<RestrictedPorts>, RulesError> {
     let rule = find_rule(control_id).ok_or_else(|| RulesError::UnknownRule(control_id.into()))?;
-    let params = Params::validate(rule.id, rule.params, params)?;
-    Ok(rule.restricted_ports.map(|f| f(&params)))
+    let params = rule.params_with(params)?;
+    Ok(rule.restricted_ports(&params))
 }

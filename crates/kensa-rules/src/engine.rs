@@ -12,9 +12,11 @@ use crate::rule::{Evaluation, Outcome, Rule};
 /// One rule run: its evaluations and the findings of the failing ones.
 #[derive(Debug, Clone)]
 pub struct RuleRun {
-    pub rule: &'static Rule,
+    /// The rule that ran.
+    pub rule: Rule,
     /// The control id shown in reports (the framework's, or a custom framework's own).
     pub control: String,
+    /// Every evaluation, sorted by resource and discriminators.
     pub evaluations: Vec<Evaluation>,
     /// One per non-compliant evaluation, in the same order.
     pub findings: Vec<Finding>,
@@ -23,6 +25,7 @@ pub struct RuleRun {
 /// Everything a run of a framework produced.
 #[derive(Debug, Clone, Default)]
 pub struct Assessment {
+    /// One run per control, in framework order.
     pub runs: Vec<RuleRun>,
 }
 
@@ -96,8 +99,8 @@ fn control_result(run: &RuleRun) -> ControlResult {
     };
     ControlResult {
         control: run.control.clone(),
-        rule_id: run.rule.id.to_string(),
-        title: run.rule.title.to_string(),
+        rule_id: run.rule.id.clone(),
+        title: run.rule.title.clone(),
         severity: run.rule.severity,
         status,
         passed,
@@ -121,8 +124,8 @@ fn control_result(run: &RuleRun) -> ControlResult {
 }
 
 /// Runs one rule with its parameters.
-pub fn run_rule(ctx: &Context, rule: &'static Rule, control: &str, params: &Params) -> RuleRun {
-    let mut evaluations = (rule.check)(ctx, params);
+pub fn run_rule(ctx: &Context, rule: &Rule, control: &str, params: &Params) -> RuleRun {
+    let mut evaluations = rule.evaluate(ctx, params);
     evaluations.sort_by(|a, b| {
         (&a.resource.id, &a.discriminators).cmp(&(&b.resource.id, &b.discriminators))
     });
@@ -133,7 +136,7 @@ pub fn run_rule(ctx: &Context, rule: &'static Rule, control: &str, params: &Para
         .map(|e| finding(rule, control, &remediation, e))
         .collect();
     RuleRun {
-        rule,
+        rule: rule.clone(),
         control: control.to_string(),
         evaluations,
         findings,
@@ -145,7 +148,7 @@ pub fn assess(ctx: &Context, framework: &Framework) -> Assessment {
     let runs = framework
         .controls
         .iter()
-        .map(|c| run_rule(ctx, c.rule, &c.control, &c.params))
+        .map(|c| run_rule(ctx, &c.rule, &c.control, &c.params))
         .collect();
     Assessment { runs }
 }
@@ -154,12 +157,12 @@ fn finding(rule: &Rule, control: &str, remediation: &str, e: &Evaluation) -> Fin
     let discriminators: Vec<&str> = e.discriminators.iter().map(String::as_str).collect();
     let mut attributes = e.attributes.clone();
     attributes.insert("CONTROL".into(), control.to_string());
-    attributes.insert("RULE_NAME".into(), rule.name.to_string());
+    attributes.insert("RULE_NAME".into(), rule.name().to_string());
     Finding {
-        id: finding_id(rule.id, &e.resource.id, &discriminators),
+        id: finding_id(&rule.id, &e.resource.id, &discriminators),
         package: Package::Config,
-        rule_id: rule.id.to_string(),
-        title: rule.title.to_string(),
+        rule_id: rule.id.clone(),
+        title: rule.title.clone(),
         severity: e.rank.apply(rule.severity),
         description: e.reason.clone(),
         recommendation: remediation.to_string(),
@@ -170,11 +173,11 @@ fn finding(rule: &Rule, control: &str, remediation: &str, e: &Evaluation) -> Fin
             .mappings()
             .into_iter()
             .map(|m| Compliance {
-                framework: m.framework.to_string(),
-                control: m.control.to_string(),
+                framework: m.framework,
+                control: m.control,
             })
             .collect(),
-        references: rule.references.iter().map(|s| s.to_string()).collect(),
+        references: rule.references.clone(),
         first_seen: None,
         last_seen: None,
         status: FindingStatus::Active,

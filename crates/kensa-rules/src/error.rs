@@ -5,11 +5,13 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: `{key}`: {message}")]
 pub struct YamlError {
+    /// The file, as given.
     pub file: String,
     /// 1-based; 0 when the position is unknown.
     pub line: usize,
     /// The key (or dotted path) the problem is at.
     pub key: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -17,27 +19,49 @@ pub struct YamlError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("rule {rule}: parameter `{key}`: {message}")]
 pub struct ParamError {
+    /// The rule id.
     pub rule: String,
+    /// The parameter name.
     pub key: String,
+    /// What is wrong with it.
     pub message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Any error of the rules crate.
 pub enum RulesError {
     #[error(transparent)]
+    /// A framework or mute list file.
     Yaml(#[from] YamlError),
     #[error(transparent)]
+    /// A parameter value.
     Param(#[from] ParamError),
     #[error("unknown rule or control `{0}` (see `kensa rules list`)")]
+    /// No rule or control with that id.
     UnknownRule(String),
-    #[error("unknown framework `{0}` (built in: fsbp, cis-aws-3.0, aws-config; or a YAML file)")]
-    UnknownFramework(String),
+    #[error("unknown framework `{name}` (built in: {known}; or a YAML file)")]
+    /// No built-in framework of that name and no such file.
+    UnknownFramework {
+        /// The name given.
+        name: String,
+        /// The built-in frameworks, comma-separated.
+        known: String,
+    },
     #[error("{}: {source}", path.display())]
+    /// A file that could not be read.
     Io {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
     #[error("fixture {name}: {message}")]
-    Fixture { name: String, message: String },
+    /// A fixture that does not load.
+    Fixture {
+        /// The fixture's name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
 }

@@ -17,82 +17,33 @@ use kensa_model::ec2::{IpPermission, SecurityGroup, SecurityGroupRule};
 use kensa_model::Snapshot;
 use serde::Serialize;
 
-use crate::ports::PortSet;
-
-/// Which world sources a control looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    /// `0.0.0.0/0` only.
-    Ipv4,
-    /// `::/0` only.
-    Ipv6,
-    /// Both.
-    Any,
-}
-
-impl Family {
-    fn admits(self, v6: bool) -> bool {
-        match self {
-            Family::Any => true,
-            Family::Ipv4 => !v6,
-            Family::Ipv6 => v6,
-        }
-    }
-}
-
-/// The ports a control forbids opening to the world.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RestrictedPorts {
-    pub tcp: PortSet,
-    pub udp: PortSet,
-    /// Whether a world-open rule for a protocol without ports (ICMP, GRE, numbers other
-    /// than 6 and 17) is itself an offence. Protocol `-1` always is.
-    pub other_protocols: bool,
-    pub family: Family,
-}
-
-impl RestrictedPorts {
-    pub fn tcp(ports: PortSet) -> Self {
-        RestrictedPorts {
-            tcp: ports,
-            udp: PortSet::empty(),
-            other_protocols: false,
-            family: Family::Any,
-        }
-    }
-
-    pub fn tcp_udp(ports: PortSet) -> Self {
-        RestrictedPorts {
-            udp: ports.clone(),
-            ..Self::tcp(ports)
-        }
-    }
-
-    pub fn with_family(mut self, family: Family) -> Self {
-        self.family = family;
-        self
-    }
-}
+pub use kensa_model::ports::{Family, PortSet, ProtoPorts, RestrictedPorts};
 
 /// Where a world-open rule admits traffic from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Source {
+    /// A CIDR, `0.0.0.0/0` or a spelling of it.
     Cidr {
+        /// The CIDR as written.
         cidr: String,
     },
+    /// An IPv6 CIDR, `::/0` or a spelling of it.
     Ipv6 {
+        /// The CIDR as written.
         cidr: String,
     },
     /// A managed prefix list, with the world entry it contains.
     PrefixList {
+        /// The prefix list id.
         id: String,
+        /// Its world entry.
         cidr: String,
     },
 }
 
 impl Source {
+    /// `0.0.0.0/0`, `::/0`, or `pl-... (contains 0.0.0.0/0)`.
     pub fn describe(&self) -> String {
         match self {
             Source::Cidr { cidr } | Source::Ipv6 { cidr } => cidr.clone(),
@@ -104,13 +55,17 @@ impl Source {
 /// One ingress rule (one protocol/range, one source) that opens restricted ports to the world.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OffendingRule {
+    /// The security group.
     pub group_id: String,
     /// The `sgr-…` id when the snapshot has `describe-security-group-rules`.
     pub rule_id: Option<String>,
     /// As AWS writes it: `tcp`, `udp`, `-1`, `icmp`, a number.
     pub protocol: String,
+    /// `FromPort` as AWS writes it.
     pub from: Option<i32>,
+    /// `ToPort` as AWS writes it.
     pub to: Option<i32>,
+    /// Where the traffic comes from.
     pub source: Source,
     /// Restricted TCP ports this rule opens.
     pub tcp_hit: PortSet,
@@ -207,10 +162,10 @@ fn group_world_open_rules(
 ) -> Vec<OffendingRule> {
     let mut out = Vec::new();
     for perm in &sg.ip_permissions {
-        let Some(hit) = hits(perm, restricted) else {
-            continue;
-        };
-        for source in world_sources(snapshot, perm, restricted.family) {
+        for (source, v6) in world_sources(snapshot, perm, restricted) {
+            let Some((tcp_hit, udp_hit, all_protocols)) = hits(perm, restricted.family(v6)) else {
+                continue;
+            };
             let rule_id = ids.find(&sg.group_id, perm, &source);
             out.push(OffendingRule {
                 group_id: sg.group_id.clone(),
@@ -219,9 +174,9 @@ fn group_world_open_rules(
                 from: perm.from_port,
                 to: perm.to_port,
                 source,
-                tcp_hit: hit.0.clone(),
-                udp_hit: hit.1.clone(),
-                all_protocols: hit.2,
+                tcp_hit,
+                udp_hit,
+                all_protocols,
             });
         }
     }
@@ -232,7 +187,7 @@ fn group_world_open_rules(
 }
 
 /// (tcp hit, udp hit, all-protocols) when the permission opens something restricted.
-fn hits(perm: &IpPermission, r: &RestrictedPorts) -> Option<(PortSet, PortSet, bool)> {
+fn hits(perm: &IpPermission, r: &ProtoPorts) -> Option<(PortSet, PortSet, bool)> {
     let (tcp, udp, all) = match Protocol::parse(&perm.ip_protocol) {
         Protocol::All => (r.tcp.clone(), r.udp.clone(), true),
         Protocol::Tcp => {
@@ -257,40 +212,49 @@ fn is_v6(cidr: &str) -> bool {
     cidr.contains(':')
 }
 
-fn world_sources(snapshot: &Snapshot, perm: &IpPermission, family: Family) -> Vec<Source> {
+/// The world sources of `perm` in a family `restricted` restricts anything for, each
+/// with its family (`true`: IPv6).
+fn world_sources(
+    snapshot: &Snapshot,
+    perm: &IpPermission,
+    restricted: &RestrictedPorts,
+) -> Vec<(Source, bool)> {
+    let admits = |v6: bool| !restricted.family(v6).is_empty();
     let mut out = Vec::new();
     for r in &perm.ip_ranges {
-        if is_world(&r.cidr_ip) && family.admits(false) {
-            out.push(Source::Cidr {
-                cidr: r.cidr_ip.clone(),
-            });
+        if is_world(&r.cidr_ip) && admits(false) {
+            let cidr = r.cidr_ip.clone();
+            out.push((Source::Cidr { cidr }, false));
         }
     }
     for r in &perm.ipv6_ranges {
-        if is_world(&r.cidr_ipv6) && family.admits(true) {
-            out.push(Source::Ipv6 {
-                cidr: r.cidr_ipv6.clone(),
-            });
+        if is_world(&r.cidr_ipv6) && admits(true) {
+            let cidr = r.cidr_ipv6.clone();
+            out.push((Source::Ipv6 { cidr }, true));
         }
     }
     for pl in &perm.prefix_list_ids {
-        if let Some(cidr) = prefix_list_world_entry(snapshot, &pl.prefix_list_id, family) {
-            out.push(Source::PrefixList {
-                id: pl.prefix_list_id.clone(),
-                cidr,
-            });
+        if let Some(cidr) = prefix_list_world_entry(snapshot, &pl.prefix_list_id, &admits) {
+            let v6 = is_v6(&cidr);
+            let id = pl.prefix_list_id.clone();
+            out.push((Source::PrefixList { id, cidr }, v6));
         }
     }
     out
 }
 
-/// The first world entry of a managed prefix list the snapshot knows.
-fn prefix_list_world_entry(snapshot: &Snapshot, id: &str, family: Family) -> Option<String> {
+/// The first world entry of a managed prefix list the snapshot knows, in an admitted
+/// family.
+fn prefix_list_world_entry(
+    snapshot: &Snapshot,
+    id: &str,
+    admits: &dyn Fn(bool) -> bool,
+) -> Option<String> {
     let pl = snapshot.prefix_lists.get(id)?;
     pl.cidrs
         .iter()
         .chain(pl.entries.iter().map(|e| &e.cidr))
-        .find(|c| is_world(c) && family.admits(is_v6(c)))
+        .find(|c| is_world(c) && admits(is_v6(c)))
         .cloned()
 }
 

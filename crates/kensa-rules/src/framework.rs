@@ -1,70 +1,67 @@
-//! Frameworks: which controls to run, with which parameters. Three are built in
-//! (`fsbp`, `cis-aws-3.0`, `aws-config`); custom ones are YAML:
+//! Frameworks: tables of controls, each decided by one check. The built-in tables
+//! (`src/frameworks/*.yaml`) and custom ones are the same YAML form:
 //!
 //! ```yaml
 //! id: acme-baseline
 //! title: ACME network baseline
 //! controls:
-//!   - id: NET-1                 # optional: the control id shown in reports
-//!     rule: fsbp:EC2.18         # a kensa rule id (or an unambiguous control id)
+//!   - id: NET-1                          # the control id shown in reports
+//!     title: No SSH from the Internet    # optional for a custom control (the check's)
+//!     severity: High                     # optional for a custom control (the check's)
+//!     check: sg-ssh-open-to-world        # a check name (`kensa rules checks`)
+//!     references: [https://wiki.acme.example/net-1]
+//!     parameters: {}
+//!   - id: NET-2
+//!     rule: fsbp:EC2.18                  # or: a built-in control, with its parameters
 //!     parameters:
 //!       authorizedTcpPorts: "443, 8443"
-//!   - rule: restricted-ssh
 //! ```
+//!
+//! A control naming a `check` gets the rule id `<framework>:<control>`; one naming a
+//! built-in `rule` keeps that rule's id (and so its findings' ids).
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use kensa_model::Severity;
 use serde::Deserialize;
 
 use crate::error::{RulesError, YamlError};
-use crate::framework_ids::{AWS_CONFIG, CIS, FSBP};
 use crate::params::Params;
+use crate::registry::{find_check, find_rule};
 use crate::rule::Rule;
-use crate::{find_rule, rules, yaml};
+use crate::yaml;
 
+/// A framework: which controls to run, each a rule with its parameters.
 #[derive(Debug, Clone)]
 pub struct Framework {
+    /// `fsbp`, `cis-aws-3.0`, or a custom framework's `id`.
     pub id: String,
+    /// The framework's title, for reports.
     pub title: String,
+    /// The controls, in report order.
     pub controls: Vec<FrameworkControl>,
 }
 
+/// One control of a framework.
 #[derive(Debug, Clone)]
 pub struct FrameworkControl {
+    /// The control id shown in reports.
     pub control: String,
-    pub rule: &'static Rule,
+    /// The rule that decides it.
+    pub rule: Rule,
+    /// The parameters it runs with.
     pub params: Params,
 }
 
-/// The built-in frameworks' ids and titles.
-pub const BUILTIN: [(&str, &str); 3] = [
-    (FSBP, "AWS Foundational Security Best Practices (EC2)"),
-    (
-        CIS,
-        "CIS AWS Foundations Benchmark v3.0.0, section 5 (Networking)",
-    ),
-    (AWS_CONFIG, "AWS Config managed rules (EC2 and VPC)"),
-];
-
-/// A built-in framework: every registered rule of it, with default parameters, in control
-/// order (`EC2.2` before `EC2.10`).
+/// A built-in framework (`fsbp`, `cis-aws-3.0`, ...; case-insensitive), controls in
+/// control order (`EC2.2` before `EC2.10`).
 pub fn builtin(id: &str) -> Option<Framework> {
-    let (id, title) = BUILTIN.iter().find(|(i, _)| i.eq_ignore_ascii_case(id))?;
-    let mut controls: Vec<FrameworkControl> = rules::RULES
+    let table = crate::registry::frameworks()
         .iter()
-        .filter(|r| r.framework == *id)
-        .map(|r| FrameworkControl {
-            control: r.control.to_string(),
-            rule: r,
-            params: Params::defaults(r.params),
-        })
-        .collect();
-    controls.sort_by_key(|c| control_sort_key(&c.control));
-    Some(Framework {
-        id: id.to_string(),
-        title: title.to_string(),
-        controls,
-    })
+        .find(|f| f.id.eq_ignore_ascii_case(id))?;
+    let mut f = table.clone();
+    f.controls.sort_by_key(|c| control_sort_key(&c.control));
+    Some(f)
 }
 
 /// `EC2.19` → ("EC2.", [19]); `5.10` → ("", [5, 10]): numeric parts compare as numbers.
@@ -91,9 +88,22 @@ pub fn resolve(name: &str) -> Result<Framework, RulesError> {
             path: path.to_path_buf(),
             source,
         })?;
-        return Ok(parse(&path.display().to_string(), &text)?);
+        let mut f = parse(&path.display().to_string(), &text)?;
+        for c in &mut f.controls {
+            if c.rule.related.is_empty() {
+                c.rule.related = crate::registry::related(&c.rule);
+            }
+        }
+        return Ok(f);
     }
-    Err(RulesError::UnknownFramework(name.to_string()))
+    let known: Vec<&str> = crate::registry::frameworks()
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    Err(RulesError::UnknownFramework {
+        name: name.to_string(),
+        known: known.join(", "),
+    })
 }
 
 #[derive(Deserialize)]
@@ -110,20 +120,32 @@ struct FileFormat {
 struct ControlEntry {
     #[serde(default)]
     id: Option<String>,
-    rule: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    check: Option<String>,
+    #[serde(default)]
+    rule: Option<String>,
+    #[serde(default)]
+    references: Vec<String>,
     #[serde(default)]
     parameters: BTreeMap<String, serde_yaml_ng::Value>,
 }
 
-/// Parses a custom framework; `file` names it in errors.
+/// Parses a custom framework; `file` names it in errors. Controls may name built-in rules.
 pub fn parse(file: &str, text: &str) -> Result<Framework, YamlError> {
+    parse_table(file, text, &|id| find_rule(id).cloned())
+}
+
+/// Parses a framework table; `lookup` resolves `rule:` references (none for built-ins).
+pub(crate) fn parse_table(
+    file: &str,
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<Rule>,
+) -> Result<Framework, YamlError> {
     let raw: FileFormat = yaml::parse(file, text)?;
-    let err = |n: usize, key: &str, line_key: Option<&str>, message: String| YamlError {
-        file: file.to_string(),
-        line: yaml::locate(text, "controls", n, line_key),
-        key: key.to_string(),
-        message,
-    };
     if raw.controls.is_empty() {
         return Err(YamlError {
             file: file.to_string(),
@@ -134,40 +156,117 @@ pub fn parse(file: &str, text: &str) -> Result<Framework, YamlError> {
     }
     let mut controls = Vec::new();
     for (n, c) in raw.controls.iter().enumerate() {
-        let rule = find_rule(&c.rule).ok_or_else(|| {
-            err(
-                n,
-                &format!("controls[{n}].rule"),
-                Some("rule"),
-                format!("unknown rule `{}` (see `kensa rules list`)", c.rule),
-            )
-        })?;
-        let mut given = BTreeMap::new();
-        for (k, v) in &c.parameters {
-            let key = format!("controls[{n}].parameters.{k}");
-            let value = scalar(v)
-                .ok_or_else(|| err(n, &key, Some(k), "expected a number or a string".into()))?;
-            given.insert(k.clone(), value);
-        }
-        let params = Params::validate(rule.id, rule.params, &given).map_err(|e| {
-            err(
-                n,
-                &format!("controls[{n}].parameters.{}", e.key),
-                Some(&e.key),
-                e.message,
-            )
-        })?;
-        controls.push(FrameworkControl {
-            control: c.id.clone().unwrap_or_else(|| rule.id.to_string()),
-            rule,
-            params,
-        });
+        let at = |key: &str, line_key: Option<&str>, message: String| YamlError {
+            file: file.to_string(),
+            line: yaml::locate(text, "controls", n, line_key),
+            key: format!("controls[{n}]{key}"),
+            message,
+        };
+        controls.push(control(&raw.id, c, lookup, &at)?);
     }
     Ok(Framework {
         title: raw.title.unwrap_or_else(|| raw.id.clone()),
         id: raw.id,
         controls,
     })
+}
+
+type At<'a> = dyn Fn(&str, Option<&str>, String) -> YamlError + 'a;
+
+fn control(
+    framework: &str,
+    c: &ControlEntry,
+    lookup: &dyn Fn(&str) -> Option<Rule>,
+    at: &At<'_>,
+) -> Result<FrameworkControl, YamlError> {
+    let mut given = BTreeMap::new();
+    for (k, v) in &c.parameters {
+        let value = scalar(v).ok_or_else(|| {
+            at(
+                &format!(".parameters.{k}"),
+                Some(k),
+                "expected a number or a string".into(),
+            )
+        })?;
+        given.insert(k.clone(), value);
+    }
+    let param_err = |e: crate::error::ParamError| {
+        at(&format!(".parameters.{}", e.key), Some(&e.key), e.message)
+    };
+    match (&c.check, &c.rule) {
+        (Some(_), Some(_)) => Err(at(
+            "",
+            None,
+            "give either `check` or `rule`, not both".into(),
+        )),
+        (None, None) => Err(at(
+            ".check",
+            None,
+            "a control needs a `check` (see `kensa rules checks`) or a `rule`".into(),
+        )),
+        (None, Some(id)) => {
+            let rule = lookup(id).ok_or_else(|| {
+                at(
+                    ".rule",
+                    Some("rule"),
+                    format!("unknown rule `{id}` (see `kensa rules list`)"),
+                )
+            })?;
+            let params = rule.params_with(&given).map_err(param_err)?;
+            Ok(FrameworkControl {
+                control: c.id.clone().unwrap_or_else(|| rule.id.clone()),
+                rule,
+                params,
+            })
+        }
+        (Some(name), None) => {
+            let check = find_check(name).ok_or_else(|| {
+                at(
+                    ".check",
+                    Some("check"),
+                    format!("unknown check `{name}` (see `kensa rules checks`)"),
+                )
+            })?;
+            let id = c
+                .id
+                .clone()
+                .ok_or_else(|| at(".id", None, "a control naming a check needs an `id`".into()))?;
+            let severity = match &c.severity {
+                None => check.severity,
+                Some(s) => parse_severity(s).ok_or_else(|| {
+                    at(
+                        ".severity",
+                        Some("severity"),
+                        format!("`{s}` is not one of Critical, High, Medium, Low, Informational"),
+                    )
+                })?,
+            };
+            let rule_id = format!("{framework}:{id}");
+            let defaults = Params::validate(&rule_id, check.params, &given).map_err(param_err)?;
+            let rule = Rule {
+                id: rule_id,
+                framework: framework.to_string(),
+                control: id.clone(),
+                title: c.title.clone().unwrap_or_else(|| check.title.to_string()),
+                severity,
+                references: c.references.clone(),
+                check,
+                defaults: defaults.clone(),
+                related: Vec::new(),
+            };
+            Ok(FrameworkControl {
+                control: id,
+                rule,
+                params: defaults,
+            })
+        }
+    }
+}
+
+fn parse_severity(s: &str) -> Option<Severity> {
+    Severity::ALL
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
 }
 
 fn scalar(v: &serde_yaml_ng::Value) -> Option<String> {
@@ -184,53 +283,4 @@ fn scalar(v: &serde_yaml_ng::Value) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn builtin_frameworks_are_ordered_by_control_number() {
-        let f = builtin("fsbp").unwrap();
-        let ids: Vec<&str> = f.controls.iter().map(|c| c.control.as_str()).collect();
-        assert_eq!(&ids[..4], ["EC2.1", "EC2.2", "EC2.3", "EC2.6"]);
-        assert_eq!(ids.last(), Some(&"EC2.182"));
-        assert_eq!(builtin("cis-aws-3.0").unwrap().controls.len(), 6);
-        assert_eq!(builtin("aws-config").unwrap().controls.len(), 12);
-    }
-
-    #[test]
-    fn custom_framework_with_parameters() {
-        let text = "id: acme\ncontrols:\n  - id: NET-1\n    rule: fsbp:EC2.18\n    parameters:\n      authorizedTcpPorts: [443, 8443]\n  - rule: restricted-ssh\n";
-        let f = parse("acme.yaml", text).unwrap();
-        assert_eq!(f.controls[0].control, "NET-1");
-        assert_eq!(
-            f.controls[0].params.get("authorizedTcpPorts"),
-            Some("443, 8443")
-        );
-        assert_eq!(f.controls[1].rule.id, "aws-config:restricted-ssh");
-    }
-
-    #[test]
-    fn errors_name_file_line_and_key() {
-        let text = "id: acme\ncontrols:\n  - rule: fsbp:EC2.18\n  - rule: fsbp:EC2.19\n    parameters:\n      ports: 22\n";
-        let e = parse("acme.yaml", text).unwrap_err();
-        assert_eq!((e.file.as_str(), e.line), ("acme.yaml", 6), "{e}");
-        assert_eq!(e.key, "controls[1].parameters.ports");
-
-        let text = "id: acme\ncontrols:\n  - rule: fsbp:EC2.18\n    parameters:\n      authorizedTcpPorts: 99999\n";
-        let e = parse("acme.yaml", text).unwrap_err();
-        assert_eq!(
-            (e.line, e.key.as_str()),
-            (5, "controls[0].parameters.authorizedTcpPorts"),
-            "{e}"
-        );
-
-        let text = "id: acme\ncontrols:\n  - rule: no-such-rule\n";
-        let e = parse("acme.yaml", text).unwrap_err();
-        assert_eq!((e.line, e.key.as_str()), (3, "controls[0].rule"), "{e}");
-
-        let text = "id: acme\ncontrols:\n  - rule: fsbp:EC2.18\n    paramters: {}\n";
-        let e = parse("acme.yaml", text).unwrap_err();
-        assert_eq!(e.line, 4, "{e}");
-        assert!(e.key.ends_with("paramters"), "{e}");
-    }
-}
+mod tests;

@@ -1,68 +1,57 @@
-//! Configuration controls over a kensa snapshot: AWS Config managed rules, Security Hub
-//! FSBP EC2 controls and CIS AWS Foundations v3.0 section 5, with compliance frameworks
-//! (built in and custom YAML) and mute lists.
+//! Configuration checks over a kensa snapshot, and the frameworks that map their controls
+//! to them: AWS Config managed rules, Security Hub FSBP, CIS AWS Foundations v3.0 / v4.0 /
+//! v5.0, PCI DSS v4.0.1 and custom YAML frameworks, with mute lists.
 //!
-//! * [`rules::RULES`]: the registry, one file per control under `src/rules/`; the doc
-//!   comment of each is its documentation (`kensa rules show ID`).
-//! * [`exposure::world_open_rules`]: the exact security group rules that open restricted
+//! * A [`Check`] (`src/checks/<name>.rs`) is one bad pattern: its logic, documentation,
+//!   parameters, fix and fixtures. `src/checks/mod.rs` lists every check once.
+//! * A framework (`src/frameworks/<id>.yaml`, or a custom YAML file in the same form) is a
+//!   table of controls `{id, title, severity, references, check, parameters}`.
+//! * A [`Rule`] is one control bound to its check; [`rules()`] are the built-in ones and
+//!   [`find_rule`] looks one up. Nothing counts them by hand.
+//! * [`assess`]: run a framework, get findings and per-control results.
+//! * [`world_open_rules`]: the exact security group rules that open restricted
 //!   ports to `0.0.0.0/0` / `::/0`, for reports and for remediation.
-//! * [`controls::restricted_ports`]: the ports a control forbids.
-//! * [`engine::assess`]: run rules, get findings and per-control results.
-//! * [`framework`], [`mute`]: which controls to run, which findings to suppress.
 //! * [`NetReachability`]: plugs `kensa-net` in, so security group findings say whether
 //!   the exposure is reachable and by which path.
+//!
+//! The modules are private; what other crates use is re-exported here, plus the
+//! [`framework`], [`mute`] and [`fixture`] namespaces.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod checks;
-pub mod context;
-pub mod controls;
-pub mod engine;
-pub mod error;
-pub mod exposure;
+mod check;
+mod checks;
+mod context;
+mod controls;
+mod engine;
+mod error;
+mod eval;
+mod exposure;
 pub mod fixture;
 pub mod framework;
+mod frameworks;
 pub mod mute;
-pub mod net_reach;
-pub mod params;
-pub mod ports;
-pub mod rule;
-pub mod rules;
+mod net_reach;
+mod params;
+mod registry;
+mod rule;
 mod yaml;
 
+/// The port vocabulary, shared with remediation: [`kensa_model::ports`].
+pub use kensa_model::ports;
+
+pub use check::{Check, Fix};
 pub use context::{Attachment, Context, GroupReach, Reachability};
-pub use engine::{assess, Assessment, RuleRun};
+pub use controls::{restricted_ports, restricted_ports_with};
+pub use engine::{assess, run_rule, Assessment, RuleRun};
 pub use error::{ParamError, RulesError, YamlError};
-pub use exposure::{world_open_rules, Family, OffendingRule, RestrictedPorts, Source};
-pub use framework::Framework;
+pub use exposure::{
+    is_world, world_open_rules, world_open_rules_of, Family, OffendingRule, PortSet, ProtoPorts,
+    RestrictedPorts, Source,
+};
+pub use framework::{Framework, FrameworkControl};
 pub use mute::MuteList;
 pub use net_reach::NetReachability;
-pub use params::Params;
-pub use ports::PortSet;
-pub use rule::{Evaluation, Outcome, Rule};
-
-/// Framework ids as they appear in rule ids and compliance mappings.
-pub mod framework_ids {
-    pub use crate::rule::Rule;
-    /// AWS Security Hub Foundational Security Best Practices.
-    pub const FSBP: &str = "fsbp";
-    /// CIS Amazon Web Services Foundations Benchmark v3.0.0.
-    pub const CIS: &str = "cis-aws-3.0";
-    /// AWS Config managed rules.
-    pub const AWS_CONFIG: &str = "aws-config";
-}
-
-/// Looks a rule up by id (`fsbp:EC2.19`), or by control id when that is unambiguous
-/// (`EC2.19`, `restricted-ssh`, but not `5.2` if two frameworks had one). Case-insensitive.
-pub fn find_rule(id: &str) -> Option<&'static Rule> {
-    let id = id.trim();
-    if let Some(r) = rules::RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id)) {
-        return Some(r);
-    }
-    let mut by_control = rules::RULES
-        .iter()
-        .filter(|r| r.control.eq_ignore_ascii_case(id));
-    match (by_control.next(), by_control.next()) {
-        (Some(r), None) => Some(r),
-        _ => None,
-    }
-}
+pub use params::{ParamKind, ParamSpec, Params};
+pub use registry::{checks, find_check, find_rule, frameworks, rules, table_errors};
+pub use rule::{Evaluation, Mapping, Outcome, Rank, Rule};

@@ -25,24 +25,34 @@ use crate::yaml;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One accepted finding pattern: every given field must match.
 pub struct Mute {
     #[serde(default)]
+    /// Rule id glob (`fsbp:EC2.*`).
     pub rule: Option<String>,
     #[serde(default)]
+    /// Resource id or ARN glob.
     pub resource: Option<String>,
     #[serde(default)]
+    /// Tags the resource must have (exact values).
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
+    /// Account id glob.
     pub account: Option<String>,
     #[serde(default)]
+    /// Region glob.
     pub region: Option<String>,
+    /// Why the finding is accepted (required).
     pub reason: String,
     #[serde(default)]
+    /// `YYYY-MM-DD`; the mute stops applying after it.
     pub expires: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A mute list file.
 pub struct MuteList {
+    /// The mutes, in file order.
     pub mutes: Vec<Mute>,
 }
 
@@ -55,6 +65,7 @@ struct FileFormat {
 /// What applying a mute list did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MuteSummary {
+    /// Findings suppressed.
     pub suppressed: usize,
     /// Indexes of entries past their expiry date (they muted nothing).
     pub expired: Vec<usize>,
@@ -63,6 +74,7 @@ pub struct MuteSummary {
 }
 
 impl MuteList {
+    /// Reads and parses a mute list file.
     pub fn load(path: &Path) -> Result<MuteList, RulesError> {
         let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
             path: path.to_path_buf(),
@@ -71,6 +83,7 @@ impl MuteList {
         Ok(Self::parse(&path.display().to_string(), &text)?)
     }
 
+    /// Parses a mute list; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<MuteList, YamlError> {
         let raw: FileFormat = yaml::parse(file, text)?;
         for (n, m) in raw.mutes.iter().enumerate() {
@@ -141,6 +154,7 @@ impl MuteList {
 }
 
 impl Mute {
+    /// Whether this mute matches `f` (ignoring expiry).
     pub fn matches(&self, f: &Finding) -> bool {
         let opt = |pat: &Option<String>, values: &[&str]| {
             pat.as_deref()

@@ -31,6 +31,7 @@ pub struct NetReachability {
 }
 
 impl NetReachability {
+    /// Indexes an analysis of the reachability engine by security group.
     pub fn new(analysis: &Analysis<'_>) -> Self {
         let mut by_group: BTreeMap<String, Vec<Exposed>> = BTreeMap::new();
         for eni in &analysis.enis {
@@ -84,7 +85,7 @@ fn hits(flows: &FlowSet, proto: u8, ports: &PortSet) -> bool {
     };
     pm.segments()
         .iter()
-        .any(|(lo, hi, _)| ports.ranges().iter().any(|&(a, b)| *lo <= b && a <= *hi))
+        .any(|(lo, hi, _)| ports.ranges().iter().any(|r| *lo <= r.to && r.from <= *hi))
 }
 
 impl Reachability for NetReachability {

@@ -5,6 +5,7 @@ use crate::error::ParamError;
 use crate::ports::PortSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a parameter value must look like.
 pub enum ParamKind {
     /// One port number.
     Port,
@@ -19,10 +20,13 @@ pub enum ParamKind {
 /// A parameter a rule accepts, as AWS Config or Security Hub names it.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamSpec {
+    /// The name, as AWS Config or Security Hub spells it.
     pub name: &'static str,
+    /// What its value must look like.
     pub kind: ParamKind,
     /// The value used when none is given (`None`: the parameter is simply absent).
     pub default: Option<&'static str>,
+    /// One line of documentation.
     pub doc: &'static str,
 }
 
@@ -77,7 +81,18 @@ impl Params {
         specs: &[ParamSpec],
         given: &BTreeMap<String, String>,
     ) -> Result<Params, ParamError> {
-        let mut params = Params::defaults(specs);
+        Params::validate_over(&Params::defaults(specs), rule, specs, given)
+    }
+
+    /// Validates `given` against `specs` on top of `base` (a framework's values for the
+    /// rule): unknown names and bad values are errors.
+    pub fn validate_over(
+        base: &Params,
+        rule: &str,
+        specs: &[ParamSpec],
+        given: &BTreeMap<String, String>,
+    ) -> Result<Params, ParamError> {
+        let mut params = base.clone();
         for (key, value) in given {
             let spec = specs.iter().find(|s| s.name == key).ok_or_else(|| {
                 let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
@@ -97,6 +112,7 @@ impl Params {
         Ok(params)
     }
 
+    /// A parameter's value, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }
@@ -108,6 +124,7 @@ impl Params {
             .unwrap_or_default()
     }
 
+    /// Every set parameter, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }

@@ -1,81 +1,99 @@
-//! A rule: one control of one framework, its metadata beside its logic.
+//! A rule: one control of one framework bound to its check, and what a check returns.
 use std::collections::BTreeMap;
 
 use kensa_model::{ResourceRef, Severity};
 
+use crate::check::Check;
 use crate::context::Context;
 use crate::exposure::RestrictedPorts;
 use crate::params::{ParamSpec, Params};
 
-/// A framework a rule belongs to or maps to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A control of a framework, as a reference (`fsbp` / `EC2.19`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Mapping {
-    pub framework: &'static str,
-    pub control: &'static str,
+    /// The framework id (`fsbp`, `cis-aws-3.0`, `pci-dss-4.0`, ...).
+    pub framework: String,
+    /// The control id in that framework.
+    pub control: String,
 }
 
-/// One registered control. Build it with [`rule!`](crate::rule!) so that the doc comment
-/// above it becomes its documentation.
-#[derive(Debug, Clone, Copy)]
+/// One control of one framework, bound to the check that decides it: a row of a framework
+/// table (`src/frameworks/*.yaml`, or a custom framework file) with its check.
+#[derive(Debug, Clone)]
 pub struct Rule {
-    /// Stable id, never reused: `<framework>:<control>` (`fsbp:EC2.19`).
-    pub id: &'static str,
-    /// The bad pattern, kebab-case (`sg-high-risk-ports-open-to-world`).
-    pub name: &'static str,
-    /// The framework the control comes from: `fsbp`, `cis-aws-3.0`, `aws-config`.
-    pub framework: &'static str,
+    /// Stable id, never reused: `<framework>:<control>` (`fsbp:EC2.19`). Finding ids are
+    /// derived from it.
+    pub id: String,
+    /// The framework the control comes from: `fsbp`, `cis-aws-3.0`, `aws-config`, ...
+    pub framework: String,
     /// The control id in that framework (`EC2.19`, `5.2`, `restricted-ssh`).
-    pub control: &'static str,
-    pub title: &'static str,
+    pub control: String,
+    /// The control's title, as the framework words it.
+    pub title: String,
+    /// The control's severity, as the framework rates it.
     pub severity: Severity,
-    /// Security Hub resource type of what the rule evaluates (`AwsEc2SecurityGroup`).
-    pub resource_type: &'static str,
-    /// Markdown with `## What it checks`, `## Why it matters`, `## Remediation`.
-    pub doc: &'static str,
-    pub references: &'static [&'static str],
-    /// The same or a close control in other frameworks.
-    pub related: &'static [Mapping],
-    pub params: &'static [ParamSpec],
-    pub check: fn(&Context, &Params) -> Vec<Evaluation>,
-    /// For "open to the world" controls: the ports the control forbids.
-    pub restricted_ports: Option<fn(&Params) -> RestrictedPorts>,
-    /// A snapshot fragment (AWS CLI JSON documents) on which the rule must fail.
-    pub fixture_fail: &'static str,
-    /// One on which it must pass.
-    pub fixture_pass: &'static str,
+    /// Where the framework documents the control.
+    pub references: Vec<String>,
+    /// The check that decides the control.
+    pub check: &'static Check,
+    /// The check's parameters as the framework sets them (check defaults, then the
+    /// table's `parameters`).
+    pub defaults: Params,
+    /// Controls of the other built-in frameworks decided by the same check.
+    pub related: Vec<Mapping>,
 }
 
 impl Rule {
-    /// A `## Heading` section of the documentation, trimmed.
-    pub fn section(&self, heading: &str) -> Option<String> {
-        // Doc comment lines arrive with the space after `///`; drop it.
-        let doc: Vec<&str> = self
-            .doc
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect();
-        let doc = doc.join("\n");
-        let start = doc.find(&format!("## {heading}\n"))?;
-        let body = &doc[start..];
-        let body = &body[body.find('\n').map_or(body.len(), |i| i + 1)..];
-        let end = body.find("\n## ").unwrap_or(body.len());
-        // Lines of a paragraph are joined with spaces, paragraphs with a blank line.
-        let paragraphs: Vec<String> = body[..end]
-            .split("\n\n")
-            .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(" "))
-            .filter(|p| !p.trim().is_empty())
-            .collect();
-        Some(paragraphs.join("\n\n").trim().to_string())
+    /// The check's name, the bad pattern (`sg-ssh-open-to-world`).
+    pub fn name(&self) -> &'static str {
+        self.check.name
     }
 
+    /// Security Hub resource type of what the rule evaluates.
+    pub fn resource_type(&self) -> &'static str {
+        self.check.resource_type
+    }
+
+    /// The parameters the rule accepts (its check's).
+    pub fn param_specs(&self) -> &'static [ParamSpec] {
+        self.check.params
+    }
+
+    /// Evaluates the rule's check with `params`.
+    pub fn evaluate(&self, ctx: &Context, params: &Params) -> Vec<Evaluation> {
+        (self.check.evaluate)(ctx, params)
+    }
+
+    /// The ports the rule forbids to open to the world, with `params`; `None` for a rule
+    /// that is not about open ports.
+    pub fn restricted_ports(&self, params: &Params) -> Option<RestrictedPorts> {
+        self.check.restricted_ports.map(|f| f(params))
+    }
+
+    /// `given` parameters validated on top of the rule's defaults.
+    pub fn params_with(
+        &self,
+        given: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Params, crate::error::ParamError> {
+        Params::validate_over(&self.defaults, &self.id, self.check.params, given)
+    }
+
+    /// A `## Heading` section of the check's documentation, trimmed.
+    pub fn section(&self, heading: &str) -> Option<String> {
+        self.check.section(heading)
+    }
+
+    /// The `## Why it matters` section.
     pub fn rationale(&self) -> String {
         self.section("Why it matters").unwrap_or_default()
     }
 
+    /// The `## Remediation` section.
     pub fn remediation(&self) -> String {
         self.section("Remediation").unwrap_or_default()
     }
 
+    /// The `## What it checks` section.
     pub fn summary(&self) -> String {
         self.section("What it checks").unwrap_or_default()
     }
@@ -83,45 +101,40 @@ impl Rule {
     /// The rule's own mapping followed by the related ones.
     pub fn mappings(&self) -> Vec<Mapping> {
         let own = Mapping {
-            framework: self.framework,
-            control: self.control,
+            framework: self.framework.clone(),
+            control: self.control.clone(),
         };
         std::iter::once(own)
-            .chain(self.related.iter().copied())
+            .chain(self.related.iter().cloned())
             .collect()
     }
-}
-
-/// Declares a rule constant; the doc comment above it becomes `Rule::doc`.
-#[macro_export]
-macro_rules! rule {
-    ($(#[doc = $doc:literal])* pub const $name:ident: Rule = Rule { $($field:ident: $value:expr),* $(,)? };) => {
-        $(#[doc = $doc])*
-        pub const $name: $crate::rule::Rule = $crate::rule::Rule {
-            doc: concat!($($doc, "\n"),*),
-            $($field: $value),*
-        };
-    };
 }
 
 /// The outcome for one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
+    /// The resource is configured as the check requires.
     Compliant,
+    /// The resource fails the check: a finding.
     NonCompliant,
+    /// The check does not apply, or the snapshot lacks what it needs.
     NotApplicable,
 }
 
 /// One resource evaluated by one rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
+    /// The resource evaluated.
     pub resource: ResourceRef,
+    /// Pass, fail or not applicable.
     pub outcome: Outcome,
     /// Why, in one or two sentences naming the exact configuration.
     pub reason: String,
     /// Tell two failures of one rule on one resource apart (port, rule id…).
     pub discriminators: Vec<String>,
+    /// Attributes the finding carries (`SECURITY_GROUP`, `OPEN_PORTS`, ...).
     pub attributes: BTreeMap<String, String>,
+    /// Structured evidence (the offending rules, a path, ...).
     pub evidence: Option<serde_json::Value>,
     /// Reachability-aware ranking, turned into a severity by the engine.
     pub rank: Rank,
@@ -140,16 +153,18 @@ pub enum Rank {
 }
 
 impl Rank {
+    /// The severity of a failure of a rule rated `base`.
     pub fn apply(self, base: Severity) -> Severity {
         match self {
             Rank::AsDeclared => base,
             Rank::Unattached => base.min(Severity::Low),
-            Rank::Unreachable => crate::checks::lower(base).min(Severity::Medium),
+            Rank::Unreachable => crate::eval::lower(base).min(Severity::Medium),
         }
     }
 }
 
 impl Evaluation {
+    /// An evaluation with `outcome`.
     pub fn new(resource: ResourceRef, outcome: Outcome, reason: impl Into<String>) -> Self {
         Evaluation {
             resource,
@@ -162,23 +177,28 @@ impl Evaluation {
         }
     }
 
+    /// A passing evaluation.
     pub fn pass(resource: ResourceRef, reason: impl Into<String>) -> Self {
         Self::new(resource, Outcome::Compliant, reason)
     }
 
+    /// A failing evaluation.
     pub fn fail(resource: ResourceRef, reason: impl Into<String>) -> Self {
         Self::new(resource, Outcome::NonCompliant, reason)
     }
 
+    /// A not-applicable evaluation.
     pub fn not_applicable(resource: ResourceRef, reason: impl Into<String>) -> Self {
         Self::new(resource, Outcome::NotApplicable, reason)
     }
 
+    /// With structured evidence.
     pub fn with_evidence(mut self, evidence: serde_json::Value) -> Self {
         self.evidence = Some(evidence);
         self
     }
 
+    /// With one more attribute.
     pub fn attr(mut self, key: &str, value: impl Into<String>) -> Self {
         self.attributes.insert(key.to_string(), value.into());
         self

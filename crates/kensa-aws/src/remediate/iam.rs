@@ -97,8 +97,8 @@ pub fn policy_for(plan: &Plan) -> Value {
 /// want one role for all future plans).
 pub fn policy_for_everything() -> Value {
     use super::plan::{Action, Mode, PLAN_VERSION};
-    use super::policy::RestrictedPorts;
     use super::rule::{RuleSpec, Source};
+    use kensa_model::ports::RestrictedPorts;
     let any_rule = |egress| RuleSpec {
         egress,
         ip_protocol: "-1".into(),

@@ -4,13 +4,14 @@ pub mod iam;
 pub mod plan;
 pub mod planner;
 pub mod policy;
-pub mod ports;
+mod remedies;
 pub mod rule;
+mod sg_plan;
 
+pub use kensa_model::ports::{PortRange, PortSet, ProtoPorts, RestrictedPorts};
 pub use plan::{Action, ApiCall, Change, Mode, Plan};
-pub use planner::{build_plan, PlanError, PlanRequest};
-pub use policy::{restricted_ports, ProtoPorts, RestrictedPorts, DEFAULT_CONTROLS};
-pub use ports::{PortRange, PortSet};
+pub use planner::{build_plan, remediable_controls, PlanError, PlanRequest};
+pub use policy::{restricted_ports, DEFAULT_CONTROLS};
 pub use rule::{RuleSpec, Source};
 pub mod apply;
 pub mod journal;

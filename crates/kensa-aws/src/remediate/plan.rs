@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::policy::RestrictedPorts;
 use super::rule::{RuleSpec, Source};
+use kensa_model::ports::RestrictedPorts;
 
 pub const PLAN_VERSION: u32 = 1;
 
@@ -165,8 +165,8 @@ impl Change {
             Change::RequireImdsV2 { instance_id } => vec![ApiCall {
                 action: "ec2:ModifyInstanceMetadataOptions".into(),
                 resource: arn("instance", instance_id, true),
-                params: json!({"InstanceId": instance_id, "HttpTokens": "required",
-                    "HttpEndpoint": "enabled"}),
+                // HttpTokens only: the endpoint's state is the owner's choice.
+                params: json!({"InstanceId": instance_id, "HttpTokens": "required"}),
             }],
         }
     }

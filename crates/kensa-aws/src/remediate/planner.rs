@@ -1,65 +1,119 @@
 //! Builds a [`Plan`] from a snapshot: pure, deterministic, no AWS calls.
-use kensa_model::ec2::SecurityGroup;
-use kensa_model::Snapshot;
+//!
+//! The planner does not decide compliance. It runs the requested controls' checks
+//! (kensa-rules, the same evaluation `scan` and `compliance` report), takes the failing
+//! evaluations, and turns each into the fix its check declares ([`Fix`]). A resource is
+//! planned only when a requested control fails it.
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use kensa_model::account::RegionalSettings;
+use kensa_model::compute::{CreateVolumePermission, EbsSnapshot, Image};
+use kensa_model::ports::RestrictedPorts;
+use kensa_model::{ResourceRef, Scope, Snapshot};
+use kensa_rules::{find_rule, rules, Context, Evaluation, Fix, Outcome, Rule};
+use serde::Deserialize;
 
 use super::plan::{Action, Change, Mode, Plan, PLAN_VERSION};
-use super::policy::{ProtoPorts, RestrictedPorts, REMEDIABLE_CONTROLS};
-use super::ports::{PortRange, PortSet};
-use super::rule::{Proto, RuleSpec, Source};
+use super::rule::{RuleSpec, Source};
+use super::sg_plan::{close_default, group_rules, rule_action};
 use crate::collect::Extras;
-
-/// AWS's default quota of rules per security group and direction.
-const RULES_PER_GROUP: usize = 60;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PlanError {
     #[error("unknown control {0:?}; kensa can remediate: {1}")]
     UnknownControl(String, String),
+    #[error("control {0:?} ({1}) has no fix kensa can apply; kensa can remediate: {2}")]
+    NoFix(String, String, String),
 }
 
 /// What to plan for.
 pub struct PlanRequest<'a> {
     pub snapshot: &'a Snapshot,
-    /// Account settings of an older snapshot's `settings/` ([`Extras::load`]); the
-    /// planner adds what the snapshot itself holds.
+    /// Account settings of an older snapshot's `settings/` ([`Extras::load`]); they are
+    /// added to the snapshot before the checks run.
     pub extras: &'a Extras,
+    /// Control ids as the user wrote them (`EC2.13`, `fsbp:EC2.13`, `restricted-ssh`).
     pub controls: &'a [String],
     pub mode: Mode,
     /// Shown in the plan (`snapshot <dir>` or `live`).
     pub source: String,
-    /// Restricted ports of a port control; `None` for other controls.
-    pub restricted_for: &'a dyn Fn(&str) -> Option<RestrictedPorts>,
+}
+
+/// The requested controls that failed a resource, per fix, with the rule that did.
+struct Failing<'r> {
+    /// (control as requested, rule, failing evaluations).
+    runs: Vec<(String, &'r Rule, Vec<Evaluation>)>,
+}
+
+impl Failing<'_> {
+    /// Failing resources of the controls with `fix`, each with the controls that fail it.
+    fn resources(&self, fix: Fix) -> BTreeMap<&str, (&ResourceRef, Vec<String>)> {
+        let mut out: BTreeMap<&str, (&ResourceRef, Vec<String>)> = BTreeMap::new();
+        for (control, rule, evals) in &self.runs {
+            if rule.check.fix != Some(fix) {
+                continue;
+            }
+            for e in evals {
+                let entry = out
+                    .entry(e.resource.id.as_str())
+                    .or_insert((&e.resource, Vec::new()));
+                if !entry.1.contains(control) {
+                    entry.1.push(control.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Every built-in control that has a fix, by the id `--controls` takes.
+pub fn remediable_controls() -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    rules()
+        .iter()
+        .filter(|r| r.check.fix.is_some())
+        .map(|r| match find_rule(&r.control) {
+            Some(found) if found.id == r.id => r.control.clone(),
+            _ => r.id.clone(),
+        })
+        .filter(|c| seen.insert(c.clone()))
+        .collect()
+}
+
+fn resolve(control: &str) -> Result<&'static Rule, PlanError> {
+    let known = || remediable_controls().join(", ");
+    let rule =
+        find_rule(control).ok_or_else(|| PlanError::UnknownControl(control.into(), known()))?;
+    if rule.check.fix.is_none() {
+        return Err(PlanError::NoFix(control.into(), rule.id.clone(), known()));
+    }
+    Ok(rule)
 }
 
 pub fn build_plan(req: &PlanRequest<'_>) -> Result<Plan, PlanError> {
-    for c in req.controls {
-        if !REMEDIABLE_CONTROLS.iter().any(|(id, _)| id == c) {
-            let known: Vec<&str> = REMEDIABLE_CONTROLS.iter().map(|(id, _)| *id).collect();
-            return Err(PlanError::UnknownControl(c.clone(), known.join(", ")));
-        }
-    }
-    let wants = |c: &str| req.controls.iter().any(|x| x == c);
-    let port_controls: Vec<(String, RestrictedPorts)> = req
+    let resolved: Vec<(String, &Rule)> = req
         .controls
         .iter()
-        .filter_map(|c| (req.restricted_for)(c).map(|r| (c.clone(), r)))
-        .collect();
-    let mut actions = Vec::new();
-    for sg in req.snapshot.security_groups.values() {
-        let specs = group_rules(req.snapshot, sg);
-        if wants("EC2.2") && sg.group_name == "default" && sg.vpc_id.is_some() {
-            if !specs.is_empty() {
-                actions.push(close_default(sg, specs));
-            }
-            continue;
-        }
-        for spec in specs.iter().filter(|s| !s.egress) {
-            if let Some(a) = rule_action(req, sg, spec, &specs, &port_controls) {
-                actions.push(a);
-            }
-        }
-    }
-    account_actions(req, &wants, &mut actions);
+        .map(|c| resolve(c).map(|r| (c.clone(), r)))
+        .collect::<Result<_, _>>()?;
+    let snapshot = with_extras(req.snapshot, req.extras);
+    let ctx = Context::new(&snapshot);
+    let failing = Failing {
+        runs: resolved
+            .into_iter()
+            .map(|(control, rule)| {
+                let evals = rule
+                    .evaluate(&ctx, &rule.defaults)
+                    .into_iter()
+                    .filter(|e| e.outcome == Outcome::NonCompliant)
+                    .collect();
+                (control, rule, evals)
+            })
+            .collect(),
+    };
+    let mut actions = group_actions(&snapshot, req.mode, &failing);
+    account_actions(&snapshot, &failing, &mut actions);
     actions.sort_by(|a, b| {
         (
             &a.account,
@@ -89,259 +143,198 @@ pub fn build_plan(req: &PlanRequest<'_>) -> Result<Plan, PlanError> {
     })
 }
 
-/// The group's rules, one source each: from `describe-security-group-rules` when the
-/// snapshot has them for this group (they carry rule ids), else from its permissions.
-fn group_rules(snapshot: &Snapshot, sg: &SecurityGroup) -> Vec<RuleSpec> {
-    let mut with_ids: Vec<RuleSpec> = snapshot
-        .security_group_rules
-        .values()
-        .filter(|r| r.group_id == sg.group_id)
-        .filter_map(RuleSpec::from_sg_rule)
-        .collect();
-    if !with_ids.is_empty() {
-        with_ids.sort();
-        return with_ids;
-    }
-    let mut specs: Vec<RuleSpec> = sg
-        .ip_permissions
-        .iter()
-        .flat_map(|p| RuleSpec::from_permission(p, false))
-        .chain(
-            sg.ip_permissions_egress
+/// Security group actions: close the failing default groups, revoke or narrow the
+/// world-open rules a failing evaluation names (only for the controls that name them).
+fn group_actions(snapshot: &Snapshot, mode: Mode, failing: &Failing<'_>) -> Vec<Action> {
+    let closing = failing.resources(Fix::CloseDefaultGroup);
+    let ports = port_failures(failing);
+    let mut actions = Vec::new();
+    for sg in snapshot.security_groups.values() {
+        let specs = group_rules(snapshot, sg);
+        if let Some((_, controls)) = closing.get(sg.group_id.as_str()) {
+            if !specs.is_empty() {
+                actions.push(close_default(sg, specs, controls.clone()));
+            }
+            continue;
+        }
+        for spec in specs.iter().filter(|s| !s.egress) {
+            let port_controls: Vec<(String, RestrictedPorts)> = ports
                 .iter()
-                .flat_map(|p| RuleSpec::from_permission(p, true)),
-        )
-        .collect();
-    specs.sort();
-    specs
-}
-
-/// Which address families of `spec`'s source are the whole Internet, and (for a prefix
-/// list) the list's other CIDRs.
-struct WorldSource {
-    v4: bool,
-    v6: bool,
-    other_cidrs: Vec<Source>,
-}
-
-fn world_source(snapshot: &Snapshot, spec: &RuleSpec) -> Option<WorldSource> {
-    match &spec.source {
-        Source::CidrIpv4(c) if c == "0.0.0.0/0" => Some(WorldSource {
-            v4: true,
-            v6: false,
-            other_cidrs: vec![],
-        }),
-        Source::CidrIpv6(c) if c == "::/0" => Some(WorldSource {
-            v4: false,
-            v6: true,
-            other_cidrs: vec![],
-        }),
-        Source::PrefixList(id) => {
-            let list = snapshot.prefix_lists.get(id)?;
-            let mut w = WorldSource {
-                v4: false,
-                v6: false,
-                other_cidrs: vec![],
-            };
-            for cidr in list.all_cidrs() {
-                match cidr {
-                    "0.0.0.0/0" => w.v4 = true,
-                    "::/0" => w.v6 = true,
-                    c if c.contains(':') => w.other_cidrs.push(Source::CidrIpv6(c.to_owned())),
-                    c => w.other_cidrs.push(Source::CidrIpv4(c.to_owned())),
-                }
+                .filter(|p| p.names(&sg.group_id, spec))
+                .map(|p| (p.control.to_string(), p.restricted.clone()))
+                .collect();
+            if port_controls.is_empty() {
+                continue;
             }
-            w.other_cidrs.sort();
-            w.other_cidrs.dedup();
-            (w.v4 || w.v6).then_some(w)
-        }
-        _ => None,
-    }
-}
-
-/// Does `spec` open any port of `restricted`?
-fn offends(spec: &RuleSpec, restricted: &ProtoPorts) -> bool {
-    match spec.proto() {
-        Proto::Tcp => spec.ports().intersects(&restricted.tcp),
-        Proto::Udp => spec.ports().intersects(&restricted.udp),
-        Proto::All => !restricted.is_empty(),
-        Proto::Other => restricted.other_protocols,
-    }
-}
-
-fn rule_action(
-    req: &PlanRequest<'_>,
-    sg: &SecurityGroup,
-    spec: &RuleSpec,
-    group: &[RuleSpec],
-    port_controls: &[(String, RestrictedPorts)],
-) -> Option<Action> {
-    let world = world_source(req.snapshot, spec)?;
-    let mut controls = Vec::new();
-    let mut restricted = RestrictedPorts::default();
-    for (control, rp) in port_controls {
-        let hit = (world.v4 && offends(spec, &rp.ipv4)) || (world.v6 && offends(spec, &rp.ipv6));
-        if hit {
-            controls.push(control.clone());
-            restricted = restricted.union(rp);
-        }
-    }
-    if controls.is_empty() {
-        return None;
-    }
-    // The ports that must close for this source: both families' when a prefix list
-    // holds both world CIDRs.
-    let mut fam = ProtoPorts::default();
-    if world.v4 {
-        fam = fam.union(&restricted.ipv4);
-    }
-    if world.v6 {
-        fam = fam.union(&restricted.ipv6);
-    }
-    let mut notes = Vec::new();
-    let add = match req.mode {
-        Mode::Revoke => rebased(spec, &world.other_cidrs, &mut notes),
-        Mode::Narrow => {
-            let mut add = split(spec, &fam, Keep::Allowed, world.v6 && !world.v4, &mut notes);
-            for other in rebased(spec, &world.other_cidrs, &mut notes) {
-                add.extend(split(&other, &fam, Keep::Restricted, false, &mut notes));
+            if let Some(a) = rule_action(snapshot, mode, sg, spec, &specs, &port_controls) {
+                actions.push(a);
             }
-            add
         }
-    };
-    let ingress = group.iter().filter(|r| !r.egress).count();
-    if ingress - 1 + add.len() > RULES_PER_GROUP {
-        notes.push(format!(
-            "the group would have {} ingress rules, above the default quota of {RULES_PER_GROUP}",
-            ingress - 1 + add.len()
-        ));
     }
-    let verb = match (req.mode, add.is_empty()) {
-        (Mode::Revoke, _) | (Mode::Narrow, true) => "revoke",
-        (Mode::Narrow, false) => "narrow",
-    };
-    Some(Action {
-        id: String::new(),
-        controls,
-        account: sg.scope.account.clone(),
-        region: sg.scope.region.clone(),
-        resource_type: "AwsEc2SecurityGroup".into(),
-        resource_id: sg.group_id.clone(),
-        summary: format!("{verb} {}", spec.describe()),
-        change: Change::SecurityGroupRules {
-            group_id: sg.group_id.clone(),
-            remove: vec![spec.clone()],
-            add,
-            restricted,
-        },
-        calls: Vec::new(),
-        notes,
-    })
+    actions
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Keep {
-    /// The opened ports minus the restricted ones (narrow).
-    Allowed,
-    /// Only the restricted ports that were open (re-granting a prefix list's own CIDRs).
-    Restricted,
+/// One requested port control: its restricted ports and, per failing group, the
+/// offending rules its evaluation names.
+struct PortFailure<'f> {
+    control: &'f str,
+    restricted: RestrictedPorts,
+    groups: BTreeMap<&'f str, Vec<Offending>>,
 }
 
-/// `spec` split into tcp/udp rules on the kept ports, same source and description.
-/// Narrowing `-1` (all traffic) keeps tcp and udp on the allowed ports and all of ICMP
-/// (ICMPv6 for an IPv6 source); other IP protocols (GRE, ESP, ...) are dropped, which the
-/// action's notes say.
-fn split(
-    spec: &RuleSpec,
-    restricted: &ProtoPorts,
-    keep: Keep,
-    v6: bool,
-    notes: &mut Vec<String>,
-) -> Vec<RuleSpec> {
-    let pick = |open: PortSet, r: &PortSet| match keep {
-        Keep::Allowed => open.difference(r),
-        Keep::Restricted => open.intersection(r),
-    };
-    let with = |proto: &str, range: Option<PortRange>| RuleSpec {
-        ip_protocol: proto.to_owned(),
-        from_port: Some(range.map_or(-1, |r| i32::from(r.from))),
-        to_port: Some(range.map_or(-1, |r| i32::from(r.to))),
-        rule_id: None,
-        ..spec.clone()
-    };
-    let ranges = |proto: &str, set: PortSet| -> Vec<RuleSpec> {
-        set.ranges().iter().map(|r| with(proto, Some(*r))).collect()
-    };
-    match spec.proto() {
-        Proto::Tcp => ranges(&spec.ip_protocol, pick(spec.ports(), &restricted.tcp)),
-        Proto::Udp => ranges(&spec.ip_protocol, pick(spec.ports(), &restricted.udp)),
-        Proto::All => {
-            let mut out = ranges("tcp", pick(PortSet::all(), &restricted.tcp));
-            out.extend(ranges("udp", pick(PortSet::all(), &restricted.udp)));
-            if keep == Keep::Allowed && !restricted.other_protocols {
-                out.push(with(if v6 { "icmpv6" } else { "icmp" }, None));
-                notes.push(format!(
-                    "all traffic from {} becomes tcp, udp and {}; other IP protocols are no longer allowed",
-                    spec.source,
-                    if v6 { "ICMPv6" } else { "ICMP" }
-                ));
-            }
-            out
-        }
-        Proto::Other => Vec::new(),
+impl PortFailure<'_> {
+    /// The control failed `group` because of `spec`.
+    fn names(&self, group: &str, spec: &RuleSpec) -> bool {
+        self.groups
+            .get(group)
+            .is_some_and(|rules| rules.iter().any(|o| o.is(spec)))
     }
 }
 
-/// Rules for a prefix list's non-world CIDRs, so that removing the list's world entry
-/// takes nothing else away. `narrow` re-grants only the restricted ports (the list keeps
-/// the rest).
-fn rebased(spec: &RuleSpec, others: &[Source], notes: &mut Vec<String>) -> Vec<RuleSpec> {
-    if others.is_empty() {
-        return Vec::new();
-    }
-    notes.push(format!(
-        "{} also holds {} other CIDR(s); they get their own rules so they keep their access",
-        spec.source,
-        others.len()
-    ));
-    others
+fn port_failures<'f>(failing: &'f Failing<'_>) -> Vec<PortFailure<'f>> {
+    failing
+        .runs
         .iter()
-        .map(|src| RuleSpec {
-            source: src.clone(),
-            rule_id: None,
-            description: Some(match &spec.description {
-                Some(d) => format!("{d} (from {})", spec.source),
-                None => format!("from {}", spec.source),
-            }),
-            ..spec.clone()
+        .filter(|(_, r, _)| r.check.fix == Some(Fix::RestrictWorldIngress))
+        .filter_map(|(control, rule, evals)| {
+            let rp = rule.restricted_ports(&rule.defaults)?;
+            let groups = evals
+                .iter()
+                .map(|e| (e.resource.id.as_str(), Offending::named_by(e)))
+                .collect();
+            Some(PortFailure {
+                control,
+                restricted: rp,
+                groups,
+            })
         })
         .collect()
 }
 
-fn close_default(sg: &SecurityGroup, specs: Vec<RuleSpec>) -> Action {
-    Action {
-        id: String::new(),
-        controls: vec!["EC2.2".into()],
-        account: sg.scope.account.clone(),
-        region: sg.scope.region.clone(),
-        resource_type: "AwsEc2SecurityGroup".into(),
-        resource_id: sg.group_id.clone(),
-        summary: format!("close default security group: remove its {} rule(s)", specs.len()),
-        change: Change::SecurityGroupRules {
-            group_id: sg.group_id.clone(),
-            remove: specs,
-            add: Vec::new(),
-            restricted: RestrictedPorts::default(),
-        },
-        calls: Vec::new(),
-        notes: vec!["resources still using the default group lose its access; give them their own groups first".into()],
+/// An offending rule as a failing evaluation's evidence names it (`offending_rules`).
+#[derive(Debug, Deserialize)]
+struct Offending {
+    rule_id: Option<String>,
+    protocol: String,
+    from: Option<i32>,
+    to: Option<i32>,
+    source: OffendingSource,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum OffendingSource {
+    Cidr { cidr: String },
+    Ipv6 { cidr: String },
+    PrefixList { id: String },
+}
+
+impl Offending {
+    fn named_by(e: &Evaluation) -> Vec<Offending> {
+        e.evidence
+            .as_ref()
+            .and_then(|v| v.get("offending_rules"))
+            .and_then(|v| Vec::<Offending>::deserialize(v).ok())
+            .unwrap_or_default()
+    }
+
+    /// The same rule: by `sgr-` id when both have one, else by content.
+    fn is(&self, spec: &RuleSpec) -> bool {
+        if let (Some(a), Some(b)) = (&self.rule_id, &spec.rule_id) {
+            return a == b;
+        }
+        let source = match &self.source {
+            OffendingSource::Cidr { cidr } => Source::CidrIpv4(cidr.clone()),
+            OffendingSource::Ipv6 { cidr } => Source::CidrIpv6(cidr.clone()),
+            OffendingSource::PrefixList { id } => Source::PrefixList(id.clone()),
+        };
+        let ports = |p: &str, f: Option<i32>, t: Option<i32>| match p {
+            "-1" => (None, None),
+            _ => (f, t),
+        };
+        spec.source == source
+            && spec.ip_protocol.eq_ignore_ascii_case(&self.protocol)
+            && ports(&self.protocol, self.from, self.to)
+                == ports(&spec.ip_protocol, spec.from_port, spec.to_port)
+    }
+}
+
+/// EBS default encryption, public snapshots and AMIs, IMDSv2: one action per failing
+/// resource, naming every requested control that fails it.
+fn account_actions(snapshot: &Snapshot, failing: &Failing<'_>, actions: &mut Vec<Action>) {
+    for (id, (res, controls)) in failing.resources(Fix::EnableEbsEncryptionByDefault) {
+        let shown = if res.account.is_empty() {
+            res.region.clone()
+        } else {
+            id.to_owned()
+        };
+        let summary = "enable EBS encryption by default for new volumes".into();
+        let change = Change::EnableEbsEncryptionByDefault;
+        actions.push(simple_action(
+            controls,
+            res,
+            "AwsAccount",
+            &shown,
+            summary,
+            change,
+        ));
+    }
+    for (id, (res, controls)) in failing.resources(Fix::UnshareSnapshot) {
+        let summary = "remove public createVolumePermission".into();
+        let change = Change::MakeSnapshotPrivate {
+            snapshot_id: id.to_owned(),
+        };
+        actions.push(simple_action(
+            controls,
+            res,
+            "AwsEc2Snapshot",
+            id,
+            summary,
+            change,
+        ));
+    }
+    for (id, (res, controls)) in failing.resources(Fix::UnshareImage) {
+        let summary = "remove public launchPermission".into();
+        let change = Change::MakeImagePrivate {
+            image_id: id.to_owned(),
+        };
+        actions.push(simple_action(
+            controls,
+            res,
+            "AwsEc2Image",
+            id,
+            summary,
+            change,
+        ));
+    }
+    for (id, (res, controls)) in failing.resources(Fix::RequireImdsV2) {
+        let Some(meta) = snapshot.instances.get(id).and_then(|i| i.metadata()) else {
+            continue;
+        };
+        // The fix only sets HttpTokens; an instance whose endpoint is off passes the
+        // check already, and is never touched even if a check said otherwise.
+        if meta.http_endpoint.as_deref() == Some("disabled") {
+            continue;
+        }
+        let tokens = meta.http_tokens.as_deref().unwrap_or("unset");
+        let summary = format!("require IMDSv2 (HttpTokens is {tokens})");
+        let change = Change::RequireImdsV2 {
+            instance_id: id.to_owned(),
+        };
+        actions.push(simple_action(
+            controls,
+            res,
+            "AwsEc2Instance",
+            id,
+            summary,
+            change,
+        ));
     }
 }
 
 fn simple_action(
-    control: &str,
-    account: &str,
-    region: &str,
+    controls: Vec<String>,
+    res: &ResourceRef,
     kind: &str,
     id: &str,
     summary: String,
@@ -349,9 +342,9 @@ fn simple_action(
 ) -> Action {
     Action {
         id: String::new(),
-        controls: vec![control.into()],
-        account: account.into(),
-        region: region.into(),
+        controls,
+        account: res.account.clone(),
+        region: res.region.clone(),
         resource_type: kind.into(),
         resource_id: id.into(),
         summary,
@@ -361,86 +354,52 @@ fn simple_action(
     }
 }
 
-/// EBS default encryption, public snapshots and AMIs (from the snapshot, and from an
-/// older snapshot's `settings/` in `req.extras`), IMDSv2.
-fn account_actions(req: &PlanRequest<'_>, wants: &dyn Fn(&str) -> bool, actions: &mut Vec<Action>) {
-    let extras = req
-        .extras
-        .clone()
-        .merged(Extras::from_snapshot(req.snapshot));
-    let mut planned = std::collections::BTreeSet::new();
+/// The snapshot with an older snapshot's `settings/` answers added (the snapshot's own
+/// answers win), so the checks see them.
+fn with_extras<'s>(snapshot: &'s Snapshot, extras: &Extras) -> Cow<'s, Snapshot> {
+    if extras.regions.is_empty() {
+        return Cow::Borrowed(snapshot);
+    }
+    let mut s = snapshot.clone();
     for ((account, region), x) in &extras.regions {
-        if wants("EC2.7") && x.ebs_encryption_by_default == Some(false) {
-            let id = if account.is_empty() {
-                region.clone()
-            } else {
-                format!("{account}/{region}")
-            };
-            actions.push(simple_action(
-                "EC2.7",
-                account,
-                region,
-                "AwsAccount",
-                &id,
-                "enable EBS encryption by default for new volumes".into(),
-                Change::EnableEbsEncryptionByDefault,
-            ));
+        let scope = Scope {
+            account: account.clone(),
+            region: region.clone(),
+        };
+        let settings = s
+            .regional_settings
+            .entry(RegionalSettings::key(&scope))
+            .or_insert_with(|| RegionalSettings {
+                scope: scope.clone(),
+                ..RegionalSettings::default()
+            });
+        if settings.ebs_encryption_by_default.is_none() {
+            settings.ebs_encryption_by_default = x.ebs_encryption_by_default;
         }
-        if wants("EC2.1") {
-            for snap in x.public_snapshots.iter().filter(|s| planned.insert(*s)) {
-                actions.push(simple_action(
-                    "EC2.1",
-                    account,
-                    region,
-                    "AwsEc2Snapshot",
-                    snap,
-                    "remove public createVolumePermission".into(),
-                    Change::MakeSnapshotPrivate {
-                        snapshot_id: snap.clone(),
-                    },
-                ));
+        for id in &x.public_snapshots {
+            let snap = s
+                .ebs_snapshots
+                .entry(id.clone())
+                .or_insert_with(|| EbsSnapshot {
+                    snapshot_id: id.clone(),
+                    scope: scope.clone(),
+                    ..EbsSnapshot::default()
+                });
+            if snap.create_volume_permissions.is_none() {
+                snap.create_volume_permissions = Some(vec![CreateVolumePermission {
+                    group: Some("all".into()),
+                    user_id: None,
+                }]);
             }
         }
-        if wants("AMI.PUBLIC") {
-            for image in x.public_images.iter().filter(|i| planned.insert(*i)) {
-                actions.push(simple_action(
-                    "AMI.PUBLIC",
-                    account,
-                    region,
-                    "AwsEc2Image",
-                    image,
-                    "remove public launchPermission".into(),
-                    Change::MakeImagePrivate {
-                        image_id: image.clone(),
-                    },
-                ));
-            }
+        for id in &x.public_images {
+            s.images.entry(id.clone()).or_insert_with(|| Image {
+                image_id: id.clone(),
+                public: Some(true),
+                scope: scope.clone(),
+                ..Image::default()
+            });
         }
     }
-    if wants("EC2.8") {
-        for inst in req.snapshot.instances.values() {
-            let gone = matches!(inst.state_name(), Some("terminated" | "shutting-down"));
-            let tokens = inst
-                .metadata_options
-                .as_ref()
-                .and_then(|m| m.get("HttpTokens"))
-                .and_then(|t| t.as_str());
-            if !gone && tokens != Some("required") {
-                actions.push(simple_action(
-                    "EC2.8",
-                    &inst.scope.account,
-                    &inst.scope.region,
-                    "AwsEc2Instance",
-                    &inst.instance_id,
-                    format!(
-                        "require IMDSv2 (HttpTokens is {})",
-                        tokens.unwrap_or("unset")
-                    ),
-                    Change::RequireImdsV2 {
-                        instance_id: inst.instance_id.clone(),
-                    },
-                ));
-            }
-        }
-    }
+    Cow::Owned(s)
 }

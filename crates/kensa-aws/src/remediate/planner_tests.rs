@@ -5,7 +5,6 @@ use kensa_model::{Scope, Snapshot};
 
 use super::plan::{Change, Mode, Plan};
 use super::planner::{build_plan, PlanError, PlanRequest};
-use super::policy::restricted_ports;
 use super::rule::{RuleSpec, Source};
 use crate::collect::extras::{Extras, RegionExtras};
 
@@ -71,7 +70,6 @@ fn plan(s: &Snapshot, extras: &Extras, controls: &[&str], mode: Mode) -> Result<
         controls: &controls,
         mode,
         source: "test".into(),
-        restricted_for: &restricted_ports,
     })
 }
 
@@ -417,4 +415,91 @@ fn plan_json_round_trips_and_iam_policy_names_the_group() {
     );
     assert!(text.contains("ec2:RevokeSecurityGroupIngress"));
     assert!(text.contains("ec2:DescribeSecurityGroupRules"));
+}
+
+fn instance(id: &str, tokens: &str, endpoint: &str) -> kensa_model::instance::Instance {
+    kensa_model::instance::Instance {
+        instance_id: id.into(),
+        metadata_options: Some(serde_json::json!({
+            "HttpTokens": tokens, "HttpEndpoint": endpoint, "State": "applied"
+        })),
+        scope: scope(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn imdsv2_is_planned_only_where_the_check_fails_and_never_sends_the_endpoint() {
+    let mut s = Snapshot::default();
+    for (id, tokens, endpoint) in [
+        ("i-v1", "optional", "enabled"),
+        ("i-off", "optional", "disabled"),
+        ("i-v2", "required", "enabled"),
+    ] {
+        s.instances
+            .insert(id.into(), instance(id, tokens, endpoint));
+    }
+    s.instances.insert(
+        "i-unknown".into(),
+        kensa_model::instance::Instance {
+            instance_id: "i-unknown".into(),
+            scope: scope(),
+            ..Default::default()
+        },
+    );
+    let p = plan(&s, &Extras::default(), &["EC2.8"], Mode::Revoke).unwrap();
+    let ids: Vec<&str> = p.actions.iter().map(|a| a.resource_id.as_str()).collect();
+    assert_eq!(ids, ["i-v1"]);
+    let params = &p.actions[0].calls[0].params;
+    assert_eq!(params["HttpTokens"], "required");
+    assert!(params.get("HttpEndpoint").is_none(), "{params}");
+}
+
+#[test]
+fn public_amis_of_the_account_are_planned_from_the_check() {
+    let mut s = Snapshot::default();
+    s.vpcs.insert(
+        "vpc-1".into(),
+        kensa_model::ec2::Vpc {
+            vpc_id: "vpc-1".into(),
+            owner_id: Some("111122223333".into()),
+            scope: scope(),
+            ..Default::default()
+        },
+    );
+    for (id, owner, public) in [
+        ("ami-own-public", "111122223333", true),
+        ("ami-own-private", "111122223333", false),
+        ("ami-vendor", "679593333241", true),
+    ] {
+        s.images.insert(
+            id.into(),
+            kensa_model::compute::Image {
+                image_id: id.into(),
+                owner_id: Some(owner.into()),
+                public: Some(public),
+                scope: scope(),
+                ..Default::default()
+            },
+        );
+    }
+    let p = plan(&s, &Extras::default(), &["AMI.PUBLIC"], Mode::Revoke).unwrap();
+    let ids: Vec<&str> = p.actions.iter().map(|a| a.resource_id.as_str()).collect();
+    assert_eq!(ids, ["ami-own-public"]);
+    assert_eq!(p.actions[0].controls, ["AMI.PUBLIC"]);
+}
+
+#[test]
+fn controls_without_a_fix_are_refused_by_name() {
+    let err = plan(
+        &Snapshot::default(),
+        &Extras::default(),
+        &["EC2.9"],
+        Mode::Revoke,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, PlanError::NoFix(c, id, _) if c == "EC2.9" && id == "fsbp:EC2.9"),
+        "{err}"
+    );
 }

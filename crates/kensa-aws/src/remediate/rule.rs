@@ -5,7 +5,7 @@ use std::fmt;
 use kensa_model::ec2::{IpPermission, SecurityGroupRule};
 use serde::{Deserialize, Serialize};
 
-use super::ports::{PortRange, PortSet};
+use kensa_model::ports::{PortRange, PortSet};
 
 /// Where traffic comes from (ingress) or goes to (egress).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

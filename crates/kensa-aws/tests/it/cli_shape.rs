@@ -139,9 +139,9 @@ async fn collected_snapshot_matches_the_aws_cli_shaped_one() {
 
     // Same findings: the controls' evaluator over both snapshots, and the same plan.
     for control in ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"] {
-        let rp = kensa_rules::controls::restricted_ports(control).unwrap();
-        let fa = kensa_rules::exposure::world_open_rules(&a, &rp);
-        let fb = kensa_rules::exposure::world_open_rules(&b, &rp);
+        let rp = kensa_rules::restricted_ports(control).unwrap();
+        let fa = kensa_rules::world_open_rules(&a, &rp);
+        let fb = kensa_rules::world_open_rules(&b, &rp);
         assert_eq!(fa, fb, "{control}");
         if control == "EC2.13" {
             assert!(
@@ -179,8 +179,8 @@ async fn the_plan_fixes_exactly_what_the_controls_report() {
         let mut reported: Vec<String> = port_controls
             .iter()
             .flat_map(|c| {
-                let rp = kensa_rules::controls::restricted_ports(c).unwrap();
-                kensa_rules::exposure::world_open_rules(&snap, &rp)
+                let rp = kensa_rules::restricted_ports(c).unwrap();
+                kensa_rules::world_open_rules(&snap, &rp)
             })
             .filter_map(|r| r.rule_id)
             .collect();

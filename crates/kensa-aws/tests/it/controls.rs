@@ -8,8 +8,8 @@ use aws_sdk_ec2::types::{OperationType, SnapshotAttributeName};
 use kensa_aws::collect::{Extras, Manifest};
 use kensa_aws::remediate::Mode;
 use kensa_model::Snapshot;
-use kensa_rules::engine::run_rule;
-use kensa_rules::{Context, Evaluation, Outcome, Params};
+use kensa_rules::run_rule;
+use kensa_rules::{Context, Evaluation, Outcome};
 
 use crate::collect::collect_into;
 use crate::{env, moto_or_skip, snapshot};
@@ -17,10 +17,10 @@ use crate::{env, moto_or_skip, snapshot};
 /// `PASSED`, `FAILED` or `NOT_APPLICABLE` per rule id, as `kensa compliance` decides.
 fn statuses(snap: &Snapshot) -> BTreeMap<&'static str, &'static str> {
     let ctx = Context::new(snap);
-    kensa_rules::rules::RULES
+    kensa_rules::rules()
         .iter()
         .map(|rule| {
-            let run = run_rule(&ctx, rule, rule.control, &Params::defaults(rule.params));
+            let run = run_rule(&ctx, rule, &rule.control, &rule.defaults);
             let has = |o: Outcome| run.evaluations.iter().any(|e| e.outcome == o);
             let status = if has(Outcome::NonCompliant) {
                 "FAILED"
@@ -29,14 +29,14 @@ fn statuses(snap: &Snapshot) -> BTreeMap<&'static str, &'static str> {
             } else {
                 "NOT_APPLICABLE"
             };
-            (rule.id, status)
+            (rule.id.as_str(), status)
         })
         .collect()
 }
 
 fn evaluations(snap: &Snapshot, id: &str) -> Vec<Evaluation> {
     let rule = kensa_rules::find_rule(id).unwrap_or_else(|| panic!("no rule {id}"));
-    (rule.check)(&Context::new(snap), &Params::defaults(rule.params))
+    rule.evaluate(&Context::new(snap), &rule.defaults)
 }
 
 fn outcome_of(snap: &Snapshot, rule: &str, resource: &str) -> Outcome {

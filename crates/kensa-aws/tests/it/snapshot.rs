@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use kensa_aws::collect::Extras;
-use kensa_aws::remediate::{build_plan, restricted_ports, Mode, Plan, PlanRequest};
+use kensa_aws::remediate::{build_plan, Mode, Plan, PlanRequest};
 use kensa_model::Snapshot;
 
 pub fn load(dir: &Path) -> Snapshot {
@@ -19,7 +19,6 @@ pub fn plan(snap: &Snapshot, extras: &Extras, controls: &[&str], mode: Mode) -> 
         controls: &controls,
         mode,
         source: "moto".into(),
-        restricted_for: &restricted_ports,
     })
     .expect("plan")
 }

@@ -2,7 +2,7 @@
 use std::path::PathBuf;
 
 use kensa_model::{Severity, Snapshot};
-use kensa_rules::engine::RuleRun;
+use kensa_rules::RuleRun;
 
 use crate::run_on;
 
@@ -94,8 +94,8 @@ fn every_rule_runs_on_every_case() {
             continue;
         }
         let snap = Snapshot::load(&path).unwrap();
-        for rule in kensa_rules::rules::RULES {
-            let run = run_on(rule.id, &snap);
+        for rule in kensa_rules::rules() {
+            let run = run_on(&rule.id, &snap);
             for f in &run.findings {
                 assert!(!f.description.is_empty(), "{}: {}", rule.id, path.display());
             }

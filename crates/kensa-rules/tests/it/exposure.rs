@@ -1,7 +1,7 @@
 //! The public exposure API: offending rules with their rule ids, sources and hits.
-use kensa_rules::controls::restricted_ports;
-use kensa_rules::exposure::{world_open_rules, Source};
 use kensa_rules::fixture;
+use kensa_rules::restricted_ports;
+use kensa_rules::{world_open_rules, Source};
 
 const SNAP: &str = r#"[{
   "PrefixLists": [
@@ -50,11 +50,14 @@ fn offending_rules_carry_ids_sources_and_hits() {
 #[test]
 fn restricted_ports_by_control() {
     let ssh = restricted_ports("restricted-ssh").unwrap();
-    assert_eq!(ssh.tcp.to_string(), "22");
-    assert!(ssh.udp.is_empty());
-    let ec2_18 = restricted_ports("fsbp:EC2.18").unwrap();
+    assert_eq!(ssh.ipv4.tcp.to_string(), "22");
+    assert_eq!(ssh.ipv4, ssh.ipv6);
+    assert!(ssh.ipv4.udp.is_empty());
+    let ec2_18 = restricted_ports("fsbp:EC2.18").unwrap().ipv4;
     assert!(!ec2_18.tcp.contains(443) && ec2_18.tcp.contains(8443));
-    assert_eq!(restricted_ports("EC2.19").unwrap().tcp.len(), 24);
+    let ec2_53 = restricted_ports("EC2.53").unwrap();
+    assert!(ec2_53.ipv6.is_empty() && ec2_53.ipv4.udp.contains(3389));
+    assert_eq!(restricted_ports("EC2.19").unwrap().ipv4.tcp.count(), 24);
     assert!(restricted_ports("EC2.8").is_none());
     assert!(restricted_ports("no-such-control").is_none());
 }

@@ -7,8 +7,8 @@ mod ranking;
 mod registry;
 
 use kensa_model::Snapshot;
-use kensa_rules::engine::{run_rule, RuleRun};
-use kensa_rules::{find_rule, fixture, Context, Params};
+use kensa_rules::{find_rule, fixture, Context};
+use kensa_rules::{run_rule, RuleRun};
 
 /// Runs rule `id` with default parameters on a fixture text.
 pub fn run(id: &str, fixture_text: &str) -> RuleRun {
@@ -18,10 +18,5 @@ pub fn run(id: &str, fixture_text: &str) -> RuleRun {
 
 pub fn run_on(id: &str, snap: &Snapshot) -> RuleRun {
     let rule = find_rule(id).expect("rule exists");
-    run_rule(
-        &Context::new(snap),
-        rule,
-        rule.control,
-        &Params::defaults(rule.params),
-    )
+    run_rule(&Context::new(snap), rule, &rule.control, &rule.defaults)
 }

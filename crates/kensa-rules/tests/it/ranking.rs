@@ -1,8 +1,8 @@
 //! Reachability-aware ranking: attached or not, reachable or not, load balancer listeners.
 use kensa_model::Severity;
-use kensa_rules::context::{GroupReach, Reachability};
-use kensa_rules::engine::run_rule;
-use kensa_rules::{find_rule, fixture, Context, Params, PortSet};
+use kensa_rules::run_rule;
+use kensa_rules::{find_rule, fixture, Context, PortSet};
+use kensa_rules::{GroupReach, Reachability};
 use serde_json::json;
 
 use crate::run;
@@ -71,7 +71,7 @@ fn unreachable_exposure_is_ranked_lower_and_never_critical() {
     for (reachable, want) in [(true, Severity::Critical), (false, Severity::Medium)] {
         let engine = Engine(reachable);
         let ctx = Context::new(&snap).with_reachability(&engine);
-        let run = run_rule(&ctx, rule, "EC2.19", &Params::defaults(rule.params));
+        let run = run_rule(&ctx, rule, "EC2.19", &rule.defaults);
         let f = &run.findings[0];
         assert_eq!(f.severity, want);
         assert_eq!(f.attributes["REACHABLE"], reachable.to_string());
@@ -113,7 +113,7 @@ fn kensa_net_decides_reachability() {
     let reach = kensa_rules::NetReachability::new(&analysis);
     let ctx = Context::new(&snap).with_reachability(&reach);
     let rule = find_rule("EC2.19").unwrap();
-    let run = run_rule(&ctx, rule, "EC2.19", &Params::defaults(rule.params));
+    let run = run_rule(&ctx, rule, "EC2.19", &rule.defaults);
     let by_group = |id: &str| run.findings.iter().find(|f| f.resource.id == id).unwrap();
     let bastion = by_group("sg-0bastion");
     assert_eq!(bastion.attributes["REACHABLE"], "true");

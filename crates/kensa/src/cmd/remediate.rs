@@ -5,8 +5,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use kensa_aws::collect::Extras;
 use kensa_aws::remediate::{
-    apply_plan, build_plan, iam, restricted_ports, rollback, ApplyOptions, Mode, Plan, PlanRequest,
-    DEFAULT_CONTROLS,
+    apply_plan, build_plan, iam, rollback, ApplyOptions, Mode, Plan, PlanRequest, DEFAULT_CONTROLS,
 };
 
 use super::collect::{live_snapshot, runtime, AwsArgs};
@@ -58,8 +57,10 @@ pub struct PlanArgs {
     /// Where --live keeps the collected snapshot.
     #[arg(long, value_name = "DIR", requires = "live")]
     pub snapshot_out: Option<PathBuf>,
-    /// Controls to remediate, comma-separated (default: EC2.1,EC2.7,EC2.13,EC2.14,EC2.19,
-    /// EC2.53,EC2.54,AMI.PUBLIC; EC2.2, EC2.8 and EC2.18 only on request).
+    /// Controls to remediate, comma-separated, by id (`EC2.13`, `fsbp:EC2.13`,
+    /// `restricted-ssh`): any control whose check has a fix (`kensa rules checks`). Only
+    /// resources that fail a listed control are planned. Default: EC2.1,EC2.7,EC2.13,
+    /// EC2.14,EC2.19,EC2.53,EC2.54,AMI.PUBLIC; EC2.2, EC2.8 and EC2.18 only on request.
     #[arg(long, value_delimiter = ',')]
     pub controls: Vec<String>,
     #[arg(long, value_enum, default_value = "revoke")]
@@ -166,7 +167,6 @@ fn plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
         controls: &controls,
         mode,
         source,
-        restricted_for: &restricted_ports,
     })?;
     let json = serde_json::to_string_pretty(&plan)?;
     if let Some(out) = &args.out {

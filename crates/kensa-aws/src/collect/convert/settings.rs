@@ -58,7 +58,7 @@ mod tests {
         InternetGatewayBlockMode, SnapshotBlockPublicAccessState, VpcBlockPublicAccessOptions,
     };
     use kensa_model::{Document, Scope, Snapshot};
-    use kensa_rules::{Context, Outcome, Params};
+    use kensa_rules::{Context, Outcome};
 
     use super::*;
 
@@ -81,7 +81,7 @@ mod tests {
 
     fn outcome(snap: &Snapshot, rule: &str) -> Outcome {
         let rule = kensa_rules::find_rule(rule).unwrap();
-        let evals = (rule.check)(&Context::new(snap), &Params::defaults(rule.params));
+        let evals = rule.evaluate(&Context::new(snap), &rule.defaults);
         assert_eq!(evals.len(), 1, "{evals:?}");
         evals[0].outcome
     }
