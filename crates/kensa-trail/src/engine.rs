@@ -35,7 +35,9 @@ impl Engine {
     }
 
     /// Evaluates one input: a CloudTrail delivery file (`{"Records":[..]}`), a JSON array,
-    /// NDJSON, or EventBridge events; gzip is detected by its magic bytes.
+    /// NDJSON (Logstash's too), EventBridge events, Elasticsearch documents or CloudTrail
+    /// Lake query results; digest files are counted and skipped; gzip is detected by its
+    /// magic bytes.
     /// `Stats::bytes` counts JSON bytes (after decompression).
     pub fn process(
         &self,
@@ -167,6 +169,18 @@ impl Run<'_> {
                 Step::Error { offset, message } => {
                     let at = base + offset as u64;
                     self.error(format!("byte {at}"), format!("malformed JSON: {message}"));
+                }
+                Step::Digest => self.stats.digests += 1,
+                Step::LakeRow { start, end } => {
+                    let index = self.records;
+                    self.records += 1;
+                    let at = base + start as u64;
+                    match crate::lake::row_to_record(&buf[start..end]) {
+                        Ok((text, name)) => {
+                            self.record(text.as_bytes(), name.map(Into::into), index, at)
+                        }
+                        Err(e) => self.error(format!("record {index} (byte {at})"), e),
+                    }
                 }
                 Step::Record { start, end, name } => {
                     let index = self.records;

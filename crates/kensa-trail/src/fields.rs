@@ -52,6 +52,8 @@ pub enum Source {
     OriginalUser,
     AccountId,
     ShortSrc,
+    /// `eventTime`, or Logstash's `@timestamp`.
+    Time,
     Info,
     ManagementEvent,
     ReadOnly,
@@ -110,7 +112,7 @@ pub static FIELDS: &[FieldDef] = &[
     path!("ct.id", "eventID"),
     path!("ct.error", "errorCode"),
     path!("ct.errormessage", "errorMessage"),
-    path!("ct.time", "eventTime"),
+    special!("ct.time", Time, Str),
     path!("ct.src", "eventSource"),
     special!("ct.shortsrc", ShortSrc, Str),
     path!("ct.name", "eventName"),
@@ -255,6 +257,7 @@ pub fn extract<'a>(ctx: &Ctx<'_, 'a>, src: Source, ptr: &[String]) -> Val<'a> {
         Source::AccountId => s(ev
             .path_text(&["userIdentity", "accountId"])
             .or_else(|| ev.top_text("recipientAccountId"))),
+        Source::Time => s(ev.time_text()),
         Source::ShortSrc => s(ev.top_text("eventSource").map(|v| match v {
             Cow::Borrowed(b) => Cow::Borrowed(b.strip_suffix(".amazonaws.com").unwrap_or(b)),
             Cow::Owned(o) => Cow::Owned(o.strip_suffix(".amazonaws.com").unwrap_or(&o).to_owned()),
@@ -332,7 +335,7 @@ fn list<'a>(ev: &Event<'a>, ptr: &[&str]) -> Val<'a> {
 }
 
 pub fn event_ns(ev: &Event<'_>) -> Option<i64> {
-    crate::time::parse_rfc3339(&ev.top_text("eventTime")?)
+    crate::time::parse_rfc3339(&ev.time_text()?)
 }
 
 fn time_field<'a>(ev: &Event<'a>, f: impl Fn(i64) -> String) -> Val<'a> {

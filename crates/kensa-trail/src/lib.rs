@@ -24,6 +24,7 @@ mod fastscan;
 mod fields;
 mod ingress;
 mod input;
+mod lake;
 mod loader;
 mod output;
 mod rules;
