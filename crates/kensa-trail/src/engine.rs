@@ -9,6 +9,7 @@ use crate::cond::eval;
 use crate::event::Event;
 use crate::fields::Ctx;
 use crate::input::{Name, Splitter, Step};
+use crate::origin::CredentialOrigin;
 use crate::rules::RuleSet;
 
 /// How much is read at a time from a stream.
@@ -20,6 +21,7 @@ const CHUNK: usize = 1 << 20;
 pub struct Engine {
     rules: RuleSet,
     counter: AtomicU64,
+    origin: Option<CredentialOrigin>,
 }
 
 impl Engine {
@@ -27,7 +29,15 @@ impl Engine {
         Engine {
             rules,
             counter: AtomicU64::new(0),
+            origin: None,
         }
+    }
+
+    /// Judges where instance credentials were used from (`ec2.creds.outside`) with this
+    /// snapshot's addresses and/or these AWS ranges instead of the bundled ranges alone.
+    pub fn with_credential_origin(mut self, origin: CredentialOrigin) -> Engine {
+        self.origin = Some(origin);
+        self
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -215,6 +225,14 @@ impl Run<'_> {
         if candidates.is_empty() {
             return;
         }
+        // Rules about instance-profile sessions skip records that have none, unparsed.
+        let session = candidates
+            .iter()
+            .any(|&i| rules.needs_instance_session(i))
+            .then(|| crate::rules::has_instance_session(raw));
+        if session == Some(false) && candidates.iter().all(|&i| rules.needs_instance_session(i)) {
+            return;
+        }
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t,
             Err(e) => {
@@ -235,8 +253,15 @@ impl Run<'_> {
                 return self.error(loc, format!("malformed JSON: {e}"));
             }
         };
-        let ctx = Ctx { ev: &event, num };
+        let ctx = Ctx {
+            ev: &event,
+            num,
+            origin: self.engine.origin.as_ref(),
+        };
         for &i in candidates {
+            if session == Some(false) && rules.needs_instance_session(i) {
+                continue;
+            }
             let rule = &rules.rules[i];
             if eval(&rule.condition, &ctx) {
                 self.stats.alerts += 1;

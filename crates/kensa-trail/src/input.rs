@@ -30,7 +30,10 @@ pub enum Step {
     NeedMore,
     Done,
     /// One CloudTrail Lake query result row: a JSON array of one-member objects.
-    LakeRow { start: usize, end: usize },
+    LakeRow {
+        start: usize,
+        end: usize,
+    },
     /// A CloudTrail digest file's object (no events in it).
     Digest,
     /// Malformed input at `offset`; scanning resumed where it could.
@@ -428,8 +431,13 @@ mod tests {
             ["A"]
         );
         assert_eq!(
-            names(r#"{"QueryStatus":"FINISHED","QueryResultRows":[[{"eventName":"A"}], [{"a":"["},{"eventName":"B"}]],"NextToken":"x"}"#),
-            [r#"row [{"eventName":"A"}]"#, r#"row [{"a":"["},{"eventName":"B"}]"#]
+            names(
+                r#"{"QueryStatus":"FINISHED","QueryResultRows":[[{"eventName":"A"}], [{"a":"["},{"eventName":"B"}]],"NextToken":"x"}"#
+            ),
+            [
+                r#"row [{"eventName":"A"}]"#,
+                r#"row [{"a":"["},{"eventName":"B"}]"#
+            ]
         );
         assert_eq!(
             names(r#"{"awsAccountId":"1","digestStartTime":"t","logFiles":[{"s3Object":"k"}]}"#),

@@ -53,7 +53,10 @@ mod tests {
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["eventTime"], "2023-07-10T11:42:36Z");
         assert_eq!(v["userIdentity"]["type"], "IAMUser");
-        assert_eq!(lake_time("2023-07-10 11:42:36.250"), "2023-07-10T11:42:36.25Z");
+        assert_eq!(
+            lake_time("2023-07-10 11:42:36.250"),
+            "2023-07-10T11:42:36.25Z"
+        );
         assert_eq!(lake_time("2023-07-10T11:42:36Z"), "2023-07-10T11:42:36Z");
         assert!(row_to_record(b"[1,2]").is_err());
     }
