@@ -197,17 +197,24 @@ fn items(v: Option<&Value>) -> &[Value] {
         .unwrap_or(&[])
 }
 
+/// A CIDR of prefix length 0: every address (`0.0.0.0/0`, `::/0`, or an anonymised
+/// `a.b.c.d/0`).
+fn whole(cidr: Option<&str>) -> bool {
+    cidr.and_then(|c| c.parse::<ipnet::IpNet>().ok())
+        .is_some_and(|n| n.prefix_len() == 0)
+}
+
 fn perm_world(perm: &Value) -> bool {
     items(perm.get("ipRanges"))
         .iter()
-        .any(|r| s(r, "/cidrIp") == Some("0.0.0.0/0"))
+        .any(|r| whole(s(r, "/cidrIp")))
         || items(perm.get("ipv6Ranges"))
             .iter()
-            .any(|r| s(r, "/cidrIpv6") == Some("::/0"))
+            .any(|r| whole(s(r, "/cidrIpv6")))
 }
 
 fn authorize_ingress_world_admin(req: &Value, lists: &Lists) -> bool {
-    let flat = matches!(s(req, "/cidrIp"), Some("0.0.0.0/0") | Some("::/0"))
+    let flat = whole(s(req, "/cidrIp"))
         && admin_or_all(
             req.get("ipProtocol"),
             req.get("fromPort"),
@@ -233,8 +240,7 @@ fn modify_rules_world_admin(req: &Value, lists: &Lists) -> bool {
     else {
         return false;
     };
-    let world = matches!(s(rule, "/CidrIpv4"), Some("0.0.0.0/0") | Some("::/0"))
-        || matches!(s(rule, "/CidrIpv6"), Some("0.0.0.0/0") | Some("::/0"));
+    let world = whole(s(rule, "/CidrIpv4")) || whole(s(rule, "/CidrIpv6"));
     world
         && admin_or_all(
             rule.get("IpProtocol"),
