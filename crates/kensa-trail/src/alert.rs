@@ -27,7 +27,7 @@ pub struct Alert {
     pub source: String,
     /// The rule's output with fields filled in (`<NA>` for missing ones).
     pub output: String,
-    /// `eventTime` as recorded.
+    /// `eventTime` as recorded (Logstash's `@timestamp` for its exports).
     pub time: Option<String>,
     pub event_id: Option<String>,
     pub event_name: Option<String>,
@@ -59,7 +59,7 @@ impl Alert {
             tags: rule.tags.clone(),
             source: rule.source.clone(),
             output: rule.output.render(ctx),
-            time: top("eventTime"),
+            time: ev.time_text().map(|c| c.into_owned()),
             event_id: top("eventID"),
             event_name: top("eventName"),
             event_source: top("eventSource"),
@@ -135,6 +135,8 @@ pub struct Stats {
     pub events: u64,
     pub alerts: u64,
     pub errors: u64,
+    /// CloudTrail digest files recognised and skipped (they hold no events).
+    pub digests: u64,
     /// JSON bytes read (after decompression).
     pub bytes: u64,
 }
@@ -144,6 +146,7 @@ impl std::ops::AddAssign for Stats {
         self.events += o.events;
         self.alerts += o.alerts;
         self.errors += o.errors;
+        self.digests += o.digests;
         self.bytes += o.bytes;
     }
 }

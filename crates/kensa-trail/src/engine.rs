@@ -9,6 +9,7 @@ use crate::cond::eval;
 use crate::event::Event;
 use crate::fields::Ctx;
 use crate::input::{Name, Splitter, Step};
+use crate::origin::CredentialOrigin;
 use crate::rules::RuleSet;
 
 /// How much is read at a time from a stream.
@@ -20,6 +21,7 @@ const CHUNK: usize = 1 << 20;
 pub struct Engine {
     rules: RuleSet,
     counter: AtomicU64,
+    origin: Option<CredentialOrigin>,
 }
 
 impl Engine {
@@ -27,7 +29,15 @@ impl Engine {
         Engine {
             rules,
             counter: AtomicU64::new(0),
+            origin: None,
         }
+    }
+
+    /// Judges where instance credentials were used from (`ec2.creds.outside`) with this
+    /// snapshot's addresses and/or these AWS ranges instead of the bundled ranges alone.
+    pub fn with_credential_origin(mut self, origin: CredentialOrigin) -> Engine {
+        self.origin = Some(origin);
+        self
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -35,7 +45,9 @@ impl Engine {
     }
 
     /// Evaluates one input: a CloudTrail delivery file (`{"Records":[..]}`), a JSON array,
-    /// NDJSON, or EventBridge events; gzip is detected by its magic bytes.
+    /// NDJSON (Logstash's too), EventBridge events, Elasticsearch documents or CloudTrail
+    /// Lake query results; digest files are counted and skipped; gzip is detected by its
+    /// magic bytes.
     /// `Stats::bytes` counts JSON bytes (after decompression).
     pub fn process(
         &self,
@@ -168,6 +180,18 @@ impl Run<'_> {
                     let at = base + offset as u64;
                     self.error(format!("byte {at}"), format!("malformed JSON: {message}"));
                 }
+                Step::Digest => self.stats.digests += 1,
+                Step::LakeRow { start, end } => {
+                    let index = self.records;
+                    self.records += 1;
+                    let at = base + start as u64;
+                    match crate::lake::row_to_record(&buf[start..end]) {
+                        Ok((text, name)) => {
+                            self.record(text.as_bytes(), name.map(Into::into), index, at)
+                        }
+                        Err(e) => self.error(format!("record {index} (byte {at})"), e),
+                    }
+                }
                 Step::Record { start, end, name } => {
                     let index = self.records;
                     self.records += 1;
@@ -201,6 +225,14 @@ impl Run<'_> {
         if candidates.is_empty() {
             return;
         }
+        // Rules about instance-profile sessions skip records that have none, unparsed.
+        let session = candidates
+            .iter()
+            .any(|&i| rules.needs_instance_session(i))
+            .then(|| crate::rules::has_instance_session(raw));
+        if session == Some(false) && candidates.iter().all(|&i| rules.needs_instance_session(i)) {
+            return;
+        }
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t,
             Err(e) => {
@@ -221,8 +253,15 @@ impl Run<'_> {
                 return self.error(loc, format!("malformed JSON: {e}"));
             }
         };
-        let ctx = Ctx { ev: &event, num };
+        let ctx = Ctx {
+            ev: &event,
+            num,
+            origin: self.engine.origin.as_ref(),
+        };
         for &i in candidates {
+            if session == Some(false) && rules.needs_instance_session(i) {
+                continue;
+            }
             let rule = &rules.rules[i];
             if eval(&rule.condition, &ctx) {
                 self.stats.alerts += 1;

@@ -278,6 +278,13 @@ impl<'a> Event<'a> {
         self.path(path).and_then(text)
     }
 
+    /// When the event happened: `eventTime`, or `@timestamp` where Logstash's
+    /// CloudTrail codec moved it.
+    pub fn time_text(&self) -> Option<Cow<'a, str>> {
+        self.top_text("eventTime")
+            .or_else(|| self.top_text("@timestamp"))
+    }
+
     pub fn top_text(&self, key: &str) -> Option<Cow<'a, str>> {
         self.top.get(key).and_then(text)
     }

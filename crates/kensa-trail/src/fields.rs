@@ -52,6 +52,8 @@ pub enum Source {
     OriginalUser,
     AccountId,
     ShortSrc,
+    /// `eventTime`, or Logstash's `@timestamp`.
+    Time,
     Info,
     ManagementEvent,
     ReadOnly,
@@ -68,6 +70,14 @@ pub enum Source {
     Ec2ImageId,
     Ec2ImageIds,
     Ec2IngressWorldPorts,
+    /// The family of the requested instance type (`p2` of `p2.xlarge`).
+    Ec2InstanceFamily,
+    /// The instance whose instance-profile credentials made the call (role session
+    /// named `i-...`).
+    Ec2CredsInstance,
+    /// `true` when those credentials were used from an address that is not the
+    /// instance's (snapshot) or not AWS's (published ranges); `false` when not.
+    Ec2CredsOutside,
     JsonValue,
     JsonValues,
     EvtNum,
@@ -110,7 +120,7 @@ pub static FIELDS: &[FieldDef] = &[
     path!("ct.id", "eventID"),
     path!("ct.error", "errorCode"),
     path!("ct.errormessage", "errorMessage"),
-    path!("ct.time", "eventTime"),
+    special!("ct.time", Time, Str),
     path!("ct.src", "eventSource"),
     special!("ct.shortsrc", ShortSrc, Str),
     path!("ct.name", "eventName"),
@@ -206,6 +216,9 @@ pub static FIELDS: &[FieldDef] = &[
     special!("ec2.imageid", Ec2ImageId, Str),
     special!("ec2.imageids", Ec2ImageIds, List),
     special!("ec2.ingress.world_ports", Ec2IngressWorldPorts, List),
+    special!("ec2.instancefamily", Ec2InstanceFamily, Str),
+    special!("ec2.creds.instance", Ec2CredsInstance, Str),
+    special!("ec2.creds.outside", Ec2CredsOutside, Str),
     path!("ecr.repository", "requestParameters", "repositoryName"),
     path!("ecr.imagetag", "requestParameters", "imageTag"),
     path!("iam.role", "requestParameters", "roleName"),
@@ -242,6 +255,8 @@ pub fn lookup(name: &str) -> Option<&'static FieldDef> {
 pub struct Ctx<'e, 'a> {
     pub ev: &'e Event<'a>,
     pub num: u64,
+    /// Where instance credentials may be used from (None: bundled AWS ranges only).
+    pub origin: Option<&'e crate::origin::CredentialOrigin>,
 }
 
 /// Extracts a field; `ptr` is the pre-split JSON pointer for `json.value[s]`.
@@ -255,6 +270,7 @@ pub fn extract<'a>(ctx: &Ctx<'_, 'a>, src: Source, ptr: &[String]) -> Val<'a> {
         Source::AccountId => s(ev
             .path_text(&["userIdentity", "accountId"])
             .or_else(|| ev.top_text("recipientAccountId"))),
+        Source::Time => s(ev.time_text()),
         Source::ShortSrc => s(ev.top_text("eventSource").map(|v| match v {
             Cow::Borrowed(b) => Cow::Borrowed(b.strip_suffix(".amazonaws.com").unwrap_or(b)),
             Cow::Owned(o) => Cow::Owned(o.strip_suffix(".amazonaws.com").unwrap_or(&o).to_owned()),
@@ -299,6 +315,19 @@ pub fn extract<'a>(ctx: &Ctx<'_, 'a>, src: Source, ptr: &[String]) -> Val<'a> {
             &["requestParameters", "instancesSet", "items", "*", "imageId"],
         ),
         Source::Ec2IngressWorldPorts => Val::Ranges(crate::ingress::world_ports(ev)),
+        Source::Ec2CredsInstance => s(creds_instance(ev)),
+        Source::Ec2InstanceFamily => s(instance_family(ev)),
+        Source::Ec2CredsOutside => {
+            let outside = creds_instance(ev).and_then(|id| {
+                let origin = ctx
+                    .origin
+                    .unwrap_or_else(|| crate::origin::default_origin());
+                origin.outside(&id, &ev.top_text("sourceIPAddress")?)
+            });
+            outside.map_or(Val::None, |o| {
+                Val::Str(Cow::Borrowed(if o { "true" } else { "false" }))
+            })
+        }
         Source::JsonValue => s(ev.pointer(ptr).and_then(event::text)),
         Source::JsonValues => {
             let mut raws = Vec::new();
@@ -331,8 +360,38 @@ fn list<'a>(ev: &Event<'a>, ptr: &[&str]) -> Val<'a> {
     Val::List(raws.into_iter().filter_map(event::text).collect())
 }
 
+/// The family of the instance type a RunInstances asked for (request, else the first
+/// launched instance of the response, for launches from a launch template).
+fn instance_family<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
+    let ty = ev
+        .path_text(&["requestParameters", "instanceType"])
+        .or_else(|| {
+            ev.pointer(&[
+                "responseElements",
+                "instancesSet",
+                "items",
+                "0",
+                "instanceType",
+            ])
+            .and_then(event::text)
+        })?;
+    match ty {
+        Cow::Borrowed(t) => Some(Cow::Borrowed(t.split('.').next().unwrap_or(t))),
+        Cow::Owned(t) => Some(Cow::Owned(t.split('.').next().unwrap_or(&t).to_string())),
+    }
+}
+
+/// The instance of an instance-profile session (`assumed-role/<role>/i-...`).
+fn creds_instance<'a>(ev: &Event<'a>) -> Option<Cow<'a, str>> {
+    let arn = ev.path_text(&["userIdentity", "arn"])?;
+    match arn {
+        Cow::Borrowed(a) => crate::origin::session_instance(a).map(Cow::Borrowed),
+        Cow::Owned(a) => crate::origin::session_instance(&a).map(|s| Cow::Owned(s.to_string())),
+    }
+}
+
 pub fn event_ns(ev: &Event<'_>) -> Option<i64> {
-    crate::time::parse_rfc3339(&ev.top_text("eventTime")?)
+    crate::time::parse_rfc3339(&ev.time_text()?)
 }
 
 fn time_field<'a>(ev: &Event<'a>, f: impl Fn(i64) -> String) -> Val<'a> {
@@ -520,7 +579,11 @@ fn info(ev: &Event<'_>) -> String {
         ev.path_text(&["requestParameters", "bucketName"]),
         ev.path_text(&["requestParameters", "key"]),
     );
-    let ctx = Ctx { ev, num: 0 };
+    let ctx = Ctx {
+        ev,
+        num: 0,
+        origin: None,
+    };
     if let Val::Num(n) = extract(&ctx, Source::S3Bytes, &[]) {
         out.push_str(&format!(" Size={n}"));
     }

@@ -37,18 +37,27 @@ fn range(
 }
 
 fn is_world(v: Option<Cow<'_, str>>) -> bool {
-    v.is_some_and(|v| WORLD.contains(&v.as_ref()))
+    v.is_some_and(|v| covers_everything(&v))
 }
 
-/// Whether any `items[].<key>` of a `{"items":[...]}` value is `world`.
-fn any_world<'a>(ev: &Event<'a>, list: Option<Raw<'a>>, key: &str, world: &str) -> bool {
+/// `0.0.0.0/0`, `::/0`, or any address with prefix length 0 (which EC2 reads as the
+/// whole address space, and which log anonymisers produce from `0.0.0.0/0`).
+fn covers_everything(cidr: &str) -> bool {
+    WORLD.contains(&cidr)
+        || cidr
+            .rsplit_once('/')
+            .is_some_and(|(addr, len)| len == "0" && addr.parse::<std::net::IpAddr>().is_ok())
+}
+
+/// Whether any `items[].<key>` of a `{"items":[...]}` value covers every address.
+fn any_world<'a>(ev: &Event<'a>, list: Option<Raw<'a>>, key: &str) -> bool {
     let Some(items) = list.and_then(|l| ev.member(l, "items")) else {
         return false;
     };
     crate::event::array(items)
         .unwrap_or_default()
         .into_iter()
-        .any(|item| ev.member(item, key).and_then(text).as_deref() == Some(world))
+        .any(|item| is_world(ev.member(item, key).and_then(text)))
 }
 
 /// The world-open port ranges of the event's request, sorted, without duplicates.
@@ -67,8 +76,8 @@ pub fn world_ports<'a>(ev: &Event<'a>) -> Vec<(u32, u32)> {
     }
     let perms = get(req, "ipPermissions").and_then(|p| get(p, "items"));
     for perm in perms.and_then(crate::event::array).unwrap_or_default() {
-        if any_world(ev, get(perm, "ipRanges"), "cidrIp", WORLD[0])
-            || any_world(ev, get(perm, "ipv6Ranges"), "cidrIpv6", WORLD[1])
+        if any_world(ev, get(perm, "ipRanges"), "cidrIp")
+            || any_world(ev, get(perm, "ipv6Ranges"), "cidrIpv6")
         {
             out.extend(range(
                 get(perm, "ipProtocol"),
@@ -144,6 +153,12 @@ mod tests {
             [(3380, 3390)]
         );
         assert!(ports(r#"{"cidrIp":"10.0.0.0/8","ipProtocol":"-1"}"#).is_empty());
+        // A prefix length of 0 is every address, whatever the address part says.
+        assert_eq!(
+            ports(r#"{"cidrIp":"208.236.235.254/0","ipProtocol":"tcp","fromPort":22,"toPort":22}"#),
+            [(22, 22)]
+        );
+        assert!(ports(r#"{"cidrIp":"nonsense/0","ipProtocol":"-1"}"#).is_empty());
         assert_eq!(range_text(&(22, 22)), "22");
     }
 }

@@ -1,5 +1,9 @@
 //! Finds CloudTrail records in a byte stream without parsing them: delivery files
-//! (`{"Records":[...]}`), JSON arrays, NDJSON, and EventBridge events (record in `detail`).
+//! (`{"Records":[...]}`), JSON arrays, NDJSON (also Logstash's, whose records carry
+//! `@timestamp` instead of `eventTime`), EventBridge events (record in `detail`),
+//! Elasticsearch documents (record in `_source`) and CloudTrail Lake query results
+//! (`{"QueryResultRows":[[{"column":"value"},...],...]}`, one row per record). Digest
+//! files (`{"digestStartTime":..,"logFiles":[..]}`) are recognised and skipped.
 //! Works on a growing buffer so that large inputs stream.
 
 use crate::fastscan::RecordScanner;
@@ -25,6 +29,13 @@ pub enum Step {
     /// The buffer ends inside a value: read more, then call again.
     NeedMore,
     Done,
+    /// One CloudTrail Lake query result row: a JSON array of one-member objects.
+    LakeRow {
+        start: usize,
+        end: usize,
+    },
+    /// A CloudTrail digest file's object (no events in it).
+    Digest,
     /// Malformed input at `offset`; scanning resumed where it could.
     Error {
         offset: usize,
@@ -37,6 +48,7 @@ enum State {
     Outer,
     TopArray,
     Records,
+    LakeRows,
     WrapperTail,
     Stop,
 }
@@ -63,8 +75,10 @@ struct ObjScan {
     name: Name,
     detail: Option<(usize, usize, Name)>,
     /// Set (and `end` meaningless) when the object is a delivery wrapper whose `Records`
-    /// array starts here.
-    records_at: Option<usize>,
+    /// array, or a Lake query result whose `QueryResultRows` array, starts here.
+    records_at: Option<(usize, State)>,
+    /// A member only digest files have (`digestStartTime`, `digestPublicKeyFingerprint`).
+    digest: bool,
 }
 
 fn name_at(buf: &[u8], v: usize) -> ScanResult2 {
@@ -99,6 +113,7 @@ fn scan_object(
     let mut name = Name::Missing;
     let mut seen_name = false;
     let mut detail = None;
+    let mut digest = false;
     while i < buf.len() {
         // Bytes between strings (`:`, `,`, numbers, literals) don't matter here.
         i = next_structural(buf, i);
@@ -124,15 +139,27 @@ fn scan_object(
                         (name, seen_name) = (n, true);
                         i = e;
                     }
-                    b"Records" if allow_wrapper && buf.get(v) == Some(&b'[') => {
+                    b"Records" | b"QueryResultRows"
+                        if allow_wrapper && buf.get(v) == Some(&b'[') =>
+                    {
+                        let state = if key == b"Records" {
+                            State::Records
+                        } else {
+                            State::LakeRows
+                        };
                         return Ok(ObjScan {
                             end: 0,
                             name,
                             detail,
-                            records_at: Some(v),
+                            records_at: Some((v, state)),
+                            digest,
                         });
                     }
-                    b"detail" if allow_detail && buf.get(v) == Some(&b'{') => {
+                    b"digestStartTime" | b"digestPublicKeyFingerprint" if allow_wrapper => {
+                        digest = true;
+                        i = v;
+                    }
+                    b"detail" | b"_source" if allow_detail && buf.get(v) == Some(&b'{') => {
                         let inner = scan_object(buf, v, false, false)?;
                         detail = Some((v, inner.end, inner.name));
                         i = inner.end;
@@ -161,6 +188,7 @@ fn scan_object(
                         name,
                         detail,
                         records_at: None,
+                        digest,
                     });
                 }
             }
@@ -211,7 +239,7 @@ impl Splitter {
                     *pos = p + 1;
                     continue;
                 }
-                (State::TopArray | State::Records, b',') | (State::WrapperTail, b',') => {
+                (State::TopArray | State::Records | State::LakeRows | State::WrapperTail, b',') => {
                     *pos = p + 1;
                     continue;
                 }
@@ -220,7 +248,7 @@ impl Splitter {
                     *pos = p + 1;
                     continue;
                 }
-                (State::Records, b']') => {
+                (State::Records | State::LakeRows, b']') => {
                     self.state = State::WrapperTail;
                     *pos = p + 1;
                     continue;
@@ -230,6 +258,13 @@ impl Splitter {
                     *pos = p + 1;
                     continue;
                 }
+                (State::LakeRows, b'[') => match skip_value(buf, p) {
+                    Ok(end) => {
+                        *pos = end;
+                        return Step::LakeRow { start: p, end };
+                    }
+                    Err(e) => e,
+                },
                 (State::WrapperTail, b'"') => match self.skip_member(buf, p) {
                     Ok(end) => {
                         *pos = end;
@@ -254,12 +289,16 @@ impl Splitter {
                     let detail = self.state != State::Records;
                     match scan_object(buf, p, wrapper, detail) {
                         Ok(ObjScan {
-                            records_at: Some(at),
+                            records_at: Some((at, state)),
                             ..
                         }) => {
-                            self.state = State::Records;
+                            self.state = state;
                             *pos = at + 1;
                             continue;
+                        }
+                        Ok(o) if o.digest && o.name == Name::Missing => {
+                            *pos = o.end;
+                            return Step::Digest;
                         }
                         Ok(o) => {
                             *pos = o.end;
@@ -307,6 +346,17 @@ impl Splitter {
     /// like a CloudTrail record; elsewhere, at the next line (NDJSON).
     fn resync(&mut self, buf: &[u8], pos: &mut usize, offset: usize) {
         let from = (offset + 1).min(buf.len()).max(*pos + 1).min(buf.len());
+        if self.state == State::LakeRows {
+            // Rows are arrays: continue at the next one.
+            match memchr::memmem::find(&buf[from..], b"[{") {
+                Some(k) => *pos = from + k,
+                None => {
+                    self.state = State::Stop;
+                    *pos = buf.len();
+                }
+            }
+            return;
+        }
         if self.state == State::Records {
             if let Some(k) = memchr::memmem::find(&buf[from..], b"{\"eventVersion\"") {
                 *pos = from + k;
@@ -344,6 +394,8 @@ mod tests {
                     ..
                 } => out.push(input[a..b].to_string()),
                 Step::Record { .. } => out.push("?".into()),
+                Step::LakeRow { start, end } => out.push(format!("row {}", &input[start..end])),
+                Step::Digest => out.push("digest".into()),
                 Step::Error { message, .. } => out.push(format!("error: {message}")),
                 Step::Done => return out,
                 Step::NeedMore => unreachable!(),
@@ -374,6 +426,23 @@ mod tests {
             ["A"]
         );
         assert_eq!(names(r#"{"eventName":"A\u0042"}"#), ["?"]);
+        assert_eq!(
+            names(r#"{"_index":"ct","_id":"1","_source":{"@timestamp":"x","eventName":"A"}}"#),
+            ["A"]
+        );
+        assert_eq!(
+            names(
+                r#"{"QueryStatus":"FINISHED","QueryResultRows":[[{"eventName":"A"}], [{"a":"["},{"eventName":"B"}]],"NextToken":"x"}"#
+            ),
+            [
+                r#"row [{"eventName":"A"}]"#,
+                r#"row [{"a":"["},{"eventName":"B"}]"#
+            ]
+        );
+        assert_eq!(
+            names(r#"{"awsAccountId":"1","digestStartTime":"t","logFiles":[{"s3Object":"k"}]}"#),
+            ["digest"]
+        );
     }
 
     #[test]

@@ -96,7 +96,11 @@ mod tests {
     fn renders_fields_and_na() {
         let ev =
             Event::parse(r#"{"eventName":"X","awsRegion":"eu-west-1","a":{"b":"c"}}"#).unwrap();
-        let ctx = Ctx { ev: &ev, num: 7 };
+        let ctx = Ctx {
+            ev: &ev,
+            num: 7,
+            origin: None,
+        };
         let t = Template::compile(
             "n=%ct.name r=%ct.region. ip=%ct.srcip j=%json.value[/a/b] %evt.num 100%",
         )

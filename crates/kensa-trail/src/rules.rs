@@ -109,6 +109,10 @@ pub struct RuleSet {
     pub(crate) by_name: HashMap<String, Vec<usize>, rustc_hash::FxBuildHasher>,
     /// Enabled rules not pinned to event names, in load order.
     pub(crate) unpinned: Vec<usize>,
+    /// Per rule: it can only match a call made with an instance profile's credentials
+    /// (it checks `ec2.creds.*`), so a record without such a session is not parsed for
+    /// it. Keeps an unpinned rule of that kind from parsing every event.
+    pub(crate) needs_instance_session: Vec<bool>,
 }
 
 impl RuleSet {
@@ -132,10 +136,15 @@ impl RuleSet {
                 (name, idx)
             })
             .collect();
+        let needs_instance_session = rules
+            .iter()
+            .map(|r| needs_instance_session(&r.condition))
+            .collect();
         RuleSet {
             rules,
             by_name,
             unpinned,
+            needs_instance_session,
         }
     }
 
@@ -148,10 +157,49 @@ impl RuleSet {
         self.rules.iter().filter(|r| r.enabled).count()
     }
 
+    /// Whether a rule can only match events made with instance-profile credentials.
+    pub(crate) fn needs_instance_session(&self, rule: usize) -> bool {
+        self.needs_instance_session[rule]
+    }
+
     /// Indices of the rules an event with this name must be checked against.
     pub(crate) fn candidates(&self, event_name: Option<&str>) -> &[usize] {
         event_name
             .and_then(|n| self.by_name.get(n))
             .map_or(&self.unpinned, Vec::as_slice)
     }
+}
+
+/// True when the condition is false for every event without an instance-profile session:
+/// a check on `ec2.creds.*` (a missing value makes any comparison false) that must hold.
+fn needs_instance_session(node: &Node) -> bool {
+    use crate::fields::Source;
+    match node {
+        Node::Check(c) => matches!(
+            c.lhs.def.source,
+            Source::Ec2CredsInstance | Source::Ec2CredsOutside
+        ),
+        Node::And(items) => items.iter().any(needs_instance_session),
+        Node::Or(items) => !items.is_empty() && items.iter().all(needs_instance_session),
+        Node::Not(_) => false,
+    }
+}
+
+/// Whether the raw record holds an assumed-role ARN whose session is named after an
+/// instance (`...:assumed-role/<role>/i-<hex>"`): a byte search, no parse.
+pub(crate) fn has_instance_session(raw: &[u8]) -> bool {
+    const MARK: &[u8] = b":assumed-role/";
+    let mut from = 0;
+    while let Some(k) = memchr::memmem::find(&raw[from..], MARK) {
+        let start = from + k + MARK.len();
+        let end = memchr::memchr(b'"', &raw[start..]).map_or(raw.len(), |e| start + e);
+        let arn_tail = &raw[start..end];
+        if let Some(slash) = memchr::memrchr(b'/', arn_tail) {
+            if arn_tail[slash + 1..].starts_with(b"i-") {
+                return true;
+            }
+        }
+        from = end;
+    }
+    false
 }

@@ -234,7 +234,7 @@ fn os_kind_fits(pf: &Platform, kind: PackageKind) -> bool {
 
 /// Whether an installed version is affected by a record.
 pub fn affects(r: &AdvisoryRecord, installed: &str) -> bool {
-    let cmp = |a: &str, b: &str| r.scheme.compare(a, b);
+    let cmp = |installed: &str, advisory: &str| r.scheme.compare_advisory(installed, advisory);
     if r.fix_state == FixState::NotAffected {
         return false;
     }

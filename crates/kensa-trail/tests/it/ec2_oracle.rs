@@ -12,6 +12,12 @@ pub struct Lists {
     pub approved_images: BTreeSet<String>,
     pub admin_ports: BTreeSet<i64>,
     pub trusted_discovery_users: BTreeSet<String>,
+    pub sensitive_calls: BTreeSet<String>,
+    pub denied_errors: BTreeSet<String>,
+    pub unusual_families: BTreeSet<String>,
+    pub instance_discovery_calls: BTreeSet<String>,
+    /// AWS's published ranges, from the bundled ip-ranges.json copy.
+    pub aws_ranges: Vec<ipnet::IpNet>,
 }
 
 impl Lists {
@@ -46,8 +52,78 @@ impl Lists {
             trusted_discovery_users: list("kensa_ec2_trusted_discovery_users")
                 .into_iter()
                 .collect(),
+            sensitive_calls: list("kensa_ec2_sensitive_calls").into_iter().collect(),
+            denied_errors: list("kensa_ec2_denied_errors").into_iter().collect(),
+            unusual_families: list("kensa_ec2_unusual_instance_families")
+                .into_iter()
+                .collect(),
+            instance_discovery_calls: list("kensa_instance_discovery_calls").into_iter().collect(),
+            aws_ranges: bundled_aws_ranges(),
         }
     }
+}
+
+/// Every prefix of the bundled ip-ranges.json, unmerged.
+fn bundled_aws_ranges() -> Vec<ipnet::IpNet> {
+    use std::io::Read;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/aws-ip-ranges-2025-10-31.json.gz");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).expect("bundled ranges"))
+        .read_to_string(&mut text)
+        .expect("gunzip ranges");
+    let doc: Value = serde_json::from_str(&text).expect("ranges JSON");
+    let v4 = doc["prefixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["ip_prefix"]);
+    let v6 = doc["ipv6_prefixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["ipv6_prefix"]);
+    v4.chain(v6)
+        .map(|c| c.as_str().unwrap().parse().expect("CIDR"))
+        .collect()
+}
+
+/// The instance of an instance-profile role session: `assumed-role/<role>/i-<hex>`.
+fn instance_session(ev: &Value) -> Option<&str> {
+    let arn = s(ev, "/userIdentity/arn")?;
+    if !arn.contains(":assumed-role/") {
+        return None;
+    }
+    let session = arn.rsplit('/').next()?;
+    let hex = session.strip_prefix("i-")?;
+    ((8..=17).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit())).then_some(session)
+}
+
+/// Whether the source address is outside AWS and not private (no snapshot given).
+fn outside_aws(ev: &Value, lists: &Lists) -> bool {
+    let Some(ip) = s(ev, "/sourceIPAddress").and_then(|a| a.parse::<std::net::IpAddr>().ok())
+    else {
+        return false;
+    };
+    let private = match ip {
+        std::net::IpAddr::V4(a) => {
+            a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || (a.octets()[0] == 100 && (64..128).contains(&a.octets()[1]))
+        }
+        std::net::IpAddr::V6(a) => {
+            a.is_loopback()
+                || (a.segments()[0] & 0xfe00) == 0xfc00
+                || (a.segments()[0] & 0xffc0) == 0xfe80
+        }
+    };
+    !private && !lists.aws_ranges.iter().any(|net| net.contains(&ip))
+}
+
+fn family(ev: &Value) -> Option<&str> {
+    s(ev, "/requestParameters/instanceType")
+        .or_else(|| s(ev, "/responseElements/instancesSet/items/0/instanceType"))
+        .map(|t| t.split('.').next().unwrap_or(t))
 }
 
 fn s<'a>(ev: &'a Value, pointer: &str) -> Option<&'a str> {
@@ -121,17 +197,24 @@ fn items(v: Option<&Value>) -> &[Value] {
         .unwrap_or(&[])
 }
 
+/// A CIDR of prefix length 0: every address (`0.0.0.0/0`, `::/0`, or an anonymised
+/// `a.b.c.d/0`).
+fn whole(cidr: Option<&str>) -> bool {
+    cidr.and_then(|c| c.parse::<ipnet::IpNet>().ok())
+        .is_some_and(|n| n.prefix_len() == 0)
+}
+
 fn perm_world(perm: &Value) -> bool {
     items(perm.get("ipRanges"))
         .iter()
-        .any(|r| s(r, "/cidrIp") == Some("0.0.0.0/0"))
+        .any(|r| whole(s(r, "/cidrIp")))
         || items(perm.get("ipv6Ranges"))
             .iter()
-            .any(|r| s(r, "/cidrIpv6") == Some("::/0"))
+            .any(|r| whole(s(r, "/cidrIpv6")))
 }
 
 fn authorize_ingress_world_admin(req: &Value, lists: &Lists) -> bool {
-    let flat = matches!(s(req, "/cidrIp"), Some("0.0.0.0/0") | Some("::/0"))
+    let flat = whole(s(req, "/cidrIp"))
         && admin_or_all(
             req.get("ipProtocol"),
             req.get("fromPort"),
@@ -157,8 +240,7 @@ fn modify_rules_world_admin(req: &Value, lists: &Lists) -> bool {
     else {
         return false;
     };
-    let world = matches!(s(rule, "/CidrIpv4"), Some("0.0.0.0/0") | Some("::/0"))
-        || matches!(s(rule, "/CidrIpv6"), Some("0.0.0.0/0") | Some("::/0"));
+    let world = whole(s(rule, "/CidrIpv4")) || whole(s(rule, "/CidrIpv6"));
     world
         && admin_or_all(
             rule.get("IpProtocol"),
@@ -251,6 +333,42 @@ pub fn expected(rule: &str, ev: &Value, lists: &Lists) -> bool {
             ec2(ev, &["ModifyInstanceAttribute"])
                 && ok(ev)
                 && (req.get("userData").is_some() || s(req, "/attribute") == Some("userData"))
+        }
+        "EC2 Sensitive Call Denied" => {
+            source(ev) == "ec2.amazonaws.com"
+                && lists.sensitive_calls.contains(name(ev))
+                && s(ev, "/errorCode").is_some_and(|e| lists.denied_errors.contains(e))
+        }
+        "EC2 Unusual Instance Type Requested" => {
+            ec2(ev, &["RunInstances"])
+                && family(ev).is_some_and(|f| lists.unusual_families.contains(f))
+        }
+        "EC2 Instance Credentials Used Outside The Instance" => {
+            instance_session(ev).is_some() && outside_aws(ev, lists)
+        }
+        "EC2 Instance Credentials Used For Account Discovery" => {
+            instance_session(ev).is_some() && lists.instance_discovery_calls.contains(name(ev))
+        }
+        "EC2 Instance User Data Read" => {
+            ec2(ev, &["DescribeInstanceAttribute"]) && s(req, "/attribute") == Some("userData")
+        }
+        "VPC Flow Logs Deleted" => ec2(ev, &["DeleteFlowLogs"]) && ok(ev),
+        "EC2 Image Deregistered" => ec2(ev, &["DeregisterImage"]) && ok(ev),
+        "SSM Command Sent To EC2 Instances" => {
+            source(ev) == "ssm.amazonaws.com" && name(ev) == "SendCommand" && ok(ev)
+        }
+        "SSM Session Started On EC2 Instance" => {
+            source(ev) == "ssm.amazonaws.com" && name(ev) == "StartSession" && ok(ev)
+        }
+        "EC2 Instance Connect SSH Key Sent" => {
+            source(ev) == "ec2-instance-connect.amazonaws.com"
+                && name(ev) == "SendSSHPublicKey"
+                && ok(ev)
+        }
+        "EC2 Serial Console SSH Key Sent" => {
+            source(ev) == "ec2-instance-connect.amazonaws.com"
+                && name(ev) == "SendSerialConsoleSSHPublicKey"
+                && ok(ev)
         }
         other => panic!("the independent model has no entry for rule {other:?}"),
     }

@@ -265,3 +265,41 @@ fn invictus_alert_counts_equal_the_independent_model() {
         "invictus should exercise most rules: {model_counts:?}"
     );
 }
+
+/// The technique table of rules/README.md names existing rules, and covers every
+/// Stratus Red Team EC2/VPC technique the issue lists.
+#[test]
+fn stratus_technique_table_names_bundled_rules() {
+    let readme = std::fs::read_to_string(crate_dir().join("rules/README.md")).unwrap();
+    let names = rule_names();
+    let mut techniques = Vec::new();
+    for row in readme.lines().filter(|l| l.starts_with("| `aws.")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let technique = cells[1].trim_matches('`');
+        for rule in cells[3].split(';').map(str::trim) {
+            assert!(
+                names.iter().any(|n| n == rule),
+                "{technique}: no rule {rule:?}"
+            );
+        }
+        techniques.push(technique.to_string());
+    }
+    for t in [
+        "aws.credential-access.ec2-get-password-data",
+        "aws.credential-access.ec2-steal-instance-credentials",
+        "aws.execution.ec2-launch-unusual-instances",
+        "aws.execution.ec2-user-data",
+        "aws.exfiltration.ec2-share-ami",
+        "aws.exfiltration.ec2-share-ebs-snapshot",
+        "aws.exfiltration.ec2-security-group-open-port-22-ingress",
+        "aws.lateral-movement.ec2-serial-console-send-ssh-public-key",
+        "aws.lateral-movement.ec2-instance-connect",
+        "aws.defense-evasion.vpc-remove-flow-logs",
+    ] {
+        assert!(
+            techniques.iter().any(|x| x == t),
+            "{t} missing from rules/README.md"
+        );
+    }
+    assert!(techniques.len() >= 15, "{techniques:?}");
+}

@@ -2,7 +2,13 @@
 //!
 //! An apk version is `digits{.digits}...{letter}{_suffix{digits}}...{~hash}{-rN}`. It is
 //! read as a sequence of typed tokens; the first pair of tokens that differ in type or
-//! value decides. Pre-release suffixes (`_alpha`, `_beta`, `_pre`, `_rc`) sort before
+//! value decides. The token grammar and ranks follow apk-tools 3 (`src/version.c` @
+//! 90b974fd8510fbc2b3d6adde311ad1ba8754c728). One extension comes from apk-tools 2.x
+//! (`src/version.c` on branch 2.14-stable @ 9c5d9efb05e4b1775da2270223011345a9b5dae8,
+//! the apk of Alpine releases up to 3.22, whose packages carry such versions): digits
+//! right after a letter (`2.3.4p2`) continue the version as a number, compared
+//! numerically (`p2 < p10`), where apk-tools 3 rejects the version and would call any
+//! two of them equal. Pre-release suffixes (`_alpha`, `_beta`, `_pre`, `_rc`) sort before
 //! the plain version, post-release ones (`_cvs`, `_svn`, `_git`, `_hg`, `_p`) after it.
 //! A digit run after a dot with a leading zero compares as a string (`1.01 < 1.1`). When
 //! one version ends early, the longer one is newer unless it continues with a
@@ -35,6 +41,9 @@ struct Token<'a> {
     text: &'a [u8],
     /// Suffix rank: negative for pre-release suffixes.
     suffix: i8,
+    /// Digits that follow a letter: always numeric (apk-tools 2.x), never compared as
+    /// strings for a leading zero.
+    after_letter: bool,
 }
 
 struct Tokens<'a> {
@@ -67,6 +76,7 @@ impl<'a> Tokens<'a> {
             kind,
             text,
             suffix: 0,
+            after_letter: false,
         }
     }
 
@@ -91,6 +101,12 @@ impl<'a> Tokens<'a> {
                 let digits = self.take_while(|c| c.is_ascii_digit());
                 self.token(Kind::Digit, digits)
             }
+            b'0'..=b'9' if prev == Kind::Letter => {
+                let digits = self.take_while(|c| c.is_ascii_digit());
+                let mut t = self.token(Kind::Digit, digits);
+                t.after_letter = true;
+                t
+            }
             b'0'..=b'9' if prev == Kind::Suffix => {
                 let digits = self.take_while(|c| c.is_ascii_digit());
                 self.token(Kind::SuffixNo, digits)
@@ -109,7 +125,8 @@ impl<'a> Tokens<'a> {
             }
             b'~' if prev < Kind::CommitHash => {
                 self.pos += 1;
-                let hash = self.take_while(|c| c.is_ascii_hexdigit());
+                // apk's hex digits are lowercase only (`APK_CTYPE_HEXDIGIT`).
+                let hash = self.take_while(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
                 self.token(Kind::CommitHash, hash)
             }
             b'-' if prev < Kind::RevisionNo && self.s.get(self.pos + 1) == Some(&b'r') => {
@@ -134,7 +151,9 @@ fn suffix_rank(name: &[u8]) -> Option<i8> {
 
 fn compare_tokens(a: &Token<'_>, b: &Token<'_>) -> Ordering {
     match a.kind {
-        Kind::Digit if a.text[0] == b'0' || b.text[0] == b'0' => a.text.cmp(b.text),
+        Kind::Digit if !a.after_letter && (a.text[0] == b'0' || b.text[0] == b'0') => {
+            a.text.cmp(b.text)
+        }
         Kind::InitialDigit | Kind::Digit | Kind::SuffixNo | Kind::RevisionNo => {
             compare_numeric(a.text, b.text)
         }
@@ -203,6 +222,17 @@ mod tests {
         assert_eq!(compare("1.0_p1", "1.0"), Ordering::Greater);
         assert_eq!(compare("1.0-r1", "1.0-r2"), Ordering::Less);
         assert_eq!(compare("1.01", "1.1"), Ordering::Less);
+    }
+
+    #[test]
+    fn digits_after_a_letter_are_numbers() {
+        assert_eq!(compare("2.3.4p2-r0", "2.3.4p10-r0"), Ordering::Less);
+        assert_eq!(compare("3.1p9-r1", "3.1p9-r2"), Ordering::Less);
+        assert_eq!(compare("1.0a01", "1.0a1"), Ordering::Equal);
+        assert_eq!(compare("1.0a2", "1.0a"), Ordering::Greater);
+        assert_eq!(compare("1.0a2", "1.0b"), Ordering::Less);
+        assert!(validate("2.3.4p2-r0").is_ok());
+        assert!(validate("1.0bc").is_err());
     }
 
     #[test]

@@ -39,14 +39,27 @@ impl Scheme {
         }
     }
 
-    /// Compares two versions under this scheme. Never fails: malformed versions still
-    /// get the order the package manager would give them.
+    /// Orders two versions under this scheme, as the package manager sorts them
+    /// (`kensa vuln vercmp`). Never fails: malformed versions still get the order the
+    /// package manager would give them.
     pub fn compare(self, a: &str, b: &str) -> Ordering {
         match self {
             Scheme::Rpm => rpm::compare_evr(a, b),
             Scheme::Deb => deb::compare(a, b),
             Scheme::Apk => apk::compare(a, b),
             Scheme::Semver | Scheme::Pep440 | Scheme::Generic => lang::compare(self, a, b),
+        }
+    }
+
+    /// Compares an installed version with an advisory's (fixed, introduced or last
+    /// affected) version the way the distribution's updater decides whether the
+    /// installed package satisfies it. Differs from [`Scheme::compare`] only for rpm,
+    /// where a release missing on either side is ignored, as dnf does
+    /// ([`rpm::compare_evr_advisory`]).
+    pub fn compare_advisory(self, installed: &str, advisory: &str) -> Ordering {
+        match self {
+            Scheme::Rpm => rpm::compare_evr_advisory(installed, advisory),
+            _ => self.compare(installed, advisory),
         }
     }
 

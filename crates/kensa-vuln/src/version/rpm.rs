@@ -167,20 +167,43 @@ impl<'a> Evr<'a> {
     }
 }
 
-/// Compares two `[epoch:]version[-release]` strings as rpm does when it decides whether
-/// a package is newer: epoch (missing = 0) first, then version, then release, the
-/// release only when both sides have one.
+/// Orders two `[epoch:]version[-release]` strings as rpm's own `rpmverCmp()` does (the
+/// comparison behind `rpm.ver` and `rpm.labelCompare` in rpm's Python bindings; rpm
+/// `rpmio/rpmver.cc` @ a8f0192ae): epoch first (missing = 0), then version, then
+/// release, where a missing release sorts before any release, even an empty one
+/// (`2.0 < 2.0- < 2.0-1`). This is `kensa vuln vercmp rpm`.
 pub fn compare_evr(a: &str, b: &str) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
     let (ea, eb) = (Evr::split(a), Evr::split(b));
-    compare_numeric(ea.epoch.as_bytes(), eb.epoch.as_bytes())
-        .then_with(|| rpmvercmp(ea.version, eb.version))
-        .then_with(|| match (ea.release, eb.release) {
-            (Some(ra), Some(rb)) => rpmvercmp(ra, rb),
-            _ => Ordering::Equal,
-        })
+    compare_epoch_version(&ea, &eb).then_with(|| match (ea.release, eb.release) {
+        (Some(ra), Some(rb)) => rpmvercmp(ra, rb),
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    })
+}
+
+/// Compares an installed version with an advisory's version the way dnf decides
+/// whether an installed package satisfies `name >= fixed` (libsolv `src/evr.c`
+/// `pool_evrcmp_str` in `EVRCMP_MATCH_RELEASE` mode @ 1b580675f): epoch first (missing
+/// = 0), then version; the release counts only when both sides have a non-empty one.
+/// So an advisory fixed in `2.0` is fixed by every `2.0-N` build.
+pub fn compare_evr_advisory(installed: &str, advisory: &str) -> Ordering {
+    if installed == advisory {
+        return Ordering::Equal;
+    }
+    let (ea, eb) = (Evr::split(installed), Evr::split(advisory));
+    compare_epoch_version(&ea, &eb).then_with(|| match (ea.release, eb.release) {
+        (Some(ra), Some(rb)) if !ra.is_empty() && !rb.is_empty() => rpmvercmp(ra, rb),
+        _ => Ordering::Equal,
+    })
+}
+
+fn compare_epoch_version(a: &Evr<'_>, b: &Evr<'_>) -> Ordering {
+    compare_numeric(a.epoch.as_bytes(), b.epoch.as_bytes())
+        .then_with(|| rpmvercmp(a.version, b.version))
 }
 
 #[cfg(test)]
@@ -209,7 +232,14 @@ mod tests {
         assert_eq!(compare_evr("1:1.0-1", "2.0-1"), Ordering::Greater);
         assert_eq!(compare_evr("0:1.0-1", "1.0-1"), Ordering::Equal);
         assert_eq!(compare_evr("1.0-1.amzn2", "1.0-2.amzn2"), Ordering::Less);
-        assert_eq!(compare_evr("1.0", "1.0-5"), Ordering::Equal);
+        assert_eq!(compare_evr("1.0", "1.0-5"), Ordering::Less);
+        assert_eq!(compare_evr("1.0", "1.0-"), Ordering::Less);
+        assert_eq!(compare_evr("1.0-", "1.0-0"), Ordering::Less);
+        assert_eq!(compare_evr_advisory("1.0-5", "1.0"), Ordering::Equal);
+        assert_eq!(compare_evr_advisory("1.0", "1.0-5"), Ordering::Equal);
+        assert_eq!(compare_evr_advisory("1.0-", "1.0-5"), Ordering::Equal);
+        assert_eq!(compare_evr_advisory("1.0-4", "1.0-5"), Ordering::Less);
+        assert_eq!(compare_evr_advisory("1:1.0-4", "1.0-5"), Ordering::Greater);
         assert_eq!(
             Evr::split("2:1.2-3.el9"),
             Evr {

@@ -33,8 +33,8 @@ pub struct Args {
     /// Skip the reachability analysis (security group findings then say REACHABLE=unknown).
     #[arg(long)]
     no_reachability: bool,
-    /// Report the findings (in any finding format: asff, ocsf, sarif, ...) instead of the
-    /// per-control table.
+    /// Report the findings instead of the per-control results. Implied by the formats
+    /// that only carry findings (`-f asff`, `ocsf`, `sarif`).
     #[arg(long)]
     findings: bool,
     #[command(flatten)]
@@ -90,6 +90,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.findings {
         return args.output.emit_snapshot(report, &args.input);
     }
+    if finding_only(args.output.format) {
+        // ASFF, OCSF and SARIF carry findings, not per-control results.
+        eprintln!(
+            "note: -f {} reports findings, not controls: printing the findings (as with --findings)",
+            args.output.format
+        );
+        return args.output.emit_snapshot(report, &args.input);
+    }
     let shown: Vec<Warning> = report
         .warnings
         .iter()
@@ -120,6 +128,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(&completeness),
         args.input.allow_incomplete,
     ))
+}
+
+/// Formats that can only carry findings, not the per-control table.
+fn finding_only(format: kensa_report::Format) -> bool {
+    use kensa_report::Format;
+    matches!(format, Format::Asff | Format::Ocsf | Format::Sarif)
 }
 
 fn mute_warning(path: &Path, index: usize, message: &str) -> Warning {

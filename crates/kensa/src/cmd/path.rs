@@ -2,6 +2,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use kensa_net::path::{query, Endpoint, PathAnswer, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,6 +37,19 @@ pub struct Args {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: PathFormat,
+    /// Write the answer to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when the verdict is this one (`reachable` to gate on "must not
+    /// be reachable", `blocked` on "must stay reachable").
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    pub fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Reachable,
+    Blocked,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -43,11 +57,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let from: Endpoint = args.from.parse()?;
     let to: Endpoint = args.to.parse()?;
     let answer = query(&snap, &from, &to, &args.protocol, args.port)?;
-    match args.format {
-        PathFormat::Json => crate::outln!("{}", serde_json::to_string_pretty(&answer)?)?,
-        PathFormat::Text => crate::out!("{}", text(&answer))?,
+    let rendered = match args.format {
+        PathFormat::Json => format!("{}\n", serde_json::to_string_pretty(&answer)?),
+        PathFormat::Text => text(&answer),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => crate::out!("{rendered}")?,
     }
-    Ok(ExitCode::SUCCESS)
+    let failed = matches!(
+        (args.fail_on, &answer.verdict),
+        (Some(FailOn::Reachable), Verdict::Reachable) | (Some(FailOn::Blocked), Verdict::Blocked)
+    );
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn text(a: &PathAnswer) -> String {

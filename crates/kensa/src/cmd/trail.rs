@@ -27,7 +27,8 @@ pub enum TrailCommand {
     /// (exit 2 if there are errors).
     Check(CheckArgs),
     /// Evaluate rules over CloudTrail files (delivery `.json`/`.json.gz`, JSON arrays, NDJSON,
-    /// EventBridge events); directories are searched recursively. Alerts go to stdout.
+    /// Logstash/Elasticsearch exports, EventBridge events, CloudTrail Lake query results;
+    /// digest files are skipped); directories are searched recursively. Alerts go to stdout.
     Replay(ReplayArgs),
     /// Measure evaluation speed on one core: a synthetic realistic event mix generated in
     /// memory (as `kensa synth trail`), evaluated after decompression.
@@ -87,6 +88,47 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
+/// What `ec2.creds.outside` judges instance-credential use against.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OriginArgs {
+    /// Snapshot directory (as for `kensa scan`): an instance's credentials are then
+    /// expected only from that instance's own addresses (and its VPC's NAT gateways).
+    #[arg(long, value_name = "DIR")]
+    pub snapshot: Option<PathBuf>,
+    /// AWS's ip-ranges.json (plain or .gz) instead of the copy bundled with kensa, for
+    /// instances the snapshot does not hold (or without --snapshot).
+    #[arg(long, value_name = "FILE")]
+    pub aws_ip_ranges: Option<PathBuf>,
+}
+
+impl OriginArgs {
+    /// The engine, judging instance credentials with this snapshot and these ranges.
+    pub fn apply(&self, engine: Engine) -> anyhow::Result<Engine> {
+        if self.snapshot.is_none() && self.aws_ip_ranges.is_none() {
+            return Ok(engine);
+        }
+        let mut origin = kensa_trail::CredentialOrigin::default();
+        if let Some(path) = &self.aws_ip_ranges {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            origin.ranges = kensa_trail::AwsRanges::from_json(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        }
+        if let Some(dir) = &self.snapshot {
+            let snap = kensa_model::Snapshot::load(dir)
+                .with_context(|| format!("cannot load snapshot {}", dir.display()))?;
+            let addresses = kensa_trail::InstanceAddresses::from_snapshot(&snap);
+            eprintln!(
+                "{} instance(s) from {} for instance-credential checks",
+                addresses.len(),
+                dir.display()
+            );
+            origin.instances = Some(addresses);
+        }
+        Ok(engine.with_credential_origin(origin))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AlertFormat {
     /// Falco's line: `<time>: <Priority> <output>`.
@@ -99,7 +141,7 @@ pub enum AlertFormat {
 #[derive(Debug, Clone, clap::Args)]
 pub struct AlertArgs {
     /// Alert format on stdout (or --output).
-    #[arg(long, value_enum, default_value_t = AlertFormat::Text)]
+    #[arg(long, short = 'f', value_enum, default_value_t = AlertFormat::Text)]
     pub format: AlertFormat,
     /// Write alerts to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -159,6 +201,8 @@ pub struct ReplayArgs {
     pub rules: RulesArgs,
     #[command(flatten)]
     pub alerts: AlertArgs,
+    #[command(flatten)]
+    pub origin: OriginArgs,
     /// Don't draw a progress bar (counters are still printed at the end).
     #[arg(long)]
     pub no_progress: bool,
@@ -168,7 +212,7 @@ pub struct ReplayArgs {
 }
 
 fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
-    let engine = args.rules.engine()?;
+    let engine = args.origin.apply(args.rules.engine()?)?;
     let files = input_files(&args.paths)?;
     let total: u64 = files
         .iter()
@@ -230,8 +274,12 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn counters(s: &Stats) -> String {
+    let digests = match s.digests {
+        0 => String::new(),
+        n => format!(", {n} digest file(s) skipped"),
+    };
     format!(
-        "{} events, {} alerts, {} errors",
+        "{} events, {} alerts, {} errors{digests}",
         s.events, s.alerts, s.errors
     )
 }

@@ -15,7 +15,7 @@ use kensa_aws::trail::{
 };
 use kensa_trail::{Alert, AlertSink, Priority, SinkError, WebhookOptions, WebhookSink};
 
-use crate::cmd::trail::{AlertArgs, RulesArgs};
+use crate::cmd::trail::{AlertArgs, OriginArgs, RulesArgs};
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["s3", "sqs"])))]
@@ -32,6 +32,8 @@ pub struct Args {
     pub rules: RulesArgs,
     #[command(flatten)]
     pub alerts: AlertArgs,
+    #[command(flatten)]
+    pub origin: OriginArgs,
     /// Also POST each alert as JSON to this URL (retried with backoff).
     #[arg(long, value_name = "URL")]
     pub webhook: Option<String>,
@@ -111,7 +113,7 @@ fn state_slug(url: &str) -> String {
 }
 
 async fn watch(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = args.rules.engine()?;
+    let engine = args.origin.apply(args.rules.engine()?)?;
     let clients = TrailClients::load(
         args.region.as_deref(),
         args.profile.as_deref(),

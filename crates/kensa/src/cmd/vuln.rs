@@ -86,6 +86,11 @@ pub struct VercmpArgs {
     /// Read `A B` pairs from standard input, one per line; print one result per line.
     #[arg(long, conflicts_with_all = ["a", "b"])]
     pub stdin: bool,
+    /// Advisory matching instead of order: A is the installed version, B the advisory's,
+    /// compared as the distribution's updater does (for rpm, as dnf: a release missing
+    /// on either side is ignored, so `2.0-1` vs `2.0` is `=`).
+    #[arg(long)]
+    pub advisory: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -204,6 +209,13 @@ fn load_db(path: &Path) -> anyhow::Result<Database> {
 }
 
 fn vercmp(a: VercmpArgs) -> anyhow::Result<ExitCode> {
+    let compare = |x: &str, y: &str| {
+        if a.advisory {
+            a.scheme.compare_advisory(x, y)
+        } else {
+            a.scheme.compare(x, y)
+        }
+    };
     let check = |v: &str| -> anyhow::Result<()> {
         // dpkg refuses malformed versions; rpm and apk compare whatever they are given.
         if a.scheme == Scheme::Deb || v.is_empty() {
@@ -217,7 +229,7 @@ fn vercmp(a: VercmpArgs) -> anyhow::Result<ExitCode> {
         let (x, y) = (a.a.unwrap_or_default(), a.b.unwrap_or_default());
         check(&x)?;
         check(&y)?;
-        crate::outln!("{}", ordering_symbol(a.scheme.compare(&x, &y)))?;
+        crate::outln!("{}", ordering_symbol(compare(&x, &y)))?;
         return Ok(ExitCode::SUCCESS);
     }
     let stdin = io::stdin();
@@ -229,7 +241,7 @@ fn vercmp(a: VercmpArgs) -> anyhow::Result<ExitCode> {
         let result = match (parts.next(), parts.next(), parts.next()) {
             (Some(x), Some(y), None) => check(x)
                 .and_then(|_| check(y))
-                .map(|_| ordering_symbol(a.scheme.compare(x, y))),
+                .map(|_| ordering_symbol(compare(x, y))),
             _ => Err(anyhow::anyhow!(
                 "expected two versions separated by whitespace"
             )),

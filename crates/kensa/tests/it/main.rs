@@ -1,4 +1,5 @@
 //! kensa binary integration tests.
 #[cfg(feature = "aws")]
 mod aws_cli;
+mod cli_flags;
 mod incomplete;
