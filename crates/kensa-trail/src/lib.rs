@@ -17,6 +17,7 @@ mod alert;
 mod b64;
 mod blocks;
 mod bundled;
+mod duplicates;
 pub mod cond;
 mod engine;
 mod event;
@@ -34,7 +35,8 @@ mod time;
 
 pub use alert::{Alert, AlertResource, InputError, Stats};
 pub use bundled::bundled_rules;
-pub use engine::Engine;
+pub use engine::{Engine, Limits};
+pub use input::open_log;
 pub use fields::{FieldDef, FieldType, FIELDS};
 pub use loader::{load_rule_sources, load_rules, RuleSource};
 pub use rules::{Diagnostic, Level, Priority, Rule, RuleSet};

@@ -19,12 +19,7 @@ pub fn build(mut decls: Decls) -> (RuleSet, Vec<Diagnostic>) {
         .macros
         .iter()
         .map(|(k, m)| {
-            (
-                k.clone(),
-                MacroDef {
-                    condition: m.condition.clone(),
-                },
-            )
+(k.clone(), MacroDef::new(m.condition.clone()))
         })
         .collect();
     let scope = Scope {
