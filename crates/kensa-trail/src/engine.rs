@@ -156,7 +156,10 @@ impl Engine {
                     buf.resize(buf.len() * 2, 0);
                 }
             }
-            match reader.read(&mut buf[end..]) {
+            // Never read past the input limit (plus one byte, to know it was passed).
+            let room = self.limits.max_input.saturating_sub(base + end as u64) + 1;
+            let want = (buf.len() - end).min(usize::try_from(room).unwrap_or(usize::MAX));
+            match reader.read(&mut buf[end..end + want]) {
                 Ok(0) => eof = true,
                 Ok(n) => end += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -171,18 +174,20 @@ impl Engine {
                     eof = true;
                 }
             }
+            let over = base + end as u64 > self.limits.max_input;
+            if over {
+                end -= 1;
+                eof = true;
+            }
             let mut pos = start;
             run.drain(&mut splitter, &buf[..end], &mut pos, base, eof);
             start = pos;
-            if splitter.stopped() {
-                break;
-            }
-            if end - start > self.limits.max_record {
-                run.over_record_limit(base + start as u64);
-                break;
-            }
-            if base + end as u64 > self.limits.max_input {
+            if over {
                 run.over_input_limit(self.limits.max_input);
+            } else if splitter.stopped() {
+                break;
+            } else if end - start > self.limits.max_record {
+                run.over_record_limit(base + start as u64);
                 break;
             }
         }
