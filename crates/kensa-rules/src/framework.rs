@@ -11,7 +11,7 @@
 //!       authorizedTcpPorts: "443, 8443"
 //!   - rule: restricted-ssh
 //! ```
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -133,6 +133,8 @@ pub fn parse(file: &str, text: &str) -> Result<Framework, YamlError> {
         });
     }
     let mut controls = Vec::new();
+    // Control ids are how reports, mutes and auditors refer to a control: one each.
+    let mut ids: HashMap<String, usize> = HashMap::with_capacity(raw.controls.len());
     for (n, c) in raw.controls.iter().enumerate() {
         let rule = find_rule(&c.rule).ok_or_else(|| {
             err(
@@ -157,8 +159,18 @@ pub fn parse(file: &str, text: &str) -> Result<Framework, YamlError> {
                 e.message,
             )
         })?;
+        let control = c.id.clone().unwrap_or_else(|| rule.id.to_string());
+        if let Some(first) = ids.insert(control.clone(), n) {
+            let line = yaml::locate(text, "controls", first, None);
+            return Err(err(
+                n,
+                &format!("controls[{n}].id"),
+                Some("id"),
+                format!("duplicated control id `{control}` (first at line {line}, controls[{first}])"),
+            ));
+        }
         controls.push(FrameworkControl {
-            control: c.id.clone().unwrap_or_else(|| rule.id.to_string()),
+            control,
             rule,
             params,
         });
@@ -207,6 +219,27 @@ mod tests {
             Some("443, 8443")
         );
         assert_eq!(f.controls[1].rule.id, "aws-config:restricted-ssh");
+    }
+
+    #[test]
+    fn duplicated_control_ids_are_an_error() {
+        let text = "id: acme\ncontrols:\n  - id: NET-1\n    rule: fsbp:EC2.18\n  - rule: restricted-ssh\n  - id: NET-1\n    rule: fsbp:EC2.19\n";
+        let e = parse("f.yaml", text).unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (6, "controls[2].id"), "{e}");
+        assert!(e.message.contains("duplicated control id `NET-1` (first at line 3"), "{e}");
+        // Two entries of the same rule without ids collide on the rule's id.
+        let text = "id: acme\ncontrols:\n  - rule: restricted-ssh\n  - rule: restricted-ssh\n";
+        assert!(parse("f.yaml", text).is_err());
+    }
+
+    #[test]
+    fn twenty_thousand_controls_parse_in_linear_time() {
+        let mut text = String::from("id: big\ncontrols:\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  - id: C-{i}\n    rule: fsbp:EC2.19\n"));
+        }
+        let f = parse("big.yaml", &text).unwrap();
+        assert_eq!(f.controls.len(), 20_000);
     }
 
     #[test]
