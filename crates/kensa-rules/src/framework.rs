@@ -166,7 +166,9 @@ pub fn parse(file: &str, text: &str) -> Result<Framework, YamlError> {
                 n,
                 &format!("controls[{n}].id"),
                 Some("id"),
-                format!("duplicated control id `{control}` (first at line {line}, controls[{first}])"),
+                format!(
+                    "duplicated control id `{control}` (first at line {line}, controls[{first}])"
+                ),
             ));
         }
         controls.push(FrameworkControl {
@@ -226,7 +228,11 @@ mod tests {
         let text = "id: acme\ncontrols:\n  - id: NET-1\n    rule: fsbp:EC2.18\n  - rule: restricted-ssh\n  - id: NET-1\n    rule: fsbp:EC2.19\n";
         let e = parse("f.yaml", text).unwrap_err();
         assert_eq!((e.line, e.key.as_str()), (6, "controls[2].id"), "{e}");
-        assert!(e.message.contains("duplicated control id `NET-1` (first at line 3"), "{e}");
+        assert!(
+            e.message
+                .contains("duplicated control id `NET-1` (first at line 3"),
+            "{e}"
+        );
         // Two entries of the same rule without ids collide on the rule's id.
         let text = "id: acme\ncontrols:\n  - rule: restricted-ssh\n  - rule: restricted-ssh\n";
         assert!(parse("f.yaml", text).is_err());

@@ -256,7 +256,13 @@ mod tests {
 
     #[test]
     fn mute_expiry_must_be_a_calendar_date() {
-        for bad in ["2030-02-30", "2027-02-29", "2026-04-31", "2026-13-01", "2026-00-10"] {
+        for bad in [
+            "2030-02-30",
+            "2027-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+        ] {
             assert!(!is_date(bad), "{bad}");
             let text = format!("mutes:\n  - rule: x\n    reason: ok\n    expires: {bad}\n");
             let e = MuteList::parse("m.yaml", &text).unwrap_err();

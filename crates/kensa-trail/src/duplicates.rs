@@ -12,7 +12,8 @@ use crate::rules::{Priority, Rule};
 /// The name of the built-in rule that reports such records.
 pub const RULE_NAME: &str = "CloudTrail record with duplicated keys";
 
-const OUTPUT: &str = "A CloudTrail record has duplicated keys, which JSON parsers read differently \
+const OUTPUT: &str =
+    "A CloudTrail record has duplicated keys, which JSON parsers read differently \
 (event=%ct.name id=%ct.id user=%ct.user ip=%ct.srcip region=%ct.region)";
 
 /// The built-in rule (always true; only applied to records with duplicated keys).

@@ -92,7 +92,9 @@ impl Engine {
         };
         let mut splitter = Splitter::default();
         let mut pos = 0;
-        let len = bytes.len().min(usize::try_from(self.limits.max_input).unwrap_or(usize::MAX));
+        let len = bytes
+            .len()
+            .min(usize::try_from(self.limits.max_input).unwrap_or(usize::MAX));
         run.drain(&mut splitter, &bytes[..len], &mut pos, 0, true);
         if len < bytes.len() {
             run.over_input_limit(len as u64);
@@ -266,7 +268,9 @@ impl Run<'_> {
         let limit = self.engine.limits.max_record;
         self.error(
             format!("record {} (byte {at})", self.records),
-            format!("record is larger than the {limit}-byte limit (or not JSON); rest of input skipped"),
+            format!(
+                "record is larger than the {limit}-byte limit (or not JSON); rest of input skipped"
+            ),
         );
     }
 
@@ -281,7 +285,11 @@ impl Run<'_> {
     /// happened" when the file was empty or not a CloudTrail log.
     fn finish(&mut self, bytes: u64) {
         if self.records == 0 && self.stats.errors == 0 {
-            let what = if bytes == 0 { "empty input" } else { "no CloudTrail records in this input" };
+            let what = if bytes == 0 {
+                "empty input"
+            } else {
+                "no CloudTrail records in this input"
+            };
             self.warn("whole input".into(), format!("{what} (0 events)"));
         }
     }
@@ -339,7 +347,12 @@ impl Run<'_> {
     fn duplicated(&mut self, event: &Event<'_>, keys: &[&str], num: u64) {
         let ctx = Ctx { ev: event, num };
         self.stats.alerts += 1;
-        (self.sink)(crate::duplicates::alert(&self.engine.duplicates, &ctx, keys, self.origin));
+        (self.sink)(crate::duplicates::alert(
+            &self.engine.duplicates,
+            &ctx,
+            keys,
+            self.origin,
+        ));
         let rules = &self.engine.rules;
         let views = keys.iter().map(|k| event.occurrences(k)).max().unwrap_or(1);
         let mut fired = Vec::new();

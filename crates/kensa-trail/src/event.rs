@@ -97,7 +97,8 @@ fn key_hash(k: &[u8]) -> u8 {
     let (mut head, mut tail) = ([0u8; 8], [0u8; 8]);
     head[..n].copy_from_slice(&k[..n]);
     tail[..n].copy_from_slice(&k[k.len() - n..]);
-    let mixed = u64::from_le_bytes(head) ^ u64::from_le_bytes(tail).rotate_left(29) ^ k.len() as u64;
+    let mixed =
+        u64::from_le_bytes(head) ^ u64::from_le_bytes(tail).rotate_left(29) ^ k.len() as u64;
     (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8
 }
 

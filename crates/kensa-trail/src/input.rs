@@ -17,8 +17,15 @@ pub fn open_log(path: &Path) -> io::Result<File> {
         if m.is_file() {
             Ok(())
         } else {
-            let what = if m.is_dir() { "a directory" } else { "not a regular file (device, FIFO or socket)" };
-            Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{what}; refused")))
+            let what = if m.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (device, FIFO or socket)"
+            };
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{what}; refused"),
+            ))
         }
     };
     refuse(&std::fs::metadata(path)?)?;

@@ -197,7 +197,10 @@ fn import_zip(path: &Path) -> Result<Import> {
         if total > feeds::MAX_FEED_BYTES {
             out.problems.push(Problem::new(
                 Location::file(entry_name),
-                format!("archive inflates to more than {} bytes; the rest is skipped", feeds::MAX_FEED_BYTES),
+                format!(
+                    "archive inflates to more than {} bytes; the rest is skipped",
+                    feeds::MAX_FEED_BYTES
+                ),
             ));
             break;
         }

@@ -7,5 +7,5 @@ pub mod expand;
 pub mod parse;
 
 pub use compile::{event_names, MacroNode, Node};
-pub use expand::{compile, compile_ast, MacroDef, Scope, MAX_DEPTH};
 pub use eval::eval;
+pub use expand::{compile, compile_ast, MacroDef, Scope, MAX_DEPTH};

@@ -104,8 +104,17 @@ fn a_second_event_name_is_evaluated_and_reported() {
     // The first name has no rule at all: before, the record was not even parsed.
     for input in [
         rec("ListBuckets", r#","eventName":"DeleteTrail""#),
-        format!(r#"{{"Records":[{}]}}"#, rec("DeleteTrail", r#","eventName":"ListBuckets""#)),
-        format!("{}\n", rec("ListBuckets", &format!(r#","x":"{}","eventName":"DeleteTrail""#, "p".repeat(200)))),
+        format!(
+            r#"{{"Records":[{}]}}"#,
+            rec("DeleteTrail", r#","eventName":"ListBuckets""#)
+        ),
+        format!(
+            "{}\n",
+            rec(
+                "ListBuckets",
+                &format!(r#","x":"{}","eventName":"DeleteTrail""#, "p".repeat(200))
+            )
+        ),
     ] {
         let out = run(&e, input.as_bytes(), "dup.json");
         let rules: Vec<&str> = out.alerts.iter().map(|a| a.rule.as_str()).collect();
@@ -114,7 +123,11 @@ fn a_second_event_name_is_evaluated_and_reported() {
             ["CloudTrail record with duplicated keys", "Trail Deleted"],
             "{input}"
         );
-        assert!(out.alerts[0].output.contains("keys=eventName"), "{:?}", out.alerts[0]);
+        assert!(
+            out.alerts[0].output.contains("keys=eventName"),
+            "{:?}",
+            out.alerts[0]
+        );
         assert_eq!(out.stats.events, 1);
     }
 }
@@ -179,9 +192,14 @@ fn a_gzip_that_inflates_to_one_huge_record_stops_at_the_record_limit() {
     let gz = gzip(&body);
     drop(body);
     let mut errors = Vec::new();
-    let stats = e.process_reader(&gz[..], "bomb.json.gz", &mut |_| {}, &mut |x| errors.push(x));
+    let stats = e.process_reader(&gz[..], "bomb.json.gz", &mut |_| {}, &mut |x| {
+        errors.push(x)
+    });
     assert_eq!(stats.errors, 1, "{errors:?}");
-    assert!(errors[0].message.contains("1048576-byte limit"), "{errors:?}");
+    assert!(
+        errors[0].message.contains("1048576-byte limit"),
+        "{errors:?}"
+    );
     assert!(stats.bytes < 8 << 20, "read {} bytes", stats.bytes);
 }
 
@@ -196,12 +214,19 @@ fn the_input_limit_applies_after_decompression() {
     let body = line.repeat(20_000);
     let mut errors = Vec::new();
     let gz = gzip(body.as_bytes());
-    let stats = e.process_reader(&gz[..], "many.json.gz", &mut |_| {}, &mut |x| errors.push(x));
-    assert!(errors.iter().any(|x| x.message.contains("100000-byte limit (after decompression)")));
+    let stats = e.process_reader(&gz[..], "many.json.gz", &mut |_| {}, &mut |x| {
+        errors.push(x)
+    });
+    assert!(errors.iter().any(|x| x
+        .message
+        .contains("100000-byte limit (after decompression)")));
     assert!(stats.events < 20_000);
     // In memory too.
     let out = run(&e, body.as_bytes(), "many.json");
-    assert!(out.errors.iter().any(|x| x.message.contains("100000-byte limit")));
+    assert!(out
+        .errors
+        .iter()
+        .any(|x| x.message.contains("100000-byte limit")));
 }
 
 #[test]
@@ -211,7 +236,11 @@ fn an_endless_stream_of_garbage_stops() {
     let mut errors = Vec::new();
     let stats = e.process_reader(zeros, "zeros", &mut |_| {}, &mut |x| errors.push(x));
     assert!(stats.errors >= 1);
-    assert!(stats.bytes < 64 << 20, "read {} bytes of zeros", stats.bytes);
+    assert!(
+        stats.bytes < 64 << 20,
+        "read {} bytes of zeros",
+        stats.bytes
+    );
 }
 
 #[cfg(unix)]

@@ -5,6 +5,7 @@ mod corpus;
 mod ec2_oracle;
 mod ec2_rules;
 mod falco;
+mod fuzz;
 mod hostile;
 mod language;
 mod malformed;

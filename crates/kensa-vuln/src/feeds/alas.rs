@@ -125,15 +125,27 @@ pub fn parse_updateinfo(xml: &[u8], file: &str, release: Option<&str>) -> Import
             Err(e) => {
                 // One broken <update> is skipped, not everything after it: reading
                 // resumes at the next <update>.
-                let skipped = current.take().map_or("no update", |_| "that update");
+                let skipped = if current.is_some() {
+                    "that update"
+                } else {
+                    "no update"
+                };
                 // Always forward, so that a restart cannot fail at the same place.
                 let at = (base + reader.buffer_position()).max(base + 1) as usize;
                 let next = next_update(xml, at.min(xml.len()));
-                let resumed = if next.is_some() { "reading resumed at the next <update>" } else { "nothing follows" };
+                if base > 0 && current.is_none() && next.is_none() {
+                    break; // the root's end tag, which a restarted reader never saw open
+                }
+                let resumed = if next.is_some() {
+                    "reading resumed at the next <update>"
+                } else {
+                    "nothing follows"
+                };
                 out.problems.push(Problem::new(
                     Location::byte(file, pos),
                     format!("malformed updateinfo XML: {e}; {skipped} skipped, {resumed}"),
                 ));
+                current = None;
                 let Some(next) = next else { break };
                 base = next as u64;
                 // Restarted inside the root element, whose end tag it will not match.
@@ -211,7 +223,10 @@ fn next_update(xml: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     while let Some(k) = memchr::memmem::find(&xml[at..], b"<update") {
         let tag = at + k;
-        if matches!(xml.get(tag + 7), Some(b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/')) {
+        if matches!(
+            xml.get(tag + 7),
+            Some(b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/')
+        ) {
             return Some(tag);
         }
         at = tag + 7;

@@ -88,7 +88,10 @@ mod tests {
         };
         let r = refusals(&old, &truncated);
         assert_eq!(r.len(), 1, "{r:?}");
-        assert!(r[0].contains("amazon 2023 (alas) would shrink from 223 to 131"), "{r:?}");
+        assert!(
+            r[0].contains("amazon 2023 (alas) would shrink from 223 to 131"),
+            "{r:?}"
+        );
         let grown = Import {
             records: (0..230).map(|i| rec("2023", i)).collect(),
             ..Default::default()

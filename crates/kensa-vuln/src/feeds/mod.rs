@@ -8,9 +8,9 @@ use crate::error::{Error, Location, Problem, Result};
 pub mod alas;
 pub mod alpine;
 pub mod debian;
+pub mod guard;
 pub mod json;
 pub mod osv;
-pub mod guard;
 
 /// What one import produced: the records, how many advisories they came from, and the
 /// items that were skipped (with where and why).
@@ -39,7 +39,10 @@ pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     let loc = || Location::file(path.display().to_string());
     if !meta.is_file() {
-        return Err(Error::parse(loc(), "not a regular file (device, FIFO or socket); refused"));
+        return Err(Error::parse(
+            loc(),
+            "not a regular file (device, FIFO or socket); refused",
+        ));
     }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     read_limited(std::io::BufReader::new(file), MAX_FEED_BYTES).map_err(|e| Error::parse(loc(), e))
@@ -57,7 +60,10 @@ pub fn read_limited(
     mut input: impl std::io::BufRead,
     limit: u64,
 ) -> std::result::Result<Vec<u8>, String> {
-    let gz = input.fill_buf().map_err(|e| e.to_string())?.starts_with(&[0x1f, 0x8b]);
+    let gz = input
+        .fill_buf()
+        .map_err(|e| e.to_string())?
+        .starts_with(&[0x1f, 0x8b]);
     let mut out = Vec::new();
     let read = if gz {
         flate2::bufread::MultiGzDecoder::new(input)
@@ -65,7 +71,10 @@ pub fn read_limited(
             .read_to_end(&mut out)
             .map_err(|e| format!("gzip: {e}"))?
     } else {
-        input.take(limit + 1).read_to_end(&mut out).map_err(|e| e.to_string())?
+        input
+            .take(limit + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| e.to_string())?
     };
     if read as u64 > limit {
         let what = if gz { " after decompression" } else { "" };

@@ -123,7 +123,10 @@ mod tests {
         let text = "C:Q1=\nP:a\nV:1-r0\nC:Q2=\nP:b\nV:2-r0\nP:c\nV:3-r0\n";
         let mut problems = Vec::new();
         let pkgs = parse_installed(text, "installed", &mut problems);
-        let got: Vec<(&str, &str)> = pkgs.iter().map(|p| (p.name.as_str(), p.version.as_str())).collect();
+        let got: Vec<(&str, &str)> = pkgs
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
         assert_eq!(got, [("a", "1-r0"), ("b", "2-r0"), ("c", "3-r0")]);
         let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(

@@ -25,7 +25,8 @@ pub fn parse_status(text: &str, file: &str, problems: &mut Vec<Problem>) -> Vec<
         ));
     }
     for (line, st) in found {
-        let (Some(name), Some(version)) = (field(&st, "Package"), field(&st, "Version")) else {
+        let non_empty = |k: &str| field(&st, k).filter(|v| !v.is_empty());
+        let (Some(name), Some(version)) = (non_empty("Package"), non_empty("Version")) else {
             problems.push(Problem::new(
                 Location::line(file, line),
                 "stanza without Package or Version; skipped",

@@ -131,16 +131,34 @@ pub fn scan_root(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
     let dpkg = root.join("var/lib/dpkg/status");
     if dpkg.is_file() {
         let found = dpkg::read_status(&dpkg, &mut problems);
-        keep(found, &dpkg, "dpkg status", &mut inv.packages, &mut problems);
+        keep(
+            found,
+            &dpkg,
+            "dpkg status",
+            &mut inv.packages,
+            &mut problems,
+        );
     }
     let apk_db = root.join("lib/apk/db/installed");
     if apk_db.is_file() {
         let found = apk::read_installed(&apk_db, &mut problems);
-        keep(found, &apk_db, "apk database", &mut inv.packages, &mut problems);
+        keep(
+            found,
+            &apk_db,
+            "apk database",
+            &mut inv.packages,
+            &mut problems,
+        );
     }
     if let Some(rpmdb) = rpm_sqlite(root) {
         let found = rpm::read_sqlite(&rpmdb, &mut problems);
-        keep(found, &rpmdb, "rpm database", &mut inv.packages, &mut problems);
+        keep(
+            found,
+            &rpmdb,
+            "rpm database",
+            &mut inv.packages,
+            &mut problems,
+        );
     } else if root.join(RPM_BDB).is_file() {
         // A Packages file that cannot be read at all costs its packages, not the scan.
         let path = root.join(RPM_BDB);
@@ -219,7 +237,9 @@ pub(crate) fn stanzas<'t>(
     let mut cur: Vec<(&str, &str)> = Vec::new();
     let mut start = 1;
     for (n, line) in text.lines().enumerate() {
-        if line.split_once(':').is_some_and(|(k, _)| k.trim() == start_key)
+        if line
+            .split_once(':')
+            .is_some_and(|(k, _)| k.trim() == start_key)
             && cur.iter().any(|(k, _)| *k == start_key)
         {
             out.push((start, std::mem::take(&mut cur)));

@@ -3,6 +3,7 @@ mod bdb;
 mod common;
 mod e2e;
 mod feeds;
+mod fuzz;
 mod http;
 mod inventory;
 mod update;
