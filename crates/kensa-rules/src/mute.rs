@@ -274,6 +274,38 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// Damaged mute lists and frameworks: an error naming the file, never a panic.
+        #[test]
+        fn damaged_mute_and_framework_yaml(
+            at in 0usize..400,
+            cut in 0usize..400,
+            junk in proptest::collection::vec(proptest::sample::select(&b"-:[]{}'\"&*!|>#%@ \n\t0123456789.eE"[..]), 0..12),
+        ) {
+            let seeds = [
+                "mutes:\n  - rule: EC2.19\n    tags: {env: sandbox*}\n    reason: sandbox\n  - resource: 'arn:*/sg-2'\n    region: eu-*\n    reason: accepted\n    expires: 2026-06-01\n",
+                "id: acme\ntitle: t\ncontrols:\n  - id: NET-1\n    rule: fsbp:EC2.18\n    parameters:\n      authorizedTcpPorts: [443, 8443]\n  - rule: restricted-ssh\n",
+            ];
+            for (k, seed) in seeds.iter().enumerate() {
+                let mut b = seed.as_bytes().to_vec();
+                let at = at % (b.len() + 1);
+                b.splice(at..at, junk.iter().copied());
+                b.truncate(b.len() - cut.min(b.len()) / 4);
+                let text = String::from_utf8_lossy(&b);
+                let err = if k == 0 {
+                    MuteList::parse("m.yaml", &text).err().map(|e| e.file)
+                } else {
+                    crate::framework::parse("f.yaml", &text).err().map(|e| e.file)
+                };
+                if let Some(file) = err {
+                    proptest::prop_assert!(file == "m.yaml" || file == "f.yaml");
+                }
+            }
+        }
+    }
+
     #[test]
     fn globs() {
         assert!(glob("sg-0ab*", "sg-0abc"));
