@@ -19,7 +19,7 @@
 //!
 //! A control naming a `check` gets the rule id `<framework>:<control>`; one naming a
 //! built-in `rule` keeps that rule's id (and so its findings' ids).
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use kensa_model::Severity;
@@ -155,6 +155,8 @@ pub(crate) fn parse_table(
         });
     }
     let mut controls = Vec::new();
+    // Control ids are how reports, mutes and auditors refer to a control: one each.
+    let mut ids: HashMap<String, usize> = HashMap::with_capacity(raw.controls.len());
     for (n, c) in raw.controls.iter().enumerate() {
         let at = |key: &str, line_key: Option<&str>, message: String| YamlError {
             file: file.to_string(),
@@ -162,7 +164,19 @@ pub(crate) fn parse_table(
             key: format!("controls[{n}]{key}"),
             message,
         };
-        controls.push(control(&raw.id, c, lookup, &at)?);
+        let control = control(&raw.id, c, lookup, &at)?;
+        if let Some(first) = ids.insert(control.control.clone(), n) {
+            let line = yaml::locate(text, "controls", first, None);
+            return Err(at(
+                ".id",
+                Some("id"),
+                format!(
+                    "duplicated control id `{}` (first at line {line}, controls[{first}])",
+                    control.control
+                ),
+            ));
+        }
+        controls.push(control);
     }
     Ok(Framework {
         title: raw.title.unwrap_or_else(|| raw.id.clone()),

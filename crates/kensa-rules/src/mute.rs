@@ -177,7 +177,7 @@ impl Mute {
     }
 }
 
-/// A `YYYY-MM-DD` date (month 1-12, day 1-31).
+/// A real `YYYY-MM-DD` calendar date: `2030-02-30` and `2027-02-29` are not.
 pub fn is_date(d: &str) -> bool {
     let b = d.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
@@ -190,9 +190,22 @@ pub fn is_date(d: &str) -> bool {
     {
         return false;
     }
+    let year: u32 = d[0..4].parse().unwrap_or(0);
     let month: u32 = d[5..7].parse().unwrap_or(0);
     let day: u32 = d[8..10].parse().unwrap_or(0);
-    (1..=12).contains(&month) && (1..=31).contains(&day)
+    (1..=days_in_month(year, month)).contains(&day)
+}
+
+/// 0 for a month outside 1-12.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    }
 }
 
 /// Shell-style glob: `*` any run, `?` one character; case-sensitive, whole string.
@@ -252,6 +265,58 @@ mod tests {
             first_seen: None,
             last_seen: None,
             status: FindingStatus::Active,
+        }
+    }
+
+    #[test]
+    fn mute_expiry_must_be_a_calendar_date() {
+        for bad in [
+            "2030-02-30",
+            "2027-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+            let text = format!("mutes:\n  - rule: x\n    reason: ok\n    expires: {bad}\n");
+            let e = MuteList::parse("m.yaml", &text).unwrap_err();
+            assert_eq!((e.line, e.key.as_str()), (4, "mutes[0].expires"), "{e}");
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+        for good in ["2028-02-29", "2000-02-29", "2026-12-31", "2026-04-30"] {
+            assert!(is_date(good), "{good}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// Damaged mute lists and frameworks: an error naming the file, never a panic.
+        #[test]
+        fn damaged_mute_and_framework_yaml(
+            at in 0usize..400,
+            cut in 0usize..400,
+            junk in proptest::collection::vec(proptest::sample::select(&b"-:[]{}'\"&*!|>#%@ \n\t0123456789.eE"[..]), 0..12),
+        ) {
+            let seeds = [
+                "mutes:\n  - rule: EC2.19\n    tags: {env: sandbox*}\n    reason: sandbox\n  - resource: 'arn:*/sg-2'\n    region: eu-*\n    reason: accepted\n    expires: 2026-06-01\n",
+                "id: acme\ntitle: t\ncontrols:\n  - id: NET-1\n    rule: fsbp:EC2.18\n    parameters:\n      authorizedTcpPorts: [443, 8443]\n  - rule: restricted-ssh\n",
+            ];
+            for (k, seed) in seeds.iter().enumerate() {
+                let mut b = seed.as_bytes().to_vec();
+                let at = at % (b.len() + 1);
+                b.splice(at..at, junk.iter().copied());
+                b.truncate(b.len() - cut.min(b.len()) / 4);
+                let text = String::from_utf8_lossy(&b);
+                let err = if k == 0 {
+                    MuteList::parse("m.yaml", &text).err().map(|e| e.file)
+                } else {
+                    crate::framework::parse("f.yaml", &text).err().map(|e| e.file)
+                };
+                if let Some(file) = err {
+                    proptest::prop_assert!(file == "m.yaml" || file == "f.yaml");
+                }
+            }
         }
     }
 

@@ -10,10 +10,29 @@ use crate::event::Event;
 use crate::fields::Ctx;
 use crate::input::{Name, Splitter, Step};
 use crate::origin::CredentialOrigin;
-use crate::rules::RuleSet;
+use crate::rules::{Rule, RuleSet};
 
 /// How much is read at a time from a stream.
 const CHUNK: usize = 1 << 20;
+
+/// Bounds on what one input may make the engine hold or read: logs are untrusted, and a
+/// small `.json.gz` can inflate to gigabytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest record, in bytes of JSON (CloudTrail's own maximum event size is 256 KB).
+    pub max_record: usize,
+    /// Most bytes read from one input, after decompression.
+    pub max_input: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_record: 16 << 20,
+            max_input: 16 << 30,
+        }
+    }
+}
 
 /// The rule engine. Shareable between threads (`&self`); `evt.num` counts events over the
 /// engine's lifetime.
@@ -22,6 +41,9 @@ pub struct Engine {
     rules: RuleSet,
     counter: AtomicU64,
     origin: Option<CredentialOrigin>,
+    limits: Limits,
+    /// Fires on records with duplicated keys (see [`crate::duplicates`]).
+    duplicates: Rule,
 }
 
 impl Engine {
@@ -30,6 +52,8 @@ impl Engine {
             rules,
             counter: AtomicU64::new(0),
             origin: None,
+            limits: Limits::default(),
+            duplicates: crate::duplicates::rule(),
         }
     }
 
@@ -38,6 +62,16 @@ impl Engine {
     pub fn with_credential_origin(mut self, origin: CredentialOrigin) -> Engine {
         self.origin = Some(origin);
         self
+    }
+
+    /// The same engine with other input limits.
+    pub fn with_limits(mut self, limits: Limits) -> Engine {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -70,8 +104,15 @@ impl Engine {
         };
         let mut splitter = Splitter::default();
         let mut pos = 0;
-        run.drain(&mut splitter, bytes, &mut pos, 0, true);
-        stats.bytes = bytes.len() as u64;
+        let len = bytes
+            .len()
+            .min(usize::try_from(self.limits.max_input).unwrap_or(usize::MAX));
+        run.drain(&mut splitter, &bytes[..len], &mut pos, 0, true);
+        if len < bytes.len() {
+            run.over_input_limit(len as u64);
+        }
+        run.finish(len as u64);
+        stats.bytes = len as u64;
         stats
     }
 
@@ -129,7 +170,10 @@ impl Engine {
                     buf.resize(buf.len() * 2, 0);
                 }
             }
-            match reader.read(&mut buf[end..]) {
+            // Never read past the input limit (plus one byte, to know it was passed).
+            let room = self.limits.max_input.saturating_sub(base + end as u64) + 1;
+            let want = (buf.len() - end).min(usize::try_from(room).unwrap_or(usize::MAX));
+            match reader.read(&mut buf[end..end + want]) {
                 Ok(0) => eof = true,
                 Ok(n) => end += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -144,10 +188,24 @@ impl Engine {
                     eof = true;
                 }
             }
+            let over = base + end as u64 > self.limits.max_input;
+            if over {
+                end -= 1;
+                eof = true;
+            }
             let mut pos = start;
             run.drain(&mut splitter, &buf[..end], &mut pos, base, eof);
             start = pos;
+            if over {
+                run.over_input_limit(self.limits.max_input);
+            } else if splitter.stopped() {
+                break;
+            } else if end - start > self.limits.max_record {
+                run.over_record_limit(base + start as u64);
+                break;
+            }
         }
+        run.finish(base + end as u64);
         run.stats.bytes = base + end as u64;
         stats
     }
@@ -191,6 +249,19 @@ impl Run<'_> {
                         }
                         Err(e) => self.error(format!("record {index} (byte {at})"), e),
                     }
+                Step::Warning { offset, message } => {
+                    let at = base + offset as u64;
+                    self.warn(format!("byte {at}"), message.to_string());
+                }
+                Step::Record { start, end, .. } if end - start > self.engine.limits.max_record => {
+                    let index = self.records;
+                    self.records += 1;
+                    self.stats.events += 1;
+                    let limit = self.engine.limits.max_record;
+                    self.error(
+                        format!("record {index} (byte {})", base + start as u64),
+                        format!("record of {} bytes is larger than the {limit}-byte limit; record skipped", end - start),
+                    );
                 }
                 Step::Record { start, end, name } => {
                     let index = self.records;
@@ -211,10 +282,46 @@ impl Run<'_> {
         (self.errors)(InputError::new(self.origin, location, message));
     }
 
+    /// Reported like an error, but not counted as one: the input was read.
+    fn warn(&mut self, location: String, message: String) {
+        (self.errors)(InputError::new(self.origin, location, message));
+    }
+
+    fn over_record_limit(&mut self, at: u64) {
+        let limit = self.engine.limits.max_record;
+        self.error(
+            format!("record {} (byte {at})", self.records),
+            format!(
+                "record is larger than the {limit}-byte limit (or not JSON); rest of input skipped"
+            ),
+        );
+    }
+
+    fn over_input_limit(&mut self, limit: u64) {
+        self.error(
+            format!("byte {limit}"),
+            format!("input is larger than the {limit}-byte limit (after decompression); rest of input skipped"),
+        );
+    }
+
+    /// An input that held no record says so: "0 events" must not read as "nothing
+    /// happened" when the file was empty or not a CloudTrail log.
+    fn finish(&mut self, bytes: u64) {
+        if self.records == 0 && self.stats.errors == 0 {
+            let what = if bytes == 0 {
+                "empty input"
+            } else {
+                "no CloudTrail records in this input"
+            };
+            self.warn("whole input".into(), format!("{what} (0 events)"));
+        }
+    }
+
     fn record(&mut self, raw: &[u8], name: Option<std::borrow::Cow<'_, str>>, index: u64, at: u64) {
         self.stats.events += 1;
         let num = self.engine.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let rules = &self.engine.rules;
+        let ambiguous = matches!(&name, Some(n) if n.is_empty());
         let Some(name) = name else {
             return self.error(
                 format!("record {index} (byte {at})"),
@@ -222,14 +329,14 @@ impl Run<'_> {
             );
         };
         let candidates = rules.candidates(Some(&name));
-        if candidates.is_empty() {
+        if !ambiguous && candidates.is_empty() {
             return;
         }
-        // Rules about instance-profile sessions skip records that have none, unparsed.
-        let session = candidates
-            .iter()
-            .any(|&i| rules.needs_instance_session(i))
-            .then(|| crate::rules::has_instance_session(raw));
+        // Rules about instance-profile sessions skip records that have none, unparsed
+        // (never a record with a duplicated key: each of its values is evaluated).
+        let session = (!ambiguous
+            && candidates.iter().any(|&i| rules.needs_instance_session(i)))
+        .then(|| crate::rules::has_instance_session(raw));
         if session == Some(false) && candidates.iter().all(|&i| rules.needs_instance_session(i)) {
             return;
         }
@@ -253,6 +360,10 @@ impl Run<'_> {
                 return self.error(loc, format!("malformed JSON: {e}"));
             }
         };
+        let duplicated = event.duplicated_keys();
+        if !duplicated.is_empty() {
+            return self.duplicated(&event, &duplicated, num);
+        }
         let ctx = Ctx {
             ev: &event,
             num,
@@ -269,11 +380,50 @@ impl Run<'_> {
             }
         }
     }
+
+    /// A record with duplicated top-level keys: it raises its own alert, and is evaluated
+    /// once per occurrence of the duplicated keys, each rule firing at most once.
+    fn duplicated(&mut self, event: &Event<'_>, keys: &[&str], num: u64) {
+        let ctx = Ctx {
+            ev: event,
+            num,
+            origin: self.engine.origin.as_ref(),
+        };
+        self.stats.alerts += 1;
+        (self.sink)(crate::duplicates::alert(
+            &self.engine.duplicates,
+            &ctx,
+            keys,
+            self.origin,
+        ));
+        let rules = &self.engine.rules;
+        let views = keys.iter().map(|k| event.occurrences(k)).max().unwrap_or(1);
+        let mut fired = Vec::new();
+        for n in 0..views {
+            let view = event.with_occurrence(keys, n);
+            let ctx = Ctx {
+                ev: &view,
+                num,
+                origin: self.engine.origin.as_ref(),
+            };
+            let name = view.top_text("eventName");
+            for &i in rules.candidates(name.as_deref()) {
+                let rule = &rules.rules[i];
+                if !fired.contains(&i) && eval(&rule.condition, &ctx) {
+                    fired.push(i);
+                    self.stats.alerts += 1;
+                    (self.sink)(Alert::new(rule, &ctx, self.origin));
+                }
+            }
+        }
+    }
 }
 
 fn name_of(buf: &[u8], name: Name) -> Option<std::borrow::Cow<'_, str>> {
     match name {
         Name::Missing => None,
+        // Known only after a full parse; the empty name asks for one.
+        Name::Ambiguous => Some(std::borrow::Cow::Borrowed("")),
         Name::Plain(a, b) => std::str::from_utf8(&buf[a..b])
             .ok()
             .map(std::borrow::Cow::Borrowed),

@@ -66,6 +66,40 @@ impl<'a> RawObject<'a> {
     pub fn get(&self, key: &str) -> Option<Raw<'a>> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
+
+    /// Keys that occur more than once, each once. Cheap when there are none (every real
+    /// record): keys go through a 256-bit filter and are compared only on a filter hit.
+    pub fn duplicated_keys(&self) -> Vec<&str> {
+        let mut seen = [0u64; 4];
+        let suspect = self.0.iter().any(|(k, _)| {
+            let h = key_hash(k.as_bytes());
+            let (word, bit) = (usize::from(h >> 6), h & 63);
+            let hit = seen[word] >> bit & 1 == 1;
+            seen[word] |= 1 << bit;
+            hit
+        });
+        if !suspect {
+            return Vec::new();
+        }
+        let mut out: Vec<&str> = Vec::new();
+        for (i, (k, _)) in self.0.iter().enumerate() {
+            if !out.contains(&k.as_ref()) && self.0[..i].iter().any(|(p, _)| p == k) {
+                out.push(k.as_ref());
+            }
+        }
+        out
+    }
+}
+
+/// A hash of a key's length and first and last eight bytes, in 0..256.
+fn key_hash(k: &[u8]) -> u8 {
+    let n = k.len().min(8);
+    let (mut head, mut tail) = ([0u8; 8], [0u8; 8]);
+    head[..n].copy_from_slice(&k[..n]);
+    tail[..n].copy_from_slice(&k[k.len() - n..]);
+    let mixed =
+        u64::from_le_bytes(head) ^ u64::from_le_bytes(tail).rotate_left(29) ^ k.len() as u64;
+    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8
 }
 
 /// Walks the members of a validated object or the elements of a validated array without
@@ -211,6 +245,37 @@ impl<'a> Event<'a> {
             top,
             nested: RefCell::new(Vec::new()),
         })
+    }
+
+    /// Top-level keys that occur more than once (see [`RawObject::duplicated_keys`]).
+    pub fn duplicated_keys(&self) -> Vec<&str> {
+        self.top.duplicated_keys()
+    }
+
+    /// How many times top-level `key` occurs.
+    pub fn occurrences(&self, key: &str) -> usize {
+        self.top.0.iter().filter(|(k, _)| k == key).count()
+    }
+
+    /// The record as a parser sees it that keeps occurrence `n` (0-based; the last one
+    /// when there are fewer) of each of the duplicated top-level `keys`.
+    pub fn with_occurrence(&self, keys: &[&str], n: usize) -> Event<'a> {
+        let mut kept = Vec::with_capacity(self.top.0.len());
+        for (i, (k, v)) in self.top.0.iter().enumerate() {
+            if keys.contains(&k.as_ref()) {
+                let before = self.top.0[..i].iter().filter(|(p, _)| p == k).count();
+                let last = before + 1 == self.occurrences(k);
+                if before != n && !(last && before < n) {
+                    continue;
+                }
+            }
+            kept.push((k.clone(), *v));
+        }
+        Event {
+            raw: self.raw,
+            top: RawObject(kept),
+            nested: RefCell::new(Vec::new()),
+        }
     }
 
     /// Member `key` of an object inside this event (indexed on first access).

@@ -60,6 +60,8 @@ impl RecordScanner {
         }
         let name = match self.key_value(buf, pos, end, &self.event_name, b'"')? {
             None => Name::Missing,
+            // A second top-level `eventName`: the slow scanner reports it as ambiguous.
+            Some(v) if self.another_key(buf, pos, v, end, &self.event_name) => return None,
             Some(v) => {
                 let close = skip_string(buf, v).ok()?;
                 if memchr::memchr(b'\\', &buf[v + 1..close - 1]).is_none() {
@@ -151,6 +153,22 @@ impl RecordScanner {
             };
         }
         Some(None)
+    }
+
+    /// Whether a top-level member whose key `finder` finds starts after `from`.
+    fn another_key(
+        &self,
+        buf: &[u8],
+        pos: usize,
+        from: usize,
+        end: usize,
+        finder: &Finder<'_>,
+    ) -> bool {
+        finder.find_iter(&buf[from..end]).any(|hit| {
+            let offset = from - pos + hit;
+            self.opens_top_level_string(buf, pos, offset)
+                && buf.get(skip_ws(buf, from + hit + finder.needle().len())) == Some(&b':')
+        })
     }
 
     /// Whether the quote at `pos + offset` opens a string directly inside the object at

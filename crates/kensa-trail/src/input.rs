@@ -6,8 +6,37 @@
 //! files (`{"digestStartTime":..,"logFiles":[..]}`) are recognised and skipped.
 //! Works on a growing buffer so that large inputs stream.
 
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
 use crate::fastscan::RecordScanner;
 use crate::scan::{next_structural, plain_string, skip_string, skip_value, skip_ws, ScanError};
+
+/// Opens a log file, refusing anything but a regular file: a device such as `/dev/zero`
+/// never ends and a FIFO can block forever. Checked before opening (opening a FIFO
+/// blocks) and again on the opened file.
+pub fn open_log(path: &Path) -> io::Result<File> {
+    let refuse = |m: &std::fs::Metadata| {
+        if m.is_file() {
+            Ok(())
+        } else {
+            let what = if m.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (device, FIFO or socket)"
+            };
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{what}; refused"),
+            ))
+        }
+    };
+    refuse(&std::fs::metadata(path)?)?;
+    let file = File::open(path)?;
+    refuse(&file.metadata()?)?;
+    Ok(file)
+}
 
 /// Where a record's `eventName` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +46,9 @@ pub enum Name {
     Plain(usize, usize),
     /// Byte range of the whole JSON string (with quotes), which has escapes.
     Escaped(usize, usize),
+    /// `eventName` appears more than once at the top level: JSON parsers disagree on
+    /// which one counts, so the record is parsed and evaluated with every value.
+    Ambiguous,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +70,12 @@ pub enum Step {
     Digest,
     /// Malformed input at `offset`; scanning resumed where it could.
     Error {
+        offset: usize,
+        message: &'static str,
+    },
+    /// Suspicious but readable input at `offset` (e.g. a second `Records` array, whose
+    /// records are evaluated too); scanning continues.
+    Warning {
         offset: usize,
         message: &'static str,
     },
@@ -138,6 +176,10 @@ fn scan_object(
                         let (e, n) = name_at(buf, v)?;
                         (name, seen_name) = (n, true);
                         i = e;
+                    }
+                    b"eventName" => {
+                        name = Name::Ambiguous;
+                        i = v;
                     }
                     b"Records" | b"QueryResultRows"
                         if allow_wrapper && buf.get(v) == Some(&b'[') =>
@@ -265,6 +307,16 @@ impl Splitter {
                     }
                     Err(e) => e,
                 },
+                (State::WrapperTail, b'"') if self.second_records(buf, p).is_some() => {
+                    // JSON parsers keep either the first or the last of duplicated keys;
+                    // reading both arrays hides nothing.
+                    *pos = self.second_records(buf, p).unwrap_or(p) + 1;
+                    self.state = State::Records;
+                    return Step::Warning {
+                        offset: p,
+                        message: "a second \"Records\" member (a duplicated key, which JSON parsers read differently); its records are evaluated too",
+                    };
+                }
                 (State::WrapperTail, b'"') => match self.skip_member(buf, p) {
                     Ok(end) => {
                         *pos = end;
@@ -329,6 +381,22 @@ impl Splitter {
                 message: e.message,
             };
         }
+    }
+
+    /// The position of the `[` of a `"Records": [` member starting at `p`.
+    fn second_records(&self, buf: &[u8], p: usize) -> Option<usize> {
+        if !buf[p..].starts_with(b"\"Records\"") {
+            return None;
+        }
+        let colon = skip_ws(buf, p + 9);
+        let v = skip_ws(buf, colon + 1);
+        (buf.get(colon) == Some(&b':') && buf.get(v) == Some(&b'[')).then_some(v)
+    }
+
+    /// Whether scanning has given up on the rest of the input (after an error it could
+    /// not recover from); what follows is not looked at.
+    pub fn stopped(&self) -> bool {
+        self.state == State::Stop
     }
 
     fn skip_member(&self, buf: &[u8], p: usize) -> Result<usize, ScanError> {
@@ -397,6 +465,7 @@ mod tests {
                 Step::LakeRow { start, end } => out.push(format!("row {}", &input[start..end])),
                 Step::Digest => out.push("digest".into()),
                 Step::Error { message, .. } => out.push(format!("error: {message}")),
+                Step::Warning { message, .. } => out.push(format!("warning: {message}")),
                 Step::Done => return out,
                 Step::NeedMore => unreachable!(),
             }

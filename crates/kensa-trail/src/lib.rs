@@ -18,6 +18,7 @@ mod b64;
 mod blocks;
 mod bundled;
 pub mod cond;
+mod duplicates;
 mod engine;
 mod event;
 mod fastscan;
@@ -36,8 +37,9 @@ mod time;
 
 pub use alert::{Alert, AlertResource, InputError, Stats};
 pub use bundled::bundled_rules;
-pub use engine::Engine;
+pub use engine::{Engine, Limits};
 pub use fields::{FieldDef, FieldType, FIELDS};
+pub use input::open_log;
 pub use loader::{load_rule_sources, load_rules, RuleSource};
 pub use origin::{AwsRanges, CredentialOrigin, InstanceAddresses};
 pub use rules::{Diagnostic, Level, Priority, Rule, RuleSet};

@@ -1,5 +1,4 @@
 //! Importing feeds from files, directories and zip archives.
-use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -51,6 +50,15 @@ pub fn import_path(kind: FeedKind, path: &Path, release: Option<&str>) -> Result
 /// Imports a document already in memory (`name` is used in locations).
 pub fn import_bytes(kind: FeedKind, bytes: &[u8], name: &str, release: Option<&str>) -> Import {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if looks_like_html(bytes) {
+        return Import {
+            problems: vec![Problem::new(
+                Location::file(name),
+                "an HTML page, not an advisory feed (an error or login page from a server or proxy?)",
+            )],
+            ..Default::default()
+        };
+    }
     let as_json = |f: &dyn Fn(&serde_json::Value) -> Import| match json::parse(bytes) {
         Ok(doc) => f(&doc),
         Err(e) => Import {
@@ -77,6 +85,15 @@ pub fn import_bytes(kind: FeedKind, bytes: &[u8], name: &str, release: Option<&s
             }
         }
     }
+}
+
+/// `<!DOCTYPE html` or `<html` first (case-insensitive), after whitespace and a BOM.
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = start.trim_ascii_start();
+    let head = &text[..text.len().min(14)];
+    let lower = head.to_ascii_lowercase();
+    lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html")
 }
 
 fn import_dir(kind: FeedKind, dir: &Path, release: Option<&str>) -> Result<Import> {
@@ -139,6 +156,9 @@ fn import_debian_checkout(dir: &Path) -> Result<Import> {
     Ok(out)
 }
 
+/// Largest OSV entry: one advisory's JSON, a few KB in practice.
+const MAX_OSV_ENTRY: u64 = 64 << 20;
+
 /// An OSV zip archive (as osv.dev publishes `all.zip` per ecosystem).
 fn import_zip(path: &Path) -> Result<Import> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -146,6 +166,7 @@ fn import_zip(path: &Path) -> Result<Import> {
     let mut archive = zip::ZipArchive::new(file)
         .map_err(|e| Error::parse(Location::file(&name), format!("zip: {e}")))?;
     let mut out = Import::default();
+    let mut total = 0u64;
     for i in 0..archive.len() {
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
@@ -161,13 +182,27 @@ fn import_zip(path: &Path) -> Result<Import> {
             continue;
         }
         let entry_name = format!("{name}!{}", entry.name());
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        if let Err(e) = entry.read_to_end(&mut bytes) {
+        // The size in the header is the archive's word, not a fact: read within limits.
+        let bytes = match feeds::read_limited(std::io::BufReader::new(&mut entry), MAX_OSV_ENTRY) {
+            Ok(b) => b,
+            Err(e) => {
+                out.problems.push(Problem::new(
+                    Location::file(entry_name),
+                    format!("zip entry: {e}; entry skipped"),
+                ));
+                continue;
+            }
+        };
+        total += bytes.len() as u64;
+        if total > feeds::MAX_FEED_BYTES {
             out.problems.push(Problem::new(
                 Location::file(entry_name),
-                format!("zip read: {e}"),
+                format!(
+                    "archive inflates to more than {} bytes; the rest is skipped",
+                    feeds::MAX_FEED_BYTES
+                ),
             ));
-            continue;
+            break;
         }
         out.extend(import_bytes(FeedKind::Osv, &bytes, &entry_name, None));
     }

@@ -68,3 +68,28 @@ fn errors_name_file_line_and_key() {
     assert_eq!(e.line, 4, "{e}");
     assert!(e.key.ends_with("paramters"), "{e}");
 }
+
+#[test]
+fn duplicated_control_ids_are_an_error() {
+    let text = "id: acme\ncontrols:\n  - id: NET-1\n    rule: fsbp:EC2.18\n  - rule: restricted-ssh\n  - id: NET-1\n    rule: fsbp:EC2.19\n";
+    let e = parse("f.yaml", text).unwrap_err();
+    assert_eq!((e.line, e.key.as_str()), (6, "controls[2].id"), "{e}");
+    assert!(
+        e.message
+            .contains("duplicated control id `NET-1` (first at line 3"),
+        "{e}"
+    );
+    // Two entries of the same rule without ids collide on the rule's id.
+    let text = "id: acme\ncontrols:\n  - rule: restricted-ssh\n  - rule: restricted-ssh\n";
+    assert!(parse("f.yaml", text).is_err());
+}
+
+#[test]
+fn twenty_thousand_controls_parse_in_linear_time() {
+    let mut text = String::from("id: big\ncontrols:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("  - id: C-{i}\n    rule: fsbp:EC2.19\n"));
+    }
+    let f = parse("big.yaml", &text).unwrap();
+    assert_eq!(f.controls.len(), 20_000);
+}

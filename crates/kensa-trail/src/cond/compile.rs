@@ -1,21 +1,42 @@
 //! Resolves macros, lists and fields of a parsed condition into an evaluator tree.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 use regex::Regex;
 
-use super::ast::{Ast, FieldExpr, ListItem, Op, Rhs};
-use super::parse::parse;
+use super::ast::{FieldExpr, ListItem, Op, Rhs};
+use super::expand::Scope;
 use crate::event::split_pointer;
 use crate::fields::{self, FieldDef, FieldType};
 
-/// A compiled condition.
+/// A compiled condition. Macros are compiled once and shared ([`Node::Macro`]), so a
+/// condition's size is linear in its rule file whatever the macros expand to.
 #[derive(Debug)]
 pub enum Node {
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
     Check(Box<Check>),
+    Macro(Arc<MacroNode>),
+    /// The root of a condition whose expansion is too large to evaluate as a tree: the
+    /// macros in it are evaluated once per event and their results reused.
+    Memo(Box<Node>),
+}
+
+/// A compiled macro body with what is known about its expansion.
+#[derive(Debug)]
+pub struct MacroNode {
+    pub name: String,
+    pub node: Node,
+    /// Nesting depth of the body, through the macros it uses.
+    pub depth: usize,
+    /// Nodes in the fully expanded body (saturating): what a tree-wise evaluation visits.
+    pub expanded: u64,
+    /// The event names the body can match (see [`event_names`]).
+    pub names: Option<BTreeSet<String>>,
+    /// The macros and lists the body uses, transitively.
+    pub uses: BTreeSet<String>,
 }
 
 #[derive(Debug)]
@@ -56,90 +77,7 @@ pub enum CRhs {
     Field(CField),
 }
 
-/// A macro as written, with its parse cached.
-pub struct MacroDef {
-    pub condition: String,
-}
-
-/// What the compiler can see: macros and (fully expanded) lists.
-pub struct Scope<'s> {
-    pub macros: &'s BTreeMap<String, MacroDef>,
-    pub lists: &'s BTreeMap<String, Vec<String>>,
-}
-
-/// Compiles a condition. The error says what went wrong, naming the macro it was in.
-pub fn compile(
-    condition: &str,
-    scope: &Scope<'_>,
-    used: &mut BTreeSet<String>,
-) -> Result<Node, String> {
-    let ast = parse(condition)
-        .map_err(|e| format!("{} (at offset {} of the condition)", e.message, e.offset))?;
-    compile_ast(&ast, scope, used)
-}
-
-/// Compiles an already parsed condition; `used` collects the macros and lists it uses.
-pub fn compile_ast(
-    ast: &Ast,
-    scope: &Scope<'_>,
-    used: &mut BTreeSet<String>,
-) -> Result<Node, String> {
-    let mut stack = Vec::new();
-    resolve(ast, scope, &mut stack, used)
-}
-
-fn resolve(
-    ast: &Ast,
-    scope: &Scope<'_>,
-    stack: &mut Vec<String>,
-    used: &mut BTreeSet<String>,
-) -> Result<Node, String> {
-    Ok(match ast {
-        Ast::And(items) => Node::And(
-            items
-                .iter()
-                .map(|a| resolve(a, scope, stack, used))
-                .collect::<Result<_, _>>()?,
-        ),
-        Ast::Or(items) => Node::Or(
-            items
-                .iter()
-                .map(|a| resolve(a, scope, stack, used))
-                .collect::<Result<_, _>>()?,
-        ),
-        Ast::Not(inner) => Node::Not(Box::new(resolve(inner, scope, stack, used)?)),
-        Ast::Macro { name, .. } => {
-            let Some(m) = scope.macros.get(name) else {
-                return Err(format!("undefined macro '{name}'"));
-            };
-            if stack.contains(name) {
-                return Err(format!(
-                    "macro '{name}' refers to itself ({} -> {name})",
-                    stack.join(" -> ")
-                ));
-            }
-            used.insert(name.clone());
-            let ast = parse(&m.condition).map_err(|e| {
-                format!("in macro '{name}': {} (at offset {})", e.message, e.offset)
-            })?;
-            stack.push(name.clone());
-            let node = resolve(&ast, scope, stack, used).map_err(|e| {
-                if e.starts_with("in macro") {
-                    e
-                } else {
-                    format!("in macro '{name}': {e}")
-                }
-            });
-            stack.pop();
-            node?
-        }
-        Ast::Check { lhs, op, rhs, .. } => {
-            Node::Check(Box::new(check(lhs, *op, rhs, scope, used)?))
-        }
-    })
-}
-
-fn field(expr: &FieldExpr) -> Result<CField, String> {
+pub(super) fn field(expr: &FieldExpr) -> Result<CField, String> {
     let def =
         fields::lookup(&expr.field).ok_or_else(|| format!("unknown field '{}'", expr.field))?;
     let ptr = match (&expr.arg, def.needs_arg) {
@@ -204,7 +142,7 @@ fn num(v: &str, field: &str) -> Result<u64, String> {
         .map_err(|_| format!("'{v}' is not a number, and field '{field}' is numeric"))
 }
 
-fn check(
+pub(super) fn check(
     lhs: &FieldExpr,
     op: Op,
     rhs: &Rhs,
@@ -347,6 +285,10 @@ pub fn event_names(node: &Node) -> Option<BTreeSet<String>> {
             }
             Some(all)
         }
+        // Computed once per macro when it was compiled: a walk through shared macros
+        // would be exponential in the worst case.
+        Node::Macro(m) => m.names.clone(),
+        Node::Memo(inner) => event_names(inner),
         _ => None,
     }
 }

@@ -1,17 +1,44 @@
 //! Evaluates a compiled condition against one event.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::ast::Op;
-use super::compile::{CField, CRhs, Check, Node, Transform};
+use super::compile::{CField, CRhs, Check, MacroNode, Node, Transform};
 use crate::fields::{extract, Ctx, Val};
 
+/// Whether the event satisfies the condition. Recursion is bounded by the compiler's
+/// depth limit ([`super::expand::MAX_DEPTH`]).
 pub fn eval(node: &Node, ctx: &Ctx<'_, '_>) -> bool {
     match node {
         Node::And(items) => items.iter().all(|n| eval(n, ctx)),
         Node::Or(items) => items.iter().any(|n| eval(n, ctx)),
         Node::Not(inner) => !eval(inner, ctx),
         Node::Check(c) => check(c, ctx),
+        Node::Macro(m) => eval(&m.node, ctx),
+        Node::Memo(inner) => eval_memo(inner, ctx, &mut HashMap::new()),
+    }
+}
+
+/// Evaluation that computes each shared macro once per event: linear in the number of
+/// distinct macros where the tree-wise walk would be exponential.
+fn eval_memo(node: &Node, ctx: &Ctx<'_, '_>, memo: &mut HashMap<*const MacroNode, bool>) -> bool {
+    match node {
+        Node::And(items) => items.iter().all(|n| eval_memo(n, ctx, memo)),
+        Node::Or(items) => items.iter().any(|n| eval_memo(n, ctx, memo)),
+        Node::Not(inner) => !eval_memo(inner, ctx, memo),
+        Node::Check(c) => check(c, ctx),
+        Node::Macro(m) => {
+            let key = Arc::as_ptr(m);
+            if let Some(&known) = memo.get(&key) {
+                return known;
+            }
+            let result = eval_memo(&m.node, ctx, memo);
+            memo.insert(key, result);
+            result
+        }
+        Node::Memo(inner) => eval_memo(inner, ctx, memo),
     }
 }
 

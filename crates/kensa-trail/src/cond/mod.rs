@@ -3,7 +3,9 @@
 pub mod ast;
 pub mod compile;
 pub mod eval;
+pub mod expand;
 pub mod parse;
 
-pub use compile::{compile, compile_ast, event_names, MacroDef, Node, Scope};
+pub use compile::{event_names, MacroNode, Node};
 pub use eval::eval;
+pub use expand::{compile, compile_ast, MacroDef, Scope, MAX_DEPTH};

@@ -128,7 +128,13 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     pos: usize,
     end: usize,
+    /// Open parentheses, `not`s and transformers around the current token.
+    nesting: usize,
 }
+
+/// How deeply parentheses, `not` and transformers may nest in one condition: the parser
+/// recurses per level, and rule files are untrusted input.
+pub const MAX_NESTING: usize = super::expand::MAX_DEPTH;
 
 pub fn parse(text: &str) -> Result<Ast, SyntaxError> {
     let toks = lex(text)?;
@@ -142,6 +148,7 @@ pub fn parse(text: &str) -> Result<Ast, SyntaxError> {
         toks,
         pos: 0,
         end: text.len(),
+        nesting: 0,
     };
     let ast = p.or()?;
     if p.pos < p.toks.len() {
@@ -194,6 +201,17 @@ impl Parser {
         }
     }
 
+    /// Enters one nesting level; an error past [`MAX_NESTING`].
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return Err(self.error(format!(
+                "condition nests deeper than {MAX_NESTING} levels (parentheses, 'not', transformers)"
+            )));
+        }
+        Ok(())
+    }
+
     fn or(&mut self) -> Result<Ast, SyntaxError> {
         let mut items = vec![self.and()?];
         while self.eat_word("or") {
@@ -220,7 +238,10 @@ impl Parser {
 
     fn not(&mut self) -> Result<Ast, SyntaxError> {
         if self.eat_word("not") {
-            return Ok(Ast::Not(Box::new(self.not()?)));
+            self.enter()?;
+            let inner = self.not()?;
+            self.nesting -= 1;
+            return Ok(Ast::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -228,8 +249,10 @@ impl Parser {
     fn primary(&mut self) -> Result<Ast, SyntaxError> {
         if self.peek() == Some(&Tok::LParen) {
             self.pos += 1;
+            self.enter()?;
             let inner = self.or()?;
             self.expect(Tok::RParen, "')'")?;
+            self.nesting -= 1;
             return Ok(inner);
         }
         let start = self.offset();
@@ -282,8 +305,10 @@ impl Parser {
         self.pos += 1;
         if TRANSFORMERS.contains(&w.as_str()) && self.peek() == Some(&Tok::LParen) {
             self.pos += 1;
+            self.enter()?;
             let mut inner = self.field_expr()?;
             self.expect(Tok::RParen, "')' after a transformer's field")?;
+            self.nesting -= 1;
             inner.transformers.push(w);
             return Ok(inner);
         }

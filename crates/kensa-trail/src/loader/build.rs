@@ -18,14 +18,7 @@ pub fn build(mut decls: Decls) -> (RuleSet, Vec<Diagnostic>) {
     let macros: BTreeMap<String, MacroDef> = decls
         .macros
         .iter()
-        .map(|(k, m)| {
-            (
-                k.clone(),
-                MacroDef {
-                    condition: m.condition.clone(),
-                },
-            )
-        })
+        .map(|(k, m)| (k.clone(), MacroDef::new(m.condition.clone())))
         .collect();
     let scope = Scope {
         macros: &macros,

@@ -5,6 +5,8 @@ mod corpus;
 mod ec2_oracle;
 mod ec2_rules;
 mod falco;
+mod fuzz;
+mod hostile;
 mod inputs;
 mod language;
 mod malformed;

@@ -113,22 +113,46 @@ impl Alas {
 /// before it.
 pub fn parse_updateinfo(xml: &[u8], file: &str, release: Option<&str>) -> Import {
     let mut out = Import::default();
-    let mut reader = Reader::from_reader(xml);
-    reader.config_mut().trim_text(true);
+    let mut base = 0u64; // where `reader` started in `xml`
+    let mut reader = xml_reader(xml, true);
     let mut buf = Vec::new();
     let mut current: Option<Alas> = None;
     let mut text_target: Option<&'static str> = None;
-    let mut updates_seen = 0usize;
     loop {
-        let pos = reader.buffer_position();
+        let pos = base + reader.buffer_position();
         let event = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
             Err(e) => {
+                // One broken <update> is skipped, not everything after it: reading
+                // resumes at the next <update>.
+                let skipped = if current.is_some() {
+                    "that update"
+                } else {
+                    "no update"
+                };
+                // Always forward, so that a restart cannot fail at the same place.
+                let at = (base + reader.buffer_position()).max(base + 1) as usize;
+                let next = next_update(xml, at.min(xml.len()));
+                if base > 0 && current.is_none() && next.is_none() {
+                    break; // the root's end tag, which a restarted reader never saw open
+                }
+                let resumed = if next.is_some() {
+                    "reading resumed at the next <update>"
+                } else {
+                    "nothing follows"
+                };
                 out.problems.push(Problem::new(
                     Location::byte(file, pos),
-                    format!("malformed updateinfo XML: {e}; {updates_seen} complete updates before it were imported"),
+                    format!("malformed updateinfo XML: {e}; {skipped} skipped, {resumed}"),
                 ));
-                break;
+                current = None;
+                let Some(next) = next else { break };
+                base = next as u64;
+                // Restarted inside the root element, whose end tag it will not match.
+                reader = xml_reader(&xml[next..], false);
+                text_target = None;
+                buf.clear();
+                continue;
             }
         };
         match event {
@@ -175,7 +199,6 @@ pub fn parse_updateinfo(xml: &[u8], file: &str, release: Option<&str>) -> Import
             Event::End(e) => {
                 text_target = None;
                 if e.local_name().as_ref() == b"update" {
-                    updates_seen += 1;
                     if let Some(a) = current.take() {
                         finish(a, release, &mut out, Location::byte(file, pos));
                     }
@@ -186,6 +209,29 @@ pub fn parse_updateinfo(xml: &[u8], file: &str, release: Option<&str>) -> Import
         buf.clear();
     }
     out
+}
+
+fn xml_reader(xml: &[u8], check_end_names: bool) -> Reader<&[u8]> {
+    let mut reader = Reader::from_reader(xml);
+    reader.config_mut().trim_text(true);
+    reader.config_mut().check_end_names = check_end_names;
+    reader
+}
+
+/// The offset of the next `<update` start tag at or after `from`.
+fn next_update(xml: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(k) = memchr::memmem::find(&xml[at..], b"<update") {
+        let tag = at + k;
+        if matches!(
+            xml.get(tag + 7),
+            Some(b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/')
+        ) {
+            return Some(tag);
+        }
+        at = tag + 7;
+    }
+    None
 }
 
 fn finish(a: Alas, release: Option<&str>, out: &mut Import, loc: Location) {

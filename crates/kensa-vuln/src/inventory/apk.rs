@@ -21,6 +21,7 @@ pub fn parse_installed(
 ) -> Vec<InstalledPackage> {
     let mut out = Vec::new();
     let mut start = 1;
+    let mut problems_unseparated = Vec::new();
     let (mut name, mut version, mut arch, mut origin) = (None, None, None, None);
     let mut flush = |start: usize,
                      name: &mut Option<&str>,
@@ -48,7 +49,7 @@ pub fn parse_installed(
         *origin = None;
     };
     for (n, line) in text.lines().enumerate() {
-        if line.is_empty() {
+        if line.trim().is_empty() {
             flush(
                 start,
                 &mut name,
@@ -61,6 +62,20 @@ pub fn parse_installed(
             continue;
         }
         match line.split_once(':') {
+            Some(("P", v)) if name.is_some() => {
+                // A new entry without the blank line before it: read it as one.
+                problems_unseparated.push(n + 1);
+                flush(
+                    start,
+                    &mut name,
+                    &mut version,
+                    &mut arch,
+                    &mut origin,
+                    &mut out,
+                );
+                start = n + 1;
+                name = Some(v);
+            }
             Some(("P", v)) => name = Some(v),
             Some(("V", v)) => version = Some(v),
             Some(("A", v)) => arch = Some(v),
@@ -76,6 +91,12 @@ pub fn parse_installed(
         &mut origin,
         &mut out,
     );
+    for line in problems_unseparated {
+        problems.push(Problem::new(
+            Location::line(file, line),
+            "no blank line before this P: entry; read as a separate package",
+        ));
+    }
     out
 }
 
@@ -94,6 +115,26 @@ mod tests {
         assert_eq!(
             problems[0].to_string(),
             "installed:10: package entry without P: or V:; skipped"
+        );
+    }
+
+    #[test]
+    fn entries_without_blank_lines_are_all_read_and_warned_about() {
+        let text = "C:Q1=\nP:a\nV:1-r0\nC:Q2=\nP:b\nV:2-r0\nP:c\nV:3-r0\n";
+        let mut problems = Vec::new();
+        let pkgs = parse_installed(text, "installed", &mut problems);
+        let got: Vec<(&str, &str)> = pkgs
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
+        assert_eq!(got, [("a", "1-r0"), ("b", "2-r0"), ("c", "3-r0")]);
+        let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "installed:5: no blank line before this P: entry; read as a separate package",
+                "installed:7: no blank line before this P: entry; read as a separate package"
+            ]
         );
     }
 }

@@ -57,6 +57,11 @@ pub struct HashDb<'a> {
     big_endian: bool,
     page_size: usize,
     last_page: u32,
+    /// Per page, which overflow chain walk used it (0: none yet). A real database never
+    /// shares overflow pages between entries; a crafted one that points every entry at
+    /// one long chain would make reading quadratic.
+    claimed: std::cell::RefCell<Vec<u32>>,
+    walks: std::cell::Cell<u32>,
 }
 
 impl<'a> HashDb<'a> {
@@ -82,6 +87,8 @@ impl<'a> HashDb<'a> {
             big_endian,
             page_size: 0,
             last_page: 0,
+            claimed: std::cell::RefCell::new(Vec::new()),
+            walks: std::cell::Cell::new(0),
         };
         let page_size = db.u32_at(bytes, 20).unwrap_or(0) as usize;
         if !(512..=65536).contains(&page_size) || !page_size.is_power_of_two() {
@@ -122,6 +129,7 @@ impl<'a> HashDb<'a> {
     /// large database is not held twice in memory.
     pub fn for_each_record(&self, problems: &mut Vec<PageProblem>, mut each: impl FnMut(Record)) {
         let in_file = self.pages_in_file();
+        *self.claimed.borrow_mut() = vec![0; in_file as usize];
         if u64::from(self.last_page) >= u64::from(in_file)
             || !self.bytes.len().is_multiple_of(self.page_size)
         {
@@ -238,12 +246,22 @@ impl<'a> HashDb<'a> {
     fn overflow(&self, first: u32, len: usize) -> Result<Vec<u8>, String> {
         let mut out = Vec::with_capacity(len.min(self.bytes.len()));
         let mut next = first;
-        let mut seen = std::collections::BTreeSet::new();
+        let mut claimed = self.claimed.borrow_mut();
+        let walk = self.walks.get() + 1;
+        self.walks.set(walk);
         while next != 0 {
-            if !seen.insert(next) {
-                return Err(format!(
-                    "overflow chain from page {first} loops back to page {next}"
-                ));
+            match claimed.get(next as usize).copied() {
+                Some(0) | None => {}
+                Some(w) if w == walk => {
+                    return Err(format!(
+                        "overflow chain from page {first} loops back to page {next}"
+                    ))
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "overflow page {next} (chain from page {first}) was already read for another entry"
+                    ))
+                }
             }
             let page = self
                 .page(next)
@@ -257,6 +275,7 @@ impl<'a> HashDb<'a> {
             let data = page
                 .get(PAGE_HEADER..PAGE_HEADER + here)
                 .ok_or_else(|| format!("overflow page {next} claims {here} bytes"))?;
+            claimed[next as usize] = walk;
             out.extend_from_slice(data);
             if out.len() > len {
                 return Err(format!(
@@ -375,6 +394,67 @@ mod tests {
             }
         }
         chain
+    }
+
+    /// A database whose `pairs` entries (24 per hash page) all point at one overflow
+    /// chain of `chain` pages.
+    fn shared_chain_db(pairs: usize, chain: usize) -> Vec<u8> {
+        const PS: usize = 512;
+        let hash_pages = pairs.div_ceil(24);
+        let first_overflow = 1 + hash_pages;
+        let pages = first_overflow + chain;
+        let mut b = vec![0u8; pages * PS];
+        b[12..16].copy_from_slice(&HASH_MAGIC.to_le_bytes());
+        b[20..24].copy_from_slice(&(PS as u32).to_le_bytes());
+        b[25] = P_HASHMETA;
+        b[32..36].copy_from_slice(&((pages - 1) as u32).to_le_bytes());
+        let data_len = (PS - PAGE_HEADER) * chain;
+        for h in 0..hash_pages {
+            let (pgno, at) = (1 + h, (1 + h) * PS);
+            let n = (pairs - h * 24).min(24);
+            b[at + 8..at + 12].copy_from_slice(&(pgno as u32).to_le_bytes());
+            b[at + 20..at + 22].copy_from_slice(&((2 * n) as u16).to_le_bytes());
+            b[at + 25] = P_HASH;
+            let mut end = PS;
+            for i in 0..2 * n {
+                let item: Vec<u8> = if i % 2 == 0 {
+                    vec![H_KEYDATA, b'k', (h * 24 + i / 2) as u8]
+                } else {
+                    let mut v = vec![H_OFFPAGE, 0, 0, 0];
+                    v.extend_from_slice(&(first_overflow as u32).to_le_bytes());
+                    v.extend_from_slice(&(data_len as u32).to_le_bytes());
+                    v
+                };
+                let start = end - item.len();
+                b[at + start..at + end].copy_from_slice(&item);
+                let idx = at + PAGE_HEADER + 2 * i;
+                b[idx..idx + 2].copy_from_slice(&(start as u16).to_le_bytes());
+                end = start;
+            }
+        }
+        for k in 0..chain {
+            let pgno = first_overflow + k;
+            let at = pgno * PS;
+            let next = if k + 1 == chain { 0 } else { pgno + 1 };
+            b[at + 8..at + 12].copy_from_slice(&(pgno as u32).to_le_bytes());
+            b[at + 16..at + 20].copy_from_slice(&(next as u32).to_le_bytes());
+            b[at + 22..at + 24].copy_from_slice(&((PS - PAGE_HEADER) as u16).to_le_bytes());
+            b[at + 25] = P_OVERFLOW;
+        }
+        b
+    }
+
+    #[test]
+    fn entries_sharing_one_overflow_chain_are_read_once() {
+        // Before: every entry copied the whole 1 MB chain (quadratic in the file size).
+        let bytes = shared_chain_db(480, 2000);
+        let (records, problems) = read(&bytes);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].value.len(), 2000 * (512 - PAGE_HEADER));
+        assert_eq!(problems.len(), 479, "{:?}", &problems[..3]);
+        assert!(problems[0]
+            .message
+            .contains("was already read for another entry"));
     }
 
     #[test]

@@ -16,8 +16,17 @@ pub fn read_status(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Insta
 
 pub fn parse_status(text: &str, file: &str, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
     let mut out = Vec::new();
-    for (line, st) in stanzas(text) {
-        let (Some(name), Some(version)) = (field(&st, "Package"), field(&st, "Version")) else {
+    let mut unseparated = Vec::new();
+    let found = stanzas(text, "Package", &mut unseparated);
+    for line in unseparated {
+        problems.push(Problem::new(
+            Location::line(file, line),
+            "no blank line before this Package; read as a separate package",
+        ));
+    }
+    for (line, st) in found {
+        let non_empty = |k: &str| field(&st, k).filter(|v| !v.is_empty());
+        let (Some(name), Some(version)) = (non_empty("Package"), non_empty("Version")) else {
             problems.push(Problem::new(
                 Location::line(file, line),
                 "stanza without Package or Version; skipped",
@@ -72,6 +81,24 @@ mod tests {
         assert_eq!(
             problems[0].to_string(),
             "status:13: stanza without Package or Version; skipped"
+        );
+    }
+
+    #[test]
+    fn entries_without_blank_lines_are_all_read_and_warned_about() {
+        let text = "Package: a\nStatus: install ok installed\nVersion: 1.0\nPackage: b\nStatus: install ok installed\nVersion: 2.0\nPackage: c\nVersion: 3.0\n";
+        let mut problems = Vec::new();
+        let pkgs = parse_status(text, "status", &mut problems);
+        let names: Vec<&str> = pkgs.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(pkgs[1].version, "2.0");
+        let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "status:4: no blank line before this Package; read as a separate package",
+                "status:7: no blank line before this Package; read as a separate package"
+            ]
         );
     }
 }

@@ -61,8 +61,21 @@ pub fn scan(root: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
     out
 }
 
+/// Largest package metadata file read (`METADATA`, `package.json`, `pom.properties`,
+/// ...): real ones are kilobytes, and a crafted archive entry can inflate to gigabytes.
+const MAX_METADATA: u64 = 16 << 20;
+
 fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
-    match std::fs::read(path) {
+    let read = std::fs::File::open(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        f.take(MAX_METADATA + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_METADATA {
+            let msg = format!("larger than {MAX_METADATA} bytes; skipped");
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, msg));
+        }
+        Ok(bytes)
+    });
+    match read {
         Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
         Err(e) => {
             problems.push(Problem::new(
@@ -216,10 +229,19 @@ pub fn jar(path: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
     let mut out = Vec::new();
     for entry_name in names {
         let mut text = String::new();
+        // A pom.properties is a few lines; the archive's word for its size is not trusted.
         let read = archive
             .by_name(&entry_name)
             .map_err(|e| e.to_string())
-            .and_then(|mut e| e.read_to_string(&mut text).map_err(|e| e.to_string()));
+            .and_then(|e| {
+                e.take(MAX_METADATA + 1)
+                    .read_to_string(&mut text)
+                    .map_err(|e| e.to_string())
+            })
+            .and_then(|n| match n as u64 > MAX_METADATA {
+                true => Err(format!("larger than {MAX_METADATA} bytes")),
+                false => Ok(()),
+            });
         if let Err(e) = read {
             report(problems, format!("{entry_name}: {e}; skipped"));
             continue;

@@ -125,20 +125,40 @@ pub fn scan_root(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
         os: os::read(root, &mut Vec::new()),
         ..Default::default()
     };
+    // Each source is independent: one that cannot be read is a problem, and the others
+    // are still scanned.
     let mut problems = Vec::new();
     let dpkg = root.join("var/lib/dpkg/status");
     if dpkg.is_file() {
-        inv.packages
-            .extend(dpkg::read_status(&dpkg, &mut problems)?);
+        let found = dpkg::read_status(&dpkg, &mut problems);
+        keep(
+            found,
+            &dpkg,
+            "dpkg status",
+            &mut inv.packages,
+            &mut problems,
+        );
     }
     let apk_db = root.join("lib/apk/db/installed");
     if apk_db.is_file() {
-        inv.packages
-            .extend(apk::read_installed(&apk_db, &mut problems)?);
+        let found = apk::read_installed(&apk_db, &mut problems);
+        keep(
+            found,
+            &apk_db,
+            "apk database",
+            &mut inv.packages,
+            &mut problems,
+        );
     }
     if let Some(rpmdb) = rpm_sqlite(root) {
-        inv.packages
-            .extend(rpm::read_sqlite(&rpmdb, &mut problems)?);
+        let found = rpm::read_sqlite(&rpmdb, &mut problems);
+        keep(
+            found,
+            &rpmdb,
+            "rpm database",
+            &mut inv.packages,
+            &mut problems,
+        );
     } else if root.join(RPM_BDB).is_file() {
         // A Packages file that cannot be read at all costs its packages, not the scan.
         let path = root.join(RPM_BDB);
@@ -165,6 +185,24 @@ pub fn scan_root(root: &Path, opts: &ScanOptions) -> Result<Inventory> {
     Ok(inv)
 }
 
+/// Adds a source's packages, or records why it could not be read (its packages are
+/// then missing from the inventory, which the problem says).
+fn keep(
+    found: Result<Vec<InstalledPackage>>,
+    path: &Path,
+    what: &str,
+    packages: &mut Vec<InstalledPackage>,
+    problems: &mut Vec<Problem>,
+) {
+    match found {
+        Ok(found) => packages.extend(found),
+        Err(e) => problems.push(Problem::new(
+            Location::file(path.display().to_string()),
+            format!("{what} not read ({e}); its packages are missing, other sources were scanned"),
+        )),
+    }
+}
+
 /// The Berkeley DB rpm database (rpm before 4.16); `rpmdb.sqlite` wins when both exist.
 const RPM_BDB: &str = "var/lib/rpm/Packages";
 
@@ -187,12 +225,27 @@ fn host_name(root: &Path) -> String {
 }
 
 /// Splits text into blank-line separated stanzas of `Key: value` lines, with the line
-/// number each stanza starts on. Continuation lines (leading space) are skipped.
-pub(crate) fn stanzas(text: &str) -> Vec<(usize, Vec<(&str, &str)>)> {
+/// number each stanza starts on. Continuation lines (leading space) are skipped. A second
+/// `start_key` line in a stanza starts a new one (a file edited without blank lines must
+/// not lose packages); the lines where that happened go to `unseparated`.
+pub(crate) fn stanzas<'t>(
+    text: &'t str,
+    start_key: &str,
+    unseparated: &mut Vec<usize>,
+) -> Vec<(usize, Vec<(&'t str, &'t str)>)> {
     let mut out = Vec::new();
     let mut cur: Vec<(&str, &str)> = Vec::new();
     let mut start = 1;
     for (n, line) in text.lines().enumerate() {
+        if line
+            .split_once(':')
+            .is_some_and(|(k, _)| k.trim() == start_key)
+            && cur.iter().any(|(k, _)| *k == start_key)
+        {
+            out.push((start, std::mem::take(&mut cur)));
+            unseparated.push(n + 1);
+            start = n + 1;
+        }
         if line.trim().is_empty() {
             if !cur.is_empty() {
                 out.push((start, std::mem::take(&mut cur)));

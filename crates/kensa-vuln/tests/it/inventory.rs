@@ -156,3 +156,56 @@ fn inventory_file_errors_have_a_line() {
     let err = kensa_vuln::Inventory::load(&path).unwrap_err().to_string();
     assert!(err.contains("inv.json:3: invalid inventory JSON"), "{err}");
 }
+
+/// A corrupt rpmdb.sqlite costs its own packages only; a jar whose pom.properties
+/// inflates far beyond any real one is skipped with a problem, its neighbours read.
+#[test]
+fn sources_are_independent_and_archive_entries_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "var/lib/rpm/rpmdb.sqlite",
+        "SQLite format 3\0 but then garbage",
+    );
+    write(
+        root,
+        "var/lib/dpkg/status",
+        "Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n",
+    );
+    write(root, "lib/apk/db/installed", "P:musl\nV:1.2.4-r2\n");
+    let bomb = root.join("opt/app/bomb.jar");
+    std::fs::create_dir_all(bomb.parent().unwrap()).unwrap();
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("META-INF/maven/g/a/pom.properties", opts)
+            .unwrap();
+        z.write_all(b"version=1\ngroupId=g\nartifactId=a\n")
+            .unwrap();
+        z.write_all(&vec![b'#'; 17 << 20]).unwrap();
+        z.finish().unwrap();
+    }
+    let inv = scan_root(
+        root,
+        &ScanOptions {
+            language_packages: true,
+        },
+    )
+    .unwrap();
+    let names: Vec<&str> = inv.packages.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["bash", "musl"], "{:?}", inv.problems);
+    let problems: Vec<String> = inv.problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("rpmdb.sqlite") && p.contains("rpm database not read")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("bomb.jar") && p.contains("larger than")),
+        "{problems:?}"
+    );
+}

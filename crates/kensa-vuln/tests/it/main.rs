@@ -4,6 +4,7 @@ mod common;
 mod differential;
 mod e2e;
 mod feeds;
+mod fuzz;
 mod http;
 mod inventory;
 mod oracle;

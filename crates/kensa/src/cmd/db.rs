@@ -59,6 +59,10 @@ pub struct ImportArgs {
     pub release: Option<String>,
     #[command(flatten)]
     pub db: DbArg,
+    /// Apply the import even if it empties or sharply shrinks (by more than 10%) the
+    /// records of a distribution release already in the database.
+    #[arg(long)]
+    pub allow_shrink: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +88,10 @@ pub struct UpdateArgs {
     pub osv_ecosystems: Vec<String>,
     #[command(flatten)]
     pub db: DbArg,
+    /// Apply the import even if it empties or sharply shrinks (by more than 10%) the
+    /// records of a distribution release already in the database.
+    #[arg(long)]
+    pub allow_shrink: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -108,9 +116,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Applies an import to the database file and reports what happened on stderr.
-fn apply(db: &DbArg, import: Import) -> anyhow::Result<ExitCode> {
+fn apply(db: &DbArg, import: Import, allow_shrink: bool) -> anyhow::Result<ExitCode> {
     let path = db.path();
     let mut database = Database::load_or_default(&path)?;
+    let refusals = kensa_vuln::feeds::guard::refusals(&database.records, &import);
     const SHOWN: usize = 20;
     for p in import.problems.iter().take(SHOWN) {
         eprintln!("warning: {p}");
@@ -126,6 +135,18 @@ fn apply(db: &DbArg, import: Import) -> anyhow::Result<ExitCode> {
         import.advisories,
         import.problems.len(),
     );
+    if !refusals.is_empty() {
+        for r in &refusals {
+            eprintln!("error: {r}");
+        }
+        if !allow_shrink {
+            anyhow::bail!(
+                "import refused, {} left unchanged (use --allow-shrink to apply it anyway)",
+                path.display()
+            );
+        }
+        eprintln!("warning: applied anyway (--allow-shrink)");
+    }
     database.apply(import);
     database
         .save(&path)
@@ -143,7 +164,7 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     for p in &a.paths {
         all.extend(import_path(a.feed, p, a.release.as_deref())?);
     }
-    apply(&a.db, all)
+    apply(&a.db, all, a.allow_shrink)
 }
 
 fn update_feeds(a: UpdateArgs) -> anyhow::Result<ExitCode> {
@@ -180,7 +201,7 @@ fn update_feeds(a: UpdateArgs) -> anyhow::Result<ExitCode> {
         }
         anyhow::bail!("no feed could be downloaded");
     }
-    apply(&a.db, import)
+    apply(&a.db, import, a.allow_shrink)
 }
 
 fn info(a: InfoArgs) -> anyhow::Result<ExitCode> {

@@ -206,13 +206,23 @@ pub struct ReplayArgs {
     /// Don't draw a progress bar (counters are still printed at the end).
     #[arg(long)]
     pub no_progress: bool,
+    /// Largest record accepted, in bytes (CloudTrail's own maximum is 256 KB); a larger
+    /// one is an error and the rest of its file is skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = kensa_trail::Limits::default().max_record)]
+    pub max_record_bytes: usize,
+    /// Most bytes read from one file after decompression; the rest is skipped with an error.
+    #[arg(long, value_name = "BYTES", default_value_t = kensa_trail::Limits::default().max_input)]
+    pub max_file_bytes: u64,
     /// CloudTrail files or directories.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
 
 fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
-    let engine = args.origin.apply(args.rules.engine()?)?;
+    let engine = args.origin.apply(args.rules.engine()?.with_limits(kensa_trail::Limits {
+        max_record: args.max_record_bytes,
+        max_input: args.max_file_bytes,
+    }))?;
     let files = input_files(&args.paths)?;
     let total: u64 = files
         .iter()
@@ -227,7 +237,7 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     for file in &files {
         let origin = file.display().to_string();
-        let f = match std::fs::File::open(file) {
+        let f = match kensa_trail::open_log(file) {
             Ok(f) => f,
             Err(e) => {
                 bar.suspend(|| eprintln!("warning: {origin}: cannot open: {e}"));

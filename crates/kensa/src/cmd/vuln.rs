@@ -235,11 +235,17 @@ fn vercmp(a: VercmpArgs) -> anyhow::Result<ExitCode> {
     let stdin = io::stdin();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut errors = 0usize;
-    for (n, line) in stdin.lock().lines().enumerate() {
-        let line = line.context("reading standard input")?;
-        let mut parts = line.split_whitespace();
-        let result = match (parts.next(), parts.next(), parts.next()) {
-            (Some(x), Some(y), None) => check(x)
+    // Lines are read as bytes: one line that is not UTF-8 is that line's error, with its
+    // number, and the lines after it are still compared.
+    for (n, line) in stdin.lock().split(b'\n').enumerate() {
+        let bytes = line.context("reading standard input")?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            anyhow::anyhow!("not valid UTF-8 (at byte {} of the line)", e.valid_up_to())
+        });
+        let mut parts = text.as_deref().unwrap_or("").split_whitespace();
+        let result = match (&text, parts.next(), parts.next(), parts.next()) {
+            (Err(e), ..) => Err(anyhow::anyhow!("{e}")),
+            (Ok(_), Some(x), Some(y), None) => check(x)
                 .and_then(|_| check(y))
                 .map(|_| ordering_symbol(compare(x, y))),
             _ => Err(anyhow::anyhow!(
