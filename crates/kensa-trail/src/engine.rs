@@ -249,6 +249,7 @@ impl Run<'_> {
                         }
                         Err(e) => self.error(format!("record {index} (byte {at})"), e),
                     }
+                }
                 Step::Warning { offset, message } => {
                     let at = base + offset as u64;
                     self.warn(format!("byte {at}"), message.to_string());

@@ -172,16 +172,33 @@ impl RuleSet {
 
 /// True when the condition is false for every event without an instance-profile session:
 /// a check on `ec2.creds.*` (a missing value makes any comparison false) that must hold.
+/// `false` is always safe (the rule is then evaluated on every candidate record).
 fn needs_instance_session(node: &Node) -> bool {
+    needs_session_memo(node, &mut std::collections::HashMap::new())
+}
+
+/// Shared macros are judged once each, so a chain of macros that each use the next
+/// twice costs linear, not exponential, time.
+fn needs_session_memo(node: &Node, memo: &mut std::collections::HashMap<usize, bool>) -> bool {
     use crate::fields::Source;
     match node {
         Node::Check(c) => matches!(
             c.lhs.def.source,
             Source::Ec2CredsInstance | Source::Ec2CredsOutside
         ),
-        Node::And(items) => items.iter().any(needs_instance_session),
-        Node::Or(items) => !items.is_empty() && items.iter().all(needs_instance_session),
+        Node::And(items) => items.iter().any(|n| needs_session_memo(n, memo)),
+        Node::Or(items) => !items.is_empty() && items.iter().all(|n| needs_session_memo(n, memo)),
         Node::Not(_) => false,
+        Node::Macro(m) => {
+            let key = std::sync::Arc::as_ptr(m) as usize;
+            if let Some(&known) = memo.get(&key) {
+                return known;
+            }
+            let known = needs_session_memo(&m.node, memo);
+            memo.insert(key, known);
+            known
+        }
+        Node::Memo(inner) => needs_session_memo(inner, memo),
     }
 }
 

@@ -438,6 +438,7 @@ mod tests {
             feed: kensa_vuln::FeedKind::Alas,
             paths: vec![feed],
             release: None,
+            allow_shrink: false,
             db: db_arg.clone(),
         };
         db::run(db::Args {
@@ -524,6 +525,7 @@ mod tests {
                 feed: kensa_vuln::FeedKind::Alas,
                 paths: vec![feed],
                 release: None,
+                allow_shrink: false,
                 db: db_arg.clone(),
             }),
         })
