@@ -308,7 +308,7 @@ impl Run<'_> {
     /// An input that held no record says so: "0 events" must not read as "nothing
     /// happened" when the file was empty or not a CloudTrail log.
     fn finish(&mut self, bytes: u64) {
-        if self.records == 0 && self.stats.errors == 0 {
+        if self.records == 0 && self.stats.errors == 0 && self.stats.digests == 0 {
             let what = if bytes == 0 {
                 "empty input"
             } else {
