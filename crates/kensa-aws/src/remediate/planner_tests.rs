@@ -55,11 +55,50 @@ fn snapshot(rules: Vec<SecurityGroupRule>) -> Snapshot {
             ..Default::default()
         },
     );
+    // As AWS has them: the rules in `describe-security-group-rules` and the same rules as
+    // the group's permissions in `describe-security-groups`.
+    let group = s.security_groups.get_mut("sg-1").unwrap();
+    for r in &rules {
+        let perms = if r.is_egress {
+            &mut group.ip_permissions_egress
+        } else {
+            &mut group.ip_permissions
+        };
+        perms.push(permission_of(r));
+    }
     for r in rules {
         s.security_group_rules
             .insert(r.security_group_rule_id.clone(), r);
     }
     s
+}
+
+fn permission_of(r: &SecurityGroupRule) -> IpPermission {
+    let mut p = IpPermission {
+        ip_protocol: r.ip_protocol.clone(),
+        from_port: r.from_port,
+        to_port: r.to_port,
+        ..Default::default()
+    };
+    if let Some(c) = &r.cidr_ipv4 {
+        p.ip_ranges.push(IpRange {
+            cidr_ip: c.clone(),
+            description: r.description.clone(),
+        });
+    }
+    if let Some(c) = &r.cidr_ipv6 {
+        p.ipv6_ranges.push(kensa_model::ec2::Ipv6Range {
+            cidr_ipv6: c.clone(),
+            description: r.description.clone(),
+        });
+    }
+    if let Some(id) = &r.prefix_list_id {
+        p.prefix_list_ids.push(kensa_model::ec2::PrefixListRef {
+            prefix_list_id: id.clone(),
+            description: r.description.clone(),
+        });
+    }
+    p
 }
 
 fn plan(s: &Snapshot, extras: &Extras, controls: &[&str], mode: Mode) -> Result<Plan, PlanError> {

@@ -7,16 +7,18 @@ use crate::eval::compute;
 crate::check! {
     /// ## What it checks
     /// Instances (not terminated) whose `MetadataOptions.HttpTokens` is `optional`, i.e. that
-    /// still answer IMDSv1. Instances without metadata options in the snapshot are not
-    /// applicable.
+    /// still answer IMDSv1. An instance whose metadata endpoint is disabled
+    /// (`HttpEndpoint = disabled`) answers nothing and passes. Instances without metadata
+    /// options in the snapshot are not applicable.
     ///
     /// ## Why it matters
     /// IMDSv1 answers any GET, so a server-side request forgery in an application hands out the
     /// instance role's credentials. IMDSv2's session token blocks that path.
     ///
     /// ## Remediation
-    /// `aws ec2 modify-instance-metadata-options --instance-id <id> --http-tokens required
-    /// --http-endpoint enabled`; set the same in launch templates and the account default.
+    /// `aws ec2 modify-instance-metadata-options --instance-id <id> --http-tokens required`
+    /// (leave `--http-endpoint` as it is: an endpoint turned off stays off); set the same in
+    /// launch templates and the account default. `kensa remediate` makes exactly that call.
     pub const CHECK: Check = Check {
         name: "instance-allows-imdsv1",
         title: "EC2 instances allow IMDSv1",

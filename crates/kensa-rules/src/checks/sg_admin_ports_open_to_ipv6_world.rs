@@ -38,8 +38,14 @@ crate::check! {
         evaluate: |ctx, p| sg_open::check(ctx, &restricted(p)),
         restricted_ports: Some(restricted),
         fix: Some(Fix::RestrictWorldIngress),
-        fixtures_fail: &[include_str!("../../fixtures/sg/world-rdp-v6.json"), include_str!("../../fixtures/sg/world-ssh-v6.json")],
-        fixtures_pass: &[include_str!("../../fixtures/sg/world-rdp.json"), include_str!("../../fixtures/sg/world-ssh.json")],
+        fixtures_fail: &[
+            include_str!("../../fixtures/sg/world-rdp-v6.json"),
+            include_str!("../../fixtures/sg/world-ssh-v6.json"),
+        ],
+        fixtures_pass: &[
+            include_str!("../../fixtures/sg/world-rdp.json"),
+            include_str!("../../fixtures/sg/world-ssh.json"),
+        ],
     };
 }
 

@@ -37,7 +37,10 @@ crate::check! {
         evaluate: |ctx, p| sg_open::check(ctx, &sg_open::unauthorized_ports(p)),
         restricted_ports: Some(sg_open::unauthorized_ports),
         fix: Some(Fix::RestrictWorldIngress),
-        fixtures_fail: &[include_str!("../../fixtures/sg/world-https.json"), include_str!("../../fixtures/sg/world-8443.json")],
+        fixtures_fail: &[
+            include_str!("../../fixtures/sg/world-https.json"),
+            include_str!("../../fixtures/sg/world-8443.json"),
+        ],
         fixtures_pass: &[include_str!("../../fixtures/sg/internal-all-tcp.json")],
     };
 }

@@ -24,7 +24,9 @@ crate::check! {
         evaluate: |ctx, _| storage::snapshot_block_public_access(ctx),
         restricted_ports: None,
         fix: None,
-        fixtures_fail: &[include_str!("../../fixtures/snapshot-block-public-access-unblocked.json")],
+        fixtures_fail: &[
+            include_str!("../../fixtures/snapshot-block-public-access-unblocked.json"),
+        ],
         fixtures_pass: &[include_str!("../../fixtures/snapshot-block-public-access-all.json")],
     };
 }

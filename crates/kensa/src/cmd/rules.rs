@@ -46,6 +46,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 return emit(&show(rule));
             }
             let Some(check) = find_check(&id) else {
+                let same: Vec<&str> = rules()
+                    .iter()
+                    .filter(|r| r.control.eq_ignore_ascii_case(id.trim()))
+                    .map(|r| r.id.as_str())
+                    .collect();
+                if !same.is_empty() {
+                    bail!(
+                        "`{id}` is a control of several frameworks; name one: {}",
+                        same.join(", ")
+                    );
+                }
                 bail!("unknown control or check `{id}` (see `kensa rules list` and `kensa rules checks`)");
             };
             emit(&show_check(check))
