@@ -28,6 +28,8 @@ pub enum BlockCode {
     /// The source address is one the Internet never delivers (private, shared,
     /// loopback, link-local, multicast, reserved, or owned by the account).
     SourceNotPublic,
+    /// The destination sent to an internet gateway is not a public address.
+    DestinationNotPublic,
     /// The peering connection is not `active`.
     BadStateVpcPeering,
     /// The transit gateway attachment is not `available`.
@@ -83,6 +85,7 @@ impl BlockCode {
             IgwPrivateIpAssociationForIngress => "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
             IgwNotAttachedToVpc => "IGW_NOT_ATTACHED_TO_VPC",
             SourceNotPublic => "SOURCE_NOT_PUBLIC",
+            DestinationNotPublic => "DESTINATION_NOT_PUBLIC",
             BadStateVpcPeering => "BAD_STATE_VPC_PEERING",
             BadStateAttachment => "BAD_STATE_ATTACHMENT",
             TgwAttachStableRouteTableNotFound => "TGW_ATTACH_STABLE_ROUTE_TABLE_NOT_FOUND",

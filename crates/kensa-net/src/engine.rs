@@ -639,6 +639,9 @@ impl<'s> Engine<'s> {
         } else {
             std::borrow::Cow::Owned(sg_in.intersect(&sub.nacl.admit_in))
         };
+        // The sources of `base` restricted to a space are those of `base` intersected with
+        // it: computed once on the compact unrestricted set, not on each restriction.
+        let base_sources = all_sources(&base);
         let mut out = Vec::new();
         for (class, space) in &sub.space {
             let space = if *class == SourceClass::Internet && mask != 3 {
@@ -654,11 +657,11 @@ impl<'s> Engine<'s> {
                 continue;
             }
             let gws = &sub.gateways[class];
+            let sources = base_sources.intersect(&space);
             // With one gateway every source comes through it.
             let gateways = if gws.len() == 1 {
-                vec![(gws[0].0.clone(), all_sources(&flows))]
+                vec![(gws[0].0.clone(), sources)]
             } else {
-                let sources = all_sources(&flows);
                 gws.iter()
                     .filter_map(|(g, a)| {
                         let share = a.intersect(&sources);

@@ -72,7 +72,7 @@ impl Trace {
 }
 
 /// A route target kensa does not evaluate: indeterminate, with the reason.
-fn unevaluated_target(idx: &Index, t: Trace, target: &str) -> Trace {
+pub(crate) fn unevaluated_target(idx: &Index, t: Trace, target: &str) -> Trace {
     if target.starts_with("vpce-") {
         let kind = idx
             .snap
@@ -387,7 +387,7 @@ pub(crate) fn between(
 }
 
 /// Whether the source ACL lets the reply back in to at least one ephemeral port.
-fn reply_in_ok(acl: &kensa_model::ec2::NetworkAcl, proto: u8, remote: IpAddr) -> bool {
+pub(crate) fn reply_in_ok(acl: &kensa_model::ec2::NetworkAcl, proto: u8, remote: IpAddr) -> bool {
     let lo: u16 = if matches!(proto, TCP | UDP) { 1024 } else { 0 };
     let mut cands = vec![lo];
     for e in acl.entries.iter().filter(|e| !e.egress) {

@@ -11,7 +11,7 @@ use crate::hops::{Trace, T_RT, T_TGW, T_TGW_ATTACH, T_TGW_RTB};
 use crate::index::{Index, SubnetCtx};
 use crate::packet::route_lookup;
 use crate::rules::Target;
-use crate::tgw::{AttKind, TgwModel, TgwNext};
+use crate::tgw::{AttKind, TgwAttachment, TgwModel, TgwNext};
 
 /// The most hops a packet may take through TGW peerings (AWS has no loops that matter
 /// here; this only guards against cyclic snapshots).
@@ -121,6 +121,91 @@ pub(crate) fn through_tgw(
     None
 }
 
+/// The source VPC's attachment to `tgw` (pushed as a hop): it must exist, be available
+/// and serve the source subnet's Availability Zone. `None` (with `t` stopped) otherwise.
+fn enter_tgw<'m>(
+    m: &'m TgwModel,
+    t: &mut Trace,
+    tgw: &str,
+    src: &SubnetCtx,
+) -> Option<&'m TgwAttachment> {
+    let ours = |a: &&TgwAttachment| {
+        a.kind == AttKind::Vpc
+            && a.resource.as_deref() == Some(src.vpc_id.as_str())
+            && a.tgws.iter().any(|g| g == tgw)
+    };
+    let Some(s_att) = m.attachments.values().find(ours) else {
+        t.push(tgw, T_TGW);
+        if !m.has_tables(tgw) && m.attachments.is_empty() {
+            let reason = format!(
+                "no attachment of `{}` to transit gateway `{tgw}` is in the snapshot",
+                src.vpc_id
+            );
+            t.stop(tgw, T_TGW, BlockCode::ComponentNotInSnapshot, Some(reason));
+        } else {
+            t.stop(
+                tgw,
+                T_TGW,
+                BlockCode::NoRouteToDestination,
+                Some(format!("`{}` has no attachment to `{tgw}`", src.vpc_id)),
+            );
+        }
+        return None;
+    };
+    t.push(&s_att.id, T_TGW_ATTACH);
+    if !s_att.available {
+        t.stop(&s_att.id, T_TGW_ATTACH, BlockCode::BadStateAttachment, None);
+        return None;
+    }
+    if !TgwModel::serves_az(s_att, src.az.as_deref()) {
+        let reason = format!(
+            "`{}` has no subnet in {}",
+            s_att.id,
+            src.az.as_deref().unwrap_or("the zone")
+        );
+        t.stop(
+            &s_att.id,
+            T_TGW_ATTACH,
+            BlockCode::TgwAttachNoSubnetInAz,
+            Some(reason),
+        );
+        return None;
+    }
+    Some(s_att)
+}
+
+/// Leaving through `tgw` towards `dst`, an address outside the snapshot's VPCs: the
+/// attachment that takes the packet decides. A VPN or Direct Connect gateway attachment
+/// delivers it (what is beyond is not in the snapshot); another VPC (centralized
+/// egress) is not followed: indeterminate, naming it.
+pub(crate) fn leave_through_tgw(
+    idx: &Index,
+    mut t: Trace,
+    tgw: &str,
+    src: &SubnetCtx,
+    dst: IpAddr,
+) -> Trace {
+    let m = &idx.tgw;
+    let Some(s_att) = enter_tgw(m, &mut t, tgw, src) else {
+        return t;
+    };
+    let Some((_, out, _)) = through_tgw(m, &mut t, tgw, &s_att.id, dst) else {
+        return t;
+    };
+    let info = &m.attachments[&out];
+    if info.kind == AttKind::Vpc {
+        let vpc = info.resource.as_deref().unwrap_or("another VPC");
+        let reason = format!("the packet leaves through {vpc} (centralized egress); kensa does not follow traffic through a second VPC");
+        t.stop(
+            &out,
+            T_TGW_ATTACH,
+            BlockCode::UnknownRouteTarget,
+            Some(reason),
+        );
+    }
+    t
+}
+
 /// The hops from the source VPC's route table to the destination's, when the route
 /// leads to transit gateway `tgw`: attachments, TGW route tables, peerings, and the
 /// reply's way back. Returns `None` when the packet gets through (hops pushed).
@@ -133,43 +218,7 @@ pub(crate) fn via_tgw(
     d_rt: Option<&kensa_model::ec2::RouteTable>,
 ) -> Option<()> {
     let m = &idx.tgw;
-    let Some(s_att) = m.vpc_attachments(tgw, &src.0.vpc_id).next() else {
-        t.push(tgw, T_TGW);
-        if !m.has_tables(tgw) && m.attachments.is_empty() {
-            let reason = format!(
-                "no attachment of `{}` to transit gateway `{tgw}` is in the snapshot",
-                src.0.vpc_id
-            );
-            t.stop(tgw, T_TGW, BlockCode::ComponentNotInSnapshot, Some(reason));
-        } else {
-            t.stop(
-                tgw,
-                T_TGW,
-                BlockCode::NoRouteToDestination,
-                Some(format!("`{}` has no attachment to `{tgw}`", src.0.vpc_id)),
-            );
-        }
-        return None;
-    };
-    t.push(&s_att.id, T_TGW_ATTACH);
-    if !s_att.available {
-        t.stop(&s_att.id, T_TGW_ATTACH, BlockCode::BadStateAttachment, None);
-        return None;
-    }
-    if !TgwModel::serves_az(s_att, src.0.az.as_deref()) {
-        let reason = format!(
-            "`{}` has no subnet in {}",
-            s_att.id,
-            src.0.az.as_deref().unwrap_or("the zone")
-        );
-        t.stop(
-            &s_att.id,
-            T_TGW_ATTACH,
-            BlockCode::TgwAttachNoSubnetInAz,
-            Some(reason),
-        );
-        return None;
-    }
+    let s_att = enter_tgw(m, t, tgw, src.0)?;
     let (last_tgw, d_att, table) = through_tgw(m, t, tgw, &s_att.id, dst.1)?;
     let d_info = &m.attachments[&d_att];
     if d_info.kind != AttKind::Vpc || d_info.resource.as_deref() != Some(dst.0.vpc_id.as_str()) {

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod appliance;
+mod egress;
 pub mod engine;
 pub mod fasthash;
 pub mod findings;

@@ -221,10 +221,16 @@ fn resolve_to<'a, 's>(
 /// to it (or a blackhole), blocked there; otherwise inside a subnet (nobody answers),
 /// inside a VPC but in no subnet, or unknown to the snapshot.
 fn unowned_destination(
-    idx: &Index,
+    eng: &Engine,
     from: Option<&Eni>,
     ip: IpAddr,
+    (proto, port): (u8, u16),
 ) -> Result<PathAnswer, PathError> {
+    let idx = &eng.idx;
+    let inside = idx.vpc_cidrs.values().any(|c| c.contains(ip));
+    if let (Some(e), false) = (from, inside) {
+        return Ok(egress(eng, e, ip, proto, port));
+    }
     let src_rt = from.and_then(|e| crate::hops::subnet_parts(idx, e).0);
     if let Some(rt) = src_rt {
         let code = match crate::packet::route_lookup(idx, rt, ip).map(|r| r.1) {
@@ -266,6 +272,23 @@ fn unowned_destination(
     Err(PathError::UnknownEndpoint(ip.to_string()))
 }
 
+/// From an ENI to `dst`, outside every VPC of the snapshot ([`crate::egress`]).
+fn egress(eng: &Engine, src: &Eni, dst: IpAddr, proto: u8, port: u16) -> PathAnswer {
+    let src_ip = if dst.is_ipv6() {
+        src.ipv6.first()
+    } else {
+        src.private_ips.first()
+    }
+    .or(src.private_ips.first())
+    .copied();
+    let Some(src_ip) = src_ip else {
+        let t = Trace::new().block(&src.id, crate::hops::T_ENI, BlockCode::NoRouteToDestination);
+        return answer(t, None, Some(dst));
+    };
+    let t = crate::egress::to_outside(eng, src, dst, proto, port);
+    answer(t, Some(src_ip), Some(dst))
+}
+
 /// Answers one query. `protocol` is `tcp`, `udp`, `icmp`, `icmpv6` or `all`.
 pub fn query(
     snap: &Snapshot,
@@ -295,6 +318,24 @@ pub fn query(
             return Ok(via_lb(&eng, &lb, None, proto, port, client));
         }
     }
+    if *to == Endpoint::Internet && *from != Endpoint::Internet {
+        let src = match from {
+            Endpoint::Ip(s) => match eng.idx.eni_by_ip.get(s) {
+                Some(&i) => &eng.idx.enis[i],
+                None => return Err(PathError::UnknownEndpoint(s.to_string())),
+            },
+            other => resolve_to(&eng.idx, other, false, false)?.0,
+        };
+        let v6 = matches!(from, Endpoint::Ip(IpAddr::V6(_)));
+        let dst: IpAddr = if v6 {
+            "2001:4860:4860::8888"
+        } else {
+            "8.8.8.8"
+        }
+        .parse()
+        .expect("literal address");
+        return Ok(egress(&eng, src, dst, proto, port));
+    }
     if let Endpoint::Ip(ip) = to {
         if !eng.idx.eni_by_ip.contains_key(ip) && !eng.idx.eni_by_public_ip.contains_key(ip) {
             let src = match from {
@@ -302,7 +343,7 @@ pub fn query(
                 Endpoint::Ip(s) => eng.idx.eni_by_ip.get(s).map(|&i| &eng.idx.enis[i]),
                 other => resolve_to(&eng.idx, other, false, false).ok().map(|x| x.0),
             };
-            return unowned_destination(&eng.idx, src, *ip);
+            return unowned_destination(&eng, src, *ip, (proto, port));
         }
     }
     match from {

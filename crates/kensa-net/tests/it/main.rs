@@ -2,6 +2,7 @@
 mod build;
 mod corpus;
 mod demo;
+mod egress;
 mod facts;
 mod indeterminate;
 mod malformed;

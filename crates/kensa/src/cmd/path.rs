@@ -24,8 +24,8 @@ pub struct Args {
     /// with --to a load balancer, `internet` or a public address.
     #[arg(long)]
     pub from: String,
-    /// Destination: an IP address, an instance id, an ENI id, or a load balancer name/ARN
-    /// (then --port is the listener port).
+    /// Destination: an IP address, an instance id, an ENI id, a load balancer name/ARN
+    /// (then --port is the listener port), or `internet` (egress from an instance).
     #[arg(long)]
     pub to: String,
     /// tcp, udp, icmp, icmpv6 or all (IP protocol 0: only all-traffic rules admit it).
