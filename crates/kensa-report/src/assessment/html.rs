@@ -13,8 +13,10 @@ use super::text::{self, ReportType};
 use crate::html::esc;
 
 const CSS: &str = include_str!("report.css");
-/// The width path drawings are laid out for on screen.
+/// The width path drawings are laid out for, and how much they are enlarged on screen
+/// (laid out in points like the PDF's, they would read small in CSS pixels).
 const DRAWING_WIDTH: f32 = 860.0;
+const DRAWING_SCALE: f32 = 1.2;
 
 pub(crate) fn render(
     report: &AssessmentReport,
@@ -90,7 +92,7 @@ fn summary(b: &mut String, r: &AssessmentReport, d: &Digest<'_>) {
         let _ = write!(b, "<dt>{}</dt><dd>{}</dd>", esc(&k), esc(&v));
     }
     b.push_str("</dl><div>");
-    b.push_str(&chart(d, 420.0).svg());
+    b.push_str(&chart(d, 390.0).svg(DRAWING_SCALE));
     b.push_str(&severity_table(d));
     b.push_str("</div></div>");
     if !r.run.state_history.is_empty() {
@@ -137,7 +139,7 @@ fn overview(b: &mut String, d: &Digest<'_>) {
     if d.groups.is_empty() {
         return;
     }
-    b.push_str("<section id=\"overview\"><h2>Findings at a glance</h2><table><tr><th>Severity</th><th>Finding</th><th>Package</th><th class=\"num\">Affected</th></tr>");
+    b.push_str("<section id=\"overview\"><h2>Findings at a glance</h2><table class=\"listing\"><tr><th>Severity</th><th>Finding</th><th>Package</th><th class=\"num\">Affected</th></tr>");
     for g in &d.groups {
         let _ = write!(
             b,
@@ -205,7 +207,8 @@ fn resource_row(b: &mut String, r: &AssessmentReport, g: &FindingGroup<'_>, f: &
     if g.shared_description.is_none() {
         let _ = write!(details, "<p>{}</p>", esc(&f.description));
     }
-    let attrs = text::attributes(r, f);
+    let drawing = diagram(f, DRAWING_WIDTH);
+    let attrs = text::attributes(r, f, drawing.is_some());
     if !attrs.is_empty() {
         details.push_str("<p class=\"attrs\">");
         for (k, v) in attrs {
@@ -220,18 +223,18 @@ fn resource_row(b: &mut String, r: &AssessmentReport, g: &FindingGroup<'_>, f: &
     };
     let _ = write!(
         b,
-        "<tr{class}><td><code>{}</code>{name}<br><span class=\"type\">{}</span></td><td>{} / {}</td><td>{details}</td><td>{}</td></tr>",
+        "<tr{class}><td><code>{}</code>{name}<br><span class=\"type\">{}</span></td><td>{}<br>{}</td><td>{details}</td><td>{}</td></tr>",
         esc(&f.resource.id),
         esc(&f.resource.resource_type),
         esc(&f.resource.account),
         esc(&f.resource.region),
         text::status(f.status)
     );
-    if let Some(scene) = diagram(f, DRAWING_WIDTH) {
+    if let Some(scene) = drawing {
         let _ = write!(
             b,
             "<tr class=\"path\"><td colspan=\"4\">{}</td></tr>",
-            scene.svg()
+            scene.svg(DRAWING_SCALE)
         );
     }
 }
@@ -260,14 +263,15 @@ fn instance(b: &mut String, d: &Digest<'_>, s: &ResourceSection<'_>) {
         b.push_str("<p class=\"ok\">No finding on this instance.</p></article>");
         return;
     }
-    b.push_str("<table><tr><th>Severity</th><th>Finding</th><th>Status</th></tr>");
+    b.push_str("<table class=\"listing\"><tr><th>Severity</th><th>Finding</th><th>Package</th><th>Status</th></tr>");
     for (gi, f) in &s.findings {
         let _ = write!(
             b,
-            "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td><code>{}</code></td><td>{}</td></tr>",
             pill(f.severity),
             d.groups[*gi].anchor,
             esc(&f.title),
+            f.package.as_str(),
             text::status(f.status)
         );
     }

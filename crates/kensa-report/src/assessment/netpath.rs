@@ -49,13 +49,77 @@ struct Node {
     lines: Vec<String>,
 }
 
-/// The path picture of `finding`, or `None` when it has no network path evidence.
+/// The path picture of `finding`, or `None` when it names no network path: from its
+/// network path evidence, or from the `REACHABILITY_PATH` a configuration finding about
+/// a reachable security group carries.
 pub(crate) fn diagram(finding: &Finding, max_width: f32) -> Option<Scene> {
-    let kensa_model::Evidence::NetworkPath(ev) = finding.evidence.as_ref()? else {
+    let (steps, caption) = path_of(finding)?;
+    Some(layout(&nodes(finding, &steps), &caption, max_width))
+}
+
+/// The ids of the components a drawing of `finding` shows.
+pub(crate) fn component_ids(finding: &Finding) -> Vec<String> {
+    path_of(finding)
+        .map(|(steps, _)| steps.into_iter().map(|s| s.component_id).collect())
+        .unwrap_or_default()
+}
+
+fn path_of(finding: &Finding) -> Option<(Vec<PathStep>, String)> {
+    if let Some(kensa_model::Evidence::NetworkPath(ev)) = &finding.evidence {
+        return Some((ev.network_path.steps.clone(), caption(ev)));
+    }
+    let text = finding.attributes.get("REACHABILITY_PATH")?;
+    if finding.attributes.get("REACHABLE").map(String::as_str) != Some("true") {
         return None;
-    };
-    let nodes = nodes(finding, ev);
-    Some(layout(&nodes, &caption(ev), max_width))
+    }
+    let mut steps: Vec<PathStep> = text
+        .split("->")
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && *id != "internet")
+        .map(|id| PathStep::new(id, component_type(id)))
+        .collect();
+    // The finding is about a security group, which the path leaves out: it guards the
+    // interface (or load balancer) the packet reaches.
+    if finding.resource.id.starts_with("sg-") {
+        let at = steps
+            .iter()
+            .position(|s| {
+                s.component_type.ends_with("NetworkInterface")
+                    || s.component_type.ends_with("LoadBalancer")
+            })
+            .unwrap_or(steps.len());
+        steps.insert(
+            at,
+            PathStep::new(finding.resource.id.clone(), "AWS::EC2::SecurityGroup"),
+        );
+    }
+    let ports = finding
+        .attributes
+        .get("OPEN_PORTS")
+        .map_or("open ports", String::as_str);
+    Some((steps, format!("{ports} from the Internet")))
+}
+
+/// The CloudFormation type of a component, from its id's prefix.
+fn component_type(id: &str) -> &'static str {
+    const PREFIXES: [(&str, &str); 9] = [
+        ("igw-", "AWS::EC2::InternetGateway"),
+        ("acl-", "AWS::EC2::NetworkAcl"),
+        ("sg-", "AWS::EC2::SecurityGroup"),
+        ("eni-", "AWS::EC2::NetworkInterface"),
+        ("i-", "AWS::EC2::Instance"),
+        ("rtb-", "AWS::EC2::RouteTable"),
+        ("pcx-", "AWS::EC2::VPCPeeringConnection"),
+        ("vgw-", "AWS::EC2::VPNGateway"),
+        ("tgw-", "AWS::EC2::TransitGateway"),
+    ];
+    if id.starts_with("arn:") && id.contains(":loadbalancer/") {
+        return "AWS::ElasticLoadBalancingV2::LoadBalancer";
+    }
+    PREFIXES
+        .iter()
+        .find(|(p, _)| id.starts_with(p))
+        .map_or("AWS::EC2::Component", |(_, t)| t)
 }
 
 fn caption(ev: &NetworkPathEvidence) -> String {
@@ -96,8 +160,7 @@ fn list(items: &[String], shown: usize) -> String {
     s
 }
 
-fn nodes(finding: &Finding, ev: &NetworkPathEvidence) -> Vec<Node> {
-    let steps = &ev.network_path.steps;
+fn nodes(finding: &Finding, steps: &[PathStep]) -> Vec<Node> {
     let mut out = vec![source_node(finding, steps)];
     let mut i = 0;
     while i < steps.len() {

@@ -111,14 +111,16 @@ impl Scene {
         });
     }
 
-    /// Inline SVG, sized in CSS pixels equal to its points, scalable with its view box.
-    pub fn svg(&self) -> String {
+    /// Inline SVG, `scale` CSS pixels to the point, scalable with its view box.
+    pub fn svg(&self, scale: f32) -> String {
         let mut s = String::new();
         let _ = write!(
             s,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{t}\" class=\"drawing\"><title>{t}</title>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{sw}\" height=\"{sh}\" role=\"img\" aria-label=\"{t}\" class=\"drawing\"><title>{t}</title>",
             w = num(self.width),
             h = num(self.height),
+            sw = num(self.width * scale),
+            sh = num(self.height * scale),
             t = esc(&self.title)
         );
         for shape in &self.shapes {

@@ -156,12 +156,28 @@ pub(crate) fn compliance_line(g: &FindingGroup<'_>) -> Option<String> {
     Some(items.join(", "))
 }
 
-/// A finding's attributes worth showing next to its resource: the template's user
-/// attributes are left out (the summary lists them once).
-pub(crate) fn attributes<'f>(r: &AssessmentReport, f: &'f Finding) -> Vec<(&'f str, &'f str)> {
+/// A finding's attributes worth showing next to its resource. Left out: the template's
+/// user attributes (the summary lists them once), the rule type (the group says it), and
+/// when the path is drawn, the attributes the drawing already shows.
+pub(crate) fn attributes<'f>(
+    r: &AssessmentReport,
+    f: &'f Finding,
+    drawn: bool,
+) -> Vec<(&'f str, &'f str)> {
+    let drawn_ids = if drawn {
+        super::netpath::component_ids(f)
+    } else {
+        Vec::new()
+    };
     f.attributes
         .iter()
         .filter(|(k, v)| r.template.user_attributes.get(*k) != Some(*v))
+        .filter(|(k, _)| k.as_str() != "RULE_TYPE" && !(drawn && k.as_str() == "REACHABILITY_PATH"))
+        .filter(|(_, v)| {
+            !(drawn
+                && v.split(',')
+                    .all(|id| drawn_ids.iter().any(|d| d == id.trim())))
+        })
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect()
 }

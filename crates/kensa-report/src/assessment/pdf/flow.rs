@@ -77,6 +77,14 @@ pub(crate) struct Flow {
 }
 
 const CELL_PAD: f32 = 4.0;
+const DRAWING_INDENT: f32 = 12.0;
+const DRAWING_PAD: f32 = 5.0;
+
+/// The height a drawing takes below its row.
+fn drawing_height(scene: &Scene) -> f32 {
+    let scale = ((WIDTH - DRAWING_INDENT) / scene.width).min(1.0);
+    scene.height * scale + 4.0 + 2.0 * DRAWING_PAD
+}
 
 impl Flow {
     pub fn new() -> Self {
@@ -185,20 +193,42 @@ impl Flow {
 
     /// A table with a shaded header row; `widths` are fractions of the column width.
     pub fn table(&mut self, header: &[&str], widths: &[f32], rows: &[Vec<Cell>]) {
+        let rows: Vec<(Vec<Cell>, Option<Scene>)> =
+            rows.iter().map(|r| (r.clone(), None)).collect();
+        self.table_with_drawings(header, widths, &rows);
+    }
+
+    /// A table whose rows may each be followed by a drawing (indented, kept with its
+    /// row); the header repeats on every page the table continues on.
+    pub fn table_with_drawings(
+        &mut self,
+        header: &[&str],
+        widths: &[f32],
+        rows: &[(Vec<Cell>, Option<Scene>)],
+    ) {
         let cols: Vec<f32> = widths.iter().map(|w| w * WIDTH).collect();
         let head: Vec<Cell> = header
             .iter()
             .map(|h| Cell::new(*h, Style::new(Face::Bold, 8.0, INK)))
             .collect();
-        self.ensure(row_height(&head, &cols) + rows.first().map_or(0.0, |r| row_height(r, &cols)));
+        let block = |(cells, drawing): &(Vec<Cell>, Option<Scene>)| {
+            row_height(cells, &cols) + drawing.as_ref().map_or(0.0, drawing_height)
+        };
+        self.ensure(row_height(&head, &cols) + rows.first().map_or(0.0, block));
         self.row(&head, &cols, Some(SOFT));
         for r in rows {
-            let h = row_height(r, &cols);
-            if self.y + h > BOTTOM {
+            if self.y + block(r) > BOTTOM {
                 self.new_page();
                 self.row(&head, &cols, Some(SOFT));
             }
-            self.row(r, &cols, None);
+            self.row(&r.0, &cols, None);
+            if let Some(scene) = &r.1 {
+                self.space(DRAWING_PAD);
+                self.scene(scene, DRAWING_INDENT);
+                let y = self.y + 2.0;
+                self.page().hline(LEFT, LEFT + WIDTH, y, LINE, 0.5);
+                self.space(DRAWING_PAD);
+            }
         }
         self.space(6.0);
     }

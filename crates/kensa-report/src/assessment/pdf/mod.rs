@@ -239,22 +239,31 @@ fn group(flow: &mut Flow, r: &AssessmentReport, g: &FindingGroup<'_>) {
         flow.paragraph(g.recommendation, BODY);
         flow.space(3.0);
     }
-    for f in &g.findings {
-        resource(flow, r, g, f);
-    }
+    let rows: Vec<(Vec<Cell>, Option<Scene>)> =
+        g.findings.iter().map(|f| resource_row(r, g, f)).collect();
+    flow.table_with_drawings(
+        &["Resource", "Type, account / region", "Details", "Status"],
+        &[0.26, 0.22, 0.42, 0.1],
+        &rows,
+    );
 }
 
-fn resource(flow: &mut Flow, r: &AssessmentReport, g: &FindingGroup<'_>, f: &Finding) {
+fn resource_row(
+    r: &AssessmentReport,
+    g: &FindingGroup<'_>,
+    f: &Finding,
+) -> (Vec<Cell>, Option<Scene>) {
     let mut what = f.resource.id.clone();
     if let Some(name) = f.resource.tags.get("Name") {
         what.push_str(&format!(" ({name})"));
     }
+    let drawing = diagram(f, WIDTH - 12.0);
     let mut details = String::new();
     if g.shared_description.is_none() {
         details.push_str(&f.description);
         details.push('\n');
     }
-    let attrs: Vec<String> = text::attributes(r, f)
+    let attrs: Vec<String> = text::attributes(r, f, drawing.is_some())
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
@@ -271,15 +280,7 @@ fn resource(flow: &mut Flow, r: &AssessmentReport, g: &FindingGroup<'_>, f: &Fin
         Cell::new(details, Style::new(Face::Regular, 7.5, INK)),
         Cell::new(text::status(f.status), TD),
     ];
-    flow.table(
-        &["Resource", "Type, account / region", "Details", "Status"],
-        &[0.26, 0.22, 0.42, 0.1],
-        &[row],
-    );
-    if let Some(scene) = diagram(f, WIDTH - 12.0) {
-        flow.scene(&scene, 12.0);
-        flow.space(4.0);
-    }
+    (row, drawing)
 }
 
 fn instances(flow: &mut Flow, d: &Digest<'_>) {
