@@ -66,7 +66,13 @@ pub(crate) fn component_ids(finding: &Finding) -> Vec<String> {
 
 fn path_of(finding: &Finding) -> Option<(Vec<PathStep>, String)> {
     if let Some(kensa_model::Evidence::NetworkPath(ev)) = &finding.evidence {
-        return Some((ev.network_path.steps.clone(), caption(ev)));
+        let mut text = caption(ev);
+        // A load balancer's finding lists every listener's protocol and port here.
+        if let Some(ranges) = finding.attributes.get("OPEN_PORT_RANGES") {
+            let from = text.split_once(" from ").map_or("", |(_, f)| f);
+            text = format!("{ranges} from {from}");
+        }
+        return Some((ev.network_path.steps.clone(), text));
     }
     let text = finding.attributes.get("REACHABILITY_PATH")?;
     if finding.attributes.get("REACHABLE").map(String::as_str) != Some("true") {
@@ -235,7 +241,7 @@ fn step_node(finding: &Finding, component: &str, id: &str) -> Node {
         "Instance" => (Kind::Target, "EC2 instance"),
         _ => (Kind::Interface, component),
     };
-    let mut lines = vec![short_id(id)];
+    let mut lines = short_id(id);
     if kind == Kind::Target {
         if let Some(name) = finding
             .resource
@@ -246,11 +252,6 @@ fn step_node(finding: &Finding, component: &str, id: &str) -> Node {
             lines.insert(0, name.clone());
         }
     }
-    if component == "Listener" {
-        if let Some(l) = finding.attributes.get("LISTENER") {
-            lines = vec![l.clone()];
-        }
-    }
     Node {
         kind,
         label: label.to_string(),
@@ -259,16 +260,16 @@ fn step_node(finding: &Finding, component: &str, id: &str) -> Node {
 }
 
 /// A load balancer or listener ARN is long; its name and id tail say which it is.
-fn short_id(id: &str) -> String {
+fn short_id(id: &str) -> Vec<String> {
     if !id.starts_with("arn:") {
-        return id.to_string();
+        return vec![id.to_string()];
     }
     let resource = id.rsplit(':').next().unwrap_or(id);
     let parts: Vec<&str> = resource.split('/').collect();
     match parts.as_slice() {
-        ["loadbalancer", _, name, ..] => (*name).to_string(),
-        ["listener", _, name, .., last] => format!("{name}/{last}"),
-        _ => resource.to_string(),
+        ["loadbalancer", _, name, ..] => vec![(*name).to_string()],
+        ["listener", _, name, .., last] => vec![(*name).to_string(), (*last).to_string()],
+        _ => vec![resource.to_string()],
     }
 }
 
@@ -284,8 +285,9 @@ fn layout(nodes: &[Node], caption: &str, max_width: f32) -> Scene {
         .map(|r| r.iter().map(node_height).fold(0.0, f32::max))
         .collect();
     let used = nodes.len().min(per_row) as f32;
+    let caption_width = super::font::width(Face::Bold, 8.0, caption) + 2.0;
     let mut scene = Scene {
-        width: used * NODE_W + (used - 1.0) * GAP + 2.0,
+        width: (used * NODE_W + (used - 1.0) * GAP + 2.0).max(caption_width.min(max_width)),
         height: CAPTION + row_heights.iter().sum::<f32>() + ROW_GAP * (rows.len() - 1) as f32 + 2.0,
         shapes: Vec::new(),
         title: format!(
@@ -378,9 +380,9 @@ mod tests {
     #[test]
     fn arns_are_shortened_to_their_names() {
         let lb = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web-alb/50dc6c495c0c9188";
-        assert_eq!(short_id(lb), "web-alb");
+        assert_eq!(short_id(lb), ["web-alb"]);
         let l = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web-alb/50dc6c495c0c9188/f1a2";
-        assert_eq!(short_id(l), "web-alb/f1a2");
-        assert_eq!(short_id("sg-1"), "sg-1");
+        assert_eq!(short_id(l), ["web-alb", "f1a2"]);
+        assert_eq!(short_id("sg-1"), ["sg-1"]);
     }
 }

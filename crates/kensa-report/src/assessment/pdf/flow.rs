@@ -191,6 +191,19 @@ impl Flow {
         self.y += scene.height * scale + 4.0;
     }
 
+    /// The height of a table's header and first row (with its drawing): what a heading
+    /// placed before the table must be kept with.
+    pub fn table_start_height(&self, widths: &[f32], first: &(Vec<Cell>, Option<Scene>)) -> f32 {
+        let cols: Vec<f32> = widths.iter().map(|w| w * WIDTH).collect();
+        let header = Style::new(Face::Bold, 8.0, INK).leading() + 2.0 * CELL_PAD;
+        header + row_height(&first.0, &cols) + first.1.as_ref().map_or(0.0, drawing_height)
+    }
+
+    /// The height `text` takes as a paragraph.
+    pub fn paragraph_height(&self, text: &str, style: Style) -> f32 {
+        font::wrap(style.face, style.size, text, WIDTH).len() as f32 * style.leading()
+    }
+
     /// A table with a shaded header row; `widths` are fractions of the column width.
     pub fn table(&mut self, header: &[&str], widths: &[f32], rows: &[Vec<Cell>]) {
         let rows: Vec<(Vec<Cell>, Option<Scene>)> =

@@ -214,8 +214,21 @@ fn findings(flow: &mut Flow, r: &AssessmentReport, d: &Digest<'_>) {
     }
 }
 
+const RESOURCE_COLUMNS: [&str; 4] = ["Resource", "Type, account / region", "Details", "Status"];
+const RESOURCE_WIDTHS: [f32; 4] = [0.26, 0.22, 0.42, 0.1];
+
 fn group(flow: &mut Flow, r: &AssessmentReport, g: &FindingGroup<'_>) {
-    flow.ensure(110.0);
+    let rows: Vec<(Vec<Cell>, Option<Scene>)> =
+        g.findings.iter().map(|f| resource_row(r, g, f)).collect();
+    // The title, its text and the first affected resource stay on one page.
+    let mut keep = 50.0 + flow.paragraph_height(g.recommendation, BODY);
+    if let Some(desc) = g.shared_description {
+        keep += flow.paragraph_height(desc, BODY);
+    }
+    if let Some(first) = rows.first() {
+        keep += flow.table_start_height(&RESOURCE_WIDTHS, first);
+    }
+    flow.ensure(keep);
     flow.space(8.0);
     flow.bookmark(g.title, 1);
     flow.badged_title(g.severity.as_str(), severity_color(g.severity), g.title);
@@ -239,13 +252,7 @@ fn group(flow: &mut Flow, r: &AssessmentReport, g: &FindingGroup<'_>) {
         flow.paragraph(g.recommendation, BODY);
         flow.space(3.0);
     }
-    let rows: Vec<(Vec<Cell>, Option<Scene>)> =
-        g.findings.iter().map(|f| resource_row(r, g, f)).collect();
-    flow.table_with_drawings(
-        &["Resource", "Type, account / region", "Details", "Status"],
-        &[0.26, 0.22, 0.42, 0.1],
-        &rows,
-    );
+    flow.table_with_drawings(&RESOURCE_COLUMNS, &RESOURCE_WIDTHS, &rows);
 }
 
 fn resource_row(
@@ -295,7 +302,7 @@ fn instances(flow: &mut Flow, d: &Digest<'_>) {
 }
 
 fn instance(flow: &mut Flow, d: &Digest<'_>, s: &ResourceSection<'_>) {
-    flow.ensure(60.0);
+    flow.ensure(100.0);
     let heading = text::instance_heading(&s.instance);
     flow.bookmark(&heading, 1);
     flow.paragraph(&heading, Style::new(Face::Bold, 10.5, INK));
