@@ -167,3 +167,16 @@ fn the_report_document_round_trips_through_json() {
         serde_json::json!({"kind": "package", "value": "cve"})
     );
 }
+
+#[test]
+fn a_resource_row_longer_than_a_page_continues_on_the_next() {
+    let mut r = stored_run();
+    let long: Vec<String> = (0..2500).map(|i| format!("word{i}")).collect();
+    r.findings[1].title = r.findings[0].title.clone();
+    r.findings[1].severity = r.findings[0].severity;
+    r.findings[1].status = FindingStatus::Active;
+    r.findings[1].description = format!("{} END-OF-DESCRIPTION", long.join(" "));
+    let pdf = render(&r, ReportFormat::Pdf, ReportType::Findings);
+    let Some(text) = extract(&pdf) else { return };
+    assert!(text.contains("word1250") && text.contains("END-OF-DESCRIPTION"));
+}

@@ -234,7 +234,7 @@ impl Flow {
                 self.new_page();
                 self.row(&head, &cols, Some(SOFT));
             }
-            self.row(&r.0, &cols, None);
+            self.split_row(&r.0, &cols, &head);
             if let Some(scene) = &r.1 {
                 self.space(DRAWING_PAD);
                 self.scene(scene, DRAWING_INDENT);
@@ -244,6 +244,42 @@ impl Flow {
             }
         }
         self.space(6.0);
+    }
+
+    /// Draws a row, continuing it on the next page (under a repeated header) when it is
+    /// taller than what is left of this one: long details are never cut off.
+    fn split_row(&mut self, cells: &[Cell], cols: &[f32], head: &[Cell]) {
+        let mut rest: Vec<Vec<String>> = cells
+            .iter()
+            .zip(cols)
+            .map(|(c, w)| match c.badge {
+                Some(_) => vec![c.text.clone()],
+                None => font::wrap(c.style.face, c.style.size, &c.text, w - 2.0 * CELL_PAD),
+            })
+            .collect();
+        loop {
+            let room = BOTTOM - self.y - 2.0 * CELL_PAD - 6.0;
+            let piece: Vec<Cell> = cells
+                .iter()
+                .zip(rest.iter_mut())
+                .map(|(c, lines)| {
+                    let fit = ((room / c.style.leading()).floor() as usize).max(1);
+                    let taken: Vec<String> = lines.drain(..fit.min(lines.len())).collect();
+                    let badge = c.badge.filter(|_| !taken.is_empty());
+                    Cell {
+                        text: taken.join("\n"),
+                        badge,
+                        ..c.clone()
+                    }
+                })
+                .collect();
+            self.row(&piece, cols, None);
+            if rest.iter().all(Vec::is_empty) {
+                return;
+            }
+            self.new_page();
+            self.row(head, cols, Some(SOFT));
+        }
     }
 
     fn row(&mut self, cells: &[Cell], cols: &[f32], fill: Option<Rgb>) {
