@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod asff;
+pub mod assessment;
 mod compliance;
 mod csv_out;
 mod format;

@@ -33,6 +33,9 @@ enum Command {
     /// Run a compliance framework (fsbp, cis-aws-3.0, aws-config, or a YAML file) over a
     /// snapshot: per control PASSED / FAILED / NOT_APPLICABLE, as table, JSON, CSV or HTML.
     Compliance(cmd::compliance::Args),
+    /// An assessment report for auditors: executive summary, every finding with its
+    /// resources and network path drawings, instances, exclusions; HTML or PDF.
+    Report(cmd::report::Args),
     /// List the configuration controls, or show one control's documentation.
     Rules(cmd::rules::Args),
     /// CloudTrail detection with Falco-format rules: check rule files, replay logs.
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => cmd::scan::run(a),
         Command::Path(a) => cmd::path::run(a),
         Command::Compliance(a) => cmd::compliance::run(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Rules(a) => cmd::rules::run(a),
         Command::Trail(a) => cmd::trail::run(a),
         Command::Vuln(a) => cmd::vuln::run(a),

@@ -170,7 +170,7 @@ fn date_of(secs: u64) -> String {
 }
 
 /// RFC 3339 UTC timestamp of a Unix time.
-fn timestamp(secs: u64) -> String {
+pub(crate) fn timestamp(secs: u64) -> String {
     let rem = secs % 86_400;
     format!(
         "{}T{:02}:{:02}:{:02}Z",

@@ -7,6 +7,7 @@ pub mod output;
 pub mod path;
 #[cfg(feature = "aws")]
 pub mod remediate;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod synth;

@@ -3,3 +3,4 @@
 mod aws_cli;
 mod cli_flags;
 mod incomplete;
+mod report_cli;
