@@ -5,7 +5,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 use crate::error::{QueryContext, Result, StoreError};
 use crate::migrate;
@@ -131,6 +131,18 @@ async fn open_sqlite(path: &Path) -> Result<Store> {
         location: path.display().to_string(),
         message: e.to_string(),
     })?;
+    // One connection first: a file that is not SQLite fails here, at once (the pool
+    // would retry until its timeout), and before anything writes to it. A full
+    // `PRAGMA quick_check` would read the whole file on every command.
+    let mut probe = options
+        .connect()
+        .await
+        .map_err(|e| corrupt(e.to_string()))?;
+    probe
+        .execute("SELECT COUNT(*) FROM sqlite_master")
+        .await
+        .map_err(|e| corrupt(e.to_string()))?;
+    probe.close().await.map_err(|e| corrupt(e.to_string()))?;
     // WAL lets readers (findings list) run beside a writing run; NORMAL sync is safe
     // under WAL (a crash loses no committed transaction of the database, only fsyncs).
     let pool = AnyPoolOptions::new()
@@ -149,12 +161,6 @@ async fn open_sqlite(path: &Path) -> Result<Store> {
         .connect_with(options)
         .await
         .map_err(|e| corrupt(e.to_string()))?;
-    // A file that is not SQLite fails here, before anything writes to it. (A full
-    // `PRAGMA quick_check` would read the whole file on every command.)
-    sqlx::query("SELECT COUNT(*) FROM sqlite_master")
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| corrupt(e.to_string()))?;
     Ok(Store {
         pool,
         backend: Backend::Sqlite,
@@ -171,6 +177,10 @@ async fn open_postgres(url: &str) -> Result<Store> {
         location: redact(url),
         message: e.to_string(),
     })?;
+    // One attempt first: a refused connection is reported at once (the pool would
+    // retry until its timeout).
+    let probe = options.connect().await.map_err(unreachable)?;
+    probe.close().await.map_err(unreachable)?;
     let pool = AnyPoolOptions::new()
         .max_connections(4)
         .acquire_timeout(Duration::from_secs(10))

@@ -171,7 +171,7 @@ impl Store {
             for row in &rows {
                 let stored = finding_of_row(row)?;
                 let (status, why) = mute_status(&mutes, &stored.finding);
-                if status == stored.finding.status.clone() && why == stored.status_reason {
+                if status == stored.finding.status && why == stored.status_reason {
                     outcome.unchanged += 1;
                     continue;
                 }
