@@ -48,6 +48,16 @@ enum Command {
     /// Generate synthetic data (an account snapshot, CloudTrail logs, advisories) for
     /// tests and benchmarks.
     Synth(cmd::synth::Args),
+    /// Assessment targets: accounts/regions, or a resource group of tag pairs.
+    Target(cmd::target::Args),
+    /// Assessment templates: target + packages + user attributes + event subscriptions.
+    Template(cmd::template::Args),
+    /// Assessment runs: start a template over a snapshot, list, show, cancel.
+    Run(cmd::run::Args),
+    /// Stored findings: list with filters, show, diff two runs, mute rules.
+    Findings(cmd::findings::Args),
+    /// What a run could not assess (and a preview before running a template).
+    Exclusions(cmd::exclusions::Args),
     /// Take a live snapshot of AWS accounts and regions (AWS CLI JSON layout).
     #[cfg(feature = "aws")]
     Collect(cmd::collect::Args),
@@ -76,6 +86,11 @@ fn main() -> ExitCode {
         Command::Vuln(a) => cmd::vuln::run(a),
         Command::Db(a) => cmd::db::run(a),
         Command::Synth(a) => cmd::synth::run(a),
+        Command::Target(a) => cmd::target::run(a),
+        Command::Template(a) => cmd::template::run(a),
+        Command::Run(a) => cmd::run::run(a),
+        Command::Findings(a) => cmd::findings::run(a),
+        Command::Exclusions(a) => cmd::exclusions::run(a),
         #[cfg(feature = "aws")]
         Command::Collect(a) => cmd::collect::run(a),
         #[cfg(feature = "aws")]

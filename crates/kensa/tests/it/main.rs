@@ -4,3 +4,4 @@ mod aws_cli;
 mod cli_flags;
 mod incomplete;
 mod report_cli;
+mod store_cli;

@@ -1,0 +1,36 @@
+//! kensa's store: targets, templates, runs with every state change, findings with their
+//! history, exclusions and mute rules, in an embedded SQLite file (default) or
+//! PostgreSQL. Inspector Classic's assessment model, self-hosted.
+//!
+//! Every write is one transaction; findings stream in through [`FindingWriter`] in
+//! batches, so a killed run keeps what it stored and a run of a large account never
+//! holds all its findings. A run a dead process left behind is marked FAILED by
+//! [`Store::recover_interrupted_runs`].
+#![forbid(unsafe_code)]
+
+pub mod clock;
+mod db;
+mod error;
+pub mod exclusions;
+pub mod findings;
+mod json;
+mod migrate;
+pub mod model;
+mod mutes;
+mod runs;
+pub mod scope;
+mod snapshots;
+mod targets;
+mod templates;
+
+pub use db::{Backend, Location, Store};
+pub use error::{Result, StoreError};
+pub use findings::{
+    DiffEntry, DiffKind, FindingFilter, FindingWriter, ResourceKey, RunDiff, StoredFinding,
+};
+pub use migrate::SCHEMA_VERSION;
+pub use model::*;
+pub use mutes::{MuteOutcome, MuteRule};
+pub use runs::Resolution;
+pub use scope::RunScope;
+pub use snapshots::{hash_directory, NewSnapshot};

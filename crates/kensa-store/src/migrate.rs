@@ -1,0 +1,83 @@
+//! Schema migrations for both backends. Each migration is one shared SQL file written
+//! with `{ID}`/`{INT}` placeholders plus a file of dialect-only statements (triggers),
+//! applied in one transaction and recorded in `kensa_schema`.
+use sqlx::Row;
+
+use crate::db::{Backend, Store};
+use crate::error::{QueryContext, Result, StoreError};
+
+struct Migration {
+    version: i64,
+    shared: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    shared: include_str!("../migrations/0001_init.sql"),
+    sqlite: include_str!("../migrations/0001_sqlite.sql"),
+    postgres: include_str!("../migrations/0001_postgres.sql"),
+}];
+
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = 1;
+
+pub(crate) async fn run(store: &Store) -> Result<()> {
+    let (create, lock) = match store.backend {
+        Backend::Sqlite => (
+            "CREATE TABLE IF NOT EXISTS kensa_schema (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+            None,
+        ),
+        Backend::Postgres => (
+            "CREATE TABLE IF NOT EXISTS kensa_schema (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            // Two kensa processes starting on an empty database must not both migrate.
+            Some("SELECT pg_advisory_xact_lock(7411001)"),
+        ),
+    };
+    let mut tx = store.pool.begin().await.ctx("starting the migration")?;
+    if let Some(lock) = lock {
+        sqlx::query(lock)
+            .execute(&mut *tx)
+            .await
+            .ctx("locking for migration")?;
+    }
+    sqlx::query(create)
+        .execute(&mut *tx)
+        .await
+        .ctx("creating the schema table")?;
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM kensa_schema")
+        .fetch_one(&mut *tx)
+        .await
+        .ctx("reading the schema version")?;
+    let current: i64 = row.try_get("v").ctx("reading the schema version")?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            location: store.location().display(),
+            found: current,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let (id, int, extra) = match store.backend {
+            Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER", m.sqlite),
+            Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "BIGINT", m.postgres),
+        };
+        let sql = m.shared.replace("{ID}", id).replace("{INT}", int);
+        sqlx::raw_sql(&sql)
+            .execute(&mut *tx)
+            .await
+            .ctx("applying a schema migration")?;
+        sqlx::raw_sql(extra)
+            .execute(&mut *tx)
+            .await
+            .ctx("applying a schema migration")?;
+        sqlx::query("INSERT INTO kensa_schema (version, applied_at) VALUES ($1, $2)")
+            .bind(m.version)
+            .bind(crate::clock::now())
+            .execute(&mut *tx)
+            .await
+            .ctx("recording a schema migration")?;
+    }
+    tx.commit().await.ctx("committing the migration")
+}

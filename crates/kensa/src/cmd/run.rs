@@ -1,0 +1,207 @@
+//! `kensa run start|list|show|cancel`: assessment runs (Inspector Classic's model).
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use kensa_model::Severity;
+use kensa_store::Run;
+
+use super::run_exec::{self, Input};
+use super::store_common::{Db, ListOutput, StoreArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a template over a snapshot directory, the demo account, or (--live) a fresh
+    /// collection. States: CREATED, COLLECTING_DATA, DATA_COLLECTED, EVALUATING_RULES,
+    /// then COMPLETED, COMPLETED_WITH_ERRORS, FAILED or CANCELED.
+    Start(StartArgs),
+    /// List runs, newest first.
+    List {
+        /// Only the runs of this template.
+        #[arg(long)]
+        template: Option<String>,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+    /// Show a run: state history, snapshot, counts by severity.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        output: ListOutput,
+    },
+    /// Cancel a run: the process running it stops at its next batch of findings; a run
+    /// whose process is gone is marked CANCELED at once.
+    Cancel { id: i64 },
+}
+
+#[derive(Debug, clap::Args)]
+struct StartArgs {
+    /// The template to run.
+    template: String,
+    /// Snapshot directory (AWS CLI describe-* JSON).
+    #[arg(long, value_name = "DIR", conflicts_with = "demo")]
+    snapshot: Option<PathBuf>,
+    /// The bundled demo account.
+    #[arg(long)]
+    demo: bool,
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    live: super::scan::LiveArgs,
+    /// Exit with status 1 when the run saw a finding at or above this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    #[command(flatten)]
+    output: ListOutput,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let db = Db::open(&args.store)?;
+    match args.command {
+        Command::Start(a) => return start(&db, a),
+        Command::List { template, output } => {
+            let runs = db.call(db.store.runs(template.as_deref()))?;
+            emit(&output, &runs)?;
+        }
+        Command::Show { id, output } => {
+            let run = db.call(db.store.run(id))?;
+            if output.format == super::store_common::ListFormat::Table {
+                print_run(&run);
+            } else {
+                emit(&output, std::slice::from_ref(&run))?;
+            }
+        }
+        Command::Cancel { id } => {
+            if db.call(db.store.cancel_run(id))? {
+                eprintln!("run {id} CANCELED");
+            } else {
+                eprintln!("run {id}: cancellation requested; it stops at its next batch");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn start(db: &Db, a: StartArgs) -> anyhow::Result<ExitCode> {
+    let template = db.call(db.store.template(&a.template))?;
+    #[cfg(feature = "aws")]
+    let live = a.live.live;
+    #[cfg(not(feature = "aws"))]
+    let live = false;
+    if !live && !a.demo && a.snapshot.is_none() {
+        anyhow::bail!("give --snapshot DIR, --demo or --live");
+    }
+    // Keeps a temporary live snapshot until the run ends.
+    let mut _guard: Option<Box<dyn std::any::Any>> = None;
+    let run = run_exec::start(db, &template, || {
+        #[cfg(feature = "aws")]
+        if live {
+            let (guard, dir) =
+                super::collect::live_snapshot(&a.live.aws, a.live.snapshot_out.as_deref())?;
+            _guard = guard.map(|g| Box::new(g) as Box<dyn std::any::Any>);
+            return Ok(Input::Live(dir));
+        }
+        Ok(match &a.snapshot {
+            Some(dir) => Input::Directory(dir.clone()),
+            None => Input::Demo,
+        })
+    })?;
+    if a.output.format == super::store_common::ListFormat::Table && a.output.output.is_none() {
+        print_run(&run);
+    } else {
+        emit(&a.output, std::slice::from_ref(&run))?;
+    }
+    let worst = Severity::ALL.into_iter().find(|s| run.counts.get(*s) > 0);
+    let failed = matches!((a.fail_on, worst), (Some(t), Some(w)) if w >= t);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn counts(run: &Run) -> String {
+    Severity::ALL
+        .iter()
+        .map(|s| format!("{} {}", run.counts.get(*s), s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_run(run: &Run) {
+    println!("run {}  template {}  {}", run.id, run.template, run.state);
+    if let Some(reason) = &run.state_reason {
+        println!("  reason: {reason}");
+    }
+    if let Some(s) = &run.snapshot {
+        let at = s.location.as_deref().unwrap_or(&s.source);
+        println!(
+            "  snapshot: {at} (sha256 {}, {} instance(s), accounts {}, regions {})",
+            &s.content_hash[..s.content_hash.len().min(16)],
+            s.instances,
+            s.accounts.join(","),
+            s.regions.join(",")
+        );
+    }
+    println!(
+        "  findings: {} ({}); resolved by this run: {}",
+        run.counts.total(),
+        counts(run),
+        run.resolved
+    );
+    for c in &run.states {
+        match &c.message {
+            Some(m) => println!("  {}  {}  {m}", c.at, c.state),
+            None => println!("  {}  {}", c.at, c.state),
+        }
+    }
+}
+
+fn emit(output: &ListOutput, runs: &[Run]) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.template.clone(),
+                r.state.to_string(),
+                r.created_at.clone(),
+                r.completed_at.clone().unwrap_or_default(),
+                r.counts.critical.to_string(),
+                r.counts.high.to_string(),
+                r.counts.medium.to_string(),
+                r.counts.low.to_string(),
+                r.counts.informational.to_string(),
+                r.resolved.to_string(),
+            ]
+        })
+        .collect();
+    output.emit(
+        &[
+            "id",
+            "template",
+            "state",
+            "created",
+            "completed",
+            "critical",
+            "high",
+            "medium",
+            "low",
+            "informational",
+            "resolved",
+        ],
+        &rows,
+        runs,
+    )
+}
