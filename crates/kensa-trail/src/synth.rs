@@ -320,15 +320,22 @@ fn record(rng: &mut Rng, entry: &(&str, &str, u32, bool, Shape), ns: i64, s: &mu
     let region = *rng.pick(REGIONS);
     let time = crate::time::iso8601(ns);
     let time = format!("{}Z", &time[..19]);
+    let at = s.len();
     s.push_str(r#"{"eventVersion":"1.08","userIdentity":"#);
     identity(rng, s);
-    let ip = format!(
-        "{}.{}.{}.{}",
-        3 + rng.below(200),
-        rng.below(256),
-        rng.below(256),
-        1 + rng.below(254)
-    );
+    // An instance profile's calls come from its VPC (here through an endpoint, so a
+    // private address), as they do in real trails; other callers from anywhere.
+    let ip = if s[at..].contains("/i-0a1b2c3d4e5f60718\"") {
+        format!("10.0.{}.{}", rng.below(256), 1 + rng.below(254))
+    } else {
+        format!(
+            "{}.{}.{}.{}",
+            3 + rng.below(200),
+            rng.below(256),
+            rng.below(256),
+            1 + rng.below(254)
+        )
+    };
     let agent = *rng.pick(AGENTS);
     let _ = write!(
         s,
