@@ -194,6 +194,7 @@ fn compliance_report() -> ComplianceReport {
             failed: 1,
             not_applicable: 0,
             suppressed_findings: 2,
+            ..ComplianceSummary::default()
         },
         controls: vec![
             control("EC2.2", ControlStatus::Passed, 0),
