@@ -80,13 +80,18 @@ pub struct ComplianceSummary {
     pub passed: usize,
     pub failed: usize,
     pub not_applicable: usize,
-    /// Controls whose input is missing or was rejected.
-    #[serde(default)]
+    /// Controls whose input is missing or was rejected (left out of JSON when 0, so
+    /// reports of complete input read as before).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub not_evaluated: usize,
     pub suppressed_findings: usize,
     /// How complete the assessed snapshot was (absent in reports of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completeness: Option<Completeness>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The report for one framework.

@@ -193,9 +193,8 @@ fn compliance_report() -> ComplianceReport {
             passed: 1,
             failed: 1,
             not_applicable: 0,
-            not_evaluated: 0,
             suppressed_findings: 2,
-            completeness: None,
+            ..ComplianceSummary::default()
         },
         controls: vec![
             control("EC2.2", ControlStatus::Passed, 0),

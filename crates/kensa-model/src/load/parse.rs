@@ -64,10 +64,13 @@ pub(crate) struct Top<'a> {
 
 impl<'a> Top<'a> {
     pub fn insert(&mut self, key: String, value: Val<'a>) {
-        if self.map.contains_key(&key) {
-            self.repeated.push((key, value));
-        } else {
-            self.map.insert(key, value);
+        match self.map.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                self.repeated.push((e.key().clone(), value));
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(value);
+            }
         }
     }
 }
