@@ -427,6 +427,7 @@ mod tests {
             paths: vec![feed],
             release: None,
             db: db_arg.clone(),
+            allow_shrink: false,
         };
         db::run(db::Args {
             command: DbCommand::Import(import),
@@ -513,6 +514,7 @@ mod tests {
                 paths: vec![feed],
                 release: None,
                 db: db_arg.clone(),
+                allow_shrink: false,
             }),
         })
         .unwrap();
