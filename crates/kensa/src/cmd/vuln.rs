@@ -440,6 +440,7 @@ mod tests {
             release: None,
             allow_shrink: false,
             db: db_arg.clone(),
+            allow_shrink: false,
         };
         db::run(db::Args {
             command: DbCommand::Import(import),
@@ -527,6 +528,7 @@ mod tests {
                 release: None,
                 allow_shrink: false,
                 db: db_arg.clone(),
+                allow_shrink: false,
             }),
         })
         .unwrap();
