@@ -438,7 +438,6 @@ mod tests {
             feed: kensa_vuln::FeedKind::Alas,
             paths: vec![feed],
             release: None,
-            allow_shrink: false,
             db: db_arg.clone(),
             allow_shrink: false,
         };
@@ -526,7 +525,6 @@ mod tests {
                 feed: kensa_vuln::FeedKind::Alas,
                 paths: vec![feed],
                 release: None,
-                allow_shrink: false,
                 db: db_arg.clone(),
                 allow_shrink: false,
             }),
