@@ -335,9 +335,8 @@ impl Run<'_> {
         }
         // Rules about instance-profile sessions skip records that have none, unparsed
         // (never a record with a duplicated key: each of its values is evaluated).
-        let session = (!ambiguous
-            && candidates.iter().any(|&i| rules.needs_instance_session(i)))
-        .then(|| crate::rules::has_instance_session(raw));
+        let session = (!ambiguous && candidates.iter().any(|&i| rules.needs_instance_session(i)))
+            .then(|| crate::rules::has_instance_session(raw));
         if session == Some(false) && candidates.iter().all(|&i| rules.needs_instance_session(i)) {
             return;
         }

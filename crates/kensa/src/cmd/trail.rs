@@ -219,10 +219,12 @@ pub struct ReplayArgs {
 }
 
 fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
-    let engine = args.origin.apply(args.rules.engine()?.with_limits(kensa_trail::Limits {
-        max_record: args.max_record_bytes,
-        max_input: args.max_file_bytes,
-    }))?;
+    let engine = args
+        .origin
+        .apply(args.rules.engine()?.with_limits(kensa_trail::Limits {
+            max_record: args.max_record_bytes,
+            max_input: args.max_file_bytes,
+        }))?;
     let files = input_files(&args.paths)?;
     let total: u64 = files
         .iter()
