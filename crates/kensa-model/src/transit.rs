@@ -185,10 +185,34 @@ pub struct TransitGatewayAttachment {
     pub subnet_ids: Vec<String>,
     #[serde(default)]
     pub vpc_id: Option<String>,
+    /// A VPC attachment's options (`describe-transit-gateway-vpc-attachments` only).
+    #[serde(default)]
+    pub options: Option<TgwVpcAttachmentOptions>,
     #[serde(default, deserialize_with = "crate::de::vec")]
     pub tags: Vec<Tag>,
     #[serde(skip)]
     pub scope: Scope,
+}
+
+/// The options of a VPC attachment that change routing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct TgwVpcAttachmentOptions {
+    /// `enable` or `disable`: a VPC's IPv6 CIDRs propagate only when enabled.
+    #[serde(default)]
+    pub ipv6_support: Option<String>,
+}
+
+impl TransitGatewayAttachment {
+    /// Whether IPv6 traffic and routes may use this attachment: `false` only when the
+    /// snapshot says `Ipv6Support: disable` (unknown counts as possible, so exposure is
+    /// never hidden by a missing file).
+    pub fn ipv6_possible(&self) -> bool {
+        self.options
+            .as_ref()
+            .and_then(|o| o.ipv6_support.as_deref())
+            != Some("disable")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

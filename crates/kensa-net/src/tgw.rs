@@ -102,6 +102,9 @@ pub struct TgwAttachment {
     pub available: bool,
     /// Availability Zones of its subnets; `None` when the snapshot does not say.
     pub azs: Option<BTreeSet<String>>,
+    /// False when a VPC attachment says `Ipv6Support: disable`: its VPC's IPv6 CIDRs
+    /// do not propagate.
+    pub ipv6: bool,
 }
 
 /// Every TGW's route tables and attachments.
@@ -221,6 +224,7 @@ impl TgwModel {
                 resource: a.resource_id.clone().or_else(|| a.vpc_id.clone()),
                 available: a.state.as_deref().is_none_or(|s| s == "available"),
                 azs,
+                ipv6: a.ipv6_possible(),
             },
         );
     }
@@ -300,7 +304,13 @@ impl TgwModel {
                 }
                 continue;
             };
-            for net in cidrs.to_cidrs().iter().filter_map(|c| parse_net(c)) {
+            let ipv6 = self.attachments.get(&att).is_none_or(|a| a.ipv6);
+            for net in cidrs
+                .to_cidrs()
+                .iter()
+                .filter_map(|c| parse_net(c))
+                .filter(|n| ipv6 || matches!(n, ipnet::IpNet::V4(_)))
+            {
                 let present = routes.iter().any(|r| r.dest == net);
                 if !present {
                     if searched {

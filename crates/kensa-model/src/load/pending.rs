@@ -19,7 +19,10 @@ use crate::ec2::Tag;
 use crate::elb::TargetHealthDescription;
 use crate::gateway::PrefixListEntry;
 use crate::snapshot::{Scope, Warning};
-use crate::transit::{TgwRouteTablePropagation, TransitGatewayAttachment, TransitGatewayRoute};
+use crate::transit::{
+    TgwRouteTablePropagation, TgwVpcAttachmentOptions, TransitGatewayAttachment,
+    TransitGatewayRoute,
+};
 
 /// Items read for a parent that may not have been loaded yet.
 pub(crate) struct Side<T> {
@@ -44,6 +47,8 @@ pub(crate) struct TgwVpcAttachment {
     pub state: Option<String>,
     #[serde(default)]
     pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub options: Option<TgwVpcAttachmentOptions>,
     #[serde(default)]
     pub tags: Vec<Tag>,
 }
@@ -338,6 +343,9 @@ impl Builder {
             if existing.subnet_ids.is_empty() {
                 existing.subnet_ids = att.subnet_ids;
             }
+            if existing.options.is_none() {
+                existing.options = att.options;
+            }
             existing.vpc_id = existing.vpc_id.take().or(att.vpc_id.clone());
             existing.resource_id = existing.resource_id.take().or(att.vpc_id);
             existing
@@ -365,6 +373,7 @@ impl Builder {
             association: None,
             subnet_ids: att.subnet_ids,
             vpc_id: att.vpc_id,
+            options: att.options,
             tags: att.tags,
             scope,
         };

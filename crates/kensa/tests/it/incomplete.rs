@@ -95,10 +95,15 @@ fn a_truncated_security_group_file_exits_3_and_fails_the_gate() {
         "{stderr}"
     );
     assert!(!stderr.contains("warning: warning:"), "{stderr}");
-    // No finding on what loaded: --fail-on does not make the gate pass.
-    assert_eq!(
-        kensa(&["scan", dir, "--fail-on", "low"]).status.code(),
-        Some(3)
+    // The gate fails: the interfaces whose groups were not loaded are reported as
+    // indeterminate exposure (Medium), and findings at or above --fail-on (1) take
+    // precedence over incomplete input (3).
+    let gated = kensa(&["scan", dir, "--fail-on", "low", "-f", "json"]);
+    assert_eq!(gated.status.code(), Some(1));
+    assert!(
+        text(&gated.stdout).contains("IndeterminateExposure"),
+        "{}",
+        text(&gated.stdout)
     );
     assert_eq!(
         kensa(&["scan", dir, "--allow-incomplete"]).status.code(),

@@ -149,6 +149,7 @@ pub fn transit_gateway_attachment(
         }),
         subnet_ids: Vec::new(),
         vpc_id: None,
+        options: None,
         tags: tags(a.tags()),
         scope: Default::default(),
     }
@@ -171,6 +172,9 @@ pub fn transit_gateway_vpc_attachment(
         association: None,
         subnet_ids: strings(a.subnet_ids()),
         vpc_id: own(a.vpc_id()),
+        options: a.options().map(|o| m::TgwVpcAttachmentOptions {
+            ipv6_support: wire(o.ipv6_support()),
+        }),
         tags: tags(a.tags()),
         scope: Default::default(),
     }
