@@ -300,6 +300,14 @@ fn exclusions(b: &mut String, r: &AssessmentReport) {
 
 fn passed(b: &mut String, r: &AssessmentReport) {
     b.push_str("<section id=\"passed\"><h2>Rules that passed everywhere</h2>");
+    if let Some(note) = r
+        .passed_rules_note
+        .as_deref()
+        .filter(|_| r.passed_rules.is_empty())
+    {
+        let _ = write!(b, "<p class=\"empty\">{}</p></section>", esc(note));
+        return;
+    }
     if r.passed_rules.is_empty() {
         b.push_str(
             "<p class=\"empty\">No rule passed on every resource it evaluated.</p></section>",

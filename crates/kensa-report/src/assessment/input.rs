@@ -24,6 +24,10 @@ pub struct AssessmentReport {
     /// Rules evaluated on at least one resource that no resource failed (`full` reports).
     #[serde(default)]
     pub passed_rules: Vec<PassedRule>,
+    /// Why `passed_rules` is empty when the producer cannot tell which rules passed (a
+    /// stored run keeps findings, not every rule evaluated); shown instead of the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_rules_note: Option<String>,
     /// The instances the run evaluated. When empty, the instances named by findings are
     /// used for the per-instance sections.
     #[serde(default)]

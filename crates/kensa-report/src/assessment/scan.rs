@@ -108,6 +108,7 @@ pub fn from_snapshot(snapshot: &Snapshot, opts: &ScanOptions) -> AssessmentRepor
         findings,
         exclusions,
         passed_rules,
+        passed_rules_note: None,
         instances,
         generated_at: completed,
     }
@@ -144,7 +145,8 @@ fn network_rules_passed(findings: &[kensa_model::Finding], evaluated: usize) -> 
         .collect()
 }
 
-fn instances(snapshot: &Snapshot) -> Vec<InstanceInfo> {
+/// Every instance of `snapshot`, as the report's per-instance sections show it.
+pub fn instances(snapshot: &Snapshot) -> Vec<InstanceInfo> {
     snapshot
         .instances
         .values()

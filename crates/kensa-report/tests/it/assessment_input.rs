@@ -98,6 +98,7 @@ fn stored_run() -> AssessmentReport {
             ],
         }],
         passed_rules: Vec::new(),
+        passed_rules_note: None,
         instances: Vec::new(),
         generated_at: "2026-12-06T02:04:00Z".into(),
     }

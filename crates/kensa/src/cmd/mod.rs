@@ -10,6 +10,7 @@ pub mod path;
 #[cfg(feature = "aws")]
 pub mod remediate;
 pub mod report;
+mod report_run;
 pub mod rules;
 pub mod run;
 pub mod run_exec;

@@ -1,6 +1,7 @@
 //! `kensa report`: an assessment report (executive summary, findings with every affected
 //! resource and network path drawings, instances, exclusions, passed rules) as one HTML
-//! file or a PDF, for a snapshot scanned on the spot or a saved report document.
+//! file or a PDF, for a stored run (`--run`), a snapshot scanned on the spot, or a saved
+//! report document.
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -31,22 +32,28 @@ pub enum Kind {
     Full,
 }
 
-/// Scans SNAPSHOT_DIR (or the demo account) with the network-reachability and config
-/// packages and writes the assessment report.
+/// Writes the assessment report of a stored run (`--run ID`), or scans SNAPSHOT_DIR (or
+/// the demo account) with the network-reachability and config packages and reports that.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kensa report --demo -f html -o report.html\n  kensa report examples/demo -f pdf --type full -o report.pdf"
+    after_help = "Examples:\n  kensa report --run 3 -f pdf -o run-3.pdf\n  kensa report --demo -f html -o report.html\n  kensa report examples/demo -f pdf --type full -o report.pdf"
 )]
 pub struct Args {
     /// Snapshot directory (`aws_configs/<region>/*.json`).
-    #[arg(conflicts_with_all = ["demo", "input"])]
+    #[arg(conflicts_with_all = ["demo", "input", "run"])]
     snapshot: Option<PathBuf>,
     /// Report on the bundled demo account.
-    #[arg(long, conflicts_with = "input")]
+    #[arg(long, conflicts_with_all = ["input", "run"])]
     demo: bool,
     /// Render a report document saved with `--format json` instead of scanning.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "run")]
     input: Option<PathBuf>,
+    /// Report on a stored run (see `kensa run list`): its states, template, target, the
+    /// findings it saw (suppressed ones marked) and its exclusions.
+    #[arg(long, value_name = "RUN_ID", conflicts_with_all = ["framework", "attributes", "name"])]
+    run: Option<i64>,
+    #[command(flatten)]
+    store: super::store_common::StoreArgs,
     /// html, pdf, or json (the report's data).
     #[arg(long, short = 'f', value_enum, default_value = "html")]
     format: Format,
@@ -56,9 +63,10 @@ pub struct Args {
     /// Write to FILE instead of standard output (required for a PDF on a terminal).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The configuration framework of the config package (fsbp, cis-aws-3.0, aws-config, or YAML).
-    #[arg(long, default_value = "fsbp")]
-    framework: String,
+    /// The configuration framework of the config package (fsbp, the default; cis-aws-3.0,
+    /// aws-config, or a YAML file). Not with --run: the run's template names it.
+    #[arg(long)]
+    framework: Option<String>,
     /// A user attribute added to every finding (KEY=VALUE; up to 10).
     #[arg(long = "attribute", value_name = "KEY=VALUE", value_parser = parse_attribute)]
     attributes: Vec<(String, String)>,
@@ -119,8 +127,12 @@ fn build(args: &Args) -> anyhow::Result<AssessmentReport> {
         return serde_json::from_str(&text)
             .with_context(|| format!("{} is not a kensa report document", path.display()));
     }
+    if let Some(run) = args.run {
+        let db = super::store_common::Db::open(&args.store)?;
+        return super::report_run::from_run(&db, run, now());
+    }
     if args.snapshot.is_none() && !args.demo {
-        bail!("give a snapshot directory, --demo, or --input FILE");
+        bail!("give --run RUN_ID, a snapshot directory, --demo, or --input FILE");
     }
     let snapshot = super::scan::load(args.snapshot.as_ref(), args.demo)?;
     let source = match &args.snapshot {
@@ -135,7 +147,7 @@ fn build(args: &Args) -> anyhow::Result<AssessmentReport> {
             .clone()
             .unwrap_or_else(|| format!("Scan of {source}")),
         source,
-        framework: resolve(&args.framework)?,
+        framework: resolve(args.framework.as_deref().unwrap_or("fsbp"))?,
         user_attributes: args.attributes.iter().cloned().collect::<BTreeMap<_, _>>(),
         clock: now,
     };

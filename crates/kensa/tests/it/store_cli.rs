@@ -84,7 +84,7 @@ fn ids(store: &Path, run: &str) -> BTreeSet<(String, String, String)> {
 
 /// A new database on the test PostgreSQL (`KENSA_TEST_POSTGRES`, started by
 /// scripts/test), or None with a notice.
-fn postgres_database(name: &str) -> Option<String> {
+pub(crate) fn postgres_database(name: &str) -> Option<String> {
     let Ok(admin) = std::env::var("KENSA_TEST_POSTGRES") else {
         assert!(
             std::env::var_os("CI").is_none(),

@@ -361,6 +361,14 @@ fn exclusions(flow: &mut Flow, r: &AssessmentReport) {
 
 fn passed(flow: &mut Flow, r: &AssessmentReport) {
     flow.heading("Rules that passed everywhere", 0);
+    if let Some(note) = r
+        .passed_rules_note
+        .as_deref()
+        .filter(|_| r.passed_rules.is_empty())
+    {
+        flow.paragraph(note, BODY);
+        return;
+    }
     if r.passed_rules.is_empty() {
         flow.paragraph("No rule passed on every resource it evaluated.", BODY);
         return;
