@@ -64,6 +64,13 @@ impl Engine {
         self
     }
 
+    /// The origin `ec2.creds.outside` is judged by.
+    fn credential_origin(&self) -> &CredentialOrigin {
+        self.origin
+            .as_ref()
+            .unwrap_or_else(|| crate::origin::default_origin())
+    }
+
     /// The same engine with other input limits.
     pub fn with_limits(mut self, limits: Limits) -> Engine {
         self.limits = limits;
@@ -333,11 +340,20 @@ impl Run<'_> {
         if !ambiguous && candidates.is_empty() {
             return;
         }
-        // Rules about instance-profile sessions skip records that have none, unparsed
-        // (never a record with a duplicated key: each of its values is evaluated).
+        // Rules about instance-profile sessions skip records that have none, and rules
+        // about sessions used from outside skip records whose source address decides
+        // "inside" from the bytes: unparsed (never a record with a duplicated key: each of
+        // its values is evaluated).
         let session = (!ambiguous && candidates.iter().any(|&i| rules.needs_instance_session(i)))
             .then(|| crate::rules::has_instance_session(raw));
-        if session == Some(false) && candidates.iter().all(|&i| rules.needs_instance_session(i)) {
+        let inside = session == Some(true)
+            && candidates.iter().any(|&i| rules.needs_outside(i))
+            && crate::rules::source_not_outside(raw, self.engine.credential_origin());
+        let skipped = |i: usize| {
+            (session == Some(false) && rules.needs_instance_session(i))
+                || (inside && rules.needs_outside(i))
+        };
+        if session.is_some() && candidates.iter().all(|&i| skipped(i)) {
             return;
         }
         let text = match std::str::from_utf8(raw) {
@@ -370,7 +386,7 @@ impl Run<'_> {
             origin: self.engine.origin.as_ref(),
         };
         for &i in candidates {
-            if session == Some(false) && rules.needs_instance_session(i) {
+            if skipped(i) {
                 continue;
             }
             let rule = &rules.rules[i];

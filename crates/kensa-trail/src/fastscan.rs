@@ -1,6 +1,7 @@
 //! The fast path of the record splitter: finds the end of a record a 64-byte block at a
-//! time (see [`crate::blocks`]) and then its top-level `eventName` with one substring
-//! search, checked against the block states recorded on the way.
+//! time (see [`crate::blocks`]), noting on the way the top-level strings spelled
+//! `"eventName"` (a string opening at depth 1 whose closing quote is ten bytes on), so
+//! the name, and a second top-level `eventName`, cost no search of their own.
 //!
 //! It only ever answers for well-formed structure. Whenever it cannot vouch for the same
 //! answer as the byte-at-a-time scanner in `input.rs` (buffer ends inside the record,
@@ -26,19 +27,20 @@ struct BlockStart {
 /// Reusable scanner (holds the substring searchers and a scratch vector).
 #[derive(Debug)]
 pub struct RecordScanner {
-    event_name: Finder<'static>,
     records: Finder<'static>,
     detail: Finder<'static>,
     blocks: Vec<BlockStart>,
+    /// Offsets from the record's start of the top-level strings spelled `"eventName"`.
+    names: Vec<usize>,
 }
 
 impl Default for RecordScanner {
     fn default() -> Self {
         RecordScanner {
-            event_name: Finder::new(b"\"eventName\"").into_owned(),
             records: Finder::new(b"\"Records\"").into_owned(),
             detail: Finder::new(b"\"detail\"").into_owned(),
             blocks: Vec::with_capacity(64),
+            names: Vec::with_capacity(4),
         }
     }
 }
@@ -58,10 +60,8 @@ impl RecordScanner {
         {
             return None;
         }
-        let name = match self.key_value(buf, pos, end, &self.event_name, b'"')? {
+        let name = match self.event_name_value(buf, pos)? {
             None => Name::Missing,
-            // A second top-level `eventName`: the slow scanner reports it as ambiguous.
-            Some(v) if self.another_key(buf, pos, v, end, &self.event_name) => return None,
             Some(v) => {
                 let close = skip_string(buf, v).ok()?;
                 if memchr::memchr(b'\\', &buf[v + 1..close - 1]).is_none() {
@@ -78,7 +78,9 @@ impl RecordScanner {
     /// depth and masks. Bracket kinds are checked as the slow scanner does (up to depth 64).
     fn find_end(&mut self, buf: &[u8], pos: usize) -> Option<usize> {
         self.blocks.clear();
+        self.names.clear();
         let (mut depth, mut kinds, mut carry) = (0usize, 0u64, Carry::default());
+        let mut pending = 0u64; // top-level string openings in the last block's last 10 bytes
         let mut at = pos;
         let mut tail = [b' '; BLOCK];
         while at < buf.len() {
@@ -101,10 +103,15 @@ impl RecordScanner {
                 inside,
                 brackets,
             });
+            let (mut top, mut from) = (0u64, 0usize); // the bytes at depth 1
             let mut rest = brackets;
             while rest != 0 {
                 let bit = rest.trailing_zeros() as usize;
                 rest &= rest - 1;
+                if depth == 1 {
+                    top |= span(from, bit);
+                }
+                from = bit + 1;
                 let byte = block[bit];
                 let square = u64::from(is_square(byte));
                 if opens(byte) {
@@ -118,12 +125,61 @@ impl RecordScanner {
                 kinds >>= 1;
                 depth -= 1;
                 if depth == 0 {
+                    self.note_names(buf, pos, at - pos, (quotes, inside, top), &mut pending);
                     return Some(at + bit + 1);
                 }
             }
+            if depth == 1 {
+                top |= span(from, BLOCK);
+            }
+            self.note_names(buf, pos, at - pos, (quotes, inside, top), &mut pending);
             at += BLOCK;
         }
         None
+    }
+
+    /// Records the top-level strings spelled `"eventName"` that open in this block (at
+    /// `offset` from the record's start) or in the previous block's last ten bytes
+    /// (`pending`, whose closing quote falls in this block). `masks` are the block's
+    /// quotes, in-string bytes (openings included) and depth-1 bytes.
+    fn note_names(
+        &mut self,
+        buf: &[u8],
+        pos: usize,
+        offset: usize,
+        (quotes, inside, top): (u64, u64, u64),
+        pending: &mut u64,
+    ) {
+        const LEN: usize = b"\"eventName".len(); // from the opening to the closing quote
+        let openings = quotes & inside & top;
+        let closings = quotes & !inside;
+        let from_last = (*pending >> (BLOCK - LEN)) & closings;
+        *pending = openings & (u64::MAX << (BLOCK - LEN));
+        let here = openings & (closings >> LEN);
+        let starts = bits(from_last).map(|b| offset + b - LEN);
+        for start in starts.chain(bits(here).map(|b| offset + b)) {
+            if buf.get(pos + start + 1..pos + start + LEN) == Some(b"eventName") {
+                self.names.push(start);
+            }
+        }
+    }
+
+    /// The position of the value of the first top-level `eventName` member if it is a
+    /// string. `Some(None)`: no such member; `None`: left to the slow scanner (the value
+    /// is not a string, or there is a second top-level `eventName`, which it reports as
+    /// ambiguous).
+    fn event_name_value(&self, buf: &[u8], pos: usize) -> Option<Option<usize>> {
+        let mut keys = self.names.iter().filter_map(|&start| {
+            let colon = skip_ws(buf, pos + start + 1 + b"eventName\"".len());
+            (buf.get(colon) == Some(&b':')).then(|| skip_ws(buf, colon + 1))
+        });
+        let Some(v) = keys.next() else {
+            return Some(None);
+        };
+        if keys.next().is_some() || buf.get(v) != Some(&b'"') {
+            return None;
+        }
+        Some(Some(v))
     }
 
     /// The position of the value of the first top-level member whose key `finder` finds,
@@ -155,22 +211,6 @@ impl RecordScanner {
         Some(None)
     }
 
-    /// Whether a top-level member whose key `finder` finds starts after `from`.
-    fn another_key(
-        &self,
-        buf: &[u8],
-        pos: usize,
-        from: usize,
-        end: usize,
-        finder: &Finder<'_>,
-    ) -> bool {
-        finder.find_iter(&buf[from..end]).any(|hit| {
-            let offset = from - pos + hit;
-            self.opens_top_level_string(buf, pos, offset)
-                && buf.get(skip_ws(buf, from + hit + finder.needle().len())) == Some(&b':')
-        })
-    }
-
     /// Whether the quote at `pos + offset` opens a string directly inside the object at
     /// `pos` (depth 1), from the masks recorded for its block.
     fn opens_top_level_string(&self, buf: &[u8], pos: usize, offset: usize) -> bool {
@@ -194,6 +234,27 @@ impl RecordScanner {
         }
         depth == 1
     }
+}
+
+/// Bits `from..to` set.
+#[inline]
+fn span(from: usize, to: usize) -> u64 {
+    if to <= from {
+        return 0;
+    }
+    (u64::MAX >> (BLOCK - (to - from))) << from
+}
+
+/// The positions of the set bits of `x`, lowest first.
+#[inline]
+fn bits(mut x: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (x != 0).then(|| {
+            let b = x.trailing_zeros() as usize;
+            x &= x - 1;
+            b
+        })
+    })
 }
 
 #[cfg(test)]
@@ -236,5 +297,26 @@ mod tests {
             scan(r#"{"a":"\"eventName":"B"}"#),
             Some((23, Name::Missing))
         );
+    }
+
+    #[test]
+    fn finds_names_and_second_names_across_block_boundaries() {
+        for pad in 0..140 {
+            let filler = "p".repeat(pad);
+            let one = format!(r#"{{"a":"{filler}","n":{{"eventName":"X"}},"eventName":"Run"}}"#);
+            let (end, name) = scan(&one).unwrap_or_else(|| panic!("pad {pad}"));
+            assert_eq!(end, one.len());
+            let Name::Plain(a, b) = name else {
+                panic!("pad {pad}: {name:?}")
+            };
+            assert_eq!(&one[a..b], "Run", "pad {pad}");
+            let two = format!(r#"{{"eventName":"A","a":"{filler}","eventName" :"B"}}"#);
+            assert!(
+                scan(&two).is_none(),
+                "pad {pad}: a second eventName is left to the slow scanner"
+            );
+            let value = format!(r#"{{"eventName":"A","a":"{filler}","b":"eventName"}}"#);
+            assert!(scan(&value).is_some(), "pad {pad}: a value is not a key");
+        }
     }
 }

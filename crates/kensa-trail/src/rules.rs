@@ -5,7 +5,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::cond::ast::Op;
+use crate::cond::compile::{CRhs, Check};
 use crate::cond::Node;
+use crate::origin::CredentialOrigin;
 use crate::output::Template;
 
 /// Falco's priorities, most severe first.
@@ -113,6 +116,8 @@ pub struct RuleSet {
     /// (it checks `ec2.creds.*`), so a record without such a session is not parsed for
     /// it. Keeps an unpinned rule of that kind from parsing every event.
     pub(crate) needs_instance_session: Vec<bool>,
+    /// Per rule: whether it can only match when `ec2.creds.outside` is "true".
+    needs_outside: Vec<bool>,
 }
 
 impl RuleSet {
@@ -140,11 +145,16 @@ impl RuleSet {
             .iter()
             .map(|r| needs_instance_session(&r.condition))
             .collect();
+        let needs_outside = rules
+            .iter()
+            .map(|r| requires(&r.condition, &is_outside_true, &mut HashMap::new()))
+            .collect();
         RuleSet {
             rules,
             by_name,
             unpinned,
             needs_instance_session,
+            needs_outside,
         }
     }
 
@@ -162,6 +172,11 @@ impl RuleSet {
         self.needs_instance_session[rule]
     }
 
+    /// Whether a rule can only match when `ec2.creds.outside` is "true".
+    pub(crate) fn needs_outside(&self, rule: usize) -> bool {
+        self.needs_outside[rule]
+    }
+
     /// Indices of the rules an event with this name must be checked against.
     pub(crate) fn candidates(&self, event_name: Option<&str>) -> &[usize] {
         event_name
@@ -174,31 +189,45 @@ impl RuleSet {
 /// a check on `ec2.creds.*` (a missing value makes any comparison false) that must hold.
 /// `false` is always safe (the rule is then evaluated on every candidate record).
 fn needs_instance_session(node: &Node) -> bool {
-    needs_session_memo(node, &mut std::collections::HashMap::new())
+    requires(node, &is_session_check, &mut HashMap::new())
 }
 
-/// Shared macros are judged once each, so a chain of macros that each use the next
-/// twice costs linear, not exponential, time.
-fn needs_session_memo(node: &Node, memo: &mut std::collections::HashMap<usize, bool>) -> bool {
+fn is_session_check(c: &Check) -> bool {
     use crate::fields::Source;
+    matches!(
+        c.lhs.def.source,
+        Source::Ec2CredsInstance | Source::Ec2CredsOutside
+    )
+}
+
+/// `ec2.creds.outside = "true"`, the field untransformed.
+fn is_outside_true(c: &Check) -> bool {
+    c.lhs.def.source == crate::fields::Source::Ec2CredsOutside
+        && c.lhs.transforms.is_empty()
+        && c.op == Op::Eq
+        && matches!(&c.rhs, CRhs::Str(s) if s == "true")
+}
+
+/// True when the condition is false for every event on which no `check` can hold:
+/// one such check must hold in every branch. `false` is always safe. Shared macros are
+/// judged once each, so a chain of macros that each use the next twice costs linear, not
+/// exponential, time.
+fn requires(node: &Node, check: &dyn Fn(&Check) -> bool, memo: &mut HashMap<usize, bool>) -> bool {
     match node {
-        Node::Check(c) => matches!(
-            c.lhs.def.source,
-            Source::Ec2CredsInstance | Source::Ec2CredsOutside
-        ),
-        Node::And(items) => items.iter().any(|n| needs_session_memo(n, memo)),
-        Node::Or(items) => !items.is_empty() && items.iter().all(|n| needs_session_memo(n, memo)),
+        Node::Check(c) => check(c),
+        Node::And(items) => items.iter().any(|n| requires(n, check, memo)),
+        Node::Or(items) => !items.is_empty() && items.iter().all(|n| requires(n, check, memo)),
         Node::Not(_) => false,
         Node::Macro(m) => {
             let key = std::sync::Arc::as_ptr(m) as usize;
             if let Some(&known) = memo.get(&key) {
                 return known;
             }
-            let known = needs_session_memo(&m.node, memo);
+            let known = requires(&m.node, check, memo);
             memo.insert(key, known);
             known
         }
-        Node::Memo(inner) => needs_session_memo(inner, memo),
+        Node::Memo(inner) => requires(inner, check, memo),
     }
 }
 
@@ -219,4 +248,42 @@ pub(crate) fn has_instance_session(raw: &[u8]) -> bool {
         from = end;
     }
     false
+}
+
+/// Whether no top-level `sourceIPAddress` of the raw record can make `ec2.creds.outside`
+/// "true" under `origin`, read from the bytes without a parse; `false` when unsure.
+/// Only decidable without a snapshot of instance addresses (the verdict then does not
+/// depend on the instance). Every member named `sourceIPAddress`, at any depth, must
+/// have a plain string value that `origin` places inside: a superset of the top-level
+/// one(s). A key can only be spelled otherwise with a `\u` escape, so records holding
+/// one are left to the parse.
+pub(crate) fn source_not_outside(raw: &[u8], origin: &CredentialOrigin) -> bool {
+    const KEY: &[u8] = b"\"sourceIPAddress\"";
+    if origin.instances.is_some() || memchr::memmem::find(raw, b"\\u").is_some() {
+        return false;
+    }
+    for hit in memchr::memmem::find_iter(raw, KEY) {
+        let colon = crate::scan::skip_ws(raw, hit + KEY.len());
+        if raw.get(colon) != Some(&b':') {
+            continue; // a string value, not a key
+        }
+        let open = crate::scan::skip_ws(raw, colon + 1);
+        if raw.get(open) != Some(&b'"') {
+            return false;
+        }
+        let Some(len) = memchr::memchr2(b'"', b'\\', &raw[open + 1..]) else {
+            return false;
+        };
+        let value = &raw[open + 1..open + 1 + len];
+        if raw[open + 1 + len] != b'"' {
+            return false; // escaped: left to the parse
+        }
+        let Ok(value) = std::str::from_utf8(value) else {
+            return false;
+        };
+        if origin.outside("", value) == Some(true) {
+            return false;
+        }
+    }
+    true
 }

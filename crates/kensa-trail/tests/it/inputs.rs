@@ -169,3 +169,49 @@ fn without_a_snapshot_aws_ranges_decide() {
             .contains("nope")
     );
 }
+
+/// An instance-profile record with `sourceIPAddress` written as `src` (raw JSON text).
+fn instance_record(src: &str) -> String {
+    format!(
+        r#"{{"eventName":"ListBuckets","eventSource":"s3.amazonaws.com","userIdentity":{{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/web/i-0abc12345def67890"}},{src}}}"#
+    )
+}
+
+/// The outside verdict is decided from the raw bytes when it can be; every spelling that
+/// only a parse reads right must still reach the parse.
+#[test]
+fn outside_verdict_before_parsing_keeps_its_meaning() {
+    let e = engine(&[("r.yaml", OUTSIDE)]);
+    let cases = [
+        (r#""sourceIPAddress":"3.5.140.1""#, 0), // AWS address: decided unparsed
+        (r#""sourceIPAddress" : "10.0.1.5""#, 0),
+        (r#""sourceIPAddress":"s3.amazonaws.com""#, 0),
+        (r#""sourceIPAddress":"200.249.253.51""#, 1),
+        // The key spelled with an escape: a parser reads it as sourceIPAddress.
+        (r#""source\u0049PAddress":"200.249.253.51""#, 1),
+        // An escaped value.
+        (r#""sourceIPAddress":"200.249.253.5\u0031""#, 1),
+        // A nested inside address does not hide the top-level outside one.
+        (
+            r#""requestParameters":{"sourceIPAddress":"3.5.140.1"},"sourceIPAddress":"200.249.253.51""#,
+            1,
+        ),
+    ];
+    for (src, want) in cases {
+        let out = run(&e, instance_record(src).as_bytes(), "r.json");
+        assert!(out.errors.is_empty(), "{src}: {:?}", out.errors);
+        assert_eq!(out.stats.events, 1, "{src}");
+        let outside = out.alerts.iter().filter(|a| a.rule == "Outside").count();
+        assert_eq!(outside, want, "{src}: {:?}", out.alerts);
+    }
+    // Twice at top level, the second outside: each value is evaluated.
+    let dup =
+        instance_record(r#""sourceIPAddress":"3.5.140.1","sourceIPAddress":"200.249.253.51""#);
+    let out = run(&e, dup.as_bytes(), "r.json");
+    assert_eq!(
+        out.alerts.iter().filter(|a| a.rule == "Outside").count(),
+        1,
+        "{:?}",
+        out.alerts
+    );
+}

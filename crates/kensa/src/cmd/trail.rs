@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+
+use super::output::exit;
 use indicatif::{ProgressBar, ProgressStyle};
 use kensa_trail::{
     load_rule_sources, load_rules, AlertSink, Diagnostic, Engine, JsonLinesSink, Level, Priority,
@@ -213,6 +215,11 @@ pub struct ReplayArgs {
     /// Most bytes read from one file after decompression; the rest is skipped with an error.
     #[arg(long, value_name = "BYTES", default_value_t = kensa_trail::Limits::default().max_input)]
     pub max_file_bytes: u64,
+    /// Exit with status 0 (or 1 for --fail-on) even when some input could not be read:
+    /// files unopenable or over the limits, malformed records. The errors are still
+    /// printed and counted.
+    #[arg(long)]
+    pub allow_incomplete: bool,
     /// CloudTrail files or directories.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -278,11 +285,29 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         stats.bytes as f64 / 1e6 / secs.max(1e-9)
     );
     let fail = matches!((args.alerts.fail_on, worst), (Some(limit), Some(w)) if w <= limit);
-    Ok(if fail {
-        ExitCode::from(1)
+    Ok(replay_status(fail, stats.errors, args.allow_incomplete))
+}
+
+/// Alerts at or above `--fail-on` (1) win over input errors (3, "incomplete input": the
+/// events that could not be read were not judged), which win over success.
+fn replay_status(fail: bool, errors: u64, allow_incomplete: bool) -> ExitCode {
+    if errors > 0 {
+        let hint = if allow_incomplete {
+            "accepted with --allow-incomplete"
+        } else {
+            "exit status 3; --allow-incomplete accepts it"
+        };
+        eprintln!(
+            "error: INCOMPLETE input ({errors} input error(s), see above): alerts may be missing ({hint})"
+        );
+    }
+    if fail {
+        ExitCode::from(exit::FINDINGS)
+    } else if errors > 0 && !allow_incomplete {
+        ExitCode::from(exit::INCOMPLETE)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn counters(s: &Stats) -> String {

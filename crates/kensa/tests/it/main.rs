@@ -5,3 +5,4 @@ mod cli_flags;
 mod incomplete;
 mod report_cli;
 mod store_cli;
+mod trail_cli;

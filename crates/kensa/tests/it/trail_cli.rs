@@ -1,0 +1,129 @@
+//! `kensa trail replay` exit statuses: input that could not be read makes the result
+//! incomplete (3) unless `--allow-incomplete`; alerts at or above `--fail-on` (1) win.
+use std::path::Path;
+use std::process::{Command, Output};
+
+const RULES: &str = r#"
+- rule: Console Login
+  desc: d
+  condition: ct.name = ConsoleLogin
+  output: login by %ct.user
+  priority: WARNING
+  source: aws_cloudtrail
+"#;
+
+const LOGIN: &str = r#"{"Records":[{"eventVersion":"1.08","eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com","eventID":"e1","userIdentity":{"type":"IAMUser","userName":"alice"}}]}"#;
+const OTHER: &str = r#"{"Records":[{"eventVersion":"1.08","eventName":"ListBuckets","eventSource":"s3.amazonaws.com","eventID":"e2"}]}"#;
+/// Two records, the second cut off: the first is judged, the second is an input error.
+const TRUNCATED: &str =
+    r#"{"Records":[{"eventName":"ListBuckets","eventID":"e3"},{"eventName":"GetObject","eventID":"#;
+
+fn replay(dir: &Path, files: &[&str], extra: &[&str]) -> Output {
+    let mut args = vec![
+        "trail".to_owned(),
+        "replay".into(),
+        "--no-progress".into(),
+        "--rules".into(),
+        dir.join("rules.yaml").display().to_string(),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args.extend(files.iter().map(|f| dir.join(f).display().to_string()));
+    let out = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(&args)
+        .output()
+        .expect("run kensa");
+    eprintln!(
+        "kensa {} -> {:?}\n{}{}",
+        args.join(" "),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn logs() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("rules.yaml", RULES),
+        ("login.json", LOGIN),
+        ("other.json", OTHER),
+        ("truncated.json", TRUNCATED),
+    ] {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn replay_input_errors_make_the_result_incomplete() {
+    let tmp = logs();
+    let dir = tmp.path();
+    // Clean input, no alert at or above --fail-on: 0.
+    assert_eq!(
+        replay(dir, &["other.json"], &["--fail-on", "warning"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Clean input with an alert at --fail-on: 1.
+    assert_eq!(
+        replay(dir, &["login.json"], &["--fail-on", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    // A malformed record: 3, said on stderr; the readable records are still judged.
+    let out = replay(dir, &["other.json", "truncated.json"], &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("truncated.json"), "{stderr}");
+    assert!(
+        stderr.contains("INCOMPLETE input (1 input error(s)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 events"), "{stderr}");
+    // --fail-on met on the rest of the input wins over 3.
+    let out = replay(
+        dir,
+        &["login.json", "truncated.json"],
+        &["--fail-on", "warning"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("login by alice"));
+    // --fail-on given but not met: still 3.
+    let out = replay(
+        dir,
+        &["login.json", "truncated.json"],
+        &["--fail-on", "critical"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    // --allow-incomplete accepts it, and still says so.
+    let out = replay(
+        dir,
+        &["other.json", "truncated.json"],
+        &["--allow-incomplete"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("accepted with --allow-incomplete"));
+}
+
+#[test]
+fn replay_files_over_the_limits_and_unreadable_files_are_input_errors() {
+    let tmp = logs();
+    let dir = tmp.path();
+    let out = replay(dir, &["login.json"], &["--max-file-bytes", "40"]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = replay(dir, &["login.json"], &["--max-record-bytes", "40"]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = replay(
+        dir,
+        &["login.json"],
+        &["--max-record-bytes", "40", "--allow-incomplete"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // A file given by name that does not exist is a usage error (2), not incomplete input.
+    let out = replay(dir, &["missing.json"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
