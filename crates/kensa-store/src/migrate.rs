@@ -20,8 +20,8 @@ const MIGRATIONS: &[Migration] = &[Migration {
     postgres: include_str!("../migrations/0001_postgres.sql"),
 }];
 
-/// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+/// The newest schema version this build knows: the last migration's.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
     let (create, lock) = match store.backend {

@@ -13,7 +13,6 @@ pub mod report;
 mod report_run;
 pub mod rules;
 pub mod run;
-pub mod run_exec;
 pub mod scan;
 pub mod store_common;
 pub mod synth;

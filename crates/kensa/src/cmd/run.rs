@@ -6,8 +6,8 @@ use clap::Subcommand;
 use kensa_model::Severity;
 use kensa_store::Run;
 
-use super::run_exec::{self, Input};
 use super::store_common::{Db, ListOutput, StoreArgs};
+use kensa_assess::Input;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -103,20 +103,31 @@ fn start(db: &Db, a: StartArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("give --snapshot DIR, --demo or --live");
     }
     // Keeps a temporary live snapshot until the run ends.
-    let mut _guard: Option<Box<dyn std::any::Any>> = None;
-    let run = run_exec::start(db, &template, || {
+    let mut _guard: Option<Box<dyn std::any::Any + Send>> = None;
+    let guard_slot = &mut _guard;
+    let snapshot = a.snapshot.clone();
+    #[cfg(feature = "aws")]
+    let live_args = (a.live.aws.clone(), a.live.snapshot_out.clone());
+    let load = async move {
         #[cfg(feature = "aws")]
         if live {
-            let (guard, dir) =
-                super::collect::live_snapshot(&a.live.aws, a.live.snapshot_out.as_deref())?;
-            _guard = guard.map(|g| Box::new(g) as Box<dyn std::any::Any>);
+            // Collection runs its own runtime: keep it off this one's thread.
+            let collected = tokio::task::spawn_blocking(move || {
+                super::collect::live_snapshot(&live_args.0, live_args.1.as_deref())
+            })
+            .await
+            .map_err(|e| format!("live collection stopped: {e}"))?
+            .map_err(|e| format!("{e:#}"))?;
+            let (guard, dir) = collected;
+            *guard_slot = guard.map(|g| Box::new(g) as Box<dyn std::any::Any + Send>);
             return Ok(Input::Live(dir));
         }
-        Ok(match &a.snapshot {
-            Some(dir) => Input::Directory(dir.clone()),
+        Ok(match snapshot {
+            Some(dir) => Input::Directory(dir),
             None => Input::Demo,
         })
-    })?;
+    };
+    let run = db.call(kensa_assess::start(&db.store, &template, load))?;
     if a.output.format == super::store_common::ListFormat::Table && a.output.output.is_none() {
         print_run(&run);
     } else {

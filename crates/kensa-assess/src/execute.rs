@@ -1,0 +1,134 @@
+//! The run's life cycle: CREATED → COLLECTING_DATA → DATA_COLLECTED → EVALUATING_RULES →
+//! COMPLETED, COMPLETED_WITH_ERRORS, FAILED or CANCELED, each change stored at once.
+use std::collections::HashSet;
+use std::future::Future;
+
+use kensa_store::{
+    exclusions, Exclusion, ExclusionScope, Resolution, Run, RunScope, RunState, Store, StoreError,
+    Template,
+};
+
+use crate::evaluate::evaluate;
+use crate::input::{self, Input};
+
+/// Why a run did not finish.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AssessError {
+    /// The store refused a read or write.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The run stopped and was marked FAILED with this reason.
+    #[error("run {run} FAILED: {reason}")]
+    Failed {
+        /// The run's id.
+        run: i64,
+        /// What went wrong, as stored on the run.
+        reason: String,
+    },
+}
+
+/// Creates a run of `template` and executes it (see [`execute`]).
+pub async fn start<L>(store: &Store, template: &Template, load: L) -> Result<Run, AssessError>
+where
+    L: Future<Output = Result<Input, String>>,
+{
+    let target = store.target(&template.target).await?;
+    let run = store.create_run(template).await?;
+    tracing::info!(run, template = %template.name, "run created");
+    execute(store, run, template, &target, load).await
+}
+
+/// Executes the CREATED run `run` of `template`. `load` is awaited in COLLECTING_DATA
+/// (it may collect from AWS). The analysis is CPU-bound and runs inline: a server calls
+/// this from a blocking thread.
+pub async fn execute<L>(
+    store: &Store,
+    run: i64,
+    template: &Template,
+    target: &kensa_store::Target,
+    load: L,
+) -> Result<Run, AssessError>
+where
+    L: Future<Output = Result<Input, String>>,
+{
+    store
+        .set_run_state(run, RunState::CollectingData, None)
+        .await?;
+    let loaded = match load.await.and_then(input::load) {
+        Ok(v) => v,
+        Err(reason) => return Err(fail(store, run, reason).await),
+    };
+    let (snap, described) = loaded;
+    store.attach_snapshot(run, &described).await?;
+    store
+        .set_run_state(run, RunState::DataCollected, None)
+        .await?;
+    let scope = RunScope::of(target, &snap);
+    let mut excluded = exclusions::preview(template, &scope, &snap);
+    store
+        .set_run_state(run, RunState::EvaluatingRules, None)
+        .await?;
+    match evaluate(store, run, template, &snap, &scope, &mut excluded).await {
+        Ok(()) => {}
+        Err(StoreError::Canceled(_)) => {
+            store.add_exclusions(run, &excluded).await?;
+            let canceled = Some("canceled by the user");
+            return Ok(store
+                .finish_run(run, RunState::Canceled, canceled, None)
+                .await?);
+        }
+        Err(e) => return Err(fail(store, run, e.to_string()).await),
+    }
+    store.add_exclusions(run, &excluded).await?;
+    let partial = excluded.iter().any(|e| e.kind.is_error());
+    let (state, message) = if partial {
+        (RunState::CompletedWithErrors, Some("some input or package could not be assessed; see the exclusions; nothing was resolved"))
+    } else {
+        (RunState::Completed, None)
+    };
+    let resolution = Resolution {
+        packages: resolvable(template, &excluded),
+        scope: &scope,
+        excluded_resources: excluded_instances(&excluded),
+    };
+    Ok(store
+        .finish_run(run, state, message, Some(resolution))
+        .await?)
+}
+
+/// Marks the run FAILED with `reason` (best effort: the store may be what failed).
+async fn fail(store: &Store, run: i64, reason: String) -> AssessError {
+    if let Err(e) = store
+        .finish_run(run, RunState::Failed, Some(&reason), None)
+        .await
+    {
+        tracing::error!(run, error = %e, "run could not be marked FAILED");
+    }
+    AssessError::Failed { run, reason }
+}
+
+/// Packages whose findings this run may resolve: those it ran without a package-wide
+/// exclusion.
+fn resolvable(template: &Template, excluded: &[Exclusion]) -> Vec<kensa_model::Package> {
+    template
+        .packages
+        .iter()
+        .copied()
+        .filter(|p| {
+            !excluded
+                .iter()
+                .any(|e| e.scope == ExclusionScope::Package(p.as_str().into()))
+        })
+        .collect()
+}
+
+fn excluded_instances(excluded: &[Exclusion]) -> HashSet<String> {
+    excluded
+        .iter()
+        .filter_map(|e| match &e.scope {
+            ExclusionScope::InstanceId(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,14 @@
+//! Assessment runs: a stored template applied to a snapshot. Every state change is
+//! stored as it happens; findings stream into the store in batches; a COMPLETED run
+//! resolves what it no longer sees in its scope.
+//!
+//! The CLI (`kensa run start`) and the server share this one implementation.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod evaluate;
+mod execute;
+mod input;
+
+pub use execute::{execute, start, AssessError};
+pub use input::Input;
