@@ -8,6 +8,7 @@
 //! [`Store::recover_interrupted_runs`].
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod clock;
 mod db;
 mod error;
@@ -22,7 +23,9 @@ pub mod scope;
 mod snapshots;
 mod targets;
 mod templates;
+pub mod tokens;
 
+pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
 pub use findings::{
@@ -34,3 +37,4 @@ pub use mutes::{MuteOutcome, MuteRule};
 pub use runs::Resolution;
 pub use scope::RunScope;
 pub use snapshots::{hash_directory, NewSnapshot};
+pub use tokens::{ApiToken, BrowserSession, StoredSecret};

@@ -58,6 +58,10 @@ enum Command {
     Findings(cmd::findings::Args),
     /// What a run could not assess (and a preview before running a template).
     Exclusions(cmd::exclusions::Args),
+    /// Serve the HTTP API and dashboard over the store (roles, TLS, audit log).
+    Serve(cmd::serve::Args),
+    /// API tokens for `kensa serve`: create (secret shown once), list, revoke.
+    Token(cmd::token::Args),
     /// Take a live snapshot of AWS accounts and regions (AWS CLI JSON layout).
     #[cfg(feature = "aws")]
     Collect(cmd::collect::Args),
@@ -75,7 +79,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    // A server logs its requests by default; other commands only warnings.
+    let verbose = match cli.command {
+        Command::Serve(_) => cli.verbose.max(1),
+        _ => cli.verbose,
+    };
+    init_logging(verbose);
     let result: anyhow::Result<ExitCode> = match cli.command {
         Command::Scan(a) => cmd::scan::run(a),
         Command::Path(a) => cmd::path::run(a),
@@ -91,6 +100,8 @@ fn main() -> ExitCode {
         Command::Run(a) => cmd::run::run(a),
         Command::Findings(a) => cmd::findings::run(a),
         Command::Exclusions(a) => cmd::exclusions::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::Token(a) => cmd::token::run(a),
         #[cfg(feature = "aws")]
         Command::Collect(a) => cmd::collect::run(a),
         #[cfg(feature = "aws")]

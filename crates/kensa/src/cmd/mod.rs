@@ -14,12 +14,14 @@ mod report_run;
 pub mod rules;
 pub mod run;
 pub mod scan;
+pub mod serve;
 pub mod store_common;
 pub mod synth;
 pub mod synth_account;
 pub mod synth_trail;
 pub mod target;
 pub mod template;
+pub mod token;
 pub mod trail;
 #[cfg(feature = "aws")]
 pub mod trail_watch;

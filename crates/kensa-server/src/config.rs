@@ -1,0 +1,97 @@
+//! How the server runs: where it listens, TLS, limits, which snapshot directories a run
+//! may read, and whether this process is a worker.
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use kensa_store::Location;
+
+/// Everything `kensa serve` was told on its command line.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    pub store: Location,
+    pub tls: Option<TlsConfig>,
+    /// Largest request body accepted, in bytes (413 above it).
+    pub body_limit: usize,
+    /// Snapshot directories a run started over the API may read (a run's `input` must
+    /// be inside one of them); empty = only the demo account (and live AWS when built).
+    pub input_roots: Vec<PathBuf>,
+    /// Login attempts allowed per client address per minute.
+    pub login_per_minute: u32,
+    /// `kensa serve --worker`: claim and execute queued work (see `jobs`).
+    pub worker: bool,
+}
+
+impl ServerConfig {
+    /// Defaults for everything but the store: loopback, no TLS, 1 MiB bodies.
+    pub fn new(store: Location) -> ServerConfig {
+        ServerConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            store,
+            tls: None,
+            body_limit: 1024 * 1024,
+            input_roots: Vec::new(),
+            login_per_minute: 10,
+            worker: false,
+        }
+    }
+
+    /// Whether `path` (canonicalised) lies inside an allowed snapshot root.
+    pub fn input_allowed(&self, path: &Path) -> bool {
+        let Ok(path) = path.canonicalize() else {
+            return false;
+        };
+        self.input_roots.iter().any(|root| {
+            root.canonicalize()
+                .map(|root| path.starts_with(root))
+                .unwrap_or(false)
+        })
+    }
+}
+
+/// A PEM certificate chain and its private key.
+#[derive(Debug, Clone)]
+pub struct TlsConfig {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("TLS: cannot read {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("TLS: {0}")]
+    Config(String),
+}
+
+impl TlsConfig {
+    /// Reads the PEM files into a rustls server configuration (ring provider).
+    pub fn load(&self) -> Result<axum_server::tls_rustls::RustlsConfig, TlsError> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let read_err = |path: &Path, message: String| TlsError::Read {
+            path: path.to_path_buf(),
+            message,
+        };
+        let certs = CertificateDer::pem_file_iter(&self.cert)
+            .map_err(|e| read_err(&self.cert, e.to_string()))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| read_err(&self.cert, e.to_string()))?;
+        if certs.is_empty() {
+            return Err(read_err(&self.cert, "no certificate in the file".into()));
+        }
+        let key = PrivateKeyDer::from_pem_file(&self.key)
+            .map_err(|e| read_err(&self.key, e.to_string()))?;
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| TlsError::Config(e.to_string()))?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(|e| TlsError::Config(e.to_string()))?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(axum_server::tls_rustls::RustlsConfig::from_config(
+            std::sync::Arc::new(config),
+        ))
+    }
+}

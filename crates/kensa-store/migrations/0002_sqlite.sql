@@ -1,0 +1,1 @@
+-- schema 2 has no SQLite-only statements

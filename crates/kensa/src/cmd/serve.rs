@@ -1,0 +1,67 @@
+//! `kensa serve`: the HTTP API and dashboard over the store.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use kensa_server::{ServerConfig, TlsConfig};
+use kensa_store::Location;
+
+use super::store_common::StoreArgs;
+
+/// Serve the API (`/api/v1`, OpenAPI at `/api/v1/openapi.json`), the dashboard (`/`),
+/// `/healthz` and `/metrics`. Every request but those two and the login needs a token
+/// (`kensa token create`). Logs go to stderr at info level (never a token).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Address and port to listen on. Anything but loopback should use --tls-cert.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    bind: SocketAddr,
+    /// PEM certificate chain: serve HTTPS (rustls) instead of HTTP. Needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// A directory under which runs started over the API may read snapshot
+    /// directories (repeatable). Without it, API runs may only use the demo account.
+    #[arg(long = "allow-input", value_name = "DIR")]
+    allow_input: Vec<PathBuf>,
+    /// Largest request body in bytes (larger requests get 413).
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
+    max_body: usize,
+    /// Login attempts allowed per client address per minute.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    login_per_minute: u32,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let store = match &args.store.store {
+        Some(s) => Location::parse(s),
+        None => Location::default_file()?,
+    };
+    for dir in &args.allow_input {
+        anyhow::ensure!(
+            dir.is_dir(),
+            "--allow-input {}: not a directory",
+            dir.display()
+        );
+    }
+    let mut config = ServerConfig::new(store);
+    config.bind = args.bind;
+    config.tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsConfig { cert, key }),
+        _ => None,
+    };
+    config.input_roots = args.allow_input;
+    config.body_limit = args.max_body;
+    config.login_per_minute = args.login_per_minute;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(kensa_server::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
