@@ -1,6 +1,13 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at
-//! `/api/v1/openapi.json`.
-use axum::routing::{get, post};
+//! `/api/v1/openapi.json`. Who may call what: README "kensa serve" roles table (the
+//! authorization matrix test checks every route against it).
+pub mod admin;
+pub mod catalog;
+pub mod findings;
+pub mod json;
+pub mod runs;
+
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
@@ -10,9 +17,16 @@ use crate::state::AppState;
 /// The OpenAPI document (paths relative to `/api/v1`).
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, reports. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
+    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
     servers((url = "/api/v1")),
-    paths(session::create, session::delete),
+    paths(
+        session::create, session::delete,
+        catalog::list_targets, catalog::show_target, catalog::create_target, catalog::delete_target,
+        catalog::list_templates, catalog::show_template, catalog::create_template, catalog::delete_template,
+        runs::list, runs::show, runs::start, runs::cancel, runs::exclusions, runs::diff,
+        findings::list, findings::show, findings::mutes,
+        admin::list_tokens, admin::create_token, admin::revoke_token, admin::audit_log,
+    ),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -39,8 +53,40 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/session", post(session::create).delete(session::delete))
+        .route(
+            "/targets",
+            get(catalog::list_targets).post(catalog::create_target),
+        )
+        .route(
+            "/targets/{name}",
+            get(catalog::show_target).delete(catalog::delete_target),
+        )
+        .route(
+            "/templates",
+            get(catalog::list_templates).post(catalog::create_template),
+        )
+        .route(
+            "/templates/{name}",
+            get(catalog::show_template).delete(catalog::delete_template),
+        )
+        .route("/runs", get(runs::list).post(runs::start))
+        .route("/runs/{id}", get(runs::show))
+        .route("/runs/{id}/cancel", post(runs::cancel))
+        .route("/runs/{id}/exclusions", get(runs::exclusions))
+        .route("/runs/{id}/diff/{other}", get(runs::diff))
+        .route("/findings", get(findings::list))
+        .route("/findings/{id}", get(findings::show))
+        .route("/mutes", get(findings::mutes))
+        .route("/tokens", get(admin::list_tokens).post(admin::create_token))
+        .route("/tokens/{name}", delete(admin::revoke_token))
+        .route("/audit", get(admin::audit_log))
+        .fallback(not_found)
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> crate::error::ApiError {
+    crate::error::ApiError::not_found("no such API route")
 }

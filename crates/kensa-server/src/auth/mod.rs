@@ -94,3 +94,31 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         ))
     }
 }
+
+/// A caller with at least role `R` (0 viewer, 1 operator, 2 admin), checked before any
+/// other extractor reads the request, so a caller without the role gets 403 whatever
+/// the body holds. Use the [`AsViewer`], [`AsOperator`] and [`AsAdmin`] aliases.
+#[derive(Debug, Clone)]
+pub struct Authorized<const R: u8>(pub Caller);
+
+pub type AsViewer = Authorized<0>;
+pub type AsOperator = Authorized<1>;
+pub type AsAdmin = Authorized<2>;
+
+impl<const R: u8> Authorized<R> {
+    pub const ROLE: Role = match R {
+        0 => Role::Viewer,
+        1 => Role::Operator,
+        _ => Role::Admin,
+    };
+}
+
+impl<S: Send + Sync, const R: u8> FromRequestParts<S> for Authorized<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.require(Self::ROLE)?;
+        Ok(Authorized(caller))
+    }
+}

@@ -1,0 +1,162 @@
+//! Findings with filters and paging, one finding, mute rules.
+use axum::extract::State;
+use axum::Json;
+use kensa_model::{FindingStatus, Severity};
+use kensa_store::{FindingFilter, MuteRule, StoredFinding};
+use serde::{Deserialize, Serialize};
+
+use super::json::{Path, Query};
+use crate::auth::AsViewer;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Largest page.
+pub const MAX_LIMIT: i64 = 1000;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct FindingQuery {
+    /// Only findings seen by this run.
+    pub run: Option<i64>,
+    /// Comma-separated severities (critical, high, medium, low, informational).
+    pub severity: Option<String>,
+    /// Comma-separated packages.
+    pub package: Option<String>,
+    /// Comma-separated rule ids.
+    pub rule: Option<String>,
+    /// Resource id or glob (`i-0abc*`).
+    pub resource: Option<String>,
+    /// Comma-separated `KEY=VALUE` tag pairs.
+    pub tag: Option<String>,
+    /// Comma-separated statuses (active, resolved, suppressed).
+    pub status: Option<String>,
+    /// Comma-separated `KEY=VALUE` attributes.
+    pub attribute: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+    /// Findings to skip (use `next_offset` of the previous page).
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FindingPage {
+    /// Findings matching the filters (all pages).
+    pub total: i64,
+    #[schema(value_type = Vec<Object>)]
+    pub findings: Vec<StoredFinding>,
+    /// Offset of the next page; absent on the last.
+    pub next_offset: Option<i64>,
+}
+
+fn list_of(v: &Option<String>) -> Vec<String> {
+    v.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn pairs(field: &str, v: &Option<String>) -> Result<Vec<(String, String)>, ApiError> {
+    list_of(v)
+        .into_iter()
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+            _ => Err(ApiError::bad_request(format!(
+                "{field} `{p}`: expected KEY=VALUE"
+            ))),
+        })
+        .collect()
+}
+
+fn status_of(s: &str) -> Result<FindingStatus, ApiError> {
+    match s {
+        "active" => Ok(FindingStatus::Active),
+        "resolved" => Ok(FindingStatus::Resolved),
+        "suppressed" => Ok(FindingStatus::Suppressed),
+        other => Err(ApiError::bad_request(format!(
+            "status `{other}`: expected active, resolved or suppressed"
+        ))),
+    }
+}
+
+impl FindingQuery {
+    pub fn to_filter(&self) -> Result<FindingFilter, ApiError> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_request(format!(
+                "limit {limit}: expected 1 to {MAX_LIMIT}"
+            )));
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(ApiError::bad_request("offset must not be negative"));
+        }
+        let severities = list_of(&self.severity)
+            .iter()
+            .map(|s| {
+                s.parse::<Severity>()
+                    .map_err(|e| ApiError::bad_request(format!("severity: {e}")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(FindingFilter {
+            run: self.run,
+            severities,
+            min_severity: None,
+            packages: list_of(&self.package),
+            rules: list_of(&self.rule),
+            resource: self.resource.clone().filter(|r| !r.is_empty()),
+            tags: pairs("tag", &self.tag)?
+                .into_iter()
+                .map(|(key, value)| kensa_store::TagPair { key, value })
+                .collect(),
+            statuses: list_of(&self.status)
+                .iter()
+                .map(|s| status_of(s))
+                .collect::<Result<_, _>>()?,
+            attributes: pairs("attribute", &self.attribute)?,
+            limit,
+            offset,
+        })
+    }
+}
+
+/// Findings matching the filters, worst first, a page at a time.
+#[utoipa::path(get, path = "/findings", tag = "findings", params(FindingQuery),
+    responses((status = 200, body = FindingPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+    Query(q): Query<FindingQuery>,
+) -> Result<Json<FindingPage>, ApiError> {
+    let filter = q.to_filter()?;
+    let findings = s.store.findings(&filter).await?;
+    let total = s.store.count_findings(&filter).await?;
+    let next = filter.offset + findings.len() as i64;
+    Ok(Json(FindingPage {
+        total,
+        next_offset: (next < total && !findings.is_empty()).then_some(next),
+        findings,
+    }))
+}
+
+/// One finding.
+#[utoipa::path(get, path = "/findings/{id}", tag = "findings", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+    Path(id): Path<String>,
+) -> Result<Json<StoredFinding>, ApiError> {
+    Ok(Json(s.store.finding(&id).await?))
+}
+
+/// Mute rules.
+#[utoipa::path(get, path = "/mutes", tag = "findings",
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+pub async fn mutes(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+) -> Result<Json<Vec<MuteRule>>, ApiError> {
+    Ok(Json(s.store.mutes().await?))
+}

@@ -1,0 +1,152 @@
+//! Runs: list, show, start (executed in the background on a blocking thread), cancel,
+//! their exclusions and the diff of two runs.
+use std::path::PathBuf;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use kensa_assess::Input;
+use kensa_store::{Exclusion, Run, RunDiff};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::json::{Body, Path, Query};
+use crate::auth::{audit, AsOperator, AsViewer, Authorized};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RunListQuery {
+    /// Only the runs of this template.
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartRequest {
+    pub template: String,
+    /// `demo` (the bundled demo account, the default) or a snapshot directory inside
+    /// one of the server's `--allow-input` directories.
+    pub input: Option<String>,
+}
+
+/// List runs, newest first.
+#[utoipa::path(get, path = "/runs", tag = "runs", params(RunListQuery),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+    Query(q): Query<RunListQuery>,
+) -> Result<Json<Vec<Run>>, ApiError> {
+    Ok(Json(s.store.runs(q.template.as_deref()).await?))
+}
+
+/// One run with its state history.
+#[utoipa::path(get, path = "/runs/{id}", tag = "runs", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Run>, ApiError> {
+    Ok(Json(s.store.run(id).await?))
+}
+
+/// What a run could not assess.
+#[utoipa::path(get, path = "/runs/{id}/exclusions", tag = "runs", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn exclusions(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Exclusion>>, ApiError> {
+    s.store.run(id).await?;
+    Ok(Json(s.store.exclusions(id).await?))
+}
+
+/// New, resolved and changed findings between run `id` and run `other`.
+#[utoipa::path(get, path = "/runs/{id}/diff/{other}", tag = "runs",
+    params(("id" = i64, Path), ("other" = i64, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn diff(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+    Path((a, b)): Path<(i64, i64)>,
+) -> Result<Json<RunDiff>, ApiError> {
+    Ok(Json(s.store.diff_runs(a, b).await?))
+}
+
+/// Start a run of a template (operator). Answers 202 with the CREATED run at once; the
+/// run executes in the background — poll `GET /runs/{id}`.
+#[utoipa::path(post, path = "/runs", tag = "runs", request_body = StartRequest,
+    responses((status = 202, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn start(
+    State(s): State<AppState>,
+    Authorized(caller): AsOperator,
+    Body(req): Body<StartRequest>,
+) -> Result<(StatusCode, Json<Run>), ApiError> {
+    let input = resolve_input(&s, req.input.as_deref())?;
+    let template = s.store.template(&req.template).await?;
+    let target = s.store.target(&template.target).await?;
+    let id = s.store.create_run(&template).await?;
+    audit::record(
+        &s.store,
+        &caller,
+        "run.start",
+        &format!("run:{id}"),
+        json!({"template": template.name, "input": req.input.as_deref().unwrap_or("demo")}),
+    )
+    .await?;
+    let store = s.store.clone();
+    let handle = tokio::runtime::Handle::current();
+    // The analysis is CPU-bound: a blocking thread, driving the store calls on the
+    // server's runtime.
+    tokio::task::spawn_blocking(move || {
+        let load = async move { Ok::<_, String>(input) };
+        if let Err(e) = handle.block_on(kensa_assess::execute(&store, id, &template, &target, load))
+        {
+            tracing::warn!(run = id, error = %e, "run did not complete");
+        }
+    });
+    Ok((StatusCode::ACCEPTED, Json(s.store.run(id).await?)))
+}
+
+fn resolve_input(s: &AppState, input: Option<&str>) -> Result<Input, ApiError> {
+    match input.map(str::trim) {
+        None | Some("demo") | Some("") => Ok(Input::Demo),
+        Some("live") => Err(ApiError::bad_request(
+            "live collection is not available from the server; collect with `kensa collect` and start the run over that directory",
+        )),
+        Some(dir) => {
+            let path = PathBuf::from(dir);
+            if !s.config.input_allowed(&path) || !path.is_dir() {
+                return Err(ApiError::bad_request(format!(
+                    "input `{dir}` is not a snapshot directory inside the server's --allow-input directories"
+                )));
+            }
+            Ok(Input::Directory(path))
+        }
+    }
+}
+
+/// Cancel a run (operator): it stops at its next batch of findings.
+#[utoipa::path(post, path = "/runs/{id}/cancel", tag = "runs", params(("id" = i64, Path)),
+    responses((status = 202, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn cancel(
+    State(s): State<AppState>,
+    Authorized(caller): AsOperator,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<Run>), ApiError> {
+    s.store.cancel_run(id).await?;
+    audit::record(
+        &s.store,
+        &caller,
+        "run.cancel",
+        &format!("run:{id}"),
+        json!({}),
+    )
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(s.store.run(id).await?)))
+}

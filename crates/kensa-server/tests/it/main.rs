@@ -1,0 +1,6 @@
+//! kensa-server's integration tests: a real server on 127.0.0.1 over a temporary
+//! SQLite store, called over HTTP. One module per area (`api_*`: the API and its
+//! security; `dash_*`: the dashboard; `jobs_*`: schedules and workers).
+mod api_e2e;
+mod api_matrix;
+mod common;
