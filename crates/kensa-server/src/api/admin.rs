@@ -29,7 +29,7 @@ pub struct CreatedToken {
 
 /// List tokens (never their secrets).
 #[utoipa::path(get, path = "/tokens", tag = "admin",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_tokens(
     State(s): State<AppState>,
     _caller: AsAdmin,
@@ -39,7 +39,8 @@ pub async fn list_tokens(
 
 /// Create a token; its secret is in this answer only.
 #[utoipa::path(post, path = "/tokens", tag = "admin", request_body = TokenRequest,
-    responses((status = 201, body = CreatedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses(
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),(status = 201, body = CreatedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create_token(
     State(s): State<AppState>,
@@ -91,7 +92,7 @@ pub struct AuditQuery {
 
 /// The audit log, newest first, as JSON or CSV.
 #[utoipa::path(get, path = "/audit", tag = "admin", params(AuditQuery),
-    responses((status = 200, body = Object, content_type = "application/json"), (status = 400, body = ErrorBody),
+    responses((status = 200, body = [Object], content_type = "application/json"), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn audit_log(
     State(s): State<AppState>,

@@ -43,7 +43,7 @@ pub struct TemplateRequest {
 
 /// List targets.
 #[utoipa::path(get, path = "/targets", tag = "targets",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 401, body = ErrorBody)))]
 pub async fn list_targets(
     State(s): State<AppState>,
     _caller: AsViewer,
@@ -65,13 +65,15 @@ pub async fn show_target(
 
 /// Create a target (admin).
 #[utoipa::path(post, path = "/targets", tag = "targets", request_body = TargetRequest,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses(
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),(status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create_target(
     State(s): State<AppState>,
     Authorized(caller): AsAdmin,
     Body(req): Body<TargetRequest>,
 ) -> Result<(StatusCode, Json<Target>), ApiError> {
+    check_ids(&req.accounts, &req.regions)?;
     let tags = req
         .tags
         .iter()
@@ -120,7 +122,7 @@ pub async fn delete_target(
 
 /// List templates.
 #[utoipa::path(get, path = "/templates", tag = "templates",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 401, body = ErrorBody)))]
 pub async fn list_templates(
     State(s): State<AppState>,
     _caller: AsViewer,
@@ -141,7 +143,8 @@ pub async fn show_template(
 
 /// Create a template (admin).
 #[utoipa::path(post, path = "/templates", tag = "templates", request_body = TemplateRequest,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses(
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),(status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create_template(
     State(s): State<AppState>,
@@ -204,4 +207,33 @@ pub async fn delete_template(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Account ids are 12 digits; regions look like `us-east-1` or `us-gov-west-1`.
+fn check_ids(accounts: &[String], regions: &[String]) -> Result<(), ApiError> {
+    if let Some(a) = accounts
+        .iter()
+        .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(ApiError::bad_request(format!(
+            "account `{}`: expected a 12-digit AWS account id",
+            a.escape_debug()
+        )));
+    }
+    let region_ok = |r: &str| {
+        let parts: Vec<&str> = r.split('-').collect();
+        parts.len() >= 3
+            && parts.len() <= 4
+            && parts[..parts.len() - 1]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+            && parts[parts.len() - 1].parse::<u8>().is_ok()
+    };
+    if let Some(r) = regions.iter().find(|r| !region_ok(r)) {
+        return Err(ApiError::bad_request(format!(
+            "region `{}`: expected an AWS region such as us-east-1",
+            r.escape_debug()
+        )));
+    }
+    Ok(())
 }

@@ -153,7 +153,7 @@ pub async fn show(
 
 /// Mute rules.
 #[utoipa::path(get, path = "/mutes", tag = "findings",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 401, body = ErrorBody)))]
 pub async fn mutes(
     State(s): State<AppState>,
     _caller: AsViewer,

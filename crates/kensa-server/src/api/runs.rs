@@ -32,7 +32,7 @@ pub struct StartRequest {
 
 /// List runs, newest first.
 #[utoipa::path(get, path = "/runs", tag = "runs", params(RunListQuery),
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
     _caller: AsViewer,
@@ -54,7 +54,7 @@ pub async fn show(
 
 /// What a run could not assess.
 #[utoipa::path(get, path = "/runs/{id}/exclusions", tag = "runs", params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [Object]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn exclusions(
     State(s): State<AppState>,
     _caller: AsViewer,
@@ -79,7 +79,8 @@ pub async fn diff(
 /// Start a run of a template (operator). Answers 202 with the CREATED run at once; the
 /// run executes in the background — poll `GET /runs/{id}`.
 #[utoipa::path(post, path = "/runs", tag = "runs", request_body = StartRequest,
-    responses((status = 202, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses(
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),(status = 202, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn start(
     State(s): State<AppState>,

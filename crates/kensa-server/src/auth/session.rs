@@ -131,7 +131,9 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 #[utoipa::path(post, path = "/session", tag = "session",
     request_body = LoginRequest,
     responses(
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 200, description = "Session opened; the cookie is set", body = SessionResponse),
+        (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Unknown or revoked token", body = ErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ErrorBody),
     ),
@@ -139,9 +141,8 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 pub async fn create(
     State(state): State<AppState>,
     client: super::ClientAddr,
-    body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
+    crate::api::json::Body(body): crate::api::json::Body<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (caller, cookie) = login(&state, client.0, &body.token).await?;
     let session = caller.session.clone().unwrap_or_else(|| SessionInfo {
         csrf: String::new(),

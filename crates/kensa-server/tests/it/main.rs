@@ -3,4 +3,5 @@
 //! security; `dash_*`: the dashboard; `jobs_*`: schedules and workers).
 mod api_e2e;
 mod api_matrix;
+mod api_schemathesis;
 mod common;
