@@ -4,4 +4,5 @@
 mod api_e2e;
 mod api_matrix;
 mod api_schemathesis;
+mod api_tls;
 mod common;
