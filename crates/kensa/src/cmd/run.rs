@@ -103,7 +103,9 @@ fn start(db: &Db, a: StartArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("give --snapshot DIR, --demo or --live");
     }
     // Keeps a temporary live snapshot until the run ends.
+    #[cfg(feature = "aws")]
     let mut _guard: Option<Box<dyn std::any::Any + Send>> = None;
+    #[cfg(feature = "aws")]
     let guard_slot = &mut _guard;
     let snapshot = a.snapshot.clone();
     #[cfg(feature = "aws")]
