@@ -1,11 +1,11 @@
 //! Compliance reports over the demo account, with a mute list.
 use kensa_model::{ControlStatus, FindingStatus, Severity};
 use kensa_rules::framework::{builtin, parse};
-use kensa_rules::{assess, fixture, Context, MuteList};
+use kensa_rules::{assess, Context, MuteList};
 
 #[test]
 fn demo_compliance_reports() {
-    let snap = fixture::demo();
+    let snap = kensa_model::demo::snapshot();
     let ctx = Context::new(&snap);
     for id in ["fsbp", "cis-aws-3.0", "aws-config"] {
         let framework = builtin(id).unwrap();
@@ -16,7 +16,7 @@ fn demo_compliance_reports() {
 
 #[test]
 fn muted_findings_are_suppressed_and_counted() {
-    let snap = fixture::demo();
+    let snap = kensa_model::demo::snapshot();
     let ctx = Context::new(&snap);
     let framework = builtin("fsbp").unwrap();
     let mut assessment = assess(&ctx, &framework);
@@ -51,7 +51,7 @@ fn muted_findings_are_suppressed_and_counted() {
 
 #[test]
 fn custom_framework_parameters_change_the_outcome() {
-    let snap = fixture::demo();
+    let snap = kensa_model::demo::snapshot();
     let ctx = Context::new(&snap);
     let strict = parse("f.yaml", "id: strict\ncontrols:\n  - id: WEB-1\n    rule: fsbp:EC2.18\n    parameters:\n      authorizedTcpPorts: '443'\n").unwrap();
     let report = assess(&ctx, &strict).report(&strict, "demo", "");

@@ -108,7 +108,7 @@ fn internet_facing_load_balancer_listener_ports_are_not_findings() {
 /// its VPC), so it is ranked lower and is not Critical.
 #[test]
 fn kensa_net_decides_reachability() {
-    let snap = fixture::demo();
+    let snap = kensa_model::demo::snapshot();
     let analysis = kensa_net::analyze(&snap);
     let reach = kensa_rules::NetReachability::new(&analysis);
     let ctx = Context::new(&snap).with_reachability(&reach);

@@ -146,7 +146,7 @@ fn mute_warning(path: &Path, index: usize, message: &str) -> Warning {
 
 fn load(args: &Args) -> anyhow::Result<(Snapshot, String)> {
     if args.demo {
-        return Ok((fixture::demo(), "demo".into()));
+        return Ok((kensa_model::demo::snapshot(), "demo".into()));
     }
     let Some(path) = &args.snapshot else {
         bail!("give a snapshot or --demo")
