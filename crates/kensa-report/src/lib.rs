@@ -17,6 +17,7 @@ mod json;
 mod ocsf;
 mod report;
 mod sarif;
+pub mod stream;
 mod table;
 mod time;
 

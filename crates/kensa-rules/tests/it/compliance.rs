@@ -48,7 +48,9 @@ fn muted_findings_are_suppressed_and_counted() {
         .iter()
         .find(|c| c.control == "EC2.18")
         .unwrap();
-    assert!(!ec2_18.failed_resources.contains(&"sg-0f6a7b8c9d0eb5c6d".to_string()));
+    assert!(!ec2_18
+        .failed_resources
+        .contains(&"sg-0f6a7b8c9d0eb5c6d".to_string()));
 }
 
 #[test]

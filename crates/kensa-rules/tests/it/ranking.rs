@@ -129,12 +129,13 @@ fn kensa_net_decides_reachability() {
         ("false", Severity::Medium)
     );
     assert!(
-        legacy.description.contains("Not reachable from the Internet"),
+        legacy
+            .description
+            .contains("Not reachable from the Internet"),
         "{}",
         legacy.description
     );
-    assert!(!run
-        .findings
-        .iter()
-        .any(|f| ["sg-0a1b2c3d4e5f60718", "sg-06f7a8b9c0d1e2f3a"].contains(&f.resource.id.as_str())));
+    assert!(!run.findings.iter().any(
+        |f| ["sg-0a1b2c3d4e5f60718", "sg-06f7a8b9c0d1e2f3a"].contains(&f.resource.id.as_str())
+    ));
 }
