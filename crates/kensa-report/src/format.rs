@@ -21,7 +21,7 @@ pub enum Format {
 }
 
 impl Format {
-/// Every format; the CLI's `-f` accepts each.
+    /// Every format; the CLI's `-f` accepts each.
     pub const ALL: &'static [Format] = &[
         Format::Table,
         Format::Json,
@@ -32,7 +32,16 @@ impl Format {
         Format::Html,
     ];
 
-/// The name `-f` takes.
+    /// Whether a compliance report (per-control results) renders in this format; the
+    /// others carry findings only (`kensa compliance` then reports its findings).
+    pub fn renders_compliance(self) -> bool {
+        match self {
+            Format::Table | Format::Json | Format::Csv | Format::Html => true,
+            Format::Sarif | Format::Asff | Format::Ocsf => false,
+        }
+    }
+
+    /// The name `-f` takes.
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",

@@ -41,23 +41,23 @@ use std::io::Write;
 /// How to render: colour only makes sense for a terminal.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
-/// Colour the table (a terminal that wants colour).
+    /// Colour the table (a terminal that wants colour).
     pub color: bool,
 }
 
 /// Errors while writing a report.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-/// The writer failed.
+    /// The writer failed.
     #[error("writing the report failed: {0}")]
     Io(#[from] std::io::Error),
-/// JSON encoding failed.
+    /// JSON encoding failed.
     #[error("encoding the report failed: {0}")]
     Json(#[from] serde_json::Error),
-/// CSV encoding failed.
+    /// CSV encoding failed.
     #[error("writing CSV failed: {0}")]
     Csv(#[from] csv::Error),
-/// The report kind has no output in this format.
+    /// The report kind has no output in this format.
     #[error("{0} output is not available for this report")]
     Unsupported(Format),
 }

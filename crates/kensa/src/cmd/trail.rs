@@ -136,9 +136,9 @@ impl OriginArgs {
 /// How alerts are printed.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AlertArgs {
-    /// Alert format on stdout (or --output): text (Falco's line,
-    /// `<time>: <Priority> <output>`) or json (one JSON object per alert per line).
-    #[arg(long, short = 'f', default_value = "text", value_parser = parse_stream_format)]
+    /// Alert format on stdout (or --output): text is Falco's line
+    /// (`<time>: <Priority> <output>`), json one JSON object per alert per line.
+    #[arg(long, short = 'f', default_value = "text", value_parser = super::output::stream_format_parser())]
     pub format: StreamFormat,
     /// Write alerts to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -146,10 +146,6 @@ pub struct AlertArgs {
     /// Exit with 1 if an alert at or above this priority fired (e.g. warning, critical).
     #[arg(long, value_name = "PRIORITY", value_parser = parse_priority)]
     pub fail_on: Option<Priority>,
-}
-
-fn parse_stream_format(s: &str) -> Result<StreamFormat, String> {
-    s.parse()
 }
 
 fn parse_priority(s: &str) -> Result<Priority, String> {
