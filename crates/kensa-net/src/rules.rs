@@ -317,7 +317,10 @@ mod tests {
         assert!(sg_shape("tcp", Some(10), Some(5)).is_err());
         assert!(sg_shape("bogus", None, None).is_err());
         let gre = sg_shape("47", Some(1), Some(2)).unwrap();
-        assert_eq!((gre.p_lo, gre.ports), (47, kensa_model::ports::PortRange::all()));
+        assert_eq!(
+            (gre.p_lo, gre.ports),
+            (47, kensa_model::ports::PortRange::all())
+        );
     }
 
     #[test]
