@@ -571,7 +571,7 @@ fn exposure_facts(memo: &Memo, analysis: &Analysis, r: &EniReach, x: &Exposure) 
     let c = ctx(memo, analysis, r, x);
     let mut ports = Vec::new();
     for port in RECOGNIZED {
-        for (lo, hi, sources) in open_in(&x.flows, port.protocol, port.from, port.to) {
+        for (lo, hi, sources) in open_in(&x.flows, port.protocol, port.ports.from, port.ports.to) {
             let sev = severity_for(port, x.class == SourceClass::Internet);
             ports.push(port_facts(
                 analysis,
@@ -799,7 +799,7 @@ fn lb_findings(
             for p in &t.protocols {
                 let known = RECOGNIZED
                     .iter()
-                    .find(|r| r.protocol == *p && (r.from..=r.to).contains(&t.port));
+                    .find(|r| r.protocol == *p && r.ports.contains(t.port));
                 // An unrecognised target port is an exposure, not a recognised-port finding.
                 let (rule, service, sev) = match known {
                     Some(k) => (RULE_NO_AGENT, k.service, severity_for(k, true)),

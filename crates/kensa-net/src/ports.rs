@@ -6,16 +6,21 @@
 //! combined evidence, such as a known CVE on the exposed host); infrastructure and mail
 //! services Medium; web ports Low. From a non-Internet source (peered VPC, VPN, transit
 //! gateway) the severity is one step lower, never below Low.
+use kensa_model::ports::PortRange;
 use kensa_model::Severity;
 
 use crate::flow::{TCP, UDP};
 
+/// A well-known service's ports and the severity of exposing them to the Internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecognizedPort {
+    /// The service's name as findings print it (`SSH`, `PostgreSQL`).
     pub service: &'static str,
+    /// IP protocol number (TCP or UDP).
     pub protocol: u8,
-    pub from: u16,
-    pub to: u16,
+    /// The service's ports.
+    pub ports: PortRange,
+    /// Severity of an exposure to the Internet.
     pub severity: Severity,
 }
 
@@ -29,8 +34,7 @@ const fn p(
     RecognizedPort {
         service,
         protocol,
-        from,
-        to,
+        ports: PortRange { from, to },
         severity,
     }
 }
@@ -146,15 +150,15 @@ mod tests {
     #[test]
     fn list_is_well_formed() {
         for r in RECOGNIZED {
-            assert!(r.from <= r.to, "{}", r.service);
+            assert!(r.ports.from <= r.ports.to, "{}", r.service);
             assert!(r.protocol == TCP || r.protocol == UDP);
         }
         assert!(RECOGNIZED
             .iter()
-            .any(|r| r.service == "SSH" && r.from == 22));
+            .any(|r| r.service == "SSH" && r.ports.from == 22));
         assert!(RECOGNIZED
             .iter()
-            .any(|r| r.service == "RDP" && r.from == 3389));
+            .any(|r| r.service == "RDP" && r.ports.from == 3389));
         let ssh = RECOGNIZED.iter().find(|r| r.service == "SSH").unwrap();
         assert_eq!(severity_for(ssh, false), Severity::Medium);
     }
@@ -199,7 +203,7 @@ mod tests {
                 for port in ports {
                     let hit = RECOGNIZED
                         .iter()
-                        .any(|r| r.protocol == proto && (r.from..=r.to).contains(port));
+                        .any(|r| r.protocol == proto && r.ports.contains(*port));
                     assert!(hit, "{service} {proto}/{port} missing");
                 }
             }

@@ -1,29 +1,35 @@
 //! Compiling security group rules, network ACL entries and routes into sets.
 use kensa_model::ec2::{NetworkAclEntry, Route};
+use kensa_model::ports::PortRange;
 
 use crate::flow::{cube, everything, FlowSet, Lattice, ICMP, ICMPV6, TCP, UDP};
 use crate::rangeset::AddrSet;
 
-/// A protocol range with a port (or ICMP type/code) range: the shape of one rule.
+/// A protocol range with a port (or ICMP type/code) range: the shape of one rule, a box
+/// of the flow space. Not [`kensa_model::ports::RuleShape`] (TCP and UDP port *sets* a
+/// control restricts): one rule is one protocol range and one [`PortRange`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProtoPorts {
+pub struct RuleShape {
+    /// First protocol number.
     pub p_lo: u8,
+    /// Last protocol number (inclusive).
     pub p_hi: u8,
-    pub port_lo: u16,
-    pub port_hi: u16,
+    /// Ports (for ICMP, `type << 8 | code`).
+    pub ports: PortRange,
 }
 
-impl ProtoPorts {
+impl RuleShape {
+    /// Every protocol and port.
     pub fn all() -> Self {
-        ProtoPorts {
+        RuleShape {
             p_lo: 0,
             p_hi: 255,
-            port_lo: 0,
-            port_hi: u16::MAX,
+            ports: PortRange::all(),
         }
     }
+    /// The flows of this shape from `addrs`.
     pub fn with(&self, addrs: AddrSet) -> FlowSet {
-        cube(self.p_lo, self.p_hi, self.port_lo, self.port_hi, addrs)
+        cube(self.p_lo, self.p_hi, self.ports.from, self.ports.to, addrs)
     }
 }
 
@@ -77,20 +83,19 @@ fn port_range(from: Option<i32>, to: Option<i32>) -> Result<(u16, u16), String> 
 fn shape(
     proto: Option<u8>,
     ports: impl FnOnce(u8) -> Result<(u16, u16), String>,
-) -> Result<ProtoPorts, String> {
+) -> Result<RuleShape, String> {
     match proto {
-        None => Ok(ProtoPorts::all()),
+        None => Ok(RuleShape::all()),
         Some(p) => {
-            let (port_lo, port_hi) = if crate::flow::has_ports(p) {
+            let (from, to) = if crate::flow::has_ports(p) {
                 ports(p)?
             } else {
                 (0, u16::MAX)
             };
-            Ok(ProtoPorts {
+            Ok(RuleShape {
                 p_lo: p,
                 p_hi: p,
-                port_lo,
-                port_hi,
+                ports: PortRange { from, to },
             })
         }
     }
@@ -102,7 +107,7 @@ pub fn sg_shape(
     ip_protocol: &str,
     from: Option<i32>,
     to: Option<i32>,
-) -> Result<ProtoPorts, String> {
+) -> Result<RuleShape, String> {
     shape(protocol_number(ip_protocol)?, |p| match p {
         ICMP | ICMPV6 => icmp_range(from, to),
         _ => port_range(from, to),
@@ -110,7 +115,7 @@ pub fn sg_shape(
 }
 
 /// A network ACL entry's protocol and ports.
-pub fn nacl_shape(e: &NetworkAclEntry) -> Result<ProtoPorts, String> {
+pub fn nacl_shape(e: &NetworkAclEntry) -> Result<RuleShape, String> {
     shape(protocol_number(&e.protocol)?, |p| match p {
         ICMP | ICMPV6 => {
             let tc = e.icmp_type_code.unwrap_or_default();
@@ -306,13 +311,16 @@ mod tests {
 
     #[test]
     fn shapes_parse_like_the_ec2_api() {
-        assert_eq!(sg_shape("-1", None, None).unwrap(), ProtoPorts::all());
+        assert_eq!(sg_shape("-1", None, None).unwrap(), RuleShape::all());
         let icmp = sg_shape("icmp", Some(8), Some(-1)).unwrap();
-        assert_eq!((icmp.port_lo, icmp.port_hi), (0x0800, 0x08ff));
+        assert_eq!((icmp.ports.from, icmp.ports.to), (0x0800, 0x08ff));
         assert!(sg_shape("tcp", Some(10), Some(5)).is_err());
         assert!(sg_shape("bogus", None, None).is_err());
         let gre = sg_shape("47", Some(1), Some(2)).unwrap();
-        assert_eq!((gre.p_lo, gre.port_lo, gre.port_hi), (47, 0, u16::MAX));
+        assert_eq!(
+            (gre.p_lo, gre.ports),
+            (47, kensa_model::ports::PortRange::all())
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub fn render_compliance(
         }
         Format::Csv => csv(report, out)?,
         Format::Html => html::render_compliance(report, out)?,
-        other => return Err(RenderError::Unsupported(other)),
+        other @ (Format::Sarif | Format::Asff | Format::Ocsf) => {
+            return Err(RenderError::Unsupported(other))
+        }
     }
     Ok(())
 }

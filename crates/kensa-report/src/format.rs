@@ -21,6 +21,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format; the CLI's `-f` accepts each.
     pub const ALL: &'static [Format] = &[
         Format::Table,
         Format::Json,
@@ -31,6 +32,16 @@ impl Format {
         Format::Html,
     ];
 
+    /// Whether a compliance report (per-control results) renders in this format; the
+    /// others carry findings only (`kensa compliance` then reports its findings).
+    pub fn renders_compliance(self) -> bool {
+        match self {
+            Format::Table | Format::Json | Format::Csv | Format::Html => true,
+            Format::Sarif | Format::Asff | Format::Ocsf => false,
+        }
+    }
+
+    /// The name `-f` takes.
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
@@ -50,6 +61,7 @@ impl fmt::Display for Format {
     }
 }
 
+/// A format name that is none of [`Format::ALL`].
 #[derive(Debug, thiserror::Error)]
 #[error("unknown format `{0}` (expected one of: table, json, sarif, csv, asff, ocsf, html)")]
 pub struct UnknownFormat(pub String);

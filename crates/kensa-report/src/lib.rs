@@ -6,8 +6,10 @@
 //! page; compliance reports render as table, JSON, CSV and HTML ([`render_compliance`]).
 //! Renderers are pure: they write to any [`std::io::Write`] and never look at the clock.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod asff;
+/// Assessment reports of a run (HTML, PDF).
 pub mod assessment;
 mod compliance;
 mod csv_out;
@@ -17,6 +19,8 @@ mod json;
 mod ocsf;
 mod report;
 mod sarif;
+/// Streamed outputs (text, JSON lines, webhook) for alerts and findings.
+pub mod stream;
 mod table;
 mod time;
 
@@ -37,18 +41,23 @@ use std::io::Write;
 /// How to render: colour only makes sense for a terminal.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
+    /// Colour the table (a terminal that wants colour).
     pub color: bool,
 }
 
 /// Errors while writing a report.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// The writer failed.
     #[error("writing the report failed: {0}")]
     Io(#[from] std::io::Error),
+    /// JSON encoding failed.
     #[error("encoding the report failed: {0}")]
     Json(#[from] serde_json::Error),
+    /// CSV encoding failed.
     #[error("writing CSV failed: {0}")]
     Csv(#[from] csv::Error),
+    /// The report kind has no output in this format.
     #[error("{0} output is not available for this report")]
     Unsupported(Format),
 }

@@ -12,10 +12,13 @@ use serde_json::{json, Value};
 use crate::report::Report;
 use crate::time::{created_updated, epoch_millis};
 
+/// OCSF class uid of Detection Finding (reachability, vulnerabilities).
 pub const DETECTION_FINDING: u32 = 2004;
+/// OCSF class uid of Compliance Finding (configuration controls).
 pub const COMPLIANCE_FINDING: u32 = 2003;
 const FINDINGS_CATEGORY: u32 = 2;
 const ACTIVITY_CREATE: u32 = 1;
+/// The OCSF schema version the events follow.
 pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// Required top-level attributes of both classes (base event + finding).

@@ -6,7 +6,9 @@ use serde::Serialize;
 /// What one run produced: findings plus the input problems it skipped over.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
+    /// The findings, in the order the analysers produced them.
     pub findings: Vec<Finding>,
+    /// Input problems: skipped items, unreadable files.
     pub warnings: Vec<Warning>,
     /// How complete the input was (for reports about a snapshot).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -16,12 +18,17 @@ pub struct Report {
 /// Counts over a report, as JSON consumers and the table footer show them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// All findings, suppressed ones included.
     pub findings: usize,
     /// Active findings per severity (suppressed ones are counted apart).
     pub by_severity: BTreeMap<String, usize>,
+    /// Active findings per rules package.
     pub by_package: BTreeMap<String, usize>,
+    /// Active findings per rule id.
     pub by_rule: BTreeMap<String, usize>,
+    /// Findings muted by a mute rule.
     pub suppressed: usize,
+    /// Input warnings.
     pub warnings: usize,
     /// What the input lacked; absent for reports that are not about a snapshot.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,6 +36,7 @@ pub struct Summary {
 }
 
 impl Report {
+    /// A report of `findings` with the input `warnings`.
     pub fn new(findings: Vec<Finding>, warnings: Vec<Warning>) -> Self {
         Report {
             findings,
@@ -43,6 +51,7 @@ impl Report {
         self
     }
 
+    /// Counts over the report.
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             findings: self.findings.len(),

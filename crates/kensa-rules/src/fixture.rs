@@ -1,4 +1,4 @@
-//! Snapshot fragments for rule fixtures, the demo and single-file snapshots: AWS CLI JSON
+//! Snapshot fragments for rule fixtures and single-file snapshots: AWS CLI JSON
 //! documents in one file.
 //!
 //! A fragment is a JSON array of AWS CLI outputs (`{"SecurityGroups": [...]}`,
@@ -55,29 +55,9 @@ pub fn snapshot(name: &str, text: &str) -> Result<Snapshot, RulesError> {
     }
 }
 
-/// The demo account (`kensa compliance --demo`): a shop VPC with an internet-facing load
-/// balancer, a bastion, an unattached all-open group, a database VPC peered with it, and a
-/// mix of compliant and non-compliant storage and account settings.
-pub fn demo() -> Snapshot {
-    // The demo is part of the crate and covered by a test: it always loads.
-    snapshot("demo", DEMO).unwrap_or_default()
-}
-
-const DEMO: &str = include_str!("../fixtures/demo.json");
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn demo_loads_every_kind_of_resource() {
-        let s = snapshot("demo", DEMO).unwrap();
-        assert_eq!(s.security_groups.len(), 8);
-        assert_eq!(s.instances.len(), 5);
-        assert_eq!(s.ebs_snapshots["snap-0dbbackup"].is_public(), Some(true));
-        assert_eq!(s.regional_settings.len(), 1);
-        assert_eq!(s.launch_template_versions.len(), 1);
-    }
 
     #[test]
     fn fragment_errors_name_the_key() {

@@ -78,12 +78,24 @@ impl Alert {
 
     /// Falco's text line: `<time>: <Priority> <output>`.
     pub fn text_line(&self) -> String {
+        kensa_report::stream::Record::text_line(self)
+    }
+}
+
+impl kensa_report::stream::Record for Alert {
+    /// Falco's text line: `<time>: <Priority> <output>`.
+    fn text_line(&self) -> String {
         let time = self
             .time
             .as_deref()
             .and_then(crate::time::parse_rfc3339)
             .map_or_else(|| "<NA>".to_string(), crate::time::iso8601);
         format!("{time}: {} {}", self.priority, self.output)
+    }
+
+    /// `<PRIORITY> <rule>`, the SNS subject.
+    fn subject(&self) -> String {
+        format!("{} {}", self.priority, self.rule)
     }
 }
 

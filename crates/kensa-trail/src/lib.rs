@@ -31,7 +31,6 @@ mod origin;
 mod output;
 mod rules;
 mod scan;
-mod sink;
 pub mod synth;
 mod time;
 
@@ -40,11 +39,14 @@ pub use bundled::bundled_rules;
 pub use engine::{Engine, Limits};
 pub use fields::{FieldDef, FieldType, FIELDS};
 pub use input::open_log;
+/// Alerts are written by kensa-report's streamed outputs, as findings are.
+pub use kensa_report::stream::{
+    JsonLinesSink, Record, Sink, SinkError, StreamFormat, TextSink, WebhookError, WebhookOptions,
+    WebhookSink,
+};
 pub use loader::{load_rule_sources, load_rules, RuleSource};
 pub use origin::{AwsRanges, CredentialOrigin, InstanceAddresses};
 pub use rules::{Diagnostic, Level, Priority, Rule, RuleSet};
-pub use sink::webhook::{WebhookError, WebhookOptions, WebhookSink};
-pub use sink::{AlertSink, JsonLinesSink, SinkError, TextSink};
 
 /// The Falco event source these rules are written for.
 pub const SOURCE: &str = "aws_cloudtrail";

@@ -46,7 +46,8 @@ enum Command {
     /// The local advisory database: import feeds, download updates, show what it holds.
     Db(cmd::db::Args),
     /// Generate synthetic data (an account snapshot, CloudTrail logs, advisories) for
-    /// tests and benchmarks.
+    /// tests and benchmarks. A development tool: hidden from `--help`.
+    #[command(hide = true)]
     Synth(cmd::synth::Args),
     /// Assessment targets: accounts/regions, or a resource group of tag pairs.
     Target(cmd::target::Args),

@@ -5,7 +5,7 @@
 
 use crate::trail::dedup::SeenWindow;
 use crate::trail::{Delivery, DeliveryHandler};
-use kensa_trail::{Alert, AlertSink, Engine, InputError, Stats};
+use kensa_trail::{Alert, Engine, InputError, Sink, Stats};
 
 /// Totals since the pipeline started, for progress output.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct PipelineCounters {
 
 pub struct EnginePipeline {
     engine: Engine,
-    sinks: Vec<Box<dyn AlertSink>>,
+    sinks: Vec<Box<dyn Sink<Alert>>>,
     seen: SeenWindow,
     on_input_error: Box<dyn FnMut(&InputError)>,
     pub counters: PipelineCounters,
@@ -34,7 +34,11 @@ fn alert_key(alert: &Alert) -> Option<String> {
 }
 
 impl EnginePipeline {
-    pub fn new(engine: Engine, sinks: Vec<Box<dyn AlertSink>>, seen: SeenWindow) -> EnginePipeline {
+    pub fn new(
+        engine: Engine,
+        sinks: Vec<Box<dyn Sink<Alert>>>,
+        seen: SeenWindow,
+    ) -> EnginePipeline {
         EnginePipeline {
             engine,
             sinks,

@@ -96,7 +96,9 @@ impl Drop for SnsPublisher {
     }
 }
 
-/// Alerts to an SNS topic: the alert's JSON as message, `<PRIORITY> <rule>` as subject.
+/// Records (alerts, findings) to an SNS topic: the record's JSON as message, its
+/// [`Record::subject`](kensa_trail::Record::subject) (`<PRIORITY> <rule>` for an alert) as
+/// subject.
 pub struct SnsAlertSink {
     publisher: SnsPublisher,
 }
@@ -107,12 +109,11 @@ impl SnsAlertSink {
     }
 }
 
-impl kensa_trail::AlertSink for SnsAlertSink {
-    fn emit(&mut self, alert: &kensa_trail::Alert) -> Result<(), kensa_trail::SinkError> {
-        let message = serde_json::to_string(alert)?;
-        let subject = format!("{} {}", alert.priority, alert.rule);
+impl<R: kensa_trail::Record + ?Sized> kensa_trail::Sink<R> for SnsAlertSink {
+    fn emit(&mut self, record: &R) -> Result<(), kensa_trail::SinkError> {
+        let message = serde_json::to_string(record)?;
         self.publisher
-            .publish(&subject, &message)
+            .publish(&record.subject(), &message)
             .map_err(|e| kensa_trail::SinkError::Other(e.to_string()))
     }
 

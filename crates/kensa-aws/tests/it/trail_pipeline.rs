@@ -6,7 +6,7 @@ use kensa_aws::trail::{
     EnginePipeline, S3Location, S3Watcher, SeenWindow, SnsAlertSink, SnsPublisher, SqsWatcher,
     TrailClients,
 };
-use kensa_trail::{load_rule_sources, Alert, AlertSink, Engine, SinkError};
+use kensa_trail::{load_rule_sources, Alert, Engine, Sink, SinkError};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -26,7 +26,7 @@ fn engine() -> Engine {
 #[derive(Clone, Default)]
 struct Collect(Arc<Mutex<Vec<(String, String)>>>);
 
-impl AlertSink for Collect {
+impl Sink<Alert> for Collect {
     fn emit(&mut self, alert: &Alert) -> Result<(), SinkError> {
         let id = alert.event_id.clone().unwrap_or_default();
         self.0.lock().unwrap().push((alert.rule.clone(), id));
@@ -45,7 +45,7 @@ impl Collect {
     }
 }
 
-fn pipeline(state: &Path, sinks: Vec<Box<dyn AlertSink>>) -> EnginePipeline {
+fn pipeline(state: &Path, sinks: Vec<Box<dyn Sink<Alert>>>) -> EnginePipeline {
     let seen = SeenWindow::load(&state.join("seen.json"), 1000).unwrap();
     EnginePipeline::new(engine(), sinks, seen)
 }
@@ -158,7 +158,7 @@ async fn sqs_watch_alerts_once_per_event_and_publishes_to_sns() {
     let state = tempfile::tempdir().unwrap();
     let run = |sink: Collect| {
         let publisher = SnsPublisher::new(clients.sns.clone(), topic_arn.clone()).unwrap();
-        let sinks: Vec<Box<dyn AlertSink>> =
+        let sinks: Vec<Box<dyn Sink<Alert>>> =
             vec![Box::new(sink), Box::new(SnsAlertSink::new(publisher))];
         let mut pipe = pipeline(state.path(), sinks);
         let mut watcher =

@@ -2,7 +2,7 @@
 use std::collections::BTreeSet;
 
 use crate::account::RegionalSettings;
-use crate::snapshot::{Scope, Snapshot};
+use crate::snapshot::{Scope, Snapshot, Warning};
 
 /// Calls `f` on the scope of every resource of the snapshot.
 pub(crate) fn for_each_scope(snapshot: &mut Snapshot, mut f: impl FnMut(&mut Scope)) {
@@ -49,15 +49,34 @@ pub(crate) fn for_each_scope(snapshot: &mut Snapshot, mut f: impl FnMut(&mut Sco
 
 /// When every resource that names an account names the same one (a single-account
 /// snapshot whose layout has no account folder), the others belong to it too.
-pub(crate) fn fill_missing_accounts(snapshot: &mut Snapshot) {
+///
+/// Only records that name their own owner vote (`OwnerId`, an ARN's account); a record
+/// naming another account it is linked to (a transit gateway attachment's VPC owner)
+/// does not. When the votes still disagree the account-less resources stay without an
+/// account, and the returned warning says so rather than guessing.
+pub(crate) fn fill_missing_accounts(snapshot: &mut Snapshot) -> Option<Warning> {
     let mut accounts = BTreeSet::new();
+    let mut unattributed = 0usize;
     for_each_scope(snapshot, |s| {
-        if !s.account.is_empty() && !accounts.contains(&s.account) {
+        if s.account.is_empty() {
+            unattributed += 1;
+        } else if !accounts.contains(&s.account) {
             accounts.insert(s.account.clone());
         }
     });
+    if accounts.len() > 1 && unattributed > 0 {
+        let names: Vec<&str> = accounts.iter().map(String::as_str).collect();
+        let msg = format!(
+            "records name {} accounts ({}) and the layout names none: {unattributed} \
+             resources without an owner field (volumes, settings, ...) are left without an \
+             account; put each account's files under `accounts/<account-id>/<region>/`",
+            names.len(),
+            names.join(", ")
+        );
+        return Some(Warning::warning("", "", msg));
+    }
     if accounts.len() != 1 {
-        return;
+        return None;
     }
     let account = accounts.pop_first().unwrap_or_default();
     for_each_scope(snapshot, |s| {
@@ -66,6 +85,7 @@ pub(crate) fn fill_missing_accounts(snapshot: &mut Snapshot) {
         }
     });
     rekey_regional_settings(snapshot);
+    None
 }
 
 /// Regional settings are keyed by `<account>/<region>`; once their account is known the
@@ -115,5 +135,58 @@ mod tests {
         let settings = &s.regional_settings["123456789012/us-east-1"];
         assert_eq!(settings.scope.account, "123456789012");
         assert_eq!(settings.ebs_encryption_by_default, Some(false));
+    }
+
+    fn load(docs: &[&str]) -> Snapshot {
+        let scope = Scope {
+            account: String::new(),
+            region: "us-east-1".into(),
+        };
+        Snapshot::from_documents(
+            docs.iter()
+                .enumerate()
+                .map(|(i, d)| Document::new(format!("doc{i}.json"), scope.clone(), *d)),
+        )
+    }
+
+    #[test]
+    fn a_cross_account_attachment_does_not_hide_the_snapshot_account() {
+        // The transit gateway's account lists an attachment of another account's VPC.
+        let s = load(&[
+            r#"{"Vpcs": [{"VpcId": "vpc-1", "OwnerId": "111122223333", "CidrBlock": "10.0.0.0/16"}]}"#,
+            r#"{"TransitGateways": [{"TransitGatewayId": "tgw-1", "OwnerId": "111122223333",
+                "State": "available"}]}"#,
+            r#"{"TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-1",
+                "TransitGatewayId": "tgw-1", "TransitGatewayOwnerId": "111122223333",
+                "ResourceOwnerId": "444455556666", "ResourceType": "vpc",
+                "ResourceId": "vpc-9", "State": "available"}]}"#,
+            r#"{"EbsEncryptionByDefault": true}"#,
+        ]);
+        assert!(s.warnings.is_empty(), "{:#?}", s.warnings);
+        let attachment = &s.transit_gateway_attachments["tgw-attach-1"];
+        assert_eq!(attachment.scope.account, "111122223333");
+        assert_eq!(
+            attachment.resource_owner_id.as_deref(),
+            Some("444455556666")
+        );
+        let keys: Vec<&String> = s.regional_settings.keys().collect();
+        assert_eq!(keys, ["111122223333/us-east-1"]);
+    }
+
+    #[test]
+    fn two_owners_without_account_folders_are_reported_not_guessed() {
+        let s = load(&[
+            r#"{"Vpcs": [{"VpcId": "vpc-1", "OwnerId": "111122223333", "CidrBlock": "10.0.0.0/16"},
+                        {"VpcId": "vpc-2", "OwnerId": "444455556666", "CidrBlock": "10.1.0.0/16"}]}"#,
+            r#"{"Volumes": [{"VolumeId": "vol-1", "Encrypted": false}]}"#,
+        ]);
+        assert_eq!(s.volumes["vol-1"].scope.account, "");
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.message.contains("111122223333, 444455556666")),
+            "{:#?}",
+            s.warnings
+        );
     }
 }

@@ -252,7 +252,9 @@ impl Builder {
         self.merge_pending();
         self.merge_compute_attributes();
         self.synthesize_instance_enis();
-        accounts::fill_missing_accounts(&mut self.snapshot);
+        if let Some(w) = accounts::fill_missing_accounts(&mut self.snapshot) {
+            self.warnings.push(w);
+        }
         self.validate();
         let mut warnings = std::mem::take(&mut self.warnings);
         warnings.sort();

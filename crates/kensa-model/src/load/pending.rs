@@ -353,16 +353,9 @@ impl Builder {
                 .get_or_insert_with(|| "vpc".to_string());
             return;
         }
-        let mut scope = scope;
-        if scope.account.is_empty() {
-            if let Some(owner) = att
-                .vpc_owner_id
-                .as_deref()
-                .filter(|o| super::parse::is_account_id(o))
-            {
-                scope.account = owner.to_string();
-            }
-        }
+        // `VpcOwnerId` is the attached VPC's owner, not necessarily the account whose
+        // snapshot this is (the transit gateway's account lists the attachment too): an
+        // account-less layout leaves the account to `fill_missing_accounts`.
         let record = TransitGatewayAttachment {
             transit_gateway_attachment_id: id.clone(),
             transit_gateway_id: att.transit_gateway_id,

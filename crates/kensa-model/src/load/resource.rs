@@ -256,7 +256,10 @@ resource!(
     TransitGatewayAttachment,
     transit_gateway_attachments,
     |s| &s.transit_gateway_attachment_id,
-    |o| o.resource_owner_id.as_deref()
+    // `ResourceOwnerId` names the owner of the attached VPC, and both the transit
+    // gateway's account and the VPC's account list the attachment: the record does not
+    // say whose snapshot it is in, so it takes the snapshot's account.
+    |_o| None
 );
 resource!(
     TransitGatewayRouteTable,

@@ -31,11 +31,14 @@ pub use text::ReportType;
 /// The formats an assessment report is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
+    /// One self-contained HTML file.
     Html,
+    /// A PDF written in-process.
     Pdf,
 }
 
 impl ReportFormat {
+    /// The name `-f` takes.
     pub fn as_str(self) -> &'static str {
         match self {
             ReportFormat::Html => "html",

@@ -15,10 +15,13 @@ use super::input::{
 
 /// What the scan is called and when it ran; the caller owns the clock.
 pub struct ScanOptions {
+    /// The id shown as the run's.
     pub run_id: String,
+    /// The name shown as the run's.
     pub run_name: String,
     /// Where the snapshot came from (a directory, `demo`), shown as the target.
     pub source: String,
+    /// The compliance framework of the configuration package.
     pub framework: Framework,
     /// Added to every finding, as a template's user attributes are.
     pub user_attributes: BTreeMap<String, String>,

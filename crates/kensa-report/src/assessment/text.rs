@@ -18,6 +18,7 @@ pub enum ReportType {
 }
 
 impl ReportType {
+    /// The name `--type` takes.
     pub fn as_str(self) -> &'static str {
         match self {
             ReportType::Findings => "findings",

@@ -103,38 +103,39 @@ fn internet_facing_load_balancer_listener_ports_are_not_findings() {
     assert_eq!(run("EC2.18", &lb(9000)).findings.len(), 1);
 }
 
-/// The demo account through the real reachability engine: the bastion's SSH is reachable
-/// from the Internet; the database group's all-TCP exposure is not (no internet gateway in
-/// its VPC), so it is ranked lower and is not Critical.
+/// The demo account through the real reachability engine: the Linux bastion's SSH is
+/// reachable from the Internet; the legacy batch group's all-traffic exposure is not (no
+/// public address, only a NAT gateway towards the Internet), so it is ranked lower and is
+/// not Critical; the unattached default groups admit only themselves and raise nothing.
 #[test]
 fn kensa_net_decides_reachability() {
-    let snap = fixture::demo();
+    let snap = kensa_model::demo::snapshot();
     let analysis = kensa_net::analyze(&snap);
     let reach = kensa_rules::NetReachability::new(&analysis);
     let ctx = Context::new(&snap).with_reachability(&reach);
     let rule = find_rule("EC2.19").unwrap();
     let run = run_rule(&ctx, rule, "EC2.19", &rule.defaults);
     let by_group = |id: &str| run.findings.iter().find(|f| f.resource.id == id).unwrap();
-    let bastion = by_group("sg-0bastion");
+    let bastion = by_group("sg-0c3d4e5f6a7b8293a");
     assert_eq!(bastion.attributes["REACHABLE"], "true");
     assert_eq!(bastion.severity, Severity::Critical);
     assert_eq!(
         bastion.attributes["REACHABILITY_PATH"],
-        "internet -> igw-0shop -> acl-0shop -> eni-0bastion -> i-0bastion"
+        "internet -> igw-0e8f1a2b3c4d5e6f7 -> acl-0a3c5e7f9b1d2f4a6 -> eni-0a1b2c3d4e5f61002 -> i-0a1b2c3d4e5f60002"
     );
-    let db = by_group("sg-0db");
+    let legacy = by_group("sg-04d5e6f7a8b9c0d1e");
     assert_eq!(
-        (db.attributes["REACHABLE"].as_str(), db.severity),
+        (legacy.attributes["REACHABLE"].as_str(), legacy.severity),
         ("false", Severity::Medium)
     );
     assert!(
-        db.description.contains("Not reachable from the Internet"),
+        legacy
+            .description
+            .contains("Not reachable from the Internet"),
         "{}",
-        db.description
+        legacy.description
     );
-    let legacy = by_group("sg-0legacy");
-    assert_eq!(
-        (legacy.attributes["REACHABLE"].as_str(), legacy.severity),
-        ("unknown", Severity::Low)
-    );
+    assert!(!run.findings.iter().any(
+        |f| ["sg-0a1b2c3d4e5f60718", "sg-06f7a8b9c0d1e2f3a"].contains(&f.resource.id.as_str())
+    ));
 }

@@ -132,8 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Formats that can only carry findings, not the per-control table.
 fn finding_only(format: kensa_report::Format) -> bool {
-    use kensa_report::Format;
-    matches!(format, Format::Asff | Format::Ocsf | Format::Sarif)
+    !format.renders_compliance()
 }
 
 fn mute_warning(path: &Path, index: usize, message: &str) -> Warning {
@@ -146,7 +145,7 @@ fn mute_warning(path: &Path, index: usize, message: &str) -> Warning {
 
 fn load(args: &Args) -> anyhow::Result<(Snapshot, String)> {
     if args.demo {
-        return Ok((fixture::demo(), "demo".into()));
+        return Ok((kensa_model::demo::snapshot(), "demo".into()));
     }
     let Some(path) = &args.snapshot else {
         bail!("give a snapshot or --demo")

@@ -17,9 +17,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
-    /// Output format: table (coloured in a terminal, plain when piped), json, sarif, csv,
-    /// asff (Security Hub), ocsf (OCSF 1.1 findings) or html.
-    #[arg(long, short = 'f', default_value = "table", value_parser = parse_format)]
+    /// Output format; table is coloured in a terminal, plain when piped.
+    #[arg(long, short = 'f', default_value = "table", value_parser = format_parser())]
     pub format: Format,
     /// Report only findings at or above this severity
     /// (critical, high, medium, low, informational).
@@ -37,8 +36,20 @@ pub struct OutputArgs {
     pub color: ColorChoice,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
-    s.parse::<Format>().map_err(|e| e.to_string())
+/// Every `Format::ALL` entry, listed by `--help`: a new format needs no CLI change.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Format::ALL.iter().map(|f| f.name()))
+        .try_map(|name| name.parse::<Format>())
+}
+
+/// Every `StreamFormat::ALL` entry (text, json lines), for the streaming commands.
+pub fn stream_format_parser(
+) -> impl clap::builder::TypedValueParser<Value = kensa_report::stream::StreamFormat> {
+    use clap::builder::TypedValueParser;
+    use kensa_report::stream::StreamFormat;
+    clap::builder::PossibleValuesParser::new(StreamFormat::ALL.iter().map(|f| f.name()))
+        .try_map(|name| name.parse::<StreamFormat>())
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

@@ -13,8 +13,8 @@ use anyhow::{bail, Context};
 use super::output::exit;
 use indicatif::{ProgressBar, ProgressStyle};
 use kensa_trail::{
-    load_rule_sources, load_rules, AlertSink, Diagnostic, Engine, JsonLinesSink, Level, Priority,
-    Stats, TextSink,
+    load_rule_sources, load_rules, Alert, Diagnostic, Engine, Level, Priority, Sink, Stats,
+    StreamFormat,
 };
 
 #[derive(Debug, clap::Args)]
@@ -34,6 +34,8 @@ pub enum TrailCommand {
     Replay(ReplayArgs),
     /// Measure evaluation speed on one core: a synthetic realistic event mix generated in
     /// memory (as `kensa synth trail`), evaluated after decompression.
+    /// A development tool: hidden from `--help`.
+    #[command(hide = true)]
     Bench(BenchArgs),
     /// Watch live CloudTrail: poll an S3 trail bucket or long-poll an SQS queue, alert
     /// once per event across restarts (needs the `aws` feature).
@@ -131,20 +133,13 @@ impl OriginArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AlertFormat {
-    /// Falco's line: `<time>: <Priority> <output>`.
-    Text,
-    /// One JSON object per alert per line.
-    Json,
-}
-
 /// How alerts are printed.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AlertArgs {
-    /// Alert format on stdout (or --output).
-    #[arg(long, short = 'f', value_enum, default_value_t = AlertFormat::Text)]
-    pub format: AlertFormat,
+    /// Alert format on stdout (or --output): text is Falco's line
+    /// (`<time>: <Priority> <output>`), json one JSON object per alert per line.
+    #[arg(long, short = 'f', default_value = "text", value_parser = super::output::stream_format_parser())]
+    pub format: StreamFormat,
     /// Write alerts to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -158,7 +153,7 @@ fn parse_priority(s: &str) -> Result<Priority, String> {
 }
 
 impl AlertArgs {
-    pub fn sink(&self) -> anyhow::Result<Box<dyn AlertSink>> {
+    pub fn sink(&self) -> anyhow::Result<Box<dyn Sink<Alert>>> {
         let out: Box<dyn Write> = match &self.output {
             Some(p) => Box::new(std::io::BufWriter::new(
                 std::fs::File::create(p)
@@ -166,10 +161,7 @@ impl AlertArgs {
             )),
             None => Box::new(std::io::BufWriter::new(std::io::stdout())),
         };
-        Ok(match self.format {
-            AlertFormat::Text => Box::new(TextSink::new(out)),
-            AlertFormat::Json => Box::new(JsonLinesSink::new(out)),
-        })
+        Ok(self.format.sink(out))
     }
 }
 

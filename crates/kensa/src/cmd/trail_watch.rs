@@ -13,7 +13,7 @@ use kensa_aws::trail::{
     EnginePipeline, PassStats, S3Location, S3Watcher, SeenWindow, SnsAlertSink, SnsPublisher,
     SqsWatcher, TrailClients, TrailSourceError,
 };
-use kensa_trail::{Alert, AlertSink, Priority, SinkError, WebhookOptions, WebhookSink};
+use kensa_trail::{Alert, Priority, Sink, SinkError, WebhookOptions, WebhookSink};
 
 use crate::cmd::trail::{AlertArgs, OriginArgs, RulesArgs};
 
@@ -76,11 +76,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Records the most severe priority seen, for `--fail-on`, and passes alerts on.
 struct Worst {
-    inner: Box<dyn AlertSink>,
+    inner: Box<dyn Sink<Alert>>,
     worst: Arc<Mutex<Option<Priority>>>,
 }
 
-impl AlertSink for Worst {
+impl Sink<Alert> for Worst {
     fn emit(&mut self, alert: &Alert) -> Result<(), SinkError> {
         self.inner.emit(alert)?;
         let mut worst = self.worst.lock().unwrap_or_else(|p| p.into_inner());
@@ -121,7 +121,7 @@ async fn watch(args: Args) -> anyhow::Result<ExitCode> {
     )
     .await;
     let worst = Arc::new(Mutex::new(None));
-    let mut sinks: Vec<Box<dyn AlertSink>> = vec![Box::new(Worst {
+    let mut sinks: Vec<Box<dyn Sink<Alert>>> = vec![Box::new(Worst {
         inner: args.alerts.sink()?,
         worst: worst.clone(),
     })];

@@ -31,6 +31,8 @@ pub enum VulnCommand {
     Inventory(InventoryArgs),
     /// Measure version comparisons per second and matching time on synthetic data,
     /// in CPU time of this thread (robust on a busy machine) and wall time.
+    /// A development tool: hidden from `--help`.
+    #[command(hide = true)]
     Bench(BenchArgs),
 }
 

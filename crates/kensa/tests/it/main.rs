@@ -6,3 +6,4 @@ mod incomplete;
 mod report_cli;
 mod store_cli;
 mod trail_cli;
+mod users;

@@ -1,33 +1,44 @@
-//! HTTP webhook alert output: each alert is POSTed as JSON. Transport failures, 429 and
-//! 5xx answers are retried with exponential backoff; other answers are final.
+//! HTTP webhook output: each record (alert or finding) is POSTed as its JSON. Transport
+//! failures, 429 and 5xx answers are retried with exponential backoff; other answers are
+//! final.
 
 use std::time::Duration;
 
-use crate::alert::Alert;
-use crate::sink::{AlertSink, SinkError};
+use super::{Record, Sink, SinkError};
 
+/// Why a webhook delivery failed.
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
+    /// Every attempt failed in a way another attempt might have fixed.
     #[error("webhook {url}: {message} (after {attempts} attempt(s))")]
     Failed {
+        /// The endpoint.
         url: String,
+        /// The last attempt's failure.
         message: String,
+        /// How many attempts were made.
         attempts: u32,
     },
+    /// The endpoint answered with a client error: retrying would not help.
     #[error("webhook {url}: rejected with HTTP {status}: {body}")]
     Rejected {
+        /// The endpoint.
         url: String,
+        /// The HTTP status.
         status: u16,
+        /// The start of the answer's body.
         body: String,
     },
 }
 
+/// Retries, timeout and headers of a [`WebhookSink`].
 #[derive(Debug, Clone)]
 pub struct WebhookOptions {
     /// Attempts per alert, at least 1.
     pub attempts: u32,
     /// Delay before the first retry; doubled for each further one.
     pub initial_backoff: Duration,
+    /// The longest delay between two attempts.
     pub max_backoff: Duration,
     /// Whole-request timeout.
     pub timeout: Duration,
@@ -47,6 +58,7 @@ impl Default for WebhookOptions {
     }
 }
 
+/// POSTs each record as JSON to one URL.
 pub struct WebhookSink {
     url: String,
     options: WebhookOptions,
@@ -64,6 +76,7 @@ enum Attempt {
 }
 
 impl WebhookSink {
+    /// A sink for `url`; nothing is sent until the first record.
     pub fn new(url: impl Into<String>, options: WebhookOptions) -> WebhookSink {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(options.timeout))
@@ -84,6 +97,7 @@ impl WebhookSink {
         self
     }
 
+    /// The endpoint.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -144,11 +158,11 @@ impl WebhookSink {
     }
 }
 
-impl AlertSink for WebhookSink {
-    /// POSTs the alert's JSON; a delivery that still fails after the retries is an error,
+impl<R: Record + ?Sized> Sink<R> for WebhookSink {
+    /// POSTs the record's JSON; a delivery that still fails after the retries is an error,
     /// so a live source keeps the input for a later attempt.
-    fn emit(&mut self, alert: &Alert) -> Result<(), SinkError> {
-        let body = serde_json::to_vec(alert)?;
+    fn emit(&mut self, record: &R) -> Result<(), SinkError> {
+        let body = serde_json::to_vec(record)?;
         self.post_json(&body)
             .map_err(|e| SinkError::Other(e.to_string()))
     }
