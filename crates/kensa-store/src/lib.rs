@@ -17,6 +17,7 @@ mod json;
 mod migrate;
 pub mod model;
 mod mutes;
+pub mod notifications;
 mod runs;
 pub mod scope;
 mod snapshots;
@@ -31,6 +32,7 @@ pub use findings::{
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;
 pub use mutes::{MuteOutcome, MuteRule};
+pub use notifications::{Delivery, DeliveryStatus, Destination};
 pub use runs::Resolution;
 pub use scope::RunScope;
 pub use snapshots::{hash_directory, NewSnapshot};

@@ -13,12 +13,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    shared: include_str!("../migrations/0001_init.sql"),
-    sqlite: include_str!("../migrations/0001_sqlite.sql"),
-    postgres: include_str!("../migrations/0001_postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        shared: include_str!("../migrations/0001_init.sql"),
+        sqlite: include_str!("../migrations/0001_sqlite.sql"),
+        postgres: include_str!("../migrations/0001_postgres.sql"),
+    },
+    Migration {
+        version: 4,
+        shared: include_str!("../migrations/0004_init.sql"),
+        sqlite: include_str!("../migrations/0004_sqlite.sql"),
+        postgres: include_str!("../migrations/0004_postgres.sql"),
+    },
+];
 
 /// The newest schema version this build knows: the last migration's.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
