@@ -124,10 +124,8 @@ impl FromStr for Subscription {
             .ok_or_else(|| err(format!("`{s}`: expected EVENT=ENDPOINT")))?;
         let (event, min_severity) = match event.split_once(':') {
             Some((e, sev)) => {
-                let sev: kensa_model::Severity = sev
-                    .trim()
-                    .parse()
-                    .map_err(|e| err(format!("`{s}`: {e}")))?;
+                let sev: kensa_model::Severity =
+                    sev.trim().parse().map_err(|e| err(format!("`{s}`: {e}")))?;
                 (e, Some(sev))
             }
             None => (event, None),

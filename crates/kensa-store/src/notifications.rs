@@ -155,7 +155,10 @@ impl Store {
             .ctx("reading a run's notifications")?;
         rows.iter()
             .map(|r| {
-                let text = |c: &str| r.try_get::<String, _>(c).ctx("reading a run's notifications");
+                let text = |c: &str| {
+                    r.try_get::<String, _>(c)
+                        .ctx("reading a run's notifications")
+                };
                 let event = text("event")?;
                 Ok(Delivery {
                     event: Event::ALL
@@ -166,7 +169,9 @@ impl Store {
                             message: format!("event `{event}`"),
                         })?,
                     destination: text("destination")?,
-                    finding_id: r.try_get("finding_id").ctx("reading a run's notifications")?,
+                    finding_id: r
+                        .try_get("finding_id")
+                        .ctx("reading a run's notifications")?,
                     status: DeliveryStatus::parse(&text("status")?)?,
                     attempts: r.try_get("attempts").ctx("reading a run's notifications")?,
                     message: r.try_get("message").ctx("reading a run's notifications")?,

@@ -34,8 +34,9 @@ impl Notifier {
             }
         };
         let Some(sink) = self.sinks.iter().find(|s| s.accepts(&destination)) else {
-            delivery.message =
-                Some("no sink for this destination in this build (SNS needs the aws feature)".into());
+            delivery.message = Some(
+                "no sink for this destination in this build (SNS needs the aws feature)".into(),
+            );
             return delivery;
         };
         let mut delay = self.retry.first_delay;
