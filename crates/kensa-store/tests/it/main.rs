@@ -5,6 +5,7 @@ mod backends;
 mod errors;
 mod findings;
 mod model;
+mod notifications;
 mod runs;
 
 use std::collections::BTreeMap;

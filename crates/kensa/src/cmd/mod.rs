@@ -12,6 +12,7 @@ pub mod remediate;
 pub mod report;
 mod report_run;
 pub mod rules;
+pub mod notify_sinks;
 pub mod run;
 pub mod scan;
 pub mod store_common;
