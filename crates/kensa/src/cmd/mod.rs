@@ -5,6 +5,7 @@ pub mod compliance;
 pub mod db;
 pub mod exclusions;
 pub mod findings;
+pub mod notify_sinks;
 pub mod output;
 pub mod path;
 #[cfg(feature = "aws")]
@@ -12,7 +13,6 @@ pub mod remediate;
 pub mod report;
 mod report_run;
 pub mod rules;
-pub mod notify_sinks;
 pub mod run;
 pub mod scan;
 pub mod store_common;

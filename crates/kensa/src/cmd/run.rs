@@ -211,11 +211,23 @@ fn print_notifications(notifications: &[Delivery]) {
         notifications.len() - ok
     );
     for d in notifications {
-        let about = d.finding_id.as_deref().map(|f| format!(" {f}")).unwrap_or_default();
-        let why = d.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+        let about = d
+            .finding_id
+            .as_deref()
+            .map(|f| format!(" {f}"))
+            .unwrap_or_default();
+        let why = d
+            .message
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
         println!(
             "  {}  {}{about} -> {}  {} after {} attempt(s){why}",
-            d.at, d.event.as_str(), d.destination, d.status, d.attempts
+            d.at,
+            d.event.as_str(),
+            d.destination,
+            d.status,
+            d.attempts
         );
     }
 }
