@@ -1,1 +1,1 @@
--- Nothing PostgreSQL-only in schema 4 yet.
+-- Nothing PostgreSQL-only in schema 4.
