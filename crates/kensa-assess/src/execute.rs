@@ -10,6 +10,7 @@ use kensa_store::{
 
 use crate::evaluate::evaluate;
 use crate::input::{self, Input};
+use crate::notify::{Notifier, RunContext};
 
 /// Why a run did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -28,20 +29,33 @@ pub enum AssessError {
     },
 }
 
-/// Creates a run of `template` and executes it (see [`execute`]).
+/// Creates a run of `template` and executes it (see [`execute`]), delivering the
+/// template's subscriptions through webhooks only.
 pub async fn start<L>(store: &Store, template: &Template, load: L) -> Result<Run, AssessError>
+where
+    L: Future<Output = Result<Input, String>>,
+{
+    start_with(store, template, load, &Notifier::default()).await
+}
+
+/// [`start`] with the sinks of `notifier` (the binary adds SNS).
+pub async fn start_with<L>(
+    store: &Store,
+    template: &Template,
+    load: L,
+    notifier: &Notifier,
+) -> Result<Run, AssessError>
 where
     L: Future<Output = Result<Input, String>>,
 {
     let target = store.target(&template.target).await?;
     let run = store.create_run(template).await?;
     tracing::info!(run, template = %template.name, "run created");
-    execute(store, run, template, &target, load).await
+    execute_with(store, run, template, &target, load, notifier).await
 }
 
-/// Executes the CREATED run `run` of `template`. `load` is awaited in COLLECTING_DATA
-/// (it may collect from AWS). The analysis is CPU-bound and runs inline: a server calls
-/// this from a blocking thread.
+/// Executes the CREATED run `run` of `template`, notifying through webhooks only (see
+/// [`execute_with`]).
 pub async fn execute<L>(
     store: &Store,
     run: i64,
@@ -52,23 +66,75 @@ pub async fn execute<L>(
 where
     L: Future<Output = Result<Input, String>>,
 {
-    store
-        .set_run_state(run, RunState::CollectingData, None)
-        .await?;
+    execute_with(store, run, template, target, load, &Notifier::default()).await
+}
+
+/// Executes the CREATED run `run` of `template`. `load` is awaited in COLLECTING_DATA
+/// (it may collect from AWS). The analysis is CPU-bound and runs inline: a server calls
+/// this from a blocking thread. The template's subscriptions are delivered through
+/// `notifier` and recorded on the run; a failed delivery never fails the run.
+pub async fn execute_with<L>(
+    store: &Store,
+    run: i64,
+    template: &Template,
+    target: &kensa_store::Target,
+    load: L,
+    notifier: &Notifier,
+) -> Result<Run, AssessError>
+where
+    L: Future<Output = Result<Input, String>>,
+{
+    let ctx = RunContext {
+        run,
+        template: template.clone(),
+    };
+    notifier.run_started(store, &ctx).await;
+    let result = stages(store, &ctx, target, load, notifier).await;
+    match &result {
+        Ok(done) => notifier.run_finished(store, &ctx, done).await,
+        Err(AssessError::Failed { .. }) => {
+            if let Ok(done) = store.run(run).await {
+                notifier.run_finished(store, &ctx, &done).await;
+            }
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+async fn advance(
+    store: &Store,
+    ctx: &RunContext,
+    notifier: &Notifier,
+    state: RunState,
+) -> Result<(), StoreError> {
+    store.set_run_state(ctx.run, state, None).await?;
+    notifier.state_changed(store, ctx, state).await;
+    Ok(())
+}
+
+async fn stages<L>(
+    store: &Store,
+    ctx: &RunContext,
+    target: &kensa_store::Target,
+    load: L,
+    notifier: &Notifier,
+) -> Result<Run, AssessError>
+where
+    L: Future<Output = Result<Input, String>>,
+{
+    let (run, template) = (ctx.run, &ctx.template);
+    advance(store, ctx, notifier, RunState::CollectingData).await?;
     let loaded = match load.await.and_then(input::load) {
         Ok(v) => v,
         Err(reason) => return Err(fail(store, run, reason).await),
     };
     let (snap, described) = loaded;
     store.attach_snapshot(run, &described).await?;
-    store
-        .set_run_state(run, RunState::DataCollected, None)
-        .await?;
+    advance(store, ctx, notifier, RunState::DataCollected).await?;
     let scope = RunScope::of(target, &snap);
     let mut excluded = exclusions::preview(template, &scope, &snap);
-    store
-        .set_run_state(run, RunState::EvaluatingRules, None)
-        .await?;
+    advance(store, ctx, notifier, RunState::EvaluatingRules).await?;
     match evaluate(store, run, template, &snap, &scope, &mut excluded).await {
         Ok(()) => {}
         Err(StoreError::Canceled(_)) => {

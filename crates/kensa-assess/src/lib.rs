@@ -9,6 +9,7 @@
 mod evaluate;
 mod execute;
 mod input;
+pub mod notify;
 
-pub use execute::{execute, start, AssessError};
+pub use execute::{execute, execute_with, start, start_with, AssessError};
 pub use input::Input;

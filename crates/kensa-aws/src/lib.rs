@@ -10,6 +10,7 @@
 
 pub mod collect;
 pub mod error;
+pub mod notify;
 pub mod remediate;
 pub mod session;
 #[cfg(any(test, feature = "testing"))]

@@ -18,6 +18,7 @@ mod json;
 mod migrate;
 pub mod model;
 mod mutes;
+pub mod notifications;
 mod runs;
 pub mod scope;
 mod snapshots;
@@ -34,6 +35,7 @@ pub use findings::{
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;
 pub use mutes::{MuteOutcome, MuteRule};
+pub use notifications::{Delivery, DeliveryStatus, Destination};
 pub use runs::Resolution;
 pub use scope::RunScope;
 pub use snapshots::{hash_directory, NewSnapshot};

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0002_sqlite.sql"),
         postgres: include_str!("../migrations/0002_postgres.sql"),
     },
+    Migration {
+        version: 3,
+        shared: include_str!("../migrations/0003_notifications.sql"),
+        sqlite: include_str!("../migrations/0003_sqlite.sql"),
+        postgres: include_str!("../migrations/0003_postgres.sql"),
+    },
 ];
 
 /// The newest schema version this build knows: the last migration's.

@@ -101,22 +101,35 @@ impl Event {
     }
 }
 
-/// An event subscription: where a notification for `event` goes (an SNS topic ARN or
-/// an https webhook URL; delivery is not part of the store).
+/// An event subscription: where a notification for `event` goes. The endpoint says how
+/// it is delivered: an SNS topic ARN (`arn:aws:sns:...`), an `https://` or `http://`
+/// webhook (JSON), or `slack+https://...` (a Slack-compatible body posted to the URL).
+/// `min_severity` limits FINDING_REPORTED to new findings at or above it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Subscription {
     pub event: Event,
     pub endpoint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_severity: Option<kensa_model::Severity>,
 }
 
 impl FromStr for Subscription {
     type Err = StoreError;
-    /// `EVENT=ENDPOINT`, e.g. `ASSESSMENT_RUN_COMPLETED=arn:aws:sns:...:topic`.
+    /// `EVENT=ENDPOINT`, e.g. `ASSESSMENT_RUN_COMPLETED=arn:aws:sns:...:topic`, or
+    /// `FINDING_REPORTED:SEVERITY=ENDPOINT` for new findings at or above SEVERITY.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = |m: String| StoreError::invalid("subscription", m);
         let (event, endpoint) = s
             .split_once('=')
             .ok_or_else(|| err(format!("`{s}`: expected EVENT=ENDPOINT")))?;
+        let (event, min_severity) = match event.split_once(':') {
+            Some((e, sev)) => {
+                let sev: kensa_model::Severity =
+                    sev.trim().parse().map_err(|e| err(format!("`{s}`: {e}")))?;
+                (e, Some(sev))
+            }
+            None => (event, None),
+        };
         let event = Event::ALL
             .into_iter()
             .find(|e| e.as_str().eq_ignore_ascii_case(event.trim()))
@@ -126,12 +139,18 @@ impl FromStr for Subscription {
                     Event::ALL.map(Event::as_str).join(", ")
                 ))
             })?;
-        if endpoint.trim().is_empty() {
-            return Err(err(format!("`{s}`: the endpoint is empty")));
+        if min_severity.is_some() && event != Event::FindingReported {
+            return Err(err(format!(
+                "`{s}`: a severity applies to FINDING_REPORTED only"
+            )));
         }
+        let endpoint = endpoint.trim();
+        crate::notifications::Destination::parse(endpoint)
+            .map_err(|m| err(format!("`{s}`: {m}")))?;
         Ok(Subscription {
             event,
-            endpoint: endpoint.trim().to_string(),
+            endpoint: endpoint.to_string(),
+            min_severity,
         })
     }
 }

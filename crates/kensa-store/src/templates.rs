@@ -108,6 +108,7 @@ impl Store {
             "DELETE FROM run_findings WHERE run_id IN (SELECT id FROM runs WHERE template_id = $1)",
             "DELETE FROM exclusions WHERE run_id IN (SELECT id FROM runs WHERE template_id = $1)",
             "DELETE FROM run_states WHERE run_id IN (SELECT id FROM runs WHERE template_id = $1)",
+            "DELETE FROM run_notifications WHERE run_id IN (SELECT id FROM runs WHERE template_id = $1)",
         ] {
             sqlx::query(sql)
                 .bind(template.id)

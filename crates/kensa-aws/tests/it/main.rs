@@ -4,6 +4,7 @@ mod cli_shape;
 mod collect;
 mod controls;
 mod env;
+mod notify_sns;
 mod plan_coverage;
 mod remediate;
 mod snapshot;

@@ -4,7 +4,9 @@
 mod backends;
 mod errors;
 mod findings;
+mod killed;
 mod model;
+mod notifications;
 mod runs;
 
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use kensa_model::Severity;
-use kensa_store::Run;
+use kensa_store::{Delivery, DeliveryStatus, Run};
 
 use super::store_common::{Db, ListOutput, StoreArgs};
 use kensa_assess::Input;
@@ -76,10 +76,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Command::Show { id, output } => {
             let run = db.call(db.store.run(id))?;
+            let notifications = db.call(db.store.run_deliveries(id))?;
             if output.format == super::store_common::ListFormat::Table {
                 print_run(&run);
+                print_notifications(&notifications);
             } else {
-                emit(&output, std::slice::from_ref(&run))?;
+                // JSON carries the notifications; CSV is the run's one row.
+                let shown = [RunShown {
+                    run: &run,
+                    notifications: &notifications,
+                }];
+                output.emit(RUN_HEADERS, &rows(std::slice::from_ref(&run)), &shown)?;
             }
         }
         Command::Cancel { id } => {
@@ -129,7 +136,10 @@ fn start(db: &Db, a: StartArgs) -> anyhow::Result<ExitCode> {
             None => Input::Demo,
         })
     };
-    let run = db.call(kensa_assess::start(&db.store, &template, load))?;
+    let notifier = super::notify_sinks::notifier();
+    let run = db.call(kensa_assess::start_with(
+        &db.store, &template, load, &notifier,
+    ))?;
     if a.output.format == super::store_common::ListFormat::Table && a.output.output.is_none() {
         print_run(&run);
     } else {
@@ -181,9 +191,65 @@ fn print_run(run: &Run) {
     }
 }
 
-fn emit(output: &ListOutput, runs: &[Run]) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = runs
+/// `run show -f json`: the run and the notifications it sent.
+#[derive(serde::Serialize)]
+struct RunShown<'a> {
+    #[serde(flatten)]
+    run: &'a Run,
+    notifications: &'a [Delivery],
+}
+
+fn print_notifications(notifications: &[Delivery]) {
+    if notifications.is_empty() {
+        return;
+    }
+    let ok = notifications
         .iter()
+        .filter(|d| d.status == DeliveryStatus::Success)
+        .count();
+    println!(
+        "  notifications: {} sent, {} not delivered",
+        ok,
+        notifications.len() - ok
+    );
+    for d in notifications {
+        let about = d
+            .finding_id
+            .as_deref()
+            .map(|f| format!(" {f}"))
+            .unwrap_or_default();
+        let why = d
+            .message
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        println!(
+            "  {}  {}{about} -> {}  {} after {} attempt(s){why}",
+            d.at,
+            d.event.as_str(),
+            d.destination,
+            d.status,
+            d.attempts
+        );
+    }
+}
+
+const RUN_HEADERS: &[&str] = &[
+    "id",
+    "template",
+    "state",
+    "created",
+    "completed",
+    "critical",
+    "high",
+    "medium",
+    "low",
+    "informational",
+    "resolved",
+];
+
+fn rows(runs: &[Run]) -> Vec<Vec<String>> {
+    runs.iter()
         .map(|r| {
             vec![
                 r.id.to_string(),
@@ -199,22 +265,9 @@ fn emit(output: &ListOutput, runs: &[Run]) -> anyhow::Result<()> {
                 r.resolved.to_string(),
             ]
         })
-        .collect();
-    output.emit(
-        &[
-            "id",
-            "template",
-            "state",
-            "created",
-            "completed",
-            "critical",
-            "high",
-            "medium",
-            "low",
-            "informational",
-            "resolved",
-        ],
-        &rows,
-        runs,
-    )
+        .collect()
+}
+
+fn emit(output: &ListOutput, runs: &[Run]) -> anyhow::Result<()> {
+    output.emit(RUN_HEADERS, &rows(runs), runs)
 }

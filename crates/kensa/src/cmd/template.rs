@@ -35,7 +35,10 @@ enum Command {
         attributes: Vec<(String, String)>,
         /// Event subscription EVENT=ENDPOINT (repeatable): ASSESSMENT_RUN_STARTED,
         /// ASSESSMENT_RUN_COMPLETED, ASSESSMENT_RUN_STATE_CHANGED, FINDING_REPORTED to an
-        /// SNS topic ARN or a webhook URL.
+        /// SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:TOPIC), an http(s):// webhook (JSON
+        /// shaped like Inspector Classic's messages) or slack+https://... (a
+        /// Slack-compatible body). FINDING_REPORTED:SEVERITY=ENDPOINT sends only findings
+        /// new in the run at or above SEVERITY. Delivery outcomes: `kensa run show`.
         #[arg(long = "subscribe", value_name = "EVENT=ENDPOINT", value_parser = parse_subscription)]
         subscriptions: Vec<Subscription>,
         #[command(flatten)]

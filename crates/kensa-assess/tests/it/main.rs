@@ -1,0 +1,3 @@
+//! kensa-assess's tests: runs that notify.
+mod http;
+mod notify;
