@@ -1,4 +1,4 @@
--- kensa store, schema 4: notification deliveries, recorded on their run.
+-- kensa store, schema 3: notification deliveries, recorded on their run.
 CREATE TABLE run_notifications (
     id {ID},
     run_id {INT} NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

@@ -1,1 +1,1 @@
--- Nothing PostgreSQL-only in schema 4.
+-- Nothing PostgreSQL-only in schema 3.

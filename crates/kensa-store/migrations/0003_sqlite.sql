@@ -1,1 +1,1 @@
--- Nothing SQLite-only in schema 4.
+-- Nothing SQLite-only in schema 3.
