@@ -345,7 +345,7 @@ impl Run<'_> {
         // "inside" from the bytes: unparsed (never a record with a duplicated key: each of
         // its values is evaluated).
         let session = (!ambiguous && candidates.iter().any(|&i| rules.needs_instance_session(i)))
-            .then(|| crate::rules::has_instance_session(raw));
+            .then(|| crate::session::has_instance_session(raw));
         let inside = session == Some(true)
             && candidates.iter().any(|&i| rules.needs_outside(i))
             && crate::rules::source_not_outside(raw, self.engine.credential_origin());
