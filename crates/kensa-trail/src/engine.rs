@@ -257,9 +257,11 @@ impl Run<'_> {
                         Err(e) => self.error(format!("record {index} (byte {at})"), e),
                     }
                 }
-                Step::Warning { offset, message } => {
+                // Counted as an input error although every record is read: parsers
+                // downstream read such a file differently, so the result is not clean.
+                Step::Suspicious { offset, message } => {
                     let at = base + offset as u64;
-                    self.warn(format!("byte {at}"), message.to_string());
+                    self.error(format!("byte {at}"), message.to_string());
                 }
                 Step::Record { start, end, .. } if end - start > self.engine.limits.max_record => {
                     let index = self.records;
@@ -313,15 +315,17 @@ impl Run<'_> {
     }
 
     /// An input that held no record says so: "0 events" must not read as "nothing
-    /// happened" when the file was empty or not a CloudTrail log.
+    /// happened" when the file was empty or not a CloudTrail log. CloudTrail never
+    /// writes an empty file, so an empty one (a failed download, a truncation) is an
+    /// input error; a well-formed file without records is a warning.
     fn finish(&mut self, bytes: u64) {
         if self.records == 0 && self.stats.errors == 0 && self.stats.digests == 0 {
-            let what = if bytes == 0 {
-                "empty input"
+            if bytes == 0 {
+                self.error("whole input".into(), "empty input (0 events)".into());
             } else {
-                "no CloudTrail records in this input"
-            };
-            self.warn("whole input".into(), format!("{what} (0 events)"));
+                let what = "no CloudTrail records in this input (0 events)";
+                self.warn("whole input".into(), what.into());
+            }
         }
     }
 
@@ -345,7 +349,7 @@ impl Run<'_> {
         // "inside" from the bytes: unparsed (never a record with a duplicated key: each of
         // its values is evaluated).
         let session = (!ambiguous && candidates.iter().any(|&i| rules.needs_instance_session(i)))
-            .then(|| crate::rules::has_instance_session(raw));
+            .then(|| crate::session::has_instance_session(raw));
         let inside = session == Some(true)
             && candidates.iter().any(|&i| rules.needs_outside(i))
             && crate::rules::source_not_outside(raw, self.engine.credential_origin());

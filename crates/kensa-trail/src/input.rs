@@ -74,8 +74,9 @@ pub enum Step {
         message: &'static str,
     },
     /// Suspicious but readable input at `offset` (e.g. a second `Records` array, whose
-    /// records are evaluated too); scanning continues.
-    Warning {
+    /// records are evaluated too); scanning continues, and the engine counts it as an
+    /// input error.
+    Suspicious {
         offset: usize,
         message: &'static str,
     },
@@ -312,7 +313,7 @@ impl Splitter {
                     // reading both arrays hides nothing.
                     *pos = self.second_records(buf, p).unwrap_or(p) + 1;
                     self.state = State::Records;
-                    return Step::Warning {
+                    return Step::Suspicious {
                         offset: p,
                         message: "a second \"Records\" member (a duplicated key, which JSON parsers read differently); its records are evaluated too",
                     };
@@ -465,7 +466,7 @@ mod tests {
                 Step::LakeRow { start, end } => out.push(format!("row {}", &input[start..end])),
                 Step::Digest => out.push("digest".into()),
                 Step::Error { message, .. } => out.push(format!("error: {message}")),
-                Step::Warning { message, .. } => out.push(format!("warning: {message}")),
+                Step::Suspicious { message, .. } => out.push(format!("suspicious: {message}")),
                 Step::Done => return out,
                 Step::NeedMore => unreachable!(),
             }

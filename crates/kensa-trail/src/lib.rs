@@ -31,6 +31,7 @@ mod origin;
 mod output;
 mod rules;
 mod scan;
+mod session;
 pub mod synth;
 mod time;
 

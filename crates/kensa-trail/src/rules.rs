@@ -231,25 +231,6 @@ fn requires(node: &Node, check: &dyn Fn(&Check) -> bool, memo: &mut HashMap<usiz
     }
 }
 
-/// Whether the raw record holds an assumed-role ARN whose session is named after an
-/// instance (`...:assumed-role/<role>/i-<hex>"`): a byte search, no parse.
-pub(crate) fn has_instance_session(raw: &[u8]) -> bool {
-    const MARK: &[u8] = b":assumed-role/";
-    let mut from = 0;
-    while let Some(k) = memchr::memmem::find(&raw[from..], MARK) {
-        let start = from + k + MARK.len();
-        let end = memchr::memchr(b'"', &raw[start..]).map_or(raw.len(), |e| start + e);
-        let arn_tail = &raw[start..end];
-        if let Some(slash) = memchr::memrchr(b'/', arn_tail) {
-            if arn_tail[slash + 1..].starts_with(b"i-") {
-                return true;
-            }
-        }
-        from = end;
-    }
-    false
-}
-
 /// Whether no top-level `sourceIPAddress` of the raw record can make `ec2.creds.outside`
 /// "true" under `origin`, read from the bytes without a parse; `false` when unsure.
 /// Only decidable without a snapshot of instance addresses (the verdict then does not

@@ -14,6 +14,8 @@ pub struct PipelineCounters {
     pub events: u64,
     pub alerts: u64,
     pub duplicates: u64,
+    /// Input errors of the engine (malformed records, empty files, limits), warnings
+    /// not included.
     pub input_errors: u64,
 }
 
@@ -89,7 +91,9 @@ impl DeliveryHandler for EnginePipeline {
         for e in &errors {
             (self.on_input_error)(e);
         }
-        self.counters.input_errors += errors.len() as u64;
+        // Warnings (a file without records) are reported but not counted: the input
+        // was read.
+        self.counters.input_errors += stats.errors;
         // Alerts emitted before a sink failure stay in the window, so a retry of this
         // delivery does not send them twice.
         let emitted = self.emit_all(&alerts);

@@ -21,10 +21,9 @@ fn statuses(snap: &Snapshot) -> BTreeMap<&'static str, &'static str> {
         .iter()
         .map(|rule| {
             let run = run_rule(&ctx, rule, &rule.control, &rule.defaults);
-            let has = |o: Outcome| run.evaluations.iter().any(|e| e.outcome == o);
-            let status = if has(Outcome::NonCompliant) {
+            let status = if !run.findings.is_empty() {
                 "FAILED"
-            } else if has(Outcome::Compliant) {
+            } else if run.passed > 0 {
                 "PASSED"
             } else {
                 "NOT_APPLICABLE"

@@ -95,8 +95,11 @@ fn internet_facing_load_balancer_listener_ports_are_not_findings() {
     // EC2.18 authorizes 80 and 443 only, but 8443 is this load balancer's listener.
     let run8443 = run("EC2.18", &lb(8443));
     assert!(run8443.findings.is_empty(), "{:#?}", run8443.findings);
+    let rule = find_rule("EC2.18").unwrap();
+    let snap = fixture::snapshot("f", &lb(8443)).unwrap();
+    let evaluations = rule.evaluate(&Context::new(&snap), &rule.defaults);
     assert_eq!(
-        run8443.evaluations[0].attributes["INTENDED_EXPOSURE"],
+        evaluations[0].attributes["INTENDED_EXPOSURE"],
         "load-balancer-listener"
     );
     // A port that is no listener still fails.

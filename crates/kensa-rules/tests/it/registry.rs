@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use kensa_rules::run_rule;
-use kensa_rules::{checks, fixture, rules, table_errors, Check, Context, Outcome, Params, Rule};
+use kensa_rules::{checks, fixture, rules, table_errors, Check, Context, Params, Rule};
 
 #[test]
 fn built_in_tables_parse() {
@@ -99,7 +99,10 @@ fn every_check_fails_its_failing_fixtures() {
                 !run.findings.is_empty(),
                 "{}: no finding on failing fixture {i}; evaluations: {:#?}",
                 c.name,
-                run.evaluations
+                rule.evaluate(
+                    &Context::new(&fixture::snapshot("f", text).unwrap()),
+                    &c.default_params()
+                )
             );
             for f in &run.findings {
                 assert_eq!(f.attributes["RULE_NAME"], c.name);
@@ -127,9 +130,7 @@ fn every_check_passes_its_passing_fixtures() {
                 run.findings
             );
             assert!(
-                run.evaluations
-                    .iter()
-                    .any(|e| e.outcome == Outcome::Compliant),
+                run.passed > 0,
                 "{}: nothing compliant on passing fixture {i} (not evaluated?)",
                 c.name
             );

@@ -155,21 +155,29 @@ fn a_second_records_array_is_read_and_warned_about() {
     assert_eq!(out.alerts.len(), 1);
     assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
     assert!(out.errors[0].message.contains("second \"Records\""));
+    assert_eq!(
+        out.stats.errors, 1,
+        "a parser differential is not a clean input"
+    );
 }
 
 #[test]
 fn empty_inputs_are_warned_about() {
     let e = engine(&[("r.yaml", DELETE_TRAIL)]);
-    for (input, what) in [
-        ("", "empty input"),
-        ("  \n", "no CloudTrail records"),
-        (r#"{"Records":[]}"#, "no CloudTrail records"),
+    // CloudTrail never writes an empty file: one is an input error, not "0 events".
+    for (input, what, counted) in [
+        ("", "empty input", 1),
+        ("  \n", "no CloudTrail records", 0),
+        (r#"{"Records":[]}"#, "no CloudTrail records", 0),
     ] {
         let out = run(&e, input.as_bytes(), "empty.json");
         assert_eq!(out.stats.events, 0);
         assert_eq!(out.errors.len(), 1, "{input:?}");
         assert!(out.errors[0].message.contains(what), "{:?}", out.errors);
+        assert_eq!(out.stats.errors, counted, "{input:?}");
     }
+    let out = run(&e, &gzip(b""), "empty.json.gz");
+    assert_eq!(out.stats.errors, 1, "{:?}", out.errors);
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

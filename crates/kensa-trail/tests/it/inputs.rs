@@ -215,3 +215,27 @@ fn outside_verdict_before_parsing_keeps_its_meaning() {
         out.alerts
     );
 }
+
+/// The session ARN spelled with JSON escapes is the same ARN to every parser, so the
+/// instance-credential rules must see it: the check before the parse decodes escapes.
+#[test]
+fn escaped_instance_session_arns_are_not_skipped() {
+    let e = engine(&[("r.yaml", OUTSIDE)]);
+    let src = r#""sourceIPAddress":"200.249.253.51""#;
+    for arn in [
+        r"arn:aws:sts::111122223333:assumed-role\/web\/i-0abc12345def67890",
+        r"arn:aws:sts::111122223333:assumed-role/web\u002fi-0abc12345def67890",
+        r"arn:aws:sts::111122223333:assumed-role/web/\u0069-0abc12345def67890",
+        r"arn:aws:sts::111122223333\u003aassumed\u002drole/web/i-0abc12345def67890",
+    ] {
+        let record = instance_record(src).replace(
+            "arn:aws:sts::111122223333:assumed-role/web/i-0abc12345def67890",
+            arn,
+        );
+        assert!(record.contains(arn));
+        let out = run(&e, record.as_bytes(), "r.json");
+        assert!(out.errors.is_empty(), "{arn}: {:?}", out.errors);
+        let outside = out.alerts.iter().filter(|a| a.rule == "Outside").count();
+        assert_eq!(outside, 1, "{arn}: {:?}", out.alerts);
+    }
+}

@@ -208,8 +208,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "BYTES", default_value_t = kensa_trail::Limits::default().max_input)]
     pub max_file_bytes: u64,
     /// Exit with status 0 (or 1 for --fail-on) even when some input could not be read:
-    /// files unopenable or over the limits, malformed records. The errors are still
-    /// printed and counted.
+    /// files unopenable, empty or over the limits, malformed records, a duplicated
+    /// `Records` key, or no event at all. The errors are still printed and counted.
     #[arg(long)]
     pub allow_incomplete: bool,
     /// CloudTrail files or directories.
@@ -277,25 +277,36 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         stats.bytes as f64 / 1e6 / secs.max(1e-9)
     );
     let fail = matches!((args.alerts.fail_on, worst), (Some(limit), Some(w)) if w <= limit);
-    Ok(replay_status(fail, stats.errors, args.allow_incomplete))
+    let mut problems = Vec::new();
+    if stats.errors > 0 {
+        problems.push(format!("{} input error(s), see above", stats.errors));
+    }
+    if stats.events == 0 {
+        // Like an empty snapshot directory: "0 alerts" on nothing read is no result.
+        problems.push("no CloudTrail event was read: nothing was judged".into());
+    }
+    Ok(trail_status(fail, &problems, args.allow_incomplete))
 }
 
-/// Alerts at or above `--fail-on` (1) win over input errors (3, "incomplete input": the
-/// events that could not be read were not judged), which win over success.
-fn replay_status(fail: bool, errors: u64, allow_incomplete: bool) -> ExitCode {
-    if errors > 0 {
+/// Alerts at or above `--fail-on` (1) win over incomplete input (3: input errors, whose
+/// events were not judged, or no event at all), which wins over success. Shared by
+/// `trail replay` and `trail watch`.
+pub(crate) fn trail_status(fail: bool, problems: &[String], allow_incomplete: bool) -> ExitCode {
+    let incomplete = !problems.is_empty();
+    if incomplete {
         let hint = if allow_incomplete {
             "accepted with --allow-incomplete"
         } else {
             "exit status 3; --allow-incomplete accepts it"
         };
         eprintln!(
-            "error: INCOMPLETE input ({errors} input error(s), see above): alerts may be missing ({hint})"
+            "error: INCOMPLETE input ({}): alerts may be missing ({hint})",
+            problems.join("; ")
         );
     }
     if fail {
         ExitCode::from(exit::FINDINGS)
-    } else if errors > 0 && !allow_incomplete {
+    } else if incomplete && !allow_incomplete {
         ExitCode::from(exit::INCOMPLETE)
     } else {
         ExitCode::SUCCESS

@@ -15,7 +15,7 @@ use kensa_aws::trail::{
 };
 use kensa_trail::{Alert, Priority, Sink, SinkError, WebhookOptions, WebhookSink};
 
-use crate::cmd::trail::{AlertArgs, OriginArgs, RulesArgs};
+use crate::cmd::trail::{trail_status, AlertArgs, OriginArgs, RulesArgs};
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["s3", "sqs"])))]
@@ -64,6 +64,11 @@ pub struct Args {
     /// Endpoint override (VPC endpoints, moto, LocalStack); AWS_ENDPOINT_URL works too.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Exit with status 0 (or 1 for --fail-on) even when some input could not be read
+    /// (malformed or empty log files, objects or messages that could not be fetched).
+    /// The errors are still printed and counted.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -173,6 +178,7 @@ async fn watch(args: Args) -> anyhow::Result<ExitCode> {
         args.state_dir.display()
     );
     let mut pass = 0u64;
+    let mut source_errors = 0u64;
     while !stop.load(Ordering::SeqCst) {
         pass += 1;
         let result = match &mut source {
@@ -191,6 +197,7 @@ async fn watch(args: Args) -> anyhow::Result<ExitCode> {
             }
         };
         report(pass, &stats, &pipeline);
+        source_errors += stats.errors.len() as u64;
         let idle = stats.messages == 0;
         match source {
             Source::S3(_) if args.once => break,
@@ -201,11 +208,19 @@ async fn watch(args: Args) -> anyhow::Result<ExitCode> {
     }
     let worst = *worst.lock().unwrap_or_else(|p| p.into_inner());
     let fail = matches!((args.alerts.fail_on, worst), (Some(limit), Some(w)) if w <= limit);
-    Ok(if fail {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let input_errors = pipeline.counters.input_errors;
+    let problems: Vec<String> = [
+        (input_errors, "input error(s) in log files"),
+        (
+            source_errors,
+            "object(s) or message(s) that could not be read",
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}, see above"))
+    .collect();
+    Ok(trail_status(fail, &problems, args.allow_incomplete))
 }
 
 /// Sleeps up to `d`, waking early when Ctrl-C was pressed.

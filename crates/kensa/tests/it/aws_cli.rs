@@ -159,3 +159,62 @@ async fn collect_plan_apply_rollback_through_the_binary() {
     assert!(out.status.success());
     assert_eq!(moto.group_json(&sg).await, before);
 }
+
+/// `kensa trail watch` judges incomplete input like `trail replay`: a truncated log file
+/// makes the pass incomplete (3) unless `--allow-incomplete`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trail_watch_exits_3_on_a_truncated_log_file() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = kensa_aws::trail::TrailClients::from_config(&moto.sdk_config(TEST_REGION).await);
+    clients
+        .s3
+        .create_bucket()
+        .bucket("trail")
+        .send()
+        .await
+        .expect("create bucket");
+    let prefix = "AWSLogs/123456789012/CloudTrail/us-east-1/2023/07/10";
+    let good = r#"{"Records":[{"eventVersion":"1.08","eventName":"ListBuckets","eventSource":"s3.amazonaws.com","eventID":"e1"}]}"#;
+    let truncated = r#"{"Records":[{"eventVersion":"1.08","eventName":"ListBuckets","eventID":"e2"},{"eventName":"Del"#;
+    for (name, body) in [("a.json", good), ("b.json", truncated)] {
+        clients
+            .s3
+            .put_object()
+            .bucket("trail")
+            .key(format!(
+                "{prefix}/123456789012_CloudTrail_us-east-1_20230710T1200Z_{name}"
+            ))
+            .body(body.as_bytes().to_vec().into())
+            .send()
+            .await
+            .expect("put log file");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let watch = |state: &str, extra: &[&str]| {
+        let state = dir.path().join(state).display().to_string();
+        let mut args = vec![
+            "trail",
+            "watch",
+            "--s3",
+            "s3://trail",
+            "--once",
+            "--state-dir",
+        ];
+        args.push(&state);
+        args.extend(extra);
+        kensa(&moto, &args)
+    };
+    let out = watch("a", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("INCOMPLETE input (1 input error(s)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("b.json"), "{stderr}");
+    let out = watch("b", &["--allow-incomplete"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("accepted with --allow-incomplete"));
+}

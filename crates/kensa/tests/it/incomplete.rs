@@ -113,6 +113,20 @@ fn a_truncated_security_group_file_exits_3_and_fails_the_gate() {
     let summary = &json(&out)["summary"]["completeness"];
     assert_eq!(summary["complete"], false);
     assert_eq!(summary["missing"][0]["key"], "SecurityGroups");
+    // path never answers about a group it did not load: indeterminate, not blocked.
+    let out = kensa(&[
+        "path",
+        dir,
+        "--from",
+        "internet",
+        "--to",
+        "i-0a1b2c3d4e5f60001",
+        "--port",
+        "22",
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("indeterminate"), "{stdout}");
+    assert!(!stdout.contains("ENI_SG_RULES_MISMATCH"), "{stdout}");
     // compliance: the security group controls are NOT_EVALUATED, not passed.
     let out = kensa(&["compliance", dir, "-f", "json"]);
     assert_eq!(out.status.code(), Some(3));
@@ -287,4 +301,44 @@ fn output_errors_are_handled_in_every_command() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
+}
+
+/// `kensa db info | head -1` and `kensa db info > /dev/full`: a closed pipe is a quiet 0,
+/// a full disk a clear error (2), never a panic.
+#[test]
+fn db_info_output_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = tmp.path().join("main.json");
+    std::fs::write(
+        &feed,
+        r#"{"distroversion":"v3.19","reponame":"main","packages":[{"pkg":{"name":"openssl","secfixes":{"3.1.4-r1":["CVE-2023-5678"]}}}]}"#,
+    )
+    .unwrap();
+    let db = tmp.path().join("db.json.gz");
+    let db = db.to_str().unwrap();
+    let import = kensa(&["db", "import", "alpine", feed.to_str().unwrap(), "--db", db]);
+    assert_eq!(import.status.code(), Some(0));
+    let args = ["db", "info", "--db", db];
+    let full = Path::new("/dev/full");
+    if full.exists() {
+        let out = Command::new(env!("CARGO_BIN_EXE_kensa"))
+            .args(args)
+            .stdout(std::fs::File::create(full).unwrap())
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
 }

@@ -127,3 +127,58 @@ fn replay_files_over_the_limits_and_unreadable_files_are_input_errors() {
     let out = replay(dir, &["missing.json"], &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// An empty file, a file with no event, and a second `Records` array (a parser
+/// differential) are never a clean "0 alerts".
+#[test]
+fn replay_of_empty_or_doubled_input_is_incomplete() {
+    let tmp = logs();
+    let dir = tmp.path();
+    let doubled = LOGIN.replacen(r#"{"Records":["#, r#"{"Records":[],"Records":["#, 1);
+    for (name, text) in [
+        ("empty.json", ""),
+        ("none.json", r#"{"Records":[]}"#),
+        ("doubled.json", doubled.as_str()),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let stderr = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    let out = replay(dir, &["empty.json"], &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("empty input"), "{}", stderr(&out));
+    // Empty beside a good file: the good one is judged, the result is still incomplete.
+    assert_eq!(
+        replay(dir, &["other.json", "empty.json"], &[])
+            .status
+            .code(),
+        Some(3)
+    );
+    // A well-formed file without records is a warning, but nothing at all was judged.
+    let out = replay(dir, &["none.json"], &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("no CloudTrail records"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("nothing was judged"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        replay(dir, &["other.json", "none.json"], &[]).status.code(),
+        Some(0)
+    );
+    // The second Records array is read (the login alerts) and the input is incomplete.
+    let out = replay(dir, &["doubled.json"], &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("login by alice"));
+    assert!(
+        stderr(&out).contains("second \"Records\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = replay(dir, &["doubled.json"], &["--fail-on", "warning"]);
+    assert_eq!(out.status.code(), Some(1));
+}
