@@ -10,6 +10,7 @@
 
 pub mod collect;
 pub mod error;
+mod org;
 pub mod remediate;
 pub mod session;
 #[cfg(any(test, feature = "testing"))]
