@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::builder::TypedValueParser;
 use kensa_aws::collect::policy::collector_policy;
 use kensa_aws::collect::{collect, CollectOptions, Manifest, DEFAULT_CONCURRENCY};
 use kensa_aws::session::{Organization, Target, DEFAULT_ORG_ROLE};
