@@ -11,6 +11,7 @@
 pub mod collect;
 pub mod error;
 pub mod notify;
+mod org;
 pub mod remediate;
 pub mod session;
 #[cfg(any(test, feature = "testing"))]

@@ -1,10 +1,15 @@
 //! How kensa reaches AWS: a profile, the regions, optional roles to assume (one account
-//! each), and an optional endpoint override (moto in tests; `AWS_ENDPOINT_URL` works too,
-//! read by the SDK itself).
+//! each) or every account of an AWS Organization, and an optional endpoint override
+//! (moto in tests; `AWS_ENDPOINT_URL` works too, read by the SDK itself).
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_ec2::config::{Credentials, Region};
 
 use crate::error::{ApiError, AwsError};
+
+pub use crate::org::{Organization, DEFAULT_ORG_ROLE};
 
 /// What the user asked for on the command line.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +26,37 @@ pub struct Target {
     pub endpoint_url: Option<String>,
     /// Static credentials (tests); the default provider chain when `None`.
     pub static_credentials: Option<(String, String)>,
+    /// Every active account of the caller's organization, reached through a role.
+    pub organization: Option<Organization>,
+    /// `sts:AssumeRole`'s ExternalId for every role assumed (`--role-arn` and
+    /// `--organization`).
+    pub external_id: Option<String>,
+    /// How calls are retried; [`retry_config`] when `None`.
+    pub retry: Option<RetryConfig>,
+}
+
+/// Attempts per call (the first one included) before a throttled or failing call is
+/// given up and recorded as a warning.
+pub const MAX_ATTEMPTS: u32 = 10;
+
+/// Adaptive retry: the SDK retries throttling (`Throttling`, `RequestLimitExceeded`,
+/// `TooManyRequestsException`, ...) and transient errors with exponential backoff and
+/// jitter, and on throttling also slows the client's own send rate (a token bucket per
+/// client), so a run that hits an account's request limit backs off instead of failing.
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::adaptive()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(Duration::from_secs(20))
+}
+
+/// Accounts resolved for a run, and those that could not be reached (a role that cannot
+/// be assumed in one member account does not stop the others).
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub sessions: Vec<AccountSession>,
+    /// (account id, call, error).
+    pub unreachable: Vec<(String, String, ApiError)>,
 }
 
 /// One account to look at, with the configuration that reaches it.
@@ -38,7 +74,8 @@ const FALLBACK_REGION: &str = "us-east-1";
 impl Target {
     /// The base SDK configuration for `region` (profile, endpoint, credentials).
     pub async fn base_config(&self, region: Option<&str>) -> SdkConfig {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(self.retry.clone().unwrap_or_else(retry_config));
         if let Some(p) = &self.profile {
             loader = loader.profile_name(p);
         }
@@ -65,32 +102,40 @@ impl Target {
         config
     }
 
-    /// Resolves the accounts: the caller's own, or one per role to assume.
+    /// Resolves the accounts, all or nothing (remediation acts only on accounts it can
+    /// reach): the caller's own, one per role to assume, or the organization's.
     pub async fn accounts(&self) -> Result<Vec<AccountSession>, AwsError> {
+        let resolved = self.resolve().await?;
+        match resolved.unreachable.into_iter().next() {
+            Some((account, api, e)) => Err(AwsError::api(&format!("{api} ({account})"), e)),
+            None => Ok(resolved.sessions),
+        }
+    }
+
+    /// Resolves the accounts, keeping those that could not be reached apart.
+    pub async fn resolve(&self) -> Result<Resolved, AwsError> {
         let base = self
             .base_config(self.regions.first().map(String::as_str))
             .await;
+        if let Some(org) = &self.organization {
+            return crate::org::resolve(&base, org, self.external_id.as_deref()).await;
+        }
         if self.role_arns.is_empty() {
             let account_id = caller_account(&base).await?;
-            return Ok(vec![AccountSession {
-                account_id,
-                role_arn: None,
-                config: base,
-            }]);
+            return Ok(Resolved {
+                sessions: vec![AccountSession {
+                    account_id,
+                    role_arn: None,
+                    config: base,
+                }],
+                unreachable: Vec::new(),
+            });
         }
+        // Roles given by hand: one that cannot be assumed is the user's mistake, so it
+        // stops the run with the role named.
         let mut sessions = Vec::new();
         for arn in &self.role_arns {
-            let provider = aws_config::sts::AssumeRoleProvider::builder(arn)
-                .session_name("kensa")
-                .configure(&base)
-                .build()
-                .await;
-            let config = base
-                .to_builder()
-                .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(
-                    provider,
-                ))
-                .build();
+            let config = assume_role(&base, arn, self.external_id.as_deref()).await;
             let account_id = caller_account(&config).await?;
             sessions.push(AccountSession {
                 account_id,
@@ -98,7 +143,10 @@ impl Target {
                 config,
             });
         }
-        Ok(sessions)
+        Ok(Resolved {
+            sessions,
+            unreachable: Vec::new(),
+        })
     }
 
     /// The regions to collect for one account.
@@ -139,14 +187,47 @@ pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
         .build()
 }
 
-async fn caller_account(config: &SdkConfig) -> Result<String, AwsError> {
+/// `base` with credentials from assuming `arn` (refreshed by the SDK as they expire).
+pub(crate) async fn assume_role(
+    base: &SdkConfig,
+    arn: &str,
+    external_id: Option<&str>,
+) -> SdkConfig {
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(arn)
+        .session_name("kensa")
+        .configure(base);
+    if let Some(id) = external_id {
+        builder = builder.external_id(id);
+    }
+    let provider = builder.build().await;
+    base.to_builder()
+        .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(
+            provider,
+        ))
+        .build()
+}
+
+pub(crate) async fn caller_account(config: &SdkConfig) -> Result<String, AwsError> {
+    Ok(caller_identity(config).await?.0)
+}
+
+/// The caller's account and partition (`aws`, `aws-cn`, `aws-us-gov`, from its ARN).
+pub(crate) async fn caller_identity(config: &SdkConfig) -> Result<(String, String), AwsError> {
     let sts = aws_sdk_sts::Client::new(config);
     let me = sts
         .get_caller_identity()
         .send()
         .await
         .map_err(|e| AwsError::api("sts:GetCallerIdentity", ApiError::from_sdk(e)))?;
-    me.account()
+    let account = me
+        .account()
         .map(str::to_owned)
-        .ok_or_else(|| AwsError::Invalid("sts:GetCallerIdentity returned no account".into()))
+        .ok_or_else(|| AwsError::Invalid("sts:GetCallerIdentity returned no account".into()))?;
+    let partition = me
+        .arn()
+        .and_then(|arn| arn.split(':').nth(1))
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+        .to_owned();
+    Ok((account, partition))
 }

@@ -1,15 +1,19 @@
-//! One region of one account: every describe call, in order, each failure a warning.
+//! One region of one account: every describe call, all at once under the run's
+//! [`Limiter`], each failure a warning. Results land in a map keyed by file name, so the
+//! snapshot does not depend on the order in which calls finish.
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use aws_config::SdkConfig;
 use indicatif::ProgressBar;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::limit::Limiter;
 use super::CollectWarning;
 use crate::error::ApiError;
 
-/// The network calls, in the order the collector makes them.
+/// The network calls (the files they write are named in each section).
 const NETWORK_CALLS: &[&str] = &[
     "ec2:DescribeVpcs",
     "ec2:DescribeSubnets",
@@ -39,8 +43,21 @@ const NETWORK_CALLS: &[&str] = &[
     "elasticloadbalancing:DescribeLoadBalancers (classic)",
 ];
 
-/// Every top-level call, in the order the collector makes them (the progress bar's
-/// length): the network's, then storage, compute and account settings.
+/// The calls made once per resource (or once per region after a top-level call),
+/// merged into the records of a top-level call.
+pub(crate) const PER_RESOURCE_CALLS: &[&str] = &[
+    "ec2:GetManagedPrefixListEntries",
+    "ec2:DescribeTransitGatewayVpcAttachments",
+    "ec2:SearchTransitGatewayRoutes",
+    "ec2:GetTransitGatewayRouteTablePropagations",
+    "ec2:GetTransitGatewayRouteTableAssociations",
+    "ec2:DescribeSnapshotAttribute",
+    "ec2:DescribeImageAttribute",
+    "elasticloadbalancing:DescribeTargetHealth",
+];
+
+/// Every top-level call (the progress bar's starting length): the network's, then
+/// storage, compute and account settings.
 pub fn api_calls() -> Vec<&'static str> {
     NETWORK_CALLS
         .iter()
@@ -56,17 +73,26 @@ pub(crate) struct RegionData {
     pub warnings: Vec<CollectWarning>,
 }
 
+/// What the calls of one region share; calls run concurrently and record their
+/// results through `&self`.
 struct Collector<'a> {
     account: &'a str,
     region: &'a str,
     bar: &'a ProgressBar,
-    data: RegionData,
+    limit: &'a Limiter,
+    data: Mutex<RegionData>,
 }
 
 impl Collector<'_> {
-    fn warn(&mut self, api: &str, err: ApiError) {
+    /// The region's results; a poisoned lock (a call panicked mid-insert) still yields
+    /// what was recorded.
+    fn data(&self) -> std::sync::MutexGuard<'_, RegionData> {
+        self.data.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn warn(&self, api: &str, err: ApiError) {
         tracing::warn!(account = self.account, region = self.region, api, %err, "call failed");
-        self.data.warnings.push(CollectWarning {
+        self.data().warnings.push(CollectWarning {
             account: self.account.to_owned(),
             region: self.region.to_owned(),
             api: api.to_owned(),
@@ -77,7 +103,7 @@ impl Collector<'_> {
 
     /// Records the outcome of one top-level call as `{"<key>": [...]}` in `<file>.json`.
     fn put<T: Serialize>(
-        &mut self,
+        &self,
         api: &str,
         file: &str,
         key: &str,
@@ -89,7 +115,7 @@ impl Collector<'_> {
                 let list = serde_json::to_value(items).unwrap_or(Value::Null);
                 let mut obj = serde_json::Map::new();
                 obj.insert(key.to_owned(), list);
-                self.data
+                self.data()
                     .files
                     .insert(format!("{file}.json"), Value::Object(obj));
             }
@@ -100,13 +126,13 @@ impl Collector<'_> {
 
     /// Records a `get-*` call's one object (`{"EbsEncryptionByDefault": false}`) in
     /// `<file>.json`; an answer without a value writes nothing.
-    fn put_object(&mut self, api: &str, file: &str, result: Result<Value, ApiError>) {
+    fn put_object(&self, api: &str, file: &str, result: Result<Value, ApiError>) {
         self.bar.set_message(api.to_owned());
         match result {
             Ok(mut doc) => {
                 super::write::strip_nulls(&mut doc);
                 if compute::has_value(&doc) {
-                    self.data.files.insert(format!("{file}.json"), doc);
+                    self.data().files.insert(format!("{file}.json"), doc);
                 }
             }
             Err(e) => self.warn(api, e),
@@ -115,7 +141,7 @@ impl Collector<'_> {
     }
 
     /// Unwraps a sub-call (one resource at a time), turning a failure into a warning.
-    fn sub<T: Default>(&mut self, api: &str, result: Result<T, ApiError>) -> T {
+    fn sub<T: Default>(&self, api: &str, result: Result<T, ApiError>) -> T {
         result.unwrap_or_else(|e| {
             self.warn(api, e);
             T::default()
@@ -123,12 +149,27 @@ impl Collector<'_> {
     }
 }
 
+/// Every page of a paginated call, under one permit of the run's limiter.
 macro_rules! paged {
-    ($req:expr) => {
-        $req.into_paginator()
-            .items()
-            .send()
-            .try_collect()
+    ($col:expr, $req:expr) => {
+        $col.limit
+            .run(async {
+                $req.into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(ApiError::from_sdk)
+            })
+            .await
+    };
+}
+
+/// One unpaginated call under a permit of the run's limiter.
+macro_rules! once {
+    ($col:expr, $req:expr) => {
+        $col.limit
+            .run($req.send())
             .await
             .map_err(ApiError::from_sdk)
     };
@@ -144,22 +185,28 @@ pub(crate) async fn collect_region(
     account: &str,
     region: &str,
     bar: &ProgressBar,
+    limit: &Limiter,
 ) -> RegionData {
-    let mut col = Collector {
+    let col = Collector {
         account,
         region,
         bar,
-        data: RegionData {
+        limit,
+        data: Mutex::new(RegionData {
             files: BTreeMap::new(),
             warnings: Vec::new(),
-        },
+        }),
     };
     let ec2 = aws_sdk_ec2::Client::new(config);
-    network::network(&mut col, &ec2).await;
-    network::gateways(&mut col, &ec2).await;
-    transit::transit(&mut col, &ec2).await;
-    elb::load_balancers(&mut col, config).await;
-    compute::storage_and_compute(&mut col, &ec2).await;
-    compute::account_settings(&mut col, &ec2).await;
-    col.data
+    tokio::join!(
+        network::network(&col, &ec2),
+        network::gateways(&col, &ec2),
+        transit::transit(&col, &ec2),
+        elb::load_balancers(&col, config),
+        compute::storage_and_compute(&col, &ec2),
+        compute::account_settings(&col, &ec2),
+    );
+    let mut data = col.data.into_inner().unwrap_or_else(|p| p.into_inner());
+    data.warnings.sort();
+    data
 }

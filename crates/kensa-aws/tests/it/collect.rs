@@ -16,10 +16,7 @@ pub async fn collect_into(
     moto: &kensa_aws::testing::MotoServer,
     out: &Path,
 ) -> kensa_aws::collect::Manifest {
-    let opts = CollectOptions {
-        out: out.to_owned(),
-        progress: false,
-    };
+    let opts = CollectOptions::quiet(out);
     collect(&moto.target(&[TEST_REGION]), &opts)
         .await
         .expect("collect")

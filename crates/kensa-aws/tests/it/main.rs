@@ -2,12 +2,15 @@
 //! with a notice when no moto server is installed; CI always has one).
 mod cli_shape;
 mod collect;
+mod concurrency;
 mod controls;
 mod env;
 mod notify_sns;
+mod organization;
 mod plan_coverage;
 mod remediate;
 mod snapshot;
+mod throttle;
 mod trail_pipeline;
 mod trail_setup;
 mod trail_watch;

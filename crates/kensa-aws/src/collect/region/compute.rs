@@ -27,62 +27,53 @@ pub(super) const CALLS: &[&str] = &[
     "ec2:DescribeVpcBlockPublicAccessOptions",
 ];
 
-pub(super) async fn storage_and_compute(col: &mut Collector<'_>, ec2: &Client) {
-    let r = paged!(ec2.describe_volumes()).map(|v: Vec<_>| v.iter().map(c::volume).collect());
-    col.put::<m::Volume>(CALLS[0], "Volumes", "Volumes", r);
-    let r = snapshots(col, ec2).await;
-    col.put(CALLS[1], "Snapshots", "Snapshots", r);
-    let r = images(col, ec2).await;
-    col.put(CALLS[2], "Images", "Images", r);
-    let r = paged!(ec2.describe_launch_templates())
-        .map(|v: Vec<_>| v.iter().map(c::launch_template).collect());
-    col.put::<m::LaunchTemplate>(CALLS[3], "LaunchTemplates", "LaunchTemplates", r);
-    // `$Default` without a template id: the default version of every template at once.
-    let r =
-        paged!(ec2.describe_launch_template_versions().versions("$Default")).map(|v: Vec<_>| {
-            let mut out: Vec<_> = v.iter().map(c::launch_template_version).collect();
-            out.sort_by_key(m::LaunchTemplateVersion::key);
-            out.dedup_by_key(|v| v.key());
-            out
-        });
-    col.put(
-        CALLS[4],
-        "LaunchTemplateVersions",
-        "LaunchTemplateVersions",
-        r,
+pub(super) async fn storage_and_compute(col: &Collector<'_>, ec2: &Client) {
+    tokio::join!(
+        async {
+            let r = paged!(col, ec2.describe_volumes())
+                .map(|v: Vec<_>| v.iter().map(c::volume).collect());
+            col.put::<m::Volume>(CALLS[0], "Volumes", "Volumes", r);
+        },
+        async {
+            let r = snapshots(col, ec2).await;
+            col.put(CALLS[1], "Snapshots", "Snapshots", r);
+        },
+        async {
+            let r = images(col, ec2).await;
+            col.put(CALLS[2], "Images", "Images", r);
+        },
+        async {
+            let r = paged!(col, ec2.describe_launch_templates())
+                .map(|v: Vec<_>| v.iter().map(c::launch_template).collect());
+            col.put::<m::LaunchTemplate>(CALLS[3], "LaunchTemplates", "LaunchTemplates", r);
+        },
+        async {
+            // `$Default` without a template id: the default version of every template.
+            let r = paged!(
+                col,
+                ec2.describe_launch_template_versions().versions("$Default")
+            )
+            .map(|v: Vec<_>| {
+                let mut out: Vec<_> = v.iter().map(c::launch_template_version).collect();
+                out.sort_by_key(m::LaunchTemplateVersion::key);
+                out.dedup_by_key(|v| v.key());
+                out
+            });
+            let (f, k) = ("LaunchTemplateVersions", "LaunchTemplateVersions");
+            col.put(CALLS[4], f, k, r);
+        },
+        async {
+            let r = paged!(col, ec2.describe_flow_logs())
+                .map(|v: Vec<_>| v.iter().map(c::flow_log).collect());
+            col.put::<m::FlowLog>(CALLS[5], "FlowLogs", "FlowLogs", r);
+        },
     );
-    let r = paged!(ec2.describe_flow_logs()).map(|v: Vec<_>| v.iter().map(c::flow_log).collect());
-    col.put::<m::FlowLog>(CALLS[5], "FlowLogs", "FlowLogs", r);
-}
-
-/// How many attribute calls (one per snapshot or image) are in flight at once.
-const ATTRIBUTE_CALLS_AT_ONCE: usize = 8;
-
-/// `call(id)` for every id, a few at a time; the results in the order of `ids`.
-async fn per_resource<T, F, Fut>(ids: Vec<String>, call: F) -> Vec<Result<T, ApiError>>
-where
-    T: Send + 'static,
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
-{
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(ATTRIBUTE_CALLS_AT_ONCE) {
-        let mut calls = tokio::task::JoinSet::new();
-        for (i, id) in chunk.iter().enumerate() {
-            let pending = call(id.clone());
-            calls.spawn(async move { (i, pending.await) });
-        }
-        let mut done = calls.join_all().await;
-        done.sort_by_key(|(i, _)| *i);
-        out.extend(done.into_iter().map(|(_, r)| r));
-    }
-    out
 }
 
 /// The account's own snapshots, each with its `createVolumePermission` (a failed
 /// attribute call leaves it out, so the controls say "not collected" for that snapshot).
-async fn snapshots(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::EbsSnapshot>, ApiError> {
-    let all: Vec<_> = paged!(ec2.describe_snapshots().owner_ids("self"))?;
+async fn snapshots(col: &Collector<'_>, ec2: &Client) -> Result<Vec<m::EbsSnapshot>, ApiError> {
+    let all: Vec<_> = paged!(col, ec2.describe_snapshots().owner_ids("self"))?;
     // Some endpoints ignore `--owner-ids self`: only the account's own count.
     let own: Vec<_> = all
         .into_iter()
@@ -91,18 +82,20 @@ async fn snapshots(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::EbsSn
     let ids = own
         .iter()
         .map(|s| s.snapshot_id().unwrap_or_default().to_owned());
-    let perms = per_resource(ids.collect(), |id| {
-        let call = ec2
-            .describe_snapshot_attribute()
-            .snapshot_id(id)
-            .attribute(SnapshotAttributeName::CreateVolumePermission);
-        async move {
-            let o = call.send().await.map_err(ApiError::from_sdk)?;
-            let p = o.create_volume_permissions().iter();
-            Ok(Some(p.map(c::create_volume_permission).collect()))
-        }
-    })
-    .await;
+    let perms = col
+        .limit
+        .per_resource(ids.collect(), col.bar, |id| {
+            let call = ec2
+                .describe_snapshot_attribute()
+                .snapshot_id(id)
+                .attribute(SnapshotAttributeName::CreateVolumePermission);
+            async move {
+                let o = call.send().await.map_err(ApiError::from_sdk)?;
+                let p = o.create_volume_permissions().iter();
+                Ok(Some(p.map(c::create_volume_permission).collect()))
+            }
+        })
+        .await;
     let mut out = Vec::new();
     for (s, p) in own.iter().zip(perms) {
         let p = col.sub("ec2:DescribeSnapshotAttribute", p);
@@ -112,8 +105,8 @@ async fn snapshots(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::EbsSn
 }
 
 /// The account's own AMIs, each with its launch permissions.
-async fn images(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::Image>, ApiError> {
-    let all: Vec<_> = paged!(ec2.describe_images().owners("self"))?;
+async fn images(col: &Collector<'_>, ec2: &Client) -> Result<Vec<m::Image>, ApiError> {
+    let all: Vec<_> = paged!(col, ec2.describe_images().owners("self"))?;
     let own: Vec<_> = all
         .into_iter()
         .filter(|i| i.owner_id() == Some(col.account) && i.image_id().is_some())
@@ -121,18 +114,20 @@ async fn images(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::Image>, 
     let ids = own
         .iter()
         .map(|i| i.image_id().unwrap_or_default().to_owned());
-    let perms = per_resource(ids.collect(), |id| {
-        let call = ec2
-            .describe_image_attribute()
-            .image_id(id)
-            .attribute(ImageAttributeName::LaunchPermission);
-        async move {
-            let o = call.send().await.map_err(ApiError::from_sdk)?;
-            let p = o.launch_permissions().iter();
-            Ok(Some(p.map(c::launch_permission).collect()))
-        }
-    })
-    .await;
+    let perms = col
+        .limit
+        .per_resource(ids.collect(), col.bar, |id| {
+            let call = ec2
+                .describe_image_attribute()
+                .image_id(id)
+                .attribute(ImageAttributeName::LaunchPermission);
+            async move {
+                let o = call.send().await.map_err(ApiError::from_sdk)?;
+                let p = o.launch_permissions().iter();
+                Ok(Some(p.map(c::launch_permission).collect()))
+            }
+        })
+        .await;
     let mut out = Vec::new();
     for (i, p) in own.iter().zip(perms) {
         let p = col.sub("ec2:DescribeImageAttribute", p);
@@ -142,33 +137,42 @@ async fn images(col: &mut Collector<'_>, ec2: &Client) -> Result<Vec<m::Image>, 
 }
 
 /// The per-region `get-*` settings, each `{"<Key>": value}` as the CLI prints it.
-pub(super) async fn account_settings(col: &mut Collector<'_>, ec2: &Client) {
-    let r = ec2.get_ebs_encryption_by_default().send().await;
-    let r = r
-        .map_err(ApiError::from_sdk)
-        .map(|o| c::ebs_encryption_doc(&o));
-    col.put_object(CALLS[6], "EbsEncryptionByDefault", r);
-    let r = ec2.get_ebs_default_kms_key_id().send().await;
-    let r = r
-        .map_err(ApiError::from_sdk)
-        .map(|o| c::ebs_kms_key_doc(&o));
-    col.put_object(CALLS[7], "EbsDefaultKmsKeyId", r);
-    let r = ec2.get_serial_console_access_status().send().await;
-    let r = r
-        .map_err(ApiError::from_sdk)
-        .map(|o| c::serial_console_doc(&o));
-    col.put_object(CALLS[8], "SerialConsoleAccessStatus", r);
-    let r = ec2.get_snapshot_block_public_access_state().send().await;
-    let r = r
-        .map_err(ApiError::from_sdk)
-        .map(|o| c::snapshot_bpa_doc(&o));
-    col.put_object(CALLS[9], "SnapshotBlockPublicAccessState", r);
-    let r = ec2.get_image_block_public_access_state().send().await;
-    let r = r.map_err(ApiError::from_sdk).map(|o| c::image_bpa_doc(&o));
-    col.put_object(CALLS[10], "ImageBlockPublicAccessState", r);
-    let r = ec2.describe_vpc_block_public_access_options().send().await;
-    let r = r.map_err(ApiError::from_sdk).map(|o| c::vpc_bpa_doc(&o));
-    col.put_object(CALLS[11], "VpcBlockPublicAccessOptions", r);
+pub(super) async fn account_settings(col: &Collector<'_>, ec2: &Client) {
+    tokio::join!(
+        async {
+            let r = once!(col, ec2.get_ebs_encryption_by_default());
+            let r = r.map(|o| c::ebs_encryption_doc(&o));
+            col.put_object(CALLS[6], "EbsEncryptionByDefault", r);
+        },
+        async {
+            let r = once!(col, ec2.get_ebs_default_kms_key_id());
+            col.put_object(
+                CALLS[7],
+                "EbsDefaultKmsKeyId",
+                r.map(|o| c::ebs_kms_key_doc(&o)),
+            );
+        },
+        async {
+            let r = once!(col, ec2.get_serial_console_access_status());
+            let r = r.map(|o| c::serial_console_doc(&o));
+            col.put_object(CALLS[8], "SerialConsoleAccessStatus", r);
+        },
+        async {
+            let r = once!(col, ec2.get_snapshot_block_public_access_state());
+            let r = r.map(|o| c::snapshot_bpa_doc(&o));
+            col.put_object(CALLS[9], "SnapshotBlockPublicAccessState", r);
+        },
+        async {
+            let r = once!(col, ec2.get_image_block_public_access_state());
+            let r = r.map(|o| c::image_bpa_doc(&o));
+            col.put_object(CALLS[10], "ImageBlockPublicAccessState", r);
+        },
+        async {
+            let r = once!(col, ec2.describe_vpc_block_public_access_options());
+            let r = r.map(|o| c::vpc_bpa_doc(&o));
+            col.put_object(CALLS[11], "VpcBlockPublicAccessOptions", r);
+        },
+    );
 }
 
 /// A settings document with its value missing says nothing: keep it out of the snapshot.
@@ -195,19 +199,23 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn per_resource_calls_keep_the_order_of_their_ids() {
         let ids: Vec<String> = (0..20).map(|i| format!("snap-{i}")).collect();
-        let got = per_resource(ids.clone(), |id| async move {
-            // Later ids finish first within a batch.
-            let n: u64 = id[5..].parse().unwrap();
-            for _ in 0..(20 - n) {
-                tokio::task::yield_now().await;
-            }
-            match n {
-                7 => Err(ApiError::other("gone")),
-                _ => Ok(id),
-            }
-        })
-        .await;
+        let limit = crate::collect::limit::Limiter::new(3);
+        let bar = indicatif::ProgressBar::hidden();
+        let got = limit
+            .per_resource(ids.clone(), &bar, |id| async move {
+                // Later ids finish first within a batch.
+                let n: u64 = id[5..].parse().unwrap();
+                for _ in 0..(20 - n) {
+                    tokio::task::yield_now().await;
+                }
+                match n {
+                    7 => Err(ApiError::other("gone")),
+                    _ => Ok(id),
+                }
+            })
+            .await;
         assert_eq!(got.len(), 20);
+        assert_eq!(bar.position(), 20);
         for (i, (r, id)) in got.iter().zip(&ids).enumerate() {
             match r {
                 Ok(v) => assert_eq!(v, id),
