@@ -15,6 +15,7 @@ pub mod rules;
 pub mod run;
 pub mod run_exec;
 pub mod scan;
+pub mod scope;
 pub mod store_common;
 pub mod synth;
 pub mod synth_account;
