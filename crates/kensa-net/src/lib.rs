@@ -26,6 +26,7 @@ pub mod ports;
 pub mod public;
 pub mod rangeset;
 pub mod rules;
+pub mod scope;
 pub mod sg;
 pub mod tgw;
 

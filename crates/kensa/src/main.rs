@@ -30,6 +30,9 @@ enum Command {
     /// Can a packet get from A to B? Every hop, and the component that blocks it
     /// (VPC Reachability Analyzer style).
     Path(cmd::path::Args),
+    /// Answer a Network Access Analyzer scope (JSON) exactly over a snapshot: every path
+    /// it matches, as findings.
+    Scope(cmd::scope::Args),
     /// Run a compliance framework (fsbp, cis-aws-3.0, aws-config, or a YAML file) over a
     /// snapshot: per control PASSED / FAILED / NOT_APPLICABLE, as table, JSON, CSV or HTML.
     Compliance(cmd::compliance::Args),
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
     let result: anyhow::Result<ExitCode> = match cli.command {
         Command::Scan(a) => cmd::scan::run(a),
         Command::Path(a) => cmd::path::run(a),
+        Command::Scope(a) => cmd::scope::run(a),
         Command::Compliance(a) => cmd::compliance::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Rules(a) => cmd::rules::run(a),

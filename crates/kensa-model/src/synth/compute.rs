@@ -208,7 +208,52 @@ pub(crate) fn network_interfaces(p: &Plan, s: &mut Sink<'_>) -> io::Result<()> {
     for v in 0..p.vpcs {
         s.item(&nat_eni(p, v))?;
     }
+    for v in (0..p.vpcs).filter(|&v| p.has_interface_endpoints(v)) {
+        for n in 0..super::transit::INTERFACE_SERVICES.len() {
+            for eni in endpoint_enis(p, v, n) {
+                s.item(&eni)?;
+            }
+        }
+    }
     super::elb::load_balancer_enis(p, s)
+}
+
+/// The ENIs of interface endpoint `n` of VPC `v`, one per subnet, in the top addresses
+/// of the subnet (instances use .10 to .239).
+fn endpoint_enis(p: &Plan, v: usize, n: usize) -> Vec<NetworkInterface> {
+    let e = super::transit::interface_endpoint(p, v, n);
+    let (a, b) = p.vpc_octets(v);
+    e.subnets
+        .iter()
+        .zip(&e.enis)
+        .map(|(&k, id)| {
+            let ip = format!("{a}.{b}.{k}.{}", 241 + n);
+            NetworkInterface {
+                network_interface_id: id.clone(),
+                subnet_id: Some(p.subnet_id(v, k)),
+                vpc_id: Some(p.vpc_id(v)),
+                availability_zone: Some(p.az(k)),
+                description: Some(format!("VPC Endpoint Interface {}", e.id)),
+                interface_type: Some("vpc_endpoint".to_string()),
+                requester_id: Some("727180483921".to_string()),
+                requester_managed: true,
+                private_ip_address: Some(ip.clone()),
+                private_ip_addresses: vec![PrivateIpAddress {
+                    private_ip_address: Some(ip),
+                    primary: true,
+                    association: None,
+                }],
+                groups: vec![GroupIdentifier {
+                    group_id: p.group_id(v, 0),
+                    group_name: Some(format!("app-{v:03}-00000")),
+                }],
+                owner_id: Some(p.account.clone()),
+                source_dest_check: Some(true),
+                status: Some("in-use".to_string()),
+                ..NetworkInterface::default()
+            }
+        })
+        .collect()
 }
 
 fn nat_eni(p: &Plan, v: usize) -> NetworkInterface {

@@ -153,16 +153,48 @@ pub(crate) fn route_tables(p: &Plan, s: &mut Sink<'_>) -> io::Result<()> {
             .map(|&k| association(p, v, 2, Some(k)))
             .collect();
         s.item(&table(2, private_routes(p, v), assoc, "private"))?;
+
+        if p.has_gwlb_ingress(v) {
+            s.item(&table(3, ingress_routes(p, v), vec![edge(p, v)], "ingress"))?;
+        }
     }
     Ok(())
+}
+
+/// Ingress routing: the internet gateway's edge route table sends traffic for the public
+/// subnets to the inspection appliance's Gateway Load Balancer endpoint.
+fn ingress_routes(p: &Plan, v: usize) -> Vec<Route> {
+    let mut routes = local_routes(p, v);
+    for k in p.subnets_with(v, Role::Public) {
+        routes.push(Route {
+            gateway_id: Some(super::transit::appliance_endpoint_id(p, v)),
+            ..route(&p.subnet_cidr(v, k))
+        });
+    }
+    routes
+}
+
+fn edge(p: &Plan, v: usize) -> RouteTableAssociation {
+    RouteTableAssociation {
+        main: false,
+        gateway_id: Some(p.igw_id(v)),
+        ..association(p, v, 3, None)
+    }
 }
 
 /// NAT default route, and routes to the VPN, the transit gateway, peers and endpoints.
 fn private_routes(p: &Plan, v: usize) -> Vec<Route> {
     let mut routes = local_routes(p, v);
-    routes.push(Route {
-        nat_gateway_id: Some(p.nat_id(v)),
-        ..route("0.0.0.0/0")
+    routes.push(if p.has_firewall_egress(v) {
+        Route {
+            gateway_id: Some(super::transit::appliance_endpoint_id(p, v)),
+            ..route("0.0.0.0/0")
+        }
+    } else {
+        Route {
+            nat_gateway_id: Some(p.nat_id(v)),
+            ..route("0.0.0.0/0")
+        }
     });
     if p.has_ipv6(v) {
         routes.push(Route {
@@ -178,7 +210,7 @@ fn private_routes(p: &Plan, v: usize) -> Vec<Route> {
     }
     if p.tgw_attached(v) {
         routes.push(Route {
-            transit_gateway_id: Some(p.ids.id("tgw", 0)),
+            transit_gateway_id: Some(p.tgw_id(p.tgw_of(v))),
             ..route("10.0.0.0/8")
         });
     }

@@ -13,6 +13,34 @@ pub(crate) enum Role {
     Isolated,
 }
 
+/// A transit gateway route table, one per network segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Segment {
+    Prod = 0,
+    Dev = 1,
+    Shared = 2,
+}
+
+impl Segment {
+    pub const ALL: [Segment; 3] = [Segment::Prod, Segment::Dev, Segment::Shared];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Segment::Prod => "prod",
+            Segment::Dev => "dev",
+            Segment::Shared => "shared",
+        }
+    }
+
+    /// Whether an attachment of segment `self` propagates into the table of `table`:
+    /// shared services into every table, prod and dev into their own and shared's.
+    pub fn propagates_into(self, table: Segment) -> bool {
+        self == table || self == Segment::Shared || table == Segment::Shared
+    }
+}
+
+const VPCS_PER_TGW: usize = 50;
+
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub account: String,
@@ -215,6 +243,72 @@ impl Plan {
 
     pub fn tgw_attached(&self, v: usize) -> bool {
         self.has_tgw() && v.is_multiple_of(2)
+    }
+
+    /// One transit gateway per 50 VPCs (a hub per business unit).
+    pub fn tgws(&self) -> usize {
+        if self.has_tgw() {
+            self.vpcs.div_ceil(VPCS_PER_TGW)
+        } else {
+            0
+        }
+    }
+
+    /// The transit gateway VPC `v` attaches to.
+    pub fn tgw_of(&self, v: usize) -> usize {
+        v / VPCS_PER_TGW
+    }
+
+    pub fn tgw_id(&self, t: usize) -> String {
+        self.ids.id("tgw", t as u64)
+    }
+
+    pub fn tgw_attachment_id(&self, v: usize) -> String {
+        self.ids.id("tgw-attach", v as u64)
+    }
+
+    pub fn tgw_table_id(&self, t: usize, segment: Segment) -> String {
+        self.ids.id("tgw-rtb", (t * 3 + segment as usize) as u64)
+    }
+
+    /// The segment (and so the TGW route table) an attached VPC is associated with.
+    pub fn segment(&self, v: usize) -> Segment {
+        if v.is_multiple_of(10) {
+            Segment::Shared
+        } else if v.is_multiple_of(4) {
+            Segment::Prod
+        } else {
+            Segment::Dev
+        }
+    }
+
+    /// The shared-services VPC of TGW `t` that takes the segments' default route (the
+    /// first VPC of its block: `50 * t` is attached and in the shared segment).
+    pub fn egress_hub(&self, t: usize) -> usize {
+        t * VPCS_PER_TGW
+    }
+
+    /// The attached VPCs of TGW `t`.
+    pub fn tgw_vpcs(&self, t: usize) -> impl Iterator<Item = usize> + '_ {
+        let lo = t * VPCS_PER_TGW;
+        (lo..(lo + VPCS_PER_TGW).min(self.vpcs)).filter(|&v| self.tgw_attached(v))
+    }
+
+    /// VPCs with interface endpoints (SSM and friends) in two private subnets.
+    pub fn has_interface_endpoints(&self, v: usize) -> bool {
+        v % 3 == 1
+    }
+
+    /// VPCs whose internet gateway sends inbound traffic through a Gateway Load Balancer
+    /// endpoint first (ingress routing, an edge route table).
+    pub fn has_gwlb_ingress(&self, v: usize) -> bool {
+        v % 25 == 3
+    }
+
+    /// VPCs whose private subnets reach the Internet through a Network Firewall endpoint
+    /// instead of the NAT gateway.
+    pub fn has_firewall_egress(&self, v: usize) -> bool {
+        v % 25 == 5
     }
 
     /// VPC `v` peers with `v + 1` when `v % 4 == 1`; the status varies like in real life.

@@ -126,3 +126,81 @@ fn generation_is_deterministic() {
     });
     assert_ne!(a, c);
 }
+
+#[test]
+fn transit_gateways_endpoints_and_appliances_come_at_realistic_proportions() {
+    // 6 VPCs: three attached to the TGW (shared, prod, dev segments), two with interface
+    // endpoints, one behind a GWLB ingress appliance, one egressing through a firewall.
+    let files = synth::account(&params(6000, 1));
+    let s = Snapshot::from_documents(
+        files
+            .iter()
+            .map(|(path, json)| Document::new(path.clone(), Scope::default(), json)),
+    );
+    assert!(
+        s.warnings.is_empty(),
+        "{:#?}",
+        &s.warnings[..s.warnings.len().min(20)]
+    );
+    assert_eq!(s.transit_gateways.len(), 1);
+    assert_eq!(s.transit_gateway_route_tables.len(), 3);
+    let tables: Vec<_> = s.transit_gateway_route_tables.values().collect();
+    // Every table has its propagations and routes, with blackholes and a static default.
+    assert!(tables.iter().all(|t| !t.propagations.is_empty()));
+    let routes: Vec<_> = tables.iter().flat_map(|t| &t.routes).collect();
+    assert!(routes
+        .iter()
+        .any(|r| r.state.as_deref() == Some("blackhole")));
+    assert!(routes.iter().any(|r| {
+        r.route_type.as_deref() == Some("static")
+            && r.destination_cidr_block.as_deref() == Some("0.0.0.0/0")
+    }));
+    // Attachments are associated with different tables (segments).
+    let associated: std::collections::BTreeSet<_> = s
+        .transit_gateway_attachments
+        .values()
+        .filter_map(|a| {
+            a.association
+                .as_ref()?
+                .transit_gateway_route_table_id
+                .clone()
+        })
+        .collect();
+    assert_eq!(associated.len(), 3);
+    let kinds = |k: &str| {
+        s.vpc_endpoints
+            .values()
+            .filter(|e| e.vpc_endpoint_type.as_deref() == Some(k))
+            .count()
+    };
+    assert_eq!(kinds("Gateway"), 2);
+    assert_eq!(kinds("Interface"), 4);
+    assert_eq!(kinds("GatewayLoadBalancer"), 2);
+    let endpoint_enis = s
+        .network_interfaces
+        .values()
+        .filter(|e| e.interface_type.as_deref() == Some("vpc_endpoint"))
+        .count();
+    assert_eq!(endpoint_enis, 8);
+    // Ingress routing through the GWLB endpoint, egress through the firewall endpoint.
+    assert!(s
+        .route_tables
+        .values()
+        .any(|t| t.associations.iter().any(|a| a
+            .gateway_id
+            .as_deref()
+            .is_some_and(|g| g.starts_with("igw-")))));
+    let appliance_routes = s
+        .route_tables
+        .values()
+        .flat_map(|t| &t.routes)
+        .filter(|r| {
+            r.gateway_id.as_deref().is_some_and(|g| {
+                s.vpc_endpoints
+                    .get(g)
+                    .is_some_and(|e| e.vpc_endpoint_type.as_deref() == Some("GatewayLoadBalancer"))
+            })
+        })
+        .count();
+    assert!(appliance_routes >= 2, "{appliance_routes}");
+}

@@ -15,6 +15,7 @@ mod report_run;
 pub mod rules;
 pub mod run;
 pub mod scan;
+pub mod scope;
 pub mod serve;
 pub mod store_common;
 pub mod synth;
