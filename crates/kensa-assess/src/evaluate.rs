@@ -34,12 +34,8 @@ pub(crate) async fn evaluate(
         None
     };
     if let (true, Some(analysis)) = (wants(Package::NetworkReachability), &analysis) {
-        match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::findings(analysis))) {
-            Ok(findings) => push_all(&mut writer, scope, findings).await?,
-            Err(p) => excluded.push(evaluation_error(
-                Package::NetworkReachability,
-                &panic_text(&p),
-            )),
+        if let Err(message) = push_network(&mut writer, scope, analysis).await? {
+            excluded.push(evaluation_error(Package::NetworkReachability, &message));
         }
     }
     if wants(Package::Config) {
@@ -67,6 +63,29 @@ pub(crate) async fn evaluate(
         }
     }
     writer.finish().await.map(|_stored| ())
+}
+
+/// Streams the network findings to the writer, one resource's findings at a time, so
+/// that a 100,000-instance account never holds its ~800,000 findings at once. A panic
+/// while producing them is the package's failure (`Ok(Err(message))`); what was pushed
+/// before it stays, and the package's exclusion keeps the run from resolving anything.
+async fn push_network(
+    writer: &mut FindingWriter<'_>,
+    scope: &RunScope,
+    analysis: &kensa_net::Analysis<'_>,
+) -> Result<Result<(), String>, StoreError> {
+    let mut stream = match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::stream(analysis))) {
+        Ok(s) => s,
+        Err(p) => return Ok(Err(panic_text(&p))),
+    };
+    loop {
+        match catch_unwind(AssertUnwindSafe(|| stream.next())) {
+            Ok(Some(f)) if scope.covers_finding(&f) => writer.push(f).await?,
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(Ok(())),
+            Err(p) => return Ok(Err(panic_text(&p))),
+        }
+    }
 }
 
 async fn push_all(

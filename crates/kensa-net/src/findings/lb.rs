@@ -1,5 +1,5 @@
 //! Findings of internet-facing load balancers and of the targets reachable through them.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use kensa_model::finding::{NetworkPath, NetworkPathEvidence, PathStep, PortRange};
 use kensa_model::{finding_id, Evidence, Finding, Package, ResourceRef, Severity};
@@ -8,21 +8,15 @@ use super::eni::{port_finding, Ctx};
 use super::facts::{port_facts, Memo};
 use super::text::{compact_sources, source_words};
 use super::{resource, RULE_EXPOSURE, RULE_NO_AGENT, T_LB};
-use crate::engine::{Analysis, EniReach, LbReach, SourceClass};
+use crate::engine::{Analysis, EniReach, LbReach, ListenerReach, SourceClass, TargetReach};
 use crate::ports::{severity_for, RECOGNIZED};
 use crate::rangeset::AddrSet;
 
-pub(super) fn lb_findings(
-    memo: &Memo,
-    analysis: &Analysis,
-    lb: &LbReach,
-    by_eni: &std::collections::HashMap<usize, &EniReach>,
-    out: &mut Vec<Finding>,
-) {
+/// The load balancer's own `NetworkExposure` finding (none without a reachable listener).
+pub(super) fn lb_finding(analysis: &Analysis, lb: &LbReach) -> Option<Finding> {
     if lb.listeners.is_empty() {
-        return;
+        return None;
     }
-    let idx = &analysis.engine.idx;
     let open: Vec<String> = lb
         .listeners
         .iter()
@@ -51,7 +45,7 @@ pub(super) fn lb_findings(
     }
     let (account, region) = lb_scope(analysis, lb);
     let first = &lb.listeners[0];
-    out.push(Finding {
+    Some(Finding {
         id: finding_id(RULE_EXPOSURE, &lb.lb.id, &["Internet"]),
         package: Package::NetworkReachability,
         rule_id: RULE_EXPOSURE.into(),
@@ -95,48 +89,81 @@ pub(super) fn lb_findings(
         first_seen: None,
         last_seen: None,
         status: Default::default(),
-    });
-    // Targets reachable through the load balancer.
-    for l in &lb.listeners {
-        for t in l.targets.iter().filter(|t| t.blocked.is_none()) {
-            let Some(i) = t.eni_index else { continue };
-            let Some(reach) = by_eni.get(&i).copied() else {
+    })
+}
+
+/// A target reachable through listener `listener` of `lb`, with the ENI it is on.
+pub(super) struct Target<'a> {
+    pub(super) lb: &'a LbReach,
+    pub(super) listener: &'a ListenerReach,
+    pub(super) target: &'a TargetReach,
+    pub(super) reach: &'a EniReach,
+}
+
+/// The targets that the load balancer's listeners reach on an analysed ENI.
+pub(super) fn reachable_targets<'a>(
+    lb: &'a LbReach,
+    by_eni: &HashMap<usize, &'a EniReach>,
+) -> Vec<Target<'a>> {
+    let mut out = Vec::new();
+    for listener in &lb.listeners {
+        for target in listener.targets.iter().filter(|t| t.blocked.is_none()) {
+            let Some(reach) = target.eni_index.and_then(|i| by_eni.get(&i).copied()) else {
                 continue;
             };
-            let eni = &idx.enis[i];
-            let res = resource(analysis, eni);
-            let c = Ctx {
-                memo,
-                class: SourceClass::Internet,
-                eni,
+            out.push(Target {
+                lb,
+                listener,
+                target,
                 reach,
-                gateways: lb.igws.clone(),
-            };
-            for p in &t.protocols {
-                let known = RECOGNIZED
-                    .iter()
-                    .find(|r| r.protocol == *p && (r.from..=r.to).contains(&t.port));
-                // An unrecognised target port is an exposure, not a recognised-port finding.
-                let (rule, service, sev) = match known {
-                    Some(k) => (RULE_NO_AGENT, k.service, severity_for(k, true)),
-                    None => (
-                        RULE_EXPOSURE,
-                        "unrecognized service",
-                        Severity::Informational,
-                    ),
-                };
-                let facts = port_facts(
-                    analysis, &c, service, sev, *p, t.port, t.port, &t.sources, true,
-                );
-                out.push(port_finding(
-                    &res,
-                    &c,
-                    rule,
-                    &facts,
-                    Some((&lb.lb.id, &l.listener_id)),
-                ));
-            }
+            });
         }
+    }
+    out
+}
+
+/// The findings of one target reached through a load balancer: one per protocol of the
+/// target port, with both hops (listener, then target) in the path.
+pub(super) fn target_findings(
+    memo: &Memo,
+    analysis: &Analysis,
+    t: &Target,
+    out: &mut Vec<Finding>,
+) {
+    let (lb, l, reach) = (t.lb, t.listener, t.reach);
+    let eni = &analysis.engine.idx.enis[reach.eni_index];
+    let res = resource(analysis, eni);
+    let c = Ctx {
+        memo,
+        class: SourceClass::Internet,
+        eni,
+        reach,
+        gateways: lb.igws.clone(),
+    };
+    let t = t.target;
+    for p in &t.protocols {
+        let known = RECOGNIZED
+            .iter()
+            .find(|r| r.protocol == *p && (r.from..=r.to).contains(&t.port));
+        // An unrecognised target port is an exposure, not a recognised-port finding.
+        let (rule, service, sev) = match known {
+            Some(k) => (RULE_NO_AGENT, k.service, severity_for(k, true)),
+            None => (
+                RULE_EXPOSURE,
+                "unrecognized service",
+                Severity::Informational,
+            ),
+        };
+        let facts = port_facts(
+            analysis, &c, service, sev, *p, t.port, t.port, &t.sources, true,
+        );
+        out.push(port_finding(
+            &res,
+            &c,
+            rule,
+            &facts,
+            Some((&lb.lb.id, &l.listener_id)),
+        ));
     }
 }
 

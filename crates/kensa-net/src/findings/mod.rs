@@ -16,38 +16,32 @@
 //! port with both hops (listener, then target) in the path.
 use kensa_model::{Finding, ResourceRef, Severity};
 
-use crate::engine::{Analysis, EniReach};
+use crate::engine::Analysis;
 use crate::index::Eni;
 
 mod eni;
 mod facts;
 mod lb;
+mod sources;
+mod stream;
 mod text;
 
+pub use stream::{stream, FindingStream};
 pub use text::{compact_sources, describe_flows, protocol_name};
 
 pub const RULE_NO_AGENT: &str = "RecognizedPortNoAgent";
 pub const RULE_EXPOSURE: &str = "NetworkExposure";
 const T_LB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
-/// Every finding of the analysis, sorted.
+/// Every finding of the analysis, sorted, in one vector: [`stream`] without the
+/// streaming, for tests and small snapshots. It sorts the whole set at once, so it is
+/// also the reference the streamed order is checked against.
 pub fn findings(analysis: &Analysis) -> Vec<Finding> {
-    let mut out = Vec::new();
     let memo = facts::Memo::default();
-    for r in &analysis.enis {
-        for x in r.exposures.iter() {
-            // Computed per ENI and dropped: keeping them for ENIs that share an exposure
-            // list costs more memory than it saves (few ENIs share one).
-            let facts = facts::exposure_facts(&memo, analysis, r, x);
-            eni::eni_findings(&memo, analysis, r, x, &facts, &mut out);
-        }
+    let mut out = Vec::new();
+    for source in sources::sources(analysis) {
+        source.produce(&memo, analysis, &mut out);
     }
-    let by_eni: std::collections::HashMap<usize, &EniReach> =
-        analysis.enis.iter().map(|r| (r.eni_index, r)).collect();
-    for lb in &analysis.load_balancers {
-        lb::lb_findings(&memo, analysis, lb, &by_eni, &mut out);
-    }
-    crate::indeterminate::indeterminate_findings(analysis, &mut out);
     sort_findings(&mut out);
     out.dedup_by(|a, b| a.id == b.id);
     out
@@ -82,7 +76,7 @@ fn sort_key(f: &Finding) -> SortKey<'_> {
 /// Sorts by resource, reachability type, severity (worst first), rule, protocol, port
 /// and id. The keys borrow from the findings (a scan may hold a million of them), and
 /// the order is applied in place.
-fn sort_findings(out: &mut [Finding]) {
+pub(super) fn sort_findings(out: &mut [Finding]) {
     let mut order: Vec<usize> = (0..out.len()).collect();
     {
         let keys: Vec<_> = out.iter().map(sort_key).collect();
@@ -98,6 +92,16 @@ fn sort_findings(out: &mut [Finding]) {
             i = j;
         }
         order[i] = i;
+    }
+}
+
+/// The id of the resource an ENI's findings are about: its instance, else the ENI.
+/// The same id as [`resource`] gives, without building the rest.
+pub(crate) fn resource_id<'a>(analysis: &'a Analysis, eni: &'a Eni) -> &'a str {
+    let snap = analysis.engine.idx.snap;
+    match eni.instance_id.and_then(|i| snap.instances.get(i)) {
+        Some(inst) => &inst.instance_id,
+        None => eni.instance_id.unwrap_or(&eni.id),
     }
 }
 

@@ -7,4 +7,5 @@ mod facts;
 mod indeterminate;
 mod malformed;
 mod reference;
+mod stream;
 mod tgw;
