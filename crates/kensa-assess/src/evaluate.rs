@@ -40,26 +40,14 @@ pub(crate) async fn evaluate(
     }
     if wants(Package::Config) {
         let name = template.framework.as_deref().unwrap_or("fsbp");
-        let assessed = kensa_rules::framework::resolve(name)
-            .map_err(|e| e.to_string())
-            .and_then(|framework| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    let reach = analysis.as_ref().map(kensa_rules::NetReachability::new);
-                    let mut ctx = kensa_rules::Context::new(snap);
-                    if let Some(r) = &reach {
-                        ctx = ctx.with_reachability(r);
-                    }
-                    kensa_rules::assess(&ctx, &framework)
-                }))
-                .map_err(|p| panic_text(&p))
-            });
-        match assessed {
-            Ok(assessment) => {
-                for rule_run in assessment.runs {
-                    push_all(&mut writer, scope, rule_run.findings).await?;
-                }
+        let outcome = match kensa_rules::framework::resolve(name) {
+            Ok(framework) => {
+                push_config(&mut writer, scope, snap, analysis.as_ref(), &framework).await?
             }
-            Err(message) => excluded.push(evaluation_error(Package::Config, &message)),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(message) = outcome {
+            excluded.push(evaluation_error(Package::Config, &message));
         }
     }
     writer.finish().await.map(|_stored| ())
@@ -74,7 +62,8 @@ async fn push_network(
     scope: &RunScope,
     analysis: &kensa_net::Analysis<'_>,
 ) -> Result<Result<(), String>, StoreError> {
-    let mut stream = match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::stream(analysis))) {
+    let mut stream = match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::stream(analysis)))
+    {
         Ok(s) => s,
         Err(p) => return Ok(Err(panic_text(&p))),
     };
@@ -86,6 +75,34 @@ async fn push_network(
             Err(p) => return Ok(Err(panic_text(&p))),
         }
     }
+}
+
+/// Runs the framework's controls one at a time, pushing each control's findings before
+/// the next runs, so only one control's evaluations are held. A panic stops the package
+/// (`Ok(Err(message))`) as in [`push_network`].
+async fn push_config(
+    writer: &mut FindingWriter<'_>,
+    scope: &RunScope,
+    snap: &Snapshot,
+    analysis: Option<&kensa_net::Analysis<'_>>,
+    framework: &kensa_rules::framework::Framework,
+) -> Result<Result<(), String>, StoreError> {
+    let reach = analysis.map(kensa_rules::NetReachability::new);
+    let mut ctx = kensa_rules::Context::new(snap);
+    if let Some(r) = &reach {
+        ctx = ctx.with_reachability(r);
+    }
+    for c in &framework.controls {
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            kensa_rules::run_rule(&ctx, &c.rule, &c.control, &c.params)
+        }));
+        let findings = match run {
+            Ok(run) => run.findings,
+            Err(p) => return Ok(Err(panic_text(&p))),
+        };
+        push_all(writer, scope, findings).await?;
+    }
+    Ok(Ok(()))
 }
 
 async fn push_all(

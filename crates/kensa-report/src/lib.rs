@@ -17,6 +17,7 @@ mod json;
 mod ocsf;
 mod report;
 mod sarif;
+mod stream;
 mod table;
 mod time;
 
@@ -31,6 +32,7 @@ pub mod formats {
     };
 }
 pub use report::{Report, Summary};
+pub use stream::render_stream;
 
 use std::io::Write;
 
