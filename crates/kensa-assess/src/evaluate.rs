@@ -34,39 +34,75 @@ pub(crate) async fn evaluate(
         None
     };
     if let (true, Some(analysis)) = (wants(Package::NetworkReachability), &analysis) {
-        match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::findings(analysis))) {
-            Ok(findings) => push_all(&mut writer, scope, findings).await?,
-            Err(p) => excluded.push(evaluation_error(
-                Package::NetworkReachability,
-                &panic_text(&p),
-            )),
+        if let Err(message) = push_network(&mut writer, scope, analysis).await? {
+            excluded.push(evaluation_error(Package::NetworkReachability, &message));
         }
     }
     if wants(Package::Config) {
         let name = template.framework.as_deref().unwrap_or("fsbp");
-        let assessed = kensa_rules::framework::resolve(name)
-            .map_err(|e| e.to_string())
-            .and_then(|framework| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    let reach = analysis.as_ref().map(kensa_rules::NetReachability::new);
-                    let mut ctx = kensa_rules::Context::new(snap);
-                    if let Some(r) = &reach {
-                        ctx = ctx.with_reachability(r);
-                    }
-                    kensa_rules::assess(&ctx, &framework)
-                }))
-                .map_err(|p| panic_text(&p))
-            });
-        match assessed {
-            Ok(assessment) => {
-                for rule_run in assessment.runs {
-                    push_all(&mut writer, scope, rule_run.findings).await?;
-                }
+        let outcome = match kensa_rules::framework::resolve(name) {
+            Ok(framework) => {
+                push_config(&mut writer, scope, snap, analysis.as_ref(), &framework).await?
             }
-            Err(message) => excluded.push(evaluation_error(Package::Config, &message)),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(message) = outcome {
+            excluded.push(evaluation_error(Package::Config, &message));
         }
     }
     writer.finish().await.map(|_stored| ())
+}
+
+/// Streams the network findings to the writer, one resource's findings at a time, so
+/// that a 100,000-instance account never holds its ~800,000 findings at once. A panic
+/// while producing them is the package's failure (`Ok(Err(message))`); what was pushed
+/// before it stays, and the package's exclusion keeps the run from resolving anything.
+async fn push_network(
+    writer: &mut FindingWriter<'_>,
+    scope: &RunScope,
+    analysis: &kensa_net::Analysis<'_>,
+) -> Result<Result<(), String>, StoreError> {
+    let mut stream = match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::stream(analysis)))
+    {
+        Ok(s) => s,
+        Err(p) => return Ok(Err(panic_text(&p))),
+    };
+    loop {
+        match catch_unwind(AssertUnwindSafe(|| stream.next())) {
+            Ok(Some(f)) if scope.covers_finding(&f) => writer.push(f).await?,
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(Ok(())),
+            Err(p) => return Ok(Err(panic_text(&p))),
+        }
+    }
+}
+
+/// Runs the framework's controls one at a time, pushing each control's findings before
+/// the next runs, so only one control's evaluations are held. A panic stops the package
+/// (`Ok(Err(message))`) as in [`push_network`].
+async fn push_config(
+    writer: &mut FindingWriter<'_>,
+    scope: &RunScope,
+    snap: &Snapshot,
+    analysis: Option<&kensa_net::Analysis<'_>>,
+    framework: &kensa_rules::framework::Framework,
+) -> Result<Result<(), String>, StoreError> {
+    let reach = analysis.map(kensa_rules::NetReachability::new);
+    let mut ctx = kensa_rules::Context::new(snap);
+    if let Some(r) = &reach {
+        ctx = ctx.with_reachability(r);
+    }
+    for c in &framework.controls {
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            kensa_rules::run_rule(&ctx, &c.rule, &c.control, &c.params)
+        }));
+        let findings = match run {
+            Ok(run) => run.findings,
+            Err(p) => return Ok(Err(panic_text(&p))),
+        };
+        push_all(writer, scope, findings).await?;
+    }
+    Ok(Ok(()))
 }
 
 async fn push_all(

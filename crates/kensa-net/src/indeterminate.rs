@@ -23,7 +23,7 @@ pub fn indeterminate_findings(analysis: &Analysis, out: &mut Vec<Finding>) {
     }
 }
 
-fn finding(analysis: &Analysis, r: &EniReach, x: &IndeterminateExposure) -> Finding {
+pub(crate) fn finding(analysis: &Analysis, r: &EniReach, x: &IndeterminateExposure) -> Finding {
     let u = &x.unevaluated;
     let eni = &analysis.engine.idx.enis[r.eni_index];
     let res = resource(analysis, eni);

@@ -3,7 +3,8 @@
 //!
 //! * [`engine::analyze`] computes, for every ENI and internet-facing load balancer, the
 //!   exact flow sets per source class (see [`engine`] for the semantics);
-//! * [`findings::findings`] turns them into Inspector-style findings;
+//! * [`findings::stream`] turns them into Inspector-style findings, one resource at a
+//!   time ([`findings::findings`] collects them);
 //! * [`path::query`] answers one question about one packet, hop by hop, like VPC
 //!   Reachability Analyzer.
 #![forbid(unsafe_code)]

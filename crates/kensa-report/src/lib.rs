@@ -19,6 +19,7 @@ mod json;
 mod ocsf;
 mod report;
 mod sarif;
+mod render_stream;
 /// Streamed outputs (text, JSON lines, webhook) for alerts and findings.
 pub mod stream;
 mod table;
@@ -35,6 +36,7 @@ pub mod formats {
     };
 }
 pub use report::{Report, Summary};
+pub use render_stream::render_stream;
 
 use std::io::Write;
 

@@ -35,6 +35,26 @@ pub struct Summary {
     pub completeness: Option<Completeness>,
 }
 
+impl Summary {
+    /// Counts one more finding.
+    pub fn count(&mut self, f: &Finding) {
+        self.findings += 1;
+        if f.status == FindingStatus::Suppressed {
+            self.suppressed += 1;
+            return;
+        }
+        *self
+            .by_severity
+            .entry(f.severity.as_str().to_string())
+            .or_default() += 1;
+        *self
+            .by_package
+            .entry(f.package.as_str().to_string())
+            .or_default() += 1;
+        *self.by_rule.entry(f.rule_id.clone()).or_default() += 1;
+    }
+}
+
 impl Report {
     /// A report of `findings` with the input `warnings`.
     pub fn new(findings: Vec<Finding>, warnings: Vec<Warning>) -> Self {
@@ -53,27 +73,23 @@ impl Report {
 
     /// Counts over the report.
     pub fn summary(&self) -> Summary {
+        let mut s = self.summary_without_findings();
+        for f in &self.findings {
+            s.count(f);
+        }
+        s
+    }
+
+    /// The summary with every count at zero but the warnings': what a streamed report
+    /// starts from ([`Summary::count`] adds each finding).
+    pub fn summary_without_findings(&self) -> Summary {
         let mut s = Summary {
-            findings: self.findings.len(),
             warnings: self.warnings.len(),
             completeness: self.completeness.clone(),
             ..Summary::default()
         };
         for sev in Severity::ALL {
             s.by_severity.insert(sev.as_str().to_string(), 0);
-        }
-        for f in &self.findings {
-            if f.status == FindingStatus::Suppressed {
-                s.suppressed += 1;
-                continue;
-            }
-            *s.by_severity
-                .entry(f.severity.as_str().to_string())
-                .or_default() += 1;
-            *s.by_package
-                .entry(f.package.as_str().to_string())
-                .or_default() += 1;
-            *s.by_rule.entry(f.rule_id.clone()).or_default() += 1;
         }
         s
     }

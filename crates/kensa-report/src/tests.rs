@@ -139,3 +139,46 @@ fn formats_parse_case_insensitively_and_reject_unknown_names() {
     let err = "xml".parse::<Format>().unwrap_err();
     assert!(err.to_string().contains("expected one of"));
 }
+
+#[test]
+fn streamed_json_and_csv_are_the_rendered_bytes() {
+    let report = sample();
+    let empty = Report::new(Vec::new(), report.warnings.clone());
+    for r in [&report, &empty] {
+        for format in [Format::Json, Format::Csv] {
+            let mut whole = Vec::new();
+            render(format, r, RenderOptions::default(), &mut whole).unwrap();
+            let mut streamed = Vec::new();
+            let tail = Report::new(Vec::new(), r.warnings.clone());
+            let summary = render_stream(
+                format,
+                &mut r.findings.clone().into_iter(),
+                &tail,
+                &mut streamed,
+            )
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap(),
+                "{format}, {} findings",
+                r.findings.len()
+            );
+            assert_eq!(summary, r.summary());
+        }
+    }
+}
+
+#[test]
+fn formats_that_need_every_finding_are_not_streamed() {
+    for format in [
+        Format::Table,
+        Format::Sarif,
+        Format::Asff,
+        Format::Ocsf,
+        Format::Html,
+    ] {
+        assert!(!format.streams());
+        let err = render_stream(format, &mut std::iter::empty(), &sample(), &mut Vec::new());
+        assert!(matches!(err, Err(RenderError::Unsupported(f)) if f == format));
+    }
+}

@@ -8,4 +8,5 @@ mod indeterminate;
 mod malformed;
 mod reference;
 mod scope;
+mod stream;
 mod tgw;

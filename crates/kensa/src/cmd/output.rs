@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kensa_model::{Completeness, Severity, Warning, WarningLevel};
+use kensa_model::{Completeness, Finding, FindingStatus, Severity, Warning, WarningLevel};
 use kensa_report::{Format, RenderOptions, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -176,6 +176,42 @@ impl OutputArgs {
         Ok(exit_status(
             failed,
             completeness.as_ref(),
+            input.allow_incomplete,
+        ))
+    }
+
+    /// Renders a report about a snapshot whose findings arrive one at a time. JSON and
+    /// CSV are written as the findings come, so none is held; the other formats need
+    /// every finding first and collect them into `tail` (which holds the warnings and
+    /// completeness). Exit codes as [`OutputArgs::emit_snapshot`].
+    pub fn emit_snapshot_stream(
+        &self,
+        findings: impl Iterator<Item = Finding>,
+        mut tail: Report,
+        input: &InputArgs,
+    ) -> anyhow::Result<ExitCode> {
+        if !self.format.streams() {
+            tail.findings.extend(findings);
+            return self.emit_snapshot(tail, input);
+        }
+        let mut worst: Option<Severity> = None;
+        let min = self.min_severity;
+        let mut shown = findings
+            .inspect(|f| {
+                if f.status == FindingStatus::Active {
+                    worst = worst.max(Some(f.severity));
+                }
+            })
+            .filter(|f| min.is_none_or(|m| f.severity >= m));
+        let mut out = self.writer()?;
+        kensa_report::render_stream(self.format, &mut shown, &tail, &mut out)
+            .map_err(|e| anyhow::Error::new(e).context(self.destination()))?;
+        out.flush().with_context(|| self.destination())?;
+        drop(shown);
+        let failed = matches!((self.fail_on, worst), (Some(t), Some(w)) if w >= t);
+        Ok(exit_status(
+            failed,
+            tail.completeness.as_ref(),
             input.allow_incomplete,
         ))
     }

@@ -83,7 +83,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 fn scan(snap: Snapshot, input: &InputArgs, output: &OutputArgs) -> anyhow::Result<ExitCode> {
     let analysis = kensa_net::analyze(&snap);
-    let findings = kensa_net::findings::findings(&analysis);
     let later = analysis.warnings();
     let mut completeness = snap.completeness.clone();
     completeness.absorb(&later);
@@ -91,6 +90,7 @@ fn scan(snap: Snapshot, input: &InputArgs, output: &OutputArgs) -> anyhow::Resul
     warnings.extend(later);
     warnings.sort();
     warnings.dedup();
-    let report = Report::new(findings, warnings).with_completeness(completeness);
-    output.emit_snapshot(report, input)
+    // The findings are streamed: a large account has hundreds of thousands of them.
+    let tail = Report::new(Vec::new(), warnings).with_completeness(completeness);
+    output.emit_snapshot_stream(kensa_net::findings::stream(&analysis), tail, input)
 }
