@@ -80,6 +80,8 @@ pub enum PathError {
     InternetDestination,
     #[error("{0} cannot be the {1} of a packet: {2}")]
     InvalidAddress(IpAddr, &'static str, String),
+    #[error("no {0} prefix is known to the snapshot (no VPN static route, no route to a VPN or Direct Connect gateway names one): give an address or CIDR")]
+    NoOnPremisesPrefix(String),
     #[error("--from {0} with --to a load balancer: only `internet` or a public address can be the client of an internet-facing load balancer here")]
     UnsupportedLbSource(String),
 }
@@ -89,6 +91,9 @@ pub enum PathError {
 pub enum Endpoint {
     Internet,
     Ip(IpAddr),
+    /// An on-premises network, optionally the one behind a VPN connection, virtual
+    /// private gateway or Direct Connect gateway (by id).
+    OnPremises(Option<String>),
     /// An instance id, ENI id, or load balancer name/ARN.
     Named(String),
 }
@@ -99,8 +104,16 @@ impl std::str::FromStr for Endpoint {
         let s = s.trim();
         Ok(if s.eq_ignore_ascii_case("internet") {
             Endpoint::Internet
+        } else if ["on-premises", "on-prem", "onprem"]
+            .iter()
+            .any(|w| s.eq_ignore_ascii_case(w))
+        {
+            Endpoint::OnPremises(None)
         } else if let Ok(ip) = s.parse() {
             Endpoint::Ip(ip)
+        } else if let Ok(net) = s.parse::<ipnet::IpNet>() {
+            // A CIDR stands for its first usable address.
+            Endpoint::Ip(net.hosts().next().unwrap_or(net.addr()))
         } else {
             Endpoint::Named(s.to_string())
         })
@@ -193,6 +206,7 @@ fn resolve_to<'a, 's>(
     };
     match to {
         Endpoint::Internet => Err(PathError::InternetDestination),
+        Endpoint::OnPremises(_) => Err(PathError::UnknownEndpoint("on-premises".into())),
         Endpoint::Ip(ip) => {
             if let Some(&i) = idx.eni_by_public_ip.get(ip) {
                 return Ok((&idx.enis[i], *ip, true));
@@ -298,6 +312,16 @@ pub fn query(
     port: Option<u16>,
 ) -> Result<PathAnswer, PathError> {
     let (proto, port) = packet_shape(protocol, port)?;
+    let gateway = |e: &Endpoint| match e {
+        Endpoint::Named(n) if crate::path_onprem::is_onprem_gateway(snap, n) => {
+            Endpoint::OnPremises(Some(n.clone()))
+        }
+        other => other.clone(),
+    };
+    let (from, to) = (&gateway(from), &gateway(to));
+    if matches!(from, Endpoint::OnPremises(_)) || matches!(to, Endpoint::OnPremises(_)) {
+        return crate::path_onprem::query_onprem(snap, from, to, protocol, Some(port));
+    }
     if let Endpoint::Ip(ip) = from {
         validate_address(*ip, "source")?;
     }
