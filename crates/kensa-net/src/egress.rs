@@ -73,7 +73,10 @@ pub(crate) fn to_outside(eng: &Engine, src: &Eni, dst_ip: IpAddr, proto: u8, por
     };
     t.push(&rt.route_table_id, T_RT);
     let public_dst = idx.internet.contains(dst_ip);
-    let local = src.own_addrs().copied().find(|a| a.is_ipv6() == dst_ip.is_ipv6());
+    let local = src
+        .own_addrs()
+        .copied()
+        .find(|a| a.is_ipv6() == dst_ip.is_ipv6());
     let on_prem = |rt: &kensa_model::ec2::RouteTable, remote: IpAddr| OnPrem {
         remote,
         local: local.unwrap_or(remote),

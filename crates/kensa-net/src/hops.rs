@@ -251,7 +251,10 @@ pub(crate) fn from_outside(
             return t.block(&rt.route_table_id, T_RT, code);
         }
     };
-    let dst = eni.own_addrs().copied().find(|a| a.is_ipv6() == pkt.src.is_ipv6());
+    let dst = eni
+        .own_addrs()
+        .copied()
+        .find(|a| a.is_ipv6() == pkt.src.is_ipv6());
     let outside = !idx.vpc_cidrs.values().any(|c| c.contains(pkt.src));
     let on_prem = |local: IpAddr| crate::onprem::OnPrem {
         remote: pkt.src,

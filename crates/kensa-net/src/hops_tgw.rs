@@ -61,7 +61,12 @@ pub(crate) fn through_tgw(
                     "no known route to {dst}; {} propagate BGP routes that are not in the snapshot (no route search output)",
                     table.unknown_propagations.join(", ")
                 );
-                t.stop(&table.id, T_TGW_RTB, BlockCode::BgpRoutesUnknown, Some(reason));
+                t.stop(
+                    &table.id,
+                    T_TGW_RTB,
+                    BlockCode::BgpRoutesUnknown,
+                    Some(reason),
+                );
                 return None;
             }
             None => {
@@ -331,7 +336,14 @@ pub(crate) fn arrive_from_onprem(
     if !matches!(info.kind, AttKind::Vpn | AttKind::DirectConnect) {
         return Ok(None);
     }
-    let side = beyond_tgw_attachment(idx, Trace::new(), &last, &info.kind, info.resource.as_deref(), p);
+    let side = beyond_tgw_attachment(
+        idx,
+        Trace::new(),
+        &last,
+        &info.kind,
+        info.resource.as_deref(),
+        p,
+    );
     let mut t = Trace::new();
     for h in side.path.iter().rev() {
         t.push(&h.component_id, &h.component_type);
@@ -345,8 +357,16 @@ pub(crate) fn arrive_from_onprem(
         return Err(t);
     };
     if arrived != d_att.id {
-        let reason = format!("`{table}` sends {} to `{arrived}`, not to `{}`", p.local, d_att.id);
-        t.stop(&table, T_TGW_RTB, BlockCode::NoRouteToDestination, Some(reason));
+        let reason = format!(
+            "`{table}` sends {} to `{arrived}`, not to `{}`",
+            p.local, d_att.id
+        );
+        t.stop(
+            &table,
+            T_TGW_RTB,
+            BlockCode::NoRouteToDestination,
+            Some(reason),
+        );
         return Err(t);
     }
     Ok(Some(t))

@@ -77,7 +77,10 @@ fn through_vpn(mut t: Trace, v: &VpnConnection, p: OnPrem) -> Trace {
             return t.explained(id, T_VPN, BlockCode::NoRouteToDestination, reason);
         }
     } else if !p.announced && !static_route_covers(v, p.remote) {
-        let cgw = v.customer_gateway_id.as_deref().unwrap_or("its customer gateway");
+        let cgw = v
+            .customer_gateway_id
+            .as_deref()
+            .unwrap_or("its customer gateway");
         let reason = format!(
             "{id} uses BGP: whether {} is announced by the customer gateway {cgw} is not in the snapshot",
             p.remote
@@ -92,7 +95,10 @@ fn through_vpn(mut t: Trace, v: &VpnConnection, p: OnPrem) -> Trace {
 
 /// Through Direct Connect gateway association `a` of gateway `gw`.
 fn through_dx(idx: &Index, mut t: Trace, a: &DirectConnectGatewayAssociation, p: OnPrem) -> Trace {
-    let dx = a.direct_connect_gateway_id.as_deref().unwrap_or(&a.association_id);
+    let dx = a
+        .direct_connect_gateway_id
+        .as_deref()
+        .unwrap_or(&a.association_id);
     t.push(dx, T_DXGW);
     if !a.is_associated() {
         return t.block(dx, T_DXGW, BlockCode::BadStateAttachment);
@@ -194,15 +200,28 @@ pub(crate) fn beyond_vgw(idx: &Index, t: Trace, vgw: &str, p: OnPrem) -> Trace {
         let reason = format!(
             "the VPN connections and Direct Connect gateway associations of {vgw} are not in the snapshot"
         );
-        return t.explained(vgw, crate::hops::T_VGW, BlockCode::ComponentNotInSnapshot, reason);
+        return t.explained(
+            vgw,
+            crate::hops::T_VGW,
+            BlockCode::ComponentNotInSnapshot,
+            reason,
+        );
     }
     let reason = format!("no VPN connection or Direct Connect gateway of {vgw} carries traffic");
-    t.explained(vgw, crate::hops::T_VGW, BlockCode::NoRouteToDestination, reason)
+    t.explained(
+        vgw,
+        crate::hops::T_VGW,
+        BlockCode::NoRouteToDestination,
+        reason,
+    )
 }
 
 /// Indeterminate answers outrank blocked ones; then the longer path.
 fn rank(t: &Trace) -> (bool, usize) {
-    let open = t.blocked.as_ref().is_some_and(|b| b.code.is_indeterminate());
+    let open = t
+        .blocked
+        .as_ref()
+        .is_some_and(|b| b.code.is_indeterminate());
     (open, t.path.len())
 }
 

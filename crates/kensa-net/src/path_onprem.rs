@@ -7,7 +7,6 @@ use std::net::IpAddr;
 
 use kensa_model::Snapshot;
 
-use crate::hops::T_VGW;
 use crate::index::Index;
 use crate::path::{query, Endpoint, PathAnswer, PathError, Verdict};
 use crate::rangeset::parse_net;
@@ -51,12 +50,19 @@ fn candidates(idx: &Index, via: Option<&str>, v6: bool) -> Vec<IpAddr> {
     for v in snap.vpn_connections.values() {
         let on = wanted(&v.vpn_connection_id) || v.vpn_gateway_id.as_deref().is_some_and(wanted);
         if on {
-            nets.extend(v.routes.iter().filter_map(|r| r.destination_cidr_block.clone()));
+            nets.extend(
+                v.routes
+                    .iter()
+                    .filter_map(|r| r.destination_cidr_block.clone()),
+            );
         }
     }
     for rt in snap.route_tables.values() {
         for r in &rt.routes {
-            if r.gateway_id.as_deref().is_some_and(|g| g.starts_with("vgw-") && wanted(g)) {
+            if r.gateway_id
+                .as_deref()
+                .is_some_and(|g| g.starts_with("vgw-") && wanted(g))
+            {
                 nets.extend(r.destination_cidr_block.clone());
                 nets.extend(r.destination_ipv6_cidr_block.clone());
             }
@@ -64,9 +70,16 @@ fn candidates(idx: &Index, via: Option<&str>, v6: bool) -> Vec<IpAddr> {
     }
     for t in idx.tgw.tables.values() {
         for r in &t.routes {
-            let crate::tgw::TgwNext::Attachment(a) = &r.next else { continue };
-            let Some(att) = idx.tgw.attachments.get(a) else { continue };
-            let onprem = matches!(att.kind, crate::tgw::AttKind::Vpn | crate::tgw::AttKind::DirectConnect);
+            let crate::tgw::TgwNext::Attachment(a) = &r.next else {
+                continue;
+            };
+            let Some(att) = idx.tgw.attachments.get(a) else {
+                continue;
+            };
+            let onprem = matches!(
+                att.kind,
+                crate::tgw::AttKind::Vpn | crate::tgw::AttKind::DirectConnect
+            );
             if onprem && (via.is_none() || att.resource.as_deref().is_some_and(wanted)) {
                 nets.push(r.dest.to_string());
             }
@@ -74,7 +87,11 @@ fn candidates(idx: &Index, via: Option<&str>, v6: bool) -> Vec<IpAddr> {
     }
     for vif in snap.virtual_interfaces.values() {
         if via.is_none() || vif.direct_connect_gateway_id.as_deref().is_some_and(wanted) {
-            nets.extend(vif.route_filter_prefixes.iter().filter_map(|p| p.cidr.clone()));
+            nets.extend(
+                vif.route_filter_prefixes
+                    .iter()
+                    .filter_map(|p| p.cidr.clone()),
+            );
         }
     }
     let mut out: Vec<IpAddr> = nets
@@ -107,7 +124,9 @@ pub(crate) fn query_onprem(
     let v6 = matches!(if is_from { to } else { from }, Endpoint::Ip(IpAddr::V6(_)));
     let cands = candidates(&idx, via, v6);
     if cands.is_empty() {
-        let what = via.map_or("on-premises".to_string(), |v| format!("on-premises behind {v}"));
+        let what = via.map_or("on-premises".to_string(), |v| {
+            format!("on-premises behind {v}")
+        });
         return Err(PathError::NoOnPremisesPrefix(what));
     }
     let mut best: Option<PathAnswer> = None;
@@ -117,7 +136,8 @@ pub(crate) fn query_onprem(
         } else {
             query(snap, from, &Endpoint::Ip(ip), protocol, port)?
         };
-        let passes = via.is_none_or(|v| ans.path.iter().any(|h| h.component_id == v || (h.component_type == T_VGW && gateways(snap, Some(v)).contains(&h.component_id))));
+        // Behind a named gateway: the answer must pass it.
+        let passes = via.is_none_or(|v| ans.path.iter().any(|h| h.component_id == v));
         if ans.verdict == Verdict::Reachable && passes {
             return Ok(ans);
         }

@@ -6,5 +6,6 @@ mod egress;
 mod facts;
 mod indeterminate;
 mod malformed;
+mod onprem;
 mod reference;
 mod tgw;
