@@ -121,6 +121,11 @@ pub(crate) fn to_outside(eng: &Engine, src: &Eni, dst_ip: IpAddr, proto: u8, por
             crate::hops_tgw::leave_through_tgw(idx, t, &g, ctx, on_prem(rt, dst_ip))
         }
         Some(Target::Blackhole(_)) => t.block(&rt.route_table_id, T_RT, BlockCode::BlackholeRoute),
+        // A gateway endpoint takes the packet to its service (S3, DynamoDB).
+        Some(Target::Other(g)) if crate::engine::gateway_endpoint(idx.snap, rt, &g) => {
+            t.push(&g, crate::hops::T_VPCE);
+            t
+        }
         Some(Target::Other(g))
             if !g.is_empty() && !crate::engine::gateway_endpoint(idx.snap, rt, &g) =>
         {

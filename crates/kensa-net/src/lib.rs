@@ -22,6 +22,7 @@ pub mod lb;
 mod onprem;
 pub mod packet;
 pub mod path;
+mod path_component;
 mod path_lb;
 mod path_onprem;
 pub mod ports;

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use kensa_model::Snapshot;
 
 use crate::index::Index;
-use crate::path::{query, Endpoint, PathAnswer, PathError, Verdict};
+use crate::path::{Endpoint, PathAnswer, PathError};
 use crate::rangeset::parse_net;
 
 /// Whether `id` names something on-premises traffic passes: a VPN connection, a
@@ -129,22 +129,15 @@ pub(crate) fn query_onprem(
         });
         return Err(PathError::NoOnPremisesPrefix(what));
     }
-    let mut best: Option<PathAnswer> = None;
-    for ip in cands {
-        let ans = if is_from {
-            query(snap, &Endpoint::Ip(ip), to, protocol, port)?
-        } else {
-            query(snap, from, &Endpoint::Ip(ip), protocol, port)?
-        };
-        // Behind a named gateway: the answer must pass it.
-        let passes = via.is_none_or(|v| ans.path.iter().any(|h| h.component_id == v));
-        if ans.verdict == Verdict::Reachable && passes {
-            return Ok(ans);
-        }
-        let rank = |a: &PathAnswer| (a.verdict == Verdict::Indeterminate, a.path.len());
-        if best.as_ref().is_none_or(|b| rank(&ans) > rank(b)) {
-            best = Some(ans);
-        }
-    }
-    Ok(best.expect("at least one candidate"))
+    let pairs = cands
+        .into_iter()
+        .map(|ip| {
+            if is_from {
+                (Endpoint::Ip(ip), to.clone())
+            } else {
+                (from.clone(), Endpoint::Ip(ip))
+            }
+        })
+        .collect();
+    crate::path_component::pick(snap, pairs, via, protocol, port)
 }

@@ -1,5 +1,6 @@
 //! kensa-net integration tests (one binary, several modules).
 mod build;
+mod components;
 mod corpus;
 mod demo;
 mod egress;
