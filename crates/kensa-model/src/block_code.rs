@@ -48,6 +48,9 @@ pub enum BlockCode {
     NoTargets,
     /// A registered target is not in the snapshot.
     TargetNotFound,
+    /// The VPC address is outside the allowed prefixes of the Direct Connect gateway
+    /// association, so it is never announced on-premises (kensa's own).
+    DxAllowedPrefixesMismatch,
     /// The address is routed into a subnet but owned by no interface (kensa's own).
     AddressNotOwned,
     /// The address is inside a VPC's CIDR but in none of its subnets (kensa's own).
@@ -57,6 +60,9 @@ pub enum BlockCode {
     UnevaluatedAppliance,
     /// Indeterminate: a route target kensa does not know.
     UnknownRouteTarget,
+    /// Indeterminate: the route on-premises depends on BGP routes announced by the
+    /// customer gateway or router, which the snapshot does not hold (kensa's own).
+    BgpRoutesUnknown,
     /// Indeterminate: a component on the path is referenced but not in the snapshot
     /// (security group, route table, network ACL, gateway, attachment).
     ComponentNotInSnapshot,
@@ -70,6 +76,7 @@ impl BlockCode {
             BlockCode::UnevaluatedAppliance
                 | BlockCode::UnknownRouteTarget
                 | BlockCode::ComponentNotInSnapshot
+                | BlockCode::BgpRoutesUnknown
         )
     }
 
@@ -94,11 +101,13 @@ impl BlockCode {
             ElbListenerPortRestriction => "ELB_LISTENER_PORT_RESTRICTION",
             NoTargets => "NO_TARGETS",
             TargetNotFound => "TARGET_NOT_FOUND",
+            DxAllowedPrefixesMismatch => "DX_ALLOWED_PREFIXES_MISMATCH",
             AddressNotOwned => "ADDRESS_NOT_OWNED",
             AddressInNoSubnet => "ADDRESS_IN_NO_SUBNET",
             UnevaluatedAppliance => "UNEVALUATED_APPLIANCE",
             UnknownRouteTarget => "UNKNOWN_ROUTE_TARGET",
             ComponentNotInSnapshot => "COMPONENT_NOT_IN_SNAPSHOT",
+            BgpRoutesUnknown => "BGP_ROUTES_UNKNOWN",
         }
     }
 }

@@ -134,6 +134,9 @@ impl IdKind {
             | R::Elbv2TargetGroup
             | R::ElbLoadBalancer
             | R::LaunchTemplateVersion
+            | R::DirectConnectGateway
+            | R::DirectConnectGatewayAssociation
+            | R::DirectConnectVirtualInterface
             | R::Account => return None,
         })
     }

@@ -14,6 +14,7 @@ pub mod compliance;
 pub mod compute;
 mod de;
 pub mod demo;
+pub mod direct_connect;
 pub mod ec2;
 pub mod elb;
 pub mod finding;

@@ -138,6 +138,16 @@ pub struct Snapshot {
     /// TGW route tables with their routes, associations and propagations merged in.
     pub transit_gateway_route_tables: BTreeMap<String, TransitGatewayRouteTable>,
     pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    /// Direct Connect gateways, by id.
+    #[serde(default)]
+    pub direct_connect_gateways: BTreeMap<String, crate::direct_connect::DirectConnectGateway>,
+    /// Direct Connect gateway associations (with VGWs and TGWs), by association id.
+    #[serde(default)]
+    pub direct_connect_gateway_associations:
+        BTreeMap<String, crate::direct_connect::DirectConnectGatewayAssociation>,
+    /// Direct Connect virtual interfaces, by id.
+    #[serde(default)]
+    pub virtual_interfaces: BTreeMap<String, crate::direct_connect::VirtualInterface>,
     /// ELBv2 load balancers, by ARN.
     pub load_balancers: BTreeMap<String, LoadBalancer>,
     /// ELBv2 listeners, by ARN.

@@ -20,6 +20,7 @@ use kensa_model::block_code::BlockCode;
 use crate::engine::Engine;
 use crate::hops::{missing, subnet_parts, Trace, T_ACL, T_ENI, T_IGW, T_INSTANCE, T_RT, T_SG};
 use crate::index::Eni;
+use crate::onprem::{beyond_vgw, OnPrem};
 use crate::packet::{nacl_decide, route_lookup, sg_match};
 use crate::rules::Target;
 
@@ -72,6 +73,15 @@ pub(crate) fn to_outside(eng: &Engine, src: &Eni, dst_ip: IpAddr, proto: u8, por
     };
     t.push(&rt.route_table_id, T_RT);
     let public_dst = idx.internet.contains(dst_ip);
+    let local = src
+        .own_addrs()
+        .copied()
+        .find(|a| a.is_ipv6() == dst_ip.is_ipv6());
+    let on_prem = |rt: &kensa_model::ec2::RouteTable, remote: IpAddr| OnPrem {
+        remote,
+        local: local.unwrap_or(remote),
+        announced: crate::onprem::propagated(idx, rt, remote),
+    };
     match route_lookup(idx, rt, dst_ip).map(|r| r.1) {
         Some(Target::Igw(g)) => {
             t.push(&g, T_IGW);
@@ -102,15 +112,20 @@ pub(crate) fn to_outside(eng: &Engine, src: &Eni, dst_ip: IpAddr, proto: u8, por
             if !idx.snap.vpn_gateways.contains_key(&g) {
                 return missing(t, &g, T_VGW, "virtual private gateway");
             }
-            t
+            beyond_vgw(idx, t, &g, on_prem(rt, dst_ip))
         }
         Some(Target::Tgw(g)) => {
             let Some(ctx) = ctx else {
                 return t.block(&rt.route_table_id, T_RT, BlockCode::NoRouteToDestination);
             };
-            crate::hops_tgw::leave_through_tgw(idx, t, &g, ctx, dst_ip)
+            crate::hops_tgw::leave_through_tgw(idx, t, &g, ctx, on_prem(rt, dst_ip))
         }
         Some(Target::Blackhole(_)) => t.block(&rt.route_table_id, T_RT, BlockCode::BlackholeRoute),
+        // A gateway endpoint takes the packet to its service (S3, DynamoDB).
+        Some(Target::Other(g)) if crate::engine::gateway_endpoint(idx.snap, rt, &g) => {
+            t.push(&g, crate::hops::T_VPCE);
+            t
+        }
         Some(Target::Other(g))
             if !g.is_empty() && !crate::engine::gateway_endpoint(idx.snap, rt, &g) =>
         {

@@ -47,6 +47,13 @@ impl Trace {
             blocked: None,
         }
     }
+    /// A copy to try one alternative on.
+    pub fn fork(&self) -> Self {
+        Trace {
+            path: self.path.clone(),
+            blocked: self.blocked.clone(),
+        }
+    }
     pub fn push(&mut self, id: &str, ty: &str) {
         self.path.push(Hop {
             component_id: id.to_string(),
@@ -244,6 +251,29 @@ pub(crate) fn from_outside(
             return t.block(&rt.route_table_id, T_RT, code);
         }
     };
+    let dst = eni
+        .own_addrs()
+        .copied()
+        .find(|a| a.is_ipv6() == pkt.src.is_ipv6());
+    let outside = !idx.vpc_cidrs.values().any(|c| c.contains(pkt.src));
+    let on_prem = |local: IpAddr| crate::onprem::OnPrem {
+        remote: pkt.src,
+        local,
+        announced: crate::onprem::propagated(idx, rt, pkt.src),
+    };
+    if let (SourceClass::TGW, Some(local), true) = (class, dst, outside) {
+        let ctx = eni.subnet_id.and_then(|s| idx.subnets.get(s));
+        if let Some(ctx) = ctx.filter(|_| idx.tgw.tgws.contains(&gw)) {
+            match crate::hops_tgw::arrive_from_onprem(idx, &gw, ctx, on_prem(local)) {
+                Err(t) => return t,
+                Ok(Some(mut t)) => {
+                    t.push(&rt.route_table_id, T_RT);
+                    return enter_eni(idx, eni, pkt, t, true);
+                }
+                Ok(None) => {}
+            }
+        }
+    }
     let ty = match class {
         SourceClass::Internet => T_IGW,
         SourceClass::PeeredVPC => T_PCX,
@@ -295,6 +325,18 @@ pub(crate) fn from_outside(
             }
         }
         _ if !in_space => return t.block(&gw, ty, BlockCode::NoRouteToDestination),
+        SourceClass::VGW if outside => {
+            if let Some(local) = dst {
+                let side = crate::onprem::beyond_vgw(idx, Trace::new(), &gw, on_prem(local));
+                let mut path: Vec<Hop> = side.path.into_iter().rev().collect();
+                path.append(&mut t.path);
+                t.path = path;
+                if side.blocked.is_some() {
+                    t.blocked = side.blocked;
+                    return t;
+                }
+            }
+        }
         _ => {}
     }
     t.push(&rt.route_table_id, T_RT);

@@ -9,6 +9,7 @@ use kensa_model::block_code::BlockCode;
 
 use crate::hops::{Trace, T_RT, T_TGW, T_TGW_ATTACH, T_TGW_RTB};
 use crate::index::{Index, SubnetCtx};
+use crate::onprem::{beyond_tgw_attachment, OnPrem};
 use crate::packet::route_lookup;
 use crate::rules::Target;
 use crate::tgw::{AttKind, TgwAttachment, TgwModel, TgwNext};
@@ -55,6 +56,19 @@ pub(crate) fn through_tgw(
             return None;
         }
         let next = match table.lookup(dst).map(|r| &r.next) {
+            None if !table.unknown_propagations.is_empty() => {
+                let reason = format!(
+                    "no known route to {dst}; {} propagate BGP routes that are not in the snapshot (no route search output)",
+                    table.unknown_propagations.join(", ")
+                );
+                t.stop(
+                    &table.id,
+                    T_TGW_RTB,
+                    BlockCode::BgpRoutesUnknown,
+                    Some(reason),
+                );
+                return None;
+            }
             None => {
                 t.stop(&table.id, T_TGW_RTB, BlockCode::NoRouteToDestination, None);
                 return None;
@@ -174,25 +188,28 @@ fn enter_tgw<'m>(
     Some(s_att)
 }
 
-/// Leaving through `tgw` towards `dst`, an address outside the snapshot's VPCs: the
-/// attachment that takes the packet decides. A VPN or Direct Connect gateway attachment
-/// delivers it (what is beyond is not in the snapshot); another VPC (centralized
-/// egress) is not followed: indeterminate, naming it.
+/// Leaving through `tgw` towards `p.remote`, an address outside the snapshot's VPCs:
+/// the attachment that takes the packet decides. A VPN or Direct Connect gateway
+/// attachment delivers it ([`crate::onprem`]); another VPC (centralized egress) is not
+/// followed: indeterminate, naming it.
 pub(crate) fn leave_through_tgw(
     idx: &Index,
     mut t: Trace,
     tgw: &str,
     src: &SubnetCtx,
-    dst: IpAddr,
+    p: OnPrem,
 ) -> Trace {
     let m = &idx.tgw;
     let Some(s_att) = enter_tgw(m, &mut t, tgw, src) else {
         return t;
     };
-    let Some((_, out, _)) = through_tgw(m, &mut t, tgw, &s_att.id, dst) else {
+    let Some((last, out, _)) = through_tgw(m, &mut t, tgw, &s_att.id, p.remote) else {
         return t;
     };
     let info = &m.attachments[&out];
+    if matches!(info.kind, AttKind::Vpn | AttKind::DirectConnect) {
+        return beyond_tgw_attachment(idx, t, &last, &info.kind, info.resource.as_deref(), p);
+    }
     if info.kind == AttKind::Vpc {
         let vpc = info.resource.as_deref().unwrap_or("another VPC");
         let reason = format!("the packet leaves through {vpc} (centralized egress); kensa does not follow traffic through a second VPC");
@@ -283,4 +300,74 @@ pub(crate) fn via_tgw(
             None
         }
     }
+}
+
+/// A packet from on-premises address `p.remote` entering through `tgw` towards
+/// `p.local` in subnet `dst`. The reply decides which attachment the remote is behind
+/// (the destination VPC's attachment, its TGW route table, peerings); when that is a VPN
+/// or Direct Connect gateway attachment, the on-premises side is checked
+/// ([`crate::onprem`]) and the request traced from it to the destination VPC's
+/// attachment. `Ok(None)`: the remote is not behind such an attachment (left to the
+/// caller); `Ok(Some(trace))`: the hops so far; `Err(trace)`: stopped.
+pub(crate) fn arrive_from_onprem(
+    idx: &Index,
+    tgw: &str,
+    dst: &SubnetCtx,
+    p: OnPrem,
+) -> Result<Option<Trace>, Trace> {
+    let m = &idx.tgw;
+    let mut reply = Trace::new();
+    let reply_stop = |mut r: Trace| {
+        if let Some(b) = r.blocked.as_mut() {
+            b.reason = Some(format!(
+                "reply path: {}",
+                b.reason.clone().unwrap_or_else(|| b.code.to_string())
+            ));
+        }
+        r
+    };
+    let Some(d_att) = enter_tgw(m, &mut reply, tgw, dst) else {
+        return Err(reply_stop(reply));
+    };
+    let Some((last, out, _)) = through_tgw(m, &mut reply, tgw, &d_att.id, p.remote) else {
+        return Err(reply_stop(reply));
+    };
+    let info = &m.attachments[&out];
+    if !matches!(info.kind, AttKind::Vpn | AttKind::DirectConnect) {
+        return Ok(None);
+    }
+    let side = beyond_tgw_attachment(
+        idx,
+        Trace::new(),
+        &last,
+        &info.kind,
+        info.resource.as_deref(),
+        p,
+    );
+    let mut t = Trace::new();
+    for h in side.path.iter().rev() {
+        t.push(&h.component_id, &h.component_type);
+    }
+    if side.blocked.is_some() {
+        t.blocked = side.blocked;
+        return Err(reply_stop(t));
+    }
+    t.push(&out, T_TGW_ATTACH);
+    let Some((_, arrived, table)) = through_tgw(m, &mut t, &last, &out, p.local) else {
+        return Err(t);
+    };
+    if arrived != d_att.id {
+        let reason = format!(
+            "`{table}` sends {} to `{arrived}`, not to `{}`",
+            p.local, d_att.id
+        );
+        t.stop(
+            &table,
+            T_TGW_RTB,
+            BlockCode::NoRouteToDestination,
+            Some(reason),
+        );
+        return Err(t);
+    }
+    Ok(Some(t))
 }

@@ -80,6 +80,12 @@ pub enum PathError {
     InternetDestination,
     #[error("{0} cannot be the {1} of a packet: {2}")]
     InvalidAddress(IpAddr, &'static str, String),
+    #[error("no {0} prefix is known to the snapshot (no VPN static route, no route to a VPN or Direct Connect gateway names one): give an address or CIDR")]
+    NoOnPremisesPrefix(String),
+    #[error("--from and --to cannot both be gateways or connections")]
+    TwoComponents,
+    #[error("`{0}` cannot be a source: {1}")]
+    NotASource(String, &'static str),
     #[error("--from {0} with --to a load balancer: only `internet` or a public address can be the client of an internet-facing load balancer here")]
     UnsupportedLbSource(String),
 }
@@ -89,6 +95,9 @@ pub enum PathError {
 pub enum Endpoint {
     Internet,
     Ip(IpAddr),
+    /// An on-premises network, optionally the one behind a VPN connection, virtual
+    /// private gateway or Direct Connect gateway (by id).
+    OnPremises(Option<String>),
     /// An instance id, ENI id, or load balancer name/ARN.
     Named(String),
 }
@@ -99,8 +108,16 @@ impl std::str::FromStr for Endpoint {
         let s = s.trim();
         Ok(if s.eq_ignore_ascii_case("internet") {
             Endpoint::Internet
+        } else if ["on-premises", "on-prem", "onprem"]
+            .iter()
+            .any(|w| s.eq_ignore_ascii_case(w))
+        {
+            Endpoint::OnPremises(None)
         } else if let Ok(ip) = s.parse() {
             Endpoint::Ip(ip)
+        } else if let Ok(net) = s.parse::<ipnet::IpNet>() {
+            // A CIDR stands for its first usable address.
+            Endpoint::Ip(net.hosts().next().unwrap_or(net.addr()))
         } else {
             Endpoint::Named(s.to_string())
         })
@@ -193,6 +210,7 @@ fn resolve_to<'a, 's>(
     };
     match to {
         Endpoint::Internet => Err(PathError::InternetDestination),
+        Endpoint::OnPremises(_) => Err(PathError::UnknownEndpoint("on-premises".into())),
         Endpoint::Ip(ip) => {
             if let Some(&i) = idx.eni_by_public_ip.get(ip) {
                 return Ok((&idx.enis[i], *ip, true));
@@ -289,6 +307,60 @@ fn egress(eng: &Engine, src: &Eni, dst: IpAddr, proto: u8, port: u16) -> PathAns
     answer(t, Some(src_ip), Some(dst))
 }
 
+/// A component id (`igw-`, `pcx-`, `tgw-`, `tgw-attach-`, `vpce-`, `nat-`) on either
+/// side: answered over the addresses behind it ([`crate::path_component`]).
+fn components(
+    snap: &Snapshot,
+    from: &Endpoint,
+    to: &Endpoint,
+    protocol: &str,
+    port: u16,
+) -> Result<Option<PathAnswer>, PathError> {
+    use crate::path_component::{expand, pick, Expansion};
+    let named = |e: &Endpoint| match e {
+        Endpoint::Named(n) => Some(n.clone()),
+        _ => None,
+    };
+    let component = |n: &String| {
+        ["igw-", "pcx-", "tgw-", "vpce-", "nat-"]
+            .iter()
+            .any(|p| n.starts_with(p))
+    };
+    let (f, t) = (named(from).filter(component), named(to).filter(component));
+    if f.is_none() && t.is_none() {
+        return Ok(None);
+    }
+    let idx = Index::new(snap);
+    let one = |e: &Endpoint| Expansion::Candidates(vec![e.clone()], None);
+    let fx = match &f {
+        Some(n) => expand(snap, &idx, n, true)?,
+        None => None,
+    };
+    let tx = match &t {
+        Some(n) => expand(snap, &idx, n, false)?,
+        None => None,
+    };
+    if fx.is_none() && tx.is_none() {
+        return Ok(None);
+    }
+    let (fx, tx) = (
+        fx.unwrap_or_else(|| one(from)),
+        tx.unwrap_or_else(|| one(to)),
+    );
+    let (fc, fv, tc, tv) = match (fx, tx) {
+        (Expansion::Answer(a), _) | (_, Expansion::Answer(a)) => return Ok(Some(a)),
+        (Expansion::Candidates(fc, fv), Expansion::Candidates(tc, tv)) => (fc, fv, tc, tv),
+    };
+    if fv.is_some() && tv.is_some() && fv != tv {
+        return Err(PathError::TwoComponents);
+    }
+    let pairs = fc
+        .iter()
+        .flat_map(|a| tc.iter().map(move |b| (a.clone(), b.clone())))
+        .collect();
+    pick(snap, pairs, fv.or(tv).as_deref(), protocol, Some(port)).map(Some)
+}
+
 /// Answers one query. `protocol` is `tcp`, `udp`, `icmp`, `icmpv6` or `all`.
 pub fn query(
     snap: &Snapshot,
@@ -298,6 +370,19 @@ pub fn query(
     port: Option<u16>,
 ) -> Result<PathAnswer, PathError> {
     let (proto, port) = packet_shape(protocol, port)?;
+    let gateway = |e: &Endpoint| match e {
+        Endpoint::Named(n) if crate::path_onprem::is_onprem_gateway(snap, n) => {
+            Endpoint::OnPremises(Some(n.clone()))
+        }
+        other => other.clone(),
+    };
+    let (from, to) = (&gateway(from), &gateway(to));
+    if let Some(ans) = components(snap, from, to, protocol, port)? {
+        return Ok(ans);
+    }
+    if matches!(from, Endpoint::OnPremises(_)) || matches!(to, Endpoint::OnPremises(_)) {
+        return crate::path_onprem::query_onprem(snap, from, to, protocol, Some(port));
+    }
     if let Endpoint::Ip(ip) = from {
         validate_address(*ip, "source")?;
     }

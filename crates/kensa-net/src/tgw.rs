@@ -48,6 +48,10 @@ pub struct TgwTable {
     pub routes: Vec<TgwRoute>,
     /// Neither route search output nor propagations: its routes are not known.
     pub unknown: bool,
+    /// Attachments propagating routes the snapshot does not hold (a VPN's or Direct
+    /// Connect gateway's BGP routes, without route search output): a lookup that misses
+    /// may still match one of them.
+    pub unknown_propagations: Vec<String>,
     /// What the table sends to each attachment, precedence applied (computed once).
     by_attachment: BTreeMap<String, AddrSet>,
 }
@@ -277,6 +281,7 @@ impl TgwModel {
             });
         }
         let searched = !t.routes.is_empty();
+        let mut unknown_propagations = Vec::new();
         for p in t
             .propagations
             .iter()
@@ -297,6 +302,7 @@ impl TgwModel {
                 });
             let Some(cidrs) = vpc.as_ref().and_then(|v| vpc_cidrs.get(v)) else {
                 if !searched {
+                    unknown_propagations.push(att.clone());
                     warns.push(warning(
                         format!("TransitGatewayRouteTables.{id}.Propagations.{att}"),
                         "propagated routes of this attachment are not in the snapshot (announced by its peer, or its VPC is missing); they are not evaluated",
@@ -347,6 +353,7 @@ impl TgwModel {
             tgw,
             routes,
             unknown,
+            unknown_propagations,
         }
     }
 

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 
 use crate::compute::{EbsSnapshot, FlowLog, Image, LaunchTemplate, Volume};
+use crate::direct_connect::{
+    DirectConnectGateway, DirectConnectGatewayAssociation, VirtualInterface,
+};
 use crate::ec2::{NetworkAcl, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc};
 use crate::elb::{ClassicLoadBalancer, Listener, LoadBalancer, TargetGroup};
 use crate::gateway::{EgressOnlyInternetGateway, InternetGateway, NatGateway, PrefixList};
@@ -49,6 +52,9 @@ pub(crate) fn visit_list<V: ListVisitor>(key: &str, v: V) -> Option<V::Out> {
         "TransitGatewayAttachments" => v.visit::<TransitGatewayAttachment>(),
         "TransitGatewayRouteTables" => v.visit::<TransitGatewayRouteTable>(),
         "VpcEndpoints" => v.visit::<VpcEndpoint>(),
+        "directConnectGateways" => v.visit::<DirectConnectGateway>(),
+        "directConnectGatewayAssociations" => v.visit::<DirectConnectGatewayAssociation>(),
+        "virtualInterfaces" => v.visit::<VirtualInterface>(),
         "LoadBalancers" => v.visit::<LoadBalancer>(),
         "LoadBalancerDescriptions" => v.visit::<ClassicLoadBalancer>(),
         "TargetGroups" => v.visit::<TargetGroup>(),
@@ -274,6 +280,27 @@ resource!(
     vpc_endpoints,
     |s| &s.vpc_endpoint_id,
     |_o| None
+);
+resource!(
+    DirectConnectGateway,
+    DirectConnectGateway,
+    direct_connect_gateways,
+    |s| &s.direct_connect_gateway_id,
+    |o| o.owner_account.as_deref()
+);
+resource!(
+    DirectConnectGatewayAssociation,
+    DirectConnectGatewayAssociation,
+    direct_connect_gateway_associations,
+    |s| &s.association_id,
+    |_o| None
+);
+resource!(
+    VirtualInterface,
+    DirectConnectVirtualInterface,
+    virtual_interfaces,
+    |s| &s.virtual_interface_id,
+    |o| o.owner_account.as_deref()
 );
 resource!(
     LoadBalancer,

@@ -2,6 +2,7 @@
 mod corpus;
 mod damaged;
 mod demo;
+mod direct_connect;
 mod fuzz;
 mod layouts;
 mod malformed;

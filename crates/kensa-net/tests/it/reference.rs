@@ -5,7 +5,10 @@
 //! Availability Zone). For every sampled packet the class the engine puts it in (or
 //! none) must be exactly what the reference decides. The reference decides per packet:
 //! the Internet by [`kensa_net::public::is_public`] and the VPC CIDRs, TGWs by looking
-//! the packet up in the TGW route tables (there and back).
+//! the packet up in the TGW route tables (there and back). Appliances (a Gateway Load
+//! Balancer endpoint, a Network Firewall endpoint the snapshot does not describe) make
+//! the packet indeterminate, naming the endpoint; a gateway endpoint (S3) carries no
+//! inbound packet; the engine's indeterminate exposures must match exactly too.
 use std::net::IpAddr;
 
 use kensa_model::Snapshot;
@@ -40,6 +43,9 @@ const TARGETS: &[&str] = &[
     "nat-1",
     "blackhole:igw-1",
     "eigw-1",
+    "vpce-gwlb",
+    "vpce-s3",
+    "vpce-nfw",
 ];
 /// TGW route destinations: each contains subnet-t (10.0.1.0/24) or is disjoint from it.
 const TGW_DESTS: &[&str] = &[
@@ -215,6 +221,16 @@ fn snapshot(n: &Net) -> Snapshot {
         .az("subnet-o", "az-2")
         .az("subnet-b", "az-1");
     add_tgw(&mut b, &n.tgw);
+    for (id, kind) in [("vpce-gwlb", "GatewayLoadBalancer"), ("vpce-s3", "Gateway")] {
+        b.s.vpc_endpoints.insert(
+            id.into(),
+            kensa_model::transit::VpcEndpoint {
+                vpc_endpoint_id: id.into(),
+                vpc_endpoint_type: Some(kind.into()),
+                ..Default::default()
+            },
+        );
+    }
     let pl: Vec<&str> = n.pl.iter().map(String::as_str).collect();
     b.prefix_list("pl-1", &pl);
     let mut routes = vec![
@@ -415,6 +431,36 @@ fn reference(eng: &Engine, pkt: Packet) -> Option<SourceClass> {
     admitted.then_some(class)
 }
 
+/// The reference for appliances: the endpoint a packet that the group and ACL admit
+/// passes on its way back, when the return route leads to one.
+fn reference_unevaluated(eng: &Engine, pkt: Packet) -> Vec<String> {
+    let idx = &eng.idx;
+    let eni = &idx.enis[idx.eni_by_id["eni-t"]];
+    let rt = &idx.snap.route_tables["rtb-t"];
+    let acl = &idx.snap.network_acls["acl-t"];
+    let Some((_, Target::Other(x))) = route_lookup(idx, rt, pkt.src) else {
+        return Vec::new();
+    };
+    let appliance = x == "vpce-gwlb" || x == "vpce-nfw";
+    let admitted = nacl_decide(acl, false, pkt.proto, pkt.port, pkt.src).1
+        && nacl_reply_ok(acl, pkt.proto, pkt.src)
+        && sgs_admit(idx, eni, false, pkt.proto, pkt.port, pkt.src);
+    if appliance && admitted {
+        vec![x]
+    } else {
+        Vec::new()
+    }
+}
+
+fn engine_unevaluated(eng: &Engine, pkt: Packet) -> Vec<String> {
+    let r = eng.analyze_eni(eng.idx.eni_by_id["eni-t"]).unwrap();
+    r.indeterminate
+        .iter()
+        .filter(|x| contains(&x.flows, pkt.proto, pkt.port, pkt.src))
+        .map(|x| x.unevaluated.component.clone())
+        .collect()
+}
+
 fn engine_class(eng: &Engine, pkt: Packet) -> Vec<SourceClass> {
     let i = eng.idx.eni_by_id["eni-t"];
     let r = eng.analyze_eni(i).unwrap();
@@ -459,6 +505,9 @@ proptest! {
             let want: Vec<SourceClass> = reference(&eng, pkt).into_iter().collect();
             let got = engine_class(&eng, pkt);
             prop_assert_eq!(&got, &want, "packet {:?}", pkt);
+            let want = reference_unevaluated(&eng, pkt);
+            let got = engine_unevaluated(&eng, pkt);
+            prop_assert_eq!(&got, &want, "appliance, packet {:?}", pkt);
         }
     }
 }

@@ -19,13 +19,19 @@ pub struct Args {
     /// Query the bundled demo account.
     #[arg(long)]
     pub demo: bool,
-    /// Source: `internet`, an IP address, an instance id or an ENI id. Loopback,
-    /// multicast, broadcast, unspecified, link-local and reserved addresses are refused;
-    /// with --to a load balancer, `internet` or a public address.
+    /// Source: `internet`, `on-premises`, an IP address or CIDR (its first address), an
+    /// instance id, an ENI id, or a component: `igw-…`, `pcx-…` (the VPC on either
+    /// side), `tgw-…`/`tgw-attach-…` (what is behind them), `vgw-…`, `vpn-…`, a Direct
+    /// Connect gateway id (the on-premises network behind it), `vpce-…` (an interface
+    /// endpoint's interfaces), `nat-…`. Loopback, multicast, broadcast, unspecified,
+    /// link-local and reserved addresses are refused; with --to a load balancer,
+    /// `internet` or a public address.
     #[arg(long)]
     pub from: String,
-    /// Destination: an IP address, an instance id, an ENI id, a load balancer name/ARN
-    /// (then --port is the listener port), or `internet` (egress from an instance).
+    /// Destination: anything --from accepts (`internet` or `igw-…`: egress from an
+    /// instance), a load balancer name/ARN (then --port is the listener port),
+    /// `vpce-…` of a gateway endpoint (its service's prefix list) or of a Gateway Load
+    /// Balancer endpoint (indeterminate: kensa does not evaluate it).
     #[arg(long)]
     pub to: String,
     /// tcp, udp, icmp, icmpv6 or all (IP protocol 0: only all-traffic rules admit it).
