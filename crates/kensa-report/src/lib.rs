@@ -17,9 +17,9 @@ mod format;
 mod html;
 mod json;
 mod ocsf;
+mod render_stream;
 mod report;
 mod sarif;
-mod render_stream;
 /// Streamed outputs (text, JSON lines, webhook) for alerts and findings.
 pub mod stream;
 mod table;
@@ -35,8 +35,8 @@ pub mod formats {
         event as ocsf_event, COMPLIANCE_FINDING, DETECTION_FINDING, REQUIRED as OCSF_REQUIRED,
     };
 }
-pub use report::{Report, Summary};
 pub use render_stream::render_stream;
+pub use report::{Report, Summary};
 
 use std::io::Write;
 
