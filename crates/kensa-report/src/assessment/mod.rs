@@ -75,3 +75,15 @@ pub fn render_assessment(
         ReportFormat::Pdf => out.write_all(&pdf::render(report, kind)),
     }
 }
+
+/// The network path picture of `finding` as inline SVG (presentation attributes only,
+/// no inline style, so it is safe under a strict CSP), at most `max_width` points wide
+/// and `scale` CSS pixels to the point; `None` when the finding names no network path.
+/// The same drawing the assessment reports carry (the dashboard shows it too).
+pub fn network_path_svg(
+    finding: &kensa_model::Finding,
+    max_width: f32,
+    scale: f32,
+) -> Option<String> {
+    netpath::diagram(finding, max_width).map(|scene| scene.svg(scale))
+}

@@ -6,3 +6,4 @@ mod api_matrix;
 mod api_schemathesis;
 mod api_tls;
 mod common;
+mod dash_pages;

@@ -1,0 +1,276 @@
+//! The dashboard over HTTP as a browser without JavaScript sees it: login form to
+//! session cookie, pages behind it, forms that need the session's CSRF token, a run
+//! started from the form, findings filtered and one shown with its path picture, and
+//! the CSP-safe assets.
+use kensa_server::auth::Role;
+use serde_json::json;
+
+use crate::common::{call, TestServer};
+
+/// A browser-ish client: keeps the session cookie, follows no redirect.
+pub struct Browser<'a> {
+    server: &'a TestServer,
+    cookie: Option<String>,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(server: &'a TestServer) -> Self {
+        Browser {
+            server,
+            cookie: None,
+        }
+    }
+
+    fn send(&mut self, method: &str, path: &str, form: Option<&str>) -> Page {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut req = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.server.url(path));
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c.as_str());
+        }
+        let res = match form {
+            Some(f) => agent.run(
+                req.header("content-type", "application/x-www-form-urlencoded")
+                    .body(f.to_string())
+                    .unwrap(),
+            ),
+            None => agent.run(req.body(()).unwrap()),
+        };
+        let mut res = res.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let headers: Vec<(String, String)> = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        if let Some((_, set)) = headers.iter().find(|(k, _)| k == "set-cookie") {
+            let pair = set.split(';').next().unwrap_or("").to_string();
+            self.cookie = (!pair.ends_with('=')).then_some(pair);
+        }
+        Page {
+            status: res.status().as_u16(),
+            location: headers
+                .iter()
+                .find(|(k, _)| k == "location")
+                .map(|(_, v)| v.clone()),
+            body: res.body_mut().read_to_string().unwrap_or_default(),
+            headers,
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> Page {
+        self.send("GET", path, None)
+    }
+
+    pub fn post(&mut self, path: &str, form: &str) -> Page {
+        self.send("POST", path, Some(form))
+    }
+}
+
+/// The value of the CSRF hidden field on a page.
+pub fn csrf_of(body: &str) -> String {
+    let at = body
+        .find("name=\"csrf_token\" value=\"")
+        .expect("a CSRF field on the page");
+    let rest = &body[at + "name=\"csrf_token\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+/// A target and a template over the demo account, created through the API.
+pub fn demo_template(server: &TestServer) {
+    let admin = server.token(Role::Admin);
+    let t = call(
+        "POST",
+        &server.url("/api/v1/targets"),
+        Some(admin),
+        &[],
+        Some(&json!({"name": "demo"})),
+    );
+    assert_eq!(t.status, 201, "{}", t.body);
+    let tpl = call(
+        "POST",
+        &server.url("/api/v1/templates"),
+        Some(admin),
+        &[],
+        Some(&json!({"name": "weekly", "target": "demo",
+            "packages": ["network-reachability", "config"], "user_attributes": ["team=sec"]})),
+    );
+    assert_eq!(tpl.status, 201, "{}", tpl.body);
+}
+
+/// No inline script or style: every script has a src, no style element or attribute.
+fn assert_csp_clean(page: &Page, what: &str) {
+    let body = &page.body;
+    assert!(!body.contains("<style"), "{what}: inline <style>");
+    assert!(
+        !body.contains(" style=\""),
+        "{what}: inline style attribute"
+    );
+    for (i, _) in body.match_indices("<script") {
+        let tag = &body[i..i + body[i..].find('>').unwrap()];
+        assert!(tag.contains(" src=\""), "{what}: inline script {tag}");
+    }
+    assert!(
+        page.header("content-security-policy")
+            .is_some_and(|c| c.contains("script-src 'self'")),
+        "{what}: CSP header"
+    );
+}
+
+#[test]
+fn login_pages_forms_and_assets() {
+    let server = TestServer::start(|_| {});
+    demo_template(&server);
+    let mut b = Browser::new(&server);
+
+    let first = b.get("/findings?severity=high");
+    assert_eq!(first.status, 303, "signed out: to the login page");
+    assert_eq!(
+        first.location.as_deref(),
+        Some("/login?next=%2Ffindings%3Fseverity%3Dhigh")
+    );
+    let login = b.get("/login?next=/runs");
+    assert_eq!(login.status, 200);
+    assert_csp_clean(&login, "login");
+    let wrong = b.post("/login", "token=kensa_wrong&next=%2Fruns");
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong.body.contains("unknown or revoked token"),
+        "{}",
+        wrong.body
+    );
+    let evil = b.post(
+        "/login",
+        &format!(
+            "token={}&next=https%3A%2F%2Fevil.example",
+            server.token(Role::Viewer)
+        ),
+    );
+    assert_eq!(evil.location.as_deref(), Some("/"), "no open redirect");
+    assert!(b.cookie.is_some());
+
+    // A viewer sees pages but has no start form, and may not start a run.
+    let runs = b.get("/runs");
+    assert_eq!(runs.status, 200);
+    assert!(!runs.body.contains("Start a run"));
+    let csrf = csrf_of(&runs.body);
+    let refused = b.post("/runs", &format!("csrf_token={csrf}&template=weekly"));
+    assert_eq!(refused.status, 403, "viewer cannot start: {}", refused.body);
+
+    // Log out (needs the CSRF token), then the pages are closed again.
+    assert_eq!(b.post("/logout", "").status, 403, "logout without CSRF");
+    let out = b.post("/logout", &format!("csrf_token={csrf}"));
+    assert_eq!(out.location.as_deref(), Some("/login"));
+    assert_eq!(b.get("/").status, 303);
+
+    // The stylesheet is cached for good under its hashed name; other names are 404.
+    let css_path = {
+        let at = login.body.find("/assets/dashboard.").unwrap();
+        let rest = &login.body[at..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let css = b.get(&css_path);
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(css.header("cache-control").unwrap().contains("immutable"));
+    assert!(css.body.contains(".sev-critical"));
+    assert_eq!(b.get("/assets/dashboard.css").status, 404);
+}
+
+#[test]
+fn operator_runs_the_demo_and_reads_a_finding() {
+    let server = TestServer::start(|_| {});
+    demo_template(&server);
+    let mut b = Browser::new(&server);
+    let login = b.post(
+        "/login",
+        &format!("token={}&next=%2Fruns", server.token(Role::Operator)),
+    );
+    assert_eq!(login.location.as_deref(), Some("/runs"));
+    let runs = b.get("/runs");
+    assert!(runs.body.contains("Start a run"), "{}", runs.body);
+    let csrf = csrf_of(&runs.body);
+    assert_eq!(
+        b.post("/runs", "template=weekly&input=demo").status,
+        403,
+        "a form without the CSRF token is refused"
+    );
+    let started = b.post(
+        "/runs",
+        &format!("csrf_token={csrf}&template=weekly&input=demo"),
+    );
+    assert_eq!(started.status, 303, "{}", started.body);
+    let run_path = started.location.unwrap();
+    let mut run_page = b.get(&run_path);
+    for _ in 0..600 {
+        if run_page.body.contains(">COMPLETED<") || run_page.body.contains("FAILED<") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        run_page = b.get(&run_path);
+    }
+    assert!(run_page.body.contains(">COMPLETED<"), "{}", run_page.body);
+    assert!(run_page.body.contains("State history"));
+    assert!(run_page.body.contains("EVALUATING_RULES"));
+    assert_csp_clean(&run_page, "run page");
+
+    let overview = b.get("/");
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    assert!(
+        overview.body.contains("<svg class=\"chart\""),
+        "trend chart"
+    );
+    assert!(overview.body.contains("network-reachability"));
+    assert_csp_clean(&overview, "overview");
+
+    let run = run_path.trim_start_matches("/runs/");
+    let list = b.get(&format!(
+        "/findings?package=network-reachability&status=active&run={run}"
+    ));
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(" matching"), "{}", list.body);
+    let at = list.body.find("href=\"/findings/").expect("a finding row");
+    let rest = &list.body[at + 6..];
+    let finding = b.get(&rest[..rest.find('"').unwrap()]);
+    assert_eq!(finding.status, 200);
+    assert!(finding.body.contains("Network path"), "path picture");
+    assert!(finding.body.contains("<svg"), "drawn as SVG");
+    assert!(finding.body.contains("Recommendation"));
+    assert!(finding.body.contains("Raw JSON"));
+    assert_csp_clean(&finding, "finding page");
+
+    let bad = b.get("/findings?run=abc");
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("run `abc`: not a number"));
+    assert_eq!(b.get("/findings/nope").status, 404);
+    for path in [
+        "/targets",
+        "/targets/demo",
+        "/templates",
+        "/templates/weekly",
+    ] {
+        let p = b.get(path);
+        assert_eq!(p.status, 200, "{path}");
+        assert!(p.body.contains("weekly") || path == "/targets", "{path}");
+    }
+}
