@@ -93,11 +93,11 @@ pub fn trend(runs: &[Run]) -> Markup {
     }
 }
 
-/// The smallest of 1, 2, 5 × 10ⁿ at or above `n`, so the axis reads in round numbers.
+/// The smallest of 1, 2, 3, 4, 5, 6, 8 × 10ⁿ at or above `n`, so the axis reads in round numbers.
 fn nice_ceiling(n: i64) -> i64 {
     let mut base = 1;
     loop {
-        for m in [1, 2, 5] {
+        for m in [1, 2, 3, 4, 5, 6, 8] {
             if m * base >= n {
                 return (m * base).max(4);
             }
@@ -113,8 +113,9 @@ mod tests {
     #[test]
     fn axis_ceilings_are_round() {
         assert_eq!(nice_ceiling(1), 4);
-        assert_eq!(nice_ceiling(7), 10);
+        assert_eq!(nice_ceiling(7), 8);
         assert_eq!(nice_ceiling(11), 20);
-        assert_eq!(nice_ceiling(201), 500);
+        assert_eq!(nice_ceiling(215), 300);
+        assert_eq!(nice_ceiling(801), 1000);
     }
 }

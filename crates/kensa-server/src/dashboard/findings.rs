@@ -12,6 +12,11 @@ use super::PAGE_SIZE;
 use crate::api::findings::FindingQuery;
 use crate::state::AppState;
 
+/// The path picture: points wide before it wraps onto another row, pixels per point
+/// (large enough to read the ids at the page's width).
+const PATH_WIDTH: f32 = 600.0;
+const PATH_SCALE: f32 = 1.65;
+
 /// The filter form's fields, as typed (empty means "any").
 #[derive(Debug, Default, Deserialize)]
 pub struct Filters {
@@ -180,7 +185,7 @@ pub async fn show(
 ) -> PageResult {
     let sf = state.store.finding(&id).await?;
     let f = &sf.finding;
-    let picture = kensa_report::assessment::network_path_svg(f, 900.0, 1.2);
+    let picture = kensa_report::assessment::network_path_svg(f, PATH_WIDTH, PATH_SCALE);
     let raw = serde_json::to_string_pretty(&sf).unwrap_or_default();
     let body = html! {
         p.crumbs { a href="/findings" { "Findings" } " / " code { (f.rule_id) } }

@@ -111,9 +111,9 @@ pub fn run_state(s: RunState) -> Markup {
 }
 
 /// A stored timestamp (`2026-12-07T16:15:22Z` or with milliseconds) shown to the
-/// minute, the full value on hover.
+/// second, the full value on hover.
 pub fn time(at: &str) -> Markup {
-    let short = at.get(..16).unwrap_or(at).replace('T', " ");
+    let short = at.get(..19).unwrap_or(at).replace('T', " ");
     html! { time datetime=(at) title=(at) { (short) } }
 }
 

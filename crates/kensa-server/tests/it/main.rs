@@ -6,4 +6,6 @@ mod api_matrix;
 mod api_schemathesis;
 mod api_tls;
 mod common;
+mod dash_browser;
+mod dash_cdp;
 mod dash_pages;
