@@ -87,3 +87,17 @@ pub fn network_path_svg(
 ) -> Option<String> {
     netpath::diagram(finding, max_width).map(|scene| scene.svg(scale))
 }
+
+/// The picture of a traced path (a "can A reach B?" answer rather than a finding): a
+/// source box (`source` label, `source_id` under it), then one box per hop, drawn like
+/// a finding's path; inline SVG as [`network_path_svg`].
+pub fn trace_path_svg(
+    source: &str,
+    source_id: &str,
+    steps: &[kensa_model::finding::PathStep],
+    caption: &str,
+    max_width: f32,
+    scale: f32,
+) -> String {
+    netpath::trace_diagram(source, source_id, steps, caption, max_width).svg(scale)
+}

@@ -14,8 +14,8 @@ use crate::state::AppState;
 
 /// The path picture: points wide before it wraps onto another row, pixels per point
 /// (large enough to read the ids at the page's width).
-const PATH_WIDTH: f32 = 600.0;
-const PATH_SCALE: f32 = 1.65;
+const PATH_WIDTH: f32 = 730.0;
+const PATH_SCALE: f32 = 1.3;
 
 /// The filter form's fields, as typed (empty means "any").
 #[derive(Debug, Default, Deserialize)]

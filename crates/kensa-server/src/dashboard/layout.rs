@@ -16,14 +16,16 @@ pub enum Nav {
     Findings,
     Targets,
     Templates,
+    Reach,
 }
 
-const NAV: [(Nav, &str, &str); 5] = [
+const NAV: [(Nav, &str, &str); 6] = [
     (Nav::Overview, "/", "Overview"),
     (Nav::Runs, "/runs", "Runs"),
     (Nav::Findings, "/findings", "Findings"),
     (Nav::Targets, "/targets", "Targets"),
     (Nav::Templates, "/templates", "Templates"),
+    (Nav::Reach, "/reach", "Can A reach B?"),
 ];
 
 fn head(title: &str) -> Markup {

@@ -11,6 +11,7 @@ mod layout;
 mod login;
 mod overview;
 mod page;
+mod reach;
 mod runs;
 
 use axum::routing::{get, post};
@@ -38,5 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/templates/{name}", get(catalog::template))
         .route("/findings", get(findings::list))
         .route("/findings/{id}", get(findings::show))
+        .route("/reach", get(reach::show))
         .route("/assets/{name}", get(assets::serve))
 }

@@ -86,6 +86,10 @@ fn chromium_signs_in_runs_the_demo_and_draws_a_path() {
     );
     b.screenshot(&shots.join("05-finding.png"));
 
+    b.goto(&server.url("/reach?from=internet&to=i-0a1b2c3d4e5f60002&protocol=tcp&port=22"));
+    b.wait_for("document.querySelector('section.path svg rect')", 10);
+    b.screenshot(&shots.join("06-reach.png"));
+
     let csp: Vec<&String> = b
         .console
         .iter()

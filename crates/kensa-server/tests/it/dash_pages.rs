@@ -259,6 +259,26 @@ fn operator_runs_the_demo_and_reads_a_finding() {
     assert!(finding.body.contains("Raw JSON"));
     assert_csp_clean(&finding, "finding page");
 
+    let reach = b.get(&format!(
+        "/reach?run={run}&from=internet&to=i-0a1b2c3d4e5f60002&protocol=tcp&port=22"
+    ));
+    assert_eq!(reach.status, 200, "{}", reach.body);
+    assert!(reach.body.contains(">reachable<"), "{}", reach.body);
+    assert!(reach.body.contains("igw-0e8f1a2b3c4d5e6f7"), "hops listed");
+    assert!(reach.body.contains("<svg"), "hops drawn");
+    assert_csp_clean(&reach, "reach page");
+    let closed = b.get(&format!(
+        "/reach?run={run}&from=internet&to=i-0a1b2c3d4e5f60002&protocol=tcp&port=5432"
+    ));
+    assert!(closed.body.contains(">blocked<"), "{}", closed.body);
+    assert!(closed.body.contains("Blocked at"));
+    let bad_port = b.get(&format!(
+        "/reach?run={run}&from=internet&to=i-0a1b2c3d4e5f60002&port=99999"
+    ));
+    assert!(bad_port.body.contains("port `99999`: expected 0 to 65535"));
+    let unknown = b.get(&format!("/reach?run={run}&from=internet&to=i-nope&port=22"));
+    assert!(unknown.body.contains("i-nope"), "{}", unknown.body);
+
     let bad = b.get("/findings?run=abc");
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("run `abc`: not a number"));
