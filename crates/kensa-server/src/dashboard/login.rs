@@ -31,7 +31,7 @@ fn login_page(next: &str, error: Option<&str>) -> Markup {
         html! {
             h1 { "Sign in" }
             p.muted { "Paste an API token. An administrator creates one with "
-                code { "kensa token create --name NAME --role viewer" } "." }
+                code { "kensa token create --role viewer --name NAME" } "." }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form.login method="post" action="/login" {
                 input type="hidden" name="next" value=(next);
