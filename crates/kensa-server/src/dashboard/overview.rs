@@ -1,8 +1,8 @@
-//! The overview: active findings by severity and by package (each a link to the
-//! filtered list), the trend over the last runs, and the latest runs.
+//! The overview: active findings by severity and by package (one grouped query; each a
+//! link to the filtered list), the trend over the last runs, and the latest runs.
 use axum::extract::State;
-use kensa_model::{FindingStatus, Severity};
-use kensa_store::{FindingFilter, Run, RunState};
+use kensa_model::Severity;
+use kensa_store::{Run, RunState};
 use maud::html;
 
 use super::layout::{page, severity, Nav};
@@ -14,32 +14,24 @@ use crate::state::AppState;
 const TREND_RUNS: usize = 20;
 const LATEST_RUNS: usize = 8;
 
-async fn active_count(state: &AppState, f: FindingFilter) -> Result<i64, kensa_store::StoreError> {
-    let filter = FindingFilter {
-        statuses: vec![FindingStatus::Active],
-        ..f
-    };
-    state.store.count_findings(&filter).await
-}
-
 pub async fn show(State(state): State<AppState>, SignedIn(caller): Viewer) -> PageResult {
-    let mut by_severity = Vec::new();
-    for s in Severity::ALL {
-        let f = FindingFilter {
-            severities: vec![s],
-            ..Default::default()
-        };
-        by_severity.push((s, active_count(&state, f).await?));
-    }
-    let mut by_package = Vec::new();
-    for p in kensa_store::TEMPLATE_PACKAGES {
-        let f = FindingFilter {
-            packages: vec![p.as_str().to_string()],
-            ..Default::default()
-        };
-        let n = active_count(&state, f).await?;
-        if n > 0 {
-            by_package.push((p, n));
+    let counts = state.store.active_counts().await?;
+    let by_severity: Vec<(Severity, i64)> = Severity::ALL
+        .into_iter()
+        .map(|s| {
+            let n = counts
+                .iter()
+                .filter(|c| c.severity == s)
+                .map(|c| c.count)
+                .sum();
+            (s, n)
+        })
+        .collect();
+    let mut by_package: Vec<(String, i64)> = Vec::new();
+    for c in &counts {
+        match by_package.last_mut() {
+            Some((p, n)) if *p == c.package => *n += c.count,
+            _ => by_package.push((c.package.clone(), c.count)),
         }
     }
     let runs = state.store.runs(None).await?;
@@ -84,7 +76,7 @@ pub async fn show(State(state): State<AppState>, SignedIn(caller): Viewer) -> Pa
                     table.bars {
                         @for (p, n) in &by_package {
                             tr {
-                                th { a href=(active(vec![("package", p.as_str().to_string())])) { (p.as_str()) } }
+                                th { a href=(active(vec![("package", p.clone())])) { (p) } }
                                 td.num { (n) }
                                 td.meter { meter min="0" max=(total.max(1)) value=(n) {} }
                             }

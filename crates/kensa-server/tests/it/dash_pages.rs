@@ -241,6 +241,42 @@ fn operator_runs_the_demo_and_reads_a_finding() {
         "trend chart"
     );
     assert!(overview.body.contains("network-reachability"));
+    // The overview's counts agree with the API's filtered totals.
+    let viewer = server.token(Role::Viewer);
+    let total = |q: &str| {
+        call(
+            "GET",
+            &server.url(&format!("/api/v1/findings?status=active&limit=1{q}")),
+            Some(viewer),
+            &[],
+            None,
+        )
+        .json()["total"]
+            .as_i64()
+            .unwrap()
+    };
+    let all = total("");
+    assert!(all > 0);
+    assert!(
+        overview.body.contains(&format!(
+            "<span class=\"count\">{all}</span><span class=\"label\">active findings"
+        )),
+        "total {all} on the overview"
+    );
+    let high = total("&severity=high");
+    assert!(
+        overview.body.contains(&format!(
+            "severity=high\"><span class=\"count\">{high}</span>"
+        )),
+        "high {high}"
+    );
+    let config = total("&package=config");
+    assert!(
+        overview.body.contains(&format!(
+            "package=config\">config</a></th><td class=\"num\">{config}</td>"
+        )),
+        "config {config}"
+    );
     assert_csp_clean(&overview, "overview");
 
     let run = run_path.trim_start_matches("/runs/");
