@@ -90,6 +90,16 @@ fn chromium_signs_in_runs_the_demo_and_draws_a_path() {
     b.wait_for("document.querySelector('section.path svg rect')", 10);
     b.screenshot(&shots.join("06-reach.png"));
 
+    for (name, path) in [
+        ("07-runs.png", "/runs"),
+        ("08-template.png", "/templates/weekly"),
+        ("09-target.png", "/targets/demo"),
+    ] {
+        b.goto(&server.url(path));
+        b.wait_for("document.querySelector('main h1')", 10);
+        b.screenshot(&shots.join(name));
+    }
+
     let csp: Vec<&String> = b
         .console
         .iter()
