@@ -6,7 +6,7 @@ use kensa_store::RunState;
 use maud::{html, Markup, DOCTYPE};
 
 use super::assets::{script_path, stylesheet_path};
-use crate::auth::{csrf_token, Caller, CSRF_FIELD};
+use crate::auth::{csrf_token, Caller, Role, CSRF_FIELD};
 
 /// Which navigation entry is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +17,7 @@ pub enum Nav {
     Targets,
     Templates,
     Reach,
+    Admin,
 }
 
 const NAV: [(Nav, &str, &str); 6] = [
@@ -53,6 +54,9 @@ pub fn page(title: &str, caller: &Caller, nav: Nav, refresh: Option<u32>, body: 
                     nav {
                         @for (entry, href, label) in NAV {
                             a href=(href) class=[(entry == nav).then_some("current")] { (label) }
+                        }
+                        @if caller.role >= Role::Admin {
+                            a href="/admin" class=[(nav == Nav::Admin).then_some("current")] { "Admin" }
                         }
                     }
                     div.who {

@@ -3,6 +3,7 @@
 //! the server (maud, auto-escaped). No inline script or style anywhere: the stylesheet
 //! and the one small script are served from `/assets/` under content-hashed names, so
 //! the strict CSP holds and browsers cache them for good.
+mod admin;
 mod assets;
 mod catalog;
 mod chart;
@@ -40,5 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/findings", get(findings::list))
         .route("/findings/{id}", get(findings::show))
         .route("/reach", get(reach::show))
+        .route("/admin", get(admin::show))
+        .route("/admin/tokens", post(admin::create))
+        .route("/admin/tokens/{name}/revoke", post(admin::revoke))
         .route("/assets/{name}", get(assets::serve))
 }
