@@ -6,6 +6,7 @@ mod errors;
 mod findings;
 mod model;
 mod runs;
+mod summary;
 
 use std::collections::BTreeMap;
 
