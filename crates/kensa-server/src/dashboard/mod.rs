@@ -7,6 +7,7 @@ mod admin;
 mod assets;
 mod catalog;
 mod chart;
+mod diff;
 mod findings;
 mod layout;
 mod login;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs", get(runs::list).post(runs::start))
         .route("/runs/{id}", get(runs::show))
         .route("/runs/{id}/cancel", post(runs::cancel))
+        .route("/runs/{id}/diff/{other}", get(diff::show))
         .route("/targets", get(catalog::targets))
         .route("/targets/{name}", get(catalog::target))
         .route("/templates", get(catalog::templates))

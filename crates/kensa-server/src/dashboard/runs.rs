@@ -156,6 +156,7 @@ pub async fn show(
     let exclusions = state.store.exclusions(id).await?;
     let template = state.store.template(&run.template).await.ok();
     let moving = !run.state.is_final();
+    let previous = super::diff::previous_run(&state, &run.template, run.id).await;
     let body = html! {
         h1 { "Run #" (run.id) " " (run_state(run.state)) }
         p.lede {
@@ -167,6 +168,9 @@ pub async fn show(
         }
         div.actions {
             a.button href=(link("/findings", &[("run", run.id.to_string())])) { "Findings of this run" }
+            @if let Some(prev) = previous {
+                a.button.secondary href={ "/runs/" (prev) "/diff/" (run.id) } { "Changes since run #" (prev) }
+            }
             @if moving && caller.role >= Role::Operator {
                 form method="post" action={ "/runs/" (run.id) "/cancel" } data-confirm="Cancel this run?" {
                     (csrf(&caller))

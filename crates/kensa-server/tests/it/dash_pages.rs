@@ -315,6 +315,40 @@ fn operator_runs_the_demo_and_reads_a_finding() {
     let unknown = b.get(&format!("/reach?run={run}&from=internet&to=i-nope&port=22"));
     assert!(unknown.body.contains("i-nope"), "{}", unknown.body);
 
+    // A second run of the same template links to what changed since the first.
+    let again = b.post(
+        "/runs",
+        &format!("csrf_token={csrf}&template=weekly&input=demo"),
+    );
+    let second = again.location.unwrap();
+    let mut second_page = b.get(&second);
+    for _ in 0..600 {
+        if second_page.body.contains(">COMPLETED<") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        second_page = b.get(&second);
+    }
+    let second_id = second.trim_start_matches("/runs/");
+    let diff_link = format!("href=\"/runs/{run}/diff/{second_id}\"");
+    assert!(
+        second_page.body.contains(&diff_link),
+        "{}",
+        second_page.body
+    );
+    let diff = b.get(&format!("/runs/{run}/diff/{second_id}"));
+    assert_eq!(diff.status, 200, "{}", diff.body);
+    assert!(
+        diff.body.contains("<strong>0</strong> new"),
+        "the same demo twice: {}",
+        diff.body
+    );
+    assert!(
+        !diff.body.contains(" 0 unchanged"),
+        "everything seen twice is unchanged"
+    );
+    assert_eq!(b.get(&format!("/runs/{run}/diff/999")).status, 404);
+
     let bad = b.get("/findings?run=abc");
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("run `abc`: not a number"));
