@@ -169,6 +169,11 @@ fn login_pages_forms_and_assets() {
     assert_eq!(evil.location.as_deref(), Some("/"), "no open redirect");
     assert!(b.cookie.is_some());
 
+    let empty = b.get("/");
+    assert_eq!(empty.status, 200, "overview of an empty store: {}", empty.body);
+    assert!(empty.body.contains("No finished run yet."));
+    assert!(b.get("/reach").body.contains("No completed run yet"));
+
     // A viewer sees pages but has no start form, and may not start a run.
     let runs = b.get("/runs");
     assert_eq!(runs.status, 200);
