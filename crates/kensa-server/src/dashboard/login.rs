@@ -1,7 +1,7 @@
 //! Signing in with an API token (exchanged for the session cookie by the same function
 //! the API's `POST /session` uses, so the rate limit and audit apply) and out again.
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use maud::{html, Markup};
@@ -57,9 +57,18 @@ pub async fn form(MaybeCaller(caller): MaybeCaller, Query(q): Query<NextQuery>) 
 pub async fn submit(
     State(state): State<AppState>,
     client: ClientAddr,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(f.next.as_deref());
+    if !same_origin(&headers) {
+        // Login CSRF: another site must not sign this browser in under its token.
+        let page = login_page(
+            &next,
+            Some("This sign-in came from another site; use the form on this page."),
+        );
+        return (StatusCode::FORBIDDEN, Html(page.into_string())).into_response();
+    }
     match login(&state, client.0, &f.token).await {
         Ok((_, cookie)) => {
             let mut res = see_other(&next);
@@ -71,6 +80,28 @@ pub async fn submit(
             (e.status, Html(page.into_string())).into_response()
         }
         Err(e) => PageError::Api(e).into_response(),
+    }
+}
+
+/// Whether the form was posted from this site. Browsers say where a request comes from
+/// in `Sec-Fetch-Site` and in `Origin` (which is `null` under this site's no-referrer
+/// policy, so says nothing then); either naming another site refuses the login.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if matches!(text("sec-fetch-site"), Some("cross-site" | "same-site")) {
+        return false;
+    }
+    match text("origin") {
+        None | Some("null") => true,
+        Some(origin) => {
+            let host = text("host").unwrap_or("");
+            let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
+            !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+        }
     }
 }
 

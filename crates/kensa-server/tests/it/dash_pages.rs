@@ -38,6 +38,16 @@ impl<'a> Browser<'a> {
     }
 
     fn send(&mut self, method: &str, path: &str, form: Option<&str>) -> Page {
+        self.send_with(method, path, form, &[])
+    }
+
+    fn send_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        form: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Page {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -48,6 +58,9 @@ impl<'a> Browser<'a> {
             .uri(self.server.url(path));
         if let Some(c) = &self.cookie {
             req = req.header("Cookie", c.as_str());
+        }
+        for (k, v) in extra {
+            req = req.header(*k, *v);
         }
         let res = match form {
             Some(f) => agent.run(
@@ -152,6 +165,36 @@ fn login_pages_forms_and_assets() {
     let login = b.get("/login?next=/runs");
     assert_eq!(login.status, 200);
     assert_csp_clean(&login, "login");
+    let cross_site = b.send_with(
+        "POST",
+        "/login",
+        Some(&format!("token={}", server.token(Role::Viewer))),
+        &[("Origin", "https://evil.example")],
+    );
+    assert_eq!(cross_site.status, 403, "login CSRF refused");
+    let fetch_cross = b.send_with(
+        "POST",
+        "/login",
+        Some(&format!("token={}", server.token(Role::Viewer))),
+        &[("Origin", "null"), ("Sec-Fetch-Site", "cross-site")],
+    );
+    assert_eq!(
+        fetch_cross.status, 403,
+        "Sec-Fetch-Site: cross-site refused"
+    );
+    assert!(b.cookie.is_none());
+    let host = server.base.trim_start_matches("http://").to_string();
+    let same_site = Browser::new(&server).send_with(
+        "POST",
+        "/login",
+        Some(&format!("token={}", server.token(Role::Viewer))),
+        &[("Origin", &format!("http://{host}"))],
+    );
+    assert_eq!(
+        same_site.status, 303,
+        "a same-origin login: {}",
+        same_site.body
+    );
     let wrong = b.post("/login", "token=kensa_wrong&next=%2Fruns");
     assert_eq!(wrong.status, 401);
     assert!(
@@ -170,7 +213,11 @@ fn login_pages_forms_and_assets() {
     assert!(b.cookie.is_some());
 
     let empty = b.get("/");
-    assert_eq!(empty.status, 200, "overview of an empty store: {}", empty.body);
+    assert_eq!(
+        empty.status, 200,
+        "overview of an empty store: {}",
+        empty.body
+    );
     assert!(empty.body.contains("No finished run yet."));
     assert!(b.get("/reach").body.contains("No completed run yet"));
 
