@@ -9,7 +9,7 @@ use kensa_server::auth::Role;
 
 use crate::common::TestServer;
 use crate::dash_cdp::{chromium_path, Chromium};
-use crate::dash_pages::demo_template;
+use crate::dash_client::demo_template;
 
 fn screenshot_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
