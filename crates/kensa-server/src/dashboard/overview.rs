@@ -34,6 +34,7 @@ pub async fn show(State(state): State<AppState>, SignedIn(caller): Viewer) -> Pa
             _ => by_package.push((c.package.clone(), c.count)),
         }
     }
+    by_package.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let runs = state.store.runs(None).await?;
     let finished: Vec<Run> = runs
         .iter()
