@@ -56,7 +56,9 @@ pub(crate) fn ingress_appliance(
 
 /// Whether `target` is a gateway endpoint (S3, DynamoDB): it carries only traffic to the
 /// service, which never opens connections into the VPC. Known from the snapshot's
-/// endpoint, or, for an endpoint the snapshot lacks, from its prefix-list routes.
+/// endpoint, or, for an endpoint the snapshot lacks, from a route to it for an AWS
+/// service prefix list. A customer-managed list may route to a firewall or Gateway Load
+/// Balancer endpoint just as well, so it proves nothing: the endpoint stays unevaluated.
 pub(crate) fn gateway_endpoint(
     snap: &Snapshot,
     rt: &kensa_model::ec2::RouteTable,
@@ -68,9 +70,23 @@ pub(crate) fn gateway_endpoint(
     match snap.vpc_endpoints.get(target) {
         Some(e) => e.vpc_endpoint_type.as_deref() == Some("Gateway"),
         None => rt.routes.iter().any(|r| {
-            r.gateway_id.as_deref() == Some(target) && r.destination_prefix_list_id.is_some()
+            r.gateway_id.as_deref() == Some(target)
+                && r.destination_prefix_list_id
+                    .as_deref()
+                    .and_then(|id| snap.prefix_lists.get(id))
+                    .is_some_and(is_service_prefix_list)
         }),
     }
+}
+
+/// An AWS-managed service prefix list (`com.amazonaws.<region>.s3`, owner `AWS`): the
+/// destination of a gateway endpoint's routes.
+fn is_service_prefix_list(pl: &kensa_model::gateway::PrefixList) -> bool {
+    pl.owner_id.as_deref() == Some("AWS")
+        || pl
+            .prefix_list_name
+            .as_deref()
+            .is_some_and(|n| n.starts_with("com.amazonaws."))
 }
 
 /// Sources whose return route leads to `target`, a component kensa does not evaluate.

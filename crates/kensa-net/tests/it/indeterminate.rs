@@ -129,6 +129,17 @@ fn gateway_endpoints_carry_no_inbound_traffic() {
         .unwrap()
         .routes
         .push(route("pl-s3", "vpce-0s3"));
+    // A customer-managed list may lead to a firewall endpoint as well: not proof.
+    let rules = rules_of(&b.s);
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.0 == "IndeterminateExposure" && r.2 == "vpce-0s3"),
+        "{rules:?}"
+    );
+    // The service's own list (what a gateway endpoint's route points at) is.
+    let pl = b.s.prefix_lists.get_mut("pl-s3").unwrap();
+    pl.prefix_list_name = Some("com.amazonaws.us-east-1.s3".into());
     let rules = rules_of(&b.s);
     assert!(
         !rules.iter().any(|r| r.0 == "IndeterminateExposure"),
