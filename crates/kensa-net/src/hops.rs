@@ -396,10 +396,13 @@ pub(crate) fn between(
                     None => return missing(t, &g, T_PCX, "peering connection"),
                     _ => {}
                 }
-                let back = d_rt.and_then(|r| route_lookup(idx, r, src_ip)).map(|r| r.1);
-                if back != Some(Target::Pcx(g.clone())) {
-                    let id = d_rt.map(|r| r.route_table_id.as_str()).unwrap_or(&g);
-                    return t.block(id, T_RT, BlockCode::NoReturnRoute);
+                let (Some(sc), Some(dc)) = (s_ctx, d_ctx) else {
+                    return t.block(&rt.route_table_id, T_RT, BlockCode::NoRouteToDestination);
+                };
+                if crate::hops_tgw::reply_back(idx, &mut t, (sc, src_ip), (dc, dst_ip), d_rt)
+                    .is_none()
+                {
+                    return t;
                 }
             }
             Some(Target::Tgw(g)) if s_vpc != d_vpc => {

@@ -236,7 +236,7 @@ pub(crate) fn via_tgw(
 ) -> Option<()> {
     let m = &idx.tgw;
     let s_att = enter_tgw(m, t, tgw, src.0)?;
-    let (last_tgw, d_att, table) = through_tgw(m, t, tgw, &s_att.id, dst.1)?;
+    let (_, d_att, table) = through_tgw(m, t, tgw, &s_att.id, dst.1)?;
     let d_info = &m.attachments[&d_att];
     if d_info.kind != AttKind::Vpc || d_info.resource.as_deref() != Some(dst.0.vpc_id.as_str()) {
         let reason = format!(
@@ -251,38 +251,48 @@ pub(crate) fn via_tgw(
         );
         return None;
     }
-    if !TgwModel::serves_az(d_info, dst.0.az.as_deref()) {
-        let reason = format!(
-            "`{d_att}` has no subnet in {}: replies cannot leave the zone",
-            dst.0.az.as_deref().unwrap_or("the zone")
-        );
-        t.stop(
-            &d_att,
-            T_TGW_ATTACH,
-            BlockCode::TgwAttachNoSubnetInAz,
-            Some(reason),
-        );
-        return None;
-    }
-    // The reply: the destination subnet's route back, then the TGWs in reverse.
-    let back = d_rt.and_then(|r| route_lookup(idx, r, src.1)).map(|r| r.1);
-    if back != Some(Target::Tgw(last_tgw.clone())) {
-        let id = d_rt.map(|r| r.route_table_id.as_str()).unwrap_or(&dst.0.id);
-        t.stop(
-            id,
-            T_RT,
-            BlockCode::NoReturnRoute,
-            Some(format!("no route back to {} through `{last_tgw}`", src.1)),
-        );
-        return None;
-    }
+    reply_back(idx, t, src, dst, d_rt)
+}
+
+/// The reply from `dst` to `src`: the destination subnet's route back, through
+/// whichever transit gateway (or peering) it names. AWS routes each direction on its
+/// own and security groups track the connection at the ENI, so a reply may return
+/// through another TGW than the request took; it must leave through an attachment that
+/// serves the destination's zone and arrive at an attachment of the source's VPC.
+pub(crate) fn reply_back(
+    idx: &Index,
+    t: &mut Trace,
+    src: (&SubnetCtx, IpAddr),
+    dst: (&SubnetCtx, IpAddr),
+    d_rt: Option<&kensa_model::ec2::RouteTable>,
+) -> Option<()> {
+    let m = &idx.tgw;
+    let rt_id = d_rt.map(|r| r.route_table_id.as_str()).unwrap_or(&dst.0.id);
+    let via = match d_rt.and_then(|r| route_lookup(idx, r, src.1)).map(|r| r.1) {
+        Some(Target::Tgw(g)) => g,
+        Some(Target::Pcx(p)) if peering_joins(idx, &p, &dst.0.vpc_id, &src.0.vpc_id) => {
+            return Some(())
+        }
+        _ => {
+            let reason = format!("no route back to {}", src.1);
+            t.stop(rt_id, T_RT, BlockCode::NoReturnRoute, Some(reason));
+            return None;
+        }
+    };
     let mut reply = Trace::new();
-    match through_tgw(m, &mut reply, &last_tgw, &d_att, src.1) {
-        Some((_, a, _)) if a == s_att.id => Some(()),
+    let arrived = enter_tgw(m, &mut reply, &via, dst.0)
+        .and_then(|d_att| through_tgw(m, &mut reply, &via, &d_att.id, src.1));
+    match arrived {
         Some((_, a, table)) => {
+            let ours = m.attachments.get(&a).is_some_and(|x| {
+                x.kind == AttKind::Vpc && x.resource.as_deref() == Some(src.0.vpc_id.as_str())
+            });
+            if ours {
+                return Some(());
+            }
             let reason = format!(
-                "the reply to {} is routed to `{a}`, not back to `{}`",
-                src.1, s_att.id
+                "the reply to {} is routed to `{a}`, not to an attachment of `{}`",
+                src.1, src.0.vpc_id
             );
             t.stop(&table, T_TGW_RTB, BlockCode::NoReturnRoute, Some(reason));
             None
@@ -293,13 +303,21 @@ pub(crate) fn via_tgw(
                 "reply path: {}",
                 b.reason.clone().unwrap_or_else(|| b.code.to_string())
             ));
-            if !b.code.is_indeterminate() {
+            let keep = b.code.is_indeterminate() || b.code == BlockCode::TgwAttachNoSubnetInAz;
+            if !keep {
                 b.code = BlockCode::NoReturnRoute;
             }
             t.blocked = Some(b);
             None
         }
     }
+}
+
+/// Whether peering `pcx` is active and joins VPCs `a` and `b`.
+fn peering_joins(idx: &Index, pcx: &str, a: &str, b: &str) -> bool {
+    idx.peerings
+        .get(pcx)
+        .is_some_and(|p| p.active && p.other_side(a).and_then(|o| o.0.as_deref()) == Some(b))
 }
 
 /// A packet from on-premises address `p.remote` entering through `tgw` towards

@@ -12,3 +12,4 @@ mod reference;
 mod scope;
 mod stream;
 mod tgw;
+mod tgw_asym;
