@@ -390,6 +390,18 @@ pub fn query(
         validate_address(*ip, "destination")?;
     }
     let eng = Engine::new(snap);
+    let find_lb = |n: &str| {
+        LbNode::all(&eng.idx)
+            .into_iter()
+            .find(|lb| lb.id == n || lb.name == n)
+    };
+    if let Some(lb) = match from {
+        Endpoint::Named(n) => find_lb(n),
+        _ => None,
+    } {
+        let (dst, dst_ip, _) = resolve_to(&eng.idx, to, false, false)?;
+        return crate::path_lb::from_lb(&eng, &lb, dst, dst_ip, proto, port);
+    }
     if let Endpoint::Named(n) = to {
         if let Some(lb) = LbNode::all(&eng.idx)
             .into_iter()

@@ -1,5 +1,6 @@
-//! `kensa path` to or through an internet-facing load balancer: Internet → listener →
-//! target, both hops.
+//! `kensa path` to, through or from a load balancer: Internet → listener → target, both
+//! hops; and from the load balancer's nodes to an instance (the hop a target's security
+//! group must admit).
 use std::net::IpAddr;
 
 use kensa_model::block_code::BlockCode;
@@ -158,4 +159,51 @@ pub(crate) fn via_lb(
         x.sources.sample()
     };
     answer(t, src, e.private_ips.first().copied())
+}
+
+/// From load balancer `lb`'s nodes to `dst` (`dst_ip`): traced from each node ENI of the
+/// snapshot as from any other ENI, so the balancer's own security groups, its subnets'
+/// ACLs and routes, and the target's group (which usually admits the balancer's group)
+/// all count. The first node that gets through answers; else the first blocked trace.
+pub(crate) fn from_lb(
+    eng: &Engine,
+    lb: &LbNode,
+    dst: &Eni,
+    dst_ip: IpAddr,
+    proto: u8,
+    port: u16,
+) -> Result<PathAnswer, crate::path::PathError> {
+    let idx = &eng.idx;
+    let nodes: Vec<(&Eni, IpAddr)> = idx
+        .enis
+        .iter()
+        .filter(|e| {
+            e.subnet_id
+                .is_some_and(|s| lb.subnets.iter().any(|x| x == s))
+        })
+        .filter_map(|e| {
+            let ip = e.private_ips.iter().find(|ip| lb.addrs.contains(**ip))?;
+            Some((e, *ip))
+        })
+        .collect();
+    if !lb.enis_known || nodes.is_empty() {
+        return Err(crate::path::PathError::NotASource(
+            lb.name.clone(),
+            "the snapshot has no network interface of this load balancer's nodes (describe-network-interfaces), so its source addresses and groups are unknown",
+        ));
+    }
+    let mut first: Option<PathAnswer> = None;
+    for (node, ip) in nodes {
+        let mut t = Trace::new();
+        t.push(&lb.id, T_LB);
+        let rest = crate::hops::between(eng, node, ip, dst, dst_ip, proto, port);
+        t.path.extend(rest.path);
+        t.blocked = rest.blocked;
+        let ans = answer(t, Some(ip), Some(dst_ip));
+        if ans.verdict == Verdict::Reachable {
+            return Ok(ans);
+        }
+        first.get_or_insert(ans);
+    }
+    Ok(first.expect("at least one node"))
 }

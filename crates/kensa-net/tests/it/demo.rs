@@ -282,3 +282,18 @@ fn from_is_honoured_with_a_load_balancer_destination() {
     );
     assert!(q("127.0.0.1").is_err());
 }
+
+#[test]
+fn a_load_balancer_is_a_source_through_its_node_interfaces() {
+    // The ALB's nodes reach web-1's target port: web-1's group admits the ALB's group.
+    let a = q("web-alb", WEB1, "tcp", Some(8080));
+    assert_eq!(a.verdict, Verdict::Reachable, "{a:#?}");
+    let ids: Vec<&str> = a.path.iter().map(|h| h.component_id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&ALB), "{ids:?}");
+    assert!(ids.contains(&WEB1), "{ids:?}");
+    assert!(["10.0.0.145", "10.0.1.87"].contains(&a.source.as_deref().unwrap()));
+    // Not to a port web-1's group keeps closed to the balancer.
+    let ssh = q(ALB, WEB1, "tcp", Some(22));
+    assert_eq!(ssh.verdict, Verdict::Blocked, "{ssh:#?}");
+    assert_eq!(ssh.blocked_at.unwrap().code, "ENI_SG_RULES_MISMATCH");
+}
