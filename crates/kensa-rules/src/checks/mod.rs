@@ -38,4 +38,5 @@ register! {
     snapshot_block_public_access_off,
     peering_route_too_broad,
     ami_public,
+    sg_unused,
 }
