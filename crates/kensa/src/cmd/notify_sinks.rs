@@ -1,13 +1,11 @@
 //! The notifier `kensa run start` uses: kensa-assess's webhooks, plus SNS through
 //! kensa-aws when the binary is built with AWS support.
-use std::sync::Arc;
-
 use kensa_assess::notify::Notifier;
 
 pub fn notifier() -> Notifier {
     let notifier = Notifier::default();
     #[cfg(feature = "aws")]
-    let notifier = notifier.with_sink(Arc::new(sns::SnsSink::default()));
+    let notifier = notifier.with_sink(std::sync::Arc::new(sns::SnsSink::default()));
     notifier
 }
 
