@@ -64,6 +64,13 @@ pub fn scan(facts: &HostFacts, packages: &[Package]) -> ScanReport {
     }
 }
 
+impl RuleResult {
+    /// The package's short name (`sbp`, `rba`, `cis`).
+    pub fn package_short(&self) -> &'static str {
+        self.package.short()
+    }
+}
+
 fn result_of(rule: &'static HostRule, outcome: Outcome) -> RuleResult {
     RuleResult {
         rule: rule.id,

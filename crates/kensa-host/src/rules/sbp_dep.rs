@@ -58,6 +58,13 @@ fn arch_evidence(facts: &HostFacts) -> Result<(bool, String), String> {
                 return Ok((true, format!("running kernel {release} is 64-bit ({tag}): NX always enforced")));
             }
         }
+        // Debian's 32-bit flavours: `-686` has no PAE (no NX), `-686-pae` has.
+        if release.ends_with("-686") || release.ends_with("-486") {
+            return Ok((false, format!("running kernel {release} is 32-bit without PAE: no NX")));
+        }
+        if release.ends_with("-686-pae") {
+            return Ok((true, format!("running kernel {release} is 32-bit with PAE")));
+        }
     }
     let configs: Vec<(&String, &String)> = facts
         .files
