@@ -129,8 +129,11 @@ pub const PAM_PASSWORD_FILES: &[&str] = &[
     "/etc/pam.d/password-auth",
 ];
 
-/// `password` lines calling pam_pwquality or pam_cracklib: (file, line, arguments).
-pub fn pam_password_modules(facts: &HostFacts) -> Result<Vec<(&str, usize, Vec<&str>)>, String> {
+/// A `password` line calling pam_pwquality or pam_cracklib: file, line, arguments.
+pub type PamModuleLine<'a> = (&'a str, usize, Vec<&'a str>);
+
+/// The `password` lines calling pam_pwquality or pam_cracklib.
+pub fn pam_password_modules(facts: &HostFacts) -> Result<Vec<PamModuleLine<'_>>, String> {
     let mut out = Vec::new();
     for path in PAM_PASSWORD_FILES {
         let Some(text) = require(facts, path)? else {
