@@ -46,6 +46,9 @@ enum Command {
     /// Package vulnerabilities: scan a host's packages against vendor advisories, compare
     /// rpm/deb/apk versions.
     Vuln(cmd::vuln::Args),
+    /// Host rules packages (Security Best Practices, Runtime Behavior Analysis, CIS
+    /// subset) over a mounted root filesystem or an agent's telemetry.
+    Host(cmd::host::Args),
     /// The local advisory database: import feeds, download updates, show what it holds.
     Db(cmd::db::Args),
     /// Generate synthetic data (an account snapshot, CloudTrail logs, advisories) for
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Rules(a) => cmd::rules::run(a),
         Command::Trail(a) => cmd::trail::run(a),
         Command::Vuln(a) => cmd::vuln::run(a),
+        Command::Host(a) => cmd::host::run(a),
         Command::Db(a) => cmd::db::run(a),
         Command::Synth(a) => cmd::synth::run(a),
         Command::Target(a) => cmd::target::run(a),

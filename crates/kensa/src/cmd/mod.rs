@@ -5,6 +5,7 @@ pub mod compliance;
 pub mod db;
 pub mod exclusions;
 pub mod findings;
+pub mod host;
 pub mod notify_sinks;
 pub mod output;
 pub mod path;

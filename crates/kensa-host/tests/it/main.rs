@@ -1,0 +1,6 @@
+//! kensa-host integration tests: the registry's rules, their outcomes on fixture hosts
+//! (root filesystems and telemetry), and agreement with OpenSCAP.
+mod expectations;
+mod openscap;
+mod registry;
+mod support;
