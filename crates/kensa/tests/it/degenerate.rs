@@ -46,27 +46,6 @@ fn degenerate_snapshot(dir: &Path, groups: usize) -> u64 {
             "Reservations",
             json!({"Reservations": [{"OwnerId": "111122223333", "Instances": instances}]}),
         ),
-        (
-            "Vpcs",
-            json!({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}),
-        ),
-        (
-            "Subnets",
-            json!({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}),
-        ),
-        (
-            "RouteTables",
-            json!({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1",
-            "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}],
-            "Associations": [{"Main": true, "RouteTableId": "rtb-1"}]}]}),
-        ),
-        (
-            "NetworkAcls",
-            json!({"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true,
-            "Entries": [{"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"},
-                        {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": true, "CidrBlock": "0.0.0.0/0"}],
-            "Associations": [{"SubnetId": "subnet-1", "NetworkAclId": "acl-1"}]}]}),
-        ),
     ];
     let mut bytes = 0;
     for (name, doc) in documents {
@@ -74,8 +53,38 @@ fn degenerate_snapshot(dir: &Path, groups: usize) -> u64 {
         bytes += text.len() as u64;
         std::fs::write(region.join(format!("{name}.json")), text).unwrap();
     }
+    for (name, text) in NETWORK {
+        bytes += text.len() as u64;
+        std::fs::write(region.join(format!("{name}.json")), text).unwrap();
+    }
     bytes
 }
+
+/// The one VPC, subnet, route table and network ACL every generated instance is in.
+const NETWORK: [(&str, &str); 4] = [
+    (
+        "Vpcs",
+        r#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}"#,
+    ),
+    (
+        "Subnets",
+        r#"{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}"#,
+    ),
+    (
+        "RouteTables",
+        r#"{"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1",
+            "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}],
+            "Associations": [{"Main": true, "RouteTableId": "rtb-1"}]}]}"#,
+    ),
+    (
+        "NetworkAcls",
+        r#"{"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true,
+            "Entries": [
+              {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"},
+              {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": true, "CidrBlock": "0.0.0.0/0"}],
+            "Associations": [{"SubnetId": "subnet-1", "NetworkAclId": "acl-1"}]}]}"#,
+    ),
+];
 
 /// Runs kensa under `/usr/bin/time`: the output and the peak resident size in KiB.
 fn kensa_peak(args: &[&str]) -> (Output, u64) {
