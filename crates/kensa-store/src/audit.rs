@@ -11,6 +11,7 @@ use crate::error::{QueryContext, Result};
 pub struct NewAuditEntry<'a> {
     /// The token name (or `cli` for offline commands).
     pub actor: &'a str,
+    /// The API token used, when the action came through the server.
     pub token_id: Option<i64>,
     /// e.g. `run.start`, `token.revoke`.
     pub action: &'a str,
@@ -23,16 +24,24 @@ pub struct NewAuditEntry<'a> {
 /// A stored entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
+    /// The store's id; entries are numbered in the order they were recorded.
     pub id: i64,
+    /// When (RFC 3339, UTC).
     pub at: String,
+    /// The token name, or `cli`.
     pub actor: String,
+    /// The API token used, if any.
     pub token_id: Option<i64>,
+    /// What was done (`run.start`, `token.revoke`, ...).
     pub action: String,
+    /// What it was done to (`run:12`).
     pub object: String,
+    /// The request's parameters as JSON text.
     pub detail: String,
 }
 
 impl Store {
+    /// Appends an entry to the audit log; returns its id.
     pub async fn record_audit(&self, e: &NewAuditEntry<'_>) -> Result<i64> {
         let row = sqlx::query(
             "INSERT INTO audit_log (at, actor, token_id, action, object, detail) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

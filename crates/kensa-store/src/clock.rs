@@ -15,6 +15,7 @@ pub fn today() -> String {
     now()[..10].to_string()
 }
 
+/// A Unix time in milliseconds as RFC 3339 UTC text (`2026-12-07T11:30:46.123Z`).
 pub fn format_millis(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));

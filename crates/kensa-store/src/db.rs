@@ -13,14 +13,18 @@ use crate::migrate;
 /// Which database a store uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// An embedded SQLite file (the default).
     Sqlite,
+    /// A PostgreSQL server.
     Postgres,
 }
 
 /// Where a store is: a SQLite file or a PostgreSQL URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
+    /// A SQLite database file.
     File(PathBuf),
+    /// A `postgres://` URL.
     Postgres(String),
 }
 
@@ -96,14 +100,17 @@ impl Store {
         Ok(store)
     }
 
+    /// SQLite or PostgreSQL.
     pub fn backend(&self) -> Backend {
         self.backend
     }
 
+    /// Where the store is (file path or URL).
     pub fn location(&self) -> &Location {
         &self.location
     }
 
+    /// Closes every pooled connection (SQLite checkpoints its journal).
     pub async fn close(&self) {
         self.pool.close().await;
     }

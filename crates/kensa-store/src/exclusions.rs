@@ -116,6 +116,7 @@ fn listed<'a>(items: impl Iterator<Item = &'a str>, total: usize) -> String {
 }
 
 impl Store {
+    /// Records what run `run` could not assess.
     pub async fn add_exclusions(&self, run: i64, exclusions: &[Exclusion]) -> Result<()> {
         let mut tx = self.pool.begin().await.ctx("storing exclusions")?;
         for e in exclusions {
@@ -136,6 +137,7 @@ impl Store {
         tx.commit().await.ctx("storing exclusions")
     }
 
+    /// What run `run` could not assess, in the order recorded.
     pub async fn exclusions(&self, run: i64) -> Result<Vec<Exclusion>> {
         self.run(run).await?;
         let rows = sqlx::query("SELECT kind, title, description, recommendation, scope_type, scope_value, attributes FROM exclusions WHERE run_id = $1 ORDER BY id")

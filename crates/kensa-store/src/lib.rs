@@ -7,6 +7,7 @@
 //! holds all its findings. A run a dead process left behind is marked FAILED by
 //! [`Store::recover_interrupted_runs`].
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod audit;
 pub mod clock;

@@ -16,22 +16,31 @@ use crate::json::{from_json, to_json};
 /// A stored mute rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MuteRule {
+    /// The store's id; status reasons name it (`muted by rule 3`).
     pub id: i64,
+    /// The rule id it mutes (`fsbp:EC2.19`); `None`: any rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// The resource id it mutes; `None`: any resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// Tags the resource must carry, all of them.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The account it applies to; `None`: any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// The region it applies to; `None`: any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Why the findings are accepted; required, shown in the status reason.
     pub reason: String,
+    /// When it expires (`YYYY-MM-DD`): from that day on, its findings are active again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
     /// The file it came from.
     pub source: String,
+    /// When it was stored (RFC 3339, UTC).
     pub created_at: String,
 }
 
@@ -60,8 +69,11 @@ pub(crate) fn reason(id: usize, m: &Mute) -> String {
 /// What re-applying the mute rules changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct MuteOutcome {
+    /// Active findings now suppressed.
     pub suppressed: i64,
+    /// Suppressed findings active again (their rule was removed or expired).
     pub unsuppressed: i64,
+    /// Findings whose status did not change.
     pub unchanged: i64,
 }
 
@@ -101,6 +113,7 @@ impl Store {
         Ok(list.mutes.len())
     }
 
+    /// Every stored mute rule, by id.
     pub async fn mutes(&self) -> Result<Vec<MuteRule>> {
         let rows = sqlx::query("SELECT id, rule, resource, tags, account, region, reason, expires, source, created_at FROM mute_rules ORDER BY id")
             .fetch_all(&self.pool)
@@ -126,6 +139,8 @@ impl Store {
             .collect()
     }
 
+    /// Removes mute rule `id` (`NotFound` when there is none); findings it suppressed stay
+    /// so until the rules are applied again.
     pub async fn delete_mute(&self, id: i64) -> Result<()> {
         let done = sqlx::query("DELETE FROM mute_rules WHERE id = $1")
             .bind(id)

@@ -17,11 +17,22 @@ use crate::model::Event;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
     /// An SNS topic (`arn:aws:sns:REGION:ACCOUNT:NAME`).
-    Sns { topic_arn: String, region: String },
+    Sns {
+        /// The topic's ARN, as given.
+        topic_arn: String,
+        /// The topic's region (from the ARN): where to publish.
+        region: String,
+    },
     /// A webhook receiving kensa's JSON message.
-    Webhook { url: String },
+    Webhook {
+        /// The `http(s)://` URL posted to.
+        url: String,
+    },
     /// A webhook receiving a Slack-compatible `{"text": ...}` body.
-    Slack { url: String },
+    Slack {
+        /// The URL posted to (without the `slack+` prefix).
+        url: String,
+    },
 }
 
 impl Destination {
@@ -77,6 +88,7 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
+    /// The status as stored and printed (`SUCCESS`, `FAILED`, `SKIPPED`).
     pub fn as_str(self) -> &'static str {
         match self {
             DeliveryStatus::Success => "SUCCESS",
@@ -109,16 +121,21 @@ impl fmt::Display for DeliveryStatus {
 /// One notification a run sent (or tried to).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
+    /// The event notified.
     pub event: Event,
     /// The subscription's endpoint.
     pub destination: String,
+    /// For FINDING_REPORTED, the finding's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<String>,
+    /// How it ended.
     pub status: DeliveryStatus,
+    /// Attempts made (retries included).
     pub attempts: i64,
     /// The last error, or why it was skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// When it ended (RFC 3339, UTC).
     pub at: String,
 }
 

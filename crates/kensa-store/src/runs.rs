@@ -12,8 +12,11 @@ use crate::scope::RunScope;
 /// What a COMPLETED run may resolve: findings of these packages on resources the scope
 /// covers, minus resources an exclusion removed.
 pub struct Resolution<'a> {
+    /// The packages the run executed: a finding of another package is not resolved.
     pub packages: Vec<kensa_model::Package>,
+    /// The instances and regions the run covered.
     pub scope: &'a RunScope,
+    /// Resource ids an exclusion removed: their findings stay as they were.
     pub excluded_resources: std::collections::HashSet<String>,
 }
 

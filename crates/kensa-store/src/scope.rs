@@ -14,6 +14,8 @@ use crate::model::Target;
 /// Resource types that belong to an account/region rather than to an instance.
 const ACCOUNT_LEVEL: [&str; 1] = ["AwsAccount"];
 
+/// What a run covers: the target's accounts, regions and resource group resolved against
+/// one snapshot.
 #[derive(Debug, Clone)]
 pub struct RunScope {
     accounts: BTreeSet<String>,
@@ -25,6 +27,8 @@ pub struct RunScope {
 }
 
 impl RunScope {
+    /// The scope of `target` in `snap`: its instances (those with one of the target's tags
+    /// when it has any) and the accounts and regions it names.
     pub fn of(target: &Target, snap: &Snapshot) -> RunScope {
         let accounts: BTreeSet<String> = target.accounts.iter().cloned().collect();
         let regions: BTreeSet<String> = target.regions.iter().cloned().collect();
@@ -75,6 +79,8 @@ impl RunScope {
         }
     }
 
+    /// Whether the finding's resource is in scope (account-level resources by account and
+    /// region only).
     pub fn covers_finding(&self, f: &Finding) -> bool {
         self.covers(&ResourceKey {
             resource_type: f.resource.resource_type.clone(),

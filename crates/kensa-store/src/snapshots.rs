@@ -18,11 +18,17 @@ use crate::model::SnapshotInfo;
 pub struct NewSnapshot {
     /// `demo`, `directory` or `live`.
     pub source: String,
+    /// The directory read, when there is one.
     pub location: Option<String>,
+    /// [`hash_directory`] of it, or a constant for built-in data.
     pub content_hash: String,
+    /// Accounts its instances belong to, sorted.
     pub accounts: Vec<String>,
+    /// Regions its instances are in, sorted.
     pub regions: Vec<String>,
+    /// Instances loaded.
     pub instances: i64,
+    /// Input warnings raised while loading it.
     pub warnings: i64,
 }
 
@@ -137,6 +143,7 @@ impl Store {
         Ok(id)
     }
 
+    /// The snapshot recorded under `id` (`NotFound` when there is none).
     pub async fn snapshot_info(&self, id: i64) -> Result<SnapshotInfo> {
         let row = sqlx::query("SELECT id, source, location, content_hash, accounts, regions, instances, warnings, created_at FROM snapshots WHERE id = $1")
             .bind(id)

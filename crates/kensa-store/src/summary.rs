@@ -10,8 +10,11 @@ use crate::findings::severity_of_rank;
 /// Active findings of one package and severity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveCount {
+    /// The package name (`network-reachability`, `config`, `cve`).
     pub package: String,
+    /// The severity counted.
     pub severity: Severity,
+    /// Active (not suppressed, not resolved) findings.
     pub count: i64,
 }
 

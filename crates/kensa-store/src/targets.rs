@@ -88,6 +88,7 @@ impl Store {
         self.target_of_row(&row).await
     }
 
+    /// Every target, by name.
     pub async fn targets(&self) -> Result<Vec<Target>> {
         let rows = sqlx::query(&format!("{TARGET_SELECT} ORDER BY name"))
             .fetch_all(&self.pool)

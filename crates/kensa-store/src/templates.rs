@@ -74,6 +74,7 @@ impl Store {
         template_of_row(&row)
     }
 
+    /// Every template, by name.
     pub async fn templates(&self) -> Result<Vec<Template>> {
         sqlx::query(&format!("{TEMPLATE_SELECT} ORDER BY t.name"))
             .fetch_all(&self.pool)

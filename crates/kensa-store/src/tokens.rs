@@ -11,26 +11,37 @@ use crate::error::{QueryContext, Result, StoreError};
 /// A token as listed: everything but its hash.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ApiToken {
+    /// The store's id.
     pub id: i64,
+    /// The unique name it was created with; the audit log's actor.
     pub name: String,
+    /// What it may do (`viewer`, `operator`, `admin`), as the server checks it.
     pub role: String,
+    /// When it was created (RFC 3339, UTC).
     pub created_at: String,
+    /// When it last authenticated a request.
     pub last_used_at: Option<String>,
+    /// When it was revoked; a revoked token authenticates nothing.
     pub revoked_at: Option<String>,
 }
 
 /// A token with the hash its secret is checked against.
 #[derive(Debug, Clone)]
 pub struct StoredSecret {
+    /// The token.
     pub token: ApiToken,
+    /// The hash of its secret (the secret itself is never stored).
     pub secret_hash: String,
 }
 
 /// A browser session: which token it stands for, its CSRF token and expiry.
 #[derive(Debug, Clone)]
 pub struct BrowserSession {
+    /// The token the session acts as.
     pub token: ApiToken,
+    /// The CSRF token state-changing requests of the session must echo.
     pub csrf: String,
+    /// When the session ends (RFC 3339, UTC).
     pub expires_at: String,
 }
 

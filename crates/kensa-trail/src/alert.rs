@@ -9,10 +9,13 @@ use crate::rules::{Priority, Rule};
 /// A resource named in the record's `resources` list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertResource {
+    /// The resource's `ARN`, when the record gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
+    /// The resource's `type` (`AWS::EC2::Instance`, ...).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
+    /// The account that owns the resource (`accountId`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
@@ -20,8 +23,11 @@ pub struct AlertResource {
 /// A rule matched an event: who, what, when, where, and the rendered output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
+    /// The name of the rule that matched.
     pub rule: String,
+    /// The rule's priority (Falco's levels, `EMERGENCY` to `DEBUG`).
     pub priority: Priority,
+    /// The rule's tags (MITRE ATT&CK technique ids, `aws`, ...).
     pub tags: Vec<String>,
     /// The rule source, `aws_cloudtrail`.
     pub source: String,
@@ -29,18 +35,27 @@ pub struct Alert {
     pub output: String,
     /// `eventTime` as recorded (Logstash's `@timestamp` for its exports).
     pub time: Option<String>,
+    /// `eventID`: CloudTrail's unique id of the record, for finding it again.
     pub event_id: Option<String>,
+    /// `eventName`, the API call (`AuthorizeSecurityGroupIngress`).
     pub event_name: Option<String>,
+    /// `eventSource`, the service endpoint called (`ec2.amazonaws.com`).
     pub event_source: Option<String>,
+    /// `awsRegion` the call was made to.
     pub aws_region: Option<String>,
     /// The account the event belongs to (`recipientAccountId`, else the caller's).
     pub account_id: Option<String>,
     /// The caller as Falco's `ct.user` names it.
     pub user: Option<String>,
+    /// `userIdentity.arn` of the caller.
     pub user_arn: Option<String>,
+    /// `userIdentity.type` (`IAMUser`, `AssumedRole`, `Root`, ...).
     pub user_type: Option<String>,
+    /// `sourceIPAddress`: the caller's address, or the AWS service that called on its behalf.
     pub src_ip: Option<String>,
+    /// `userAgent` of the caller (CLI, SDK, console).
     pub user_agent: Option<String>,
+    /// The record's `resources` list, when CloudTrail gives one.
     pub resources: Vec<AlertResource>,
     /// `requestParameters` as compact JSON.
     pub request: Option<String>,
@@ -119,13 +134,16 @@ fn resources(ctx: &Ctx<'_, '_>) -> Vec<AlertResource> {
 /// Input that could not be evaluated, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InputError {
+    /// The input (file path, S3 URI), as given by the caller.
     pub origin: String,
     /// `record N (byte B)`, `byte B`, ...
     pub location: String,
+    /// What is wrong with it, and what was done (`record skipped`, ...).
     pub message: String,
 }
 
 impl InputError {
+    /// An error in the input `origin` at `location`.
     pub fn new(origin: &str, location: String, message: String) -> InputError {
         InputError {
             origin: origin.to_string(),
@@ -144,8 +162,11 @@ impl std::fmt::Display for InputError {
 /// Counters for one or more inputs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
+    /// Records evaluated.
     pub events: u64,
+    /// Alerts raised.
     pub alerts: u64,
+    /// Input errors (records or files that could not be evaluated).
     pub errors: u64,
     /// CloudTrail digest files recognised and skipped (they hold no events).
     pub digests: u64,

@@ -47,6 +47,8 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An engine over `rules`, with the default input limits and the bundled AWS ranges for
+    /// `ec2.creds.outside`.
     pub fn new(rules: RuleSet) -> Engine {
         Engine {
             rules,
@@ -77,10 +79,12 @@ impl Engine {
         self
     }
 
+    /// The per-record and per-file limits the engine applies.
     pub fn limits(&self) -> Limits {
         self.limits
     }
 
+    /// The rules the engine evaluates, as loaded.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
     }

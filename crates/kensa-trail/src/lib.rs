@@ -12,12 +12,13 @@
 //! compared numerically). The engine finds each record's bounds and `eventName` with a light
 //! scanner, and parses only the records some rule may match.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod alert;
 mod b64;
 mod blocks;
 mod bundled;
-pub mod cond;
+mod cond;
 mod duplicates;
 mod engine;
 mod event;
@@ -38,7 +39,7 @@ mod time;
 pub use alert::{Alert, AlertResource, InputError, Stats};
 pub use bundled::bundled_rules;
 pub use engine::{Engine, Limits};
-pub use fields::{FieldDef, FieldType, FIELDS};
+use fields::FIELDS;
 pub use input::open_log;
 /// Alerts are written by kensa-report's streamed outputs, as findings are.
 pub use kensa_report::stream::{

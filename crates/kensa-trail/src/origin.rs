@@ -96,6 +96,8 @@ impl AwsRanges {
         })
     }
 
+    /// Whether `ip` is in one of the published AWS prefixes (an IPv4-mapped IPv6 address is
+    /// looked up as IPv4).
     pub fn contains(&self, ip: IpAddr) -> bool {
         match ip {
             IpAddr::V4(a) => within(&self.v4, u32::from(a)),
@@ -148,6 +150,8 @@ pub struct InstanceAddresses {
 }
 
 impl InstanceAddresses {
+    /// The addresses each instance of `snap` can send from: its interfaces' private, public
+    /// and IPv6 addresses, and the public addresses of the NAT gateways of its VPC.
     pub fn from_snapshot(snap: &Snapshot) -> InstanceAddresses {
         let mut nat_by_vpc: HashMap<&str, Vec<IpAddr>> = HashMap::new();
         for nat in snap.nat_gateways.values() {
@@ -201,10 +205,12 @@ impl InstanceAddresses {
         self.by_instance.get(instance).map(Vec::as_slice)
     }
 
+    /// Number of instances with at least one address.
     pub fn len(&self) -> usize {
         self.by_instance.len()
     }
 
+    /// No instance address is known.
     pub fn is_empty(&self) -> bool {
         self.by_instance.is_empty()
     }
@@ -237,7 +243,10 @@ fn parse_ip(s: &str) -> Option<IpAddr> {
 /// What the engine knows to judge where instance credentials were used from.
 #[derive(Debug, Clone)]
 pub struct CredentialOrigin {
+    /// AWS's published prefixes: a call from outside them is not from an AWS network.
     pub ranges: AwsRanges,
+    /// The snapshot's instance addresses, when a snapshot was given: a call with an instance's
+    /// credentials from another address is from outside the instance.
     pub instances: Option<InstanceAddresses>,
 }
 

@@ -75,6 +75,8 @@ impl Template {
         Ok(Template { segments })
     }
 
+    /// The output text for one matching record: literal text with each `%field` replaced by
+    /// its value in the record (`<NA>` when the record lacks it).
     pub fn render(&self, ctx: &Ctx<'_, '_>) -> String {
         let mut out = String::with_capacity(256);
         for seg in &self.segments {

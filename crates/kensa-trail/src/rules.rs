@@ -14,17 +14,27 @@ use crate::output::Template;
 /// Falco's priorities, most severe first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Priority {
+    /// `EMERGENCY`: the system is unusable.
     Emergency,
+    /// `ALERT`: action must be taken immediately.
     Alert,
+    /// `CRITICAL`: a critical condition (kensa's rules use it for account takeover).
     Critical,
+    /// `ERROR`: an error condition.
     Error,
+    /// `WARNING`: a risky change worth a look.
     Warning,
+    /// `NOTICE`: normal but significant.
     Notice,
+    /// `INFO` or `INFORMATIONAL`: for the record.
     Informational,
+    /// `DEBUG`: rule development only.
     Debug,
 }
 
 impl Priority {
+    /// A priority as Falco's rule files write it, in any case (`INFO` and
+    /// `INFORMATIONAL` alike); `None` for an unknown word.
     pub fn parse(s: &str) -> Option<Priority> {
         Some(match s.to_ascii_uppercase().as_str() {
             "EMERGENCY" => Priority::Emergency,
@@ -49,7 +59,9 @@ impl fmt::Display for Priority {
 /// Severity of a loader diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Level {
+    /// The item (or file) is not loaded.
     Error,
+    /// The item is loaded, but something in it is ignored or suspicious.
     Warning,
 }
 
@@ -65,12 +77,15 @@ impl fmt::Display for Level {
 /// A problem found while loading rules, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// Whether the item was dropped (error) or loaded anyway (warning).
     pub level: Level,
+    /// The rule file, as given.
     pub file: String,
     /// 1-based line; 0 when the problem is about the whole file.
     pub line: usize,
     /// The rule, macro or list concerned, as `rule 'X'`, `macro 'Y'`, `list 'Z'`.
     pub item: Option<String>,
+    /// What is wrong, and what was done about it.
     pub message: String,
 }
 
@@ -88,13 +103,22 @@ impl fmt::Display for Diagnostic {
 /// A loaded rule.
 #[derive(Debug)]
 pub struct Rule {
+    /// The rule's name (`rule:`), unique in a rule set; alerts carry it.
     pub name: String,
+    /// `desc:`, what the rule detects.
     pub desc: String,
+    /// `priority:`, copied into every alert.
     pub priority: Priority,
+    /// `tags:` (MITRE ATT&CK ids and the like).
     pub tags: Vec<String>,
+    /// `source:`; only `aws_cloudtrail` rules are evaluated.
     pub source: String,
+    /// `enabled:`; a disabled rule is loaded (it can be enabled by a later file) but never
+    /// evaluated.
     pub enabled: bool,
+    /// The file that declared the rule.
     pub file: String,
+    /// The 1-based line of its `- rule:`.
     pub line: usize,
     pub(crate) condition: Node,
     pub(crate) output: Template,
@@ -163,6 +187,7 @@ impl RuleSet {
         &self.rules
     }
 
+    /// How many rules will be evaluated.
     pub fn enabled_count(&self) -> usize {
         self.rules.iter().filter(|r| r.enabled).count()
     }

@@ -169,8 +169,11 @@ const ACCOUNT: &str = "111122223333";
 /// What was generated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SynthSummary {
+    /// Records written.
     pub events: u64,
+    /// Bytes written (uncompressed JSON).
     pub bytes: u64,
+    /// Records written per `eventName`, to check the mix.
     pub by_name: BTreeMap<String, u64>,
 }
 

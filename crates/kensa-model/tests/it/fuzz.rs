@@ -317,10 +317,23 @@ fn load_checked(family: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// `KENSA_FUZZ_FAMILY=SecurityGroups` runs one family only (`scripts/fuzz-report` measures
+/// each on its own; `KENSA_FUZZ_FAMILY=list` prints their names); every family otherwise.
 #[test]
 fn malformed_documents_never_panic_and_are_never_complete_with_errors() {
     let mut total = 0u32;
-    let families = families();
+    let only = std::env::var("KENSA_FUZZ_FAMILY").ok();
+    if only.as_deref() == Some("list") {
+        for (family, _) in families() {
+            println!("family: {family}");
+        }
+        return;
+    }
+    let families: Vec<_> = families()
+        .into_iter()
+        .filter(|(f, _)| only.as_deref().is_none_or(|o| o == *f))
+        .collect();
+    assert!(!families.is_empty(), "no family {only:?}");
     for (family, base) in &families {
         // The undamaged document loads cleanly: the damage is what the test measures.
         let clean = Snapshot::from_documents([Document::owned(
@@ -342,9 +355,18 @@ fn malformed_documents_never_panic_and_are_never_complete_with_errors() {
             ..Config::default()
         };
         let mut runner = TestRunner::new(config);
+        let largest = std::cell::Cell::new(0);
         runner
-            .run(&damage(), |d| load_checked(family, apply(base, &d)))
+            .run(&damage(), |d| {
+                let bytes = apply(base, &d);
+                largest.set(largest.get().max(bytes.len()));
+                load_checked(family, bytes)
+            })
             .unwrap_or_else(|e| panic!("{family}: {e}"));
+        eprintln!(
+            "fuzz: {family}: {CASES} cases, largest input {} bytes",
+            largest.get()
+        );
         total += CASES;
     }
     eprintln!(

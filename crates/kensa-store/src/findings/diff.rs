@@ -8,6 +8,7 @@ use super::severity_of_rank;
 use crate::db::Store;
 use crate::error::{QueryContext, Result};
 
+/// How a finding differs between run A and run B.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffKind {
@@ -22,6 +23,7 @@ pub enum DiffKind {
 }
 
 impl DiffKind {
+    /// The kind as printed and in JSON (`changed_severity`).
     pub fn as_str(self) -> &'static str {
         match self {
             DiffKind::New => "new",
@@ -32,35 +34,50 @@ impl DiffKind {
     }
 }
 
+/// One finding of either run, and how it differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiffEntry {
+    /// New, resolved, changed severity or unchanged.
     pub kind: DiffKind,
+    /// The finding id (stable across runs).
     pub id: String,
+    /// Its package.
     pub package: String,
+    /// Its rule.
     pub rule_id: String,
+    /// Its title.
     pub title: String,
+    /// The resource it is about.
     pub resource_id: String,
+    /// Its severity in run A; `None` when A did not see it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_a: Option<Severity>,
+    /// Its severity in run B; `None` when B did not see it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_b: Option<Severity>,
 }
 
+/// The findings of two runs compared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunDiff {
+    /// The older run (A).
     pub run_a: i64,
+    /// The newer run (B).
     pub run_b: i64,
     /// Sorted by kind (new, resolved, changed, unchanged), then id.
     pub entries: Vec<DiffEntry>,
 }
 
 impl RunDiff {
+    /// How many entries are of `kind`.
     pub fn count(&self, kind: DiffKind) -> usize {
         self.entries.iter().filter(|e| e.kind == kind).count()
     }
 }
 
 impl Store {
+    /// Compares the findings runs `a` and `b` reported (`NotFound` when either does not
+    /// exist).
     pub async fn diff_runs(&self, a: i64, b: i64) -> Result<RunDiff> {
         // Both runs must exist: a typo must not read as "everything is new".
         self.run(a).await?;

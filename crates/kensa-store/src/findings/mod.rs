@@ -70,6 +70,7 @@ pub(crate) fn parse_status(s: &str) -> Result<FindingStatus> {
 /// `status` filled in) plus the store's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredFinding {
+    /// The finding as the analyser reported it last.
     #[serde(flatten)]
     pub finding: Finding,
     /// The template's user attributes, as of the last run that saw the finding.
@@ -77,10 +78,14 @@ pub struct StoredFinding {
     /// Why the status is what it is (the mute that suppressed it, the run that resolved it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// The first run that reported it.
     pub first_run: i64,
+    /// The last run that reported it.
     pub last_run: i64,
+    /// When it was resolved (a covering run no longer saw it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<String>,
+    /// The run that resolved it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_by_run: Option<i64>,
     /// Every run that saw it (filled by `finding()`, empty in lists).

@@ -11,19 +11,27 @@ use crate::model::TagPair;
 /// any of them; different filters must all match; several tags must all be present.
 #[derive(Debug, Clone, Default)]
 pub struct FindingFilter {
+    /// Only findings this run reported.
     pub run: Option<i64>,
+    /// Only these severities.
     pub severities: Vec<Severity>,
+    /// Only findings at or above this severity.
     pub min_severity: Option<Severity>,
+    /// Only these packages (`network-reachability`, `config`, `cve`).
     pub packages: Vec<String>,
     /// Rule ids, `*`/`?` globs allowed.
     pub rules: Vec<String>,
     /// Resource id, `*`/`?` globs allowed.
     pub resource: Option<String>,
+    /// Tags the resource carries, all of them.
     pub tags: Vec<TagPair>,
+    /// Only these statuses (active, suppressed, resolved).
     pub statuses: Vec<FindingStatus>,
     /// `KEY=VALUE` over the finding's attributes and the template's user attributes.
     pub attributes: Vec<(String, String)>,
+    /// At most this many (0: the default page of 100).
     pub limit: i64,
+    /// Skip this many first (paging), in the listing's order.
     pub offset: i64,
 }
 

@@ -10,9 +10,13 @@ use crate::error::{QueryContext, Result};
 /// What scope decisions look at: the resource of a stored finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceKey {
+    /// The Security Hub resource type (`AwsEc2Instance`, `AwsAccount`, ...).
     pub resource_type: String,
+    /// The resource id.
     pub resource_id: String,
+    /// Its account.
     pub account: String,
+    /// Its region.
     pub region: String,
 }
 

@@ -18,6 +18,8 @@ pub const DEFAULT_BATCH: usize = 500;
 
 const FINDING_COLS: usize = 18;
 
+/// Streams one run's findings into the store in batches: each batch is one transaction,
+/// so a killed run keeps what was flushed and memory holds one batch at most.
 pub struct FindingWriter<'s> {
     store: &'s Store,
     run: i64,
@@ -49,6 +51,7 @@ impl<'s> FindingWriter<'s> {
         })
     }
 
+    /// The same writer, writing `n` findings per transaction (1 to [`DEFAULT_BATCH`]).
     pub fn with_batch_size(mut self, n: usize) -> Self {
         self.batch_size = n.clamp(1, DEFAULT_BATCH);
         self
@@ -70,6 +73,7 @@ impl<'s> FindingWriter<'s> {
         Ok(self.written)
     }
 
+    /// Writes the queued findings now, in one transaction.
     pub async fn flush(&mut self) -> Result<()> {
         if self.batch.is_empty() {
             return Ok(());

@@ -27,7 +27,6 @@ pub enum Node {
 /// A compiled macro body with what is known about its expansion.
 #[derive(Debug)]
 pub struct MacroNode {
-    pub name: String,
     pub node: Node,
     /// Nesting depth of the body, through the macros it uses.
     pub depth: usize,

@@ -42,17 +42,6 @@ pub struct Scope<'s> {
     pub lists: &'s BTreeMap<String, Vec<String>>,
 }
 
-/// Compiles a condition. The error says what went wrong, naming the macro it was in.
-pub fn compile(
-    condition: &str,
-    scope: &Scope<'_>,
-    used: &mut BTreeSet<String>,
-) -> Result<Node, String> {
-    let ast = parse(condition)
-        .map_err(|e| format!("{} (at offset {} of the condition)", e.message, e.offset))?;
-    compile_ast(&ast, scope, used)
-}
-
 /// Compiles an already parsed condition; `used` collects the macros and lists it uses.
 pub fn compile_ast(
     ast: &Ast,
@@ -201,7 +190,6 @@ impl Resolver<'_, '_> {
             }
         })?;
         Ok(MacroNode {
-            name: name.to_string(),
             names: event_names(&node),
             node,
             depth: size.depth,

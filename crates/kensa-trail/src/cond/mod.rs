@@ -6,6 +6,6 @@ pub mod eval;
 pub mod expand;
 pub mod parse;
 
-pub use compile::{event_names, MacroNode, Node};
+pub use compile::{event_names, Node};
 pub use eval::eval;
-pub use expand::{compile, compile_ast, MacroDef, Scope, MAX_DEPTH};
+pub use expand::{compile_ast, MacroDef, Scope};

@@ -15,6 +15,7 @@ use crate::rules::{Diagnostic, Level, RuleSet};
 pub struct RuleSource {
     /// Shown in diagnostics as the file name.
     pub name: String,
+    /// The YAML text of the file.
     pub text: String,
 }
 

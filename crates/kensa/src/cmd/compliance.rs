@@ -54,17 +54,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !kensa_rules::mute::is_date(&today) {
         bail!("--date {today}: expected YYYY-MM-DD");
     }
-    let analysis = (!args.no_reachability).then(|| kensa_net::analyze(&snapshot));
     let mut completeness = snapshot.completeness.clone();
     let mut warnings: Vec<Warning> = snapshot.warnings.clone();
-    if let Some(analysis) = &analysis {
+    // Only the Internet-exposed groups of the analysis are kept: the engine's caches and
+    // per-interface results (most of the analysis's memory on a large account) are freed
+    // before the rules run, so the assessment's memory follows the snapshot and findings.
+    let reach = (!args.no_reachability).then(|| {
+        let analysis = kensa_net::analyze(&snapshot);
         let later = analysis.warnings();
         completeness.absorb(&later);
         warnings.extend(later);
         warnings.sort();
         warnings.dedup();
-    }
-    let reach = analysis.as_ref().map(NetReachability::new);
+        NetReachability::new(&analysis)
+    });
     let mut ctx = Context::new(&snapshot);
     if let Some(reach) = &reach {
         ctx = ctx.with_reachability(reach);

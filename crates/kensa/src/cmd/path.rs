@@ -3,7 +3,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kensa_net::path::{query, Endpoint, PathAnswer, Verdict};
+use kensa_model::block_code::BlockCode;
+use kensa_model::{Completeness, Warning, WarningLevel};
+use kensa_net::path::{query, BlockedAt, Endpoint, PathAnswer, PathError, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PathFormat {
@@ -62,7 +64,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let snap = super::scan::load(args.snapshot.as_ref(), args.demo)?;
     let from: Endpoint = args.from.parse()?;
     let to: Endpoint = args.to.parse()?;
-    let answer = query(&snap, &from, &to, &args.protocol, args.port)?;
+    let (answer, unknown_endpoint) = match query(&snap, &from, &to, &args.protocol, args.port) {
+        Err(PathError::UnknownEndpoint(id)) if !snap.completeness.complete => {
+            // The endpoint may be in the part of the input that could not be read: say
+            // what was lost instead of asserting that it does not exist.
+            let errors: Vec<Warning> = (snap.warnings.iter())
+                .filter(|w| w.level == WarningLevel::Error)
+                .cloned()
+                .collect();
+            super::output::print_warnings(&errors);
+            (not_loaded(&id, &snap.completeness), true)
+        }
+        other => (other?, false),
+    };
     let rendered = match args.format {
         PathFormat::Json => format!("{}\n", serde_json::to_string_pretty(&answer)?),
         PathFormat::Text => text(&answer),
@@ -78,9 +92,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     Ok(if failed {
         ExitCode::from(1)
+    } else if unknown_endpoint {
+        super::output::exit_status(false, Some(&snap.completeness), false)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The answer about an endpoint that is not in an incomplete snapshot: indeterminate, with
+/// what could not be read as the reason.
+fn not_loaded(id: &str, completeness: &Completeness) -> PathAnswer {
+    let reason = format!(
+        "`{id}` is not in what was loaded ({completeness}): it may be in what could not be \
+         read"
+    );
+    PathAnswer {
+        verdict: Verdict::Indeterminate,
+        path: Vec::new(),
+        blocked_at: Some(BlockedAt {
+            component_id: id.to_string(),
+            component_type: "unknown".to_string(),
+            code: BlockCode::ComponentNotInSnapshot,
+            reason: Some(reason),
+        }),
+        source: None,
+        destination: None,
+    }
 }
 
 fn text(a: &PathAnswer) -> String {

@@ -2,6 +2,7 @@
 #[cfg(feature = "aws")]
 mod aws_cli;
 mod cli_flags;
+mod degenerate;
 mod incomplete;
 mod report_cli;
 mod store_cli;
