@@ -28,3 +28,4 @@ pub mod trail;
 #[cfg(feature = "aws")]
 pub mod trail_watch;
 pub mod vuln;
+pub mod watch;
