@@ -99,12 +99,9 @@ pub struct Change {
 
 /// What opened and closed between two states of one interface (`None`: not analysed).
 pub fn delta(old: Option<&EniExposure>, new: Option<&EniExposure>) -> Vec<Change> {
-    let empty = BTreeMap::new();
-    let classes = |e: Option<&EniExposure>| e.map_or(&empty, |e| &e.classes);
-    let (before, after) = (classes(old), classes(new));
     let mut out = Vec::new();
     for class in SourceClass::ALL {
-        let (b, a) = (before.get(&class), after.get(&class));
+        let (b, a) = (class_of(old, class), class_of(new, class));
         let none = FlowSet::default();
         let bf = b.map_or(&none, |x| &x.flows);
         let af = a.map_or(&none, |x| &x.flows);
@@ -131,4 +128,8 @@ pub fn delta(old: Option<&EniExposure>, new: Option<&EniExposure>) -> Vec<Change
         }
     }
     out
+}
+
+fn class_of(e: Option<&EniExposure>, class: SourceClass) -> Option<&ClassExposure> {
+    e?.classes.get(&class)
 }

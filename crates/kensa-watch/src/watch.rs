@@ -217,7 +217,7 @@ impl Scope {
             || self.hit(&self.acls, ctx.and_then(|c| c.nacl.as_deref()))
             || self.hit(&self.subnets, e.subnet_id)
             || self.hit(&self.vpcs, ctx.map(|c| c.vpc_id.as_str()).or(e.vpc_id))
-            || self.enis.contains(e.id.as_ref())
+            || self.enis.contains(&*e.id)
             || self.hit(&self.instances, e.instance_id)
     }
 }

@@ -2,7 +2,7 @@
 //! of interfaces and instances.
 use kensa_model::instance::{
     Address, Attachment, GroupIdentifier, Instance, InstanceNetworkInterface, InstanceState,
-    IpAssociation, NetworkInterface,
+    IpAssociation,
 };
 use kensa_model::Snapshot;
 use serde_json::Value;

@@ -78,8 +78,9 @@ pub fn authorize(snap: &mut Snapshot, ev: &ChangeEvent, egress: bool) -> Applied
             .ok_or_else(|| unappliable(&group, "response rule has no securityGroupRuleId"))?;
         rules.push((rule, Some(id)));
     }
+    let listed = has_rule_list(snap, &group);
     if rules.is_empty() {
-        if has_rule_list(snap, &group) {
+        if listed {
             return Err(unappliable(&group, "the response does not list the new rules' ids"));
         }
         rules = (requested_rules(ev, egress, &group)?.into_iter())
@@ -90,10 +91,14 @@ pub fn authorize(snap: &mut Snapshot, ev: &ChangeEvent, egress: bool) -> Applied
     for (rule, _) in &rules {
         rule.add_to(sg);
     }
-    for (rule, id) in rules {
-        if let Some(id) = id {
-            let model = rule.to_model(&id, &group);
-            snap.security_group_rules.insert(id, model);
+    // A group the snapshot has no rule list for is read from `IpPermissions`; a list
+    // holding only the new rules would hide the others.
+    if listed {
+        for (rule, id) in rules {
+            if let Some(id) = id {
+                let model = rule.to_model(&id, &group);
+                snap.security_group_rules.insert(id, model);
+            }
         }
     }
     Ok(Outcome::Applied(vec![Touched::Group(group)]))

@@ -29,7 +29,7 @@ fn ssh_opened_on_a_public_instance_alerts_with_actor_time_and_path() {
     assert_eq!(
         r[0].text_line(),
         format!(
-            "HIGH `AuthorizeSecurityGroupIngress` by {ACTOR} at 10:42:07 opened i-pub tcp/22 \
+            "High `AuthorizeSecurityGroupIngress` by {ACTOR} at 10:42:07 opened i-pub tcp/22 \
              to the Internet (path igw-1 -> rtb-pub -> acl-open -> subnet-pub -> sg-web -> eni-pub)"
         )
     );

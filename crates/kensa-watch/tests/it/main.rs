@@ -3,8 +3,9 @@ mod events;
 mod fixture;
 mod property;
 mod read;
+mod replay;
 
-use kensa_watch::{ChangeEvent, WatchRecord, Watcher};
+use kensa_watch::{WatchRecord, Watcher};
 
 /// `(change, resource, ports)` of each exposure alert to the Internet, sorted.
 pub fn internet(records: &[WatchRecord]) -> Vec<(String, String, Vec<String>)> {
@@ -52,13 +53,4 @@ pub fn notices(records: &[WatchRecord]) -> Vec<(String, String)> {
 
 pub fn watcher() -> Watcher {
     Watcher::new(fixture::snapshot())
-}
-
-/// Processes events one by one; the records of the last.
-pub fn run(w: &mut Watcher, events: &[ChangeEvent]) -> Vec<WatchRecord> {
-    let mut last = Vec::new();
-    for e in events {
-        last = w.process(e);
-    }
-    last
 }
