@@ -61,6 +61,30 @@ impl ChangeEvent {
         })
     }
 
+    /// The event as a CloudTrail record again (the fields watching reads), for the
+    /// journal a live watcher rebuilds its model from.
+    pub fn to_record(&self) -> Value {
+        let mut r = serde_json::json!({
+            "eventID": self.event_id,
+            "eventName": self.event_name,
+            "eventSource": self.event_source,
+            "eventTime": self.time,
+            "userIdentity": {"arn": self.actor},
+            "requestParameters": self.request,
+            "responseElements": self.response,
+        });
+        for (key, v) in [
+            ("awsRegion", &self.region),
+            ("recipientAccountId", &self.account),
+            ("errorCode", &self.error_code),
+        ] {
+            if let Some(v) = v {
+                r[key] = Value::String(v.clone());
+            }
+        }
+        r
+    }
+
     /// A request parameter by path.
     pub fn req(&self, keys: &[&str]) -> Option<&Value> {
         path(&self.request, keys)

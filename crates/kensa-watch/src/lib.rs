@@ -17,6 +17,7 @@ pub mod alert;
 pub mod apply;
 pub mod event;
 pub mod exposure;
+pub mod journal;
 mod json;
 pub mod read;
 pub mod watch;

@@ -1,7 +1,7 @@
 //! CloudTrail files read for an offline replay: a delivered log file
 //! (`{"Records": [...]}`, gzip-compressed or not), a JSON array of records, one record,
 //! or JSON lines (one record per line, as EventBridge targets and `lookup-events` exports
-//! write them).
+//! write them); an EventBridge event is read as the CloudTrail record it carries.
 use std::io::Read;
 use std::path::Path;
 
@@ -65,6 +65,11 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<(Vec<ChangeEvent>, Vec<ReadErro
     let mut events = Vec::new();
     let mut errors = Vec::new();
     for (index, r) in records.iter().enumerate() {
+        // EventBridge delivers the CloudTrail record as the event's `detail`.
+        let r = match r.get("detail") {
+            Some(detail) if r.get("detail-type").is_some() => detail,
+            _ => r,
+        };
         match ChangeEvent::from_record(r) {
             Ok(e) => events.push(e),
             Err(source) => errors.push(ReadError::Record {

@@ -106,6 +106,44 @@ const REDESCRIBE_ONLY: &[(&str, &str)] = &[
     ("SetSecurityGroups", "loadBalancerArn"),
 ];
 
+/// The events [`apply`] applies to the model.
+pub const APPLIED: &[&str] = &[
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
+    "RevokeSecurityGroupEgress",
+    "ModifySecurityGroupRules",
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+    "CreateRoute",
+    "ReplaceRoute",
+    "DeleteRoute",
+    "AssociateRouteTable",
+    "DisassociateRouteTable",
+    "ReplaceRouteTableAssociation",
+    "CreateNetworkAclEntry",
+    "ReplaceNetworkAclEntry",
+    "DeleteNetworkAclEntry",
+    "ReplaceNetworkAclAssociation",
+    "AttachInternetGateway",
+    "DetachInternetGateway",
+    "AllocateAddress",
+    "AssociateAddress",
+    "DisassociateAddress",
+    "ReleaseAddress",
+    "RunInstances",
+    "ModifyNetworkInterfaceAttribute",
+    "ModifyInstanceAttribute",
+];
+
+/// Whether a successful event of this name changes the network (applied, or reported
+/// for a re-describe): the events a live watcher must remember to rebuild its model.
+pub fn changes_network(ev: &ChangeEvent) -> bool {
+    ev.error_code.is_none()
+        && (APPLIED.contains(&ev.event_name.as_str())
+            || REDESCRIBE_ONLY.iter().any(|(n, _)| *n == ev.event_name))
+}
+
 /// Applies one event to the model.
 pub fn apply(snap: &mut Snapshot, ev: &ChangeEvent) -> Outcome {
     if let Some(code) = &ev.error_code {

@@ -29,3 +29,5 @@ pub mod trail;
 pub mod trail_watch;
 pub mod vuln;
 pub mod watch;
+#[cfg(feature = "aws")]
+pub mod watch_live;

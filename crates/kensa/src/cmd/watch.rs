@@ -1,8 +1,8 @@
 //! `kensa watch`: CloudTrail change events applied to a snapshot's network model, each
 //! exposure that opens or closes alerted with the event, the actor and the path.
 //!
-//! Offline replay of CloudTrail files; live S3/SQS sources come next (the watcher is
-//! source-agnostic: `Watcher::process` per event).
+//! Offline replay of CloudTrail files (`--events`), or live from a trail bucket or a
+//! queue (`--s3`, `--sqs`: [`super::watch_live`], with the default `aws` feature).
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,8 +21,11 @@ pub struct Args {
     pub snapshot: PathBuf,
     /// CloudTrail files (delivery `.json`/`.json.gz`, JSON arrays, JSON lines) or
     /// directories of them, searched recursively. Events are replayed in time order.
-    #[arg(long = "events", short = 'e', value_name = "FILE", required = true)]
+    #[arg(long = "events", short = 'e', value_name = "FILE")]
     pub events: Vec<PathBuf>,
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    pub live: super::watch_live::LiveArgs,
     /// Alert format on stdout (or --output): text is one line per alert, json one JSON
     /// object per alert per line (`kind`: `exposure` or `redescribe`).
     #[arg(long, short = 'f', default_value = "text", value_parser = super::output::stream_format_parser())]
@@ -43,15 +46,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let snap = kensa_model::Snapshot::load(&args.snapshot)
         .with_context(|| format!("cannot load snapshot {}", args.snapshot.display()))?;
-    let mut watcher = Watcher::new(snap);
+    let watcher = Watcher::new(snap);
     eprintln!(
         "model: {} interface(s) analysed in {:.2}s",
         watcher.exposures().len(),
         started.elapsed().as_secs_f64()
     );
+    let sink = sink(&args)?;
+    #[cfg(feature = "aws")]
+    if args.live.url().is_some() {
+        return super::watch_live::run(watcher, &args.live, sink, args.fail_on);
+    }
+    if args.events.is_empty() {
+        anyhow::bail!("give CloudTrail files with --events (or a live source: --s3, --sqs)");
+    }
+    replay(watcher, &args, sink)
+}
+
+/// Replays the files of `--events` in time order.
+fn replay(
+    mut watcher: Watcher,
+    args: &Args,
+    mut sink: Box<dyn Sink<WatchRecord>>,
+) -> anyhow::Result<ExitCode> {
     let (mut events, unreadable) = read_events(&args.events)?;
     replay_order(&mut events);
-    let mut sink = sink(&args)?;
     let mut worst: Option<Severity> = None;
     let mut timings = Vec::with_capacity(events.len());
     for ev in &events {
