@@ -20,6 +20,7 @@ pub mod exposure;
 pub mod journal;
 mod json;
 pub mod read;
+pub mod synth;
 pub mod watch;
 
 pub use alert::{ExposureAlert, RedescribeNotice, WatchRecord};

@@ -1,6 +1,7 @@
 mod apply;
 mod events;
 mod fixture;
+mod journal;
 mod property;
 mod read;
 mod replay;

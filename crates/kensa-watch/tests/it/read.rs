@@ -47,3 +47,16 @@ fn not_json_is_an_error_naming_the_file() {
     let err = parse(b"{not json", "bad.json").unwrap_err();
     assert!(err.to_string().starts_with("bad.json: not CloudTrail JSON"), "{err}");
 }
+
+#[test]
+fn eventbridge_event_is_read_as_its_cloudtrail_record() {
+    let (_, early) = two_records();
+    let eb = json!({
+        "version": "0", "id": "6f2e", "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.ec2", "account": "111122223333", "time": "2026-12-07T10:42:07Z",
+        "region": "us-east-1", "resources": [], "detail": early
+    });
+    let (events, errors) = parse(eb.to_string().as_bytes(), "sqs message").unwrap();
+    assert!(errors.is_empty());
+    assert_eq!(events[0].event_name, "CreateRoute");
+}

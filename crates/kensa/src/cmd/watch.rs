@@ -40,6 +40,10 @@ pub struct Args {
     /// stderr: the processing part of event -> alert latency.
     #[arg(long)]
     pub latency: bool,
+    /// Instead of files, N synthetic events against the snapshot (SSH opened on a group
+    /// in use, then closed), for measuring with --latency. A development tool.
+    #[arg(long, value_name = "N", hide = true, conflicts_with = "events")]
+    pub synthetic_events: Option<usize>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -57,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.live.url().is_some() {
         return super::watch_live::run(watcher, &args.live, sink, args.fail_on);
     }
-    if args.events.is_empty() {
+    if args.events.is_empty() && args.synthetic_events.is_none() {
         anyhow::bail!("give CloudTrail files with --events (or a live source: --s3, --sqs)");
     }
     replay(watcher, &args, sink)
@@ -69,7 +73,10 @@ fn replay(
     args: &Args,
     mut sink: Box<dyn Sink<WatchRecord>>,
 ) -> anyhow::Result<ExitCode> {
-    let (mut events, unreadable) = read_events(&args.events)?;
+    let (mut events, unreadable) = match args.synthetic_events {
+        Some(n) => (kensa_watch::synth::ssh_churn(watcher.snapshot(), n), 0),
+        None => read_events(&args.events)?,
+    };
     replay_order(&mut events);
     let mut worst: Option<Severity> = None;
     let mut timings = Vec::with_capacity(events.len());
