@@ -123,7 +123,11 @@ fn severity(flows: &FlowSet, class: SourceClass, opened: bool) -> Severity {
         })
         .map(|p| severity_for(p, internet))
         .max();
-    recognised.unwrap_or(if internet { Severity::Medium } else { Severity::Low })
+    recognised.unwrap_or(if internet {
+        Severity::Medium
+    } else {
+        Severity::Low
+    })
 }
 
 impl ExposureAlert {

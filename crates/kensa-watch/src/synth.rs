@@ -50,7 +50,12 @@ pub fn ssh_churn(snap: &Snapshot, n: usize) -> Vec<ChangeEvent> {
                 "eventID": format!("synth-{i}"),
                 "eventName": name,
                 "eventSource": "ec2.amazonaws.com",
-                "eventTime": format!("2026-12-07T10:{:02}:{:02}Z", (i / 60) % 60, i % 60),
+                "eventTime": format!(
+                    "2026-12-07T{:02}:{:02}:{:02}Z",
+                    (i / 3600) % 24,
+                    (i / 60) % 60,
+                    i % 60
+                ),
                 "userIdentity": {"arn": "arn:aws:iam::123456789012:user/bench"},
                 "requestParameters": request,
                 "responseElements": response,

@@ -213,7 +213,10 @@ impl Scope {
         let e = &idx.enis[i];
         let ctx = e.subnet_id.and_then(|s| idx.subnets.get(s));
         e.groups.iter().any(|g| self.groups.contains(*g))
-            || self.hit(&self.route_tables, ctx.and_then(|c| c.route_table.as_deref()))
+            || self.hit(
+                &self.route_tables,
+                ctx.and_then(|c| c.route_table.as_deref()),
+            )
             || self.hit(&self.acls, ctx.and_then(|c| c.nacl.as_deref()))
             || self.hit(&self.subnets, e.subnet_id)
             || self.hit(&self.vpcs, ctx.map(|c| c.vpc_id.as_str()).or(e.vpc_id))

@@ -36,7 +36,13 @@ fn address_key(snap: &Snapshot, ev: &ChangeEvent) -> Result<String, Unappliable>
 fn primary_eni(snap: &Snapshot, instance: &str) -> Option<String> {
     let from_instance = snap.instances.get(instance).and_then(|i| {
         (i.network_interfaces.iter())
-            .find(|n| n.attachment.as_ref().and_then(|a| a.device_index).unwrap_or(0) == 0)
+            .find(|n| {
+                n.attachment
+                    .as_ref()
+                    .and_then(|a| a.device_index)
+                    .unwrap_or(0)
+                    == 0
+            })
             .map(|n| n.network_interface_id.clone())
     });
     from_instance.or_else(|| {
@@ -64,7 +70,12 @@ fn set_public(snap: &mut Snapshot, eni: &str, assoc: Option<IpAssociation>) {
                 for p in n.private_ip_addresses.iter_mut().filter(|p| p.primary) {
                     p.association = assoc.clone();
                 }
-                primary = n.attachment.as_ref().and_then(|a| a.device_index).unwrap_or(0) == 0;
+                primary = n
+                    .attachment
+                    .as_ref()
+                    .and_then(|a| a.device_index)
+                    .unwrap_or(0)
+                    == 0;
             }
         }
         if primary {
@@ -77,7 +88,10 @@ pub fn allocate(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
     let ip = ev.resp_text("publicIp");
     let id = ev.resp_text("allocationId");
     let key = id.clone().or(ip.clone()).ok_or_else(|| {
-        unappliable("AllocateAddress", "response has neither allocationId nor publicIp")
+        unappliable(
+            "AllocateAddress",
+            "response has neither allocationId nor publicIp",
+        )
     })?;
     let addr = Address {
         public_ip: ip,
@@ -98,8 +112,9 @@ pub fn associate(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
             let inst = ev
                 .req_text("instanceId")
                 .ok_or_else(|| unappliable(&key, "request names no instance or interface"))?;
-            primary_eni(snap, &inst)
-                .ok_or_else(|| unappliable(inst, "instance's primary interface is not in the model"))?
+            primary_eni(snap, &inst).ok_or_else(|| {
+                unappliable(inst, "instance's primary interface is not in the model")
+            })?
         }
     };
     let mut touched = vec![Touched::Eni(eni.clone())];
@@ -108,11 +123,24 @@ pub fn associate(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
         set_public(snap, &old, None);
         touched.push(Touched::Eni(old));
     }
+    // The address it replaces on that interface's (primary) private address is
+    // disassociated by AWS.
+    let private = ev.req_text("privateIpAddress");
+    for (k, other) in snap.addresses.iter_mut() {
+        let same_slot = other.network_interface_id.as_deref() == Some(eni.as_str())
+            && (private.is_none() || other.private_ip_address == private);
+        if *k != key && same_slot {
+            other.association_id = None;
+            other.network_interface_id = None;
+            other.instance_id = None;
+            other.private_ip_address = None;
+        }
+    }
     let addr = snap.addresses.get_mut(&key).expect("looked up above");
     addr.association_id = ev.resp_text("associationId");
     addr.network_interface_id = Some(eni.clone());
     addr.instance_id = ev.req_text("instanceId");
-    addr.private_ip_address = ev.req_text("privateIpAddress");
+    addr.private_ip_address = private;
     let assoc = IpAssociation {
         public_ip: addr.public_ip.clone(),
         allocation_id: addr.allocation_id.clone(),
@@ -142,7 +170,10 @@ pub fn disassociate(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
     set_public(snap, &eni, None);
     let touched = vec![Touched::Eni(eni.clone())];
     // A primary interface in a subnet that maps public addresses may get a new one.
-    let subnet = snap.network_interfaces.get(&eni).and_then(|n| n.subnet_id.clone());
+    let subnet = snap
+        .network_interfaces
+        .get(&eni)
+        .and_then(|n| n.subnet_id.clone());
     let maps_public = subnet
         .and_then(|s| snap.subnets.get(&s))
         .is_some_and(|s| s.map_public_ip_on_launch);
@@ -289,7 +320,12 @@ fn set_eni_groups(snap: &mut Snapshot, eni: &str, groups: Vec<GroupIdentifier>) 
         for n in inst.network_interfaces.iter_mut() {
             if n.network_interface_id == eni {
                 old.extend(std::mem::replace(&mut n.groups, groups.clone()));
-                primary = n.attachment.as_ref().and_then(|a| a.device_index).unwrap_or(0) == 0;
+                primary = n
+                    .attachment
+                    .as_ref()
+                    .and_then(|a| a.device_index)
+                    .unwrap_or(0)
+                    == 0;
             }
         }
         if primary {
@@ -305,8 +341,11 @@ fn set_eni_groups(snap: &mut Snapshot, eni: &str, groups: Vec<GroupIdentifier>) 
 
 fn known_eni(snap: &Snapshot, eni: &str) -> bool {
     snap.network_interfaces.contains_key(eni)
-        || (snap.instances.values())
-            .any(|i| i.network_interfaces.iter().any(|n| n.network_interface_id == eni))
+        || (snap.instances.values()).any(|i| {
+            i.network_interfaces
+                .iter()
+                .any(|n| n.network_interface_id == eni)
+        })
 }
 
 /// `ModifyNetworkInterfaceAttribute`: only the group set changes reachability.

@@ -87,8 +87,14 @@ const REDESCRIBE_ONLY: &[(&str, &str)] = &[
     ("DeleteVpcPeeringConnection", "vpcPeeringConnectionId"),
     ("RejectVpcPeeringConnection", "vpcPeeringConnectionId"),
     ("CreateTransitGatewayVpcAttachment", "transitGatewayId"),
-    ("DeleteTransitGatewayVpcAttachment", "transitGatewayAttachmentId"),
-    ("AcceptTransitGatewayVpcAttachment", "transitGatewayAttachmentId"),
+    (
+        "DeleteTransitGatewayVpcAttachment",
+        "transitGatewayAttachmentId",
+    ),
+    (
+        "AcceptTransitGatewayVpcAttachment",
+        "transitGatewayAttachmentId",
+    ),
     ("CreateTransitGatewayRoute", "transitGatewayRouteTableId"),
     ("DeleteTransitGatewayRoute", "transitGatewayRouteTableId"),
     ("ModifyManagedPrefixList", "prefixListId"),

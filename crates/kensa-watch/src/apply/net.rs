@@ -25,8 +25,11 @@ fn destination(ev: &ChangeEvent) -> (Option<String>, Option<String>, Option<Stri
 }
 
 fn same_destination(r: &Route, d: &(Option<String>, Option<String>, Option<String>)) -> bool {
-    (&r.destination_cidr_block, &r.destination_ipv6_cidr_block, &r.destination_prefix_list_id)
-        == (&d.0, &d.1, &d.2)
+    (
+        &r.destination_cidr_block,
+        &r.destination_ipv6_cidr_block,
+        &r.destination_prefix_list_id,
+    ) == (&d.0, &d.1, &d.2)
 }
 
 /// `CreateRoute` and `ReplaceRoute`: the route to one destination set to one target.
@@ -72,10 +75,7 @@ pub fn delete_route(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
 }
 
 /// What an association id points at: (route table, subnet, gateway, main).
-fn find_rtb_association(
-    snap: &Snapshot,
-    assoc: &str,
-) -> Option<(String, RouteTableAssociation)> {
+fn find_rtb_association(snap: &Snapshot, assoc: &str) -> Option<(String, RouteTableAssociation)> {
     snap.route_tables.values().find_map(|t| {
         (t.associations.iter())
             .find(|a| a.route_table_association_id.as_deref() == Some(assoc))
@@ -208,7 +208,10 @@ pub fn replace_nacl_association(snap: &mut Snapshot, ev: &ChangeEvent) -> Applie
             .map(|a| a.subnet_id.clone())
     });
     let Some(Some(subnet)) = subnet else {
-        return Err(unappliable(&id, "network ACL association is not in the model"));
+        return Err(unappliable(
+            &id,
+            "network ACL association is not in the model",
+        ));
     };
     if !snap.network_acls.contains_key(&acl) {
         return Err(unappliable(&acl, "network ACL is not in the model"));
@@ -239,7 +242,8 @@ pub fn igw_attachment(snap: &mut Snapshot, ev: &ChangeEvent, attach: bool) -> Ap
             owner_id: ev.account.clone(),
             ..Default::default()
         });
-    gw.attachments.retain(|a| a.vpc_id.as_deref() != Some(vpc.as_str()));
+    gw.attachments
+        .retain(|a| a.vpc_id.as_deref() != Some(vpc.as_str()));
     if attach {
         gw.attachments.push(GatewayAttachment {
             state: Some("available".into()),

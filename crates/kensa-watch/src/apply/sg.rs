@@ -10,13 +10,18 @@ use crate::json::{get, items, list, text};
 
 /// The group an event names, by id or (default VPC, EC2-Classic requests) by name.
 fn group_id(snap: &Snapshot, ev: &ChangeEvent) -> Result<String, Unappliable> {
-    let req = ev.req(&["ModifySecurityGroupRulesRequest"]).unwrap_or(&ev.request);
+    let req = ev
+        .req(&["ModifySecurityGroupRulesRequest"])
+        .unwrap_or(&ev.request);
     if let Some(id) = text(req, "groupId") {
         return Ok(id);
     }
     let name = text(req, "groupName")
         .ok_or_else(|| unappliable(&ev.event_name, "request names no security group"))?;
-    let mut by_name = snap.security_groups.values().filter(|g| g.group_name == name);
+    let mut by_name = snap
+        .security_groups
+        .values()
+        .filter(|g| g.group_name == name);
     match (by_name.next(), by_name.next()) {
         (Some(g), None) => Ok(g.group_id.clone()),
         _ => Err(unappliable(
@@ -28,7 +33,11 @@ fn group_id(snap: &Snapshot, ev: &ChangeEvent) -> Result<String, Unappliable> {
 
 /// The rules of a request in the `ipPermissions` shape, or the legacy top-level shape
 /// (`cidrIp`, `ipProtocol`, `fromPort`, `toPort`).
-fn requested_rules(ev: &ChangeEvent, egress: bool, group: &str) -> Result<Vec<SgRule>, Unappliable> {
+fn requested_rules(
+    ev: &ChangeEvent,
+    egress: bool,
+    group: &str,
+) -> Result<Vec<SgRule>, Unappliable> {
     let perms = items(&ev.request, "ipPermissions");
     let bad = |e: String| unappliable(group, format!("cannot read the request's rules: {e}"));
     if perms.is_empty() {
@@ -63,7 +72,9 @@ fn group_mut<'a>(snap: &'a mut Snapshot, id: &str) -> Result<&'a mut SecurityGro
 /// Whether the snapshot lists the group's rules in `SecurityGroupRules` (then the
 /// engine reads those, so they must carry every change with its `sgr-` id).
 fn has_rule_list(snap: &Snapshot, group: &str) -> bool {
-    snap.security_group_rules.values().any(|r| r.group_id == group)
+    snap.security_group_rules
+        .values()
+        .any(|r| r.group_id == group)
 }
 
 pub fn authorize(snap: &mut Snapshot, ev: &ChangeEvent, egress: bool) -> Applied {
@@ -81,7 +92,10 @@ pub fn authorize(snap: &mut Snapshot, ev: &ChangeEvent, egress: bool) -> Applied
     let listed = has_rule_list(snap, &group);
     if rules.is_empty() {
         if listed {
-            return Err(unappliable(&group, "the response does not list the new rules' ids"));
+            return Err(unappliable(
+                &group,
+                "the response does not list the new rules' ids",
+            ));
         }
         rules = (requested_rules(ev, egress, &group)?.into_iter())
             .map(|r| (r, None))
@@ -140,7 +154,9 @@ pub fn revoke(snap: &mut Snapshot, ev: &ChangeEvent, egress: bool) -> Applied {
 /// `ModifySecurityGroupRules`: each rule, by id, replaced by its new definition.
 pub fn modify_rules(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
     let group = group_id(snap, ev)?;
-    let req = ev.req(&["ModifySecurityGroupRulesRequest"]).unwrap_or(&ev.request);
+    let req = ev
+        .req(&["ModifySecurityGroupRulesRequest"])
+        .unwrap_or(&ev.request);
     let changes = get(req, "SecurityGroupRule").map(list).unwrap_or_default();
     if changes.is_empty() {
         return Err(unappliable(&group, "request names no rule"));
@@ -158,7 +174,8 @@ pub fn modify_rules(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
         let sg = group_mut(snap, &group)?;
         old.remove_from(sg);
         new.add_to(sg);
-        snap.security_group_rules.insert(id.clone(), new.to_model(&id, &group));
+        snap.security_group_rules
+            .insert(id.clone(), new.to_model(&id, &group));
     }
     Ok(Outcome::Applied(vec![Touched::Group(group)]))
 }

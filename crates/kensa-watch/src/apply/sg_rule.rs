@@ -91,7 +91,10 @@ impl SgRule {
         };
         let mut out = Vec::new();
         for r in items(item, "ipRanges") {
-            out.push(rule(RuleSource::Cidr4(text(r, "cidrIp").ok_or("no cidrIp")?), r));
+            out.push(rule(
+                RuleSource::Cidr4(text(r, "cidrIp").ok_or("no cidrIp")?),
+                r,
+            ));
         }
         for r in items(item, "ipv6Ranges") {
             let cidr = text(r, "cidrIpv6").ok_or("no cidrIpv6")?;
@@ -273,9 +276,7 @@ impl SgRule {
             match &self.source {
                 RuleSource::Cidr4(c) => p.ip_ranges.retain(|r| &r.cidr_ip != c),
                 RuleSource::Cidr6(c) => p.ipv6_ranges.retain(|r| &r.cidr_ipv6 != c),
-                RuleSource::PrefixList(id) => {
-                    p.prefix_list_ids.retain(|r| &r.prefix_list_id != id)
-                }
+                RuleSource::PrefixList(id) => p.prefix_list_ids.retain(|r| &r.prefix_list_id != id),
                 RuleSource::Group { id, .. } => p
                     .user_id_group_pairs
                     .retain(|g| g.group_id.as_ref() != Some(id)),

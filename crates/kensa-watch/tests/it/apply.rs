@@ -10,7 +10,10 @@ use crate::{closed, internet, notices, opened, watcher};
 fn baseline_exposes_only_the_public_instance() {
     let w = watcher();
     let public: Vec<&str> = (w.exposures().values())
-        .filter(|e| e.classes.contains_key(&kensa_net::engine::SourceClass::Internet))
+        .filter(|e| {
+            e.classes
+                .contains_key(&kensa_net::engine::SourceClass::Internet)
+        })
         .map(|e| e.resource())
         .collect();
     assert_eq!(public, ["i-pub"]);
@@ -25,7 +28,10 @@ fn ssh_opened_on_a_public_instance_alerts_with_actor_time_and_path() {
         panic!("expected an exposure alert: {r:?}");
     };
     assert_eq!(a.severity, kensa_model::Severity::High);
-    assert_eq!(a.path, "igw-1 -> rtb-pub -> acl-open -> subnet-pub -> sg-web -> eni-pub");
+    assert_eq!(
+        a.path,
+        "igw-1 -> rtb-pub -> acl-open -> subnet-pub -> sg-web -> eni-pub"
+    );
     assert_eq!(
         r[0].text_line(),
         format!(
@@ -65,16 +71,28 @@ fn a_group_listed_with_rule_ids_needs_them_in_the_response() {
     let r = w.process(&authorize_plain("sg-web", "tcp", 22, "0.0.0.0/0"));
     assert!(internet(&r).is_empty(), "{r:?}");
     assert_eq!(notices(&r)[0].0, "sg-web");
-    assert_eq!(w.snapshot().security_groups["sg-web"].ip_permissions.len(), 1);
+    assert_eq!(
+        w.snapshot().security_groups["sg-web"].ip_permissions.len(),
+        1
+    );
 }
 
 #[test]
 fn modify_security_group_rules_moves_the_exposure() {
     let mut w = watcher();
-    let r = w.process(&modify_rule("sg-web", "sgr-web443", "tcp", 3389, "0.0.0.0/0"));
+    let r = w.process(&modify_rule(
+        "sg-web",
+        "sgr-web443",
+        "tcp",
+        3389,
+        "0.0.0.0/0",
+    ));
     assert_eq!(
         internet(&r),
-        [closed("i-pub", &["tcp/443"]), opened("i-pub", &["tcp/3389"])]
+        [
+            closed("i-pub", &["tcp/443"]),
+            opened("i-pub", &["tcp/3389"])
+        ]
     );
     let sg = &w.snapshot().security_groups["sg-web"];
     assert_eq!(sg.ip_permissions.len(), 1);
@@ -112,29 +130,61 @@ fn route_table_associations() {
     let mut w = watcher();
     // The private subnet moves to the public table: its instance's public address and
     // database port are now reachable.
-    let r = w.process(&associate_route_table("rtb-pub", "subnet-priv", "rtbassoc-new"));
+    let r = w.process(&associate_route_table(
+        "rtb-pub",
+        "subnet-priv",
+        "rtbassoc-new",
+    ));
     assert_eq!(internet(&r), [opened("i-priv", &["tcp/5432"])]);
     let r = w.process(&disassociate_route_table("rtbassoc-new"));
     assert_eq!(internet(&r), [closed("i-priv", &["tcp/5432"])]);
     // The public subnet moves to the main table, then back.
-    let r = w.process(&replace_route_table_association("rtbassoc-pub", "rtb-main", "rtbassoc-x"));
+    let r = w.process(&replace_route_table_association(
+        "rtbassoc-pub",
+        "rtb-main",
+        "rtbassoc-x",
+    ));
     assert_eq!(internet(&r), [closed("i-pub", &["tcp/443"])]);
-    let r = w.process(&replace_route_table_association("rtbassoc-x", "rtb-pub", "rtbassoc-y"));
+    let r = w.process(&replace_route_table_association(
+        "rtbassoc-x",
+        "rtb-pub",
+        "rtbassoc-y",
+    ));
     assert_eq!(internet(&r), [opened("i-pub", &["tcp/443"])]);
 }
 
 #[test]
 fn network_acl_entries_and_associations() {
     let mut w = watcher();
-    let r = w.process(&nacl_entry("CreateNetworkAclEntry", "acl-open", 50, "deny", 443));
+    let r = w.process(&nacl_entry(
+        "CreateNetworkAclEntry",
+        "acl-open",
+        50,
+        "deny",
+        443,
+    ));
     assert_eq!(internet(&r), [closed("i-pub", &["tcp/443"])]);
-    let r = w.process(&nacl_entry("ReplaceNetworkAclEntry", "acl-open", 50, "allow", 443));
+    let r = w.process(&nacl_entry(
+        "ReplaceNetworkAclEntry",
+        "acl-open",
+        50,
+        "allow",
+        443,
+    ));
     assert_eq!(internet(&r), [opened("i-pub", &["tcp/443"])]);
     let r = w.process(&delete_nacl_entry("acl-open", 50));
     assert!(internet(&r).is_empty(), "rule 100 still allows it: {r:?}");
-    let r = w.process(&replace_nacl_association("aclassoc-pub", "acl-closed", "aclassoc-c"));
+    let r = w.process(&replace_nacl_association(
+        "aclassoc-pub",
+        "acl-closed",
+        "aclassoc-c",
+    ));
     assert_eq!(internet(&r), [closed("i-pub", &["tcp/443"])]);
-    let r = w.process(&replace_nacl_association("aclassoc-c", "acl-open", "aclassoc-o"));
+    let r = w.process(&replace_nacl_association(
+        "aclassoc-c",
+        "acl-open",
+        "aclassoc-o",
+    ));
     assert_eq!(internet(&r), [opened("i-pub", &["tcp/443"])]);
 }
 
@@ -156,17 +206,33 @@ fn elastic_ip_disassociated_and_associated() {
     assert_eq!(notices(&r).len(), 1, "{r:?}");
     let r = w.process(&associate_address("eipalloc-pub", "i-pub", "eipassoc-2"));
     assert_eq!(internet(&r), [opened("i-pub", &["tcp/443"])]);
-    assert!(w.process(&allocate_address("eipalloc-3", "52.0.0.9")).is_empty());
+    assert!(w
+        .process(&allocate_address("eipalloc-3", "52.0.0.9"))
+        .is_empty());
     assert!(w.snapshot().addresses.contains_key("eipalloc-3"));
 }
 
 #[test]
 fn instance_launched_with_a_public_address() {
     let mut w = watcher();
-    let r = w.process(&run_instance("i-new", "eni-new", "subnet-pub", "10.0.1.50", "sg-web", true));
+    let r = w.process(&run_instance(
+        "i-new",
+        "eni-new",
+        "subnet-pub",
+        "10.0.1.50",
+        "sg-web",
+        true,
+    ));
     assert_eq!(internet(&r), [opened("i-new", &["tcp/443"])]);
     assert_eq!(notices(&r)[0].0, "i-new", "its address comes later: {r:?}");
-    let r = w.process(&run_instance("i-dark", "eni-dark", "subnet-pub", "10.0.1.51", "sg-web", false));
+    let r = w.process(&run_instance(
+        "i-dark",
+        "eni-dark",
+        "subnet-pub",
+        "10.0.1.51",
+        "sg-web",
+        false,
+    ));
     assert!(internet(&r).is_empty(), "{r:?}");
 }
 
@@ -174,7 +240,13 @@ fn instance_launched_with_a_public_address() {
 fn unappliable_events_are_reported_never_ignored() {
     let mut w = watcher();
     let r = w.process(&revoke_ids("sg-web", &["sgr-unknown"]));
-    assert_eq!(notices(&r), [("sg-web".to_string(), "rule sgr-unknown is not in the model".to_string())]);
+    assert_eq!(
+        notices(&r),
+        [(
+            "sg-web".to_string(),
+            "rule sgr-unknown is not in the model".to_string()
+        )]
+    );
     let r = w.process(&event(
         "AttachNetworkInterface",
         serde_json::json!({"networkInterfaceId": "eni-x", "instanceId": "i-pub", "deviceIndex": 1}),
@@ -197,7 +269,11 @@ fn failed_calls_and_other_events_change_nothing() {
     rec["errorCode"] = "Client.UnauthorizedOperation".into();
     let ev = kensa_watch::ChangeEvent::from_record(&rec).unwrap();
     assert!(w.process(&ev).is_empty());
-    let other = event("DescribeInstances", serde_json::json!({}), serde_json::Value::Null);
+    let other = event(
+        "DescribeInstances",
+        serde_json::json!({}),
+        serde_json::Value::Null,
+    );
     assert!(w.process(&other).is_empty());
     assert_eq!((w.stats().failed_calls, w.stats().not_network), (1, 1));
     let before = Watcher::new(crate::fixture::snapshot());

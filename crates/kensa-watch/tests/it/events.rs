@@ -84,7 +84,10 @@ pub fn revoke(group: &str, proto: &str, port: i32, cidr: &str) -> ChangeEvent {
 }
 
 pub fn revoke_ids(group: &str, ids: &[&str]) -> ChangeEvent {
-    let items: Vec<Value> = ids.iter().map(|i| json!({"securityGroupRuleId": i})).collect();
+    let items: Vec<Value> = ids
+        .iter()
+        .map(|i| json!({"securityGroupRuleId": i}))
+        .collect();
     event(
         "RevokeSecurityGroupIngress",
         json!({"groupId": group, "securityGroupRuleIds": {"items": items}}),
@@ -155,7 +158,11 @@ pub fn associate_route_table(rtb: &str, subnet: &str, assoc: &str) -> ChangeEven
 }
 
 pub fn disassociate_route_table(assoc: &str) -> ChangeEvent {
-    event("DisassociateRouteTable", json!({"associationId": assoc}), ok())
+    event(
+        "DisassociateRouteTable",
+        json!({"associationId": assoc}),
+        ok(),
+    )
 }
 
 pub fn replace_route_table_association(assoc: &str, rtb: &str, new: &str) -> ChangeEvent {
@@ -217,7 +224,14 @@ pub fn disassociate_address(assoc: &str) -> ChangeEvent {
     event("DisassociateAddress", json!({"associationId": assoc}), ok())
 }
 
-pub fn run_instance(id: &str, eni: &str, subnet: &str, ip: &str, group: &str, public: bool) -> ChangeEvent {
+pub fn run_instance(
+    id: &str,
+    eni: &str,
+    subnet: &str,
+    ip: &str,
+    group: &str,
+    public: bool,
+) -> ChangeEvent {
     event(
         "RunInstances",
         json!({

@@ -73,7 +73,14 @@ fn group(id: &str, rules: &[&SecurityGroupRule]) -> SecurityGroup {
     }
 }
 
-fn eni(id: &str, instance: &str, subnet: &str, ip: &str, public: &str, sg: &str) -> NetworkInterface {
+fn eni(
+    id: &str,
+    instance: &str,
+    subnet: &str,
+    ip: &str,
+    public: &str,
+    sg: &str,
+) -> NetworkInterface {
     let assoc = IpAssociation {
         public_ip: Some(public.into()),
         ..Default::default()
@@ -227,7 +234,10 @@ pub fn snapshot() -> Snapshot {
     let open = acl(
         "acl-open",
         vec![allow_all(false), allow_all(true)],
-        &[("aclassoc-pub", "subnet-pub"), ("aclassoc-priv", "subnet-priv")],
+        &[
+            ("aclassoc-pub", "subnet-pub"),
+            ("aclassoc-priv", "subnet-priv"),
+        ],
     );
     let closed = acl("acl-closed", Vec::new(), &[]);
     s.network_acls.insert(open.network_acl_id.clone(), open);
@@ -250,22 +260,40 @@ pub fn snapshot() -> Snapshot {
         group_id: Some("sg-web".into()),
         ..Default::default()
     });
-    s.security_groups.insert("sg-web".into(), group("sg-web", &[&web]));
+    s.security_groups
+        .insert("sg-web".into(), group("sg-web", &[&web]));
     s.security_groups
         .insert("sg-db".into(), group("sg-db", &[&db_world, &db_web]));
-    s.security_groups.insert("sg-unused".into(), group("sg-unused", &[]));
+    s.security_groups
+        .insert("sg-unused".into(), group("sg-unused", &[]));
     for r in [web, db_world, db_web] {
         s.security_group_rules
             .insert(r.security_group_rule_id.clone(), r);
     }
-    let mut pub_eni = eni("eni-pub", "i-pub", "subnet-pub", "10.0.1.10", "54.0.0.10", "sg-web");
+    let mut pub_eni = eni(
+        "eni-pub",
+        "i-pub",
+        "subnet-pub",
+        "10.0.1.10",
+        "54.0.0.10",
+        "sg-web",
+    );
     if let Some(a) = pub_eni.association.as_mut() {
         a.allocation_id = Some("eipalloc-pub".into());
         a.association_id = Some("eipassoc-pub".into());
     }
-    let priv_eni = eni("eni-priv", "i-priv", "subnet-priv", "10.0.2.20", "54.0.0.20", "sg-db");
-    s.instances.insert("i-pub".into(), instance("i-pub", &pub_eni));
-    s.instances.insert("i-priv".into(), instance("i-priv", &priv_eni));
+    let priv_eni = eni(
+        "eni-priv",
+        "i-priv",
+        "subnet-priv",
+        "10.0.2.20",
+        "54.0.0.20",
+        "sg-db",
+    );
+    s.instances
+        .insert("i-pub".into(), instance("i-pub", &pub_eni));
+    s.instances
+        .insert("i-priv".into(), instance("i-priv", &priv_eni));
     s.network_interfaces.insert("eni-pub".into(), pub_eni);
     s.network_interfaces.insert("eni-priv".into(), priv_eni);
     s.addresses.insert(

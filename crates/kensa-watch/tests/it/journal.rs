@@ -41,7 +41,11 @@ fn restart_rebuilds_the_same_model_and_knows_the_ids() {
 fn a_corrupt_line_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.jsonl");
-    std::fs::write(&path, "{\"eventName\": \"X\", \"eventTime\": \"t\"}\n{broken\n").unwrap();
+    std::fs::write(
+        &path,
+        "{\"eventName\": \"X\", \"eventTime\": \"t\"}\n{broken\n",
+    )
+    .unwrap();
     let err = Journal::open(&path).err().expect("corrupt journal");
     assert!(err.to_string().contains("line 2"), "{err}");
 }

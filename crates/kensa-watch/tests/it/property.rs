@@ -56,7 +56,10 @@ fn make(kind: u8, a: usize, b: usize, c: usize, step: usize) -> ChangeEvent {
             g,
             b % 2 == 0,
         ),
-        12 => modify_eni_groups(["eni-pub", "eni-priv"][a % 2], &[GROUPS[b % 3], GROUPS[c % 3]]),
+        12 => modify_eni_groups(
+            ["eni-pub", "eni-priv"][a % 2],
+            &[GROUPS[b % 3], GROUPS[c % 3]],
+        ),
         13 => modify_instance_groups(["i-pub", "i-priv"][a % 2], &[GROUPS[b % 3]]),
         14 if a % 2 == 0 => create_group(&format!("sg-p{step}"), &format!("p{step}")),
         14 => delete_group("sg-unused"),

@@ -18,7 +18,9 @@ fn delivered_gzip_file_in_time_order() {
     let (late, early) = two_records();
     let body = serde_json::to_vec(&json!({"Records": [late, early]})).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("111122223333_CloudTrail_us-east-1_20261207T1045Z_x.json.gz");
+    let path = dir
+        .path()
+        .join("111122223333_CloudTrail_us-east-1_20261207T1045Z_x.json.gz");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&body).unwrap();
     std::fs::write(&path, gz.finish().unwrap()).unwrap();
@@ -45,7 +47,10 @@ fn json_lines_with_a_bad_record_skipped_and_reported() {
 #[test]
 fn not_json_is_an_error_naming_the_file() {
     let err = parse(b"{not json", "bad.json").unwrap_err();
-    assert!(err.to_string().starts_with("bad.json: not CloudTrail JSON"), "{err}");
+    assert!(
+        err.to_string().starts_with("bad.json: not CloudTrail JSON"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use kensa_aws::trail::{Delivery, S3Location, S3Watcher, SqsWatcher, TrailClients, TrailSourceError};
+use kensa_aws::trail::{
+    Delivery, S3Location, S3Watcher, SqsWatcher, TrailClients, TrailSourceError,
+};
 use kensa_model::Severity;
 use kensa_report::stream::Sink;
 use kensa_watch::journal::Journal;
@@ -84,9 +86,13 @@ impl LiveState {
                         self.worst = self.worst.max(Some(a.severity));
                     }
                 }
-                self.sink.emit(&r).map_err(|e| format!("alert output: {e}"))?;
+                self.sink
+                    .emit(&r)
+                    .map_err(|e| format!("alert output: {e}"))?;
             }
-            self.sink.flush().map_err(|e| format!("alert output: {e}"))?;
+            self.sink
+                .flush()
+                .map_err(|e| format!("alert output: {e}"))?;
             if kensa_watch::apply::changes_network(ev) {
                 self.journal.append(ev).map_err(|e| e.to_string())?;
             }
@@ -114,7 +120,10 @@ async fn watch(
     sink: Box<dyn Sink<WatchRecord>>,
     fail_on: Option<Severity>,
 ) -> anyhow::Result<ExitCode> {
-    let url = live.url().context("give --events, --s3 or --sqs")?.to_string();
+    let url = live
+        .url()
+        .context("give --events, --s3 or --sqs")?
+        .to_string();
     let slug = super::trail_watch::state_slug(&url);
     std::fs::create_dir_all(&live.state_dir)
         .with_context(|| format!("cannot create state directory {}", live.state_dir.display()))?;
@@ -122,7 +131,10 @@ async fn watch(
     for ev in &applied {
         watcher.process(ev);
     }
-    eprintln!("kensa watch: {url}: {} journaled event(s) applied again", applied.len());
+    eprintln!(
+        "kensa watch: {url}: {} journaled event(s) applied again",
+        applied.len()
+    );
     let clients = TrailClients::load(
         live.region.as_deref(),
         live.profile.as_deref(),
@@ -189,5 +201,9 @@ async fn watch(
         }
     }
     let fail = matches!((fail_on, state.worst), (Some(t), Some(w)) if w >= t);
-    Ok(if fail { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
