@@ -56,7 +56,6 @@ pub fn put_route(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
         core_network_arn: t("coreNetworkArn"),
         state: Some("active".into()),
         origin: Some("CreateRoute".into()),
-        ..Default::default()
     };
     let table = (snap.route_tables.get_mut(&rtb))
         .ok_or_else(|| unappliable(&rtb, "route table is not in the model"))?;
