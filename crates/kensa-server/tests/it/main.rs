@@ -6,3 +6,8 @@ mod api_matrix;
 mod api_schemathesis;
 mod api_tls;
 mod common;
+mod dash_admin;
+mod dash_browser;
+mod dash_cdp;
+mod dash_client;
+mod dash_pages;

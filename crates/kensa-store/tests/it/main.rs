@@ -8,6 +8,7 @@ mod killed;
 mod model;
 mod notifications;
 mod runs;
+mod summary;
 
 use std::collections::BTreeMap;
 
