@@ -19,7 +19,10 @@ pub mod event;
 pub mod exposure;
 pub mod journal;
 mod json;
+pub mod population;
 pub mod read;
+mod scope;
+mod scoped;
 pub mod synth;
 pub mod watch;
 

@@ -72,7 +72,10 @@ fn make(kind: u8, a: usize, b: usize, c: usize, step: usize) -> ChangeEvent {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    // 96 cases unless PROPTEST_CASES says otherwise.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96)
+    ))]
     #[test]
     fn incremental_equals_full_analysis(
         steps in prop::collection::vec((any::<u8>(), 0usize..6, 0usize..6, 0usize..6), 1..14)
@@ -81,11 +84,18 @@ proptest! {
         for (step, (kind, a, b, c)) in steps.into_iter().enumerate() {
             let ev = make(kind, a, b, c, step);
             w.process(&ev);
-            let full = from_analysis(&kensa_net::analyze(w.snapshot()));
+            let analysis = kensa_net::analyze(w.snapshot());
+            let full = from_analysis(&analysis);
             prop_assert_eq!(
                 w.exposures(), &full,
                 "after step {} ({})", step, ev.event_name
             );
+            let members = analysis.engine.idx.group_members.clone();
+            drop(analysis);
+            for g in GROUPS {
+                let want = members.get(g).cloned().unwrap_or_default();
+                prop_assert_eq!(w.group_members(g), want, "members of {} after step {}", g, step);
+            }
         }
     }
 }
