@@ -99,3 +99,28 @@ proptest! {
         }
     }
 }
+
+/// The same on the model generator's account (peering, transit gateway, load balancers,
+/// rules naming groups): SSH opened and closed on group after group.
+#[test]
+fn incremental_equals_full_analysis_on_a_synthetic_account() {
+    use kensa_model::synth::{self, SynthParams};
+    let files = synth::account(&SynthParams {
+        instances: 400,
+        ..SynthParams::default()
+    });
+    let snap = kensa_model::Snapshot::from_documents(files.iter().map(|(path, json)| {
+        kensa_model::Document::new(path.clone(), kensa_model::Scope::default(), json)
+    }));
+    let mut w = kensa_watch::Watcher::new(snap);
+    let events = kensa_watch::synth::ssh_churn(w.snapshot(), 24);
+    let mut alerts = 0;
+    for (i, ev) in events.iter().enumerate() {
+        alerts += w.process(ev).len();
+        if i % 6 == 5 {
+            let full = from_analysis(&kensa_net::analyze(w.snapshot()));
+            assert_eq!(w.exposures(), &full, "after event {i}");
+        }
+    }
+    assert!(alerts > 0, "opening SSH on groups in use alerts");
+}
