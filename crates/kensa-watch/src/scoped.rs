@@ -91,15 +91,17 @@ pub fn with_engine<R>(
         .filter_map(|id| Some((id.clone(), instances.get(id)?.clone())))
         .collect();
     // An Elastic IP joins its interface, or its instance's primary interface.
-    snap.addresses = (addresses.iter())
-        .filter(|(_, a)| {
-            a.network_interface_id
-                .as_ref()
-                .is_some_and(|e| sel.network_interfaces.contains(e) || in_instance(snap, e))
-                || (a.instance_id.as_ref()).is_some_and(|i| sel.instances.contains(i))
-        })
-        .map(|(k, a)| (k.clone(), a.clone()))
+    let nested: BTreeSet<&str> = (snap.instances.values())
+        .flat_map(|i| &i.network_interfaces)
+        .map(|n| n.network_interface_id.as_str())
         .collect();
+    let kept = (addresses.iter()).filter(|(_, a)| {
+        let eni = a.network_interface_id.as_deref();
+        eni.is_some_and(|e| sel.network_interfaces.contains(e) || nested.contains(e))
+            || (a.instance_id.as_ref()).is_some_and(|i| sel.instances.contains(i))
+    });
+    let kept = kept.map(|(k, a)| (k.clone(), a.clone())).collect();
+    snap.addresses = kept;
     let result = {
         let mut engine = Engine::new(snap);
         f(&mut engine, pop)
@@ -108,15 +110,6 @@ pub fn with_engine<R>(
     snap.instances = instances;
     snap.addresses = addresses;
     result
-}
-
-/// Whether an interface id is one the selected instances list.
-fn in_instance(snap: &Snapshot, eni: &str) -> bool {
-    (snap.instances.values()).any(|i| {
-        i.network_interfaces
-            .iter()
-            .any(|n| n.network_interface_id == eni)
-    })
 }
 
 /// The groups whose members the rules of `groups` name.

@@ -63,6 +63,12 @@ impl Watcher {
         self.pop.member_set(g)
     }
 
+    /// Starts the counts again (after a journal is applied again, so that the counts
+    /// are those of new deliveries).
+    pub fn reset_stats(&mut self) {
+        self.stats = WatchStats::default();
+    }
+
     pub fn stats(&self) -> &WatchStats {
         &self.stats
     }

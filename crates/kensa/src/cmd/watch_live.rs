@@ -41,6 +41,9 @@ pub struct LiveArgs {
     /// One pass over the bucket, or read the queue until it is empty, then exit.
     #[arg(long)]
     pub once: bool,
+    /// SQS long-polling wait (0-20 seconds): how long an empty receive waits for a message.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(i32).range(0..=20))]
+    pub wait_seconds: i32,
     /// AWS region (default: from the environment or profile).
     #[arg(long)]
     pub region: Option<String>,
@@ -131,6 +134,7 @@ async fn watch(
     for ev in &applied {
         watcher.process(ev);
     }
+    watcher.reset_stats();
     eprintln!(
         "kensa watch: {url}: {} journaled event(s) applied again",
         applied.len()
@@ -149,10 +153,11 @@ async fn watch(
         )?),
         None => None,
     };
-    let mut sqs = live
-        .sqs
-        .as_ref()
-        .map(|q| SqsWatcher::new(clients.sqs.clone(), clients.s3.clone(), q.clone()));
+    let mut sqs = live.sqs.as_ref().map(|q| {
+        let mut w = SqsWatcher::new(clients.sqs.clone(), clients.s3.clone(), q.clone());
+        w.wait_seconds = live.wait_seconds;
+        w
+    });
     let mut state = LiveState {
         watcher,
         journal,
