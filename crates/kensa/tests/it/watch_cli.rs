@@ -56,7 +56,7 @@ impl Env {
     fn watch(&self, queue: &str) -> (Vec<Value>, String) {
         let kensa = PathBuf::from(env!("CARGO_BIN_EXE_kensa"));
         let (snap, state) = (self.path("snap"), self.path("state"));
-        let args = [
+        let args: &[&str] = &[
             "watch",
             "--snapshot",
             &snap,
@@ -70,7 +70,7 @@ impl Env {
             "-f",
             "json",
         ];
-        let out = self.run(&kensa, &args);
+        let out = self.run(&kensa, args);
         let records = String::from_utf8(out.stdout).unwrap();
         let records = (records.lines())
             .map(|l| serde_json::from_str(l).expect("one JSON record per line"))
