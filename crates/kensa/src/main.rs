@@ -43,6 +43,9 @@ enum Command {
     Rules(cmd::rules::Args),
     /// CloudTrail detection with Falco-format rules: check rule files, replay logs.
     Trail(cmd::trail::Args),
+    /// Continuous protection: CloudTrail change events applied to the network model, each
+    /// exposure that opens or closes alerted with its path (offline replay of files).
+    Watch(cmd::watch::Args),
     /// Package vulnerabilities: scan a host's packages against vendor advisories, compare
     /// rpm/deb/apk versions.
     Vuln(cmd::vuln::Args),
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
         Command::Trail(a) => cmd::trail::run(a),
         Command::Vuln(a) => cmd::vuln::run(a),
         Command::Host(a) => cmd::host::run(a),
+        Command::Watch(a) => cmd::watch::run(a),
         Command::Db(a) => cmd::db::run(a),
         Command::Synth(a) => cmd::synth::run(a),
         Command::Target(a) => cmd::target::run(a),

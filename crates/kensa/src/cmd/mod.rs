@@ -29,3 +29,6 @@ pub mod trail;
 #[cfg(feature = "aws")]
 pub mod trail_watch;
 pub mod vuln;
+pub mod watch;
+#[cfg(feature = "aws")]
+pub mod watch_live;

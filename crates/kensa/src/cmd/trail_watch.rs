@@ -103,7 +103,7 @@ enum Source {
 }
 
 /// A file-name-safe form of the source URL, so each source has its own state files.
-fn state_slug(url: &str) -> String {
+pub(crate) fn state_slug(url: &str) -> String {
     let slug: String = url
         .chars()
         .map(|c| {

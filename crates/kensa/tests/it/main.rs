@@ -8,3 +8,5 @@ mod report_cli;
 mod store_cli;
 mod trail_cli;
 mod users;
+#[cfg(feature = "aws")]
+mod watch_cli;

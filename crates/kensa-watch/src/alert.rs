@@ -1,0 +1,188 @@
+//! What `kensa watch` reports: an exposure that opened or closed, or an event the model
+//! could not follow (re-describe the resource). Both are stream records, written by
+//! kensa-report's sinks like CloudTrail alerts.
+use kensa_model::Severity;
+use kensa_net::engine::SourceClass;
+use kensa_net::findings::{compact_sources, describe_flows};
+use kensa_net::flow::{all_sources, FlowSet, Lattice};
+use kensa_net::ports::{severity_for, RECOGNIZED};
+use kensa_report::stream::Record;
+use serde::Serialize;
+
+use crate::event::ChangeEvent;
+use crate::exposure::Change;
+
+/// The event an alert comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRef {
+    pub event_id: String,
+    pub event_name: String,
+    pub event_time: String,
+    pub actor: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+impl EventRef {
+    pub fn of(ev: &ChangeEvent) -> Self {
+        EventRef {
+            event_id: ev.event_id.clone(),
+            event_name: ev.event_name.clone(),
+            event_time: ev.time.clone(),
+            actor: ev.actor.clone(),
+            region: ev.region.clone(),
+            account: ev.account.clone(),
+        }
+    }
+    fn clock(&self) -> &str {
+        crate::event::clock(&self.event_time)
+    }
+}
+
+/// An exposure that opened or closed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExposureAlert {
+    pub event: EventRef,
+    /// `opened` or `closed`.
+    pub change: &'static str,
+    pub severity: Severity,
+    /// The instance, else the interface.
+    pub resource: String,
+    pub network_interface: String,
+    pub source_class: SourceClass,
+    /// `tcp/22`, `udp/53`, `tcp/1024-65535`, `all traffic`.
+    pub ports: Vec<String>,
+    pub sources: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources_except: Vec<String>,
+    /// Gateway -> route table -> ACL -> subnet -> groups -> interface.
+    pub path: String,
+}
+
+/// An event the model cannot follow exactly: the resource must be described again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RedescribeNotice {
+    pub event: EventRef,
+    pub resource: String,
+    pub reason: String,
+}
+
+/// One streamed record of `kensa watch`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WatchRecord {
+    Exposure(ExposureAlert),
+    Redescribe(RedescribeNotice),
+}
+
+fn class_words(c: SourceClass) -> &'static str {
+    match c {
+        SourceClass::Internet => "the Internet",
+        SourceClass::PeeredVPC => "a peered VPC",
+        SourceClass::VGW => "a VPN/Direct Connect gateway",
+        SourceClass::TGW => "a transit gateway",
+    }
+}
+
+/// `tcp/22`-style port words of a flow set.
+pub fn port_words(flows: &FlowSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for (proto, ports) in describe_flows(flows) {
+        let proto = proto.to_ascii_lowercase();
+        if proto == "all" {
+            out.push("all traffic".to_string());
+        } else if ports == "all" {
+            out.push(format!("{proto}/all"));
+        } else {
+            out.extend(ports.split(',').map(|p| format!("{proto}/{p}")));
+        }
+    }
+    out
+}
+
+/// Highest severity of the recognised services in `flows`; Medium (Internet) or Low for
+/// anything else; a closure is informational.
+fn severity(flows: &FlowSet, class: SourceClass, opened: bool) -> Severity {
+    if !opened {
+        return Severity::Informational;
+    }
+    let internet = class == SourceClass::Internet;
+    let recognised = RECOGNIZED
+        .iter()
+        .filter(|p| {
+            let cube = kensa_net::flow::cube(
+                p.protocol,
+                p.protocol,
+                p.ports.from,
+                p.ports.to,
+                kensa_net::rangeset::AddrSet::full(),
+            );
+            flows.overlaps(&cube)
+        })
+        .map(|p| severity_for(p, internet))
+        .max();
+    recognised.unwrap_or(if internet {
+        Severity::Medium
+    } else {
+        Severity::Low
+    })
+}
+
+impl ExposureAlert {
+    pub fn new(ev: &ChangeEvent, c: &Change) -> Self {
+        let (sources, sources_except) = compact_sources(&all_sources(&c.flows));
+        ExposureAlert {
+            event: EventRef::of(ev),
+            change: if c.opened { "opened" } else { "closed" },
+            severity: severity(&c.flows, c.class, c.opened),
+            resource: c.side.resource().to_string(),
+            network_interface: c.side.eni.clone(),
+            source_class: c.class,
+            ports: port_words(&c.flows),
+            sources,
+            sources_except,
+            path: c.side.path(&c.gateways),
+        }
+    }
+}
+
+impl Record for WatchRecord {
+    fn text_line(&self) -> String {
+        match self {
+            WatchRecord::Exposure(a) => format!(
+                "{} `{}` by {} at {} {} {} {} to {} (path {})",
+                a.severity.as_str(),
+                a.event.event_name,
+                a.event.actor,
+                a.event.clock(),
+                a.change,
+                a.resource,
+                a.ports.join(", "),
+                class_words(a.source_class),
+                a.path
+            ),
+            WatchRecord::Redescribe(n) => format!(
+                "Notice `{}` by {} at {}: re-describe {}: {}",
+                n.event.event_name,
+                n.event.actor,
+                n.event.clock(),
+                n.resource,
+                n.reason
+            ),
+        }
+    }
+    fn subject(&self) -> String {
+        match self {
+            WatchRecord::Exposure(a) => format!(
+                "{} {} {} {}",
+                a.severity.as_str(),
+                a.resource,
+                a.change,
+                a.ports.join(",")
+            ),
+            WatchRecord::Redescribe(n) => format!("re-describe {}", n.resource),
+        }
+    }
+}

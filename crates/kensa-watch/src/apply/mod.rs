@@ -1,0 +1,209 @@
+//! CloudTrail events applied to the network model.
+//!
+//! Each applier changes every copy of a fact the snapshot holds (a rule is both in its
+//! group's `IpPermissions` and in `SecurityGroupRules`; an interface both in
+//! `NetworkInterfaces` and inside its instance) so the engine sees one state. What an
+//! event leaves unknown is never guessed: the outcome says which resource to re-describe.
+use kensa_model::Snapshot;
+
+use crate::event::ChangeEvent;
+
+mod addr;
+mod net;
+mod sg;
+mod sg_rule;
+
+pub use sg_rule::{Proto, RuleSource, SgRule};
+
+/// A resource whose change may change what reaches some interfaces.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Touched {
+    /// A security group's rules: interfaces in the group.
+    Group(String),
+    /// A security group's members: interfaces whose groups name it as a source.
+    GroupMembers(String),
+    RouteTable(String),
+    NetworkAcl(String),
+    Subnet(String),
+    /// A VPC's gateways or main associations: every interface of the VPC.
+    Vpc(String),
+    Eni(String),
+    Instance(String),
+}
+
+/// What applying one event did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The model changed exactly as AWS did; these resources were touched.
+    Applied(Vec<Touched>),
+    /// Applied, but part of the new state is not in the event: re-describe `resource`.
+    Partial {
+        touched: Vec<Touched>,
+        resource: String,
+        reason: String,
+    },
+    /// The event changes the network in a way the model cannot follow exactly.
+    NeedsRedescribe { resource: String, reason: String },
+    /// A failed call (`errorCode`): nothing changed.
+    Failed(String),
+    /// Not an event that changes the network.
+    NotNetwork,
+}
+
+/// Why an applier could not apply an event, turned into [`Outcome::NeedsRedescribe`].
+pub(crate) struct Unappliable {
+    pub resource: String,
+    pub reason: String,
+}
+
+pub(crate) fn unappliable(resource: impl Into<String>, reason: impl Into<String>) -> Unappliable {
+    Unappliable {
+        resource: resource.into(),
+        reason: reason.into(),
+    }
+}
+
+pub(crate) type Applied = Result<Outcome, Unappliable>;
+
+/// Events that change what reaches an interface but are not applied (yet): each triggers
+/// a re-describe of the resource it names.
+const REDESCRIBE_ONLY: &[(&str, &str)] = &[
+    ("TerminateInstances", "instancesSet"),
+    ("StopInstances", "instancesSet"),
+    ("StartInstances", "instancesSet"),
+    ("CreateNetworkInterface", "subnetId"),
+    ("DeleteNetworkInterface", "networkInterfaceId"),
+    ("AttachNetworkInterface", "networkInterfaceId"),
+    ("DetachNetworkInterface", "attachmentId"),
+    ("AssignPrivateIpAddresses", "networkInterfaceId"),
+    ("AssignIpv6Addresses", "networkInterfaceId"),
+    ("UnassignIpv6Addresses", "networkInterfaceId"),
+    ("CreateSubnet", "vpcId"),
+    ("DeleteSubnet", "subnetId"),
+    ("AssociateVpcCidrBlock", "vpcId"),
+    ("DisassociateVpcCidrBlock", "associationId"),
+    ("CreateVpcPeeringConnection", "vpcId"),
+    ("AcceptVpcPeeringConnection", "vpcPeeringConnectionId"),
+    ("DeleteVpcPeeringConnection", "vpcPeeringConnectionId"),
+    ("RejectVpcPeeringConnection", "vpcPeeringConnectionId"),
+    ("CreateTransitGatewayVpcAttachment", "transitGatewayId"),
+    (
+        "DeleteTransitGatewayVpcAttachment",
+        "transitGatewayAttachmentId",
+    ),
+    (
+        "AcceptTransitGatewayVpcAttachment",
+        "transitGatewayAttachmentId",
+    ),
+    ("CreateTransitGatewayRoute", "transitGatewayRouteTableId"),
+    ("DeleteTransitGatewayRoute", "transitGatewayRouteTableId"),
+    ("ModifyManagedPrefixList", "prefixListId"),
+    ("AttachVpnGateway", "vpcId"),
+    ("DetachVpnGateway", "vpcId"),
+    ("EnableVgwRoutePropagation", "routeTableId"),
+    ("DisableVgwRoutePropagation", "routeTableId"),
+    ("CreateLoadBalancer", "name"),
+    ("DeleteLoadBalancer", "loadBalancerArn"),
+    ("CreateListener", "loadBalancerArn"),
+    ("DeleteListener", "listenerArn"),
+    ("ModifyListener", "listenerArn"),
+    ("RegisterTargets", "targetGroupArn"),
+    ("DeregisterTargets", "targetGroupArn"),
+    ("SetSecurityGroups", "loadBalancerArn"),
+];
+
+/// The events [`apply`] applies to the model.
+pub const APPLIED: &[&str] = &[
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
+    "RevokeSecurityGroupEgress",
+    "ModifySecurityGroupRules",
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+    "CreateRoute",
+    "ReplaceRoute",
+    "DeleteRoute",
+    "AssociateRouteTable",
+    "DisassociateRouteTable",
+    "ReplaceRouteTableAssociation",
+    "CreateNetworkAclEntry",
+    "ReplaceNetworkAclEntry",
+    "DeleteNetworkAclEntry",
+    "ReplaceNetworkAclAssociation",
+    "AttachInternetGateway",
+    "DetachInternetGateway",
+    "AllocateAddress",
+    "AssociateAddress",
+    "DisassociateAddress",
+    "ReleaseAddress",
+    "RunInstances",
+    "ModifyNetworkInterfaceAttribute",
+    "ModifyInstanceAttribute",
+];
+
+/// Whether a successful event of this name changes the network (applied, or reported
+/// for a re-describe): the events a live watcher must remember to rebuild its model.
+pub fn changes_network(ev: &ChangeEvent) -> bool {
+    ev.error_code.is_none()
+        && (APPLIED.contains(&ev.event_name.as_str())
+            || REDESCRIBE_ONLY.iter().any(|(n, _)| *n == ev.event_name))
+}
+
+/// Applies one event to the model.
+pub fn apply(snap: &mut Snapshot, ev: &ChangeEvent) -> Outcome {
+    if let Some(code) = &ev.error_code {
+        return Outcome::Failed(code.clone());
+    }
+    let result = match ev.event_name.as_str() {
+        "AuthorizeSecurityGroupIngress" => sg::authorize(snap, ev, false),
+        "AuthorizeSecurityGroupEgress" => sg::authorize(snap, ev, true),
+        "RevokeSecurityGroupIngress" => sg::revoke(snap, ev, false),
+        "RevokeSecurityGroupEgress" => sg::revoke(snap, ev, true),
+        "ModifySecurityGroupRules" => sg::modify_rules(snap, ev),
+        "CreateSecurityGroup" => sg::create_group(snap, ev),
+        "DeleteSecurityGroup" => sg::delete_group(snap, ev),
+        "CreateRoute" | "ReplaceRoute" => net::put_route(snap, ev),
+        "DeleteRoute" => net::delete_route(snap, ev),
+        "AssociateRouteTable" => net::associate_route_table(snap, ev),
+        "DisassociateRouteTable" => net::disassociate_route_table(snap, ev),
+        "ReplaceRouteTableAssociation" => net::replace_route_table_association(snap, ev),
+        "CreateNetworkAclEntry" | "ReplaceNetworkAclEntry" => net::put_nacl_entry(snap, ev),
+        "DeleteNetworkAclEntry" => net::delete_nacl_entry(snap, ev),
+        "ReplaceNetworkAclAssociation" => net::replace_nacl_association(snap, ev),
+        "AttachInternetGateway" => net::igw_attachment(snap, ev, true),
+        "DetachInternetGateway" => net::igw_attachment(snap, ev, false),
+        "AllocateAddress" => addr::allocate(snap, ev),
+        "AssociateAddress" => addr::associate(snap, ev),
+        "DisassociateAddress" => addr::disassociate(snap, ev),
+        "ReleaseAddress" => addr::release(snap, ev),
+        "RunInstances" => addr::run_instances(snap, ev),
+        "ModifyNetworkInterfaceAttribute" => addr::modify_eni_groups(snap, ev),
+        "ModifyInstanceAttribute" => addr::modify_instance_groups(snap, ev),
+        name => match REDESCRIBE_ONLY.iter().find(|(n, _)| *n == name) {
+            Some((_, key)) => Err(unappliable(
+                redescribe_target(ev, key),
+                format!("`{name}` is not applied to the model"),
+            )),
+            None => Ok(Outcome::NotNetwork),
+        },
+    };
+    result.unwrap_or_else(|u| Outcome::NeedsRedescribe {
+        resource: u.resource,
+        reason: u.reason,
+    })
+}
+
+/// The resource an unapplied event names (its request's `key`, or the first instance).
+fn redescribe_target(ev: &ChangeEvent, key: &str) -> String {
+    if key == "instancesSet" {
+        let ids: Vec<String> = crate::json::items(&ev.request, key)
+            .into_iter()
+            .filter_map(|i| crate::json::text(i, "instanceId"))
+            .collect();
+        if !ids.is_empty() {
+            return ids.join(",");
+        }
+    }
+    ev.req_text(key).unwrap_or_else(|| ev.event_name.clone())
+}

@@ -1,0 +1,32 @@
+//! Continuous protection: CloudTrail change events applied to an in-memory network model,
+//! the reachability of the interfaces they affect recomputed, and the exposure delta
+//! alerted ("`AuthorizeSecurityGroupIngress` by arn:… opened i-… tcp/22 to the Internet").
+//!
+//! * [`event::ChangeEvent`]: one CloudTrail record, as far as watching needs it;
+//! * [`apply::apply`]: the record applied to a [`kensa_model::Snapshot`], with the
+//!   resources it touched, or why it cannot be applied exactly (re-describe that resource);
+//! * [`exposure`]: what reaches each interface, per source class, and the delta between
+//!   two states;
+//! * [`watch::Watcher`]: the model, the exposures, and the loop joining them;
+//! * [`alert::WatchRecord`]: the alerts, written by kensa-report's stream sinks.
+//!
+//! No AWS SDK here: the binary wires files, S3 or SQS to [`watch::Watcher::process`].
+#![forbid(unsafe_code)]
+
+pub mod alert;
+pub mod apply;
+pub mod event;
+pub mod exposure;
+pub mod journal;
+mod json;
+pub mod population;
+pub mod read;
+mod scope;
+mod scoped;
+pub mod synth;
+pub mod watch;
+
+pub use alert::{ExposureAlert, RedescribeNotice, WatchRecord};
+pub use apply::{apply, Outcome, Touched};
+pub use event::{ChangeEvent, EventError};
+pub use watch::Watcher;

@@ -1,0 +1,178 @@
+//! The watcher: the model, every interface's exposure, and for each event the model
+//! change, the interfaces it affects recomputed, and the delta alerted.
+
+use kensa_model::Snapshot;
+
+use crate::alert::{EventRef, ExposureAlert, RedescribeNotice, WatchRecord};
+use crate::apply::{apply, Outcome, Touched};
+use crate::event::ChangeEvent;
+use crate::exposure::{delta, from_analysis, EniExposure, Exposures};
+use crate::population::Population;
+use crate::scope::{ExposureIndex, Scope};
+use crate::scoped::{referenced_groups, with_engine, Selection};
+
+/// Counts of what the events did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WatchStats {
+    pub events: u64,
+    pub applied: u64,
+    pub redescribe: u64,
+    pub failed_calls: u64,
+    pub not_network: u64,
+    pub interfaces_recomputed: u64,
+    pub alerts: u64,
+}
+
+/// The in-memory model and its exposures.
+pub struct Watcher {
+    snap: Snapshot,
+    exposures: Exposures,
+    /// Reverse maps of `exposures`.
+    by: ExposureIndex,
+    pop: Population,
+    stats: WatchStats,
+}
+
+impl Watcher {
+    /// Analyses the whole snapshot once.
+    pub fn new(snap: Snapshot) -> Self {
+        let analysis = kensa_net::analyze(&snap);
+        let exposures = from_analysis(&analysis);
+        let pop = Population::from_index(&analysis.engine.idx);
+        drop(analysis);
+        Watcher {
+            by: ExposureIndex::new(exposures.values()),
+            pop,
+            snap,
+            exposures,
+            stats: WatchStats::default(),
+        }
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snap
+    }
+
+    pub fn exposures(&self) -> &Exposures {
+        &self.exposures
+    }
+
+    /// The addresses a rule naming group `g` admits (its members'), as kept between
+    /// events.
+    pub fn group_members(&mut self, g: &str) -> kensa_net::rangeset::AddrSet {
+        self.pop.member_set(g)
+    }
+
+    /// Starts the counts again (after a journal is applied again, so that the counts
+    /// are those of new deliveries).
+    pub fn reset_stats(&mut self) {
+        self.stats = WatchStats::default();
+    }
+
+    pub fn stats(&self) -> &WatchStats {
+        &self.stats
+    }
+
+    /// Applies one event and returns its alerts (exposure deltas, or a re-describe
+    /// notice), in a deterministic order.
+    pub fn process(&mut self, ev: &ChangeEvent) -> Vec<WatchRecord> {
+        self.stats.events += 1;
+        let mut out = Vec::new();
+        let touched = match apply(&mut self.snap, ev) {
+            Outcome::Applied(t) => t,
+            Outcome::Partial {
+                touched,
+                resource,
+                reason,
+            } => {
+                out.push(notice(ev, resource, reason));
+                touched
+            }
+            Outcome::NeedsRedescribe { resource, reason } => {
+                self.stats.redescribe += 1;
+                return vec![notice(ev, resource, reason)];
+            }
+            Outcome::Failed(_) => {
+                self.stats.failed_calls += 1;
+                return out;
+            }
+            Outcome::NotNetwork => {
+                self.stats.not_network += 1;
+                return out;
+            }
+        };
+        self.stats.applied += 1;
+        self.stats.redescribe += out.len() as u64;
+        let mut alerts: Vec<WatchRecord> = self
+            .recompute(&touched)
+            .iter()
+            .map(|c| WatchRecord::Exposure(ExposureAlert::new(ev, c)))
+            .collect();
+        self.stats.alerts += alerts.len() as u64;
+        alerts.append(&mut out);
+        alerts
+    }
+
+    /// Recomputes the interfaces `touched` affects (before or after the change) and
+    /// returns what changed. Only those interfaces are indexed and analysed: the cost
+    /// follows the shared resources and the affected interfaces, not the model's size.
+    fn recompute(&mut self, touched: &[Touched]) -> Vec<crate::exposure::Change> {
+        if touched.is_empty() {
+            return Vec::new();
+        }
+        let scope = Scope::new(&self.snap, touched);
+        let mut ids = self.by.matching(&scope);
+        let before = ids.clone();
+        self.pop.by_group.collect(&scope.groups, &mut ids);
+        self.pop.by_subnet.collect(&scope.subnets, &mut ids);
+        self.pop.by_vpc.collect(&scope.vpcs, &mut ids);
+        self.pop.by_instance.collect(&scope.instances, &mut ids);
+        ids.extend(scope.enis.iter().cloned());
+        let sel = Selection::new(&self.snap, &self.pop, &ids, &scope.instances);
+        let stale = sel.interfaces_before(&self.pop, &ids);
+        let fresh = with_engine(&mut self.snap, &sel, &mut self.pop, |engine, pop| {
+            pop.refresh(&stale, &engine.idx);
+            let groups = (engine.idx.enis.iter()).flat_map(|e| e.groups.iter().copied());
+            for g in referenced_groups(engine.idx.snap, groups) {
+                let members = pop.member_set(&g);
+                engine.idx.group_members.insert(g, members);
+            }
+            let mut fresh = Vec::new();
+            for i in 0..engine.idx.enis.len() {
+                let was = before.contains(&*engine.idx.enis[i].id);
+                if was || scope.matches_new(&engine.idx, i) {
+                    fresh.extend(engine.analyze_eni(i));
+                }
+            }
+            fresh
+        });
+        let mut ids = before;
+        ids.extend(fresh.iter().map(|r| r.eni.clone()));
+        self.stats.interfaces_recomputed += ids.len() as u64;
+        let mut fresh: Exposures = (fresh.iter())
+            .map(|r| (r.eni.clone(), EniExposure::from_reach(r)))
+            .collect();
+        let mut changes = Vec::new();
+        for id in ids {
+            let new = fresh.remove(&id);
+            let old = self.exposures.remove(&id);
+            changes.extend(delta(old.as_ref(), new.as_ref()));
+            if let Some(old) = &old {
+                self.by.remove(old);
+            }
+            if let Some(new) = new {
+                self.by.add(&new);
+                self.exposures.insert(id, new);
+            }
+        }
+        changes
+    }
+}
+
+fn notice(ev: &ChangeEvent, resource: String, reason: String) -> WatchRecord {
+    WatchRecord::Redescribe(RedescribeNotice {
+        event: EventRef::of(ev),
+        resource,
+        reason,
+    })
+}

@@ -1,0 +1,214 @@
+//! `kensa watch --s3 | --sqs`: the watcher fed by kensa-trail's live CloudTrail sources.
+//!
+//! Each delivery's events are applied in time order; their alerts go to the sink, then
+//! the event is appended to a journal in `--state-dir` before the delivery is
+//! acknowledged (S3 checkpoint, SQS delete). On a restart the journal is applied again
+//! without alerting, so the model is the one alerts were computed on, and an event
+//! delivered twice is skipped by its id. A crash between an alert and its journal line
+//! alerts that event again (at least once, never lost).
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use kensa_aws::trail::{
+    Delivery, S3Location, S3Watcher, SqsWatcher, TrailClients, TrailSourceError,
+};
+use kensa_model::Severity;
+use kensa_report::stream::Sink;
+use kensa_watch::journal::Journal;
+use kensa_watch::read::{parse, replay_order};
+use kensa_watch::{WatchRecord, Watcher};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LiveArgs {
+    /// Poll a CloudTrail bucket (s3://bucket[/prefix]) instead of replaying files; S3
+    /// delivers a trail's files 5 to 15 minutes after the calls.
+    #[arg(long, value_name = "S3_URL", conflicts_with_all = ["events", "sqs"])]
+    pub s3: Option<String>,
+    /// Long-poll an SQS queue (fed by EventBridge: seconds after the call; or by S3
+    /// notifications / CloudTrail's SNS topic) instead of replaying files.
+    #[arg(long, value_name = "QUEUE_URL", conflicts_with_all = ["events", "s3"])]
+    pub sqs: Option<String>,
+    /// Directory for the journal of applied events and the S3 checkpoint.
+    #[arg(long, value_name = "DIR", default_value = ".kensa/watch")]
+    pub state_dir: PathBuf,
+    /// Seconds between two listings of the bucket.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub interval: u64,
+    /// One pass over the bucket, or read the queue until it is empty, then exit.
+    #[arg(long)]
+    pub once: bool,
+    /// SQS long-polling wait (0-20 seconds): how long an empty receive waits for a message.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(i32).range(0..=20))]
+    pub wait_seconds: i32,
+    /// AWS region (default: from the environment or profile).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// AWS profile.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Endpoint override (VPC endpoints, moto, LocalStack); AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+impl LiveArgs {
+    pub fn url(&self) -> Option<&str> {
+        self.s3.as_deref().or(self.sqs.as_deref())
+    }
+}
+
+/// What the handler needs between deliveries.
+struct LiveState {
+    watcher: Watcher,
+    journal: Journal,
+    sink: Box<dyn Sink<WatchRecord>>,
+    worst: Option<Severity>,
+    duplicates: u64,
+}
+
+impl LiveState {
+    fn handle(&mut self, delivery: &Delivery) -> Result<(), String> {
+        let (mut events, errors) =
+            parse(&delivery.bytes, &delivery.origin).map_err(|e| e.to_string())?;
+        for e in &errors {
+            eprintln!("warning: {e}; skipped");
+        }
+        replay_order(&mut events);
+        for ev in &events {
+            if self.journal.contains(&ev.event_id) {
+                self.duplicates += 1;
+                continue;
+            }
+            for r in self.watcher.process(ev) {
+                if let WatchRecord::Exposure(a) = &r {
+                    if a.change == "opened" {
+                        self.worst = self.worst.max(Some(a.severity));
+                    }
+                }
+                self.sink
+                    .emit(&r)
+                    .map_err(|e| format!("alert output: {e}"))?;
+            }
+            self.sink
+                .flush()
+                .map_err(|e| format!("alert output: {e}"))?;
+            if kensa_watch::apply::changes_network(ev) {
+                self.journal.append(ev).map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn run(
+    watcher: Watcher,
+    live: &LiveArgs,
+    sink: Box<dyn Sink<WatchRecord>>,
+    fail_on: Option<Severity>,
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(watch(watcher, live, sink, fail_on))
+}
+
+async fn watch(
+    mut watcher: Watcher,
+    live: &LiveArgs,
+    sink: Box<dyn Sink<WatchRecord>>,
+    fail_on: Option<Severity>,
+) -> anyhow::Result<ExitCode> {
+    let url = live
+        .url()
+        .context("give --events, --s3 or --sqs")?
+        .to_string();
+    let slug = super::trail_watch::state_slug(&url);
+    std::fs::create_dir_all(&live.state_dir)
+        .with_context(|| format!("cannot create state directory {}", live.state_dir.display()))?;
+    let (journal, applied) = Journal::open(&live.state_dir.join(format!("journal-{slug}.jsonl")))?;
+    for ev in &applied {
+        watcher.process(ev);
+    }
+    watcher.reset_stats();
+    eprintln!(
+        "kensa watch: {url}: {} journaled event(s) applied again",
+        applied.len()
+    );
+    let clients = TrailClients::load(
+        live.region.as_deref(),
+        live.profile.as_deref(),
+        live.endpoint_url.as_deref(),
+    )
+    .await;
+    let mut s3 = match &live.s3 {
+        Some(s3) => Some(S3Watcher::new(
+            clients.s3.clone(),
+            S3Location::parse(s3)?,
+            live.state_dir.join(format!("checkpoint-{slug}.json")),
+        )?),
+        None => None,
+    };
+    let mut sqs = live.sqs.as_ref().map(|q| {
+        let mut w = SqsWatcher::new(clients.sqs.clone(), clients.s3.clone(), q.clone());
+        w.wait_seconds = live.wait_seconds;
+        w
+    });
+    let mut state = LiveState {
+        watcher,
+        journal,
+        sink,
+        worst: None,
+        duplicates: 0,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    while !stop.load(Ordering::SeqCst) {
+        let mut handler = |d: &Delivery| state.handle(d);
+        let result = match (&mut s3, &mut sqs) {
+            (Some(w), _) => w.poll_once(&mut handler).await,
+            (None, Some(w)) => w.poll_once(&mut handler).await,
+            (None, None) => unreachable!("url() checked a source is given"),
+        };
+        let stats = match result {
+            Ok(stats) => stats,
+            Err(e @ TrailSourceError::State { .. }) => return Err(e.into()),
+            Err(e) if live.once => return Err(e.into()),
+            Err(e) => {
+                eprintln!("warning: {e}; retrying");
+                tokio::time::sleep(Duration::from_secs(live.interval.clamp(1, 30))).await;
+                continue;
+            }
+        };
+        for e in &stats.errors {
+            eprintln!("warning: {e}");
+        }
+        let s = state.watcher.stats();
+        eprintln!(
+            "{} message(s), {} delivery(ies) | total: {} event(s), {} applied, {} alert(s), {} re-describe, {} duplicate(s) skipped",
+            stats.messages, stats.delivered, s.events, s.applied, s.alerts, s.redescribe, state.duplicates
+        );
+        let idle = stats.messages == 0;
+        if live.once && (s3.is_some() || idle) {
+            break;
+        }
+        if s3.is_some() {
+            tokio::time::sleep(Duration::from_secs(live.interval)).await;
+        }
+    }
+    let fail = matches!((fail_on, state.worst), (Some(t), Some(w)) if w >= t);
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
