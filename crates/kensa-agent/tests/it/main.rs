@@ -1,0 +1,3 @@
+//! kensa-agent integration tests: real collection on this machine, and delivery to an
+//! in-process server.
+mod collect;
