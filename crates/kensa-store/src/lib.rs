@@ -8,6 +8,7 @@
 //! [`Store::recover_interrupted_runs`].
 #![forbid(unsafe_code)]
 
+pub mod agents;
 pub mod audit;
 pub mod clock;
 mod db;
@@ -27,6 +28,7 @@ mod targets;
 mod templates;
 pub mod tokens;
 
+pub use agents::{Agent, EnrollmentToken, NewUpload, UploadOutcome};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
