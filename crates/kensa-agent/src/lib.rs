@@ -3,4 +3,5 @@
 #![forbid(unsafe_code)]
 
 pub mod collect;
+pub mod deliver;
 pub mod imds;

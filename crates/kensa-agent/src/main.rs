@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use kensa_agent::{collect, imds};
+use kensa_agent::{collect, deliver, imds};
 
 /// Host agent for kensa: collects packages, listening sockets with their processes,
 /// sshd and system configuration, and delivers them to `kensa serve`.
@@ -29,6 +29,39 @@ enum Command {
             default_value = "-"
         )]
         out: PathBuf,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Enroll with a kensa server once, then collect and deliver on a schedule.
+    /// Reports are spooled on disk and delivered in order, each once, when the server
+    /// is reachable. The agent only connects out; it never listens.
+    Run {
+        /// The server, `https://kensa.example.com` (plain http for loopback only).
+        #[arg(long, env = "KENSA_AGENT_SERVER")]
+        server: String,
+        /// Enrollment token made with `POST /api/v1/agents/enrollment-tokens`; used
+        /// once, then the per-agent credential in the spool directory is.
+        #[arg(long, env = "KENSA_AGENT_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Spool directory: credential (0600), sequence number, undelivered reports.
+        #[arg(long, default_value = "/var/lib/kensa-agent")]
+        spool: PathBuf,
+        /// Seconds between collections.
+        #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(10..))]
+        interval: u64,
+        /// Seconds between heartbeats (and delivery retries).
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(5..))]
+        heartbeat: u64,
+        /// Trust only this PEM certificate for the server (private CA or the server's
+        /// own self-signed certificate) instead of the public web roots.
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+        /// Allow plain http:// to a non-loopback server (the credential travels in clear).
+        #[arg(long)]
+        allow_http: bool,
+        /// One collection and delivery attempt, then exit (status 1 if reports remain).
+        #[arg(long)]
+        once: bool,
         #[command(flatten)]
         source: Source,
     },
@@ -69,6 +102,65 @@ fn main() -> Result<()> {
             let json = serde_json::to_vec_pretty(&doc)?;
             write_out(&out, &json)
         }
+        Command::Run {
+            server,
+            token,
+            spool,
+            interval,
+            heartbeat,
+            ca_cert,
+            allow_http,
+            once,
+            source,
+        } => {
+            let agent = deliver::Agent::new(deliver::Settings {
+                server,
+                enrollment_token: token,
+                spool,
+                ca_cert,
+                allow_http,
+            })?;
+            run(&agent, &source, interval, heartbeat, once)
+        }
+    }
+}
+
+/// The schedule: collect every `interval`, heartbeat and retry delivery every
+/// `heartbeat` seconds.
+fn run(
+    agent: &deliver::Agent,
+    source: &Source,
+    interval: u64,
+    heartbeat: u64,
+    once: bool,
+) -> Result<()> {
+    let mut next_collect = std::time::Instant::now();
+    loop {
+        if std::time::Instant::now() >= next_collect {
+            let doc = collect_once(source);
+            let p = agent.enqueue(&doc)?;
+            tracing::info!(sequence = p.sequence, "report collected and spooled");
+            next_collect += std::time::Duration::from_secs(interval);
+        }
+        let hostname = collect::hostname(&collect::Options::live());
+        let report = agent.deliver(&hostname)?;
+        match &report.stopped {
+            Some(reason) => tracing::warn!(pending = report.pending, %reason, "delivery paused"),
+            None => tracing::info!(
+                delivered = report.delivered.len(),
+                pending = report.pending,
+                "delivered"
+            ),
+        }
+        if once {
+            anyhow::ensure!(
+                report.pending == 0,
+                "{} reports remain in the spool",
+                report.pending
+            );
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(heartbeat));
     }
 }
 

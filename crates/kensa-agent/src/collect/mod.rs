@@ -136,7 +136,8 @@ fn insecure_packages(packages: &[kensa_telemetry::InstalledPackage]) -> Vec<Stri
     out
 }
 
-fn hostname(opts: &Options) -> String {
+/// The host name: the kernel's when live, else the root's /etc/hostname.
+pub fn hostname(opts: &Options) -> String {
     let live = opts
         .live
         .then(|| read_trimmed(&opts.proc.join("sys/kernel/hostname")))
