@@ -50,7 +50,7 @@ impl Server {
         let location = Location::File(self.store_path.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let addr = self.addr;
-        let serving = rt.block_on(async move {
+        let (listener, app) = rt.block_on(async move {
             let store = Store::open(&location).await.unwrap();
             let mut config = ServerConfig::new(location);
             // Above the agents' own 4 MiB limit, so that theirs is the one tested.
@@ -59,14 +59,15 @@ impl Server {
             let app =
                 kensa_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
             let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-            tokio::spawn(async move {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = rx.await;
-                    })
-                    .await
-                    .unwrap();
-            })
+            (listener, app)
+        });
+        let serving = rt.spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
         });
         self.rt = Some(rt);
         self.shutdown = Some(tx);
