@@ -4,6 +4,7 @@
 //! request except `/healthz`, `/metrics` and the session login.
 #![forbid(unsafe_code)]
 
+pub mod agents;
 pub mod api;
 pub mod auth;
 pub mod config;

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod agents;
 pub mod audit;
 pub mod clock;
 mod db;
@@ -28,6 +29,7 @@ mod targets;
 mod templates;
 pub mod tokens;
 
+pub use agents::{Agent, EnrollmentToken, NewUpload, UploadOutcome};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};

@@ -7,17 +7,19 @@ pub mod advisory;
 pub mod cvss;
 pub mod error;
 pub mod feeds;
-pub mod version;
 
 pub use advisory::{AdvisoryRecord, FixState};
 pub use error::{Error, Location, Problem, Result};
+pub use kensa_inventory::version;
 pub use version::{ordering_symbol, Scheme};
 pub mod db;
 pub mod import;
 
 pub use db::Database;
 pub use import::{import_path, FeedKind};
-pub mod inventory;
+/// The inventory readers live in kensa-inventory (the agent links them without this
+/// crate's HTTP, database and archive code); re-exported under their old path.
+pub use kensa_inventory as inventory;
 
 pub use inventory::{InstalledPackage, Inventory, PackageKind};
 pub mod findings;

@@ -80,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(admin::list_tokens).post(admin::create_token))
         .route("/tokens/{name}", delete(admin::revoke_token))
         .route("/audit", get(admin::audit_log))
+        .nest("/agents", crate::agents::routes())
         .fallback(not_found)
 }
 

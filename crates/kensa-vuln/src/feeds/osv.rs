@@ -47,20 +47,7 @@ pub fn debian_codename(number: &str) -> String {
 /// PyPI names compare case-insensitively with `-`, `_` and `.` runs equal (PEP 503).
 pub fn normalise_package(distro: &str, name: &str) -> String {
     if distro == "PyPI" {
-        let mut out = String::with_capacity(name.len());
-        let mut sep = false;
-        for c in name.chars() {
-            if matches!(c, '-' | '_' | '.') {
-                sep = true;
-            } else {
-                if sep && !out.is_empty() {
-                    out.push('-');
-                }
-                sep = false;
-                out.push(c.to_ascii_lowercase());
-            }
-        }
-        out
+        kensa_inventory::lang::normalise_pypi_name(name)
     } else {
         name.to_string()
     }

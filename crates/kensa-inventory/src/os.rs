@@ -1,23 +1,8 @@
 //! `/etc/os-release` (falling back to `/usr/lib/os-release`).
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Location, Problem};
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct OsInfo {
-    /// `ID`: amzn, debian, ubuntu, alpine, rhel, centos, rocky, almalinux, fedora, ...
-    pub id: String,
-    #[serde(default)]
-    pub version_id: String,
-    #[serde(default)]
-    pub version_codename: String,
-    #[serde(default)]
-    pub id_like: Vec<String>,
-    #[serde(default)]
-    pub pretty_name: String,
-}
+pub use kensa_telemetry::OsInfo;
 
 /// Parses os-release text (shell-style `KEY=value`, optionally quoted).
 pub fn parse(text: &str) -> OsInfo {

@@ -1,13 +1,13 @@
 //! Language packages under a root: Python `*.dist-info/METADATA` (and `*.egg-info`),
 //! npm `node_modules/**/package.json`, Ruby `specifications/*.gemspec`, and Java
-//! archives with `META-INF/maven/<group>/<artifact>/pom.properties`.
+//! archives with `META-INF/maven/<group>/<artifact>/pom.properties` (feature `jar`).
 use std::io::Read;
 use std::path::Path;
 
 use walkdir::WalkDir;
 
-use super::{InstalledPackage, PackageKind};
 use crate::error::{Location, Problem};
+use crate::{InstalledPackage, PackageKind};
 
 /// Top-level directories that hold no installed software (pseudo or volatile
 /// filesystems).
@@ -51,7 +51,7 @@ pub fn scan(root: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
         } else if name.ends_with(".gemspec") && parent == "specifications" {
             read_text(path, problems).and_then(|t| gemspec(&t, path, problems))
         } else if name.ends_with(".jar") || name.ends_with(".war") || name.ends_with(".ear") {
-            out.extend(jar(path, problems));
+            out.extend(crate::jar::read(path, problems));
             None
         } else {
             None
@@ -63,7 +63,7 @@ pub fn scan(root: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
 
 /// Largest package metadata file read (`METADATA`, `package.json`, `pom.properties`,
 /// ...): real ones are kilobytes, and a crafted archive entry can inflate to gigabytes.
-const MAX_METADATA: u64 = 16 << 20;
+pub(crate) const MAX_METADATA: u64 = 16 << 20;
 
 fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
     let read = std::fs::File::open(path).and_then(|f| {
@@ -87,7 +87,12 @@ fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
     }
 }
 
-fn lang_package(kind: PackageKind, name: &str, version: &str, path: &Path) -> InstalledPackage {
+pub(crate) fn lang_package(
+    kind: PackageKind,
+    name: &str,
+    version: &str,
+    path: &Path,
+) -> InstalledPackage {
     InstalledPackage {
         kind,
         name: name.to_string(),
@@ -133,7 +138,7 @@ pub fn python_metadata(
     match (name, version) {
         (Some(n), Some(v)) if !n.is_empty() && !v.is_empty() => Some(lang_package(
             PackageKind::Python,
-            &crate::feeds::osv::normalise_package("PyPI", n),
+            &normalise_pypi_name(n),
             v,
             path,
         )),
@@ -205,64 +210,19 @@ pub fn gemspec(text: &str, path: &Path, problems: &mut Vec<Problem>) -> Option<I
     }
 }
 
-/// Maven coordinates from every `pom.properties` in a Java archive.
-pub fn jar(path: &Path, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
-    let file = path.display().to_string();
-    let report = |problems: &mut Vec<Problem>, msg: String| {
-        problems.push(Problem::new(Location::file(file.clone()), msg));
-    };
-    let archive = std::fs::File::open(path)
-        .map_err(|e| e.to_string())
-        .and_then(|f| zip::ZipArchive::new(f).map_err(|e| format!("not a readable zip: {e}")));
-    let mut archive = match archive {
-        Ok(a) => a,
-        Err(e) => {
-            report(problems, format!("{e}; skipped"));
-            return Vec::new();
-        }
-    };
-    let names: Vec<String> = archive
-        .file_names()
-        .filter(|n| n.starts_with("META-INF/maven/") && n.ends_with("/pom.properties"))
-        .map(str::to_string)
-        .collect();
-    let mut out = Vec::new();
-    for entry_name in names {
-        let mut text = String::new();
-        // A pom.properties is a few lines; the archive's word for its size is not trusted.
-        let read = archive
-            .by_name(&entry_name)
-            .map_err(|e| e.to_string())
-            .and_then(|e| {
-                e.take(MAX_METADATA + 1)
-                    .read_to_string(&mut text)
-                    .map_err(|e| e.to_string())
-            })
-            .and_then(|n| match n as u64 > MAX_METADATA {
-                true => Err(format!("larger than {MAX_METADATA} bytes")),
-                false => Ok(()),
-            });
-        if let Err(e) = read {
-            report(problems, format!("{entry_name}: {e}; skipped"));
-            continue;
-        }
-        let prop = |key: &str| {
-            text.lines()
-                .filter_map(|l| l.split_once('='))
-                .find(|(k, _)| k.trim() == key)
-                .map(|(_, v)| v.trim().to_string())
-        };
-        match (prop("groupId"), prop("artifactId"), prop("version")) {
-            (Some(g), Some(a), Some(v)) => out.push(lang_package(
-                PackageKind::Jar,
-                &format!("{g}:{a}"),
-                &v,
-                path,
-            )),
-            _ => report(
-                problems,
-                format!("{entry_name}: missing groupId, artifactId or version; skipped"),
-            ),
+/// PyPI names compare case-insensitively with `-`, `_` and `.` runs equal (PEP 503).
+pub fn normalise_pypi_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
         }
     }
     out

@@ -1,78 +1,28 @@
 //! What is installed on a host: OS identity, OS packages (dpkg, rpm, apk) and language
 //! packages (Python, npm, RubyGems, Java jars), read from a root directory or from an
-//! inventory JSON file.
+//! inventory JSON file; and the package managers' version schemes.
+//!
+//! This crate reads local files only: no HTTP client, no advisory database, no archive
+//! code (kensa-agent links it). rpm's own database format since rpm 4.16 is SQLite
+//! (`rpmdb.sqlite`), so rusqlite (bundled SQLite) is a dependency.
+#![forbid(unsafe_code)]
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Location, Problem, Result};
-
 pub mod apk;
 pub mod bdb;
 pub mod dpkg;
+pub mod error;
+pub mod jar;
 pub mod lang;
 pub mod os;
 pub mod rpm;
+pub mod version;
 
-pub use os::OsInfo;
-
-/// Which package manager or ecosystem a package belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PackageKind {
-    Rpm,
-    Deb,
-    Apk,
-    Python,
-    Npm,
-    Gem,
-    Jar,
-}
-
-impl PackageKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PackageKind::Rpm => "rpm",
-            PackageKind::Deb => "deb",
-            PackageKind::Apk => "apk",
-            PackageKind::Python => "python",
-            PackageKind::Npm => "npm",
-            PackageKind::Gem => "gem",
-            PackageKind::Jar => "jar",
-        }
-    }
-
-    /// The OSV ecosystem of a language package.
-    pub fn ecosystem(self) -> Option<&'static str> {
-        match self {
-            PackageKind::Python => Some("PyPI"),
-            PackageKind::Npm => Some("npm"),
-            PackageKind::Gem => Some("RubyGems"),
-            PackageKind::Jar => Some("Maven"),
-            _ => None,
-        }
-    }
-}
-
-/// One installed package.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct InstalledPackage {
-    pub kind: PackageKind,
-    pub name: String,
-    /// The version as the package manager states it (rpm: `[epoch:]version-release`).
-    pub version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub arch: String,
-    /// Source package (Debian `Source:`, apk origin, rpm SOURCERPM name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_name: Option<String>,
-    /// Source version when it differs from the binary version (Debian binNMUs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_version: Option<String>,
-    /// Where it was found (language packages).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-}
+pub use error::{Error, Location, Problem, Result};
+pub use kensa_telemetry::{InstalledPackage, OsInfo, PackageKind};
+pub use version::{ordering_symbol, Scheme};
 
 /// A host's inventory. This is also the `--inventory FILE` format.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -1,8 +1,8 @@
 //! The dpkg status database (`/var/lib/dpkg/status`).
 use std::path::Path;
 
-use super::{field, stanzas, InstalledPackage, PackageKind};
 use crate::error::{Error, Location, Problem, Result};
+use crate::{field, stanzas, InstalledPackage, PackageKind};
 
 /// Installed packages from a dpkg status file; bad stanzas are reported and skipped.
 pub fn read_status(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<InstalledPackage>> {

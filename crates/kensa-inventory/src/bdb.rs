@@ -333,8 +333,9 @@ impl<'a> HashDb<'a> {
 mod tests {
     use super::*;
 
-    const LE: &[u8] = include_bytes!("../../tests/fixtures/amzn2-root/var/lib/rpm/Packages");
-    const BE: &[u8] = include_bytes!("../../tests/fixtures/bdb/Packages-be");
+    const LE: &[u8] =
+        include_bytes!("../../kensa-vuln/tests/fixtures/amzn2-root/var/lib/rpm/Packages");
+    const BE: &[u8] = include_bytes!("../../kensa-vuln/tests/fixtures/bdb/Packages-be");
 
     fn read(bytes: &[u8]) -> (Vec<Record>, Vec<PageProblem>) {
         let mut problems = Vec::new();
@@ -532,7 +533,7 @@ mod tests {
 
     #[test]
     fn a_database_with_duplicates() {
-        let bytes = include_bytes!("../../tests/fixtures/bdb/dups.db");
+        let bytes = include_bytes!("../../kensa-vuln/tests/fixtures/bdb/dups.db");
         let (records, problems) = read(bytes);
         assert!(problems.is_empty(), "{problems:?}");
         let pairs: Vec<(&[u8], &[u8])> = records

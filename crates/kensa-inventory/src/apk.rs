@@ -2,8 +2,8 @@
 //! arch, `o:` origin (the source package secdb names).
 use std::path::Path;
 
-use super::{InstalledPackage, PackageKind};
 use crate::error::{Error, Location, Problem, Result};
+use crate::{InstalledPackage, PackageKind};
 
 pub fn read_installed(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<InstalledPackage>> {
     let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;

@@ -8,8 +8,8 @@
 //! NUL-terminated, INT32 values big-endian.
 use std::path::Path;
 
-use super::{InstalledPackage, PackageKind};
 use crate::error::{Error, Location, Problem, Result};
+use crate::{InstalledPackage, PackageKind};
 
 const TAG_NAME: i32 = 1000;
 const TAG_VERSION: i32 = 1001;

@@ -1,0 +1,98 @@
+//! The agent's HTTP client: blocking, rustls, outbound only, short timeouts; every
+//! answer is read as a status and a small body, never followed to another host.
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
+/// Largest answer body read from the server.
+const MAX_ANSWER: u64 = 64 * 1024;
+
+/// A status and body, or a transport failure (server unreachable, TLS refused).
+pub type Answer = Result<(u16, String), String>;
+
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Client {
+    /// `server`: `https://host[:port]`. Plain `http://` is accepted for loopback only
+    /// unless `allow_http` says otherwise. `ca_cert`: trust only this PEM certificate
+    /// (a private CA or the server's self-signed certificate) instead of the web roots.
+    pub fn new(server: &str, ca_cert: Option<&Path>, allow_http: bool) -> Result<Client, String> {
+        let base = server.trim_end_matches('/').to_string();
+        let authority = base
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split('/').next())
+            .unwrap_or("");
+        let loopback = authority.starts_with("127.")
+            || authority.starts_with("[::1]")
+            || authority == "localhost"
+            || authority.starts_with("localhost:");
+        if base.starts_with("http://") && !(loopback || allow_http) {
+            return Err(format!(
+                "{server}: plain HTTP would send the agent's credential in clear; use https:// (or --allow-http)"
+            ));
+        }
+        if !base.starts_with("https://") && !base.starts_with("http://") {
+            return Err(format!("{server}: not an http(s) URL"));
+        }
+        let mut tls = TlsConfig::builder();
+        if let Some(path) = ca_cert {
+            let pem = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| format!("{}: not a PEM certificate: {e}", path.display()))?;
+            tls = tls.root_certs(RootCerts::Specific(Arc::new(vec![cert])));
+        }
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(30)))
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .tls_config(tls.build())
+            .build();
+        Ok(Client {
+            agent: config.into(),
+            base,
+        })
+    }
+
+    pub fn post_json(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &serde_json::Value,
+    ) -> Answer {
+        let mut req = self.agent.post(&format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read(req.send_json(body))
+    }
+
+    pub fn post_gzip(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+        let mut req = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .header("content-encoding", "gzip");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read(req.send(body))
+    }
+}
+
+fn read(sent: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+    let mut resp = sent.map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(MAX_ANSWER)
+        .read_to_string()
+        .unwrap_or_default();
+    Ok((status, body))
+}

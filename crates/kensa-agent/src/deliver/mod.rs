@@ -1,0 +1,193 @@
+//! `kensa-agent run`: enroll once, then on a schedule collect, spool, heartbeat and
+//! deliver. Outbound only: the agent never listens on a port.
+//!
+//! Exactly-once delivery: each report gets an upload id (UUID) and the next sequence
+//! number when it is spooled, and leaves the spool only when the server answers 201
+//! (stored) or 409 (already stored, or older than what it has). A report whose answer
+//! was lost is sent again and the server recognises it; reports go in sequence order,
+//! so the server can refuse anything at or below the last sequence it stored.
+pub mod client;
+pub mod spool;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use kensa_telemetry::Telemetry;
+use serde_json::json;
+
+use client::Client;
+use spool::{Credential, Pending, Spool};
+
+/// What a run needs besides the collector.
+pub struct Settings {
+    pub server: String,
+    /// The enrollment token (used once, while no credential is stored).
+    pub enrollment_token: String,
+    pub spool: PathBuf,
+    pub ca_cert: Option<PathBuf>,
+    pub allow_http: bool,
+}
+
+/// What one cycle did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CycleReport {
+    pub enrolled: bool,
+    pub delivered: Vec<u64>,
+    /// Refused for good by the server (moved to `rejected/`).
+    pub rejected: Vec<u64>,
+    pub pending: usize,
+    /// Why delivery stopped early (server unreachable, credential refused).
+    pub stopped: Option<String>,
+}
+
+pub struct Agent {
+    settings: Settings,
+    spool: Spool,
+    client: Client,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    #[error(transparent)]
+    Spool(#[from] spool::SpoolError),
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl Agent {
+    pub fn new(settings: Settings) -> Result<Agent, DeliverError> {
+        let spool = Spool::open(&settings.spool)?;
+        let client = Client::new(
+            &settings.server,
+            settings.ca_cert.as_deref(),
+            settings.allow_http,
+        )
+        .map_err(DeliverError::Setup)?;
+        Ok(Agent {
+            settings,
+            spool,
+            client,
+        })
+    }
+
+    /// Gzips a document and puts it in the spool.
+    pub fn enqueue(&self, doc: &Telemetry) -> Result<Pending, DeliverError> {
+        let json = serde_json::to_vec(doc).expect("telemetry serialises");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&json)
+            .map_err(|e| DeliverError::Setup(format!("gzip: {e}")))?;
+        let bytes = gz
+            .finish()
+            .map_err(|e| DeliverError::Setup(format!("gzip: {e}")))?;
+        Ok(self.spool.enqueue(&bytes)?)
+    }
+
+    /// Enrolls if needed, sends a heartbeat and delivers the spool in order.
+    pub fn deliver(&self, hostname: &str) -> Result<CycleReport, DeliverError> {
+        let mut report = CycleReport::default();
+        let credential = match self.spool.credential()? {
+            Some(c) if c.server == self.settings.server => c,
+            _ => match self.enroll(hostname) {
+                Ok(c) => {
+                    report.enrolled = true;
+                    c
+                }
+                Err(reason) => {
+                    report.stopped = Some(reason);
+                    report.pending = self.spool.pending()?.len();
+                    return Ok(report);
+                }
+            },
+        };
+        let auth = [("x-kensa-agent-token", credential.credential.as_str())];
+        let beat = json!({ "agent_version": env!("CARGO_PKG_VERSION") });
+        match self
+            .client
+            .post_json("/api/v1/agents/heartbeat", &auth, &beat)
+        {
+            Ok((204, _)) => {}
+            Ok((status, body)) => tracing::warn!(status, %body, "heartbeat refused"),
+            Err(e) => tracing::warn!(reason = %e, "heartbeat not delivered"),
+        }
+        for p in self.spool.pending()? {
+            let seq = p.sequence.to_string();
+            let body = std::fs::read(&p.path).map_err(|e| {
+                DeliverError::Spool(spool::SpoolError::Io {
+                    path: p.path.clone(),
+                    source: e,
+                })
+            })?;
+            let headers = [
+                auth[0],
+                ("x-kensa-upload-id", p.upload_id.as_str()),
+                ("x-kensa-sequence", seq.as_str()),
+            ];
+            match self
+                .client
+                .post_gzip("/api/v1/agents/telemetry", &headers, &body)
+            {
+                Ok((201, _)) => {
+                    self.spool.done(&p)?;
+                    report.delivered.push(p.sequence);
+                }
+                Ok((409, answer)) => {
+                    tracing::info!(sequence = p.sequence, %answer, "server already has this report");
+                    self.spool.done(&p)?;
+                }
+                Ok((400 | 413, answer)) => {
+                    tracing::error!(sequence = p.sequence, %answer, "report refused by the server; kept in rejected/");
+                    self.spool.reject(&p)?;
+                    report.rejected.push(p.sequence);
+                }
+                Ok((401, answer)) => {
+                    report.stopped = Some(format!(
+                        "credential refused ({answer}); remove credential.json from the spool to enroll again"
+                    ));
+                    break;
+                }
+                Ok((status, answer)) => {
+                    report.stopped = Some(format!("server answered {status}: {answer}"));
+                    break;
+                }
+                Err(e) => {
+                    report.stopped = Some(format!("server unreachable: {e}"));
+                    break;
+                }
+            }
+        }
+        report.pending = self.spool.pending()?.len();
+        Ok(report)
+    }
+
+    fn enroll(&self, hostname: &str) -> Result<Credential, String> {
+        let answer = self.client.post_json(
+            "/api/v1/agents/enroll",
+            &[(
+                "x-kensa-enrollment-token",
+                self.settings.enrollment_token.as_str(),
+            )],
+            &json!({ "hostname": hostname, "agent_version": env!("CARGO_PKG_VERSION") }),
+        );
+        let (status, body) = answer.map_err(|e| format!("enrollment: server unreachable: {e}"))?;
+        if status != 201 {
+            return Err(format!("enrollment refused ({status}): {body}"));
+        }
+        #[derive(serde::Deserialize)]
+        struct Enrolled {
+            agent_id: String,
+            credential: String,
+        }
+        let e: Enrolled =
+            serde_json::from_str(&body).map_err(|e| format!("enrollment answer: {e}"))?;
+        let credential = Credential {
+            server: self.settings.server.clone(),
+            agent_id: e.agent_id,
+            credential: e.credential,
+        };
+        self.spool
+            .save_credential(&credential)
+            .map_err(|e| e.to_string())?;
+        tracing::info!(agent = %credential.agent_id, "enrolled");
+        Ok(credential)
+    }
+}

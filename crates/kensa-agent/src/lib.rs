@@ -1,0 +1,7 @@
+//! kensa-agent: collects host telemetry ([`collect`]) and delivers it to `kensa serve`
+//! ([`deliver`]): outbound HTTPS only, spooled on disk while the server is away.
+#![forbid(unsafe_code)]
+
+pub mod collect;
+pub mod deliver;
+pub mod imds;

@@ -1,0 +1,6 @@
+//! kensa-agent integration tests: real collection on this machine, and delivery to an
+//! in-process server.
+mod collect;
+mod delivery;
+mod hostile;
+mod server;
