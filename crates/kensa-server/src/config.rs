@@ -20,6 +20,8 @@ pub struct ServerConfig {
     pub login_per_minute: u32,
     /// `kensa serve --worker`: claim and execute queued work (see `jobs`).
     pub worker: bool,
+    /// Leases, heartbeats and polling of queued runs and schedules.
+    pub jobs: crate::jobs::JobSettings,
 }
 
 impl ServerConfig {
@@ -33,6 +35,7 @@ impl ServerConfig {
             input_roots: Vec::new(),
             login_per_minute: 10,
             worker: false,
+            jobs: crate::jobs::JobSettings::default(),
         }
     }
 

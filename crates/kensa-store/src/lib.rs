@@ -8,6 +8,7 @@
 //! [`Store::recover_interrupted_runs`].
 #![forbid(unsafe_code)]
 
+pub mod account_roles;
 pub mod audit;
 pub mod clock;
 mod db;
@@ -19,13 +20,16 @@ mod migrate;
 pub mod model;
 mod mutes;
 pub mod notifications;
+pub mod queue;
 mod runs;
+pub mod schedules;
 pub mod scope;
 mod snapshots;
 mod targets;
 mod templates;
 pub mod tokens;
 
+pub use account_roles::AccountRole;
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
@@ -35,6 +39,8 @@ pub use findings::{
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;
 pub use mutes::{MuteOutcome, MuteRule};
+pub use queue::{ClaimedRun, Lease, WorkerInfo};
+pub use schedules::{Fired, Schedule};
 pub use notifications::{Delivery, DeliveryStatus, Destination};
 pub use runs::Resolution;
 pub use scope::RunScope;

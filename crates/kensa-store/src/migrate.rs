@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0003_sqlite.sql"),
         postgres: include_str!("../migrations/0003_postgres.sql"),
     },
+    Migration {
+        version: 4,
+        shared: include_str!("../migrations/0004_jobs.sql"),
+        sqlite: include_str!("../migrations/0004_sqlite.sql"),
+        postgres: include_str!("../migrations/0004_postgres.sql"),
+    },
 ];
 
 /// The newest schema version this build knows: the last migration's.

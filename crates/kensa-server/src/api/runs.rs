@@ -77,7 +77,8 @@ pub async fn diff(
 }
 
 /// Start a run of a template (operator). Answers 202 with the CREATED run at once; the
-/// run executes in the background — poll `GET /runs/{id}`.
+/// run is queued and executes in the background (on a worker when one runs, else in
+/// this server) — poll `GET /runs/{id}`.
 #[utoipa::path(post, path = "/runs", tag = "runs", request_body = StartRequest,
     responses(
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),(status = 202, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -89,8 +90,17 @@ pub async fn start(
 ) -> Result<(StatusCode, Json<Run>), ApiError> {
     let input = resolve_input(&s, req.input.as_deref())?;
     let template = s.store.template(&req.template).await?;
-    let target = s.store.target(&template.target).await?;
-    let id = s.store.create_run(&template).await?;
+    s.store.target(&template.target).await?;
+    let queued = match &input {
+        Input::Directory(dir) => dir
+            .canonicalize()
+            .unwrap_or_else(|_| dir.clone())
+            .display()
+            .to_string(),
+        _ => "demo".to_string(),
+    };
+    // Queued: a worker takes it when one is alive, else this server runs it.
+    let id = s.store.create_queued_run(&template, &queued).await?;
     audit::record(
         &s.store,
         &caller,
@@ -99,21 +109,11 @@ pub async fn start(
         json!({"template": template.name, "input": req.input.as_deref().unwrap_or("demo")}),
     )
     .await?;
-    let store = s.store.clone();
-    let handle = tokio::runtime::Handle::current();
-    // The analysis is CPU-bound: a blocking thread, driving the store calls on the
-    // server's runtime.
-    tokio::task::spawn_blocking(move || {
-        let load = async move { Ok::<_, String>(input) };
-        if let Err(e) = handle.block_on(kensa_assess::execute(&store, id, &template, &target, load))
-        {
-            tracing::warn!(run = id, error = %e, "run did not complete");
-        }
-    });
+    crate::jobs::dispatch(&s, id);
     Ok((StatusCode::ACCEPTED, Json(s.store.run(id).await?)))
 }
 
-fn resolve_input(s: &AppState, input: Option<&str>) -> Result<Input, ApiError> {
+pub(crate) fn resolve_input(s: &AppState, input: Option<&str>) -> Result<Input, ApiError> {
     match input.map(str::trim) {
         None | Some("demo") | Some("") => Ok(Input::Demo),
         Some("live") => Err(ApiError::bad_request(

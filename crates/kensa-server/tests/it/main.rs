@@ -6,3 +6,6 @@ mod api_matrix;
 mod api_schemathesis;
 mod api_tls;
 mod common;
+mod jobs_queue;
+mod jobs_support;
+mod jobs_workers;

@@ -1,5 +1,6 @@
 //! One module per subcommand; each exposes `Args` and `run(args) -> anyhow::Result<ExitCode>`.
 #[cfg(feature = "aws")]
+pub mod account;
 pub mod collect;
 pub mod compliance;
 pub mod db;
@@ -15,6 +16,7 @@ mod report_run;
 pub mod rules;
 pub mod run;
 pub mod scan;
+pub mod schedule;
 pub mod scope;
 pub mod serve;
 pub mod store_common;
