@@ -121,6 +121,7 @@ async fn serve_loop(executor: Executor) {
         if let Err(e) = scheduler::tick(&executor.store, executor.clock.as_ref()).await {
             tracing::warn!(error = %e, "schedules not fired");
         }
+        scheduler::prune(&executor.store).await;
         match executor.workers_alive().await {
             Ok(false) => while executor.claim_and_run_next().await {},
             Ok(true) => {}

@@ -13,3 +13,12 @@ pub async fn tick(store: &Store, clock: &dyn Clock) -> Result<Vec<Fired>, StoreE
     }
     Ok(fired)
 }
+
+/// Drops queue entries of runs that ended without a worker (canceled while queued).
+pub async fn prune(store: &Store) {
+    match store.prune_queue().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(entries = n, "queue entries of finished runs removed"),
+        Err(e) => tracing::warn!(error = %e, "run queue not pruned"),
+    }
+}

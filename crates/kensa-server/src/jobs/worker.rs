@@ -40,6 +40,7 @@ pub async fn run_worker(config: ServerConfig) -> Result<(), ServeError> {
         if let Err(e) = scheduler::tick(&ex.store, ex.clock.as_ref()).await {
             tracing::warn!(error = %e, "schedules not fired");
         }
+        scheduler::prune(&ex.store).await;
         if ex.claim_and_run_next().await {
             continue;
         }

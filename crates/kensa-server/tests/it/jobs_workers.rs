@@ -22,7 +22,7 @@ async fn child_worker_process() {
     let mut config = ServerConfig::new(Location::parse(&store));
     config.worker = true;
     config.input_roots = vec![input.into()];
-    config.jobs.lease = Duration::from_secs(3);
+    config.jobs.lease = Duration::from_secs(6);
     config.jobs.poll = Duration::from_millis(200);
     kensa_server::serve(config).await.unwrap();
 }
@@ -86,7 +86,7 @@ async fn a_killed_workers_run_is_finished_by_the_other_worker() {
     let mut workers = vec![start_worker(&url, &input), start_worker(&url, &input)];
     wait_until("two live workers", || async {
         let now = kensa_store::schedules::millis_of(&kensa_store::clock::now()).unwrap();
-        let live = store.live_workers(now, 3_000).await.unwrap();
+        let live = store.live_workers(now, 6_000).await.unwrap();
         (live.len() == 2).then_some(())
     })
     .await;

@@ -111,6 +111,13 @@ async fn leases_are_claimed_renewed_and_retried_after_expiry() {
         assert!(s.complete_queued_run(r1, "w1").await.unwrap());
         assert!(s.claim_next_run("w3", t0 + 999_999, lease).await.unwrap().is_none());
 
+        // A run canceled while queued is never claimed, and its entry is pruned.
+        let r3 = s.create_queued_run(&tpl, "demo").await.unwrap();
+        assert!(s.cancel_run(r3).await.unwrap(), "no live owner: canceled at once");
+        assert!(s.claim_next_run("w3", t0, lease).await.unwrap().is_none());
+        assert_eq!(s.prune_queue().await.unwrap(), 1);
+        assert!(s.lease_of(r3).await.unwrap().is_none());
+
         s.worker_heartbeat("w1", t0).await.unwrap();
         s.worker_heartbeat("w3", t0 + 50_000).await.unwrap();
         let live = s.live_workers(t0 + 60_000, 30_000).await.unwrap();

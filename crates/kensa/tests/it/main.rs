@@ -3,6 +3,7 @@
 mod aws_cli;
 mod cli_flags;
 mod incomplete;
+mod jobs_cli;
 mod report_cli;
 mod store_cli;
 mod trail_cli;
