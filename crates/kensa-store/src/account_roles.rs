@@ -21,9 +21,16 @@ pub struct AccountRole {
 
 /// Checks an account id (12 digits), a role ARN of that account and an ExternalId
 /// (2-1224 characters of `[A-Za-z0-9+=,.@:/-]`, as STS accepts).
-pub fn validate_account_role(account: &str, role_arn: &str, external_id: Option<&str>) -> Result<()> {
+pub fn validate_account_role(
+    account: &str,
+    role_arn: &str,
+    external_id: Option<&str>,
+) -> Result<()> {
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(StoreError::invalid("account", format!("`{account}` is not a 12-digit AWS account id")));
+        return Err(StoreError::invalid(
+            "account",
+            format!("`{account}` is not a 12-digit AWS account id"),
+        ));
     }
     let parts: Vec<&str> = role_arn.splitn(6, ':').collect();
     let ok = matches!(parts[..], ["arn", partition, "iam", "", acct, resource]
@@ -110,7 +117,10 @@ impl Store {
             .ctx("deleting an account role")?
             .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound { what: "role of account", name: account.to_string() });
+            return Err(StoreError::NotFound {
+                what: "role of account",
+                name: account.to_string(),
+            });
         }
         Ok(())
     }

@@ -39,10 +39,10 @@ pub use findings::{
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;
 pub use mutes::{MuteOutcome, MuteRule};
-pub use queue::{ClaimedRun, Lease, WorkerInfo};
-pub use schedules::{Fired, Schedule};
 pub use notifications::{Delivery, DeliveryStatus, Destination};
+pub use queue::{ClaimedRun, Lease, WorkerInfo};
 pub use runs::Resolution;
+pub use schedules::{Fired, Schedule};
 pub use scope::RunScope;
 pub use snapshots::{hash_directory, NewSnapshot};
 pub use tokens::{ApiToken, BrowserSession, StoredSecret};

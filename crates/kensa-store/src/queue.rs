@@ -105,9 +105,10 @@ impl Store {
     }
 
     /// One UPDATE that takes the lease of the run `pick` selects, if it is free at
-    /// `now_ms`, and makes this process the run's owner (so `kensa run cancel` reaches
-    /// it). A single statement: no lock outlives it, and SQLite never upgrades a read
-    /// transaction to a write one.
+    /// `now_ms`, then makes this process the run's owner (so `kensa run cancel` reaches
+    /// it), in one short transaction that no lock outlives. Claiming with a single
+    /// UPDATE (no SELECT first) also means SQLite never upgrades a read transaction to a
+    /// write one, which fails at once under concurrency instead of waiting.
     async fn claim(
         &self,
         pick: &str,
@@ -130,10 +131,7 @@ impl Store {
         if let Some(run) = run {
             query = query.bind(run);
         }
-        let row = query
-            .fetch_optional(&mut *tx)
-            .await
-            .ctx("claiming a run")?;
+        let row = query.fetch_optional(&mut *tx).await.ctx("claiming a run")?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -157,15 +155,23 @@ impl Store {
     /// Extends `owner`'s lease on `run` to `now_ms + lease_ms`. False when the lease is
     /// no longer `owner`'s (it expired and another worker claimed the run): the caller
     /// must stop working on it.
-    pub async fn renew_lease(&self, run: i64, owner: &str, now_ms: i64, lease_ms: i64) -> Result<bool> {
-        let n = sqlx::query("UPDATE run_queue SET lease_expires_at = $1 WHERE run_id = $2 AND lease_owner = $3")
-            .bind(clock::format_millis(now_ms + lease_ms))
-            .bind(run)
-            .bind(owner)
-            .execute(&self.pool)
-            .await
-            .ctx("renewing a lease")?
-            .rows_affected();
+    pub async fn renew_lease(
+        &self,
+        run: i64,
+        owner: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE run_queue SET lease_expires_at = $1 WHERE run_id = $2 AND lease_owner = $3",
+        )
+        .bind(clock::format_millis(now_ms + lease_ms))
+        .bind(run)
+        .bind(owner)
+        .execute(&self.pool)
+        .await
+        .ctx("renewing a lease")?
+        .rows_affected();
         Ok(n == 1)
     }
 

@@ -18,7 +18,10 @@ pub struct Resolution<'a> {
 }
 
 /// Inserts a CREATED run of template `template_id`, owned by this process, inside `tx`.
-pub(crate) async fn insert_run(tx: &mut sqlx::Transaction<'_, sqlx::Any>, template_id: i64) -> Result<i64> {
+pub(crate) async fn insert_run(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    template_id: i64,
+) -> Result<i64> {
     let now = clock::now();
     let id: i64 = sqlx::query("INSERT INTO runs (template_id, state, host, pid, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(template_id)

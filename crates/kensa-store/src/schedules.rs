@@ -49,6 +49,9 @@ pub fn parse_cron(expr: &str) -> Result<Cron> {
             format!("cron expression `{expr}`: {why} (expected five fields, minute hour day-of-month month day-of-week, in UTC, e.g. `0 3 * * *`)"),
         )
     };
+    if !expr.is_ascii() || expr.len() > 200 {
+        return Err(invalid("not a short ASCII expression".into()));
+    }
     if !expr.starts_with('@') && fields != 5 {
         return Err(invalid(format!("{fields} fields")));
     }
@@ -96,7 +99,10 @@ const SCHEDULE_SELECT: &str = "SELECT t.name AS template, s.template_id, s.cron,
 
 fn schedule_of_row(row: &AnyRow) -> Result<(i64, Schedule)> {
     let get = |c: &str| row.try_get::<String, _>(c).ctx("reading a schedule");
-    let opt = |c: &str| row.try_get::<Option<String>, _>(c).ctx("reading a schedule");
+    let opt = |c: &str| {
+        row.try_get::<Option<String>, _>(c)
+            .ctx("reading a schedule")
+    };
     let mut s = Schedule {
         template: get("template")?,
         cron: get("cron")?,
@@ -107,10 +113,16 @@ fn schedule_of_row(row: &AnyRow) -> Result<(i64, Schedule)> {
         updated_by: opt("updated_by")?,
         next_due_at: None,
     };
-    let anchor = parse_time(s.last_fire_at.as_deref().unwrap_or(&s.created_at))?;
-    s.next_due_at = parse_cron(&s.cron)?
-        .find_next_occurrence(&anchor, false)
+    // Shown, not relied on: an unreadable schedule lists with no next time (firing
+    // reports it).
+    s.next_due_at = parse_time(s.last_fire_at.as_deref().unwrap_or(&s.created_at))
         .ok()
+        .and_then(|anchor| {
+            parse_cron(&s.cron)
+                .ok()?
+                .find_next_occurrence(&anchor, false)
+                .ok()
+        })
         .map(format_time);
     let id = row.try_get("template_id").ctx("reading a schedule")?;
     Ok((id, s))
@@ -200,10 +212,18 @@ impl Store {
             .ctx("reading schedules")?;
         let mut fired = Vec::new();
         for row in &rows {
-            let (template_id, s) = schedule_of_row(row)?;
-            let anchor = parse_time(s.last_fire_at.as_deref().unwrap_or(&s.created_at))?;
-            let Some(fire_at) = due_fire(&parse_cron(&s.cron)?, anchor, now)? else {
-                continue;
+            // One unreadable schedule is reported and skipped; the others still fire.
+            let due = schedule_of_row(row).and_then(|(id, s)| {
+                let anchor = parse_time(s.last_fire_at.as_deref().unwrap_or(&s.created_at))?;
+                Ok((id, due_fire(&parse_cron(&s.cron)?, anchor, now)?, s))
+            });
+            let (template_id, fire_at, s) = match due {
+                Ok((id, Some(fire_at), s)) => (id, fire_at, s),
+                Ok((_, None, _)) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "schedule skipped");
+                    continue;
+                }
             };
             let fire_at = format_time(fire_at);
             if let Some(run_id) = self.fire_one(template_id, &s, &fire_at).await? {

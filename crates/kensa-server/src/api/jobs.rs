@@ -44,7 +44,7 @@ pub async fn list_schedules(
 
 /// The schedule of one template.
 #[utoipa::path(get, path = "/schedules/{name}", tag = "schedules", params(("name" = String, Path)),
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show_schedule(
     State(s): State<AppState>,
     _caller: AsViewer,
@@ -86,7 +86,7 @@ pub async fn set_schedule(
 
 /// Remove the schedule of template `name` (admin).
 #[utoipa::path(delete, path = "/schedules/{name}", tag = "schedules", params(("name" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn delete_schedule(
     State(s): State<AppState>,
@@ -128,7 +128,12 @@ pub async fn set_account_role(
 ) -> Result<Json<AccountRole>, ApiError> {
     let role = s
         .store
-        .set_account_role(&id, &req.role_arn, req.external_id.as_deref(), Some(caller.name.as_str()))
+        .set_account_role(
+            &id,
+            &req.role_arn,
+            req.external_id.as_deref(),
+            Some(caller.name.as_str()),
+        )
         .await?;
     // The ExternalId is not logged in the audit detail: only whether one is set.
     audit::record(
@@ -144,7 +149,7 @@ pub async fn set_account_role(
 
 /// Forget the role of account `id` (admin).
 #[utoipa::path(delete, path = "/account-roles/{id}", tag = "accounts", params(("id" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn delete_account_role(
     State(s): State<AppState>,

@@ -95,7 +95,10 @@ pub async fn run_claimed(ex: &Executor, claimed: ClaimedRun) {
     let _ = heartbeat.await;
     match ex.store.complete_queued_run(run, &ex.owner).await {
         Ok(true) => {}
-        Ok(false) => tracing::warn!(run, "lease was lost while the run executed; another worker took it over"),
+        Ok(false) => tracing::warn!(
+            run,
+            "lease was lost while the run executed; another worker took it over"
+        ),
         Err(e) => tracing::warn!(run, error = %e, "run stays queued until its lease expires"),
     }
 }
@@ -148,12 +151,19 @@ async fn execute(ex: &Executor, claimed: &ClaimedRun) -> Result<(), ExecuteError
             claimed.attempts - 1,
             claimed.previous_owner.as_deref().unwrap_or("unknown")
         );
-        store.finish_run(id, RunState::Failed, Some(&reason), None).await?;
+        store
+            .finish_run(id, RunState::Failed, Some(&reason), None)
+            .await?;
         return Ok(());
     }
     if store.cancel_requested(id).await? {
         store
-            .finish_run(id, RunState::Canceled, Some("canceled before a worker started it"), None)
+            .finish_run(
+                id,
+                RunState::Canceled,
+                Some("canceled before a worker started it"),
+                None,
+            )
             .await?;
         return Ok(());
     }
@@ -162,12 +172,16 @@ async fn execute(ex: &Executor, claimed: &ClaimedRun) -> Result<(), ExecuteError
             "retried by {} (attempt {}): {previous} stopped renewing its lease",
             ex.owner, claimed.attempts
         );
-        store.set_run_state(id, RunState::Created, Some(&why)).await?;
+        store
+            .set_run_state(id, RunState::Created, Some(&why))
+            .await?;
     }
     let input = match input_of(&ex.config, &claimed.input) {
         Ok(input) => input,
         Err(reason) => {
-            store.finish_run(id, RunState::Failed, Some(&reason), None).await?;
+            store
+                .finish_run(id, RunState::Failed, Some(&reason), None)
+                .await?;
             return Ok(());
         }
     };

@@ -108,7 +108,9 @@ pub fn dispatch(state: &AppState, run: i64) {
         match executor.workers_alive().await {
             Ok(true) => tracing::info!(run, "run queued for the workers"),
             Ok(false) => executor.run_in_process(run).await,
-            Err(e) => tracing::warn!(run, error = %e, "cannot tell whether workers run; run stays queued"),
+            Err(e) => {
+                tracing::warn!(run, error = %e, "cannot tell whether workers run; run stays queued")
+            }
         }
     });
 }
@@ -142,4 +144,3 @@ pub fn check_worker_store(store: &kensa_store::Location) -> Result<(), String> {
         )),
     }
 }
-

@@ -60,7 +60,11 @@ pub async fn run_worker(config: ServerConfig) -> Result<(), ServeError> {
 }
 
 async fn beat(ex: &Executor) {
-    if let Err(e) = ex.store.worker_heartbeat(&ex.owner, ex.clock.now_ms()).await {
+    if let Err(e) = ex
+        .store
+        .worker_heartbeat(&ex.owner, ex.clock.now_ms())
+        .await
+    {
         tracing::warn!(error = %e, "worker heartbeat not recorded");
     }
 }

@@ -62,7 +62,10 @@ async fn a_dead_workers_run_is_retried_when_its_lease_expires() {
         let run = store.create_queued_run(&tpl, "demo").await.unwrap();
         let lease = 60_000;
         // A worker claims the run, starts collecting, and dies (no more heartbeats).
-        let dead = store.claim_next_run("worker:dead", T0, lease).await.unwrap();
+        let dead = store
+            .claim_next_run("worker:dead", T0, lease)
+            .await
+            .unwrap();
         assert_eq!(dead.map(|c| c.run_id), Some(run));
         store
             .set_run_state(run, RunState::CollectingData, None)
@@ -103,7 +106,11 @@ async fn a_run_that_outlives_every_worker_is_given_up() {
         assert!(c.await.unwrap().is_some());
     }
     let clock = ManualClock::at(T0 + 3 * (lease + 1));
-    assert!(executor(&store, clock, "worker:last").claim_and_run_next().await);
+    assert!(
+        executor(&store, clock, "worker:last")
+            .claim_and_run_next()
+            .await
+    );
     let r = store.run(run).await.unwrap();
     assert_eq!(r.state, RunState::Failed);
     let reason = r.state_reason.unwrap();
@@ -143,8 +150,19 @@ fn api_runs_wait_for_live_workers_and_schedules_are_managed_over_the_api() {
     let now = jobs::SystemClock.now_ms();
     rt.block_on(store.worker_heartbeat("worker:elsewhere", now))
         .unwrap();
-    let workers = call("GET", &server.url("/api/v1/workers"), Some(&operator), &[], None);
-    assert_eq!(workers.json()[0]["id"], "worker:elsewhere", "{}", workers.body);
+    let workers = call(
+        "GET",
+        &server.url("/api/v1/workers"),
+        Some(&operator),
+        &[],
+        None,
+    );
+    assert_eq!(
+        workers.json()[0]["id"],
+        "worker:elsewhere",
+        "{}",
+        workers.body
+    );
 
     let started = call(
         "POST",
@@ -157,8 +175,14 @@ fn api_runs_wait_for_live_workers_and_schedules_are_managed_over_the_api() {
     let run = started.json()["id"].as_i64().unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     let state = |run: i64| {
-        call("GET", &server.url(&format!("/api/v1/runs/{run}")), Some(&operator), &[], None)
-            .json()["state"]
+        call(
+            "GET",
+            &server.url(&format!("/api/v1/runs/{run}")),
+            Some(&operator),
+            &[],
+            None,
+        )
+        .json()["state"]
             .as_str()
             .unwrap()
             .to_string()
@@ -184,18 +208,33 @@ fn api_runs_wait_for_live_workers_and_schedules_are_managed_over_the_api() {
     assert_eq!(set.status, 200, "{}", set.body);
     let next = set.json()["next_due_at"].as_str().unwrap().to_string();
     assert!(next.ends_with("T03:00:00.000Z"), "{next}");
-    let listed = call("GET", &server.url("/api/v1/schedules"), Some(&operator), &[], None);
+    let listed = call(
+        "GET",
+        &server.url("/api/v1/schedules"),
+        Some(&operator),
+        &[],
+        None,
+    );
     assert_eq!(listed.json()[0]["cron"], "0 3 * * *");
 
     let arn = "arn:aws:iam::111122223333:role/kensa-audit";
-    let bad = put("/api/v1/account-roles/111122223333", json!({"role_arn": "arn:aws:iam::999999999999:role/x"}));
+    let bad = put(
+        "/api/v1/account-roles/111122223333",
+        json!({"role_arn": "arn:aws:iam::999999999999:role/x"}),
+    );
     assert_eq!(bad.status, 400, "{}", bad.body);
     let ok = put(
         "/api/v1/account-roles/111122223333",
         json!({"role_arn": arn, "external_id": "kensa-ext-1"}),
     );
     assert_eq!(ok.status, 200, "{}", ok.body);
-    let roles = call("GET", &server.url("/api/v1/account-roles"), Some(&admin), &[], None);
+    let roles = call(
+        "GET",
+        &server.url("/api/v1/account-roles"),
+        Some(&admin),
+        &[],
+        None,
+    );
     assert_eq!(roles.json()[0]["role_arn"], arn);
     let audit = call("GET", &server.url("/api/v1/audit"), Some(&admin), &[], None);
     assert!(audit.body.contains("account.set_role") && !audit.body.contains("kensa-ext-1"));

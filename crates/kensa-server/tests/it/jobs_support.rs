@@ -53,7 +53,9 @@ pub async fn postgres_url() -> Option<String> {
         std::process::id(),
         SEQ.fetch_add(1, Ordering::Relaxed)
     );
-    let pool = sqlx::AnyPool::connect(&admin).await.expect("KENSA_TEST_POSTGRES");
+    let pool = sqlx::AnyPool::connect(&admin)
+        .await
+        .expect("KENSA_TEST_POSTGRES");
     pool.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
         .await
         .unwrap();

@@ -39,7 +39,11 @@ impl Drop for Worker {
 fn start_worker(store: &str, input: &std::path::Path) -> Worker {
     Worker(
         Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "jobs_workers::child_worker_process", "--nocapture"])
+            .args([
+                "--exact",
+                "jobs_workers::child_worker_process",
+                "--nocapture",
+            ])
             .env(CHILD_STORE, store)
             .env(CHILD_INPUT, input)
             .stdout(Stdio::null())
@@ -125,12 +129,23 @@ async fn a_killed_workers_run_is_finished_by_the_other_worker() {
         .filter(|m| m.contains("retried by"))
         .collect();
     assert_eq!(retried.len(), 1, "{:?}", done.states);
-    assert!(retried[0].contains(&format!("{first} stopped renewing")), "{}", retried[0]);
+    assert!(
+        retried[0].contains(&format!("{first} stopped renewing")),
+        "{}",
+        retried[0]
+    );
     let survivor = workers[1 - victim].0.id();
-    assert!(retried[0].contains(&format!(":{survivor}:")), "{}", retried[0]);
+    assert!(
+        retried[0].contains(&format!(":{survivor}:")),
+        "{}",
+        retried[0]
+    );
     let snapshot = done.snapshot.expect("the run's snapshot");
     assert_eq!(snapshot.regions.len(), 3, "{snapshot:?}");
     let c = &done.counts;
-    assert!(c.critical + c.high + c.medium + c.low + c.informational > 0, "{done:?}");
+    assert!(
+        c.critical + c.high + c.medium + c.low + c.informational > 0,
+        "{done:?}"
+    );
     assert!(store.lease_of(run).await.unwrap().is_none());
 }

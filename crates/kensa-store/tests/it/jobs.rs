@@ -22,7 +22,10 @@ fn cron_expressions_are_checked_with_a_clear_error() {
     assert!(parse_cron("0 3 * * *").is_ok());
     assert!(parse_cron("@daily").is_ok());
     let err = parse_cron("0 3 * *").unwrap_err().to_string();
-    assert!(err.contains("4 fields") && err.contains("minute hour"), "{err}");
+    assert!(
+        err.contains("4 fields") && err.contains("minute hour"),
+        "{err}"
+    );
     let err = parse_cron("61 * * * *").unwrap_err().to_string();
     assert!(err.contains("`61 * * * *`"), "{err}");
 }
@@ -73,7 +76,10 @@ async fn two_servers_fire_a_schedule_once() {
     for t in stores().await {
         let s = &t.store;
         hourly_template(s).await;
-        let sched = s.set_schedule("hourly", "0 * * * *", "demo", None).await.unwrap();
+        let sched = s
+            .set_schedule("hourly", "0 * * * *", "demo", None)
+            .await
+            .unwrap();
         let due = millis_of(sched.next_due_at.as_deref().unwrap()).unwrap();
         let other = Store::open(s.location()).await.unwrap();
         let (a, b) = tokio::join!(s.fire_due_schedules(due), other.fire_due_schedules(due));
@@ -95,13 +101,25 @@ async fn leases_are_claimed_renewed_and_retried_after_expiry() {
         assert_eq!((c1.run_id, c1.attempts, c1.input.as_str()), (r1, 1, "demo"));
         let c2 = s.claim_next_run("w2", t0, lease).await.unwrap().unwrap();
         assert_eq!(c2.run_id, r2, "{}", t.name);
-        assert!(s.claim_next_run("w3", t0 + 1, lease).await.unwrap().is_none());
-        assert!(s.claim_run(r1, "w3", t0 + 1, lease).await.unwrap().is_none());
+        assert!(s
+            .claim_next_run("w3", t0 + 1, lease)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(s
+            .claim_run(r1, "w3", t0 + 1, lease)
+            .await
+            .unwrap()
+            .is_none());
 
         // w1 heartbeats, w2 dies: only r2's lease expires.
         assert!(s.renew_lease(r1, "w1", t0 + 20_000, lease).await.unwrap());
         assert!(!s.renew_lease(r1, "w2", t0 + 20_000, lease).await.unwrap());
-        let retry = s.claim_next_run("w3", t0 + 40_000, lease).await.unwrap().unwrap();
+        let retry = s
+            .claim_next_run("w3", t0 + 40_000, lease)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(retry.run_id, r2, "{}", t.name);
         assert_eq!(retry.attempts, 2);
         assert_eq!(retry.previous_owner.as_deref(), Some("w2"));
@@ -109,11 +127,18 @@ async fn leases_are_claimed_renewed_and_retried_after_expiry() {
         assert!(!s.complete_queued_run(r2, "w2").await.unwrap());
         assert!(s.complete_queued_run(r2, "w3").await.unwrap());
         assert!(s.complete_queued_run(r1, "w1").await.unwrap());
-        assert!(s.claim_next_run("w3", t0 + 999_999, lease).await.unwrap().is_none());
+        assert!(s
+            .claim_next_run("w3", t0 + 999_999, lease)
+            .await
+            .unwrap()
+            .is_none());
 
         // A run canceled while queued is never claimed, and its entry is pruned.
         let r3 = s.create_queued_run(&tpl, "demo").await.unwrap();
-        assert!(s.cancel_run(r3).await.unwrap(), "no live owner: canceled at once");
+        assert!(
+            s.cancel_run(r3).await.unwrap(),
+            "no live owner: canceled at once"
+        );
         assert!(s.claim_next_run("w3", t0, lease).await.unwrap().is_none());
         assert_eq!(s.prune_queue().await.unwrap(), 1);
         assert!(s.lease_of(r3).await.unwrap().is_none());
@@ -121,9 +146,16 @@ async fn leases_are_claimed_renewed_and_retried_after_expiry() {
         s.worker_heartbeat("w1", t0).await.unwrap();
         s.worker_heartbeat("w3", t0 + 50_000).await.unwrap();
         let live = s.live_workers(t0 + 60_000, 30_000).await.unwrap();
-        assert_eq!(live.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), ["w3"]);
+        assert_eq!(
+            live.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(),
+            ["w3"]
+        );
         s.remove_worker("w3").await.unwrap();
-        assert!(s.live_workers(t0 + 60_000, 30_000).await.unwrap().is_empty());
+        assert!(s
+            .live_workers(t0 + 60_000, 30_000)
+            .await
+            .unwrap()
+            .is_empty());
     }
 }
 
@@ -159,7 +191,12 @@ async fn concurrent_claimers_never_share_a_run() {
             claimed.extend(task.await.unwrap());
         }
         claimed.sort();
-        assert_eq!(claimed, queued.into_iter().collect::<Vec<_>>(), "{}", t.name);
+        assert_eq!(
+            claimed,
+            queued.into_iter().collect::<Vec<_>>(),
+            "{}",
+            t.name
+        );
     }
 }
 
@@ -168,13 +205,20 @@ async fn account_roles_are_validated_and_stored() {
     for t in stores().await {
         let s = &t.store;
         let arn = "arn:aws:iam::111122223333:role/kensa-audit";
-        let bad = s.set_account_role("1111", arn, None, None).await.unwrap_err();
+        let bad = s
+            .set_account_role("1111", arn, None, None)
+            .await
+            .unwrap_err();
         assert!(bad.to_string().contains("12-digit"), "{bad}");
         let bad = s
             .set_account_role("444455556666", arn, None, None)
             .await
             .unwrap_err();
-        assert!(bad.to_string().contains("not an IAM role of account 444455556666"), "{bad}");
+        assert!(
+            bad.to_string()
+                .contains("not an IAM role of account 444455556666"),
+            "{bad}"
+        );
         let bad = s
             .set_account_role("111122223333", arn, Some("x y"), None)
             .await

@@ -96,7 +96,14 @@ fn emit(output: &ListOutput, schedules: &[Schedule]) -> anyhow::Result<()> {
         })
         .collect();
     output.emit(
-        &["template", "cron", "input", "last fire", "last run", "next due"],
+        &[
+            "template",
+            "cron",
+            "input",
+            "last fire",
+            "last run",
+            "next due",
+        ],
         &rows,
         schedules,
     )

@@ -34,13 +34,27 @@ fn schedules_and_account_roles_are_stored_and_bad_ones_refused() {
     ok(&store, &["target", "create", "all"]);
     ok(
         &store,
-        &["template", "create", "nightly", "--target", "all", "--package", "config"],
+        &[
+            "template",
+            "create",
+            "nightly",
+            "--target",
+            "all",
+            "--package",
+            "config",
+        ],
     );
     let err = refused(&store, &["schedule", "set", "nightly", "--cron", "0 3 * *"]);
     assert!(err.contains("expected five fields"), "{err}");
-    let err = refused(&store, &["schedule", "set", "absent", "--cron", "0 3 * * *"]);
+    let err = refused(
+        &store,
+        &["schedule", "set", "absent", "--cron", "0 3 * * *"],
+    );
     assert!(err.contains("absent"), "{err}");
-    ok(&store, &["schedule", "set", "nightly", "--cron", "0 3 * * *"]);
+    ok(
+        &store,
+        &["schedule", "set", "nightly", "--cron", "0 3 * * *"],
+    );
     let listed: Value =
         serde_json::from_str(&ok(&store, &["schedule", "list", "-f", "json"])).unwrap();
     assert_eq!(listed[0]["cron"], "0 3 * * *");
@@ -51,9 +65,18 @@ fn schedules_and_account_roles_are_stored_and_bad_ones_refused() {
 
     let err = refused(
         &store,
-        &["account", "set-role", "111122223333", "--role-arn", "arn:aws:iam::444455556666:role/x"],
+        &[
+            "account",
+            "set-role",
+            "111122223333",
+            "--role-arn",
+            "arn:aws:iam::444455556666:role/x",
+        ],
     );
-    assert!(err.contains("not an IAM role of account 111122223333"), "{err}");
+    assert!(
+        err.contains("not an IAM role of account 111122223333"),
+        "{err}"
+    );
     ok(
         &store,
         &[
