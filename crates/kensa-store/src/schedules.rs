@@ -66,6 +66,7 @@ pub fn due_fire(
     anchor: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>> {
+    let (anchor, now) = (whole_seconds(anchor), whole_seconds(now));
     let next = cron
         .find_next_occurrence(&anchor, false)
         .map_err(|e| StoreError::invalid("schedule", e.to_string()))?;
@@ -76,6 +77,12 @@ pub fn due_fire(
         .find_previous_occurrence(&now, true)
         .map_err(|e| StoreError::invalid("schedule", e.to_string()))?;
     Ok(Some(latest.max(next)))
+}
+
+/// `t` without its fraction of a second (cron times are whole seconds; the search
+/// keeps the fraction of its starting time).
+fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>> {
@@ -120,7 +127,7 @@ fn schedule_of_row(row: &AnyRow) -> Result<(i64, Schedule)> {
         .and_then(|anchor| {
             parse_cron(&s.cron)
                 .ok()?
-                .find_next_occurrence(&anchor, false)
+                .find_next_occurrence(&whole_seconds(anchor), false)
                 .ok()
         })
         .map(format_time);
