@@ -102,8 +102,9 @@ async fn a_run_that_outlives_every_worker_is_given_up() {
     let lease = 60_000;
     for attempt in 0..3 {
         let now = T0 + attempt * (lease + 1);
-        let c = store.claim_next_run(&format!("worker:{attempt}"), now, lease);
-        assert!(c.await.unwrap().is_some());
+        let owner = format!("worker:{attempt}");
+        let claimed = store.claim_next_run(&owner, now, lease).await.unwrap();
+        assert!(claimed.is_some());
     }
     let clock = ManualClock::at(T0 + 3 * (lease + 1));
     assert!(
