@@ -87,7 +87,7 @@ async fn a_killed_workers_run_is_finished_by_the_other_worker() {
     };
     write_account(&params, dir.path(), |_| {}).unwrap();
     let input = dir.path().canonicalize().unwrap();
-    let mut workers = vec![start_worker(&url, &input), start_worker(&url, &input)];
+    let mut workers = [start_worker(&url, &input), start_worker(&url, &input)];
     wait_until("two live workers", || async {
         let now = kensa_store::schedules::millis_of(&kensa_store::clock::now()).unwrap();
         let live = store.live_workers(now, 6_000).await.unwrap();
