@@ -1,6 +1,6 @@
 //! One module per subcommand; each exposes `Args` and `run(args) -> anyhow::Result<ExitCode>`.
-#[cfg(feature = "aws")]
 pub mod account;
+#[cfg(feature = "aws")]
 pub mod collect;
 pub mod compliance;
 pub mod db;
