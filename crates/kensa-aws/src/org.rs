@@ -98,14 +98,18 @@ pub(crate) async fn resolve(
 async fn active_accounts(base: &SdkConfig) -> Result<Vec<String>, AwsError> {
     use aws_sdk_organizations::types::{AccountState, AccountStatus};
     let client = aws_sdk_organizations::Client::new(base);
-    let all: Vec<_> = client
+    // Organizations' paginator has no item view: collect the pages' accounts.
+    let pages: Vec<_> = client
         .list_accounts()
         .into_paginator()
-        .items()
         .send()
         .try_collect()
         .await
         .map_err(|e| AwsError::api("organizations:ListAccounts", ApiError::from_sdk(e)))?;
+    let all: Vec<_> = pages
+        .iter()
+        .flat_map(|page| page.accounts().iter())
+        .collect();
     let mut ids: Vec<String> = all
         .iter()
         .filter(|a| match a.state() {

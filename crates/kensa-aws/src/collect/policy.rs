@@ -65,7 +65,12 @@ mod tests {
 
     /// The source files that make AWS calls, with the client variables they use and
     /// the IAM service each one calls.
-    const SOURCES: &[(&str, &str, &[(&str, &str)])] = &[
+    type Source = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    );
+    const SOURCES: &[Source] = &[
         (
             "region/network.rs",
             include_str!("region/network.rs"),

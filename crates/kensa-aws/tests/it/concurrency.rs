@@ -86,8 +86,7 @@ async fn fan_out_resources(moto: &MotoServer, vpc: &str) {
             .entries(
                 aws_sdk_ec2::types::AddPrefixListEntry::builder()
                     .cidr(format!("192.0.{p}.0/24"))
-                    .build()
-                    .unwrap(),
+                    .build(),
             )
             .send()
             .await

@@ -78,3 +78,29 @@ pub fn render_assessment(
         ReportFormat::Pdf => out.write_all(&pdf::render(report, kind)),
     }
 }
+
+/// The network path picture of `finding` as inline SVG (presentation attributes only,
+/// no inline style, so it is safe under a strict CSP), at most `max_width` points wide
+/// and `scale` CSS pixels to the point; `None` when the finding names no network path.
+/// The same drawing the assessment reports carry (the dashboard shows it too).
+pub fn network_path_svg(
+    finding: &kensa_model::Finding,
+    max_width: f32,
+    scale: f32,
+) -> Option<String> {
+    netpath::diagram(finding, max_width).map(|scene| scene.svg(scale))
+}
+
+/// The picture of a traced path (a "can A reach B?" answer rather than a finding): a
+/// source box (`source` label, `source_id` under it), then one box per hop, drawn like
+/// a finding's path; inline SVG as [`network_path_svg`].
+pub fn trace_path_svg(
+    source: &str,
+    source_id: &str,
+    steps: &[kensa_model::finding::PathStep],
+    caption: &str,
+    max_width: f32,
+    scale: f32,
+) -> String {
+    netpath::trace_diagram(source, source_id, steps, caption, max_width).svg(scale)
+}

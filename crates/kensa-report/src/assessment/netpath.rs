@@ -167,7 +167,37 @@ fn list(items: &[String], shown: usize) -> String {
 }
 
 fn nodes(finding: &Finding, steps: &[PathStep]) -> Vec<Node> {
+    let named = finding
+        .resource
+        .tags
+        .get("Name")
+        .map(|name| (finding.resource.id.as_str(), name.as_str()));
     let mut out = vec![source_node(finding, steps)];
+    out.extend(hop_nodes(steps, named));
+    out
+}
+
+/// The picture of a traced path that is not a finding's (a reachability question): a
+/// source box labelled `source` showing `source_id`, then the hops.
+pub(crate) fn trace_diagram(
+    source: &str,
+    source_id: &str,
+    steps: &[PathStep],
+    caption: &str,
+    max_width: f32,
+) -> Scene {
+    let mut out = vec![Node {
+        kind: Kind::Source,
+        label: source.to_string(),
+        lines: vec![source_id.to_string()],
+    }];
+    out.extend(hop_nodes(steps, None));
+    layout(&out, caption, max_width)
+}
+
+/// A box per hop; `named` is the (instance id, Name tag) to show on that instance.
+fn hop_nodes(steps: &[PathStep], named: Option<(&str, &str)>) -> Vec<Node> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i < steps.len() {
         let step = &steps[i];
@@ -198,7 +228,7 @@ fn nodes(finding: &Finding, steps: &[PathStep]) -> Vec<Node> {
             });
             continue;
         }
-        out.push(step_node(finding, &t, &step.component_id));
+        out.push(step_node(named, &t, &step.component_id));
         i += 1;
     }
     out
@@ -226,7 +256,7 @@ fn source_node(finding: &Finding, steps: &[PathStep]) -> Node {
     }
 }
 
-fn step_node(finding: &Finding, component: &str, id: &str) -> Node {
+fn step_node(named: Option<(&str, &str)>, component: &str, id: &str) -> Node {
     let (kind, label) = match component {
         "InternetGateway" => (Kind::Gateway, "Internet gateway"),
         "VPCPeeringConnection" => (Kind::Gateway, "Peering connection"),
@@ -243,13 +273,8 @@ fn step_node(finding: &Finding, component: &str, id: &str) -> Node {
     };
     let mut lines = short_id(id);
     if kind == Kind::Target {
-        if let Some(name) = finding
-            .resource
-            .tags
-            .get("Name")
-            .filter(|_| finding.resource.id == id)
-        {
-            lines.insert(0, name.clone());
+        if let Some((_, name)) = named.filter(|(named_id, _)| *named_id == id) {
+            lines.insert(0, name.to_string());
         }
     }
     Node {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::json::{Body, Path, Query};
-use crate::auth::{audit, AsOperator, AsViewer, Authorized};
+use crate::auth::{audit, AsOperator, AsViewer, Authorized, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -88,8 +88,21 @@ pub async fn start(
     Authorized(caller): AsOperator,
     Body(req): Body<StartRequest>,
 ) -> Result<(StatusCode, Json<Run>), ApiError> {
-    let input = resolve_input(&s, req.input.as_deref())?;
-    let template = s.store.template(&req.template).await?;
+    let run = launch(&s, &caller, &req.template, req.input.as_deref()).await?;
+    Ok((StatusCode::ACCEPTED, Json(run)))
+}
+
+/// Queues a run of `template` over `input` (`demo` when absent) and records it in the
+/// audit log; a worker takes it when one is alive, else this server runs it. Returns
+/// the CREATED run. The API and the dashboard's start form both call this.
+pub async fn launch(
+    s: &AppState,
+    caller: &Caller,
+    template: &str,
+    input_text: Option<&str>,
+) -> Result<Run, ApiError> {
+    let input = resolve_input(s, input_text)?;
+    let template = s.store.template(template).await?;
     s.store.target(&template.target).await?;
     let queued = match &input {
         Input::Directory(dir) => dir
@@ -99,18 +112,17 @@ pub async fn start(
             .to_string(),
         _ => "demo".to_string(),
     };
-    // Queued: a worker takes it when one is alive, else this server runs it.
     let id = s.store.create_queued_run(&template, &queued).await?;
     audit::record(
         &s.store,
-        &caller,
+        caller,
         "run.start",
         &format!("run:{id}"),
-        json!({"template": template.name, "input": req.input.as_deref().unwrap_or("demo")}),
+        json!({"template": template.name, "input": input_text.unwrap_or("demo")}),
     )
     .await?;
-    crate::jobs::dispatch(&s, id);
-    Ok((StatusCode::ACCEPTED, Json(s.store.run(id).await?)))
+    crate::jobs::dispatch(s, id);
+    Ok(s.store.run(id).await?)
 }
 
 pub(crate) fn resolve_input(s: &AppState, input: Option<&str>) -> Result<Input, ApiError> {
@@ -140,14 +152,22 @@ pub async fn cancel(
     Authorized(caller): AsOperator,
     Path(id): Path<i64>,
 ) -> Result<(StatusCode, Json<Run>), ApiError> {
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(request_cancel(&s, &caller, id).await?),
+    ))
+}
+
+/// Asks run `id` to stop and records it in the audit log (API and dashboard).
+pub async fn request_cancel(s: &AppState, caller: &Caller, id: i64) -> Result<Run, ApiError> {
     s.store.cancel_run(id).await?;
     audit::record(
         &s.store,
-        &caller,
+        caller,
         "run.cancel",
         &format!("run:{id}"),
         json!({}),
     )
     .await?;
-    Ok((StatusCode::ACCEPTED, Json(s.store.run(id).await?)))
+    Ok(s.store.run(id).await?)
 }

@@ -107,7 +107,8 @@ fn now_millis() -> i64 {
         .unwrap_or(0)
 }
 
-fn cookie_header(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+/// The `Set-Cookie` value for the session cookie (`max_age` 0 clears it).
+pub fn cookie_header(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"

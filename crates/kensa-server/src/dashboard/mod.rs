@@ -1,9 +1,50 @@
-//! The server-rendered dashboard (owner: serve-dash). Routes are merged at `/`.
+//! The server-rendered dashboard (owner: serve-dash), merged at `/`: login, overview,
+//! runs, targets, templates, findings and a reachability question, as plain HTML from
+//! the server (maud, auto-escaped). No inline script or style anywhere: the stylesheet
+//! and the one small script are served from `/assets/` under content-hashed names, so
+//! the strict CSP holds and browsers cache them for good.
+mod admin;
+mod assets;
+mod catalog;
+mod chart;
+mod diff;
+mod findings;
+mod layout;
+mod login;
+mod overview;
+mod page;
+mod reach;
+mod runs;
+
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
 
+pub use assets::{script_path, stylesheet_path};
+
+/// Rows on a page of findings.
+pub const PAGE_SIZE: i64 = 50;
+
 /// The dashboard's pages and assets.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/", get(overview::show))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/runs", get(runs::list).post(runs::start))
+        .route("/runs/{id}", get(runs::show))
+        .route("/runs/{id}/cancel", post(runs::cancel))
+        .route("/runs/{id}/diff/{other}", get(diff::show))
+        .route("/targets", get(catalog::targets))
+        .route("/targets/{name}", get(catalog::target))
+        .route("/templates", get(catalog::templates))
+        .route("/templates/{name}", get(catalog::template))
+        .route("/findings", get(findings::list))
+        .route("/findings/{id}", get(findings::show))
+        .route("/reach", get(reach::show))
+        .route("/admin", get(admin::show))
+        .route("/admin/tokens", post(admin::create))
+        .route("/admin/tokens/{name}/revoke", post(admin::revoke))
+        .route("/assets/{name}", get(assets::serve))
 }

@@ -9,6 +9,7 @@ mod killed;
 mod model;
 mod notifications;
 mod runs;
+mod summary;
 
 use std::collections::BTreeMap;
 
