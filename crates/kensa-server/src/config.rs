@@ -22,6 +22,18 @@ pub struct ServerConfig {
     pub worker: bool,
     /// Leases, heartbeats and polling of queued runs and schedules.
     pub jobs: crate::jobs::JobSettings,
+    /// Live collection from AWS (runs with input `live`), when the binary has it.
+    pub live: Option<LiveSource>,
+}
+
+/// The binary's live collector (kensa-server itself does not link the AWS SDK).
+#[derive(Clone)]
+pub struct LiveSource(pub std::sync::Arc<dyn crate::jobs::LiveCollector>);
+
+impl std::fmt::Debug for LiveSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LiveSource")
+    }
 }
 
 impl ServerConfig {
@@ -36,6 +48,7 @@ impl ServerConfig {
             login_per_minute: 10,
             worker: false,
             jobs: crate::jobs::JobSettings::default(),
+            live: None,
         }
     }
 

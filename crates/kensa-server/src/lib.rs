@@ -19,7 +19,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::Router;
 
-pub use config::{ServerConfig, TlsConfig};
+pub use config::{LiveSource, ServerConfig, TlsConfig};
 pub use error::ApiError;
 pub use state::AppState;
 

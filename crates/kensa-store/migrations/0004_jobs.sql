@@ -42,3 +42,22 @@ CREATE TABLE account_roles (
     updated_at TEXT NOT NULL,
     updated_by TEXT
 );
+-- A live run's collection, split into units of one account × one region so several
+-- workers share it. A unit is PENDING until a worker stores what it collected (DONE);
+-- it is claimed under a lease like a run, and a unit whose worker died is claimed
+-- again once its lease expires. `attempts` counts claims and fences the write of the
+-- result: only the claim that holds the lease can mark the unit DONE.
+CREATE TABLE run_units (
+    run_id {INT} NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    state TEXT NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at TEXT,
+    attempts {INT} NOT NULL DEFAULT 0,
+    collected_by TEXT,
+    result TEXT,
+    done_at TEXT,
+    PRIMARY KEY (run_id, account_id, region)
+);
+CREATE INDEX run_units_pending ON run_units(state, lease_expires_at);

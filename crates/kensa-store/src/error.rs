@@ -25,6 +25,17 @@ pub enum StoreError {
     Conflict(String),
     #[error("run {0} was canceled")]
     Canceled(i64),
+    /// A fenced write found that the run's lease is no longer this claim's: the lease
+    /// expired and another worker claimed the run (this process stalled past it).
+    #[error(
+        "run {run}: lease of claim {generation} lost (now {now}); this process stops working on it"
+    )]
+    LeaseLost {
+        run: i64,
+        generation: i64,
+        /// Who holds the run now (`nobody` when it left the queue).
+        now: String,
+    },
     #[error("store query failed ({context}): {source}")]
     Query {
         context: &'static str,

@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use crate::db::Store;
 use crate::error::{QueryContext, Result};
+use crate::fence::FencePoint;
 use crate::json::{from_json, to_json};
 use crate::model::{Exclusion, ExclusionKind, ExclusionScope, Template};
 use crate::scope::RunScope;
@@ -118,6 +119,8 @@ fn listed<'a>(items: impl Iterator<Item = &'a str>, total: usize) -> String {
 impl Store {
     pub async fn add_exclusions(&self, run: i64, exclusions: &[Exclusion]) -> Result<()> {
         let mut tx = self.pool.begin().await.ctx("storing exclusions")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeWrites)
+            .await?;
         for e in exclusions {
             let (scope_type, scope_value) = e.scope.parts();
             sqlx::query("INSERT INTO exclusions (run_id, kind, title, description, recommendation, scope_type, scope_value, attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
@@ -133,6 +136,8 @@ impl Store {
                 .await
                 .ctx("storing exclusions")?;
         }
+        self.check_fence(&mut tx, run, FencePoint::BeforeCommit)
+            .await?;
         tx.commit().await.ctx("storing exclusions")
     }
 

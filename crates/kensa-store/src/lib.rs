@@ -14,6 +14,7 @@ pub mod clock;
 mod db;
 mod error;
 pub mod exclusions;
+mod fence;
 pub mod findings;
 mod json;
 mod migrate;
@@ -29,11 +30,13 @@ mod summary;
 mod targets;
 mod templates;
 pub mod tokens;
+pub mod units;
 
 pub use account_roles::AccountRole;
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
+pub use fence::Fence;
 pub use findings::{
     DiffEntry, DiffKind, FindingFilter, FindingWriter, ResourceKey, RunDiff, StoredFinding,
 };
@@ -48,3 +51,4 @@ pub use scope::RunScope;
 pub use snapshots::{hash_directory, NewSnapshot};
 pub use summary::ActiveCount;
 pub use tokens::{ApiToken, BrowserSession, StoredSecret};
+pub use units::{ClaimedUnit, UnitStatus};

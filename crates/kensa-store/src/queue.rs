@@ -152,22 +152,24 @@ impl Store {
         Ok(Some(claimed))
     }
 
-    /// Extends `owner`'s lease on `run` to `now_ms + lease_ms`. False when the lease is
-    /// no longer `owner`'s (it expired and another worker claimed the run): the caller
-    /// must stop working on it.
+    /// Extends `owner`'s lease on `run` (claim number `generation`) to `now_ms +
+    /// lease_ms`. False when the lease is no longer that claim's (it expired and another
+    /// claim took the run): the caller must stop working on it.
     pub async fn renew_lease(
         &self,
         run: i64,
         owner: &str,
+        generation: i64,
         now_ms: i64,
         lease_ms: i64,
     ) -> Result<bool> {
         let n = sqlx::query(
-            "UPDATE run_queue SET lease_expires_at = $1 WHERE run_id = $2 AND lease_owner = $3",
+            "UPDATE run_queue SET lease_expires_at = $1 WHERE run_id = $2 AND lease_owner = $3 AND attempts = $4",
         )
         .bind(clock::format_millis(now_ms + lease_ms))
         .bind(run)
         .bind(owner)
+        .bind(generation)
         .execute(&self.pool)
         .await
         .ctx("renewing a lease")?
@@ -175,15 +177,23 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Takes a finished run off the queue (only by the lease's owner).
-    pub async fn complete_queued_run(&self, run: i64, owner: &str) -> Result<bool> {
-        let n = sqlx::query("DELETE FROM run_queue WHERE run_id = $1 AND lease_owner = $2")
-            .bind(run)
-            .bind(owner)
-            .execute(&self.pool)
-            .await
-            .ctx("completing a queued run")?
-            .rows_affected();
+    /// Takes a finished run off the queue (only by the claim that holds its lease).
+    pub async fn complete_queued_run(
+        &self,
+        run: i64,
+        owner: &str,
+        generation: i64,
+    ) -> Result<bool> {
+        let n = sqlx::query(
+            "DELETE FROM run_queue WHERE run_id = $1 AND lease_owner = $2 AND attempts = $3",
+        )
+        .bind(run)
+        .bind(owner)
+        .bind(generation)
+        .execute(&self.pool)
+        .await
+        .ctx("completing a queued run")?
+        .rows_affected();
         Ok(n == 1)
     }
 

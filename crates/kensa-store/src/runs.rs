@@ -6,6 +6,7 @@ use sqlx::Row;
 use crate::clock;
 use crate::db::Store;
 use crate::error::{QueryContext, Result, StoreError};
+use crate::fence::FencePoint;
 use crate::model::{Run, RunState, SeverityCounts, StateChange, Template};
 use crate::scope::RunScope;
 
@@ -62,6 +63,8 @@ impl Store {
     ) -> Result<()> {
         let now = clock::now();
         let mut tx = self.pool.begin().await.ctx("changing a run's state")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeWrites)
+            .await?;
         let row = sqlx::query("SELECT state FROM runs WHERE id = $1")
             .bind(run)
             .fetch_optional(&mut *tx)
@@ -111,6 +114,8 @@ impl Store {
         .execute(&mut *tx)
         .await
         .ctx("changing a run's state")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeCommit)
+            .await?;
         tx.commit().await.ctx("changing a run's state")
     }
 
@@ -124,6 +129,7 @@ impl Store {
         message: Option<&str>,
         resolution: Option<Resolution<'_>>,
     ) -> Result<Run> {
+        self.check_lease(run).await?;
         let mut resolved = 0;
         if let (RunState::Completed, Some(r)) = (state, resolution) {
             resolved = self

@@ -2,8 +2,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use kensa_assess::Input;
-use kensa_store::{AccountRole, Schedule, WorkerInfo};
+use kensa_store::{AccountRole, Schedule, UnitStatus, WorkerInfo};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -65,10 +64,7 @@ pub async fn set_schedule(
     Path(name): Path<String>,
     Body(req): Body<ScheduleRequest>,
 ) -> Result<Json<Schedule>, ApiError> {
-    let input = match super::runs::resolve_input(&s, req.input.as_deref())? {
-        Input::Directory(dir) => dir.canonicalize().unwrap_or(dir).display().to_string(),
-        _ => "demo".to_string(),
-    };
+    let input = super::runs::queued_input(&super::runs::resolve_input(&s, req.input.as_deref())?);
     let schedule = s
         .store
         .set_schedule(&name, &req.cron, &input, Some(caller.name.as_str()))
@@ -178,4 +174,17 @@ pub async fn list_workers(
     let now = crate::jobs::SystemClock.now_ms();
     let lease = s.config.jobs.lease.as_millis() as i64;
     Ok(Json(s.store.live_workers(now, lease).await?))
+}
+
+/// The units of collection of a live run (one account × region each): who holds or
+/// collected each, and how many claims it took.
+#[utoipa::path(get, path = "/runs/{id}/units", tag = "workers", params(("id" = i64, Path)),
+    responses((status = 200, body = [Object]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn run_units(
+    State(s): State<AppState>,
+    _caller: AsViewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<UnitStatus>>, ApiError> {
+    s.store.run(id).await?;
+    Ok(Json(s.store.units(id).await?))
 }

@@ -29,7 +29,7 @@ use crate::state::AppState;
         admin::list_tokens, admin::create_token, admin::revoke_token, admin::audit_log,
         jobs::list_schedules, jobs::show_schedule, jobs::set_schedule, jobs::delete_schedule,
         jobs::list_account_roles, jobs::set_account_role, jobs::delete_account_role,
-        jobs::list_workers,
+        jobs::list_workers, jobs::run_units,
     ),
     modifiers(&BearerAuth),
 )]
@@ -97,6 +97,7 @@ pub fn routes() -> Router<AppState> {
             put(jobs::set_account_role).delete(jobs::delete_account_role),
         )
         .route("/workers", get(jobs::list_workers))
+        .route("/runs/{id}/units", get(jobs::run_units))
         .fallback(not_found)
 }
 

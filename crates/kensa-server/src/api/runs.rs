@@ -25,8 +25,9 @@ pub struct RunListQuery {
 #[serde(deny_unknown_fields)]
 pub struct StartRequest {
     pub template: String,
-    /// `demo` (the bundled demo account, the default) or a snapshot directory inside
-    /// one of the server's `--allow-input` directories.
+    /// `demo` (the bundled demo account, the default), `live` (collected from AWS by
+    /// the workers, split by account and region) or a snapshot directory inside one of
+    /// the server's `--allow-input` directories.
     pub input: Option<String>,
 }
 
@@ -104,15 +105,10 @@ pub async fn launch(
     let input = resolve_input(s, input_text)?;
     let template = s.store.template(template).await?;
     s.store.target(&template.target).await?;
-    let queued = match &input {
-        Input::Directory(dir) => dir
-            .canonicalize()
-            .unwrap_or_else(|_| dir.clone())
-            .display()
-            .to_string(),
-        _ => "demo".to_string(),
-    };
-    let id = s.store.create_queued_run(&template, &queued).await?;
+    let id = s
+        .store
+        .create_queued_run(&template, &queued_input(&input))
+        .await?;
     audit::record(
         &s.store,
         caller,
@@ -125,11 +121,25 @@ pub async fn launch(
     Ok(s.store.run(id).await?)
 }
 
+/// How a run's input is written in the queue: `demo`, `live` or a canonical directory.
+pub(crate) fn queued_input(input: &Input) -> String {
+    match input {
+        Input::Directory(dir) => dir
+            .canonicalize()
+            .unwrap_or_else(|_| dir.clone())
+            .display()
+            .to_string(),
+        Input::Live(_) => crate::jobs::LIVE_INPUT.to_string(),
+        Input::Demo => "demo".to_string(),
+    }
+}
+
 pub(crate) fn resolve_input(s: &AppState, input: Option<&str>) -> Result<Input, ApiError> {
     match input.map(str::trim) {
         None | Some("demo") | Some("") => Ok(Input::Demo),
+        Some("live") if s.config.live.is_some() => Ok(Input::Live(PathBuf::new())),
         Some("live") => Err(ApiError::bad_request(
-            "live collection is not available from the server; collect with `kensa collect` and start the run over that directory",
+            "live collection is not available from this server (built without AWS support); collect with `kensa collect` and start the run over that directory",
         )),
         Some(dir) => {
             let path = PathBuf::from(dir);

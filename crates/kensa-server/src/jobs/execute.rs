@@ -35,6 +35,11 @@ impl Executor {
         }
     }
 
+    /// The live collector, when this process has one.
+    pub fn collector(&self) -> Option<Arc<dyn super::LiveCollector>> {
+        self.config.live.as_ref().map(|l| l.0.clone())
+    }
+
     /// Is any worker's heartbeat fresher than one lease period?
     pub async fn workers_alive(&self) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
@@ -86,14 +91,27 @@ impl Executor {
 pub async fn run_claimed(ex: &Executor, claimed: ClaimedRun) {
     let run = claimed.run_id;
     tracing::info!(run, owner = %ex.owner, attempt = claimed.attempts, "run claimed");
+    let generation = claimed.attempts;
     let (stop, stopped) = watch::channel(false);
-    let heartbeat = tokio::spawn(heartbeat(ex.clone(), run, stopped));
-    if let Err(e) = execute(ex, &claimed).await {
-        tracing::warn!(run, error = %e, "run did not complete");
+    let heartbeat = tokio::spawn(heartbeat(ex.clone(), run, generation, stopped));
+    match execute(ex, &claimed).await {
+        Ok(()) => {}
+        Err(ExecuteError::Store(e @ StoreError::LeaseLost { .. }))
+        | Err(ExecuteError::Assess(kensa_assess::AssessError::Store(
+            e @ StoreError::LeaseLost { .. },
+        ))) => {
+            tracing::warn!(run, owner = %ex.owner, error = %e,
+                "stalled past the lease: stopped working on the run, nothing more written; the claim that holds it now finishes it");
+        }
+        Err(e) => tracing::warn!(run, error = %e, "run did not complete"),
     }
     let _ = stop.send(true);
     let _ = heartbeat.await;
-    match ex.store.complete_queued_run(run, &ex.owner).await {
+    match ex
+        .store
+        .complete_queued_run(run, &ex.owner, generation)
+        .await
+    {
         Ok(true) => {}
         Ok(false) => tracing::warn!(
             run,
@@ -104,7 +122,7 @@ pub async fn run_claimed(ex: &Executor, claimed: ClaimedRun) {
 }
 
 /// Renews the lease every heartbeat period until `stopped`.
-async fn heartbeat(ex: Executor, run: i64, mut stopped: watch::Receiver<bool>) {
+async fn heartbeat(ex: Executor, run: i64, generation: i64, mut stopped: watch::Receiver<bool>) {
     let every = ex.config.jobs.heartbeat();
     loop {
         tokio::select! {
@@ -114,12 +132,15 @@ async fn heartbeat(ex: Executor, run: i64, mut stopped: watch::Receiver<bool>) {
         let now = ex.clock.now_ms();
         match ex
             .store
-            .renew_lease(run, &ex.owner, now, ex.config.jobs.lease_ms())
+            .renew_lease(run, &ex.owner, generation, now, ex.config.jobs.lease_ms())
             .await
         {
             Ok(true) => {}
             Ok(false) => {
-                tracing::warn!(run, "lease lost (expired and claimed by another worker)");
+                tracing::warn!(
+                    run,
+                    "lease lost (this process stalled past it and another claim took the run); its next write stops it"
+                );
                 return;
             }
             // The next beat retries; the lease survives two missed beats.
@@ -139,7 +160,8 @@ enum ExecuteError {
 }
 
 async fn execute(ex: &Executor, claimed: &ClaimedRun) -> Result<(), ExecuteError> {
-    let store = &ex.store;
+    // Every write to the run checks that this claim still holds its lease.
+    let store = &ex.store.fenced(claimed.run_id, claimed.attempts);
     let run = store.run(claimed.run_id).await?;
     if run.state.is_final() {
         return Ok(());
@@ -176,8 +198,10 @@ async fn execute(ex: &Executor, claimed: &ClaimedRun) -> Result<(), ExecuteError
             .set_run_state(id, RunState::Created, Some(&why))
             .await?;
     }
-    let input = match input_of(&ex.config, &claimed.input) {
-        Ok(input) => input,
+    // A live run's snapshot is assembled in a temporary directory that lives until
+    // the run ends.
+    let (input, live_dir) = match source_of(&ex.config, &claimed.input) {
+        Ok(source) => source,
         Err(reason) => {
             store
                 .finish_run(id, RunState::Failed, Some(&reason), None)
@@ -187,22 +211,44 @@ async fn execute(ex: &Executor, claimed: &ClaimedRun) -> Result<(), ExecuteError
     };
     let template = store.template(&run.template).await?;
     let target = store.target(&template.target).await?;
-    let store = store.clone();
+    let (ex, store) = (ex.clone(), store.clone());
     let handle = tokio::runtime::Handle::current();
     // The analysis is CPU-bound: a blocking thread, driving the store calls on the
     // runtime.
     tokio::task::spawn_blocking(move || {
-        let load = async move { Ok::<_, String>(input) };
-        handle.block_on(kensa_assess::execute(&store, id, &template, &target, load))
+        let load = async {
+            if let Input::Live(dir) = &input {
+                super::live::collect_run(&ex, &store, id, dir).await?;
+            }
+            Ok::<_, String>(input)
+        };
+        let done = handle.block_on(kensa_assess::execute(&store, id, &template, &target, load));
+        drop(live_dir);
+        done
     })
     .await
     .map_err(|e| ExecuteError::Panicked(e.to_string()))??;
     Ok(())
 }
 
-/// The run's queued input: `demo`, or a snapshot directory that must lie inside THIS
-/// process's `--allow-input` directories (a worker may have other ones than the server
-/// that queued the run).
+/// The run's queued input: `demo`, `live` (collected into a new temporary directory,
+/// returned with it) or a snapshot directory that must lie inside THIS process's
+/// `--allow-input` directories (a worker may have other ones than the server that
+/// queued the run).
+fn source_of(
+    config: &ServerConfig,
+    queued: &str,
+) -> Result<(Input, Option<tempfile::TempDir>), String> {
+    if queued == super::LIVE_INPUT {
+        let dir = tempfile::Builder::new()
+            .prefix("kensa-live-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a directory for the live snapshot: {e}"))?;
+        return Ok((Input::Live(dir.path().to_owned()), Some(dir)));
+    }
+    input_of(config, queued).map(|input| (input, None))
+}
+
 fn input_of(config: &ServerConfig, queued: &str) -> Result<Input, String> {
     if queued == "demo" {
         return Ok(Input::Demo);

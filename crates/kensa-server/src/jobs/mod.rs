@@ -7,6 +7,7 @@
 //! server claims and runs its queued runs in-process. Schedules fire in every process
 //! (API servers and workers); the store makes each fire happen once.
 mod execute;
+mod live;
 mod scheduler;
 mod worker;
 
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use execute::{run_claimed, Executor};
+pub use live::{BoxFuture, LiveCollector, Plan, LIVE_INPUT};
 pub use scheduler::tick as fire_schedules;
 pub use worker::run_worker;
 

@@ -1,10 +1,10 @@
 //! `kensa serve --worker`: a process without an HTTP listener that records its
-//! heartbeat, fires due schedules and runs queued runs one at a time, until Ctrl-C or
-//! SIGTERM (it finishes the run in hand first).
+//! heartbeat, fires due schedules, collects units of live runs and runs queued runs one
+//! at a time, until Ctrl-C or SIGTERM (it finishes the work in hand first).
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use super::{check_worker_store, process_id, scheduler, Executor, SystemClock};
+use super::{check_worker_store, live, process_id, scheduler, Executor, SystemClock};
 use crate::config::ServerConfig;
 use crate::ServeError;
 
@@ -41,6 +41,13 @@ pub async fn run_worker(config: ServerConfig) -> Result<(), ServeError> {
             tracing::warn!(error = %e, "schedules not fired");
         }
         scheduler::prune(&ex.store).await;
+        // Units of live runs first: they finish runs already under way.
+        if ex.collector().is_some() {
+            if let Some(unit) = live::claim_unit(&ex, None).await {
+                live::collect_unit(&ex, unit).await;
+                continue;
+            }
+        }
         if ex.claim_and_run_next().await {
             continue;
         }

@@ -113,8 +113,14 @@ async fn leases_are_claimed_renewed_and_retried_after_expiry() {
             .is_none());
 
         // w1 heartbeats, w2 dies: only r2's lease expires.
-        assert!(s.renew_lease(r1, "w1", t0 + 20_000, lease).await.unwrap());
-        assert!(!s.renew_lease(r1, "w2", t0 + 20_000, lease).await.unwrap());
+        assert!(s
+            .renew_lease(r1, "w1", 1, t0 + 20_000, lease)
+            .await
+            .unwrap());
+        assert!(!s
+            .renew_lease(r1, "w2", 1, t0 + 20_000, lease)
+            .await
+            .unwrap());
         let retry = s
             .claim_next_run("w3", t0 + 40_000, lease)
             .await
@@ -123,10 +129,13 @@ async fn leases_are_claimed_renewed_and_retried_after_expiry() {
         assert_eq!(retry.run_id, r2, "{}", t.name);
         assert_eq!(retry.attempts, 2);
         assert_eq!(retry.previous_owner.as_deref(), Some("w2"));
-        assert!(!s.renew_lease(r2, "w2", t0 + 41_000, lease).await.unwrap());
-        assert!(!s.complete_queued_run(r2, "w2").await.unwrap());
-        assert!(s.complete_queued_run(r2, "w3").await.unwrap());
-        assert!(s.complete_queued_run(r1, "w1").await.unwrap());
+        assert!(!s
+            .renew_lease(r2, "w2", 1, t0 + 41_000, lease)
+            .await
+            .unwrap());
+        assert!(!s.complete_queued_run(r2, "w2", 1).await.unwrap());
+        assert!(s.complete_queued_run(r2, "w3", 2).await.unwrap());
+        assert!(s.complete_queued_run(r1, "w1", 1).await.unwrap());
         assert!(s
             .claim_next_run("w3", t0 + 999_999, lease)
             .await

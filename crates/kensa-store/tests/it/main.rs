@@ -5,6 +5,7 @@ mod backends;
 mod errors;
 mod findings;
 mod jobs;
+mod jobs_fence;
 mod killed;
 mod model;
 mod notifications;

@@ -19,6 +19,8 @@ pub mod scan;
 pub mod schedule;
 pub mod scope;
 pub mod serve;
+#[cfg(feature = "aws")]
+mod serve_live;
 pub mod store_common;
 pub mod synth;
 pub mod synth_account;

@@ -28,9 +28,10 @@ enum Command {
         /// day-of-week), e.g. "0 3 * * *" for 03:00 every day, or @hourly, @daily.
         #[arg(long)]
         cron: String,
-        /// What the runs read: `demo` or a snapshot directory (the server running the
-        /// run must allow it with --allow-input).
-        #[arg(long, default_value = "demo", value_name = "demo|DIR")]
+        /// What the runs read: `demo`, `live` (collected from AWS by the workers) or a
+        /// snapshot directory (the server running the run must allow it with
+        /// --allow-input).
+        #[arg(long, default_value = "demo", value_name = "demo|live|DIR")]
         input: String,
     },
     /// List schedules with their last and next fire times.
@@ -67,9 +68,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `demo`, or the directory made absolute (the server resolves it, not this shell).
+/// `demo`, `live`, or the directory made absolute (the server resolves it, not this
+/// shell).
 fn queued_input(input: &str) -> anyhow::Result<String> {
-    if input == "demo" {
+    if input == "demo" || input == "live" {
         return Ok(input.into());
     }
     let dir = Path::new(input);

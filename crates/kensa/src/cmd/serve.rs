@@ -48,6 +48,11 @@ pub struct Args {
     /// Seconds between looks for queued runs and due schedules when idle.
     #[arg(long, default_value_t = 5, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     poll_seconds: u64,
+    // AWS settings of runs started with input `live` (their regions, and the caller's
+    // own account unless account roles are stored: then each role's account).
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    aws: super::collect::AwsArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -77,6 +82,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.input_roots = args.allow_input;
     config.body_limit = args.max_body;
     config.login_per_minute = args.login_per_minute;
+    #[cfg(feature = "aws")]
+    {
+        let live = super::serve_live::AwsLive {
+            base: args.aws.target(),
+        };
+        config.live = Some(kensa_server::LiveSource(std::sync::Arc::new(live)));
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
