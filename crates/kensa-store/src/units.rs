@@ -67,23 +67,32 @@ impl Store {
         now_ms: i64,
         lease_ms: i64,
     ) -> Result<Option<ClaimedUnit>> {
-        let lock = match self.backend {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
         let of_run = if run.is_some() {
             " AND run_id = $4"
         } else {
             ""
         };
         let free = "state = 'PENDING' AND (lease_expires_at IS NULL OR lease_expires_at < $3)";
-        let sql = format!(
-            "UPDATE run_units SET lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
-             WHERE (run_id, account_id, region) IN (SELECT run_id, account_id, region FROM run_units \
-               WHERE {free} AND run_id IN {LIVE_RUN}{of_run} \
-               ORDER BY run_id, account_id, region LIMIT 1{lock}) AND {free} \
-             RETURNING run_id, account_id, region, attempts"
+        let pick = format!(
+            "SELECT run_id, account_id, region FROM run_units \
+             WHERE {free} AND run_id IN {LIVE_RUN}{of_run} ORDER BY run_id, account_id, region LIMIT 1"
         );
+        // PostgreSQL may evaluate a `LIMIT 1` subquery of `IN (...)` more than once and
+        // so claim several rows: there the pick is a materialised CTE, evaluated once.
+        // SQLite (one writer at a time) evaluates it once.
+        let sql = match self.backend {
+            Backend::Postgres => format!(
+                "WITH pick AS MATERIALIZED ({pick} FOR UPDATE SKIP LOCKED) \
+                 UPDATE run_units u SET lease_owner = $1, lease_expires_at = $2, attempts = u.attempts + 1 \
+                 FROM pick WHERE u.run_id = pick.run_id AND u.account_id = pick.account_id AND u.region = pick.region \
+                 RETURNING u.run_id, u.account_id, u.region, u.attempts"
+            ),
+            Backend::Sqlite => format!(
+                "UPDATE run_units SET lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
+                 WHERE (run_id, account_id, region) IN ({pick}) AND {free} \
+                 RETURNING run_id, account_id, region, attempts"
+            ),
+        };
         let mut q = sqlx::query(&sql)
             .bind(owner)
             .bind(clock::format_millis(now_ms + lease_ms))
