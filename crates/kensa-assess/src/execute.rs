@@ -144,6 +144,8 @@ where
                 .finish_run(run, RunState::Canceled, canceled, None)
                 .await?);
         }
+        // Another process holds the run now: write nothing more, not even FAILED.
+        Err(e @ StoreError::LeaseLost { .. }) => return Err(e.into()),
         Err(e) => return Err(fail(store, run, e.to_string()).await),
     }
     store.add_exclusions(run, &excluded).await?;

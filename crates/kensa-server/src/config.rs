@@ -20,6 +20,20 @@ pub struct ServerConfig {
     pub login_per_minute: u32,
     /// `kensa serve --worker`: claim and execute queued work (see `jobs`).
     pub worker: bool,
+    /// Leases, heartbeats and polling of queued runs and schedules.
+    pub jobs: crate::jobs::JobSettings,
+    /// Live collection from AWS (runs with input `live`), when the binary has it.
+    pub live: Option<LiveSource>,
+}
+
+/// The binary's live collector (kensa-server itself does not link the AWS SDK).
+#[derive(Clone)]
+pub struct LiveSource(pub std::sync::Arc<dyn crate::jobs::LiveCollector>);
+
+impl std::fmt::Debug for LiveSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LiveSource")
+    }
 }
 
 impl ServerConfig {
@@ -33,6 +47,8 @@ impl ServerConfig {
             input_roots: Vec::new(),
             login_per_minute: 10,
             worker: false,
+            jobs: crate::jobs::JobSettings::default(),
+            live: None,
         }
     }
 

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::Router;
 
-pub use config::{ServerConfig, TlsConfig};
+pub use config::{LiveSource, ServerConfig, TlsConfig};
 pub use error::ApiError;
 pub use state::AppState;
 
@@ -58,8 +58,12 @@ async fn healthz(
 }
 
 /// Opens the store, recovers runs a dead process left, starts the background jobs and
-/// serves until Ctrl-C (graceful shutdown).
+/// serves until Ctrl-C (graceful shutdown). With `config.worker`, runs as a worker
+/// instead (no HTTP listener; see [`jobs`]).
 pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
+    if config.worker {
+        return jobs::run_worker(config).await;
+    }
     let store = kensa_store::Store::open(&config.store).await?;
     for (run, reason) in store.recover_interrupted_runs().await? {
         tracing::warn!(run, %reason, "run marked FAILED at startup");
@@ -104,6 +108,8 @@ pub enum ServeError {
     Store(#[from] kensa_store::StoreError),
     #[error(transparent)]
     Tls(#[from] config::TlsError),
+    #[error("{0}")]
+    Worker(String),
     #[error("cannot serve on {bind}: {source}")]
     Bind {
         bind: std::net::SocketAddr,

@@ -82,6 +82,9 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
     location: Location,
+    /// Set on the copy a worker executes a claimed run with: every write to that run
+    /// first checks that the lease is still this claim's.
+    pub(crate) fence: Option<crate::fence::Fence>,
 }
 
 impl Store {
@@ -169,6 +172,7 @@ async fn open_sqlite(path: &Path) -> Result<Store> {
         .await
         .map_err(|e| corrupt(e.to_string()))?;
     Ok(Store {
+        fence: None,
         pool,
         backend: Backend::Sqlite,
         location: Location::File(path.to_path_buf()),
@@ -199,6 +203,7 @@ async fn open_postgres(url: &str) -> Result<Store> {
         .await
         .ctx("checking the PostgreSQL connection")?;
     Ok(Store {
+        fence: None,
         pool,
         backend: Backend::Postgres,
         location: Location::Postgres(url.to_string()),

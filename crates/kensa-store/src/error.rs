@@ -69,6 +69,19 @@ pub enum StoreError {
     /// The run was canceled while the operation ran.
     #[error("run {0} was canceled")]
     Canceled(i64),
+    /// A fenced write found that the run's lease is no longer this claim's: the lease
+    /// expired and another worker claimed the run (this process stalled past it).
+    #[error(
+        "run {run}: lease of claim {generation} lost (now {now}); this process stops working on it"
+    )]
+    LeaseLost {
+        /// The run whose lease was lost.
+        run: i64,
+        /// The claim (its attempt number) that no longer holds the lease.
+        generation: i64,
+        /// Who holds the run now (`nobody` when it left the queue).
+        now: String,
+    },
     /// A database query failed.
     #[error("store query failed ({context}): {source}")]
     Query {

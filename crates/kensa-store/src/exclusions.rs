@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use crate::db::Store;
 use crate::error::{QueryContext, Result};
+use crate::fence::FencePoint;
 use crate::json::{from_json, to_json};
 use crate::model::{Exclusion, ExclusionKind, ExclusionScope, Template};
 use crate::scope::RunScope;
@@ -119,6 +120,8 @@ impl Store {
     /// Records what run `run` could not assess.
     pub async fn add_exclusions(&self, run: i64, exclusions: &[Exclusion]) -> Result<()> {
         let mut tx = self.pool.begin().await.ctx("storing exclusions")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeWrites)
+            .await?;
         for e in exclusions {
             let (scope_type, scope_value) = e.scope.parts();
             sqlx::query("INSERT INTO exclusions (run_id, kind, title, description, recommendation, scope_type, scope_value, attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
@@ -134,6 +137,8 @@ impl Store {
                 .await
                 .ctx("storing exclusions")?;
         }
+        self.check_fence(&mut tx, run, FencePoint::BeforeCommit)
+            .await?;
         tx.commit().await.ctx("storing exclusions")
     }
 

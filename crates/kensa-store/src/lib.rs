@@ -10,29 +10,36 @@
 #![warn(missing_docs)]
 
 pub mod agents;
+pub mod account_roles;
 pub mod audit;
 pub mod clock;
 mod db;
 mod error;
 pub mod exclusions;
+mod fence;
 pub mod findings;
 mod json;
 mod migrate;
 pub mod model;
 mod mutes;
 pub mod notifications;
+pub mod queue;
 mod runs;
+pub mod schedules;
 pub mod scope;
 mod snapshots;
 mod summary;
 mod targets;
 mod templates;
 pub mod tokens;
+pub mod units;
 
 pub use agents::{Agent, EnrollmentToken, NewUpload, UploadOutcome};
+pub use account_roles::AccountRole;
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
+pub use fence::Fence;
 pub use findings::{
     DiffEntry, DiffKind, FindingFilter, FindingWriter, ResourceKey, RunDiff, StoredFinding,
 };
@@ -40,8 +47,11 @@ pub use migrate::SCHEMA_VERSION;
 pub use model::*;
 pub use mutes::{MuteOutcome, MuteRule};
 pub use notifications::{Delivery, DeliveryStatus, Destination};
+pub use queue::{ClaimedRun, Lease, WorkerInfo};
 pub use runs::Resolution;
+pub use schedules::{Fired, Schedule};
 pub use scope::RunScope;
 pub use snapshots::{hash_directory, NewSnapshot};
 pub use summary::ActiveCount;
 pub use tokens::{ApiToken, BrowserSession, StoredSecret};
+pub use units::{ClaimedUnit, UnitStatus};

@@ -32,7 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0003_sqlite.sql"),
         postgres: include_str!("../migrations/0003_postgres.sql"),
     },
-    // 4 and 5 belong to other branches (jobs, journals) not merged yet.
+    Migration {
+        version: 4,
+        shared: include_str!("../migrations/0004_jobs.sql"),
+        sqlite: include_str!("../migrations/0004_sqlite.sql"),
+        postgres: include_str!("../migrations/0004_postgres.sql"),
+    },
     Migration {
         version: 6,
         shared: include_str!("../migrations/0006_agents.sql"),

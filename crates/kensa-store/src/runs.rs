@@ -6,6 +6,7 @@ use sqlx::Row;
 use crate::clock;
 use crate::db::Store;
 use crate::error::{QueryContext, Result, StoreError};
+use crate::fence::FencePoint;
 use crate::model::{Run, RunState, SeverityCounts, StateChange, Template};
 use crate::scope::RunScope;
 
@@ -20,29 +21,38 @@ pub struct Resolution<'a> {
     pub excluded_resources: std::collections::HashSet<String>,
 }
 
+/// Inserts a CREATED run of template `template_id`, owned by this process, inside `tx`.
+pub(crate) async fn insert_run(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    template_id: i64,
+) -> Result<i64> {
+    let now = clock::now();
+    let id: i64 = sqlx::query("INSERT INTO runs (template_id, state, host, pid, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(template_id)
+        .bind(RunState::Created.as_str())
+        .bind(host_name())
+        .bind(i64::from(std::process::id()))
+        .bind(&now)
+        .fetch_one(&mut **tx)
+        .await
+        .ctx("creating a run")?
+        .try_get("id")
+        .ctx("creating a run")?;
+    sqlx::query("INSERT INTO run_states (run_id, seq, state, at) VALUES ($1, 0, $2, $3)")
+        .bind(id)
+        .bind(RunState::Created.as_str())
+        .bind(&now)
+        .execute(&mut **tx)
+        .await
+        .ctx("creating a run")?;
+    Ok(id)
+}
+
 impl Store {
     /// Creates a run of `template` in state CREATED, owned by this process.
     pub async fn create_run(&self, template: &Template) -> Result<i64> {
-        let now = clock::now();
         let mut tx = self.pool.begin().await.ctx("creating a run")?;
-        let id: i64 = sqlx::query("INSERT INTO runs (template_id, state, host, pid, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(template.id)
-            .bind(RunState::Created.as_str())
-            .bind(host_name())
-            .bind(i64::from(std::process::id()))
-            .bind(&now)
-            .fetch_one(&mut *tx)
-            .await
-            .ctx("creating a run")?
-            .try_get("id")
-            .ctx("creating a run")?;
-        sqlx::query("INSERT INTO run_states (run_id, seq, state, at) VALUES ($1, 0, $2, $3)")
-            .bind(id)
-            .bind(RunState::Created.as_str())
-            .bind(&now)
-            .execute(&mut *tx)
-            .await
-            .ctx("creating a run")?;
+        let id = insert_run(&mut tx, template.id).await?;
         tx.commit().await.ctx("creating a run")?;
         Ok(id)
     }
@@ -56,6 +66,8 @@ impl Store {
     ) -> Result<()> {
         let now = clock::now();
         let mut tx = self.pool.begin().await.ctx("changing a run's state")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeWrites)
+            .await?;
         let row = sqlx::query("SELECT state FROM runs WHERE id = $1")
             .bind(run)
             .fetch_optional(&mut *tx)
@@ -105,6 +117,8 @@ impl Store {
         .execute(&mut *tx)
         .await
         .ctx("changing a run's state")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeCommit)
+            .await?;
         tx.commit().await.ctx("changing a run's state")
     }
 
@@ -118,6 +132,7 @@ impl Store {
         message: Option<&str>,
         resolution: Option<Resolution<'_>>,
     ) -> Result<Run> {
+        self.check_lease(run).await?;
         let mut resolved = 0;
         if let (RunState::Completed, Some(r)) = (state, resolution) {
             resolved = self
@@ -170,8 +185,9 @@ impl Store {
 
     /// Marks FAILED every run left in a non-final state by a process that no longer
     /// runs on this host (a `kill -9`, a crash, a reboot). Returns the runs and why.
+    /// Queued runs are not this function's: their leases expire and a worker retries.
     pub async fn recover_interrupted_runs(&self) -> Result<Vec<(i64, String)>> {
-        let rows = sqlx::query("SELECT id, state, host, pid FROM runs WHERE state NOT IN ('COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELED') ORDER BY id")
+        let rows = sqlx::query("SELECT id, state, host, pid FROM runs WHERE state NOT IN ('COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELED') AND id NOT IN (SELECT run_id FROM run_queue) ORDER BY id")
             .fetch_all(&self.pool)
             .await
             .ctx("looking for interrupted runs")?;
@@ -346,7 +362,7 @@ fn run_of_row(row: &AnyRow) -> Result<Run> {
 }
 
 /// This machine's name, to tell our own dead runs from another machine's live ones.
-fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|s| s.trim().to_string())

@@ -10,6 +10,7 @@ use sqlx::Row;
 use crate::clock;
 use crate::db::Store;
 use crate::error::{QueryContext, Result, StoreError};
+use crate::fence::FencePoint;
 use crate::json::{from_json, to_json};
 use crate::model::SnapshotInfo;
 
@@ -103,6 +104,8 @@ impl Store {
     pub async fn attach_snapshot(&self, run: i64, snap: &NewSnapshot) -> Result<i64> {
         let now = clock::now();
         let mut tx = self.pool.begin().await.ctx("recording a snapshot")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeWrites)
+            .await?;
         let id: i64 = sqlx::query("INSERT INTO snapshots (source, location, content_hash, accounts, regions, instances, warnings, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(&snap.source)
             .bind(&snap.location)
@@ -139,6 +142,8 @@ impl Store {
             .execute(&mut *tx)
             .await
             .ctx("recording a snapshot")?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeCommit)
+            .await?;
         tx.commit().await.ctx("recording a snapshot")?;
         Ok(id)
     }

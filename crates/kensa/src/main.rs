@@ -72,6 +72,10 @@ enum Command {
     Serve(cmd::serve::Args),
     /// API tokens for `kensa serve`: create (secret shown once), list, revoke.
     Token(cmd::token::Args),
+    /// Cron schedules on templates, fired by `kensa serve` and its workers.
+    Schedule(cmd::schedule::Args),
+    /// The IAM role and ExternalId kensa assumes for each AWS account (admin).
+    Account(cmd::account::Args),
     /// Take a live snapshot of AWS accounts and regions (AWS CLI JSON layout).
     #[cfg(feature = "aws")]
     Collect(cmd::collect::Args),
@@ -115,6 +119,8 @@ fn main() -> ExitCode {
         Command::Exclusions(a) => cmd::exclusions::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Token(a) => cmd::token::run(a),
+        Command::Schedule(a) => cmd::schedule::run(a),
+        Command::Account(a) => cmd::account::run(a),
         #[cfg(feature = "aws")]
         Command::Collect(a) => cmd::collect::run(a),
         #[cfg(feature = "aws")]

@@ -27,6 +27,7 @@ pub mod extras;
 pub mod limit;
 pub mod policy;
 mod region;
+pub mod unit;
 mod write;
 
 use std::io::IsTerminal;

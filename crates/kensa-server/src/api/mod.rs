@@ -4,10 +4,11 @@
 pub mod admin;
 pub mod catalog;
 pub mod findings;
+pub mod jobs;
 pub mod json;
 pub mod runs;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
@@ -17,7 +18,7 @@ use crate::state::AppState;
 /// The OpenAPI document (paths relative to `/api/v1`).
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
+    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, schedules, account roles, workers. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
     servers((url = "/api/v1")),
     paths(
         session::create, session::delete,
@@ -26,6 +27,9 @@ use crate::state::AppState;
         runs::list, runs::show, runs::start, runs::cancel, runs::exclusions, runs::diff,
         findings::list, findings::show, findings::mutes,
         admin::list_tokens, admin::create_token, admin::revoke_token, admin::audit_log,
+        jobs::list_schedules, jobs::show_schedule, jobs::set_schedule, jobs::delete_schedule,
+        jobs::list_account_roles, jobs::set_account_role, jobs::delete_account_role,
+        jobs::list_workers, jobs::run_units,
     ),
     modifiers(&BearerAuth),
 )]
@@ -81,6 +85,20 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{name}", delete(admin::revoke_token))
         .route("/audit", get(admin::audit_log))
         .nest("/agents", crate::agents::routes())
+        .route("/schedules", get(jobs::list_schedules))
+        .route(
+            "/schedules/{name}",
+            get(jobs::show_schedule)
+                .put(jobs::set_schedule)
+                .delete(jobs::delete_schedule),
+        )
+        .route("/account-roles", get(jobs::list_account_roles))
+        .route(
+            "/account-roles/{id}",
+            put(jobs::set_account_role).delete(jobs::delete_account_role),
+        )
+        .route("/workers", get(jobs::list_workers))
+        .route("/runs/{id}/units", get(jobs::run_units))
         .fallback(not_found)
 }
 

@@ -25,8 +25,9 @@ pub struct RunListQuery {
 #[serde(deny_unknown_fields)]
 pub struct StartRequest {
     pub template: String,
-    /// `demo` (the bundled demo account, the default) or a snapshot directory inside
-    /// one of the server's `--allow-input` directories.
+    /// `demo` (the bundled demo account, the default), `live` (collected from AWS by
+    /// the workers, split by account and region) or a snapshot directory inside one of
+    /// the server's `--allow-input` directories.
     pub input: Option<String>,
 }
 
@@ -77,7 +78,8 @@ pub async fn diff(
 }
 
 /// Start a run of a template (operator). Answers 202 with the CREATED run at once; the
-/// run executes in the background — poll `GET /runs/{id}`.
+/// run is queued and executes in the background (on a worker when one runs, else in
+/// this server) — poll `GET /runs/{id}`.
 #[utoipa::path(post, path = "/runs", tag = "runs", request_body = StartRequest,
     responses(
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),(status = 202, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -91,9 +93,9 @@ pub async fn start(
     Ok((StatusCode::ACCEPTED, Json(run)))
 }
 
-/// Creates a run of `template` over `input` (`demo` when absent), records it in the
-/// audit log and executes it in the background; returns the CREATED run. The API and
-/// the dashboard's start form both call this.
+/// Queues a run of `template` over `input` (`demo` when absent) and records it in the
+/// audit log; a worker takes it when one is alive, else this server runs it. Returns
+/// the CREATED run. The API and the dashboard's start form both call this.
 pub async fn launch(
     s: &AppState,
     caller: &Caller,
@@ -102,8 +104,11 @@ pub async fn launch(
 ) -> Result<Run, ApiError> {
     let input = resolve_input(s, input_text)?;
     let template = s.store.template(template).await?;
-    let target = s.store.target(&template.target).await?;
-    let id = s.store.create_run(&template).await?;
+    s.store.target(&template.target).await?;
+    let id = s
+        .store
+        .create_queued_run(&template, &queued_input(&input))
+        .await?;
     audit::record(
         &s.store,
         caller,
@@ -112,25 +117,29 @@ pub async fn launch(
         json!({"template": template.name, "input": input_text.unwrap_or("demo")}),
     )
     .await?;
-    let store = s.store.clone();
-    let handle = tokio::runtime::Handle::current();
-    // The analysis is CPU-bound: a blocking thread, driving the store calls on the
-    // server's runtime.
-    tokio::task::spawn_blocking(move || {
-        let load = async move { Ok::<_, String>(input) };
-        if let Err(e) = handle.block_on(kensa_assess::execute(&store, id, &template, &target, load))
-        {
-            tracing::warn!(run = id, error = %e, "run did not complete");
-        }
-    });
+    crate::jobs::dispatch(s, id);
     Ok(s.store.run(id).await?)
 }
 
-fn resolve_input(s: &AppState, input: Option<&str>) -> Result<Input, ApiError> {
+/// How a run's input is written in the queue: `demo`, `live` or a canonical directory.
+pub(crate) fn queued_input(input: &Input) -> String {
+    match input {
+        Input::Directory(dir) => dir
+            .canonicalize()
+            .unwrap_or_else(|_| dir.clone())
+            .display()
+            .to_string(),
+        Input::Live(_) => crate::jobs::LIVE_INPUT.to_string(),
+        Input::Demo => "demo".to_string(),
+    }
+}
+
+pub(crate) fn resolve_input(s: &AppState, input: Option<&str>) -> Result<Input, ApiError> {
     match input.map(str::trim) {
         None | Some("demo") | Some("") => Ok(Input::Demo),
+        Some("live") if s.config.live.is_some() => Ok(Input::Live(PathBuf::new())),
         Some("live") => Err(ApiError::bad_request(
-            "live collection is not available from the server; collect with `kensa collect` and start the run over that directory",
+            "live collection is not available from this server (built without AWS support); collect with `kensa collect` and start the run over that directory",
         )),
         Some(dir) => {
             let path = PathBuf::from(dir);

@@ -11,3 +11,6 @@ mod dash_browser;
 mod dash_cdp;
 mod dash_client;
 mod dash_pages;
+mod jobs_queue;
+mod jobs_support;
+mod jobs_workers;

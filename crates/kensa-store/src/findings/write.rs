@@ -10,6 +10,7 @@ use super::{placeholders, severity_rank, status_str};
 use crate::clock;
 use crate::db::Store;
 use crate::error::{QueryContext, Result, StoreError};
+use crate::fence::FencePoint;
 use crate::json::to_json;
 
 /// Findings per transaction: 500 × 18 columns stays under SQLite's 32,766 bound
@@ -96,6 +97,9 @@ impl<'s> FindingWriter<'s> {
         let now = clock::now();
         let rows: Vec<Row> = batch.iter().map(|f| self.row(f)).collect();
         let mut tx = self.store.pool.begin().await.ctx("storing findings")?;
+        self.store
+            .check_fence(&mut tx, self.run, FencePoint::BeforeWrites)
+            .await?;
         let sql = format!(
             "INSERT INTO findings (id, package, rule_id, title, severity, resource_type, resource_id, account, region, attributes, user_attributes, body, status, status_reason, first_seen, last_seen, first_run, last_run) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET package = excluded.package, rule_id = excluded.rule_id, title = excluded.title, severity = excluded.severity, resource_type = excluded.resource_type, resource_id = excluded.resource_id, account = excluded.account, region = excluded.region, attributes = excluded.attributes, user_attributes = excluded.user_attributes, body = excluded.body, status = excluded.status, status_reason = excluded.status_reason, last_seen = excluded.last_seen, last_run = excluded.last_run, resolved_at = NULL, resolved_by_run = NULL",
@@ -139,6 +143,10 @@ impl<'s> FindingWriter<'s> {
         q.execute(&mut *tx)
             .await
             .ctx("recording the run's findings")?;
+        // A worker that stalled past its lease stops here: the batch is rolled back.
+        self.store
+            .check_fence(&mut tx, self.run, FencePoint::BeforeCommit)
+            .await?;
         tx.commit().await.ctx("storing findings")
     }
 

@@ -4,6 +4,8 @@
 mod backends;
 mod errors;
 mod findings;
+mod jobs;
+mod jobs_fence;
 mod killed;
 mod model;
 mod notifications;

@@ -1,4 +1,5 @@
 //! One module per subcommand; each exposes `Args` and `run(args) -> anyhow::Result<ExitCode>`.
+pub mod account;
 #[cfg(feature = "aws")]
 pub mod collect;
 pub mod compliance;
@@ -16,8 +17,11 @@ mod report_run;
 pub mod rules;
 pub mod run;
 pub mod scan;
+pub mod schedule;
 pub mod scope;
 pub mod serve;
+#[cfg(feature = "aws")]
+mod serve_live;
 pub mod store_common;
 pub mod synth;
 pub mod synth_account;

@@ -11,7 +11,8 @@ use super::store_common::StoreArgs;
 
 /// Serve the API (`/api/v1`, OpenAPI at `/api/v1/openapi.json`), the dashboard (`/`),
 /// `/healthz` and `/metrics`. Every request but those two and the login needs a token
-/// (`kensa token create`). Logs go to stderr at info level (never a token).
+/// (`kensa token create`). Logs go to stderr at info level (never a token). Runs are
+/// queued: `--worker` processes take them when any run, else this server runs them.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -35,6 +36,23 @@ pub struct Args {
     /// Login attempts allowed per client address per minute.
     #[arg(long, default_value_t = 10, value_name = "N")]
     login_per_minute: u32,
+    /// Run as a worker: no HTTP listener; claim queued runs (started over the API or by
+    /// schedules) from the shared PostgreSQL store, one at a time, and fire due
+    /// schedules. Start as many as you like, on any machines. Refuses a SQLite store.
+    #[arg(long)]
+    worker: bool,
+    /// Seconds a claimed run stays its worker's without a heartbeat (renewed every
+    /// third of it). A dead worker's run is retried by another after this long.
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(3..))]
+    lease_seconds: u64,
+    /// Seconds between looks for queued runs and due schedules when idle.
+    #[arg(long, default_value_t = 5, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    poll_seconds: u64,
+    // AWS settings of runs started with input `live` (their regions, and the caller's
+    // own account unless account roles are stored: then each role's account).
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    aws: super::collect::AwsArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -49,7 +67,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
+    if args.worker {
+        kensa_server::jobs::check_worker_store(&store).map_err(anyhow::Error::msg)?;
+    }
     let mut config = ServerConfig::new(store);
+    config.worker = args.worker;
+    config.jobs.lease = std::time::Duration::from_secs(args.lease_seconds);
+    config.jobs.poll = std::time::Duration::from_secs(args.poll_seconds);
     config.bind = args.bind;
     config.tls = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(TlsConfig { cert, key }),
@@ -58,6 +82,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.input_roots = args.allow_input;
     config.body_limit = args.max_body;
     config.login_per_minute = args.login_per_minute;
+    #[cfg(feature = "aws")]
+    {
+        let live = super::serve_live::AwsLive {
+            base: args.aws.target(),
+        };
+        config.live = Some(kensa_server::LiveSource(std::sync::Arc::new(live)));
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -4,6 +4,9 @@ mod aws_cli;
 mod cli_flags;
 mod degenerate;
 mod incomplete;
+mod jobs_cli;
+#[cfg(feature = "aws")]
+mod jobs_live;
 mod report_cli;
 mod store_cli;
 mod trail_cli;
