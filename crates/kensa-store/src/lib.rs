@@ -31,7 +31,8 @@ pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
 pub use findings::{
-    DiffEntry, DiffKind, FindingFilter, FindingWriter, ResourceKey, RunDiff, StoredFinding,
+    DiffEntry, DiffKind, FindingCursor, FindingFilter, FindingWriter, ResourceKey, RunDiff,
+    StoredFinding,
 };
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;
