@@ -6,10 +6,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod compliance;
 mod evaluate;
 mod execute;
 mod input;
 pub mod notify;
+pub mod report;
 
 pub use execute::{execute, execute_with, start, start_with, AssessError};
 pub use input::Input;

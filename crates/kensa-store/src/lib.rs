@@ -41,7 +41,8 @@ pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
 pub use fence::Fence;
 pub use findings::{
-    DiffEntry, DiffKind, FindingFilter, FindingWriter, ResourceKey, RunDiff, StoredFinding,
+    DiffEntry, DiffKind, FindingCursor, FindingFilter, FindingWriter, ResourceKey, RunDiff,
+    StoredFinding,
 };
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;

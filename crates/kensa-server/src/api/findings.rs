@@ -33,8 +33,12 @@ pub struct FindingQuery {
     pub attribute: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     pub limit: Option<i64>,
-    /// Findings to skip (use `next_offset` of the previous page).
+    /// Findings to skip (use `next_offset` of the previous page). Deep pages are
+    /// cheaper with `cursor`.
     pub offset: Option<i64>,
+    /// Start after this point: `next_cursor` of the previous page (opaque; not with a
+    /// non-zero `offset`). Every page costs the same however deep.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -43,8 +47,10 @@ pub struct FindingPage {
     pub total: i64,
     #[schema(value_type = Vec<Object>)]
     pub findings: Vec<StoredFinding>,
-    /// Offset of the next page; absent on the last.
+    /// Offset of the next page; absent on the last, and when paging by cursor.
     pub next_offset: Option<i64>,
+    /// Cursor of the next page (pass as `cursor`); absent on the last.
+    pub next_cursor: Option<String>,
 }
 
 fn list_of(v: &Option<String>) -> Vec<String> {
@@ -129,13 +135,37 @@ pub async fn list(
     _caller: AsViewer,
     Query(q): Query<FindingQuery>,
 ) -> Result<Json<FindingPage>, ApiError> {
-    let filter = q.to_filter()?;
-    let findings = s.store.findings(&filter).await?;
+    let mut filter = q.to_filter()?;
     let total = s.store.count_findings(&filter).await?;
+    if let Some(text) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        let cursor = super::cursor::decode(text)?;
+        if filter.offset != 0 {
+            return Err(ApiError::bad_request("give cursor or offset, not both"));
+        }
+        let limit = filter.limit as usize;
+        // One more than the page: whether a next page exists without counting.
+        filter.limit += 1;
+        let mut findings = s.store.findings_after(&filter, Some(&cursor)).await?;
+        let more = findings.len() > limit;
+        findings.truncate(limit);
+        return Ok(Json(FindingPage {
+            total,
+            next_offset: None,
+            next_cursor: more
+                .then(|| findings.last().map(super::cursor::after))
+                .flatten(),
+            findings,
+        }));
+    }
+    let findings = s.store.findings(&filter).await?;
     let next = filter.offset + findings.len() as i64;
+    let more = next < total && !findings.is_empty();
     Ok(Json(FindingPage {
         total,
-        next_offset: (next < total && !findings.is_empty()).then_some(next),
+        next_offset: more.then_some(next),
+        next_cursor: more
+            .then(|| findings.last().map(super::cursor::after))
+            .flatten(),
         findings,
     }))
 }

@@ -3,9 +3,13 @@
 //! authorization matrix test checks every route against it).
 pub mod admin;
 pub mod catalog;
+pub mod cursor;
 pub mod findings;
 pub mod jobs;
 pub mod json;
+pub mod path;
+pub mod reports;
+pub mod run_snapshot;
 pub mod runs;
 
 use axum::routing::{delete, get, post, put};
@@ -25,6 +29,7 @@ use crate::state::AppState;
         catalog::list_targets, catalog::show_target, catalog::create_target, catalog::delete_target,
         catalog::list_templates, catalog::show_template, catalog::create_template, catalog::delete_template,
         runs::list, runs::show, runs::start, runs::cancel, runs::exclusions, runs::diff,
+        reports::report, reports::compliance, path::trace,
         findings::list, findings::show, findings::mutes,
         admin::list_tokens, admin::create_token, admin::revoke_token, admin::audit_log,
         jobs::list_schedules, jobs::show_schedule, jobs::set_schedule, jobs::delete_schedule,
@@ -78,6 +83,9 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}/cancel", post(runs::cancel))
         .route("/runs/{id}/exclusions", get(runs::exclusions))
         .route("/runs/{id}/diff/{other}", get(runs::diff))
+        .route("/runs/{id}/report", get(reports::report))
+        .route("/runs/{id}/compliance", get(reports::compliance))
+        .route("/path", get(path::trace))
         .route("/findings", get(findings::list))
         .route("/findings/{id}", get(findings::show))
         .route("/mutes", get(findings::mutes))

@@ -66,6 +66,7 @@ impl Filters {
             attribute: some(&self.attribute),
             limit: Some(PAGE_SIZE),
             offset: number("offset", &self.offset)?,
+            cursor: None,
         })
     }
 

@@ -1,11 +1,9 @@
 //! "Can A reach B?": kensa-net's path engine asked about the snapshot a run assessed,
 //! the answer drawn hop by hop like a finding's path.
-use std::path::PathBuf;
-
 use axum::extract::{Query, State};
 use kensa_model::finding::PathStep;
 use kensa_model::Snapshot;
-use kensa_net::path::{query, Endpoint, PathAnswer, Verdict};
+use kensa_net::path::{PathAnswer, Verdict};
 use kensa_store::{Run, RunState};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
@@ -13,6 +11,7 @@ use std::borrow::Cow;
 
 use super::layout::{page, Nav};
 use super::page::{ok, PageResult, SignedIn, Viewer};
+use crate::api::run_snapshot::snapshot_of;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -33,49 +32,6 @@ pub struct Question {
     port: String,
 }
 
-/// The snapshot run `run` assessed: the demo, or its directory when that still holds
-/// exactly what the run saw (same content hash) inside the allowed input directories.
-async fn snapshot_of(state: &AppState, run: &Run) -> Result<Snapshot, ApiError> {
-    let Some(info) = &run.snapshot else {
-        return Err(ApiError::conflict(format!(
-            "run {} has no snapshot (it never loaded one)",
-            run.id
-        )));
-    };
-    if info.source == "demo" {
-        return Ok(kensa_model::demo::snapshot());
-    }
-    let Some(dir) = info.location.as_ref().map(PathBuf::from) else {
-        return Err(ApiError::conflict(format!(
-            "run {}'s snapshot has no directory to read",
-            run.id
-        )));
-    };
-    if !state.config.input_allowed(&dir) {
-        return Err(ApiError::conflict(format!(
-            "run {}'s snapshot {} is not inside the server's --allow-input directories",
-            run.id,
-            dir.display()
-        )));
-    }
-    let expected = info.content_hash.clone();
-    let id = run.id;
-    tokio::task::spawn_blocking(move || {
-        let now =
-            kensa_store::hash_directory(&dir).map_err(|e| ApiError::conflict(e.to_string()))?;
-        if now != expected {
-            return Err(ApiError::conflict(format!(
-                "{} changed since run {id} read it; ask about a newer run",
-                dir.display()
-            )));
-        }
-        Snapshot::load(&dir)
-            .map_err(|e| ApiError::conflict(format!("cannot load snapshot {}: {e}", dir.display())))
-    })
-    .await
-    .map_err(|e| ApiError::internal(e.to_string()))?
-}
-
 fn ask(snap: &Snapshot, q: &Question) -> Result<PathAnswer, ApiError> {
     let port = match q.port.trim() {
         "" => None,
@@ -84,14 +40,12 @@ fn ask(snap: &Snapshot, q: &Question) -> Result<PathAnswer, ApiError> {
                 .map_err(|_| ApiError::bad_request(format!("port `{p}`: expected 0 to 65535")))?,
         ),
     };
-    let from: Endpoint = q.from.parse().unwrap_or(Endpoint::Internet);
-    let to: Endpoint = q.to.parse().unwrap_or(Endpoint::Internet);
     let protocol = if q.protocol.is_empty() {
         "tcp"
     } else {
         q.protocol.as_str()
     };
-    query(snap, &from, &to, protocol, port).map_err(|e| ApiError::bad_request(e.to_string()))
+    crate::api::path::ask(snap, &q.from, &q.to, protocol, port)
 }
 
 fn form(q: &Question, runs: &[Run], chosen: i64) -> Markup {

@@ -171,6 +171,10 @@ pub async fn show(
             @if let Some(prev) = previous {
                 a.button.secondary href={ "/runs/" (prev) "/diff/" (run.id) } { "Changes since run #" (prev) }
             }
+            @if !moving {
+                a.button.secondary.download href={ "/api/v1/runs/" (run.id) "/report?format=html" } download { "Download report (HTML)" }
+                a.button.secondary.download href={ "/api/v1/runs/" (run.id) "/report?format=pdf" } download { "Download report (PDF)" }
+            }
             @if moving && caller.role >= Role::Operator {
                 form method="post" action={ "/runs/" (run.id) "/cancel" } data-confirm="Cancel this run?" {
                     (csrf(&caller))

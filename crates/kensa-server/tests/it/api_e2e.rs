@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::common::{call, TestServer};
 
-fn wait_for_final(server: &TestServer, token: &str, run: i64) -> Value {
+pub fn wait_for_final(server: &TestServer, token: &str, run: i64) -> Value {
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
         let r = call(

@@ -50,6 +50,9 @@ fn chromium_signs_in_runs_the_demo_and_draws_a_path() {
         120,
     );
     b.screenshot(&shots.join("02-run.png"));
+    download_reports(&mut b);
+    let saved = click_download(&mut b);
+    eprintln!("downloaded {}", saved.display());
 
     b.goto(&server.url("/"));
     b.wait_for("document.querySelector('svg.chart rect')", 10);
@@ -107,4 +110,84 @@ fn chromium_signs_in_runs_the_demo_and_draws_a_path() {
         .collect();
     assert!(csp.is_empty(), "CSP violations: {csp:?}");
     eprintln!("screenshots in {}", shots.display());
+}
+
+/// The run page's report links, fetched through the page with its session cookie: each
+/// answers 200 with its content type, an attachment name and a real document.
+fn download_reports(b: &mut Chromium) {
+    for (format, content_type, magic) in [
+        ("html", "text/html", "<!DOCTYPE html>"),
+        ("pdf", "application/pdf", "%PDF-"),
+    ] {
+        let got = b.eval(&format!(
+            "(async () => {{\
+               const a = [...document.querySelectorAll('a.download')].find(a => a.href.includes('format={format}'));\
+               const r = await fetch(a.href);\
+               const bytes = new Uint8Array(await r.arrayBuffer());\
+               return {{ status: r.status, type: r.headers.get('content-type'),\
+                 disposition: r.headers.get('content-disposition'), size: bytes.length,\
+                 head: String.fromCharCode(...bytes.slice(0, 15)) }};\
+             }})()"
+        ));
+        assert_eq!(got["status"], 200, "{format} report: {got}");
+        assert!(
+            got["type"].as_str().unwrap_or("").starts_with(content_type),
+            "{format} report: {got}"
+        );
+        let disposition = got["disposition"].as_str().unwrap_or("");
+        assert!(
+            disposition.starts_with("attachment;") && disposition.contains(&format!(".{format}\"")),
+            "{format} report: {got}"
+        );
+        assert!(
+            got["size"].as_u64().unwrap_or(0) > 10_000,
+            "{format} report: {got}"
+        );
+        assert!(
+            got["head"].as_str().unwrap_or("").starts_with(magic),
+            "{format} report: {got}"
+        );
+    }
+}
+
+/// Clicks the PDF link as a person would, with downloads sent to a temporary directory
+/// (DevTools' `Browser.setDownloadBehavior`), and waits for the file; returns where it
+/// was kept (next to the screenshots).
+fn click_download(b: &mut Chromium) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap();
+    b.call(
+        "Browser.setDownloadBehavior",
+        serde_json::json!({"behavior": "allow", "downloadPath": dir.path().to_str().unwrap()}),
+    );
+    b.eval("document.querySelector('a.download[href*=\"format=pdf\"]').click(); true");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let done: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        if let [pdf] = &done[..] {
+            let bytes = std::fs::read(pdf).unwrap();
+            assert!(
+                bytes.starts_with(b"%PDF-") && bytes.len() > 10_000,
+                "{}",
+                pdf.display()
+            );
+            let name = pdf.file_name().unwrap().to_string_lossy().to_string();
+            assert!(
+                name.starts_with("kensa-run-") && name.ends_with("-findings.pdf"),
+                "{name}"
+            );
+            let kept = screenshot_dir().join(&name);
+            std::fs::copy(pdf, &kept).unwrap();
+            return kept;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "no PDF downloaded into {}",
+            dir.path().display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 }

@@ -3,6 +3,7 @@
 //! security; `dash_*`: the dashboard; `jobs_*`: schedules and workers).
 mod api_e2e;
 mod api_matrix;
+mod api_reports;
 mod api_schemathesis;
 mod api_tls;
 mod common;

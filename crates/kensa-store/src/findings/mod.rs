@@ -1,5 +1,6 @@
 //! Findings: stable ids across runs, first/last seen, status, which runs saw them.
 mod diff;
+mod keyset;
 mod query;
 mod resolve;
 mod write;
@@ -15,6 +16,7 @@ use crate::error::{QueryContext, Result, StoreError};
 use crate::json::from_json;
 
 pub use diff::{DiffEntry, DiffKind, RunDiff};
+pub use keyset::FindingCursor;
 pub use query::FindingFilter;
 pub use resolve::ResourceKey;
 pub use write::FindingWriter;

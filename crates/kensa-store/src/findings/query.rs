@@ -36,19 +36,19 @@ pub struct FindingFilter {
 }
 
 /// A WHERE clause under construction with its bound values.
-struct Sql {
+pub(super) struct Sql {
     backend: Backend,
-    clauses: Vec<String>,
-    values: Vec<Value>,
+    pub(super) clauses: Vec<String>,
+    pub(super) values: Vec<Value>,
 }
 
-enum Value {
+pub(super) enum Value {
     Text(String),
     Int(i64),
 }
 
 impl Sql {
-    fn param(&mut self, v: Value) -> String {
+    pub(super) fn param(&mut self, v: Value) -> String {
         self.values.push(v);
         format!("${}", self.values.len())
     }
@@ -113,7 +113,7 @@ impl Sql {
 }
 
 impl FindingFilter {
-    fn to_sql(&self, backend: Backend) -> Result<Sql> {
+    pub(super) fn to_sql(&self, backend: Backend) -> Result<Sql> {
         let mut s = Sql {
             backend,
             clauses: Vec::new(),
@@ -246,7 +246,7 @@ impl Store {
     }
 }
 
-fn where_clause(clauses: &[String]) -> String {
+pub(super) fn where_clause(clauses: &[String]) -> String {
     if clauses.is_empty() {
         String::new()
     } else {
@@ -254,9 +254,9 @@ fn where_clause(clauses: &[String]) -> String {
     }
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+pub(super) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-fn bind(mut q: AnyQuery<'_>, values: Vec<Value>) -> AnyQuery<'_> {
+pub(super) fn bind(mut q: AnyQuery<'_>, values: Vec<Value>) -> AnyQuery<'_> {
     for v in values {
         q = match v {
             Value::Text(t) => q.bind(t),

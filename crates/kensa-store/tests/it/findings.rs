@@ -1,7 +1,7 @@
 //! Filters, paging and mute rules over stored findings.
 use kensa_model::{FindingStatus, Package, Severity};
 use kensa_rules::MuteList;
-use kensa_store::{FindingFilter, RunState, TagPair};
+use kensa_store::{FindingCursor, FindingFilter, RunState, TagPair};
 
 use crate::backends::stores;
 use crate::finding;
@@ -195,5 +195,65 @@ async fn mute_rules_suppress_stored_and_new_findings() {
         s.delete_mute(id).await.unwrap();
         let outcome = s.apply_mutes("2026-12-07").await.unwrap();
         assert_eq!(outcome.unsuppressed, 1, "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn cursor_pages_walk_the_same_order_as_offset_pages() {
+    for t in stores().await {
+        let s = &t.store;
+        s.create_target(&target("all", &[])).await.unwrap();
+        let tpl = s
+            .create_template(&template("tpl", "all", &["config"]))
+            .await
+            .unwrap();
+        let all: Vec<_> = (0..23)
+            .map(|i| {
+                let sev = Severity::ALL[i % 5];
+                tagged(&format!("EC2.{i}"), &format!("sg-{i:03}"), sev, "prod")
+            })
+            .collect();
+        run_with(s, &tpl, all, RunState::Completed).await;
+        for filter in [
+            FindingFilter::default(),
+            FindingFilter {
+                severities: vec![Severity::High, Severity::Informational],
+                ..Default::default()
+            },
+        ] {
+            let whole = s
+                .findings(&FindingFilter {
+                    limit: 1000,
+                    ..filter.clone()
+                })
+                .await
+                .unwrap();
+            let mut walked = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = s
+                    .findings_after(
+                        &FindingFilter {
+                            limit: 4,
+                            ..filter.clone()
+                        },
+                        cursor.as_ref(),
+                    )
+                    .await
+                    .unwrap();
+                let Some(last) = page.last() else { break };
+                cursor = Some(FindingCursor::after(last));
+                walked.extend(page);
+            }
+            let ids = |v: &[kensa_store::StoredFinding]| {
+                v.iter().map(|f| f.finding.id.clone()).collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&walked), ids(&whole), "{}: {filter:?}", t.name);
+        }
+        let both = FindingFilter {
+            offset: 3,
+            ..Default::default()
+        };
+        assert!(s.findings_after(&both, None).await.is_err(), "{}", t.name);
     }
 }

@@ -13,7 +13,6 @@ pub mod path;
 #[cfg(feature = "aws")]
 pub mod remediate;
 pub mod report;
-mod report_run;
 pub mod rules;
 pub mod run;
 pub mod scan;

@@ -129,7 +129,17 @@ fn build(args: &Args) -> anyhow::Result<AssessmentReport> {
     }
     if let Some(run) = args.run {
         let db = super::store_common::Db::open(&args.store)?;
-        return super::report_run::from_run(&db, run, now());
+        let run = db.call(db.store.run(run))?;
+        let snapshot = run
+            .snapshot
+            .as_ref()
+            .and_then(kensa_assess::report::reread_snapshot);
+        return Ok(db.call(kensa_assess::report::from_run(
+            &db.store,
+            &run,
+            snapshot.as_ref(),
+            now(),
+        ))?);
     }
     if args.snapshot.is_none() && !args.demo {
         bail!("give --run RUN_ID, a snapshot directory, --demo, or --input FILE");

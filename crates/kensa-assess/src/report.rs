@@ -1,18 +1,17 @@
-//! `kensa report --run ID`: an [`AssessmentReport`] filled from a stored run, so the
-//! report shows what the run recorded (its states, template, target, the findings it saw
-//! and its exclusions) rather than a fresh scan. The one place that maps the store's
-//! records onto the report's; kensa-report knows nothing of the store.
+//! A stored run as an [`AssessmentReport`]: what the run recorded (its states, template,
+//! target, the findings it saw and its exclusions) rather than a fresh scan. The one
+//! place that maps the store's records onto the report's, shared by `kensa report --run`
+//! and the server's report endpoint; kensa-report knows nothing of the store.
 use std::collections::BTreeSet;
 
-use anyhow::Context as _;
 use kensa_model::{FindingStatus, Snapshot};
 use kensa_report::assessment::{
     AccountRegion, AssessmentReport, Exclusion, ExclusionScope, InstanceInfo, RunInfo, StateChange,
     TargetInfo, TemplateInfo,
 };
-use kensa_store::{FindingFilter, Run, RunScope, Store, Target, Template};
-
-use super::store_common::Db;
+use kensa_store::{
+    FindingFilter, Run, RunScope, SnapshotInfo, Store, StoreError, StoredFinding, Target, Template,
+};
 
 /// Findings are read from the store this many at a time.
 const PAGE: i64 = 1000;
@@ -20,51 +19,101 @@ const PAGE: i64 = 1000;
 /// Why a stored run's `full` report lists no passed rules.
 const PASSED_RULES_UNKNOWN: &str = "The store keeps the findings a run reported, not every rule it evaluated, so the rules that passed everywhere cannot be listed for a stored run. `kensa report SNAPSHOT --type full` lists them for a snapshot.";
 
-/// Reads run `id` and everything the report shows about it.
-pub fn from_run(db: &Db, id: i64, generated_at: String) -> anyhow::Result<AssessmentReport> {
-    let store = &db.store;
-    let run = db.call(store.run(id))?;
-    let template = db
-        .call(store.template(&run.template))
-        .with_context(|| format!("run {id}: reading its template `{}`", run.template))?;
-    let target = db
-        .call(store.target(&template.target))
-        .with_context(|| format!("run {id}: reading its target `{}`", template.target))?;
-    let mut findings = Vec::new();
-    for stored in db.call(all_findings(store, id))? {
-        let mut f = stored.finding;
-        for (k, v) in stored.user_attributes {
-            f.attributes.entry(k).or_insert(v);
+/// A run's report could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum RunReportError {
+    /// The run names a template or target the store no longer holds (or cannot read).
+    #[error("run {run}: reading its {what} `{name}`")]
+    Part {
+        /// The run.
+        run: i64,
+        /// `template` or `target`.
+        what: &'static str,
+        /// Its name.
+        name: String,
+        /// What the store said.
+        #[source]
+        source: StoreError,
+    },
+    /// Reading the run, its findings or its exclusions failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl RunReportError {
+    /// The store's error underneath.
+    pub fn store_error(&self) -> &StoreError {
+        match self {
+            RunReportError::Part { source, .. } => source,
+            RunReportError::Store(e) => e,
         }
-        // The run saw it, so it was open then; a later run may have resolved it since.
-        if f.status == FindingStatus::Resolved {
-            f.status = FindingStatus::Active;
-        }
-        findings.push(f);
     }
-    let exclusions = db
-        .call(store.exclusions(id))?
+}
+
+/// The report of `run`. `snapshot` is the snapshot the run assessed when the caller
+/// could read it again unchanged (see [`reread_snapshot`]); it lists the instances the
+/// run evaluated. Without it the report lists the instances its findings name.
+pub async fn from_run(
+    store: &Store,
+    run: &Run,
+    snapshot: Option<&Snapshot>,
+    generated_at: String,
+) -> Result<AssessmentReport, RunReportError> {
+    let id = run.id;
+    let template = store
+        .template(&run.template)
+        .await
+        .map_err(|source| RunReportError::Part {
+            run: id,
+            what: "template",
+            name: run.template.clone(),
+            source,
+        })?;
+    let target = store
+        .target(&template.target)
+        .await
+        .map_err(|source| RunReportError::Part {
+            run: id,
+            what: "target",
+            name: template.target.clone(),
+            source,
+        })?;
+    let findings = all_findings(store, id)
+        .await?
+        .into_iter()
+        .map(|stored| {
+            let mut f = stored.finding;
+            for (k, v) in stored.user_attributes {
+                f.attributes.entry(k).or_insert(v);
+            }
+            // The run saw it, so it was open then; a later run may have resolved it since.
+            if f.status == FindingStatus::Resolved {
+                f.status = FindingStatus::Active;
+            }
+            f
+        })
+        .collect();
+    let exclusions = store
+        .exclusions(id)
+        .await?
         .into_iter()
         .map(exclusion)
         .collect();
     Ok(AssessmentReport {
-        run: run_info(&run),
+        run: run_info(run),
         template: template_info(&template),
-        target: target_info(&target, &run),
+        target: target_info(&target, run),
         findings,
         exclusions,
         passed_rules: Vec::new(),
         passed_rules_note: Some(PASSED_RULES_UNKNOWN.to_string()),
-        instances: instances(&run, &target),
+        instances: snapshot.map_or_else(Vec::new, |s| instances(s, &target)),
         generated_at,
     })
 }
 
 /// Every finding run `id` saw, page by page.
-async fn all_findings(
-    store: &Store,
-    id: i64,
-) -> kensa_store::Result<Vec<kensa_store::StoredFinding>> {
+async fn all_findings(store: &Store, id: i64) -> kensa_store::Result<Vec<StoredFinding>> {
     let mut all = Vec::new();
     loop {
         let filter = FindingFilter {
@@ -184,31 +233,32 @@ fn exclusion(e: kensa_store::Exclusion) -> Exclusion {
     }
 }
 
-/// The instances the run evaluated, when its snapshot can be read again unchanged (the
-/// demo of this version, or a directory whose content hash still matches). Otherwise
-/// none: the report then lists the instances its findings name.
-fn instances(run: &Run, target: &Target) -> Vec<InstanceInfo> {
-    let Some(info) = &run.snapshot else {
-        return Vec::new();
-    };
-    let snap = match (info.source.as_str(), &info.location) {
-        ("demo", _) if info.content_hash == format!("demo-{}", env!("CARGO_PKG_VERSION")) => {
-            kensa_model::demo::snapshot()
-        }
+/// The snapshot a run assessed, when it can be read again unchanged: the demo of this
+/// version, or a directory whose content hash still matches. `None` otherwise (the run
+/// loaded no snapshot, or its directory changed or went away).
+pub fn reread_snapshot(info: &SnapshotInfo) -> Option<Snapshot> {
+    match (info.source.as_str(), &info.location) {
+        ("demo", _) if info.content_hash == demo_hash() => Some(kensa_model::demo::snapshot()),
         (_, Some(dir)) => {
             let path = std::path::Path::new(dir);
             match kensa_store::hash_directory(path) {
-                Ok(h) if h == info.content_hash => match Snapshot::load(path) {
-                    Ok(s) => s,
-                    Err(_) => return Vec::new(),
-                },
-                _ => return Vec::new(),
+                Ok(h) if h == info.content_hash => Snapshot::load(path).ok(),
+                _ => None,
             }
         }
-        _ => return Vec::new(),
-    };
-    let scope = RunScope::of(target, &snap);
-    kensa_report::assessment::scan::instances(&snap)
+        _ => None,
+    }
+}
+
+/// The content hash a run of the bundled demo records.
+fn demo_hash() -> String {
+    format!("demo-{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The instances of `snap` inside `target`'s scope.
+fn instances(snap: &Snapshot, target: &Target) -> Vec<InstanceInfo> {
+    let scope = RunScope::of(target, snap);
+    kensa_report::assessment::scan::instances(snap)
         .into_iter()
         .filter(|i| scope.instances.binary_search(&i.id).is_ok())
         .collect()
