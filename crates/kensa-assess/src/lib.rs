@@ -10,6 +10,7 @@ mod evaluate;
 mod execute;
 mod input;
 pub mod notify;
+mod passed;
 
 pub use execute::{execute, execute_with, start, start_with, AssessError};
 pub use input::Input;

@@ -7,6 +7,7 @@ mod findings;
 mod killed;
 mod model;
 mod notifications;
+mod passed;
 mod runs;
 mod summary;
 

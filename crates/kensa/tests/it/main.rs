@@ -3,6 +3,8 @@
 mod aws_cli;
 mod cli_flags;
 mod incomplete;
+#[cfg(feature = "aws")]
+mod notify_cli;
 mod report_cli;
 mod store_cli;
 mod trail_cli;
