@@ -1,8 +1,10 @@
 //! Running a template's packages over a loaded snapshot, streaming in-scope findings to
 //! the store. A package that panics becomes an EVALUATION_ERROR exclusion; the others
 //! still run.
+use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::passed::Tally;
 use kensa_model::{Finding, Package, Snapshot};
 use kensa_store::{
     clock, Exclusion, ExclusionKind, ExclusionScope, FindingWriter, RunScope, Store, StoreError,
@@ -19,6 +21,7 @@ pub(crate) async fn evaluate(
 ) -> Result<(), StoreError> {
     let today = clock::today();
     let mut writer = FindingWriter::new(store, run, &template.user_attributes, &today).await?;
+    let mut tally = Tally::default();
     let wants = |p| template.packages.contains(&p);
     let needs_analysis = wants(Package::NetworkReachability) || wants(Package::Config);
     let analysis = if needs_analysis {
@@ -34,15 +37,32 @@ pub(crate) async fn evaluate(
         None
     };
     if let (true, Some(analysis)) = (wants(Package::NetworkReachability), &analysis) {
-        if let Err(message) = push_network(&mut writer, scope, analysis).await? {
-            excluded.push(evaluation_error(Package::NetworkReachability, &message));
+        match push_network(&mut writer, scope, analysis).await? {
+            Ok(failed) => {
+                tally.network(&failed, analysis.enis.len() + analysis.load_balancers.len())
+            }
+            Err(message) => excluded.push(evaluation_error(Package::NetworkReachability, &message)),
         }
     }
     if wants(Package::Config) {
         let name = template.framework.as_deref().unwrap_or("fsbp");
         let outcome = match kensa_rules::framework::resolve(name) {
             Ok(framework) => {
-                push_config(&mut writer, scope, snap, analysis.as_ref(), &framework).await?
+                let mut config = Tally::default();
+                let outcome = push_config(
+                    &mut writer,
+                    scope,
+                    snap,
+                    analysis.as_ref(),
+                    &framework,
+                    &mut config,
+                )
+                .await?;
+                // A framework that stopped part-way has not passed anything.
+                if outcome.is_ok() {
+                    tally.merge(config);
+                }
+                outcome
             }
             Err(e) => Err(e.to_string()),
         };
@@ -50,18 +70,21 @@ pub(crate) async fn evaluate(
             excluded.push(evaluation_error(Package::Config, &message));
         }
     }
-    writer.finish().await.map(|_stored| ())
+    writer.finish().await?;
+    store.record_passed_rules(run, &tally.finish()).await
 }
 
 /// Streams the network findings to the writer, one resource's findings at a time, so
 /// that a 100,000-instance account never holds its ~800,000 findings at once. A panic
 /// while producing them is the package's failure (`Ok(Err(message))`); what was pushed
 /// before it stays, and the package's exclusion keeps the run from resolving anything.
+/// Done, it answers the rule ids of the in-scope findings.
 async fn push_network(
     writer: &mut FindingWriter<'_>,
     scope: &RunScope,
     analysis: &kensa_net::Analysis<'_>,
-) -> Result<Result<(), String>, StoreError> {
+) -> Result<Result<BTreeSet<String>, String>, StoreError> {
+    let mut failed = BTreeSet::new();
     let mut stream = match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::stream(analysis)))
     {
         Ok(s) => s,
@@ -69,9 +92,14 @@ async fn push_network(
     };
     loop {
         match catch_unwind(AssertUnwindSafe(|| stream.next())) {
-            Ok(Some(f)) if scope.covers_finding(&f) => writer.push(f).await?,
+            Ok(Some(f)) if scope.covers_finding(&f) => {
+                if !failed.contains(&f.rule_id) {
+                    failed.insert(f.rule_id.clone());
+                }
+                writer.push(f).await?
+            }
             Ok(Some(_)) => {}
-            Ok(None) => return Ok(Ok(())),
+            Ok(None) => return Ok(Ok(failed)),
             Err(p) => return Ok(Err(panic_text(&p))),
         }
     }
@@ -86,6 +114,7 @@ async fn push_config(
     snap: &Snapshot,
     analysis: Option<&kensa_net::Analysis<'_>>,
     framework: &kensa_rules::framework::Framework,
+    tally: &mut Tally,
 ) -> Result<Result<(), String>, StoreError> {
     let reach = analysis.map(kensa_rules::NetReachability::new);
     let mut ctx = kensa_rules::Context::new(snap);
@@ -96,24 +125,20 @@ async fn push_config(
         let run = catch_unwind(AssertUnwindSafe(|| {
             kensa_rules::run_rule(&ctx, &c.rule, &c.control, &c.params)
         }));
-        let findings = match run {
-            Ok(run) => run.findings,
+        let mut run = match run {
+            Ok(run) => run,
             Err(p) => return Ok(Err(panic_text(&p))),
         };
-        push_all(writer, scope, findings).await?;
+        let findings: Vec<Finding> = std::mem::take(&mut run.findings)
+            .into_iter()
+            .filter(|f| scope.covers_finding(f))
+            .collect();
+        tally.control(&run, &findings);
+        for f in findings {
+            writer.push(f).await?;
+        }
     }
     Ok(Ok(()))
-}
-
-async fn push_all(
-    writer: &mut FindingWriter<'_>,
-    scope: &RunScope,
-    findings: Vec<Finding>,
-) -> Result<(), StoreError> {
-    for f in findings.into_iter().filter(|f| scope.covers_finding(f)) {
-        writer.push(f).await?;
-    }
-    Ok(())
 }
 
 fn evaluation_error(package: Package, message: &str) -> Exclusion {

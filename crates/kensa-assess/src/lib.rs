@@ -11,6 +11,7 @@ mod evaluate;
 mod execute;
 mod input;
 pub mod notify;
+mod passed;
 pub mod report;
 
 pub use execute::{execute, execute_with, start, start_with, AssessError};

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use kensa_model::{FindingStatus, Snapshot};
 use kensa_report::assessment::{
-    AccountRegion, AssessmentReport, Exclusion, ExclusionScope, InstanceInfo, RunInfo, StateChange,
-    TargetInfo, TemplateInfo,
+    AccountRegion, AssessmentReport, Exclusion, ExclusionScope, InstanceInfo, PassedRule, RunInfo,
+    StateChange, TargetInfo, TemplateInfo,
 };
 use kensa_store::{
     FindingFilter, Run, RunScope, SnapshotInfo, Store, StoreError, StoredFinding, Target, Template,
@@ -16,8 +16,8 @@ use kensa_store::{
 /// Findings are read from the store this many at a time.
 const PAGE: i64 = 1000;
 
-/// Why a stored run's `full` report lists no passed rules.
-const PASSED_RULES_UNKNOWN: &str = "The store keeps the findings a run reported, not every rule it evaluated, so the rules that passed everywhere cannot be listed for a stored run. `kensa report SNAPSHOT --type full` lists them for a snapshot.";
+/// Why a stored run's `full` report lists no passed rules when the run recorded none.
+const PASSED_RULES_UNKNOWN: &str = "This run recorded no rule outcomes (it was stored by an older kensa, or it stopped before its rules were evaluated), so the rules that passed everywhere cannot be listed. Run the template again, or `kensa report SNAPSHOT --type full` for a snapshot.";
 
 /// A run's report could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -99,14 +99,18 @@ pub async fn from_run(
         .into_iter()
         .map(exclusion)
         .collect();
+    let (passed_rules, passed_rules_note) = match store.passed_rules(id).await? {
+        Some(recorded) => (recorded.passed.into_iter().map(passed_rule).collect(), None),
+        None => (Vec::new(), Some(PASSED_RULES_UNKNOWN.to_string())),
+    };
     Ok(AssessmentReport {
         run: run_info(run),
         template: template_info(&template),
         target: target_info(&target, run),
         findings,
         exclusions,
-        passed_rules: Vec::new(),
-        passed_rules_note: Some(PASSED_RULES_UNKNOWN.to_string()),
+        passed_rules,
+        passed_rules_note,
         instances: snapshot.map_or_else(Vec::new, |s| instances(s, &target)),
         generated_at,
     })
@@ -128,6 +132,16 @@ async fn all_findings(store: &Store, id: i64) -> kensa_store::Result<Vec<StoredF
         if done {
             return Ok(all);
         }
+    }
+}
+
+fn passed_rule(p: kensa_store::PassedRule) -> PassedRule {
+    PassedRule {
+        id: p.rule_id,
+        title: p.title,
+        severity: p.severity,
+        package: p.package,
+        resources_evaluated: usize::try_from(p.resources_evaluated).unwrap_or(0),
     }
 }
 

@@ -15,6 +15,8 @@ use aws_config::SdkConfig;
 
 use crate::session::Target;
 
+pub mod http_stub;
+
 /// The account moto answers for with its default credentials.
 pub const MOTO_ACCOUNT: &str = "123456789012";
 /// The region tests use unless they say otherwise.

@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0006_sqlite.sql"),
         postgres: include_str!("../migrations/0006_postgres.sql"),
     },
+    Migration {
+        version: 7,
+        shared: include_str!("../migrations/0007_rules_resolution.sql"),
+        sqlite: include_str!("../migrations/0007_sqlite.sql"),
+        postgres: include_str!("../migrations/0007_postgres.sql"),
+    },
 ];
 
 /// The newest schema version this build knows: the last migration's.

@@ -31,6 +31,20 @@ pub use text::{compact_sources, describe_flows, protocol_name};
 
 pub const RULE_NO_AGENT: &str = "RecognizedPortNoAgent";
 pub const RULE_EXPOSURE: &str = "NetworkExposure";
+/// The network rules with what passing them means (a report's "passed everywhere" line)
+/// and the highest severity a failure has; every ENI and load balancer is evaluated.
+pub const RULES: [(&str, &str, Severity); 2] = [
+    (
+        RULE_NO_AGENT,
+        "No recognised port is reachable from outside the VPC",
+        Severity::High,
+    ),
+    (
+        RULE_EXPOSURE,
+        "No network interface or load balancer is exposed outside the VPC",
+        Severity::Informational,
+    ),
+];
 const T_LB: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
 /// Every finding of the analysis, sorted, in one vector: [`stream`] without the

@@ -119,19 +119,7 @@ pub fn from_snapshot(snapshot: &Snapshot, opts: &ScanOptions) -> AssessmentRepor
 
 /// kensa-net's rules evaluate every ENI and load balancer; one with no finding passed.
 fn network_rules_passed(findings: &[kensa_model::Finding], evaluated: usize) -> Vec<PassedRule> {
-    use kensa_net::findings::{RULE_EXPOSURE, RULE_NO_AGENT};
-    let rules = [
-        (
-            RULE_NO_AGENT,
-            "No recognised port is reachable from outside the VPC",
-            kensa_model::Severity::High,
-        ),
-        (
-            RULE_EXPOSURE,
-            "No network interface or load balancer is exposed outside the VPC",
-            kensa_model::Severity::Informational,
-        ),
-    ];
+    let rules = kensa_net::findings::RULES;
     if evaluated == 0 {
         return Vec::new();
     }

@@ -26,6 +26,10 @@ impl Store {
     /// Resolves the findings of `packages` that `run` did not see and whose resource
     /// `covered` accepts. Walks the candidates page by page (keyset on id) and writes
     /// each page in its own transaction. Returns how many were resolved.
+    ///
+    /// Candidates were last seen by an earlier run (storing a finding sets its
+    /// `last_run`): one seen by this run, or by a later run that finished first, is open
+    /// and stays so.
     pub async fn resolve_unseen(
         &self,
         run: i64,
@@ -40,7 +44,7 @@ impl Store {
             loop {
                 let rows = sqlx::query(
                     "SELECT f.id, f.resource_type, f.resource_id, f.account, f.region FROM findings f \
-                     WHERE f.package = $1 AND f.status <> 'resolved' AND f.id > $2 \
+                     WHERE f.package = $1 AND f.status IN ('active', 'suppressed') AND f.last_run < $3 AND f.id > $2 \
                      AND NOT EXISTS (SELECT 1 FROM run_findings rf WHERE rf.run_id = $3 AND rf.finding_id = f.id) \
                      ORDER BY f.id LIMIT $4",
                 )

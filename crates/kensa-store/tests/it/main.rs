@@ -9,6 +9,7 @@ mod jobs_fence;
 mod killed;
 mod model;
 mod notifications;
+mod passed;
 mod runs;
 mod summary;
 

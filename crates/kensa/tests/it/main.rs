@@ -7,6 +7,8 @@ mod incomplete;
 mod jobs_cli;
 #[cfg(feature = "aws")]
 mod jobs_live;
+#[cfg(feature = "aws")]
+mod notify_cli;
 mod report_cli;
 mod store_cli;
 mod trail_cli;

@@ -252,12 +252,37 @@ fn stored_run_report(store: &str, dir: &Path) {
         suppressed(doc["findings"].as_array().unwrap()),
         suppressed(listed)
     );
-    assert!(doc["passed_rules"].as_array().unwrap().is_empty());
-    assert!(doc["passed_rules_note"].as_str().unwrap().contains("store"));
+    // The rules that passed everywhere are those a full report of the same snapshot
+    // lists (the target covers the whole demo account), none with a finding in the run.
+    let passed = doc["passed_rules"].as_array().unwrap();
+    assert!(!passed.is_empty(), "the demo run passes some rules");
+    assert!(doc["passed_rules_note"].is_null());
+    let rule_ids = |v: &[serde_json::Value]| {
+        v.iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let scanned = stored(store, &["report", "--demo", "-f", "json", "--type", "full"]);
+    let scanned: serde_json::Value = serde_json::from_slice(&scanned.stdout).unwrap();
+    assert_eq!(
+        rule_ids(passed),
+        rule_ids(scanned["passed_rules"].as_array().unwrap())
+    );
+    for rule in passed {
+        assert!(
+            !listed.iter().any(|f| f["rule_id"] == rule["id"]),
+            "{rule} passed but has a finding"
+        );
+        assert!(rule["resources_evaluated"].as_u64().unwrap() > 0, "{rule}");
+    }
 
     let html = std::fs::read_to_string(file("run.html")).unwrap();
     assert!(html.contains("weekly") && html.contains("demo-all") && html.contains("secops"));
-    assert!(html.contains("cannot be listed for a stored run"));
+    assert!(html.contains("Rules that passed everywhere"));
+    for rule in passed {
+        let id = rule["id"].as_str().unwrap();
+        assert!(html.contains(&format!("<code>{id}</code>")), "{id}");
+    }
     let pdf = std::fs::read(file("run.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     if let Some(text) = pdf_text(Path::new(&file("run.pdf"))) {
