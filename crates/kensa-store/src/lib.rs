@@ -1,5 +1,5 @@
 //! kensa's store: targets, templates, runs with every state change, findings with their
-//! history, exclusions and mute rules, in an embedded SQLite file (default) or
+//! history, exclusions and mute rules, remediation journals and CloudTrail alerts, in an embedded SQLite file (default) or
 //! PostgreSQL. Inspector Classic's assessment model, self-hosted.
 //!
 //! Every write is one transaction; findings stream in through [`FindingWriter`] in
@@ -8,6 +8,7 @@
 //! [`Store::recover_interrupted_runs`].
 #![forbid(unsafe_code)]
 
+pub mod alerts;
 pub mod audit;
 pub mod clock;
 mod db;
@@ -19,6 +20,7 @@ mod migrate;
 pub mod model;
 mod mutes;
 pub mod notifications;
+pub mod remediation;
 mod runs;
 pub mod scope;
 mod snapshots;
@@ -27,6 +29,7 @@ mod targets;
 mod templates;
 pub mod tokens;
 
+pub use alerts::{priority_rank, AlertFilter, NewAlert, StoredAlert};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
@@ -37,6 +40,10 @@ pub use migrate::SCHEMA_VERSION;
 pub use model::*;
 pub use mutes::{MuteOutcome, MuteRule};
 pub use notifications::{Delivery, DeliveryStatus, Destination};
+pub use remediation::{
+    ActionState, Journal, JournalAction, JournalState, JournalSummary, NewAction, NewJournal,
+    RollbackOutcome,
+};
 pub use runs::Resolution;
 pub use scope::RunScope;
 pub use snapshots::{hash_directory, NewSnapshot};

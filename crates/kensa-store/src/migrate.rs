@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0003_sqlite.sql"),
         postgres: include_str!("../migrations/0003_postgres.sql"),
     },
+    Migration {
+        version: 5,
+        shared: include_str!("../migrations/0005_journals_alerts.sql"),
+        sqlite: include_str!("../migrations/0005_sqlite.sql"),
+        postgres: include_str!("../migrations/0005_postgres.sql"),
+    },
 ];
 
 /// The newest schema version this build knows: the last migration's.

@@ -4,6 +4,7 @@
 mod backends;
 mod errors;
 mod findings;
+mod journals;
 mod killed;
 mod model;
 mod notifications;
