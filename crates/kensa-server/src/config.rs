@@ -20,6 +20,9 @@ pub struct ServerConfig {
     pub login_per_minute: u32,
     /// `kensa serve --worker`: claim and execute queued work (see `jobs`).
     pub worker: bool,
+    /// How remediation rollbacks reach AWS (profile, endpoint; feature `aws`).
+    #[cfg(feature = "aws")]
+    pub aws: kensa_aws::session::Target,
 }
 
 impl ServerConfig {
@@ -33,6 +36,8 @@ impl ServerConfig {
             input_roots: Vec::new(),
             login_per_minute: 10,
             worker: false,
+            #[cfg(feature = "aws")]
+            aws: kensa_aws::session::Target::default(),
         }
     }
 

@@ -35,6 +35,24 @@ pub fn priority_rank(name: &str) -> Option<i64> {
         .map(|i| i as i64)
 }
 
+/// The key that makes an alert unique: its event's `eventID` and the rule (the same
+/// pair `kensa trail watch` deduplicates on); an event without an id is keyed by a hash
+/// of the rule, its time and its output.
+pub fn dedup_key(rule: &str, event_id: Option<&str>, time: Option<&str>, output: &str) -> String {
+    match event_id.filter(|id| !id.is_empty()) {
+        Some(id) => format!("{id}\u{1f}{rule}"),
+        None => {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for part in [rule, time.unwrap_or(""), output] {
+                h.update(part.as_bytes());
+                h.update([0x1f]);
+            }
+            format!("noid:{}", hex::encode(h.finalize()))
+        }
+    }
+}
+
 /// An alert to store.
 #[derive(Debug, Clone)]
 pub struct NewAlert {
@@ -187,6 +205,16 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::priority_rank;
+
+    #[test]
+    fn dedup_keys_follow_event_and_rule() {
+        use super::dedup_key;
+        assert_eq!(dedup_key("r", Some("e1"), None, "o"), "e1\u{1f}r");
+        let a = dedup_key("r", None, Some("t"), "o");
+        assert!(a.starts_with("noid:") && a.len() == 69);
+        assert_ne!(a, dedup_key("r", None, Some("t"), "o2"));
+        assert_eq!(a, dedup_key("r", Some(""), Some("t"), "o"));
+    }
 
     #[test]
     fn priorities_rank_most_severe_first() {

@@ -29,7 +29,7 @@ mod targets;
 mod templates;
 pub mod tokens;
 
-pub use alerts::{priority_rank, AlertFilter, NewAlert, StoredAlert};
+pub use alerts::{dedup_key, priority_rank, AlertFilter, NewAlert, StoredAlert};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};

@@ -2,9 +2,12 @@
 //! `/api/v1/openapi.json`. Who may call what: README "kensa serve" roles table (the
 //! authorization matrix test checks every route against it).
 pub mod admin;
+pub mod alerts;
 pub mod catalog;
 pub mod findings;
 pub mod json;
+pub mod remediation;
+pub mod remediation_plan;
 pub mod runs;
 
 use axum::routing::{delete, get, post};
@@ -17,7 +20,7 @@ use crate::state::AppState;
 /// The OpenAPI document (paths relative to `/api/v1`).
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
+    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, remediation journals and plans, CloudTrail alerts. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
     servers((url = "/api/v1")),
     paths(
         session::create, session::delete,
@@ -26,6 +29,7 @@ use crate::state::AppState;
         runs::list, runs::show, runs::start, runs::cancel, runs::exclusions, runs::diff,
         findings::list, findings::show, findings::mutes,
         admin::list_tokens, admin::create_token, admin::revoke_token, admin::audit_log,
+        remediation::list, remediation::show, remediation::rollback, remediation_plan::plan, alerts::list,
     ),
     modifiers(&BearerAuth),
 )]
@@ -80,6 +84,11 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(admin::list_tokens).post(admin::create_token))
         .route("/tokens/{name}", delete(admin::revoke_token))
         .route("/audit", get(admin::audit_log))
+        .route("/remediation/journals", get(remediation::list))
+        .route("/remediation/journals/{id}", get(remediation::show))
+        .route("/remediation/journals/{id}/rollback", post(remediation::rollback))
+        .route("/remediation/plans", post(remediation_plan::plan))
+        .route("/alerts", get(alerts::list))
         .fallback(not_found)
 }
 

@@ -3,6 +3,7 @@
 //! security; `dash_*`: the dashboard; `jobs_*`: schedules and workers).
 mod api_e2e;
 mod api_matrix;
+mod api_remediation;
 mod api_schemathesis;
 mod api_tls;
 mod common;
@@ -11,3 +12,4 @@ mod dash_browser;
 mod dash_cdp;
 mod dash_client;
 mod dash_pages;
+mod dash_remediation;

@@ -10,6 +10,8 @@ pub mod output;
 pub mod path;
 #[cfg(feature = "aws")]
 pub mod remediate;
+#[cfg(feature = "aws")]
+mod remediate_store;
 pub mod report;
 mod report_run;
 pub mod rules;
@@ -25,6 +27,7 @@ pub mod target;
 pub mod template;
 pub mod token;
 pub mod trail;
+pub mod trail_store;
 #[cfg(feature = "aws")]
 pub mod trail_watch;
 pub mod vuln;
