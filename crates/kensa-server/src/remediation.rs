@@ -41,7 +41,11 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
 
 /// The store's record of the journal `<root>/<id>/` (its plan, each action's `before`
 /// and result), made by `actor`.
-pub fn journal_from_files(root: &Path, id: &str, actor: &str) -> Result<NewJournal, RemediationError> {
+pub fn journal_from_files(
+    root: &Path,
+    id: &str,
+    actor: &str,
+) -> Result<NewJournal, RemediationError> {
     let journal = Journal::open(root, id)?;
     let run = journal.run()?;
     let befores = journal.befores()?;
@@ -73,7 +77,10 @@ pub fn journal_from_files(root: &Path, id: &str, actor: &str) -> Result<NewJourn
     Ok(NewJournal {
         journal_id: journal.id.clone(),
         source: run.plan.source.clone(),
-        mode: to_value(&run.plan.mode).as_str().unwrap_or("revoke").to_owned(),
+        mode: to_value(&run.plan.mode)
+            .as_str()
+            .unwrap_or("revoke")
+            .to_owned(),
         plan: to_value(&run.plan),
         journal_dir: Some(
             root.canonicalize()
@@ -134,8 +141,13 @@ pub async fn rollback_stored(
         match serde_json::from_value::<BeforeRecord>(before.clone()) {
             Ok(b) => befores.push(b),
             Err(e) => {
-                let message = format!("action {}: stored original state unreadable: {e}", a.action_id);
-                store.finish_rollback(id, actor, &[], Some(&message)).await?;
+                let message = format!(
+                    "action {}: stored original state unreadable: {e}",
+                    a.action_id
+                );
+                store
+                    .finish_rollback(id, actor, &[], Some(&message))
+                    .await?;
                 return Err(RemediationError::Journal {
                     journal: id.into(),
                     message,
@@ -144,10 +156,14 @@ pub async fn rollback_stored(
         }
     }
     match rollback_records(target, id, befores).await {
-        Ok(report) => Ok(store.finish_rollback(id, actor, &outcomes(&report), None).await?),
+        Ok(report) => Ok(store
+            .finish_rollback(id, actor, &outcomes(&report), None)
+            .await?),
         Err(e) => {
             let message = format!("rollback did not run: {e}");
-            Ok(store.finish_rollback(id, actor, &[], Some(&message)).await?)
+            Ok(store
+                .finish_rollback(id, actor, &[], Some(&message))
+                .await?)
         }
     }
 }

@@ -40,11 +40,15 @@ pub struct AlertPage {
 fn check_since(since: &str) -> Result<(), ApiError> {
     let b = since.as_bytes();
     let date_ok = b.len() >= 10
-        && b[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
-    let rest_ok = b.len() == 10 || (b[10] == b'T' && since.is_ascii() && since.len() <= 40);
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let rest_ok =
+        date_ok && (b.len() == 10 || (b[10] == b'T' && since.is_ascii() && since.len() <= 40));
     if date_ok && rest_ok {
         Ok(())
     } else {
@@ -57,7 +61,12 @@ fn check_since(since: &str) -> Result<(), ApiError> {
 
 /// The store filter for a query (API and dashboard).
 pub fn filter(q: &AlertQuery, default_limit: i64) -> Result<AlertFilter, ApiError> {
-    let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let nonempty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     let max_rank = match nonempty(&q.priority) {
         None => None,
         Some(p) => Some(kensa_store::priority_rank(&p).ok_or_else(|| {

@@ -86,7 +86,10 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(admin::audit_log))
         .route("/remediation/journals", get(remediation::list))
         .route("/remediation/journals/{id}", get(remediation::show))
-        .route("/remediation/journals/{id}/rollback", post(remediation::rollback))
+        .route(
+            "/remediation/journals/{id}/rollback",
+            post(remediation::rollback),
+        )
         .route("/remediation/plans", post(remediation_plan::plan))
         .route("/alerts", get(alerts::list))
         .fallback(not_found)

@@ -112,7 +112,11 @@ pub async fn rollback(
 }
 
 /// Rolls back journal `id` for `caller`, audit-logged (API and dashboard).
-pub async fn rollback_journal(s: &AppState, caller: &Caller, id: &str) -> Result<Journal, ApiError> {
+pub async fn rollback_journal(
+    s: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Journal, ApiError> {
     check_journal_id(id)?;
     let journal = s.store.journal(id).await?;
     audit::record(

@@ -32,7 +32,10 @@ pub struct PlanRequest {
 #[cfg_attr(not(feature = "aws"), allow(dead_code))]
 enum Source {
     Demo,
-    Directory { dir: PathBuf, expect_hash: Option<String> },
+    Directory {
+        dir: PathBuf,
+        expect_hash: Option<String>,
+    },
 }
 
 async fn resolve(s: &AppState, req: &PlanRequest) -> Result<Source, ApiError> {
@@ -43,7 +46,9 @@ async fn resolve(s: &AppState, req: &PlanRequest) -> Result<Source, ApiError> {
         (Some(id), None) => {
             let run = s.store.run(id).await?;
             let snap = run.snapshot.ok_or_else(|| {
-                ApiError::conflict(format!("run {id} recorded no snapshot (it failed before loading one)"))
+                ApiError::conflict(format!(
+                    "run {id} recorded no snapshot (it failed before loading one)"
+                ))
             })?;
             match (snap.source.as_str(), snap.location) {
                 ("demo", _) => Ok(Source::Demo),
@@ -113,7 +118,11 @@ fn build(source: Source, req: &PlanRequest) -> Result<Value, ApiError> {
         _ => DEFAULT_CONTROLS.iter().map(|c| c.to_string()).collect(),
     };
     let (snapshot, extras, label) = match source {
-        Source::Demo => (kensa_model::demo::snapshot(), Extras::default(), "demo".to_owned()),
+        Source::Demo => (
+            kensa_model::demo::snapshot(),
+            Extras::default(),
+            "demo".to_owned(),
+        ),
         Source::Directory { dir, expect_hash } => {
             if let Some(hash) = expect_hash {
                 let now = kensa_store::hash_directory(&dir)

@@ -165,7 +165,13 @@ pub async fn show(
         }
         (json_details("Plan", Some(&j.plan)))
     };
-    ok(page(&format!("Journal {id}"), &caller, Nav::Remediation, None, body))
+    ok(page(
+        &format!("Journal {id}"),
+        &caller,
+        Nav::Remediation,
+        None,
+        body,
+    ))
 }
 
 /// Rolls the journal back (operator) and shows it again with the outcome.

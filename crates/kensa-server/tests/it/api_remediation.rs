@@ -84,26 +84,54 @@ fn journals_plans_and_alerts_over_the_api_and_pages() {
     let list = get("/api/v1/remediation/journals", viewer).json();
     assert_eq!(list["journals"][0]["id"], "20261207T180000Z-0a1b2c3d");
     assert_eq!(list["journals"][0]["changed"], 1);
-    let one = get("/api/v1/remediation/journals/20261207T180000Z-0a1b2c3d", viewer).json();
+    let one = get(
+        "/api/v1/remediation/journals/20261207T180000Z-0a1b2c3d",
+        viewer,
+    )
+    .json();
     assert_eq!(one["actions"][0]["state"], "verified");
-    assert_eq!(get("/api/v1/remediation/journals/..%2Fetc", viewer).status, 404);
-    assert_eq!(get("/api/v1/remediation/journals?limit=0", viewer).status, 400);
+    assert_eq!(
+        get("/api/v1/remediation/journals/..%2Fetc", viewer).status,
+        404
+    );
+    assert_eq!(
+        get("/api/v1/remediation/journals?limit=0", viewer).status,
+        400
+    );
 
     let plan = |body: serde_json::Value, token: &str| {
-        call("POST", &server.url("/api/v1/remediation/plans"), Some(token), &[], Some(&body))
+        call(
+            "POST",
+            &server.url("/api/v1/remediation/plans"),
+            Some(token),
+            &[],
+            Some(&body),
+        )
     };
-    let demo = plan(json!({"snapshot": "demo", "controls": ["EC2.13"]}), operator);
+    let demo = plan(
+        json!({"snapshot": "demo", "controls": ["EC2.13"]}),
+        operator,
+    );
     assert_eq!(demo.status, 200, "{}", demo.body);
     let actions = demo.json()["actions"].as_array().unwrap().clone();
-    assert!(!actions.is_empty(), "the demo account opens SSH to the world");
+    assert!(
+        !actions.is_empty(),
+        "the demo account opens SSH to the world"
+    );
     assert!(actions.iter().all(|a| a["controls"][0] == "EC2.13"));
     assert_eq!(plan(json!({"snapshot": "demo"}), viewer).status, 403);
     assert_eq!(plan(json!({}), operator).status, 400);
     assert_eq!(plan(json!({"snapshot": "/etc"}), operator).status, 400);
     assert_eq!(plan(json!({"run": 424242}), operator).status, 404);
-    let unknown = plan(json!({"snapshot": "demo", "controls": ["EC2.999"]}), operator);
+    let unknown = plan(
+        json!({"snapshot": "demo", "controls": ["EC2.999"]}),
+        operator,
+    );
     assert_eq!(unknown.status, 400, "{}", unknown.body);
-    assert_eq!(plan(json!({"snapshot": "demo", "mode": "burn"}), operator).status, 400);
+    assert_eq!(
+        plan(json!({"snapshot": "demo", "mode": "burn"}), operator).status,
+        400
+    );
 
     let alerts = get("/api/v1/alerts?priority=critical", viewer).json();
     let ids: Vec<&str> = alerts["alerts"]
@@ -118,18 +146,30 @@ fn journals_plans_and_alerts_over_the_api_and_pages() {
     let page2 = get(&format!("/api/v1/alerts?limit=2&before={before}"), viewer).json();
     assert_eq!(page2["alerts"][0]["event_id"], "ev-0");
     assert!(page2["next_before"].is_null());
-    let since = get("/api/v1/alerts?since=2026-12-07T11:00:00Z&rule=Security%20group%20changed", viewer).json();
+    let since = get(
+        "/api/v1/alerts?since=2026-12-07T11:00:00Z&rule=Security%20group%20changed",
+        viewer,
+    )
+    .json();
     assert_eq!(since["alerts"].as_array().unwrap().len(), 1);
     assert_eq!(get("/api/v1/alerts?priority=loud", viewer).status, 400);
     assert_eq!(get("/api/v1/alerts?since=yesterday", viewer).status, 400);
 
     let feed = get("/alerts?priority=critical", viewer);
     assert_eq!(feed.status, 200);
-    assert!(feed.body.contains("SSH opened to the world by mallory &lt;script&gt;"));
+    assert!(feed
+        .body
+        .contains("SSH opened to the world by mallory &lt;script&gt;"));
     assert!(!feed.body.contains("Security group changed by"));
     let journal_page = get("/remediation/20261207T180000Z-0a1b2c3d", viewer);
     assert!(journal_page.body.contains("revoke tcp/22 from 0.0.0.0/0"));
-    assert!(!journal_page.body.contains("form class=\"rollback\""), "viewer: no button");
+    assert!(
+        !journal_page.body.contains("form class=\"rollback\""),
+        "viewer: no button"
+    );
     let as_operator = get("/remediation/20261207T180000Z-0a1b2c3d", operator);
-    assert!(as_operator.body.contains("class=\"rollback\""), "operator: a button");
+    assert!(
+        as_operator.body.contains("class=\"rollback\""),
+        "operator: a button"
+    );
 }

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use kensa_aws::collect::{collect, CollectOptions, Extras};
-use kensa_aws::remediate::{apply_plan, build_plan, ApplyOptions, Mode, PlanRequest, RuleSpec, Source};
+use kensa_aws::remediate::{
+    apply_plan, build_plan, ApplyOptions, Mode, PlanRequest, RuleSpec, Source,
+};
 use kensa_aws::testing::{MotoServer, TEST_REGION};
 use kensa_server::auth::Role;
 use kensa_store::{Location, Store};
@@ -115,10 +117,19 @@ fn operator_rolls_back_a_moto_journal_from_the_dashboard() {
     assert_eq!(buttons.as_u64(), Some(0), "no rollback button for a viewer");
     drop(viewer);
     let token = server.token(Role::Viewer);
-    let refused = call("POST", &server.url(&format!("{page}/rollback")), Some(token), &[], None);
+    let refused = call(
+        "POST",
+        &server.url(&format!("{page}/rollback")),
+        Some(token),
+        &[],
+        None,
+    );
     assert_eq!(refused.status, 403, "{}", refused.body);
     let api = format!("/api/v1/remediation/journals/{id}/rollback");
-    assert_eq!(call("POST", &server.url(&api), Some(token), &[], None).status, 403);
+    assert_eq!(
+        call("POST", &server.url(&api), Some(token), &[], None).status,
+        403
+    );
 
     let mut b = Chromium::launch(&chromium, 1280, 900);
     sign_in(&mut b, &server, Role::Operator, "/remediation");
@@ -126,21 +137,30 @@ fn operator_rolls_back_a_moto_journal_from_the_dashboard() {
     b.screenshot(&shots.join("20-remediation.png"));
     b.eval("document.querySelector('table.journals a').click(); true");
     b.wait_for(
-        &format!("location.pathname === '{page}' && document.readyState === 'complete'"),
+        &format!(
+            "decodeURIComponent(location.pathname) === '{page}' && document.readyState === 'complete'"
+        ),
         10,
     );
     let state = b.eval("document.querySelector('h1 .state').textContent");
     assert_eq!(state.as_str(), Some("applied"));
     b.screenshot(&shots.join("21-journal-applied.png"));
     // The form asks for confirmation (window.confirm); answer yes.
-    b.eval("window.confirm = () => true; document.querySelector('form.rollback button').click(); true");
+    b.eval(
+        "window.confirm = () => true; document.querySelector('form.rollback button').click(); true",
+    );
     b.wait_for(
         "document.querySelector('h1 .state') && document.querySelector('h1 .state').textContent === 'rolled-back'",
         60,
     );
-    let action = b.eval("document.querySelector('table.actions tbody tr td:nth-child(2)').textContent");
+    let action =
+        b.eval("document.querySelector('table.actions tbody tr td:nth-child(2)').textContent");
     assert_eq!(action.as_str(), Some("rolled-back"));
-    assert_eq!(b.eval("document.querySelectorAll('form.rollback').length").as_u64(), Some(0));
+    assert_eq!(
+        b.eval("document.querySelectorAll('form.rollback').length")
+            .as_u64(),
+        Some(0)
+    );
     b.screenshot(&shots.join("22-journal-rolled-back.png"));
 
     assert_eq!(
@@ -149,14 +169,31 @@ fn operator_rolls_back_a_moto_journal_from_the_dashboard() {
         "moto holds the group exactly as before the apply"
     );
     let operator = server.token(Role::Operator);
-    let journal = call("GET", &server.url(&format!("/api/v1/remediation/journals/{id}")), Some(operator), &[], None).json();
+    let journal = call(
+        "GET",
+        &server.url(&format!("/api/v1/remediation/journals/{id}")),
+        Some(operator),
+        &[],
+        None,
+    )
+    .json();
     assert_eq!(journal["state"], "rolled-back");
     assert_eq!(journal["rolled_back_by"], "test-operator");
     assert_eq!(journal["actions"][0]["rollback"]["restored"], true);
     let again = call("POST", &server.url(&api), Some(operator), &[], None);
     assert_eq!(again.status, 409, "{}", again.body);
-    let audit = call("GET", &server.url("/api/v1/audit"), Some(server.token(Role::Admin)), &[], None);
-    assert!(audit.body.contains("remediation.rollback"), "{}", audit.body);
+    let audit = call(
+        "GET",
+        &server.url("/api/v1/audit"),
+        Some(server.token(Role::Admin)),
+        &[],
+        None,
+    );
+    assert!(
+        audit.body.contains("remediation.rollback"),
+        "{}",
+        audit.body
+    );
     let csp: Vec<&String> = b
         .console
         .iter()

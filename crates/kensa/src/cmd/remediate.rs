@@ -214,9 +214,10 @@ fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
         now: std::time::SystemTime::now(),
     };
     // Opened first: a store that cannot be opened stops the run before AWS changes.
-    let store = match args.apply {
-        true => JournalStore::for_args(&args.store)?,
-        false => None,
+    let store = if args.apply {
+        JournalStore::for_args(&args.store)?
+    } else {
+        None
     };
     let report = runtime()?.block_on(apply_plan(&args.aws.target(), &plan, &opts))?;
     if let (Some(store), Some(id)) = (&store, &report.journal_id) {
@@ -255,7 +256,10 @@ fn roll_back(args: RollbackArgs) -> anyhow::Result<ExitCode> {
         &args.journal_id,
     ));
     if let Some(store) = &store {
-        let error = result.as_ref().err().map(|e| format!("rollback did not run: {e}"));
+        let error = result
+            .as_ref()
+            .err()
+            .map(|e| format!("rollback did not run: {e}"));
         store.finish_rollback(&args.journal_id, result.as_ref().ok(), error.as_deref())?;
     }
     let report = result?;

@@ -51,7 +51,10 @@ impl JournalStore {
             .await?;
             anyhow::Ok(())
         })?;
-        eprintln!("journal {id} recorded in the store {}", self.location.display());
+        eprintln!(
+            "journal {id} recorded in the store {}",
+            self.location.display()
+        );
         Ok(())
     }
 
@@ -81,7 +84,10 @@ impl JournalStore {
     ) -> anyhow::Result<()> {
         let results = report.map(outcomes).unwrap_or_default();
         self.rt.block_on(async {
-            let journal = self.store.finish_rollback(id, "cli", &results, error).await?;
+            let journal = self
+                .store
+                .finish_rollback(id, "cli", &results, error)
+                .await?;
             record_cli(
                 &self.store,
                 "remediation.rollback",

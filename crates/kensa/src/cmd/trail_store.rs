@@ -34,13 +34,20 @@ impl StoreSink {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), String>>();
         let shown = location.display();
         let thread = std::thread::spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(rt) => rt,
-                Err(e) => return drop(ready_tx.send(Err(e.to_string()))),
-            };
-            let store = match rt.block_on(Store::open(&location)) {
-                Ok(s) => s,
-                Err(e) => return drop(ready_tx.send(Err(e.to_string()))),
+            let opened = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+                .and_then(|rt| match rt.block_on(Store::open(&location)) {
+                    Ok(store) => Ok((rt, store)),
+                    Err(e) => Err(e.to_string()),
+                });
+            let (rt, store) = match opened {
+                Ok(pair) => pair,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
             };
             let _ = ready_tx.send(Ok(()));
             for (alert, reply) in rx {

@@ -12,7 +12,10 @@ fn kensa(moto: &MotoServer, args: &[&str]) -> Output {
     cmd.args(args)
         .env_remove("AWS_PROFILE")
         .env_remove("KENSA_STORE")
-        .env("XDG_DATA_HOME", std::env::temp_dir().join("kensa-tests-no-store"));
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("kensa-tests-no-store"),
+        );
     for (k, v) in moto.env() {
         cmd.env(k, v);
     }
@@ -182,7 +185,15 @@ async fn collect_plan_apply_rollback_through_the_binary() {
         .all(|a| a.state == kensa_store::ActionState::RolledBack && a.before.is_some()));
     let out = kensa(
         &moto,
-        &["remediate", "rollback", &journal_id, "--journal-dir", &s(&journal), "--store", &s(&store)],
+        &[
+            "remediate",
+            "rollback",
+            &journal_id,
+            "--journal-dir",
+            &s(&journal),
+            "--store",
+            &s(&store),
+        ],
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("rolled-back"));

@@ -192,7 +192,11 @@ fn replay_of_empty_or_doubled_input_is_incomplete() {
 fn replay_stores_each_alert_once() {
     let tmp = logs();
     let store = tmp.path().join("kensa").join("store.db");
-    let first = replay(tmp.path(), &["login.json"], &["--store", store.to_str().unwrap()]);
+    let first = replay(
+        tmp.path(),
+        &["login.json"],
+        &["--store", store.to_str().unwrap()],
+    );
     assert_eq!(first.status.code(), Some(0));
     let err = String::from_utf8_lossy(&first.stderr);
     assert!(err.contains("1 alert(s) stored, 0 already there"), "{err}");
