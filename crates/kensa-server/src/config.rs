@@ -24,6 +24,9 @@ pub struct ServerConfig {
     pub jobs: crate::jobs::JobSettings,
     /// Live collection from AWS (runs with input `live`), when the binary has it.
     pub live: Option<LiveSource>,
+    /// How remediation rollbacks reach AWS (profile, endpoint; feature `aws`).
+    #[cfg(feature = "aws")]
+    pub aws: kensa_aws::session::Target,
 }
 
 /// The binary's live collector (kensa-server itself does not link the AWS SDK).
@@ -49,6 +52,8 @@ impl ServerConfig {
             worker: false,
             jobs: crate::jobs::JobSettings::default(),
             live: None,
+            #[cfg(feature = "aws")]
+            aws: kensa_aws::session::Target::default(),
         }
     }
 

@@ -12,6 +12,8 @@ pub mod dashboard;
 pub mod error;
 pub mod jobs;
 pub mod metrics;
+#[cfg(feature = "aws")]
+pub mod remediation;
 mod security;
 pub mod state;
 

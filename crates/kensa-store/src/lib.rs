@@ -1,5 +1,5 @@
 //! kensa's store: targets, templates, runs with every state change, findings with their
-//! history, exclusions and mute rules, in an embedded SQLite file (default) or
+//! history, exclusions and mute rules, remediation journals and CloudTrail alerts, in an embedded SQLite file (default) or
 //! PostgreSQL. Inspector Classic's assessment model, self-hosted.
 //!
 //! Every write is one transaction; findings stream in through [`FindingWriter`] in
@@ -11,6 +11,7 @@
 
 pub mod agents;
 pub mod account_roles;
+pub mod alerts;
 pub mod audit;
 pub mod clock;
 mod db;
@@ -25,6 +26,7 @@ mod mutes;
 pub mod notifications;
 mod passed;
 pub mod queue;
+pub mod remediation;
 mod runs;
 pub mod schedules;
 pub mod scope;
@@ -37,6 +39,7 @@ pub mod units;
 
 pub use agents::{Agent, EnrollmentToken, NewUpload, UploadOutcome};
 pub use account_roles::AccountRole;
+pub use alerts::{dedup_key, priority_rank, AlertFilter, NewAlert, StoredAlert};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};
 pub use error::{Result, StoreError};
@@ -51,6 +54,10 @@ pub use mutes::{MuteOutcome, MuteRule};
 pub use notifications::{Delivery, DeliveryStatus, Destination};
 pub use passed::{PassedRule, PassedRules};
 pub use queue::{ClaimedRun, Lease, WorkerInfo};
+pub use remediation::{
+    ActionState, Journal, JournalAction, JournalState, JournalSummary, NewAction, NewJournal,
+    RollbackOutcome,
+};
 pub use runs::Resolution;
 pub use schedules::{Fired, Schedule};
 pub use scope::RunScope;

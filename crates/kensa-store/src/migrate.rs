@@ -39,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0004_postgres.sql"),
     },
     Migration {
+        version: 5,
+        shared: include_str!("../migrations/0005_journals_alerts.sql"),
+        sqlite: include_str!("../migrations/0005_sqlite.sql"),
+        postgres: include_str!("../migrations/0005_postgres.sql"),
+    },
+    Migration {
         version: 6,
         shared: include_str!("../migrations/0006_agents.sql"),
         sqlite: include_str!("../migrations/0006_sqlite.sql"),

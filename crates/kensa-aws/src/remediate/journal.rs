@@ -104,6 +104,15 @@ impl Journal {
         names.iter().map(|n| self.read(n)).collect()
     }
 
+    /// What apply recorded for `action_id` after its change, if it got that far.
+    pub fn result<T: DeserializeOwned>(&self, action_id: &str) -> Result<Option<T>, AwsError> {
+        let name = format!("{action_id}.result.json");
+        if !self.dir.join(&name).is_file() {
+            return Ok(None);
+        }
+        self.read(&name).map(Some)
+    }
+
     fn read<T: DeserializeOwned>(&self, name: &str) -> Result<T, AwsError> {
         let path = self.dir.join(name);
         let text = std::fs::read_to_string(&path).map_err(|e| AwsError::io(&path, e))?;

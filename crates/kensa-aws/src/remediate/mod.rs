@@ -19,6 +19,6 @@ pub mod live;
 pub mod rollback;
 
 pub use apply::{apply_plan, ActionReport, ApplyOptions, ApplyReport, Status};
-pub use rollback::{rollback, RollbackReport};
+pub use rollback::{rollback, rollback_records, RollbackAction, RollbackReport};
 #[cfg(test)]
 mod planner_tests;

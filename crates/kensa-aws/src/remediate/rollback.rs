@@ -61,7 +61,17 @@ pub async fn rollback(
     journal_id: &str,
 ) -> Result<RollbackReport, AwsError> {
     let journal = Journal::open(journal_root, journal_id)?;
-    let mut befores = journal.befores()?;
+    rollback_records(target, &journal.id, journal.befores()?).await
+}
+
+/// Rolls back from `before` records held elsewhere (the server's store keeps the same
+/// records the journal files hold), newest action first.
+pub async fn rollback_records(
+    target: &Target,
+    journal_id: &str,
+    mut befores: Vec<BeforeRecord>,
+) -> Result<RollbackReport, AwsError> {
+    befores.sort_by(|a, b| a.action.id.cmp(&b.action.id));
     befores.reverse();
     let sessions = target.accounts().await?;
     let mut actions = Vec::new();
@@ -87,7 +97,7 @@ pub async fn rollback(
         actions.push(report);
     }
     Ok(RollbackReport {
-        journal_id: journal.id,
+        journal_id: journal_id.to_owned(),
         actions,
     })
 }

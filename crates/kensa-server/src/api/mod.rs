@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`. Who may call what: README "kensa serve" roles table (the
 //! authorization matrix test checks every route against it).
 pub mod admin;
+pub mod alerts;
 pub mod catalog;
 pub mod cursor;
 pub mod findings;
@@ -10,6 +11,8 @@ pub mod json;
 pub mod path;
 pub mod reports;
 pub mod run_snapshot;
+pub mod remediation;
+pub mod remediation_plan;
 pub mod runs;
 
 use axum::routing::{delete, get, post, put};
@@ -22,7 +25,7 @@ use crate::state::AppState;
 /// The OpenAPI document (paths relative to `/api/v1`).
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, schedules, account roles, workers. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
+    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, schedules, account roles, workers, remediation journals and plans, CloudTrail alerts. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
     servers((url = "/api/v1")),
     paths(
         session::create, session::delete,
@@ -35,6 +38,7 @@ use crate::state::AppState;
         jobs::list_schedules, jobs::show_schedule, jobs::set_schedule, jobs::delete_schedule,
         jobs::list_account_roles, jobs::set_account_role, jobs::delete_account_role,
         jobs::list_workers, jobs::run_units,
+        remediation::list, remediation::show, remediation::rollback, remediation_plan::plan, alerts::list,
     ),
     modifiers(&BearerAuth),
 )]
@@ -107,6 +111,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/workers", get(jobs::list_workers))
         .route("/runs/{id}/units", get(jobs::run_units))
+        .route("/remediation/journals", get(remediation::list))
+        .route("/remediation/journals/{id}", get(remediation::show))
+        .route(
+            "/remediation/journals/{id}/rollback",
+            post(remediation::rollback),
+        )
+        .route("/remediation/plans", post(remediation_plan::plan))
+        .route("/alerts", get(alerts::list))
         .fallback(not_found)
 }
 

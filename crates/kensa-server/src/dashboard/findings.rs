@@ -94,7 +94,7 @@ impl Filters {
 
 /// A select whose options are `choices`; the current value stays selectable even when
 /// it is not one of them (a comma list from a link).
-fn select(name: &str, label: &str, current: &str, choices: &[String]) -> Markup {
+pub(super) fn select(name: &str, label: &str, current: &str, choices: &[String]) -> Markup {
     let known = current.is_empty() || choices.iter().any(|c| c == current);
     html! {
         label { (label)
@@ -107,7 +107,7 @@ fn select(name: &str, label: &str, current: &str, choices: &[String]) -> Markup 
     }
 }
 
-fn text(name: &str, label: &str, current: &str, hint: &str) -> Markup {
+pub(super) fn text(name: &str, label: &str, current: &str, hint: &str) -> Markup {
     html! { label { (label) input type="text" name=(name) value=(current) placeholder=(hint); } }
 }
 

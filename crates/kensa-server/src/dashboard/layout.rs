@@ -17,16 +17,20 @@ pub enum Nav {
     Targets,
     Templates,
     Reach,
+    Alerts,
+    Remediation,
     Admin,
 }
 
-const NAV: [(Nav, &str, &str); 6] = [
+const NAV: [(Nav, &str, &str); 8] = [
     (Nav::Overview, "/", "Overview"),
     (Nav::Runs, "/runs", "Runs"),
     (Nav::Findings, "/findings", "Findings"),
     (Nav::Targets, "/targets", "Targets"),
     (Nav::Templates, "/templates", "Templates"),
     (Nav::Reach, "/reach", "Can A reach B?"),
+    (Nav::Alerts, "/alerts", "Alerts"),
+    (Nav::Remediation, "/remediation", "Remediation"),
 ];
 
 fn head(title: &str) -> Markup {

@@ -4,6 +4,7 @@
 //! and the one small script are served from `/assets/` under content-hashed names, so
 //! the strict CSP holds and browsers cache them for good.
 mod admin;
+mod alerts;
 mod assets;
 mod catalog;
 mod chart;
@@ -14,6 +15,7 @@ mod login;
 mod overview;
 mod page;
 mod reach;
+mod remediation;
 mod runs;
 
 use axum::routing::{get, post};
@@ -43,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/findings", get(findings::list))
         .route("/findings/{id}", get(findings::show))
         .route("/reach", get(reach::show))
+        .route("/alerts", get(alerts::list))
+        .route("/remediation", get(remediation::list))
+        .route("/remediation/{id}", get(remediation::show))
+        .route("/remediation/{id}/rollback", post(remediation::rollback))
         .route("/admin", get(admin::show))
         .route("/admin/tokens", post(admin::create))
         .route("/admin/tokens/{name}/revoke", post(admin::revoke))

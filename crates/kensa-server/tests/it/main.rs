@@ -4,6 +4,7 @@
 mod api_e2e;
 mod api_matrix;
 mod api_reports;
+mod api_remediation;
 mod api_schemathesis;
 mod api_tls;
 mod common;
@@ -15,3 +16,4 @@ mod dash_pages;
 mod jobs_queue;
 mod jobs_support;
 mod jobs_workers;
+mod dash_remediation;

@@ -6,6 +6,7 @@ mod errors;
 mod findings;
 mod jobs;
 mod jobs_fence;
+mod journals;
 mod killed;
 mod model;
 mod notifications;

@@ -12,6 +12,8 @@ pub mod output;
 pub mod path;
 #[cfg(feature = "aws")]
 pub mod remediate;
+#[cfg(feature = "aws")]
+mod remediate_store;
 pub mod report;
 pub mod rules;
 pub mod run;
@@ -29,6 +31,7 @@ pub mod target;
 pub mod template;
 pub mod token;
 pub mod trail;
+pub mod trail_store;
 #[cfg(feature = "aws")]
 pub mod trail_watch;
 pub mod vuln;

@@ -9,6 +9,8 @@ use kensa_aws::remediate::{
 };
 
 use super::collect::{live_snapshot, runtime, AwsArgs};
+use super::remediate_store::JournalStore;
+use super::store_common::StoreArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -85,6 +87,10 @@ pub struct ApplyArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub journal: JournalArgs,
+    /// Also record the journal in this store (default: KENSA_STORE, or the default
+    /// store file when it exists), where `kensa serve` shows it and can roll it back.
+    #[command(flatten)]
+    pub store: StoreArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: TextOrJson,
 }
@@ -97,6 +103,10 @@ pub struct RollbackArgs {
     pub aws: AwsArgs,
     #[command(flatten)]
     pub journal: JournalArgs,
+    /// Also record the journal in this store (default: KENSA_STORE, or the default
+    /// store file when it exists), where `kensa serve` shows it and can roll it back.
+    #[command(flatten)]
+    pub store: StoreArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: TextOrJson,
 }
@@ -203,7 +213,16 @@ fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
         journal_root: args.journal.journal_dir.clone(),
         now: std::time::SystemTime::now(),
     };
+    // Opened first: a store that cannot be opened stops the run before AWS changes.
+    let store = if args.apply {
+        JournalStore::for_args(&args.store)?
+    } else {
+        None
+    };
     let report = runtime()?.block_on(apply_plan(&args.aws.target(), &plan, &opts))?;
+    if let (Some(store), Some(id)) = (&store, &report.journal_id) {
+        store.record_apply(&args.journal.journal_dir, id)?;
+    }
     match args.format {
         TextOrJson::Text => {
             if !args.apply {
@@ -227,11 +246,23 @@ fn apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn roll_back(args: RollbackArgs) -> anyhow::Result<ExitCode> {
-    let report = runtime()?.block_on(rollback(
+    let store = JournalStore::for_args(&args.store)?;
+    if let Some(store) = &store {
+        store.claim_rollback(&args.journal.journal_dir, &args.journal_id)?;
+    }
+    let result = runtime()?.block_on(rollback(
         &args.aws.target(),
         &args.journal.journal_dir,
         &args.journal_id,
-    ))?;
+    ));
+    if let Some(store) = &store {
+        let error = result
+            .as_ref()
+            .err()
+            .map(|e| format!("rollback did not run: {e}"));
+        store.finish_rollback(&args.journal_id, result.as_ref().ok(), error.as_deref())?;
+    }
+    let report = result?;
     match args.format {
         TextOrJson::Text => crate::out!("{}", report.render_text())?,
         TextOrJson::Json => crate::outln!("{}", serde_json::to_string_pretty(&report)?)?,

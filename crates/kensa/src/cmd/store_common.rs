@@ -112,3 +112,16 @@ pub fn parse_pair(s: &str) -> Result<(String, String), String> {
         _ => Err(format!("`{s}`: expected KEY=VALUE")),
     }
 }
+
+/// The store when one is in use, for commands whose main output is elsewhere (trail
+/// alerts, remediation journals): `--store`/`KENSA_STORE` when given, else the default
+/// store file when it exists. None otherwise (nothing is created).
+pub fn store_in_use(args: &StoreArgs) -> anyhow::Result<Option<Location>> {
+    if let Some(s) = &args.store {
+        return Ok(Some(Location::parse(s)));
+    }
+    match Location::default_file() {
+        Ok(Location::File(p)) if p.is_file() => Ok(Some(Location::File(p))),
+        _ => Ok(None),
+    }
+}

@@ -197,6 +197,10 @@ pub struct ReplayArgs {
     pub alerts: AlertArgs,
     #[command(flatten)]
     pub origin: OriginArgs,
+    /// Also store every alert (once per event and rule) in this store; by default the
+    /// store in use: KENSA_STORE, or the default store file when it exists.
+    #[command(flatten)]
+    pub store: super::store_common::StoreArgs,
     /// Don't draw a progress bar (counters are still printed at the end).
     #[arg(long)]
     pub no_progress: bool,
@@ -232,6 +236,7 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         .sum();
     let bar = progress(total, args.no_progress);
     let mut sink = args.alerts.sink()?;
+    let mut stored = super::trail_store::StoreSink::for_args(&args.store)?;
     let mut stats = Stats::default();
     let mut worst: Option<Priority> = None;
     let mut sink_error = None;
@@ -252,7 +257,8 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
             &mut |alert| {
                 worst = Some(worst.map_or(alert.priority, |w| w.min(alert.priority)));
                 if sink_error.is_none() {
-                    if let Err(e) = sink.emit(&alert) {
+                    let into_store = stored.as_mut().map_or(Ok(()), |s| s.emit(&alert));
+                    if let Err(e) = sink.emit(&alert).and(into_store) {
                         sink_error = Some(e);
                     }
                 }
@@ -276,6 +282,9 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         stats.events as f64 / secs.max(1e-9),
         stats.bytes as f64 / 1e6 / secs.max(1e-9)
     );
+    if let Some(stored) = &stored {
+        eprintln!("{}", stored.summary());
+    }
     let fail = matches!((args.alerts.fail_on, worst), (Some(limit), Some(w)) if w <= limit);
     let mut problems = Vec::new();
     if stats.errors > 0 {

@@ -34,6 +34,10 @@ pub struct Args {
     pub alerts: AlertArgs,
     #[command(flatten)]
     pub origin: OriginArgs,
+    /// Also store every alert (once per event and rule) in this store; by default the
+    /// store in use: KENSA_STORE, or the default store file when it exists.
+    #[command(flatten)]
+    pub store: crate::cmd::store_common::StoreArgs,
     /// Also POST each alert as JSON to this URL (retried with backoff).
     #[arg(long, value_name = "URL")]
     pub webhook: Option<String>,
@@ -135,6 +139,10 @@ async fn watch(args: Args) -> anyhow::Result<ExitCode> {
             url.clone(),
             WebhookOptions::default(),
         )));
+    }
+    if let Some(store) = crate::cmd::trail_store::StoreSink::for_args(&args.store)? {
+        eprintln!("alerts are also stored in {}", store.summary_location());
+        sinks.push(Box::new(store));
     }
     if let Some(topic) = &args.sns_topic {
         let publisher = SnsPublisher::new(clients.sns.clone(), topic.clone())?;

@@ -8,7 +8,14 @@ use kensa_aws::testing::{MotoServer, TEST_REGION};
 
 fn kensa(moto: &MotoServer, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kensa"));
-    cmd.args(args).env_remove("AWS_PROFILE");
+    // No default store: only an explicit --store records journals here.
+    cmd.args(args)
+        .env_remove("AWS_PROFILE")
+        .env_remove("KENSA_STORE")
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("kensa-tests-no-store"),
+        );
     for (k, v) in moto.env() {
         cmd.env(k, v);
     }
@@ -55,6 +62,7 @@ async fn collect_plan_apply_rollback_through_the_binary() {
     let snap = dir.path().join("snap");
     let plan = dir.path().join("plan.json");
     let journal = dir.path().join("journal");
+    let store = dir.path().join("store.db");
     let s = |p: &Path| p.to_str().unwrap().to_owned();
 
     let out = kensa(
@@ -129,6 +137,8 @@ async fn collect_plan_apply_rollback_through_the_binary() {
             "--apply",
             "--journal-dir",
             &s(&journal),
+            "--store",
+            &s(&store),
             "--format",
             "json",
         ],
@@ -154,10 +164,39 @@ async fn collect_plan_apply_rollback_through_the_binary() {
             &journal_id,
             "--journal-dir",
             &s(&journal),
+            "--store",
+            &s(&store),
         ],
     );
     assert!(out.status.success());
     assert_eq!(moto.group_json(&sg).await, before);
+
+    // The store holds the journal, rolled back by the command line, and refuses a
+    // second rollback before anything changes.
+    let db = kensa_store::Store::open(&kensa_store::Location::File(store.clone()))
+        .await
+        .unwrap();
+    let stored = db.journal(&journal_id).await.unwrap();
+    assert_eq!(stored.summary.state, kensa_store::JournalState::RolledBack);
+    assert_eq!(stored.summary.rolled_back_by.as_deref(), Some("cli"));
+    assert!(stored
+        .actions
+        .iter()
+        .all(|a| a.state == kensa_store::ActionState::RolledBack && a.before.is_some()));
+    let out = kensa(
+        &moto,
+        &[
+            "remediate",
+            "rollback",
+            &journal_id,
+            "--journal-dir",
+            &s(&journal),
+            "--store",
+            &s(&store),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rolled-back"));
 }
 
 /// `kensa trail watch` judges incomplete input like `trail replay`: a truncated log file

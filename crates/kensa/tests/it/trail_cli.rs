@@ -28,8 +28,11 @@ fn replay(dir: &Path, files: &[&str], extra: &[&str]) -> Output {
     ];
     args.extend(extra.iter().map(|a| a.to_string()));
     args.extend(files.iter().map(|f| dir.join(f).display().to_string()));
+    // The default store is looked for under XDG_DATA_HOME: the test's own directory.
     let out = Command::new(env!("CARGO_BIN_EXE_kensa"))
         .args(&args)
+        .env_remove("KENSA_STORE")
+        .env("XDG_DATA_HOME", dir)
         .output()
         .expect("run kensa");
     eprintln!(
@@ -181,4 +184,33 @@ fn replay_of_empty_or_doubled_input_is_incomplete() {
     );
     let out = replay(dir, &["doubled.json"], &["--fail-on", "warning"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// Alerts go to the store once each: a second replay of the same file adds nothing,
+/// and without --store the default store is used once it exists.
+#[test]
+fn replay_stores_each_alert_once() {
+    let tmp = logs();
+    let store = tmp.path().join("kensa").join("store.db");
+    let first = replay(
+        tmp.path(),
+        &["login.json"],
+        &["--store", store.to_str().unwrap()],
+    );
+    assert_eq!(first.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(err.contains("1 alert(s) stored, 0 already there"), "{err}");
+    // No --store: the default store ($XDG_DATA_HOME/kensa/store.db) now exists.
+    let again = replay(tmp.path(), &["login.json", "other.json"], &[]);
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("0 alert(s) stored, 1 already there"), "{err}");
+}
+
+#[test]
+fn replay_without_a_store_creates_none() {
+    let tmp = logs();
+    let out = replay(tmp.path(), &["login.json"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("stored"));
+    assert!(!tmp.path().join("kensa").exists());
 }
