@@ -141,7 +141,7 @@ pub async fn show(
         }
         section.card {
             h2 { "Actions (" (j.actions.len()) ")" }
-            table.data.actions {
+            table.data.journal-actions {
                 thead { tr {
                     th { "Action" } th { "State" } th { "Resource" } th { "Change" }
                     th { "Applied" } th { "Verified" } th { "Rolled back" }
