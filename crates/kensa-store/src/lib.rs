@@ -9,8 +9,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod agents;
 pub mod account_roles;
+pub mod agents;
 pub mod alerts;
 pub mod audit;
 pub mod clock;
@@ -37,8 +37,8 @@ mod templates;
 pub mod tokens;
 pub mod units;
 
-pub use agents::{Agent, EnrollmentToken, NewUpload, UploadOutcome};
 pub use account_roles::AccountRole;
+pub use agents::{Agent, EnrollmentToken, NewUpload, UploadOutcome};
 pub use alerts::{dedup_key, priority_rank, AlertFilter, NewAlert, StoredAlert};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use db::{Backend, Location, Store};

@@ -9,10 +9,10 @@ pub mod findings;
 pub mod jobs;
 pub mod json;
 pub mod path;
-pub mod reports;
-pub mod run_snapshot;
 pub mod remediation;
 pub mod remediation_plan;
+pub mod reports;
+pub mod run_snapshot;
 pub mod runs;
 
 use axum::routing::{delete, get, post, put};

@@ -153,8 +153,9 @@ fn operator_rolls_back_a_moto_journal_from_the_dashboard() {
         "document.querySelector('h1 .state') && document.querySelector('h1 .state').textContent === 'rolled-back'",
         60,
     );
-    let action =
-        b.eval("document.querySelector('table.journal-actions tbody tr td:nth-child(2)').textContent");
+    let action = b.eval(
+        "document.querySelector('table.journal-actions tbody tr td:nth-child(2)').textContent",
+    );
     assert_eq!(action.as_str(), Some("rolled-back"));
     assert_eq!(
         b.eval("document.querySelectorAll('form.rollback').length")

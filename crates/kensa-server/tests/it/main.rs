@@ -3,8 +3,8 @@
 //! security; `dash_*`: the dashboard; `jobs_*`: schedules and workers).
 mod api_e2e;
 mod api_matrix;
-mod api_reports;
 mod api_remediation;
+mod api_reports;
 mod api_schemathesis;
 mod api_tls;
 mod common;
@@ -13,7 +13,7 @@ mod dash_browser;
 mod dash_cdp;
 mod dash_client;
 mod dash_pages;
+mod dash_remediation;
 mod jobs_queue;
 mod jobs_support;
 mod jobs_workers;
-mod dash_remediation;
