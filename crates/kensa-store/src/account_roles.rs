@@ -11,11 +11,15 @@ use crate::error::{QueryContext, Result, StoreError};
 /// How kensa reaches one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccountRole {
+    /// The 12-digit AWS account id this role belongs to.
     pub account_id: String,
+    /// The IAM role kensa assumes in the account (`arn:aws:iam::ACCOUNT:role/NAME`).
     pub role_arn: String,
     /// The ExternalId the role's trust policy requires (the confused-deputy guard).
     pub external_id: Option<String>,
+    /// When the role was last set, as RFC 3339 UTC text with milliseconds.
     pub updated_at: String,
+    /// Who last set the role; None when no user was recorded.
     pub updated_by: Option<String>,
 }
 

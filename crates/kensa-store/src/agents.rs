@@ -11,46 +11,70 @@ use crate::error::{QueryContext, Result, StoreError};
 /// An enrollment token as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EnrollmentToken {
+    /// Row id, assigned by the database.
     pub id: i64,
+    /// A unique label chosen at creation (1 to 100 characters, trimmed); agents record it
+    /// as `enrolled_with`.
     pub name: String,
+    /// Who created the token.
     pub created_by: String,
+    /// When the token was created, as RFC 3339 UTC text with milliseconds.
     pub created_at: String,
+    /// When the token was revoked (it enrolls no more agents); None while it is live.
     pub revoked_at: Option<String>,
 }
 
 /// An enrolled agent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Agent {
+    /// The identifier the server gave the agent at enrollment (a UUID v4).
     pub id: String,
+    /// The host name the agent reported when it enrolled.
     pub hostname: String,
     /// The enrollment token's name.
     pub enrolled_with: String,
+    /// When the agent enrolled, as RFC 3339 UTC text with milliseconds.
     pub enrolled_at: String,
+    /// The version the agent reported in its latest heartbeat; None until its first
+    /// heartbeat.
     pub agent_version: Option<String>,
+    /// When the latest heartbeat arrived; None if the agent never sent one.
     pub last_heartbeat_at: Option<String>,
+    /// When the latest stored upload arrived; None before the first one.
     pub last_upload_at: Option<String>,
+    /// The sequence number of the latest stored upload (0 before the first): a new upload
+    /// must be above it.
     pub last_sequence: i64,
 }
 
 /// One upload to record.
 #[derive(Debug, Clone)]
 pub struct NewUpload<'a> {
+    /// The uploading agent's id.
     pub agent_id: &'a str,
+    /// The agent's id for this upload; a second upload with the same id is a duplicate.
     pub upload_id: &'a str,
+    /// The agent's counter for this upload; must be above the agent's `last_sequence` to be
+    /// stored.
     pub sequence: i64,
+    /// When the agent collected the telemetry, as the document states it.
     pub collected_at: &'a str,
+    /// Size of the upload body as received, gzipped, in bytes.
     pub compressed_bytes: i64,
+    /// The decompressed telemetry document, as JSON text.
     pub telemetry: &'a str,
 }
 
 /// What became of an upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadOutcome {
+    /// The upload was new and is stored; the agent's last sequence moved to it.
     Stored,
     /// This (agent, upload id) was stored before: nothing changed.
     Duplicate,
     /// The sequence is not above the last one stored: a replay or an older upload.
     Stale {
+        /// The agent's last stored sequence, which this upload's does not exceed.
         last_sequence: i64,
     },
 }
@@ -168,6 +192,7 @@ impl Store {
         })
     }
 
+    /// The agent with this id; None when there is none.
     pub async fn agent(&self, id: &str) -> Result<Option<Agent>> {
         sqlx::query(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1"))
             .bind(id)
@@ -206,6 +231,8 @@ impl Store {
         .collect()
     }
 
+    /// Records a heartbeat from agent `id`: sets its last heartbeat to now and its version
+    /// to `agent_version`.
     pub async fn agent_heartbeat(&self, id: &str, agent_version: &str) -> Result<()> {
         sqlx::query("UPDATE agents SET last_heartbeat_at = $1, agent_version = $2 WHERE id = $3")
             .bind(clock::now())

@@ -58,16 +58,28 @@ pub fn dedup_key(rule: &str, event_id: Option<&str>, time: Option<&str>, output:
 pub struct NewAlert {
     /// Unique per alert: the same event matched by the same rule has the same key.
     pub dedup_key: String,
+    /// Name of the rule that matched the event.
     pub rule: String,
+    /// The rule's priority, one of [`PRIORITIES`] in any case (or `info`); stored in its
+    /// canonical spelling.
     pub priority: String,
+    /// The CloudTrail `eventID`; None when the event has none.
     pub event_id: Option<String>,
+    /// The CloudTrail `eventName` (the API call, e.g. `AuthorizeSecurityGroupIngress`), if
+    /// present.
     pub event_name: Option<String>,
+    /// The CloudTrail `eventTime` (RFC 3339 UTC), if present; [`AlertFilter::since`]
+    /// compares with it.
     pub event_time: Option<String>,
+    /// The AWS account id the event happened in, if known.
     pub account: Option<String>,
+    /// The AWS region the event happened in, if known.
     pub region: Option<String>,
+    /// Who made the call (the caller's ARN or identity), if known.
     pub principal: Option<String>,
     /// The first resource the event names (ARN), if any.
     pub resource: Option<String>,
+    /// The rule's human-readable message for this event.
     pub output: String,
     /// Where the event was read (file, S3 object, queue).
     pub origin: String,
@@ -78,20 +90,35 @@ pub struct NewAlert {
 /// A stored alert.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredAlert {
+    /// Row id: higher is stored later; pages go by it ([`AlertFilter::before`]).
     pub id: i64,
+    /// Name of the rule that matched the event.
     pub rule: String,
+    /// The rule's priority in its canonical spelling (one of [`PRIORITIES`]).
     pub priority: String,
+    /// The CloudTrail `eventID`; None when the event had none.
     pub event_id: Option<String>,
+    /// The CloudTrail `eventName` (the API call), if the event had one.
     pub event_name: Option<String>,
+    /// The CloudTrail `eventTime` (RFC 3339 UTC), if the event had one.
     pub event_time: Option<String>,
+    /// The AWS account id the event happened in, if known.
     pub account: Option<String>,
+    /// The AWS region the event happened in, if known.
     pub region: Option<String>,
+    /// Who made the call (the caller's ARN or identity), if known.
     pub principal: Option<String>,
+    /// The first resource the event names (ARN), if any.
     pub resource: Option<String>,
+    /// The rule's human-readable message for this event.
     pub output: String,
+    /// Where the event was read (file, S3 object, queue).
     pub origin: String,
+    /// The key that made the alert unique (see [`dedup_key`]).
     pub dedup_key: String,
+    /// When the alert was stored, as RFC 3339 UTC text with milliseconds.
     pub stored_at: String,
+    /// The whole alert as JSON, as it was recorded.
     pub body: Value,
 }
 
@@ -106,6 +133,7 @@ pub struct AlertFilter {
     pub since: Option<String>,
     /// Alerts with a row id below this one (the previous page's last id).
     pub before: Option<i64>,
+    /// The most alerts to return.
     pub limit: i64,
 }
 

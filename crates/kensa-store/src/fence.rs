@@ -27,7 +27,10 @@ pub(crate) enum FencePoint {
 /// The claim a store copy writes for: run `run`, claimed as generation `generation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fence {
+    /// The run whose writes are fenced.
     pub run: i64,
+    /// The claim's number (the queue row's `attempts` when it was claimed): writes succeed
+    /// only while the row still has it.
     pub generation: i64,
 }
 

@@ -11,8 +11,11 @@ use crate::model::parse_package;
 /// A rule that was evaluated and that no in-scope resource failed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PassedRule {
+    /// The rule package the rule belongs to.
     pub package: Package,
+    /// The rule's id within its package.
     pub rule_id: String,
+    /// The rule's one-line title, as the report shows it.
     pub title: String,
     /// The severity a failure would have had.
     pub severity: Severity,

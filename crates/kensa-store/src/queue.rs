@@ -13,6 +13,7 @@ use crate::runs::host_name;
 /// A run a worker holds the lease of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedRun {
+    /// The claimed run's id.
     pub run_id: i64,
     /// `demo` or a snapshot directory.
     pub input: String,
@@ -25,21 +26,33 @@ pub struct ClaimedRun {
 /// Who holds a queued run and until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Lease {
+    /// The queued run's id.
     pub run_id: i64,
+    /// What the run reads: `demo` or a snapshot directory.
     pub input: String,
+    /// The worker holding (or last holding) the lease; None before the first claim.
     pub owner: Option<String>,
+    /// When the lease runs out (RFC 3339 UTC with milliseconds); None before the first
+    /// claim. Once past, another worker may claim the run.
     pub expires_at: Option<String>,
+    /// How many times the run was claimed (0 while never claimed).
     pub attempts: i64,
+    /// When the run was queued, as RFC 3339 UTC text with milliseconds.
     pub queued_at: String,
 }
 
 /// A worker process and its last heartbeat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkerInfo {
+    /// The worker's id, as it gives it to heartbeats and leases.
     pub id: String,
+    /// The host name of the machine the worker runs on.
     pub host: String,
+    /// The worker's process id on that host.
     pub pid: i64,
+    /// The time of the worker's first heartbeat (RFC 3339 UTC with milliseconds).
     pub started_at: String,
+    /// The time of the worker's latest heartbeat (RFC 3339 UTC with milliseconds).
     pub heartbeat_at: String,
 }
 

@@ -27,7 +27,9 @@ pub enum ActionState {
     NotVerified,
     /// The change failed (the resource may be unchanged).
     Failed,
+    /// A rollback restored the original state.
     RolledBack,
+    /// A rollback was tried and did not restore the original state.
     RollbackFailed,
 }
 
@@ -35,18 +37,23 @@ pub enum ActionState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum JournalState {
+    /// Every action applied (or already held) and none failed or went unverified.
     Applied,
     /// Some action failed or was not verified.
     AppliedWithErrors,
     /// A rollback was started and has not finished (or its process died).
     RollingBack,
+    /// A rollback restored every action's original state.
     RolledBack,
+    /// A rollback ended with an error or left some action not restored; it may be rolled
+    /// back again.
     RollbackFailed,
 }
 
 macro_rules! text_enum {
     ($t:ty, $what:literal) => {
         impl $t {
+            /// The state as stored and serialized: its kebab-case name (`rolled-back`).
             pub fn as_str(self) -> String {
                 serde_json::to_value(self)
                     .ok()
@@ -74,11 +81,17 @@ impl ActionState {
 /// One action of a journal to record.
 #[derive(Debug, Clone)]
 pub struct NewAction {
+    /// The plan's id for the action (`A001`, ... in plan order); unique within the journal.
     pub action_id: String,
+    /// The AWS account of the resource; empty for a single-account snapshot.
     pub account: String,
+    /// The AWS region of the resource.
     pub region: String,
+    /// The kind of resource changed (e.g. a security group).
     pub resource_type: String,
+    /// The id of the resource changed.
     pub resource_id: String,
+    /// One line saying what the action changes, for people.
     pub summary: String,
     /// The plan's action (JSON).
     pub action: Value,
@@ -86,41 +99,69 @@ pub struct NewAction {
     pub before: Option<Value>,
     /// What the apply reported for it.
     pub after: Option<Value>,
+    /// What the apply did; decides the action's applied and verified times.
     pub state: ActionState,
+    /// What the apply said about the action, in order.
     pub messages: Vec<String>,
 }
 
 /// A journal to record after an apply run.
 #[derive(Debug, Clone)]
 pub struct NewJournal {
+    /// The journal's id, as `kensa remediate apply` names its directory (e.g.
+    /// `20261207T180000Z-0a1b2c3d`); unique.
     pub journal_id: String,
+    /// Where the plan's facts came from: a snapshot directory or `live`.
     pub source: String,
+    /// The plan's mode: `revoke` or `narrow`.
     pub mode: String,
+    /// The whole plan that was applied (JSON).
     pub plan: Value,
+    /// Where the journal files are, on the machine that applied it; None when unknown.
     pub journal_dir: Option<String>,
+    /// When the journal was made (RFC 3339 UTC), as the apply states it.
     pub created_at: String,
+    /// Who applied the plan.
     pub created_by: String,
+    /// The plan's actions with their outcomes; stored with the journal in one transaction.
     pub actions: Vec<NewAction>,
 }
 
 /// A stored action.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JournalAction {
+    /// The plan's id for the action (`A001`, ...); unique within the journal.
     pub action_id: String,
+    /// The AWS account of the resource; empty for a single-account snapshot.
     pub account: String,
+    /// The AWS region of the resource.
     pub region: String,
+    /// The kind of resource changed (e.g. a security group).
     pub resource_type: String,
+    /// The id of the resource changed.
     pub resource_id: String,
+    /// One line saying what the action changes, for people.
     pub summary: String,
+    /// Where the action stands now (applied, verified, rolled back, ...).
     pub state: ActionState,
+    /// What the apply said about the action, replaced by the rollback's messages once
+    /// rolled back (or tried).
     pub messages: Vec<String>,
+    /// The plan's action (JSON).
     pub action: Value,
+    /// The original state captured before the change, which a rollback restores; None when
+    /// nothing changed.
     pub before: Option<Value>,
+    /// What the apply reported for the action; None when it reported nothing.
     pub after: Option<Value>,
     /// The rollback's report for this action, once rolled back (or tried).
     pub rollback: Option<Value>,
+    /// When the store recorded the change (RFC 3339 UTC); None when the action changed
+    /// nothing.
     pub applied_at: Option<String>,
+    /// When the store recorded the change as verified; None unless the apply verified it.
     pub verified_at: Option<String>,
+    /// When a rollback restored the action's original state; None until one did.
     pub rolled_back_at: Option<String>,
 }
 
@@ -129,18 +170,30 @@ pub struct JournalAction {
 pub struct JournalSummary {
     /// Row id, for paging (`before`).
     pub seq: i64,
+    /// The journal's id, as `kensa remediate apply` names its directory.
     pub id: String,
+    /// Where the plan's facts came from: a snapshot directory or `live`.
     pub source: String,
+    /// The plan's mode: `revoke` or `narrow`.
     pub mode: String,
+    /// Where the journal stands.
     pub state: JournalState,
+    /// What the latest rollback said (who started it, how many actions it restored, or its
+    /// error); None before any rollback.
     pub state_message: Option<String>,
+    /// When the journal was made (RFC 3339 UTC).
     pub created_at: String,
+    /// Who applied the plan.
     pub created_by: String,
+    /// When a rollback restored every action; None unless the journal is rolled back.
     pub rolled_back_at: Option<String>,
+    /// Who ran the latest finished rollback (also when it failed); None before any.
     pub rolled_back_by: Option<String>,
+    /// Where the journal files are, on the machine that applied it; None when unknown.
     pub journal_dir: Option<String>,
     /// Actions in the journal, and how many of them changed something.
     pub actions: i64,
+    /// Of those, how many changed a resource (have an applied time).
     pub changed: i64,
 }
 
@@ -148,17 +201,25 @@ pub struct JournalSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Journal {
     #[serde(flatten)]
+    /// The journal as listed; its fields appear at the top level in JSON.
     pub summary: JournalSummary,
+    /// The whole plan that was applied (JSON).
     pub plan: Value,
+    /// The journal's actions with their states.
     pub actions: Vec<JournalAction>,
 }
 
 /// What a rollback did to one action.
 #[derive(Debug, Clone)]
 pub struct RollbackOutcome {
+    /// The plan's id of the action (`A001`, ...) in the journal being rolled back.
     pub action_id: String,
+    /// True when the rollback restored the action's original state; the action becomes
+    /// rolled back, otherwise rollback-failed.
     pub restored: bool,
+    /// What the rollback said about the action; they replace the action's messages.
     pub messages: Vec<String>,
+    /// The rollback's full report for the action (JSON), kept as the action's `rollback`.
     pub report: Value,
 }
 
@@ -284,6 +345,7 @@ impl Store {
         tx.commit().await.ctx(ctx)
     }
 
+    /// Whether a journal with this id is stored.
     pub async fn journal_exists(&self, journal_id: &str) -> Result<bool> {
         let row =
             sqlx::query("SELECT COUNT(*) AS n FROM remediation_journals WHERE journal_id = $1")

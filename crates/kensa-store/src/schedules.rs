@@ -16,14 +16,20 @@ use crate::error::{QueryContext, Result, StoreError};
 /// A template's schedule, with when it fires next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Schedule {
+    /// Name of the template the scheduled runs use.
     pub template: String,
+    /// The cron expression (five fields, UTC, or a nickname such as `@daily`), as set.
     pub cron: String,
     /// What the scheduled runs read: `demo` or a snapshot directory.
     pub input: String,
     /// The cron time of the last fire (None: never fired).
     pub last_fire_at: Option<String>,
+    /// The run the last fire created; None before the first fire.
     pub last_run_id: Option<i64>,
+    /// When the schedule was set (setting it again resets it), RFC 3339 UTC; the first fire
+    /// is the first cron time after it.
     pub created_at: String,
+    /// Who last set the schedule; None when no user was recorded.
     pub updated_by: Option<String>,
     /// The next cron time after the last fire (or after creation).
     pub next_due_at: Option<String>,
@@ -32,9 +38,14 @@ pub struct Schedule {
 /// A schedule that fired: the run it created (queued) and the cron time it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fired {
+    /// Name of the schedule's template.
     pub template: String,
+    /// The queued run this fire created.
     pub run_id: i64,
+    /// What the run reads: `demo` or a snapshot directory.
     pub input: String,
+    /// The cron time this fire stands for (RFC 3339 UTC), which becomes the schedule's last
+    /// fire.
     pub fire_at: String,
 }
 

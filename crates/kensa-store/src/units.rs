@@ -13,8 +13,11 @@ use crate::fence::FencePoint;
 /// A unit a worker holds the lease of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedUnit {
+    /// The run the unit belongs to.
     pub run_id: i64,
+    /// The AWS account the unit collects.
     pub account_id: String,
+    /// The AWS region the unit collects.
     pub region: String,
     /// Claims of this unit, this one included: the generation that fences its result.
     pub attempts: i64,
@@ -23,15 +26,22 @@ pub struct ClaimedUnit {
 /// One unit and where it stands (for the API and operators).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitStatus {
+    /// The AWS account the unit collects.
     pub account_id: String,
+    /// The AWS region the unit collects.
     pub region: String,
     /// `PENDING` or `DONE`.
     pub state: String,
+    /// The worker that claimed the unit last; None if it was never claimed.
     pub lease_owner: Option<String>,
+    /// When the current claim's lease runs out (RFC 3339 UTC with milliseconds); None if
+    /// never claimed or once done.
     pub lease_expires_at: Option<String>,
+    /// How many times the unit was claimed (0 while never claimed).
     pub attempts: i64,
     /// The worker whose result was stored.
     pub collected_by: Option<String>,
+    /// When its result was stored (RFC 3339 UTC with milliseconds); None while pending.
     pub done_at: Option<String>,
 }
 

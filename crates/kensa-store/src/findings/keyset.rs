@@ -15,7 +15,10 @@ use kensa_model::Severity;
 /// Where a page of findings starts: after the finding with this severity and id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindingCursor {
+    /// Severity of the previous page's last finding (pages go from worst to least severe).
     pub severity: Severity,
+    /// Id of the previous page's last finding; the page starts after it within its
+    /// severity.
     pub id: String,
 }
 
