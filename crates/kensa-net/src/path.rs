@@ -390,30 +390,31 @@ pub fn query(
         validate_address(*ip, "destination")?;
     }
     let eng = Engine::new(snap);
-    let find_lb = |n: &str| {
-        LbNode::all(&eng.idx)
-            .into_iter()
-            .find(|lb| lb.id == n || lb.name == n)
-    };
-    if let Some(lb) = match from {
-        Endpoint::Named(n) => find_lb(n),
+    // Load balancers are looked up once, and only when an end is named.
+    let named = |e: &Endpoint| match e {
+        Endpoint::Named(n) => Some(n.clone()),
         _ => None,
-    } {
+    };
+    let lbs = if named(from).is_some() || named(to).is_some() {
+        LbNode::all(&eng.idx)
+    } else {
+        Vec::new()
+    };
+    let find_lb = |n: Option<String>| {
+        let n = n?;
+        lbs.iter().find(|lb| lb.id == n || lb.name == n)
+    };
+    if let Some(lb) = find_lb(named(from)) {
         let (dst, dst_ip, _) = resolve_to(&eng.idx, to, false, false)?;
-        return crate::path_lb::from_lb(&eng, &lb, dst, dst_ip, proto, port);
+        return crate::path_lb::from_lb(&eng, lb, dst, dst_ip, proto, port);
     }
-    if let Endpoint::Named(n) = to {
-        if let Some(lb) = LbNode::all(&eng.idx)
-            .into_iter()
-            .find(|lb| &lb.id == n || &lb.name == n)
-        {
-            let client = match from {
-                Endpoint::Internet => None,
-                Endpoint::Ip(ip) if crate::public::is_public(*ip) => Some(*ip),
-                other => return Err(PathError::UnsupportedLbSource(format!("{other:?}"))),
-            };
-            return Ok(via_lb(&eng, &lb, None, proto, port, client));
-        }
+    if let Some(lb) = find_lb(named(to)) {
+        let client = match from {
+            Endpoint::Internet => None,
+            Endpoint::Ip(ip) if crate::public::is_public(*ip) => Some(*ip),
+            other => return Err(PathError::UnsupportedLbSource(format!("{other:?}"))),
+        };
+        return Ok(via_lb(&eng, lb, None, proto, port, client));
     }
     if *to == Endpoint::Internet && *from != Endpoint::Internet {
         let src = match from {

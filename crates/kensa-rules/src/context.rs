@@ -204,6 +204,15 @@ pub fn resource(
     }
 }
 
+/// A security group as the resource its findings name (its ARN, or one built from its
+/// scope and id).
+pub fn sg_resource(g: &kensa_model::ec2::SecurityGroup) -> ResourceRef {
+    let arn = g
+        .security_group_arn
+        .clone()
+        .or_else(|| ec2_arn(&g.scope, "security-group", &g.group_id));
+    resource("AwsEc2SecurityGroup", &g.group_id, arn, &g.scope, &g.tags)
+}
 /// `arn:aws:ec2:<region>:<account>:<kind>/<id>` when the scope is known.
 pub fn ec2_arn(scope: &Scope, kind: &str, id: &str) -> Option<String> {
     (!scope.account.is_empty() && !scope.region.is_empty())

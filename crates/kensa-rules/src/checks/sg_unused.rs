@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 
 use kensa_model::Severity;
 
-use crate::context::{ec2_arn, resource, Context};
+use crate::context::{sg_resource, Context};
 use crate::rule::Evaluation;
 
 crate::check! {
@@ -47,11 +47,7 @@ fn unused_groups(ctx: &Context) -> Vec<Evaluation> {
     snap.security_groups
         .values()
         .map(|g| {
-            let arn = g
-                .security_group_arn
-                .clone()
-                .or_else(|| ec2_arn(&g.scope, "security-group", &g.group_id));
-            let res = resource("AwsEc2SecurityGroup", &g.group_id, arn, &g.scope, &g.tags);
+            let res = sg_resource(g);
             if g.group_name == "default" {
                 return Evaluation::not_applicable(res, "a VPC's default group cannot be deleted");
             }

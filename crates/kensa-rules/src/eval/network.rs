@@ -6,7 +6,7 @@ use ipnet::IpNet;
 use kensa_model::ec2::{NetworkAcl, NetworkAclEntry};
 use serde_json::json;
 
-use crate::context::{ec2_arn, resource, Context};
+use crate::context::{ec2_arn, resource, sg_resource, Context};
 use crate::exposure::{is_world, port_range, Protocol};
 use crate::ports::PortSet;
 use crate::rule::Evaluation;
@@ -17,11 +17,7 @@ pub fn default_sg_closed(ctx: &Context) -> Vec<Evaluation> {
     groups
         .filter(|g| g.group_name == "default")
         .map(|g| {
-            let arn = g
-                .security_group_arn
-                .clone()
-                .or_else(|| ec2_arn(&g.scope, "security-group", &g.group_id));
-            let res = resource("AwsEc2SecurityGroup", &g.group_id, arn, &g.scope, &g.tags);
+            let res = sg_resource(g);
             let (i, e) = (g.ip_permissions.len(), g.ip_permissions_egress.len());
             Evaluation::check(
                 res,

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use kensa_model::ec2::SecurityGroup;
 use serde_json::json;
 
-use crate::context::{ec2_arn, resource, Attachment, Context};
+use crate::context::{sg_resource, Attachment, Context};
 use crate::exposure::PortSet;
 use crate::exposure::{world_open_rules, OffendingRule, ProtoPorts, RestrictedPorts};
 use crate::params::{ParamKind, ParamSpec, Params};
@@ -37,17 +37,7 @@ pub fn check(ctx: &Context, restricted: &RestrictedPorts) -> Vec<Evaluation> {
 }
 
 fn evaluate_group(ctx: &Context, sg: &SecurityGroup, rules: Vec<OffendingRule>) -> Evaluation {
-    let arn = sg
-        .security_group_arn
-        .clone()
-        .or_else(|| ec2_arn(&sg.scope, "security-group", &sg.group_id));
-    let res = resource(
-        "AwsEc2SecurityGroup",
-        &sg.group_id,
-        arn,
-        &sg.scope,
-        &sg.tags,
-    );
+    let res = sg_resource(sg);
     if rules.is_empty() {
         return Evaluation::pass(
             res,
