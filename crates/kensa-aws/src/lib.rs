@@ -13,6 +13,7 @@ pub mod error;
 pub mod notify;
 mod org;
 pub mod remediate;
+pub mod securityhub;
 pub mod session;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

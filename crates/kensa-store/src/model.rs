@@ -124,7 +124,9 @@ impl Event {
 
 /// An event subscription: where a notification for `event` goes. The endpoint says how
 /// it is delivered: an SNS topic ARN (`arn:aws:sns:...`), an `https://` or `http://`
-/// webhook (JSON), or `slack+https://...` (a Slack-compatible body posted to the URL).
+/// webhook (JSON), `slack+https://...` (a Slack-compatible body posted to the URL), or,
+/// for FINDING_REPORTED only, a Security Hub ARN
+/// (`arn:aws:securityhub:REGION:ACCOUNT:hub/default`: the run's findings in ASFF).
 /// `min_severity` limits FINDING_REPORTED to new findings at or above it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Subscription {
@@ -169,8 +171,13 @@ impl FromStr for Subscription {
             )));
         }
         let endpoint = endpoint.trim();
-        crate::notifications::Destination::parse(endpoint)
+        let destination = crate::notifications::Destination::parse(endpoint)
             .map_err(|m| err(format!("`{s}`: {m}")))?;
+        if destination.takes_findings() && event != Event::FindingReported {
+            return Err(err(format!(
+                "`{s}`: Security Hub receives findings, not run events: subscribe it to FINDING_REPORTED (FINDING_REPORTED:SEVERITY=... for a threshold)"
+            )));
+        }
         Ok(Subscription {
             event,
             endpoint: endpoint.to_string(),

@@ -23,6 +23,17 @@ pub enum Destination {
         /// The topic's region (from the ARN): where to publish.
         region: String,
     },
+    /// A Security Hub hub (`arn:aws:securityhub:REGION:ACCOUNT:hub/default`): receives
+    /// a run's findings in ASFF through `BatchImportFindings` (new and seen-again ones
+    /// imported or updated, resolved ones archived), not event messages.
+    SecurityHub {
+        /// The hub's ARN, as given.
+        hub_arn: String,
+        /// The hub's region: where findings are imported.
+        region: String,
+        /// The hub's account: the account of the findings' product ARN.
+        account: String,
+    },
     /// A webhook receiving kensa's JSON message.
     Webhook {
         /// The `http(s)://` URL posted to.
@@ -52,6 +63,9 @@ impl Destination {
                 _ => Err("an SNS topic ARN is arn:aws:sns:REGION:ACCOUNT:TOPIC".into()),
             };
         }
+        if let Some(rest) = endpoint.strip_prefix("arn:aws:securityhub:") {
+            return security_hub(endpoint, rest);
+        }
         if let Some(url) = endpoint.strip_prefix("slack+") {
             return http_url(url).map(|url| Destination::Slack { url });
         }
@@ -59,8 +73,35 @@ impl Destination {
             return http_url(endpoint).map(|url| Destination::Webhook { url });
         }
         Err(format!(
-            "unknown endpoint `{endpoint}` (expected an SNS topic ARN, an http(s):// webhook, or slack+https://...)"
+            "unknown endpoint `{endpoint}` (expected an SNS topic ARN, a Security Hub ARN, an http(s):// webhook, or slack+https://...)"
         ))
+    }
+
+    /// Whether the destination takes findings (in batches) rather than event messages.
+    pub fn takes_findings(&self) -> bool {
+        matches!(self, Destination::SecurityHub { .. })
+    }
+}
+
+/// `REGION:ACCOUNT:hub/default` after `arn:aws:securityhub:`.
+fn security_hub(endpoint: &str, rest: &str) -> std::result::Result<Destination, String> {
+    let parts: Vec<&str> = rest.split(':').collect();
+    match parts.as_slice() {
+        [region, account, "hub/default"]
+            if !region.is_empty()
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Ok(Destination::SecurityHub {
+                hub_arn: endpoint.to_string(),
+                region: region.to_string(),
+                account: account.to_string(),
+            })
+        }
+        _ => Err(
+            "a Security Hub endpoint is the hub's ARN, arn:aws:securityhub:REGION:ACCOUNT:hub/default (a 12-digit account)"
+                .into(),
+        ),
     }
 }
 
@@ -229,6 +270,36 @@ impl Store {
             .ctx("counting a run's new findings")?
             .try_get("n")
             .ctx("counting a run's new findings")
+    }
+
+    /// One page of what a run exports to Security Hub: the findings `run` saw (new or
+    /// seen again) and those it resolved, at or above `min`, in id order after `after`
+    /// (keyset paging; `None` for the first page), at most `limit`.
+    pub async fn run_export_page(
+        &self,
+        run: i64,
+        min: Severity,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<StoredFinding>> {
+        let after = after.unwrap_or("");
+        // Two index walks (run_findings' key, findings_resolved_by_run), merged in id order.
+        sqlx::query(&format!(
+            "SELECT {FINDING_COLUMNS} FROM findings f WHERE f.id IN (\
+             SELECT id FROM (SELECT rf.finding_id AS id FROM run_findings rf WHERE rf.run_id = $1 AND rf.finding_id > $2 AND rf.severity >= $3 ORDER BY rf.finding_id LIMIT $4) seen \
+             UNION SELECT id FROM (SELECT r.id FROM findings r WHERE r.resolved_by_run = $1 AND r.id > $2 AND r.severity >= $3 ORDER BY r.id LIMIT $4) resolved) \
+             ORDER BY f.id LIMIT $4"
+        ))
+        .bind(run)
+        .bind(after)
+        .bind(severity_rank(min))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading a run's findings for export")?
+        .iter()
+        .map(finding_of_row)
+        .collect()
     }
 
     /// Findings `run` resolved (for Security Hub: archived there), at most `limit`.

@@ -1,7 +1,8 @@
 //! Notifications: a template's event subscriptions delivered through sinks, retried with
 //! exponential backoff, each outcome recorded on the run. kensa-assess knows webhooks
-//! (JSON and Slack-compatible); the binary adds the AWS sinks (SNS) so this crate stays
-//! free of the AWS SDK.
+//! (JSON and Slack-compatible); the binary adds the AWS sinks (SNS, and Security Hub as
+//! a [`FindingsSink`]) so this crate stays free of the AWS SDK.
+mod export;
 mod message;
 mod send;
 mod webhook;
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use kensa_store::Destination;
 
+pub use export::{FindingsSink, RefusedFinding, EXPORT_BATCH};
 pub use message::{Message, RunContext};
 pub use webhook::WebhookSink;
 
@@ -84,6 +86,7 @@ impl Default for Retry {
 #[derive(Clone)]
 pub struct Notifier {
     sinks: Vec<Arc<dyn Sink>>,
+    exporters: Vec<Arc<dyn FindingsSink>>,
     retry: Retry,
 }
 
@@ -92,6 +95,7 @@ impl Default for Notifier {
     fn default() -> Self {
         Notifier {
             sinks: vec![Arc::new(WebhookSink::new(Duration::from_secs(10)))],
+            exporters: Vec::new(),
             retry: Retry::default(),
         }
     }
@@ -101,6 +105,13 @@ impl Notifier {
     /// Adds a sink (checked before the ones already there).
     pub fn with_sink(mut self, sink: Arc<dyn Sink>) -> Self {
         self.sinks.insert(0, sink);
+        self
+    }
+
+    /// Adds a findings sink (Security Hub), for FINDING_REPORTED subscriptions whose
+    /// destination takes findings.
+    pub fn with_exporter(mut self, sink: Arc<dyn FindingsSink>) -> Self {
+        self.exporters.insert(0, sink);
         self
     }
 

@@ -1,6 +1,7 @@
 //! What a run sends when: ASSESSMENT_RUN_STARTED as it starts, STATE_CHANGED at each
 //! state, COMPLETED and FINDING_REPORTED (findings first seen by the run, at or above the
-//! subscription's severity) when it ends. A delivery that fails never changes the run's
+//! subscription's severity) when it ends; a FINDING_REPORTED subscription to Security
+//! Hub exports the run's findings instead (see `export`). A delivery that fails never changes the run's
 //! outcome; it is recorded on the run with its last error.
 use kensa_model::Severity;
 use kensa_store::{
@@ -90,7 +91,13 @@ impl Notifier {
         let message = Message::completed(ctx, run, &clock::now());
         self.broadcast(store, ctx, &message).await;
         for s in subscribed(ctx, Event::FindingReported) {
-            let deliveries = self.findings_reported(store, ctx, s).await;
+            let deliveries = match Destination::parse(&s.endpoint) {
+                Ok(d) if d.takes_findings() => {
+                    self.export_findings(store, ctx, &s.endpoint, s.min_severity, &d)
+                        .await
+                }
+                _ => self.findings_reported(store, ctx, s).await,
+            };
             record(store, ctx.run, &deliveries).await;
         }
     }

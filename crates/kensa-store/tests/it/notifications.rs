@@ -70,6 +70,37 @@ async fn deliveries_are_recorded_in_order_and_new_findings_are_by_severity() {
             s.findings_resolved_by_run(second, 10).await.unwrap().len(),
             2
         );
+        // What the second run exports: r1 seen again, r2 and r3 resolved; a page at a
+        // time in id order, the threshold applied to both.
+        let mut paged = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = s
+                .run_export_page(second, Severity::Low, after.as_deref(), 1)
+                .await
+                .unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.finding.id.clone());
+            paged.extend(page);
+        }
+        let mut ids: Vec<String> = found.iter().map(|f| f.id.clone()).collect();
+        ids.sort();
+        let paged_ids: Vec<String> = paged.iter().map(|f| f.finding.id.clone()).collect();
+        assert_eq!(paged_ids, ids, "{}", t.name);
+        let resolved = paged.iter().filter(|f| f.resolved_by_run == Some(second));
+        assert_eq!(resolved.count(), 2, "{}", t.name);
+        let high = s
+            .run_export_page(second, Severity::High, None, 100)
+            .await
+            .unwrap();
+        let sevs: std::collections::BTreeSet<Severity> =
+            high.iter().map(|f| f.finding.severity).collect();
+        assert_eq!(
+            sevs,
+            [Severity::Critical, Severity::High].into(),
+            "{}",
+            t.name
+        );
 
         let deliveries = vec![
             Delivery {
@@ -102,5 +133,33 @@ async fn deliveries_are_recorded_in_order_and_new_findings_are_by_severity() {
         // Deleting the template with its runs takes their notifications along.
         s.delete_template("tpl", true).await.unwrap();
         assert!(s.run_deliveries(first).await.unwrap().is_empty());
+    }
+}
+
+#[test]
+fn a_security_hub_endpoint_takes_finding_reported_only() {
+    let hub = "arn:aws:securityhub:eu-west-1:111122223333:hub/default";
+    let sub: kensa_store::Subscription = format!("FINDING_REPORTED:high={hub}").parse().unwrap();
+    assert_eq!(sub.min_severity, Some(Severity::High));
+    assert_eq!(
+        kensa_store::Destination::parse(hub).unwrap(),
+        kensa_store::Destination::SecurityHub {
+            hub_arn: hub.into(),
+            region: "eu-west-1".into(),
+            account: "111122223333".into(),
+        }
+    );
+    let err = format!("ASSESSMENT_RUN_COMPLETED={hub}")
+        .parse::<kensa_store::Subscription>()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("FINDING_REPORTED"), "{err}");
+    for bad in [
+        "arn:aws:securityhub:eu-west-1:1111:hub/default",
+        "arn:aws:securityhub:eu-west-1:111122223333:product/x",
+        "arn:aws:securityhub::111122223333:hub/default",
+    ] {
+        let err = kensa_store::Destination::parse(bad).unwrap_err();
+        assert!(err.contains("hub/default"), "{bad}: {err}");
     }
 }

@@ -10,6 +10,8 @@ mod jobs_live;
 #[cfg(feature = "aws")]
 mod notify_cli;
 mod report_cli;
+#[cfg(feature = "aws")]
+mod securityhub_cli;
 mod store_cli;
 mod trail_cli;
 mod users;

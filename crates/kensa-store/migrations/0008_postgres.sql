@@ -1,0 +1,1 @@
+-- Nothing PostgreSQL-only in migration 8.
