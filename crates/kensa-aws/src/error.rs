@@ -10,7 +10,9 @@ use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{message}", code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default())]
 pub struct ApiError {
+    /// The service's error code, when the response carried one.
     pub code: Option<String>,
+    /// What went wrong, readable.
     pub message: String,
 }
 
@@ -34,6 +36,7 @@ impl ApiError {
         ApiError { code, message }
     }
 
+    /// An error that did not come from a service (no code).
     pub fn other(message: impl Into<String>) -> Self {
         ApiError {
             code: None,
@@ -53,35 +56,48 @@ impl ApiError {
 /// recorded as a warning or a failed action and does not stop the rest).
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
+    /// An API call whose failure stops the operation.
     #[error("AWS call {operation} failed: {source}")]
     Api {
+        /// The call (`DescribeInstances`, `AuthorizeSecurityGroupIngress`, ...).
         operation: String,
+        /// What the service said.
         #[source]
         source: ApiError,
     },
+    /// A file kensa reads or writes (snapshot, journal, plan).
     #[error("{path}: {source}")]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A JSON file that does not parse.
     #[error("{path}: invalid JSON: {source}")]
     Json {
+        /// The file.
         path: PathBuf,
+        /// Where and why it does not parse.
         #[source]
         source: serde_json::Error,
     },
+    /// Input kensa refuses (an option, a plan or a journal), saying what and where.
     #[error("{0}")]
     Invalid(String),
 }
 
 impl AwsError {
+    /// [`AwsError::Io`] on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         AwsError::Io {
             path: path.into(),
             source,
         }
     }
+
+    /// [`AwsError::Api`] of `operation`.
     pub fn api(operation: &str, source: ApiError) -> Self {
         AwsError::Api {
             operation: operation.to_owned(),

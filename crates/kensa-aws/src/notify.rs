@@ -11,7 +11,9 @@ use aws_sdk_sns::error::ProvideErrorMetadata;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("SNS topic {topic}: {message}")]
 pub struct PublishError {
+    /// The topic's ARN.
     pub topic: String,
+    /// SNS's code and message, or what the transport said.
     pub message: String,
     /// Throttling, timeouts, 5xx: try again. Missing topic, access denied: do not.
     pub retryable: bool,

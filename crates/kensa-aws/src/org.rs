@@ -16,6 +16,7 @@ pub const DEFAULT_ORG_ROLE: &str = "OrganizationAccountAccessRole";
 /// Collect every active account of the organization through `role_name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organization {
+    /// The role assumed in each member account.
     pub role_name: String,
 }
 

@@ -54,6 +54,7 @@ pub fn retry_config() -> RetryConfig {
 /// be assumed in one member account does not stop the others).
 #[derive(Debug, Default)]
 pub struct Resolved {
+    /// The accounts reached, each with its configuration.
     pub sessions: Vec<AccountSession>,
     /// (account id, call, error).
     pub unreachable: Vec<(String, String, ApiError)>,
@@ -62,9 +63,11 @@ pub struct Resolved {
 /// One account to look at, with the configuration that reaches it.
 #[derive(Debug, Clone)]
 pub struct AccountSession {
+    /// The 12-digit account id.
     pub account_id: String,
     /// The role assumed, if any.
     pub role_arn: Option<String>,
+    /// The SDK configuration whose credentials reach the account.
     pub config: SdkConfig,
 }
 

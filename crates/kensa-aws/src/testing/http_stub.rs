@@ -9,14 +9,18 @@ use std::thread;
 /// One request as it arrived.
 #[derive(Debug, Clone)]
 pub struct Captured {
+    /// `GET`, `POST`, ...
     pub method: String,
+    /// The request path with its query.
     pub path: String,
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The body as received.
     pub body: Vec<u8>,
 }
 
 impl Captured {
+    /// The value of header `name` (lower-case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -33,6 +37,7 @@ pub struct HttpStub {
 }
 
 impl HttpStub {
+    /// Starts the stub on a free port of 127.0.0.1.
     pub fn start(status: u16, body: &str) -> HttpStub {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
         let port = listener.local_addr().expect("local address").port();

@@ -87,6 +87,7 @@ impl Checkpoint {
             .map(|day| format!("{partition_prefix}{day}"))
     }
 
+    /// Whether `key` of the partition (under `partition_prefix`) was handled already.
     pub fn is_done(&self, partition_id: &str, partition_prefix: &str, key: &str) -> bool {
         let Some(state) = self.partitions.get(partition_id) else {
             return false;

@@ -5,12 +5,16 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 /// path-style addressing, because virtual-host names do not resolve there.
 #[derive(Clone, Debug)]
 pub struct TrailClients {
+    /// Reads trail buckets.
     pub s3: aws_sdk_s3::Client,
+    /// Receives and deletes queue messages.
     pub sqs: aws_sdk_sqs::Client,
+    /// Publishes alerts.
     pub sns: aws_sdk_sns::Client,
 }
 
 impl TrailClients {
+    /// The three clients from one configuration (path-style S3 behind an endpoint).
     pub fn from_config(config: &SdkConfig) -> TrailClients {
         let s3_config = aws_sdk_s3::config::Builder::from(config)
             .force_path_style(config.endpoint_url().is_some())

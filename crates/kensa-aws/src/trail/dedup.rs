@@ -62,6 +62,7 @@ impl SeenWindow {
         Ok(window)
     }
 
+    /// Whether `id` is in the window.
     pub fn contains(&self, id: &str) -> bool {
         self.set.contains(id)
     }
@@ -81,10 +82,12 @@ impl SeenWindow {
         true
     }
 
+    /// Ids in the window.
     pub fn len(&self) -> usize {
         self.order.len()
     }
 
+    /// Whether the window holds no id.
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
     }

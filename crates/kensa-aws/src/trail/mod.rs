@@ -26,7 +26,9 @@ pub use sqs::SqsWatcher;
 /// `sqs:<message id>`), exactly as read: the engine detects gzip and the JSON shape.
 #[derive(Debug, Clone)]
 pub struct Delivery {
+    /// Where it came from: `s3://bucket/key` or `sqs:<message id>`.
     pub origin: String,
+    /// The content, as read (possibly gzip).
     pub bytes: Vec<u8>,
 }
 
@@ -34,6 +36,7 @@ pub struct Delivery {
 /// (bad records inside are the handler's to report); `Err` is a transient failure, e.g.
 /// an alert output that is down: the delivery is not marked done and comes again.
 pub trait DeliveryHandler {
+    /// Evaluates one delivery; `Err` leaves it to come again.
     fn handle(&mut self, delivery: &Delivery) -> Result<(), String>;
 }
 
@@ -52,12 +55,14 @@ pub struct PassStats {
     pub already_done: u64,
     /// SQS messages received / deleted.
     pub messages: u64,
+    /// SQS messages deleted (handled, or not CloudTrail).
     pub deleted: u64,
     /// Problems of this pass, each saying what and where.
     pub errors: Vec<String>,
 }
 
 impl PassStats {
+    /// Adds the counters and errors of another pass.
     pub fn add(&mut self, other: PassStats) {
         self.delivered += other.delivered;
         self.already_done += other.already_done;

@@ -14,7 +14,9 @@ use serde_json::Value;
 /// An S3 object named by a notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectRef {
+    /// The bucket.
     pub bucket: String,
+    /// The object's key.
     pub key: String,
 }
 

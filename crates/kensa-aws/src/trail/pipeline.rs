@@ -10,20 +10,27 @@ use kensa_trail::{Alert, Engine, InputError, Sink, Stats};
 /// Totals since the pipeline started, for progress output.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct PipelineCounters {
+    /// Deliveries (files, messages) evaluated.
     pub deliveries: u64,
+    /// CloudTrail events read from them.
     pub events: u64,
+    /// Alerts emitted.
     pub alerts: u64,
+    /// Alerts not emitted again (already seen in the dedup window).
     pub duplicates: u64,
     /// Input errors of the engine (malformed records, empty files, limits), warnings
     /// not included.
     pub input_errors: u64,
 }
 
+/// The detection engine behind a source: each delivery's events evaluated, alerts
+/// deduplicated by event id and rule, then written to every sink.
 pub struct EnginePipeline {
     engine: Engine,
     sinks: Vec<Box<dyn Sink<Alert>>>,
     seen: SeenWindow,
     on_input_error: Box<dyn FnMut(&InputError)>,
+    /// Totals so far.
     pub counters: PipelineCounters,
 }
 
@@ -36,6 +43,7 @@ fn alert_key(alert: &Alert) -> Option<String> {
 }
 
 impl EnginePipeline {
+    /// A pipeline of `engine` writing to `sinks`, deduplicating through `seen`.
     pub fn new(
         engine: Engine,
         sinks: Vec<Box<dyn Sink<Alert>>>,

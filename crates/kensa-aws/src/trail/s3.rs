@@ -11,14 +11,17 @@ use std::path::PathBuf;
 /// Deepest folder level searched for partitions below the prefix.
 const MAX_DEPTH: usize = 8;
 
+/// Where a trail's files are: `s3://bucket/prefix/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Location {
+    /// The bucket's name.
     pub bucket: String,
     /// Empty, or ending in `/`.
     pub prefix: String,
 }
 
 impl S3Location {
+    /// Parses `s3://bucket[/prefix]`.
     pub fn parse(url: &str) -> Result<S3Location, TrailSourceError> {
         let rest = url
             .strip_prefix("s3://")
@@ -38,6 +41,8 @@ impl S3Location {
     }
 }
 
+/// Polls a trail bucket (single-account or organisation layout) for log files not yet
+/// handled, in key order per partition, recording each in its checkpoint once handled.
 pub struct S3Watcher {
     client: aws_sdk_s3::Client,
     location: S3Location,
@@ -61,6 +66,7 @@ fn is_log_file(key: &str) -> bool {
 }
 
 impl S3Watcher {
+    /// A watcher of `location` whose checkpoint lives in the file given (loaded now).
     pub fn new(
         client: aws_sdk_s3::Client,
         location: S3Location,
@@ -75,6 +81,7 @@ impl S3Watcher {
         })
     }
 
+    /// What has been handled so far.
     pub fn checkpoint(&self) -> &Checkpoint {
         &self.checkpoint
     }

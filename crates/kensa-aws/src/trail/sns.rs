@@ -8,6 +8,8 @@ use std::thread::JoinHandle;
 
 type Job = (String, String, mpsc::Sender<Result<(), TrailSourceError>>);
 
+/// Publishes to one SNS topic from a worker thread of its own, so a synchronous alert
+/// sink can publish without a runtime.
 pub struct SnsPublisher {
     topic_arn: String,
     jobs: Option<mpsc::Sender<Job>>,
@@ -36,6 +38,7 @@ pub fn sns_subject(text: &str) -> String {
 }
 
 impl SnsPublisher {
+    /// Starts the publishing worker for `topic_arn`.
     pub fn new(
         client: aws_sdk_sns::Client,
         topic_arn: String,
@@ -104,6 +107,7 @@ pub struct SnsAlertSink {
 }
 
 impl SnsAlertSink {
+    /// An alert sink publishing through `publisher`.
     pub fn new(publisher: SnsPublisher) -> SnsAlertSink {
         SnsAlertSink { publisher }
     }

@@ -8,6 +8,8 @@ use crate::trail::error::{sdk_message, TrailSourceError};
 use crate::trail::notification::{classify, Notification, ObjectRef};
 use crate::trail::{Delivery, DeliveryHandler, PassStats};
 
+/// Long-polls a queue fed by S3 notifications, CloudTrail's SNS topic or EventBridge;
+/// a message is deleted only once its deliveries were handled.
 pub struct SqsWatcher {
     sqs: aws_sdk_sqs::Client,
     s3: aws_sdk_s3::Client,
@@ -19,6 +21,7 @@ pub struct SqsWatcher {
 }
 
 impl SqsWatcher {
+    /// A watcher of `queue_url`, reading named objects with `s3`.
     pub fn new(sqs: aws_sdk_sqs::Client, s3: aws_sdk_s3::Client, queue_url: String) -> SqsWatcher {
         SqsWatcher {
             sqs,
