@@ -19,13 +19,17 @@ use crate::error::AwsError;
 
 /// The folder beside `aws_configs` that held the settings files of older snapshots.
 pub const SETTINGS_DIR: &str = "settings";
+/// The key (and file name) of `GetEbsEncryptionByDefault`'s answer.
 pub const EBS_KEY: &str = "EbsEncryptionByDefault";
+/// The key (and file name) of the account's EBS snapshots.
 pub const SNAPSHOTS_KEY: &str = "Snapshots";
+/// The key (and file name) of the account's AMIs.
 pub const IMAGES_KEY: &str = "Images";
 
 /// What the planner reads, per region.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegionExtras {
+    /// Whether new EBS volumes are encrypted by default (`None`: not collected).
     pub ebs_encryption_by_default: Option<bool>,
     /// Snapshots owned by the account that anyone can restore.
     pub public_snapshots: Vec<String>,
@@ -52,6 +56,7 @@ impl RegionExtras {
 /// single-account layout.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extras {
+    /// Per (account, region).
     pub regions: BTreeMap<(String, String), RegionExtras>,
 }
 

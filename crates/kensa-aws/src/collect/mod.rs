@@ -47,38 +47,51 @@ pub use region::api_calls;
 /// One API call that failed; the rest of the region was collected.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CollectWarning {
+    /// The account called.
     pub account: String,
+    /// The region called.
     pub region: String,
     /// `ec2:DescribeVpcEndpoints`, ...
     pub api: String,
+    /// The service's error code (`AccessDenied`, ...), when it sent one.
     pub code: Option<String>,
+    /// What the service or the transport said.
     pub message: String,
 }
 
 /// `manifest.json` at the snapshot root.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// `kensa`.
     pub tool: String,
+    /// The kensa version that collected.
     pub version: String,
     /// `single-account` (`aws_configs/<region>/`) or `multi-account`
     /// (`aws_configs/accounts/<account>/<region>/`).
     pub layout: String,
+    /// The accounts collected, with their regions.
     pub accounts: Vec<ManifestAccount>,
     /// Files written, relative to the snapshot root, sorted.
     pub files: Vec<String>,
+    /// The calls that failed (the rest was collected).
     pub warnings: Vec<CollectWarning>,
 }
 
+/// One account of a manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestAccount {
+    /// The 12-digit account id.
     pub account_id: String,
+    /// The role assumed to reach it, if any.
     pub role_arn: Option<String>,
+    /// The regions collected.
     pub regions: Vec<String>,
 }
 
 /// Options of one collection run.
 #[derive(Debug, Clone)]
 pub struct CollectOptions {
+    /// The snapshot directory written.
     pub out: PathBuf,
     /// Report progress on stderr: bars on a terminal, one line per finished region
     /// otherwise.

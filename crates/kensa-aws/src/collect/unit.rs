@@ -19,7 +19,9 @@ use crate::session::{in_region, Target};
 /// One account × region to collect.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Unit {
+    /// The 12-digit account id.
     pub account_id: String,
+    /// The region.
     pub region: String,
 }
 
@@ -52,9 +54,13 @@ pub async fn plan(target: &Target) -> Result<(Vec<Unit>, Vec<CollectWarning>), A
 /// and the calls that failed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitData {
+    /// The unit collected.
     pub unit: Unit,
+    /// The role assumed to reach its account, if any.
     pub role_arn: Option<String>,
+    /// `<Key>.json` → the call's JSON, as the AWS CLI prints it.
     pub files: BTreeMap<String, Value>,
+    /// The calls that failed.
     pub warnings: Vec<CollectWarning>,
 }
 

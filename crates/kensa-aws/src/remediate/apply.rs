@@ -14,15 +14,18 @@ use super::remedies::{EbsDefault, GroupRules, ImagePrivate, Imdsv2, Remedy, Snap
 use crate::error::AwsError;
 use crate::session::{in_region, AccountSession, Target};
 
+/// How a plan is applied.
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
     /// Without it nothing changes: each action reports what it would do.
     pub apply: bool,
+    /// The directory under which each applying run gets its journal.
     pub journal_root: PathBuf,
     /// Names the journal run (the caller's clock; analysers never read one).
     pub now: SystemTime,
 }
 
+/// What became of one action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -30,28 +33,40 @@ pub enum Status {
     WouldApply,
     /// The desired state already holds; nothing was (or would be) changed.
     AlreadyApplied,
+    /// The change was made.
     Applied,
+    /// The change could not be made (the messages say why).
     Failed,
 }
 
+/// The outcome of one action of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionReport {
+    /// The action's id in the plan.
     pub action_id: String,
+    /// The resource it changes.
     pub resource_id: String,
+    /// What it does, in one line.
     pub summary: String,
+    /// How it ended.
     pub status: Status,
     /// After applying: the exposure is gone (and for narrow the kept ports are open).
     pub verified: Option<bool>,
+    /// Errors and notes, each saying what and where.
     pub messages: Vec<String>,
 }
 
+/// The outcome of applying (or dry-running) a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplyReport {
+    /// The journal written (none in a dry run).
     pub journal_id: Option<String>,
+    /// Every action, in plan order.
     pub actions: Vec<ActionReport>,
 }
 
 impl ApplyReport {
+    /// Actions that failed or whose verification did not hold.
     pub fn failed(&self) -> usize {
         self.actions
             .iter()
@@ -59,6 +74,7 @@ impl ApplyReport {
             .count()
     }
 
+    /// The report as text, one action a line.
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         if let Some(id) = &self.journal_id {
@@ -109,6 +125,9 @@ pub(crate) fn session_for<'a>(
         })
 }
 
+/// Applies `plan` with the credentials of `target` (a dry run unless `opts.apply`):
+/// each action captures the resource's state in the journal before changing it, then
+/// verifies the change.
 pub async fn apply_plan(
     target: &Target,
     plan: &Plan,

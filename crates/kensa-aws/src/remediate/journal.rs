@@ -21,29 +21,54 @@ use crate::error::AwsError;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum Captured {
+    /// A security group's rules.
     SecurityGroup(GroupState),
-    EbsEncryptionByDefault { enabled: bool },
-    SnapshotPermissions { groups: Vec<String> },
-    ImagePermissions { groups: Vec<String> },
-    InstanceMetadata { http_tokens: String },
+    /// The region's EBS encryption-by-default setting.
+    EbsEncryptionByDefault {
+        /// Whether it was on.
+        enabled: bool,
+    },
+    /// An EBS snapshot's `createVolumePermission` groups.
+    SnapshotPermissions {
+        /// The groups (`all` when public).
+        groups: Vec<String>,
+    },
+    /// An AMI's launch permission groups.
+    ImagePermissions {
+        /// The groups (`all` when public).
+        groups: Vec<String>,
+    },
+    /// An instance's metadata options.
+    InstanceMetadata {
+        /// `optional` or `required`.
+        http_tokens: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BeforeRecord {
+    /// The action about to run.
     pub action: Action,
     /// The account the action ran in (resolved at apply time).
     pub account_id: String,
+    /// The resource's state before the change.
     pub captured: Captured,
 }
 
+/// `run.json`: how an applying run started.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
+    /// The journal's id.
     pub run_id: String,
+    /// When the run started (RFC 3339, UTC).
     pub started_at: String,
+    /// The plan applied.
     pub plan: Plan,
 }
 
+/// One run's journal directory.
 pub struct Journal {
+    /// The journal's id (its directory's name).
     pub id: String,
     dir: PathBuf,
 }
@@ -61,6 +86,7 @@ impl Journal {
         Ok(journal)
     }
 
+    /// Opens the journal `id` under `root`; an error if it has no `run.json`.
     pub fn open(root: &Path, id: &str) -> Result<Journal, AwsError> {
         let dir = root.join(id);
         if !dir.join("run.json").is_file() {
@@ -76,18 +102,22 @@ impl Journal {
         })
     }
 
+    /// The journal's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    /// Reads `run.json`.
     pub fn run(&self) -> Result<RunRecord, AwsError> {
         self.read("run.json")
     }
 
+    /// Writes an action's `before` record (fsync'd before the change is made).
     pub fn record_before(&self, record: &BeforeRecord) -> Result<(), AwsError> {
         self.write(&format!("{}.before.json", record.action.id), record)
     }
 
+    /// Writes what an action did.
     pub fn record_result<T: Serialize>(&self, action_id: &str, result: &T) -> Result<(), AwsError> {
         self.write(&format!("{action_id}.result.json"), result)
     }

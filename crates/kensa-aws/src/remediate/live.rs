@@ -30,6 +30,7 @@ impl GroupState {
     }
 }
 
+/// A security group's state now (`DescribeSecurityGroups` and its rules).
 pub async fn describe_group(ec2: &Client, group_id: &str) -> Result<GroupState, ApiError> {
     let groups = ec2
         .describe_security_groups()
@@ -155,6 +156,7 @@ pub async fn revoke_ids(
     }
 }
 
+/// Whether the client's region encrypts new EBS volumes by default.
 pub async fn ebs_encryption_by_default(ec2: &Client) -> Result<bool, ApiError> {
     let out = ec2
         .get_ebs_encryption_by_default()
@@ -164,6 +166,7 @@ pub async fn ebs_encryption_by_default(ec2: &Client) -> Result<bool, ApiError> {
     Ok(out.ebs_encryption_by_default().unwrap_or(false))
 }
 
+/// Turns the region's EBS encryption by default on or off.
 pub async fn set_ebs_encryption_by_default(ec2: &Client, on: bool) -> Result<(), ApiError> {
     if on {
         ec2.enable_ebs_encryption_by_default()
@@ -196,6 +199,7 @@ pub async fn snapshot_groups(ec2: &Client, id: &str) -> Result<Vec<String>, ApiE
         .collect())
 }
 
+/// Adds or removes `all` in a snapshot's `createVolumePermission`.
 pub async fn set_snapshot_public(ec2: &Client, id: &str, public: bool) -> Result<(), ApiError> {
     let op = if public {
         sdk::OperationType::Add
@@ -229,6 +233,7 @@ pub async fn image_groups(ec2: &Client, id: &str) -> Result<Vec<String>, ApiErro
         .collect())
 }
 
+/// Adds or removes `all` in an AMI's launch permissions.
 pub async fn set_image_public(ec2: &Client, id: &str, public: bool) -> Result<(), ApiError> {
     let perm = sdk::LaunchPermission::builder()
         .group(sdk::PermissionGroup::All)
@@ -270,6 +275,7 @@ pub async fn http_tokens(ec2: &Client, instance_id: &str) -> Result<String, ApiE
         .ok_or_else(|| ApiError::other(format!("instance {instance_id} has no metadata options")))
 }
 
+/// Sets an instance's metadata `HttpTokens` (`optional` or `required`).
 pub async fn set_http_tokens(
     ec2: &Client,
     instance_id: &str,

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::rule::{RuleSpec, Source};
 use kensa_model::ports::RestrictedPorts;
 
+/// The plan format's version; a plan of another version is refused.
 pub const PLAN_VERSION: u32 = 1;
 
 /// `revoke` removes the offending rule; `narrow` replaces it with rules for the same
@@ -13,35 +14,50 @@ pub const PLAN_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
+    /// Remove the offending rule.
     #[default]
     Revoke,
+    /// Keep the rule's other ports open to the same source.
     Narrow,
 }
 
+/// What `kensa remediate plan` writes and `apply` reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// [`PLAN_VERSION`].
     pub version: u32,
     /// Where the facts came from: a snapshot directory or `live`.
     pub source: String,
+    /// How security-group rules are fixed.
     pub mode: Mode,
+    /// The controls remediated (`EC2.19`, ...).
     pub controls: Vec<String>,
+    /// The actions, in the order they run.
     pub actions: Vec<Action>,
 }
 
+/// One change to one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     /// `A001`, ... in plan order; the journal names files after it.
     pub id: String,
+    /// The controls it satisfies.
     pub controls: Vec<String>,
     /// Empty in a single-account snapshot.
     pub account: String,
+    /// The resource's region.
     pub region: String,
+    /// `AwsEc2SecurityGroup`, ...
     pub resource_type: String,
+    /// The resource's id.
     pub resource_id: String,
+    /// What it does, in one line.
     pub summary: String,
+    /// The change itself.
     pub change: Change,
     /// The exact calls, for people and for `iam-policy`.
     pub calls: Vec<ApiCall>,
+    /// Caveats a person should read before applying.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -52,21 +68,31 @@ pub struct Action {
 pub enum Change {
     /// Add `add` first (so allowed ports never close), then remove `remove`.
     SecurityGroupRules {
+        /// The group.
         group_id: String,
+        /// Rules revoked.
         remove: Vec<RuleSpec>,
+        /// Rules authorised (narrow mode).
         add: Vec<RuleSpec>,
         /// What must not be world-open afterwards (verification); empty when closing a
         /// default group, where verification is "no rules left".
         restricted: RestrictedPorts,
     },
+    /// Turn on the region's EBS encryption by default.
     EnableEbsEncryptionByDefault,
+    /// Remove `all` from a snapshot's `createVolumePermission`.
     MakeSnapshotPrivate {
+        /// The snapshot.
         snapshot_id: String,
     },
+    /// Remove `all` from an AMI's launch permissions.
     MakeImagePrivate {
+        /// The AMI.
         image_id: String,
     },
+    /// Set an instance's `HttpTokens` to `required`.
     RequireImdsV2 {
+        /// The instance.
         instance_id: String,
     },
 }
@@ -78,6 +104,7 @@ pub struct ApiCall {
     pub action: String,
     /// The resource ARN the call acts on, or `*` for account-level settings.
     pub resource: String,
+    /// The call's parameters, named as in the API.
     pub params: Value,
 }
 

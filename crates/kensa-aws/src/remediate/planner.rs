@@ -19,22 +19,27 @@ use super::rule::{RuleSpec, Source};
 use super::sg_plan::{close_default, group_rules, rule_action};
 use crate::collect::Extras;
 
+/// Why no plan could be built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PlanError {
+    /// A control kensa does not know (as written; the controls it can remediate).
     #[error("unknown control {0:?}; kensa can remediate: {1}")]
     UnknownControl(String, String),
+    /// A control whose rule has no fix (control, rule, the controls it can remediate).
     #[error("control {0:?} ({1}) has no fix kensa can apply; kensa can remediate: {2}")]
     NoFix(String, String, String),
 }
 
 /// What to plan for.
 pub struct PlanRequest<'a> {
+    /// The facts the plan is built from.
     pub snapshot: &'a Snapshot,
     /// Account settings of an older snapshot's `settings/` ([`Extras::load`]); they are
     /// added to the snapshot before the checks run.
     pub extras: &'a Extras,
     /// Control ids as the user wrote them (`EC2.13`, `fsbp:EC2.13`, `restricted-ssh`).
     pub controls: &'a [String],
+    /// How security-group rules are fixed.
     pub mode: Mode,
     /// Shown in the plan (`snapshot <dir>` or `live`).
     pub source: String,
@@ -91,6 +96,8 @@ fn resolve(control: &str) -> Result<&'static Rule, PlanError> {
     Ok(rule)
 }
 
+/// The plan that fixes every resource failing one of the requested controls (pure: it
+/// reads only the snapshot).
 pub fn build_plan(req: &PlanRequest<'_>) -> Result<Plan, PlanError> {
     let resolved: Vec<(String, &Rule)> = req
         .controls

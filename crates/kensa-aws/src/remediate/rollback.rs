@@ -13,26 +13,36 @@ use super::rule::RuleSpec;
 use crate::error::{ApiError, AwsError};
 use crate::session::{in_region, Target};
 
+/// The outcome of restoring one action's resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RollbackAction {
+    /// The action's id in the journal.
     pub action_id: String,
+    /// The resource restored.
     pub resource_id: String,
     /// The resource now matches the journal (security groups: compared as
     /// `DescribeSecurityGroups` output, order-insensitive).
     pub restored: bool,
+    /// Errors and notes, each saying what and where.
     pub messages: Vec<String>,
 }
 
+/// The outcome of rolling back one journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RollbackReport {
+    /// The journal rolled back.
     pub journal_id: String,
+    /// Every action of the journal, in order.
     pub actions: Vec<RollbackAction>,
 }
 
 impl RollbackReport {
+    /// Actions whose resource was not restored.
     pub fn failed(&self) -> usize {
         self.actions.iter().filter(|a| !a.restored).count()
     }
+
+    /// The report as text, one action a line.
     pub fn render_text(&self) -> String {
         let mut out = format!("rollback of journal {}\n", self.journal_id);
         for a in &self.actions {
@@ -55,6 +65,8 @@ impl RollbackReport {
     }
 }
 
+/// Restores every resource of the journal `journal_id` under `journal_root` to its
+/// recorded `before` state.
 pub async fn rollback(
     target: &Target,
     journal_root: &Path,

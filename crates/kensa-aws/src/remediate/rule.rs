@@ -11,17 +11,23 @@ use kensa_model::ports::{PortRange, PortSet};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value")]
 pub enum Source {
+    /// An IPv4 CIDR block.
     CidrIpv4(String),
+    /// An IPv6 CIDR block.
     CidrIpv6(String),
+    /// A managed prefix list (`pl-…`).
     PrefixList(String),
     /// A referenced security group (`group_id`, optional owner `user_id`).
     Group {
+        /// The group's id.
         group_id: String,
+        /// The account owning it, when another.
         user_id: Option<String>,
     },
 }
 
 impl Source {
+    /// Whether it is the whole Internet (`0.0.0.0/0` or `::/0`).
     pub fn is_world(&self) -> bool {
         matches!(self, Source::CidrIpv4(c) if c == "0.0.0.0/0")
             || matches!(self, Source::CidrIpv6(c) if c == "::/0")
@@ -40,12 +46,17 @@ impl fmt::Display for Source {
 /// One rule, one source, as `AuthorizeSecurityGroupIngress` takes it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RuleSpec {
+    /// An egress rule (otherwise ingress).
     pub egress: bool,
     /// `tcp`, `udp`, `icmp`, `icmpv6`, `-1` or a protocol number, as AWS spells it.
     pub ip_protocol: String,
+    /// First port (ICMP: the type); none for every port.
     pub from_port: Option<i32>,
+    /// Last port (ICMP: the code); none for every port.
     pub to_port: Option<i32>,
+    /// Where traffic comes from or goes to.
     pub source: Source,
+    /// The rule's description.
     pub description: Option<String>,
     /// `sgr-…` when known (from `describe-security-group-rules`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +66,9 @@ pub struct RuleSpec {
 /// The protocol a rule opens, normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proto {
+    /// TCP (`tcp` or `6`).
     Tcp,
+    /// UDP (`udp` or `17`).
     Udp,
     /// `-1`: every protocol and port.
     All,
@@ -64,6 +77,7 @@ pub enum Proto {
 }
 
 impl RuleSpec {
+    /// The rule's protocol, normalised.
     pub fn proto(&self) -> Proto {
         match self.ip_protocol.to_ascii_lowercase().as_str() {
             "tcp" | "6" => Proto::Tcp,
@@ -113,6 +127,7 @@ impl RuleSpec {
         format!("{proto}{ports} {dir} {}{desc}", self.source)
     }
 
+    /// The rule of a `DescribeSecurityGroupRules` record (none when it names no source).
     pub fn from_sg_rule(r: &SecurityGroupRule) -> Option<RuleSpec> {
         let source = if let Some(c) = &r.cidr_ipv4 {
             Source::CidrIpv4(c.clone())

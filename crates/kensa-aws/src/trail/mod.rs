@@ -3,15 +3,15 @@
 //! [`DeliveryHandler`] — the engine, in the binary — and only mark it done (checkpoint
 //! entry, SQS delete) after the handler has accepted it.
 
-pub mod checkpoint;
-pub mod clients;
-pub mod dedup;
-pub mod error;
-pub mod notification;
-pub mod pipeline;
-pub mod s3;
-pub mod sns;
-pub mod sqs;
+mod checkpoint;
+mod clients;
+mod dedup;
+pub(crate) mod error;
+mod notification;
+mod pipeline;
+mod s3;
+mod sns;
+mod sqs;
 
 pub use checkpoint::Checkpoint;
 pub use clients::TrailClients;

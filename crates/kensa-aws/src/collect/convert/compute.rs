@@ -9,6 +9,7 @@ fn time(t: Option<&aws_sdk_ec2::primitives::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
 }
 
+/// The SDK's `Volume` as the model's `Volume` (the AWS CLI's JSON shape).
 pub fn volume(v: &sdk::Volume) -> m::Volume {
     m::Volume {
         volume_id: v.volume_id().unwrap_or_default().to_owned(),
@@ -53,6 +54,7 @@ pub fn ebs_snapshot(
     }
 }
 
+/// The SDK's `CreateVolumePermission` as the model's `CreateVolumePermission` (the AWS CLI's JSON shape).
 pub fn create_volume_permission(p: &sdk::CreateVolumePermission) -> m::CreateVolumePermission {
     m::CreateVolumePermission {
         group: wire(p.group()),
@@ -76,6 +78,7 @@ pub fn image(i: &sdk::Image, permissions: Option<Vec<m::LaunchPermission>>) -> m
     }
 }
 
+/// The SDK's `LaunchPermission` as the model's `LaunchPermission` (the AWS CLI's JSON shape).
 pub fn launch_permission(p: &sdk::LaunchPermission) -> m::LaunchPermission {
     m::LaunchPermission {
         group: wire(p.group()),
@@ -85,6 +88,7 @@ pub fn launch_permission(p: &sdk::LaunchPermission) -> m::LaunchPermission {
     }
 }
 
+/// The SDK's `LaunchTemplate` as the model's `LaunchTemplate` (the AWS CLI's JSON shape).
 pub fn launch_template(t: &sdk::LaunchTemplate) -> m::LaunchTemplate {
     m::LaunchTemplate {
         launch_template_id: t.launch_template_id().unwrap_or_default().to_owned(),
@@ -96,6 +100,7 @@ pub fn launch_template(t: &sdk::LaunchTemplate) -> m::LaunchTemplate {
     }
 }
 
+/// The SDK's `LaunchTemplateVersion` as the model's `LaunchTemplateVersion` (the AWS CLI's JSON shape).
 pub fn launch_template_version(v: &sdk::LaunchTemplateVersion) -> m::LaunchTemplateVersion {
     m::LaunchTemplateVersion {
         launch_template_id: v.launch_template_id().unwrap_or_default().to_owned(),
@@ -137,6 +142,7 @@ fn launch_template_data(d: &sdk::ResponseLaunchTemplateData) -> m::LaunchTemplat
     }
 }
 
+/// The SDK's `FlowLog` as the model's `FlowLog` (the AWS CLI's JSON shape).
 pub fn flow_log(f: &sdk::FlowLog) -> m::FlowLog {
     m::FlowLog {
         flow_log_id: f.flow_log_id().unwrap_or_default().to_owned(),

@@ -4,6 +4,7 @@ use kensa_model::ec2 as m;
 
 use super::{own, tags, wire};
 
+/// The SDK's `Vpc` as the model's `Vpc` (the AWS CLI's JSON shape).
 pub fn vpc(v: &sdk::Vpc) -> m::Vpc {
     m::Vpc {
         vpc_id: v.vpc_id().unwrap_or_default().to_owned(),
@@ -32,6 +33,7 @@ pub fn vpc(v: &sdk::Vpc) -> m::Vpc {
     }
 }
 
+/// The SDK's `Subnet` as the model's `Subnet` (the AWS CLI's JSON shape).
 pub fn subnet(s: &sdk::Subnet) -> m::Subnet {
     m::Subnet {
         subnet_id: s.subnet_id().unwrap_or_default().to_owned(),
@@ -55,6 +57,7 @@ pub fn subnet(s: &sdk::Subnet) -> m::Subnet {
     }
 }
 
+/// The SDK's `RouteTable` as the model's `RouteTable` (the AWS CLI's JSON shape).
 pub fn route_table(t: &sdk::RouteTable) -> m::RouteTable {
     m::RouteTable {
         route_table_id: t.route_table_id().unwrap_or_default().to_owned(),
@@ -97,6 +100,7 @@ fn route(r: &sdk::Route) -> m::Route {
     }
 }
 
+/// The SDK's `NetworkAcl` as the model's `NetworkAcl` (the AWS CLI's JSON shape).
 pub fn network_acl(n: &sdk::NetworkAcl) -> m::NetworkAcl {
     m::NetworkAcl {
         network_acl_id: n.network_acl_id().unwrap_or_default().to_owned(),
@@ -137,6 +141,7 @@ fn acl_entry(e: &sdk::NetworkAclEntry) -> m::NetworkAclEntry {
     }
 }
 
+/// The SDK's `SecurityGroup` as the model's `SecurityGroup` (the AWS CLI's JSON shape).
 pub fn security_group(g: &sdk::SecurityGroup) -> m::SecurityGroup {
     m::SecurityGroup {
         group_id: g.group_id().unwrap_or_default().to_owned(),
@@ -156,6 +161,7 @@ pub fn security_group(g: &sdk::SecurityGroup) -> m::SecurityGroup {
     }
 }
 
+/// The SDK's `IpPermission` as the model's `IpPermission` (the AWS CLI's JSON shape).
 pub fn ip_permission(p: &sdk::IpPermission) -> m::IpPermission {
     m::IpPermission {
         ip_protocol: p.ip_protocol().unwrap_or("-1").to_owned(),
@@ -201,6 +207,7 @@ pub fn ip_permission(p: &sdk::IpPermission) -> m::IpPermission {
     }
 }
 
+/// The SDK's `SecurityGroupRule` as the model's `SecurityGroupRule` (the AWS CLI's JSON shape).
 pub fn security_group_rule(r: &sdk::SecurityGroupRule) -> m::SecurityGroupRule {
     m::SecurityGroupRule {
         security_group_rule_id: r.security_group_rule_id().unwrap_or_default().to_owned(),

@@ -5,6 +5,7 @@ use kensa_model::elb as m;
 
 use super::{own, strings, wire};
 
+/// The SDK's `LoadBalancer` as the model's `LoadBalancer` (the AWS CLI's JSON shape).
 pub fn load_balancer(lb: &sdk::LoadBalancer) -> m::LoadBalancer {
     m::LoadBalancer {
         load_balancer_arn: lb.load_balancer_arn().unwrap_or_default().to_owned(),
@@ -47,6 +48,7 @@ pub fn load_balancer(lb: &sdk::LoadBalancer) -> m::LoadBalancer {
     }
 }
 
+/// The SDK's `Listener` as the model's `Listener` (the AWS CLI's JSON shape).
 pub fn listener(l: &sdk::Listener) -> m::Listener {
     m::Listener {
         listener_arn: l.listener_arn().unwrap_or_default().to_owned(),
@@ -76,6 +78,7 @@ pub fn listener(l: &sdk::Listener) -> m::Listener {
     }
 }
 
+/// The SDK's `TargetGroup` as the model's `TargetGroup` (the AWS CLI's JSON shape).
 pub fn target_group(t: &sdk::TargetGroup) -> m::TargetGroup {
     m::TargetGroup {
         target_group_arn: t.target_group_arn().unwrap_or_default().to_owned(),
@@ -90,6 +93,7 @@ pub fn target_group(t: &sdk::TargetGroup) -> m::TargetGroup {
     }
 }
 
+/// The SDK's `TargetHealthDescription` as the model's `TargetHealthDescription` (the AWS CLI's JSON shape).
 pub fn target_health(d: &sdk::TargetHealthDescription) -> m::TargetHealthDescription {
     let target = d.target();
     m::TargetHealthDescription {
@@ -107,6 +111,7 @@ pub fn target_health(d: &sdk::TargetHealthDescription) -> m::TargetHealthDescrip
     }
 }
 
+/// The SDK's `LoadBalancerDescription` as the model's `ClassicLoadBalancer` (the AWS CLI's JSON shape).
 pub fn classic_load_balancer(lb: &clb::LoadBalancerDescription) -> m::ClassicLoadBalancer {
     m::ClassicLoadBalancer {
         load_balancer_name: lb.load_balancer_name().unwrap_or_default().to_owned(),

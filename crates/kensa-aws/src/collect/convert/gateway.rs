@@ -11,6 +11,7 @@ fn attachment(a: &sdk::InternetGatewayAttachment) -> m::GatewayAttachment {
     }
 }
 
+/// The SDK's `InternetGateway` as the model's `InternetGateway` (the AWS CLI's JSON shape).
 pub fn internet_gateway(g: &sdk::InternetGateway) -> m::InternetGateway {
     m::InternetGateway {
         internet_gateway_id: g.internet_gateway_id().unwrap_or_default().to_owned(),
@@ -21,6 +22,7 @@ pub fn internet_gateway(g: &sdk::InternetGateway) -> m::InternetGateway {
     }
 }
 
+/// The SDK's `EgressOnlyInternetGateway` as the model's `EgressOnlyInternetGateway` (the AWS CLI's JSON shape).
 pub fn egress_only_internet_gateway(
     g: &sdk::EgressOnlyInternetGateway,
 ) -> m::EgressOnlyInternetGateway {
@@ -35,6 +37,7 @@ pub fn egress_only_internet_gateway(
     }
 }
 
+/// The SDK's `NatGateway` as the model's `NatGateway` (the AWS CLI's JSON shape).
 pub fn nat_gateway(g: &sdk::NatGateway) -> m::NatGateway {
     m::NatGateway {
         nat_gateway_id: g.nat_gateway_id().unwrap_or_default().to_owned(),
@@ -83,6 +86,7 @@ pub fn service_prefix_list(p: &sdk::PrefixList) -> m::PrefixList {
     }
 }
 
+/// The SDK's `PrefixListEntry` as the model's `PrefixListEntry` (the AWS CLI's JSON shape).
 pub fn prefix_list_entry(e: &sdk::PrefixListEntry) -> m::PrefixListEntry {
     m::PrefixListEntry {
         cidr: e.cidr().unwrap_or_default().to_owned(),

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{own, tags, wire};
 
+/// The SDK's `Reservation` as the model's `Reservation` (the AWS CLI's JSON shape).
 pub fn reservation(r: &sdk::Reservation) -> m::Reservation {
     m::Reservation {
         reservation_id: own(r.reservation_id()),
@@ -13,6 +14,7 @@ pub fn reservation(r: &sdk::Reservation) -> m::Reservation {
     }
 }
 
+/// The SDK's `Instance` as the model's `Instance` (the AWS CLI's JSON shape).
 pub fn instance(i: &sdk::Instance) -> m::Instance {
     m::Instance {
         instance_id: i.instance_id().unwrap_or_default().to_owned(),
@@ -138,6 +140,7 @@ fn eni_association(a: &sdk::NetworkInterfaceAssociation) -> m::IpAssociation {
     }
 }
 
+/// The SDK's `NetworkInterface` as the model's `NetworkInterface` (the AWS CLI's JSON shape).
 pub fn network_interface(n: &sdk::NetworkInterface) -> m::NetworkInterface {
     m::NetworkInterface {
         network_interface_id: n.network_interface_id().unwrap_or_default().to_owned(),
@@ -169,6 +172,7 @@ pub fn network_interface(n: &sdk::NetworkInterface) -> m::NetworkInterface {
     }
 }
 
+/// The SDK's `Address` as the model's `Address` (the AWS CLI's JSON shape).
 pub fn address(a: &sdk::Address) -> m::Address {
     m::Address {
         public_ip: own(a.public_ip()),

@@ -7,6 +7,7 @@ use kensa_model::transit as m;
 
 use super::{own, strings, tags, wire};
 
+/// The SDK's `VpcPeeringConnection` as the model's `VpcPeeringConnection` (the AWS CLI's JSON shape).
 pub fn vpc_peering_connection(p: &sdk::VpcPeeringConnection) -> m::VpcPeeringConnection {
     let info = |i: &sdk::VpcPeeringConnectionVpcInfo| m::PeeringVpcInfo {
         cidr_block: own(i.cidr_block()),
@@ -42,6 +43,7 @@ pub fn vpc_peering_connection(p: &sdk::VpcPeeringConnection) -> m::VpcPeeringCon
     }
 }
 
+/// The SDK's `VpnGateway` as the model's `VpnGateway` (the AWS CLI's JSON shape).
 pub fn vpn_gateway(g: &sdk::VpnGateway) -> m::VpnGateway {
     m::VpnGateway {
         vpn_gateway_id: g.vpn_gateway_id().unwrap_or_default().to_owned(),
@@ -60,6 +62,7 @@ pub fn vpn_gateway(g: &sdk::VpnGateway) -> m::VpnGateway {
     }
 }
 
+/// The SDK's `VpnConnection` as the model's `VpnConnection` (the AWS CLI's JSON shape).
 pub fn vpn_connection(c: &sdk::VpnConnection) -> m::VpnConnection {
     let options = c.options().map(|o| {
         serde_json::json!({
@@ -101,6 +104,7 @@ pub fn vpn_connection(c: &sdk::VpnConnection) -> m::VpnConnection {
     }
 }
 
+/// The SDK's `CustomerGateway` as the model's `CustomerGateway` (the AWS CLI's JSON shape).
 pub fn customer_gateway(g: &sdk::CustomerGateway) -> m::CustomerGateway {
     m::CustomerGateway {
         customer_gateway_id: g.customer_gateway_id().unwrap_or_default().to_owned(),
@@ -113,6 +117,7 @@ pub fn customer_gateway(g: &sdk::CustomerGateway) -> m::CustomerGateway {
     }
 }
 
+/// The SDK's `TransitGateway` as the model's `TransitGateway` (the AWS CLI's JSON shape).
 pub fn transit_gateway(g: &sdk::TransitGateway) -> m::TransitGateway {
     m::TransitGateway {
         transit_gateway_id: g.transit_gateway_id().unwrap_or_default().to_owned(),
@@ -130,6 +135,7 @@ pub fn transit_gateway(g: &sdk::TransitGateway) -> m::TransitGateway {
     }
 }
 
+/// The SDK's `TransitGatewayAttachment` as the model's `TransitGatewayAttachment` (the AWS CLI's JSON shape).
 pub fn transit_gateway_attachment(
     a: &sdk::TransitGatewayAttachment,
 ) -> m::TransitGatewayAttachment {
@@ -180,6 +186,7 @@ pub fn transit_gateway_vpc_attachment(
     }
 }
 
+/// The SDK's `TransitGatewayRouteTable` as the model's `TransitGatewayRouteTable` (the AWS CLI's JSON shape).
 pub fn transit_gateway_route_table(
     t: &sdk::TransitGatewayRouteTable,
 ) -> m::TransitGatewayRouteTable {
@@ -200,6 +207,7 @@ pub fn transit_gateway_route_table(
     }
 }
 
+/// The SDK's `TransitGatewayRoute` as the model's `TransitGatewayRoute` (the AWS CLI's JSON shape).
 pub fn transit_gateway_route(r: &sdk::TransitGatewayRoute) -> m::TransitGatewayRoute {
     m::TransitGatewayRoute {
         destination_cidr_block: own(r.destination_cidr_block()),
@@ -231,18 +239,21 @@ macro_rules! tgw_link {
     };
 }
 
+/// The SDK's `TransitGatewayRouteTablePropagation` as the model's `TgwRouteTablePropagation` (the AWS CLI's JSON shape).
 pub fn tgw_propagation(
     p: &sdk::TransitGatewayRouteTablePropagation,
 ) -> m::TgwRouteTablePropagation {
     tgw_link!(p)
 }
 
+/// The SDK's `TransitGatewayRouteTableAssociation` as the model's `TgwRouteTablePropagation` (the AWS CLI's JSON shape).
 pub fn tgw_association(
     p: &sdk::TransitGatewayRouteTableAssociation,
 ) -> m::TgwRouteTablePropagation {
     tgw_link!(p)
 }
 
+/// The SDK's `VpcEndpoint` as the model's `VpcEndpoint` (the AWS CLI's JSON shape).
 pub fn vpc_endpoint(e: &sdk::VpcEndpoint) -> m::VpcEndpoint {
     m::VpcEndpoint {
         vpc_endpoint_id: e.vpc_endpoint_id().unwrap_or_default().to_owned(),
