@@ -116,7 +116,14 @@ impl Notifier {
             let outcome = self.import_batch(sink.as_ref(), destination, items).await;
             let (status, message) = summary(batch, &outcome);
             deliveries.push(record(status, i64::from(outcome.attempts), None, message));
-            for refused in &outcome.refused {
+            // After a failed call the batch's one record says why; a finding refused
+            // in an accepted call gets a record of its own, with Security Hub's reason.
+            let refused_alone = if outcome.call_error.is_none() {
+                outcome.refused.as_slice()
+            } else {
+                &[]
+            };
+            for refused in refused_alone {
                 if refused_records < MAX_REFUSED_RECORDS {
                     refused_records += 1;
                     let reason = refused.refused.clone().unwrap_or_default();

@@ -45,6 +45,7 @@ pub enum Captured {
     },
 }
 
+/// `<action>.before.json`: an action's resource as it was before the change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BeforeRecord {
     /// The action about to run.

@@ -11,8 +11,10 @@ use crate::error::ApiError;
 /// A group as `DescribeSecurityGroups` and `DescribeSecurityGroupRules` print it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupState {
+    /// The group (one record).
     #[serde(rename = "SecurityGroups")]
     pub security_groups: Vec<SecurityGroup>,
+    /// Its rules, each with its `sgr-` id.
     #[serde(rename = "SecurityGroupRules")]
     pub security_group_rules: Vec<SecurityGroupRule>,
 }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 
 const VERSION: u32 = 1;
 
+/// What an S3 source has handled, per partition (`s3://bucket/<partition prefix>`): the
+/// day folders fully done and the keys handled in the days still open.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
     version: u32,

@@ -38,7 +38,10 @@ enum Command {
         /// SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:TOPIC), an http(s):// webhook (JSON
         /// shaped like Inspector Classic's messages) or slack+https://... (a
         /// Slack-compatible body). FINDING_REPORTED:SEVERITY=ENDPOINT sends only findings
-        /// new in the run at or above SEVERITY. Delivery outcomes: `kensa run show`.
+        /// new in the run at or above SEVERITY. FINDING_REPORTED to a Security Hub ARN
+        /// (arn:aws:securityhub:REGION:ACCOUNT:hub/default) imports the run's findings
+        /// there in ASFF (new, updated, resolved ones archived). Delivery outcomes:
+        /// `kensa run show`.
         #[arg(long = "subscribe", value_name = "EVENT=ENDPOINT", value_parser = parse_subscription)]
         subscriptions: Vec<Subscription>,
         #[command(flatten)]
