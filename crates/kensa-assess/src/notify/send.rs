@@ -1,8 +1,8 @@
 //! What a run sends when: ASSESSMENT_RUN_STARTED as it starts, STATE_CHANGED at each
 //! state, COMPLETED and FINDING_REPORTED (findings first seen by the run, at or above the
 //! subscription's severity) when it ends; a FINDING_REPORTED subscription to Security
-//! Hub exports the run's findings instead (see `export`). A delivery that fails never changes the run's
-//! outcome; it is recorded on the run with its last error.
+//! Hub exports the run's findings instead (see `export`). A delivery that fails never
+//! changes the run's outcome; it is recorded on the run with its last error.
 use kensa_model::Severity;
 use kensa_store::{
     clock, Delivery, DeliveryStatus, Destination, Event, Run, RunState, Store, Subscription,
