@@ -8,10 +8,14 @@
 //! * [`exposure`]: what reaches each interface, per source class, and the delta between
 //!   two states;
 //! * [`watch::Watcher`]: the model, the exposures, and the loop joining them;
-//! * [`alert::WatchRecord`]: the alerts, written by kensa-report's stream sinks.
+//! * [`alert::WatchRecord`]: the alerts, written by kensa-report's stream sinks;
+//! * [`policy`]: automatic remediation policies (YAML), and what each makes of an exposure;
+//! * [`remediation`]: what the policies did, persisted beside the journal so that a
+//!   restart neither repeats nor forgets a remediation.
 //!
 //! No AWS SDK here: the binary wires files, S3 or SQS to [`watch::Watcher::process`].
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod alert;
 pub mod apply;
@@ -19,14 +23,16 @@ pub mod event;
 pub mod exposure;
 pub mod journal;
 mod json;
+pub mod policy;
 pub mod population;
 pub mod read;
+pub mod remediation;
 mod scope;
 mod scoped;
 pub mod synth;
 pub mod watch;
 
-pub use alert::{ExposureAlert, RedescribeNotice, WatchRecord};
+pub use alert::{DriftNotice, ExposureAlert, RedescribeNotice, WatchRecord};
 pub use apply::{apply, Outcome, Touched};
 pub use event::{ChangeEvent, EventError};
 pub use watch::Watcher;

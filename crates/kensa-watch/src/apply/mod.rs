@@ -9,6 +9,7 @@ use kensa_model::Snapshot;
 use crate::event::ChangeEvent;
 
 mod addr;
+pub mod described;
 mod net;
 mod sg;
 mod sg_rule;
@@ -140,6 +141,7 @@ pub const APPLIED: &[&str] = &[
     "RunInstances",
     "ModifyNetworkInterfaceAttribute",
     "ModifyInstanceAttribute",
+    described::DESCRIBED_GROUP,
 ];
 
 /// Whether a successful event of this name changes the network (applied, or reported
@@ -180,6 +182,7 @@ pub fn apply(snap: &mut Snapshot, ev: &ChangeEvent) -> Outcome {
         "RunInstances" => addr::run_instances(snap, ev),
         "ModifyNetworkInterfaceAttribute" => addr::modify_eni_groups(snap, ev),
         "ModifyInstanceAttribute" => addr::modify_instance_groups(snap, ev),
+        described::DESCRIBED_GROUP => described::replace_group(snap, ev),
         name => match REDESCRIBE_ONLY.iter().find(|(n, _)| *n == name) {
             Some((_, key)) => Err(unappliable(
                 redescribe_target(ev, key),
