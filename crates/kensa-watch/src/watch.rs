@@ -94,8 +94,11 @@ impl Watcher {
             request: serde_json::Value::Null,
             response: serde_json::Value::Null,
         };
-        let ids: std::collections::BTreeSet<&String> =
-            self.exposures.keys().chain(fresh.exposures.keys()).collect();
+        let ids: std::collections::BTreeSet<&String> = self
+            .exposures
+            .keys()
+            .chain(fresh.exposures.keys())
+            .collect();
         let mut out = Vec::new();
         let mut resources = std::collections::BTreeSet::new();
         for id in ids {

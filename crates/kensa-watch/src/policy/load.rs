@@ -121,7 +121,10 @@ pub fn parse_policies(file: &str, text: &str) -> Result<Vec<Policy>, Vec<PolicyE
         let exposures = match &p.exposures {
             None => vec![SourceClass::Internet],
             Some(list) if list.is_empty() => {
-                bad("exposures", "empty exposures: the policy would never act".into());
+                bad(
+                    "exposures",
+                    "empty exposures: the policy would never act".into(),
+                );
                 Vec::new()
             }
             Some(list) => (list.iter())
@@ -165,12 +168,18 @@ pub fn parse_policies(file: &str, text: &str) -> Result<Vec<Policy>, Vec<PolicyE
         };
         let rate_limit_per_hour = p.rate_limit_per_hour.unwrap_or(DEFAULT_RATE_LIMIT);
         if rate_limit_per_hour == 0 {
-            bad("rate_limit_per_hour", "0 would never remediate: use dry_run".into());
+            bad(
+                "rate_limit_per_hour",
+                "0 would never remediate: use dry_run".into(),
+            );
         }
         let allow_tags = p
             .allow_tags
             .unwrap_or_else(|| vec![DEFAULT_ALLOW_TAG.to_string()]);
-        if let Some(t) = allow_tags.iter().find(|t| t.is_empty() || t.starts_with('=')) {
+        if let Some(t) = allow_tags
+            .iter()
+            .find(|t| t.is_empty() || t.starts_with('='))
+        {
             bad("allow_tags", format!("allow tag `{t}` has no key"));
         }
         out.push(Policy {

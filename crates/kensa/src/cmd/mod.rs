@@ -38,3 +38,7 @@ pub mod vuln;
 pub mod watch;
 #[cfg(feature = "aws")]
 pub mod watch_live;
+#[cfg(feature = "aws")]
+pub mod watch_remediate;
+#[cfg(feature = "aws")]
+pub mod watch_resync;
