@@ -16,17 +16,24 @@ use crate::remediation::{Remediation, RemediationState};
 /// The event an alert comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct EventRef {
+    /// CloudTrail's `eventID` (empty for kensa's own events).
     pub event_id: String,
+    /// `eventName`.
     pub event_name: String,
+    /// `eventTime` as CloudTrail writes it.
     pub event_time: String,
+    /// Who made the call (`userIdentity.arn`, else the principal).
     pub actor: String,
+    /// `awsRegion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The account the call was made in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
 
 impl EventRef {
+    /// The reference of an event.
     pub fn of(ev: &ChangeEvent) -> Self {
         EventRef {
             event_id: ev.event_id.clone(),
@@ -45,17 +52,23 @@ impl EventRef {
 /// An exposure that opened or closed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExposureAlert {
+    /// The event that changed the exposure.
     pub event: EventRef,
     /// `opened` or `closed`.
     pub change: &'static str,
+    /// From the services the ports are known for and the source class.
     pub severity: Severity,
     /// The instance, else the interface.
     pub resource: String,
+    /// The interface the exposure is of.
     pub network_interface: String,
+    /// Where the traffic comes from.
     pub source_class: SourceClass,
     /// `tcp/22`, `udp/53`, `tcp/1024-65535`, `all traffic`.
     pub ports: Vec<String>,
+    /// The source addresses, compacted to CIDRs.
     pub sources: Vec<String>,
+    /// Addresses inside `sources` that are not exposed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources_except: Vec<String>,
     /// Gateway -> route table -> ACL -> subnet -> groups -> interface.
@@ -65,8 +78,11 @@ pub struct ExposureAlert {
 /// An event the model cannot follow exactly: the resource must be described again.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RedescribeNotice {
+    /// The event the model could not follow.
     pub event: EventRef,
+    /// The resource to describe again.
     pub resource: String,
+    /// Why the event could not be applied exactly.
     pub reason: String,
 }
 
@@ -151,6 +167,7 @@ fn severity(flows: &FlowSet, class: SourceClass, opened: bool) -> Severity {
 }
 
 impl ExposureAlert {
+    /// The alert of one exposure change caused by `ev`.
     pub fn new(ev: &ChangeEvent, c: &Change) -> Self {
         let (sources, sources_except) = compact_sources(&all_sources(&c.flows));
         ExposureAlert {

@@ -10,11 +10,13 @@ use crate::event::ChangeEvent;
 /// Why the journal cannot be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
+    /// The file cannot be read or written.
     #[error("journal {path}: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A line is not a record kensa wrote.
     #[error("journal {path} line {line}: {message}")]
     Corrupt {
         path: PathBuf,
@@ -23,6 +25,7 @@ pub enum JournalError {
     },
 }
 
+/// The append-only journal of applied events, with the ids it holds.
 pub struct Journal {
     path: PathBuf,
     file: std::fs::File,

@@ -17,19 +17,30 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// What the watcher reports.
 pub mod alert;
+/// CloudTrail events applied to the model.
 pub mod apply;
+/// One CloudTrail record.
 pub mod event;
+/// Exposures per interface and their deltas.
 pub mod exposure;
+/// The journal a live watcher rebuilds its model from.
 pub mod journal;
 mod json;
+/// Automatic remediation policies.
 pub mod policy;
+/// Interfaces and group membership kept between events.
 pub mod population;
+/// CloudTrail files and deliveries read into events.
 pub mod read;
+/// The remediations' state file.
 pub mod remediation;
 mod scope;
 mod scoped;
+/// Synthetic events for measuring.
 pub mod synth;
+/// The watcher.
 pub mod watch;
 
 pub use alert::{DriftNotice, ExposureAlert, RedescribeNotice, WatchRecord};

@@ -12,16 +12,19 @@ use crate::event::{ChangeEvent, EventError};
 /// Why a file or a record could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The file cannot be read.
     #[error("{path}: {source}")]
     Io {
         path: String,
         source: std::io::Error,
     },
+    /// The file is not JSON.
     #[error("{path}: not CloudTrail JSON: {source}")]
     Json {
         path: String,
         source: serde_json::Error,
     },
+    /// One record is not an event (it is skipped).
     #[error("{path}: record {index}: {source}")]
     Record {
         path: String,

@@ -17,12 +17,19 @@ pub const RESYNC: &str = "KensaResync";
 /// Counts of what the events did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct WatchStats {
+    /// Events processed.
     pub events: u64,
+    /// Events applied to the model.
     pub applied: u64,
+    /// Events the model could not follow exactly.
     pub redescribe: u64,
+    /// Failed calls (nothing changed).
     pub failed_calls: u64,
+    /// Events that do not change the network.
     pub not_network: u64,
+    /// Interfaces analysed again, summed over events.
     pub interfaces_recomputed: u64,
+    /// Exposure alerts.
     pub alerts: u64,
 }
 
@@ -52,10 +59,12 @@ impl Watcher {
         }
     }
 
+    /// The model as the events left it.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snap
     }
 
+    /// Every analysed interface's exposure.
     pub fn exposures(&self) -> &Exposures {
         &self.exposures
     }
@@ -72,6 +81,7 @@ impl Watcher {
         self.stats = WatchStats::default();
     }
 
+    /// What the events did so far.
     pub fn stats(&self) -> &WatchStats {
         &self.stats
     }

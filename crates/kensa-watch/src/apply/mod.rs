@@ -9,6 +9,7 @@ use kensa_model::Snapshot;
 use crate::event::ChangeEvent;
 
 mod addr;
+/// Resources kensa described again, applied as events of their own.
 pub mod described;
 mod net;
 mod sg;
@@ -23,12 +24,17 @@ pub enum Touched {
     Group(String),
     /// A security group's members: interfaces whose groups name it as a source.
     GroupMembers(String),
+    /// A route table's routes: interfaces of the subnets it serves.
     RouteTable(String),
+    /// A network ACL's entries: interfaces of its subnets.
     NetworkAcl(String),
+    /// A subnet's associations: its interfaces.
     Subnet(String),
     /// A VPC's gateways or main associations: every interface of the VPC.
     Vpc(String),
+    /// One interface (its groups or addresses).
     Eni(String),
+    /// One instance's interfaces.
     Instance(String),
 }
 

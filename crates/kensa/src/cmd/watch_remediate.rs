@@ -303,14 +303,19 @@ impl Remediator {
     /// groups described again into the model.
     pub fn approvals(&mut self, watcher: &mut Watcher) -> anyhow::Result<Step> {
         let mut step = Step::default();
-        for mut rem in self.log.reload()? {
-            let done = matches!(
-                rem.state,
-                RemediationState::Applied | RemediationState::Failed
-            );
-            if rem.alerted || !done || self.log.get(&rem.id).is_some_and(|r| r.alerted) {
-                continue;
-            }
+        self.log.reload()?;
+        // Every outcome not alerted yet: also those approved while no watcher ran.
+        let due: Vec<Remediation> = (self.log.all())
+            .filter(|r| !r.alerted)
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    RemediationState::Applied | RemediationState::Failed
+                )
+            })
+            .cloned()
+            .collect();
+        for mut rem in due {
             rem.alerted = true;
             self.record(rem.clone(), &mut step)?;
             self.redescribe(watcher, &rem, &mut step);

@@ -15,3 +15,5 @@ mod trail_cli;
 mod users;
 #[cfg(feature = "aws")]
 mod watch_cli;
+#[cfg(feature = "aws")]
+mod watch_policy;

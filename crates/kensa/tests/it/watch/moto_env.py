@@ -6,6 +6,7 @@ queue; prints their ids as JSON. `open GROUP` / `close GROUP`: authorises / revo
 tcp/22 from 0.0.0.0/0 on the group in moto and sends the CloudTrail record of that call,
 in the EventBridge envelope, to the queue, and writes that message to FILE; prints the
 record's eventID. `send FILE`: sends a message again (SQS delivers at least once).
+`rules GROUP`: the group's inbound rules as sorted `proto from-to cidr` lines (JSON).
 Credentials and endpoint come from the environment the test sets (moto only).
 """
 import json
@@ -106,6 +107,13 @@ if __name__ == "__main__":
         ssh(sys.argv[2], "AuthorizeSecurityGroupIngress", sys.argv[3])
     elif sys.argv[1] == "close":
         ssh(sys.argv[2], "RevokeSecurityGroupIngress", sys.argv[3])
+    elif sys.argv[1] == "rules":
+        out = client("ec2").describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [sys.argv[2]]}])["SecurityGroupRules"]
+        print(json.dumps(sorted(
+            f"{r['IpProtocol']} {r.get('FromPort')}-{r.get('ToPort')} "
+            f"{r.get('CidrIpv4') or r.get('CidrIpv6') or r.get('ReferencedGroupInfo', {}).get('GroupId')}"
+            for r in out if not r["IsEgress"])))
     elif sys.argv[1] == "send":
         with open(sys.argv[2]) as f:
             send(f.read())
