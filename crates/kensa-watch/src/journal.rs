@@ -13,14 +13,19 @@ pub enum JournalError {
     /// The file cannot be read or written.
     #[error("journal {path}: {source}")]
     Io {
+        /// The journal file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     /// A line is not a record kensa wrote.
     #[error("journal {path} line {line}: {message}")]
     Corrupt {
+        /// The journal file.
         path: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// What is wrong with it.
         message: String,
     },
 }

@@ -45,12 +45,20 @@ pub enum Outcome {
     Applied(Vec<Touched>),
     /// Applied, but part of the new state is not in the event: re-describe `resource`.
     Partial {
+        /// What was applied.
         touched: Vec<Touched>,
+        /// The resource to describe again.
         resource: String,
+        /// What the event leaves unknown.
         reason: String,
     },
     /// The event changes the network in a way the model cannot follow exactly.
-    NeedsRedescribe { resource: String, reason: String },
+    NeedsRedescribe {
+        /// The resource to describe again.
+        resource: String,
+        /// Why the event cannot be applied exactly.
+        reason: String,
+    },
     /// A failed call (`errorCode`): nothing changed.
     Failed(String),
     /// Not an event that changes the network.

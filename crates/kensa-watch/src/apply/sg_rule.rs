@@ -48,9 +48,13 @@ pub enum RuleSource {
     PrefixList(String),
     /// A security group (its members), maybe of another account or VPC.
     Group {
+        /// The group id.
         id: String,
+        /// Its account, when another.
         user: Option<String>,
+        /// Its VPC, when given.
         vpc: Option<String>,
+        /// The peering connection it is referenced through.
         peering: Option<String>,
     },
 }

@@ -32,7 +32,7 @@ policies:
 fn a_valid_file_loads_with_defaults() {
     let p = parse_policies("p.yaml", GOOD).expect("valid");
     assert_eq!(p.len(), 2);
-    assert_eq!((p[0].line, p[1].line), (3, 15));
+    assert_eq!((p[0].line, p[1].line), (3, 14));
     assert_eq!(p[0].mode, PolicyMode::Narrow);
     assert_eq!(p[0].rate_limit_per_hour, 3);
     assert!(p[0].dry_run && p[0].approval.is_none());
