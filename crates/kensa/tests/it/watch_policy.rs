@@ -199,3 +199,35 @@ fn approval_policy_changes_nothing_until_approved() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("not awaiting approval"));
 }
+
+#[test]
+fn a_resync_alerts_drift_and_a_restart_starts_from_it() {
+    let Some(env) = Env::start() else {
+        return;
+    };
+    let ids = env.setup();
+    let id = |k: &str| ids[k].as_str().unwrap().to_string();
+    let (web, instance, queue) = (id("web"), id("instance"), id("queue"));
+    // SSH opened in AWS, its event lost: only a resync can tell.
+    env.moto_env(&["open-silent", &web]);
+    let (records, stderr) = env.watch_with(&queue, &["--resync-every", "0"]);
+    assert_eq!(
+        kinds(&records),
+        ["exposure opened", "drift "],
+        "{records:#?}"
+    );
+    assert_eq!(records[0]["resource"], instance.as_str());
+    assert_eq!(records[0]["ports"], serde_json::json!(["tcp/22"]));
+    assert_eq!(records[0]["event"]["event_name"], "KensaResync");
+    assert_eq!(records[1]["resources"], serde_json::json!([instance]));
+    assert!(stderr.contains("resync: 1 exposure change(s)"), "{stderr}");
+
+    // A restart continues from the resync's model: nothing again, and the closure
+    // (a revoke the model can only apply to the resynced group) alerts.
+    let (records, stderr) = env.watch(&queue);
+    assert!(records.is_empty(), "{records:#?}");
+    assert!(stderr.contains("starting from the last resync"), "{stderr}");
+    env.moto_env(&["close", &web, &env.path("close-web.json")]);
+    let (records, _) = env.watch(&queue);
+    assert_eq!(kinds(&records), ["exposure closed"], "{records:#?}");
+}

@@ -6,7 +6,8 @@ queue; prints their ids as JSON. `open GROUP` / `close GROUP`: authorises / revo
 tcp/22 from 0.0.0.0/0 on the group in moto and sends the CloudTrail record of that call,
 in the EventBridge envelope, to the queue, and writes that message to FILE; prints the
 record's eventID. `send FILE`: sends a message again (SQS delivers at least once).
-`rules GROUP`: the group's inbound rules as sorted `proto from-to cidr` lines (JSON).
+`open-silent GROUP`: authorises it without sending the record (a change the watcher
+never hears of). `rules GROUP`: the group's inbound rules as sorted `proto from-to cidr` lines (JSON).
 Credentials and endpoint come from the environment the test sets (moto only).
 """
 import json
@@ -107,6 +108,11 @@ if __name__ == "__main__":
         ssh(sys.argv[2], "AuthorizeSecurityGroupIngress", sys.argv[3])
     elif sys.argv[1] == "close":
         ssh(sys.argv[2], "RevokeSecurityGroupIngress", sys.argv[3])
+    elif sys.argv[1] == "open-silent":
+        client("ec2").authorize_security_group_ingress(
+            GroupId=sys.argv[2],
+            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                            "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     elif sys.argv[1] == "rules":
         out = client("ec2").describe_security_group_rules(
             Filters=[{"Name": "group-id", "Values": [sys.argv[2]]}])["SecurityGroupRules"]
