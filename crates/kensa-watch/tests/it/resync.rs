@@ -54,3 +54,78 @@ fn a_resync_alerts_the_drift_and_continues_from_the_description() {
     // Nothing more to correct.
     assert!(w.resync(truth, "2026-12-07T12:00:00Z").is_empty());
 }
+
+/// The fixture with a route from the public subnet to 10.9.0.0/16 over `pcx-1` and
+/// PostgreSQL open to that range on sg-web; `pcx-1` in state `status`.
+fn peered(status: &str) -> kensa_model::Snapshot {
+    use kensa_model::transit::{PeeringStatus, PeeringVpcInfo, VpcPeeringConnection};
+    let mut s = fixture::snapshot();
+    let rtb = s.route_tables.get_mut("rtb-pub").unwrap();
+    rtb.routes.push(kensa_model::ec2::Route {
+        destination_cidr_block: Some("10.9.0.0/16".into()),
+        vpc_peering_connection_id: Some("pcx-1".into()),
+        state: Some("active".into()),
+        ..Default::default()
+    });
+    let info = |vpc: &str, cidr: &str| PeeringVpcInfo {
+        vpc_id: Some(vpc.into()),
+        cidr_block: Some(cidr.into()),
+        ..Default::default()
+    };
+    s.vpc_peering_connections.insert(
+        "pcx-1".into(),
+        VpcPeeringConnection {
+            vpc_peering_connection_id: "pcx-1".into(),
+            requester_vpc_info: Some(info("vpc-1", "10.0.0.0/16")),
+            accepter_vpc_info: Some(info("vpc-9", "10.9.0.0/16")),
+            status: Some(PeeringStatus {
+                code: status.into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    s
+}
+
+#[test]
+fn a_described_peering_connection_opens_and_closes_the_peered_exposure() {
+    use kensa_net::engine::SourceClass;
+    use kensa_watch::apply::described_transit::{described_event, DESCRIBED_PEERING};
+    let peered_alerts = |r: &[WatchRecord]| -> Vec<(String, String)> {
+        r.iter()
+            .filter_map(|r| match r {
+                WatchRecord::Exposure(a) if a.source_class == SourceClass::PeeredVPC => {
+                    Some((a.change.to_string(), a.ports.join(",")))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let mut w = Watcher::new(peered("pending-acceptance"));
+    let r = w.process(&authorize("sg-web", "sgr-pg", "tcp", 5432, "10.9.0.0/16"));
+    assert!(peered_alerts(&r).is_empty(), "not active yet: {r:?}");
+    let active = serde_json::to_value(&peered("active").vpc_peering_connections["pcx-1"]).unwrap();
+    let ev = |state| {
+        described_event(
+            DESCRIBED_PEERING,
+            "d1",
+            "pcx-1",
+            state,
+            "2026-12-07T10:43:00Z",
+            "kensa",
+        )
+    };
+    let r = w.process(&ev(Some(active)));
+    assert_eq!(
+        peered_alerts(&r),
+        [("opened".to_string(), "tcp/5432".to_string())]
+    );
+    // Deleted: AWS no longer knows it.
+    let r = w.process(&ev(None));
+    assert_eq!(
+        peered_alerts(&r),
+        [("closed".to_string(), "tcp/5432".to_string())]
+    );
+    assert!(w.snapshot().vpc_peering_connections.is_empty());
+}

@@ -28,7 +28,9 @@ use kensa_watch::read::{parse, replay_order};
 use kensa_watch::{ChangeEvent, WatchRecord, Watcher};
 
 use super::watch_remediate::{state_file, Remediator, Step};
-use super::watch_resync::{describe_all, marker, remove_older, since_last_resync};
+use super::watch_resync::{
+    describe_all, describe_transit, marker, remove_older, since_last_resync,
+};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct LiveArgs {
@@ -106,6 +108,8 @@ struct LiveState {
     worst: Option<Severity>,
     duplicates: u64,
     remediator: Option<Remediator>,
+    /// Where resources are described again.
+    target: kensa_aws::session::Target,
     /// An event the model could not apply: resync soon (when resyncs are on).
     resync_due: bool,
 }
@@ -124,7 +128,7 @@ impl LiveState {
                 continue;
             }
             let records = self.watcher.process(ev);
-            self.resync_due |= (records.iter()).any(|r| matches!(r, WatchRecord::Redescribe(_)));
+            let described = self.describe_again(&records);
             self.emit(&records)?;
             let step = match &mut self.remediator {
                 Some(rem) => rem
@@ -133,12 +137,41 @@ impl LiveState {
                 None => Step::default(),
             };
             self.emit(&step.records)?;
+            let mut after = Vec::new();
+            for d in &described {
+                after.extend(self.watcher.process(d));
+            }
+            self.emit(&after)?;
             if kensa_watch::apply::changes_network(ev) {
                 self.journal.append(ev).map_err(|e| e.to_string())?;
             }
             self.journal_all(&step.events)?;
+            self.journal_all(&described)?;
         }
         Ok(())
+    }
+
+    /// For each resource an event left unknown: a peering connection or transit gateway
+    /// attachment is described again now (an event for the model); anything else
+    /// makes the next resync due.
+    fn describe_again(&mut self, records: &[WatchRecord]) -> Vec<ChangeEvent> {
+        let mut out = Vec::new();
+        for r in records {
+            let WatchRecord::Redescribe(n) = r else {
+                continue;
+            };
+            let actor = format!("kensa watch (described after `{}`)", n.event.event_name);
+            let region = n.event.region.as_deref();
+            match describe_transit(&self.target, region, &n.resource, &actor) {
+                Some(Ok(ev)) => out.push(ev),
+                Some(Err(e)) => {
+                    eprintln!("warning: cannot describe {} again: {e:#}", n.resource);
+                    self.resync_due = true;
+                }
+                None => self.resync_due = true,
+            }
+        }
+        out
     }
 
     /// Alerts to the sink, flushed.
@@ -284,6 +317,7 @@ async fn watch(
         worst: None,
         duplicates: 0,
         remediator,
+        target: live.target(),
         resync_due: false,
     };
     let mut last_resync = Instant::now();

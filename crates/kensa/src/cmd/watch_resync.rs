@@ -80,3 +80,105 @@ pub fn remove_older(state_dir: &Path, slug: &str, keep: &Path) {
         }
     }
 }
+
+/// A peering connection (`pcx-…`) or transit gateway attachment (`tgw-attach-…`) an
+/// event named, described again as an event for the model; None for any other resource
+/// (a resync describes those).
+pub fn describe_transit(
+    target: &Target,
+    region: Option<&str>,
+    resource: &str,
+    actor: &str,
+) -> Option<anyhow::Result<ChangeEvent>> {
+    use kensa_watch::apply::described_transit::{
+        described_event, DESCRIBED_PEERING, DESCRIBED_TGW_ATTACHMENT,
+    };
+    let name = if resource.starts_with("pcx-") {
+        DESCRIBED_PEERING
+    } else if resource.starts_with("tgw-attach-") {
+        DESCRIBED_TGW_ATTACHMENT
+    } else {
+        return None;
+    };
+    let state = blocking(async {
+        let sessions = target.accounts().await?;
+        let session = sessions.first().context("no AWS session")?;
+        let config = match region {
+            Some(r) => kensa_aws::session::in_region(&session.config, r),
+            None => session.config.clone(),
+        };
+        let ec2 = aws_sdk_ec2::Client::new(&config);
+        if name == DESCRIBED_PEERING {
+            describe_peering(&ec2, resource).await
+        } else {
+            describe_tgw_attachment(&ec2, resource).await
+        }
+    });
+    let time = kensa_trail_time();
+    Some(state.map(|s| {
+        let id = format!("{name}-{resource}-{time}");
+        described_event(name, &id, resource, s, &time, actor)
+    }))
+}
+
+/// None when AWS no longer knows it.
+async fn describe_peering(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+) -> anyhow::Result<Option<serde_json::Value>> {
+    use kensa_aws::collect::convert::vpc_peering_connection;
+    let out = ec2
+        .describe_vpc_peering_connections()
+        .vpc_peering_connection_ids(id)
+        .send()
+        .await
+        .map_err(kensa_aws::ApiError::from_sdk);
+    let out = match out {
+        Err(e) if e.code.as_deref().is_some_and(|c| c.contains("NotFound")) => return Ok(None),
+        other => other?,
+    };
+    let found = out
+        .vpc_peering_connections()
+        .first()
+        .map(vpc_peering_connection);
+    Ok(found.map(|p| serde_json::to_value(p)).transpose()?)
+}
+
+/// With the subnets of a VPC attachment merged in, as a collection does.
+async fn describe_tgw_attachment(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+) -> anyhow::Result<Option<serde_json::Value>> {
+    use kensa_aws::collect::convert::{transit_gateway_attachment, transit_gateway_vpc_attachment};
+    let out = ec2
+        .describe_transit_gateway_attachments()
+        .transit_gateway_attachment_ids(id)
+        .send()
+        .await
+        .map_err(kensa_aws::ApiError::from_sdk);
+    let out = match out {
+        Err(e) if e.code.as_deref().is_some_and(|c| c.contains("NotFound")) => return Ok(None),
+        other => other?,
+    };
+    let Some(mut a) = out
+        .transit_gateway_attachments()
+        .first()
+        .map(transit_gateway_attachment)
+    else {
+        return Ok(None);
+    };
+    if a.resource_type.as_deref() == Some("vpc") {
+        let vpc = ec2
+            .describe_transit_gateway_vpc_attachments()
+            .transit_gateway_attachment_ids(id)
+            .send()
+            .await
+            .map_err(kensa_aws::ApiError::from_sdk)?;
+        if let Some(v) = vpc.transit_gateway_vpc_attachments().first() {
+            let v = transit_gateway_vpc_attachment(v);
+            a.subnet_ids = v.subnet_ids;
+            a.vpc_id = v.vpc_id;
+        }
+    }
+    Ok(Some(serde_json::to_value(a)?))
+}
