@@ -117,15 +117,11 @@ fn a_described_peering_connection_opens_and_closes_the_peered_exposure() {
         )
     };
     let r = w.process(&ev(Some(active)));
-    assert_eq!(
-        peered_alerts(&r),
-        [("opened".to_string(), "tcp/5432".to_string())]
-    );
+    // The world-open 443 is reachable through the peering too.
+    let ports = "tcp/443,tcp/5432".to_string();
+    assert_eq!(peered_alerts(&r), [("opened".to_string(), ports.clone())]);
     // Deleted: AWS no longer knows it.
     let r = w.process(&ev(None));
-    assert_eq!(
-        peered_alerts(&r),
-        [("closed".to_string(), "tcp/5432".to_string())]
-    );
+    assert_eq!(peered_alerts(&r), [("closed".to_string(), ports)]);
     assert!(w.snapshot().vpc_peering_connections.is_empty());
 }
