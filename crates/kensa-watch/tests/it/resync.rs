@@ -120,8 +120,16 @@ fn a_described_peering_connection_opens_and_closes_the_peered_exposure() {
     // The world-open 443 is reachable through the peering too.
     let ports = "tcp/443,tcp/5432".to_string();
     assert_eq!(peered_alerts(&r), [("opened".to_string(), ports.clone())]);
-    // Deleted: AWS no longer knows it.
+    // Deleted: AWS describes it as such for a while.
+    let deleted =
+        serde_json::to_value(&peered("deleted").vpc_peering_connections["pcx-1"]).unwrap();
+    let r = w.process(&ev(Some(deleted)));
+    assert_eq!(peered_alerts(&r), [("closed".to_string(), ports.clone())]);
+    // Gone from AWS while a route still names it: unknown is not safe, the route is
+    // assumed to work, as a full analysis of the same state assumes.
     let r = w.process(&ev(None));
-    assert_eq!(peered_alerts(&r), [("closed".to_string(), ports)]);
+    assert_eq!(peered_alerts(&r), [("opened".to_string(), ports.clone())]);
     assert!(w.snapshot().vpc_peering_connections.is_empty());
+    let full = Watcher::new(w.snapshot().clone());
+    assert_eq!(full.exposures(), w.exposures());
 }
