@@ -81,7 +81,13 @@ impl Env {
 
     /// The instance setup of `moto_env.py` and a snapshot of it in `snap`: the ids.
     pub fn setup(&self) -> Value {
+        self.setup_with(|_, _| {})
+    }
+
+    /// `setup`, with `prepare` changing moto before the snapshot is collected.
+    pub fn setup_with(&self, prepare: impl FnOnce(&Env, &Value)) -> Value {
         let ids: Value = serde_json::from_str(&self.moto_env(&["setup"])).unwrap();
+        prepare(self, &ids);
         let snap = self.path("snap");
         let args = [
             "collect",

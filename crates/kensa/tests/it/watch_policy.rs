@@ -231,3 +231,45 @@ fn a_resync_alerts_drift_and_a_restart_starts_from_it() {
     let (records, _) = env.watch(&queue);
     assert_eq!(kinds(&records), ["exposure closed"], "{records:#?}");
 }
+
+#[test]
+fn an_accepted_peering_is_described_again_and_its_exposure_alerted() {
+    let Some(env) = Env::start() else {
+        return;
+    };
+    let mut pcx = String::new();
+    let ids = env.setup_with(|env, ids| {
+        pcx = env.moto_env(&["peer", ids["vpc"].as_str().unwrap()]);
+    });
+    let (instance, queue) = (
+        ids["instance"].as_str().unwrap(),
+        ids["queue"].as_str().unwrap(),
+    );
+    let accepted = env.moto_env(&["accept", &pcx, &env.path("accept.json")]);
+    let (records, _) = env.watch(queue);
+    let notice = &records[0];
+    assert_eq!(notice["kind"], "redescribe", "{records:#?}");
+    assert_eq!(notice["resource"], pcx.as_str());
+    assert_eq!(notice["event"]["event_id"], accepted.as_str());
+    // Described again: active, so the web group's 443 is reachable from the peered VPC.
+    let peered: Vec<&Value> = (records.iter())
+        .filter(|r| r["source_class"] == "PeeredVPC")
+        .collect();
+    assert_eq!(peered.len(), 1, "{records:#?}");
+    assert_eq!(peered[0]["change"], "opened");
+    assert_eq!(peered[0]["resource"], instance);
+    assert_eq!(peered[0]["ports"], serde_json::json!(["tcp/443"]));
+    assert_eq!(peered[0]["sources"], serde_json::json!(["10.30.0.0/16"]));
+    assert!(
+        peered[0]["path"].as_str().unwrap().starts_with(&pcx),
+        "{}",
+        peered[0]["path"]
+    );
+    // Journaled: a restart rebuilds the same model and alerts nothing.
+    let (records, stderr) = env.watch(queue);
+    assert!(records.is_empty(), "{records:#?}");
+    assert!(
+        stderr.contains("2 journaled event(s) applied again"),
+        "{stderr}"
+    );
+}
