@@ -273,3 +273,34 @@ fn an_accepted_peering_is_described_again_and_its_exposure_alerted() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_invalid_policy_file_stops_the_watcher_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "policies:\n  - name: a\n    controls: [EC2.13]\n    mode: sideways\n",
+    )
+    .unwrap();
+    let snap = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../kensa-watch/testdata/snapshot"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(["watch", "--snapshot", snap, "--once", "--sqs"])
+        .arg("http://127.0.0.1:9/queue/none")
+        .arg("--policies")
+        .arg(&policy)
+        .arg("--state-dir")
+        .arg(dir.path().join("state"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    let expected = format!(
+        "{}:4: policy 'a': unknown mode `sideways`",
+        policy.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+}
