@@ -141,7 +141,7 @@ async fn describe_peering(
         .vpc_peering_connections()
         .first()
         .map(vpc_peering_connection);
-    Ok(found.map(|p| serde_json::to_value(p)).transpose()?)
+    Ok(found.map(serde_json::to_value).transpose()?)
 }
 
 /// With the subnets of a VPC attachment merged in, as a collection does.
