@@ -42,3 +42,5 @@ pub mod watch_live;
 pub mod watch_remediate;
 #[cfg(feature = "aws")]
 pub mod watch_resync;
+#[cfg(feature = "aws")]
+pub mod watch_support;
