@@ -11,21 +11,29 @@ use serde::Serialize;
 
 use crate::event::ChangeEvent;
 use crate::exposure::Change;
+use crate::remediation::{Remediation, RemediationState};
 
 /// The event an alert comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct EventRef {
+    /// CloudTrail's `eventID` (empty for kensa's own events).
     pub event_id: String,
+    /// `eventName`.
     pub event_name: String,
+    /// `eventTime` as CloudTrail writes it.
     pub event_time: String,
+    /// Who made the call (`userIdentity.arn`, else the principal).
     pub actor: String,
+    /// `awsRegion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The account the call was made in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
 
 impl EventRef {
+    /// The reference of an event.
     pub fn of(ev: &ChangeEvent) -> Self {
         EventRef {
             event_id: ev.event_id.clone(),
@@ -44,17 +52,23 @@ impl EventRef {
 /// An exposure that opened or closed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExposureAlert {
+    /// The event that changed the exposure.
     pub event: EventRef,
     /// `opened` or `closed`.
     pub change: &'static str,
+    /// From the services the ports are known for and the source class.
     pub severity: Severity,
     /// The instance, else the interface.
     pub resource: String,
+    /// The interface the exposure is of.
     pub network_interface: String,
+    /// Where the traffic comes from.
     pub source_class: SourceClass,
     /// `tcp/22`, `udp/53`, `tcp/1024-65535`, `all traffic`.
     pub ports: Vec<String>,
+    /// The source addresses, compacted to CIDRs.
     pub sources: Vec<String>,
+    /// Addresses inside `sources` that are not exposed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources_except: Vec<String>,
     /// Gateway -> route table -> ACL -> subnet -> groups -> interface.
@@ -64,8 +78,11 @@ pub struct ExposureAlert {
 /// An event the model cannot follow exactly: the resource must be described again.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RedescribeNotice {
+    /// The event the model could not follow.
     pub event: EventRef,
+    /// The resource to describe again.
     pub resource: String,
+    /// Why the event could not be applied exactly.
     pub reason: String,
 }
 
@@ -73,8 +90,27 @@ pub struct RedescribeNotice {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WatchRecord {
+    /// An exposure opened or closed.
     Exposure(ExposureAlert),
+    /// An event the model could not follow: the resource must be described again.
     Redescribe(RedescribeNotice),
+    /// An automatic remediation reached a new state (planned, pending approval,
+    /// applied and verified, failed, rate limited, exempt).
+    Remediation(Remediation),
+    /// A periodic full resync found the model had drifted from AWS.
+    Drift(DriftNotice),
+}
+
+/// What a resync found: exposures the events had not told (or had told wrongly).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DriftNotice {
+    /// When the resync ran (RFC 3339).
+    pub time: String,
+    /// The exposure deltas the resync corrected, as alerts of the resync.
+    pub corrected: usize,
+    /// Resources whose state in the model differed from AWS (groups, routes, ...):
+    /// `kind id`.
+    pub resources: Vec<String>,
 }
 
 fn class_words(c: SourceClass) -> &'static str {
@@ -131,6 +167,7 @@ fn severity(flows: &FlowSet, class: SourceClass, opened: bool) -> Severity {
 }
 
 impl ExposureAlert {
+    /// The alert of one exposure change caused by `ev`.
     pub fn new(ev: &ChangeEvent, c: &Change) -> Self {
         let (sources, sources_except) = compact_sources(&all_sources(&c.flows));
         ExposureAlert {
@@ -171,6 +208,14 @@ impl Record for WatchRecord {
                 n.resource,
                 n.reason
             ),
+            WatchRecord::Remediation(r) => remediation_line(r),
+            WatchRecord::Drift(d) => format!(
+                "Drift resync at {}: {} resource(s) differed from AWS ({}); {} exposure change(s) corrected",
+                d.time,
+                d.resources.len(),
+                d.resources.join(", "),
+                d.corrected
+            ),
         }
     }
     fn subject(&self) -> String {
@@ -183,6 +228,54 @@ impl Record for WatchRecord {
                 a.ports.join(",")
             ),
             WatchRecord::Redescribe(n) => format!("re-describe {}", n.resource),
+            WatchRecord::Remediation(r) => format!(
+                "remediation {} {} {}",
+                r.id,
+                state_words(r.state),
+                r.resource
+            ),
+            WatchRecord::Drift(d) => format!("drift: {} resource(s)", d.resources.len()),
         }
     }
+}
+
+fn state_words(s: RemediationState) -> &'static str {
+    match s {
+        RemediationState::DryRun => "dry run",
+        RemediationState::Pending => "awaiting approval",
+        RemediationState::Applying => "applying",
+        RemediationState::Applied => "applied",
+        RemediationState::Failed => "FAILED",
+        RemediationState::RateLimited => "rate limited",
+        RemediationState::Exempt => "exempt",
+        RemediationState::NothingToDo => "nothing to do",
+    }
+}
+
+/// `Remediation R… (policy P, revoke) applied to i-… [sg-…] for tcp/22 opened by
+/// `Authorize…` at 10:42:07: verified; undo: kensa remediate rollback J`.
+fn remediation_line(r: &Remediation) -> String {
+    let mode = match r.mode {
+        crate::policy::PolicyMode::Revoke => "revoke",
+        crate::policy::PolicyMode::Narrow => "narrow",
+    };
+    let mut line = format!(
+        "Remediation {} (policy {}, {mode}) {} {} [{}] for {} opened by `{}` at {}: {}",
+        r.id,
+        r.policy,
+        state_words(r.state),
+        r.resource,
+        r.groups.join(","),
+        r.ports.join(", "),
+        r.event.event_name,
+        r.event.clock(),
+        r.message
+    );
+    if r.state == RemediationState::Pending {
+        line.push_str(&format!("; to apply: kensa remediate approve {}", r.id));
+    }
+    if let Some(j) = &r.journal_id {
+        line.push_str(&format!("; undo: kensa remediate rollback {j}"));
+    }
+    line
 }

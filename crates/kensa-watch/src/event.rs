@@ -6,8 +6,10 @@ use crate::json::{get, path, text};
 /// Why a record cannot be read as an event.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EventError {
+    /// The record is not an object.
     #[error("record is not a JSON object")]
     NotObject,
+    /// A member every event has is missing.
     #[error("record has no `{0}`")]
     Missing(&'static str),
 }
@@ -15,18 +17,25 @@ pub enum EventError {
 /// A CloudTrail record: who did what, when, with which parameters and result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeEvent {
+    /// `eventID`: what recognises a redelivery.
     pub event_id: String,
+    /// `eventName`: the API call.
     pub event_name: String,
+    /// `eventSource` (`ec2.amazonaws.com`).
     pub event_source: String,
     /// `eventTime` as CloudTrail writes it (`2026-12-07T10:42:07Z`).
     pub time: String,
     /// `userIdentity.arn`, else the principal, else the identity type.
     pub actor: String,
+    /// `awsRegion`.
     pub region: Option<String>,
+    /// `recipientAccountId`, else the caller's account.
     pub account: Option<String>,
     /// `errorCode`: a failed call changed nothing.
     pub error_code: Option<String>,
+    /// `requestParameters`.
     pub request: Value,
+    /// `responseElements`.
     pub response: Value,
 }
 

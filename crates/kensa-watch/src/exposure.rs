@@ -9,6 +9,7 @@ use kensa_net::rangeset::AddrSet;
 /// What reaches an interface from one source class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassExposure {
+    /// The flows that reach the interface.
     pub flows: FlowSet,
     /// Gateways the sources come through, with their share of the sources.
     pub gateways: Vec<(String, AddrSet)>,
@@ -17,18 +18,26 @@ pub struct ClassExposure {
 /// One interface's exposure and the components on its path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EniExposure {
+    /// The interface's engine id.
     pub eni: String,
+    /// Its instance, if attached to one.
     pub instance_id: Option<String>,
+    /// Its VPC.
     pub vpc_id: String,
+    /// Its subnet.
     pub subnet_id: String,
+    /// The subnet's route table.
     pub route_table: Option<String>,
+    /// The subnet's network ACL.
     pub acl: Option<String>,
+    /// Its security groups.
     pub groups: Vec<String>,
     /// Only classes with some flow.
     pub classes: BTreeMap<SourceClass, ClassExposure>,
 }
 
 impl EniExposure {
+    /// The exposure the engine computed for one interface.
     pub fn from_reach(r: &EniReach) -> Self {
         let classes = (r.exposures.iter())
             .filter(|x| !x.flows.is_empty())
@@ -88,12 +97,15 @@ pub fn from_analysis(a: &kensa_net::Analysis) -> Exposures {
 /// One change of one interface's exposure to one source class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
+    /// The source class that changed.
     pub class: SourceClass,
+    /// Opened (true) or closed.
     pub opened: bool,
     /// The flows that appeared (opened) or disappeared (closed).
     pub flows: FlowSet,
     /// The interface's state on the side that has the flows (after when opened).
     pub side: EniExposure,
+    /// Gateways the sources come through, on that side.
     pub gateways: Vec<(String, AddrSet)>,
 }
 

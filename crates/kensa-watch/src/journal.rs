@@ -10,19 +10,27 @@ use crate::event::ChangeEvent;
 /// Why the journal cannot be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
+    /// The file cannot be read or written.
     #[error("journal {path}: {source}")]
     Io {
+        /// The journal file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// A line is not a record kensa wrote.
     #[error("journal {path} line {line}: {message}")]
     Corrupt {
+        /// The journal file.
         path: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// What is wrong with it.
         message: String,
     },
 }
 
+/// The append-only journal of applied events, with the ids it holds.
 pub struct Journal {
     path: PathBuf,
     file: std::fs::File,

@@ -8,25 +8,42 @@
 //! * [`exposure`]: what reaches each interface, per source class, and the delta between
 //!   two states;
 //! * [`watch::Watcher`]: the model, the exposures, and the loop joining them;
-//! * [`alert::WatchRecord`]: the alerts, written by kensa-report's stream sinks.
+//! * [`alert::WatchRecord`]: the alerts, written by kensa-report's stream sinks;
+//! * [`policy`]: automatic remediation policies (YAML), and what each makes of an exposure;
+//! * [`remediation`]: what the policies did, persisted beside the journal so that a
+//!   restart neither repeats nor forgets a remediation.
 //!
 //! No AWS SDK here: the binary wires files, S3 or SQS to [`watch::Watcher::process`].
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+/// What the watcher reports.
 pub mod alert;
+/// CloudTrail events applied to the model.
 pub mod apply;
+/// One CloudTrail record.
 pub mod event;
+/// Exposures per interface and their deltas.
 pub mod exposure;
+/// The journal a live watcher rebuilds its model from.
 pub mod journal;
 mod json;
+/// Automatic remediation policies.
+pub mod policy;
+/// Interfaces and group membership kept between events.
 pub mod population;
+/// CloudTrail files and deliveries read into events.
 pub mod read;
+/// The remediations' state file.
+pub mod remediation;
 mod scope;
 mod scoped;
+/// Synthetic events for measuring.
 pub mod synth;
+/// The watcher.
 pub mod watch;
 
-pub use alert::{ExposureAlert, RedescribeNotice, WatchRecord};
+pub use alert::{DriftNotice, ExposureAlert, RedescribeNotice, WatchRecord};
 pub use apply::{apply, Outcome, Touched};
 pub use event::{ChangeEvent, EventError};
 pub use watch::Watcher;

@@ -12,20 +12,30 @@ use crate::event::{ChangeEvent, EventError};
 /// Why a file or a record could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The file cannot be read.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// The file is not JSON.
     #[error("{path}: not CloudTrail JSON: {source}")]
     Json {
+        /// The file.
         path: String,
+        /// The parse error.
         source: serde_json::Error,
     },
+    /// One record is not an event (it is skipped).
     #[error("{path}: record {index}: {source}")]
     Record {
+        /// The file.
         path: String,
+        /// Position of the record in the file.
         index: usize,
+        /// Why it is not an event.
         source: EventError,
     },
 }

@@ -3,7 +3,7 @@
 
 use kensa_model::Snapshot;
 
-use crate::alert::{EventRef, ExposureAlert, RedescribeNotice, WatchRecord};
+use crate::alert::{DriftNotice, EventRef, ExposureAlert, RedescribeNotice, WatchRecord};
 use crate::apply::{apply, Outcome, Touched};
 use crate::event::ChangeEvent;
 use crate::exposure::{delta, from_analysis, EniExposure, Exposures};
@@ -11,15 +11,25 @@ use crate::population::Population;
 use crate::scope::{ExposureIndex, Scope};
 use crate::scoped::{referenced_groups, with_engine, Selection};
 
+/// `eventName` of the marker a resync leaves in the journal.
+pub const RESYNC: &str = "KensaResync";
+
 /// Counts of what the events did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct WatchStats {
+    /// Events processed.
     pub events: u64,
+    /// Events applied to the model.
     pub applied: u64,
+    /// Events the model could not follow exactly.
     pub redescribe: u64,
+    /// Failed calls (nothing changed).
     pub failed_calls: u64,
+    /// Events that do not change the network.
     pub not_network: u64,
+    /// Interfaces analysed again, summed over events.
     pub interfaces_recomputed: u64,
+    /// Exposure alerts.
     pub alerts: u64,
 }
 
@@ -49,10 +59,12 @@ impl Watcher {
         }
     }
 
+    /// The model as the events left it.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snap
     }
 
+    /// Every analysed interface's exposure.
     pub fn exposures(&self) -> &Exposures {
         &self.exposures
     }
@@ -69,8 +81,55 @@ impl Watcher {
         self.stats = WatchStats::default();
     }
 
+    /// What the events did so far.
     pub fn stats(&self) -> &WatchStats {
         &self.stats
+    }
+
+    /// Replaces the model with a full description of the same scope (a periodic
+    /// resync) and alerts every exposure the events had not followed, as changes by the
+    /// resync at `time`, followed by a [`DriftNotice`] when anything differed. The counts
+    /// carry over.
+    pub fn resync(&mut self, snap: Snapshot, time: &str) -> Vec<WatchRecord> {
+        let fresh = Watcher::new(snap);
+        let ev = ChangeEvent {
+            event_id: String::new(),
+            event_name: RESYNC.to_string(),
+            event_source: crate::apply::described::KENSA_SOURCE.to_string(),
+            time: time.to_string(),
+            actor: "kensa watch (full resync)".to_string(),
+            region: None,
+            account: None,
+            error_code: None,
+            request: serde_json::Value::Null,
+            response: serde_json::Value::Null,
+        };
+        let ids: std::collections::BTreeSet<&String> = self
+            .exposures
+            .keys()
+            .chain(fresh.exposures.keys())
+            .collect();
+        let mut out = Vec::new();
+        let mut resources = std::collections::BTreeSet::new();
+        for id in ids {
+            for c in delta(self.exposures.get(id), fresh.exposures.get(id)) {
+                resources.insert(c.side.resource().to_string());
+                out.push(WatchRecord::Exposure(ExposureAlert::new(&ev, &c)));
+            }
+        }
+        let corrected = out.len();
+        if corrected > 0 {
+            out.push(WatchRecord::Drift(DriftNotice {
+                time: time.to_string(),
+                corrected,
+                resources: resources.into_iter().collect(),
+            }));
+        }
+        let stats = std::mem::take(&mut self.stats);
+        *self = fresh;
+        self.stats = stats;
+        self.stats.alerts += corrected as u64;
+        out
     }
 
     /// Applies one event and returns its alerts (exposure deltas, or a re-describe

@@ -9,6 +9,10 @@ use kensa_model::Snapshot;
 use crate::event::ChangeEvent;
 
 mod addr;
+/// Resources kensa described again, applied as events of their own.
+pub mod described;
+/// Peering connections and transit gateway attachments described again.
+pub mod described_transit;
 mod net;
 mod sg;
 mod sg_rule;
@@ -22,12 +26,17 @@ pub enum Touched {
     Group(String),
     /// A security group's members: interfaces whose groups name it as a source.
     GroupMembers(String),
+    /// A route table's routes: interfaces of the subnets it serves.
     RouteTable(String),
+    /// A network ACL's entries: interfaces of its subnets.
     NetworkAcl(String),
+    /// A subnet's associations: its interfaces.
     Subnet(String),
     /// A VPC's gateways or main associations: every interface of the VPC.
     Vpc(String),
+    /// One interface (its groups or addresses).
     Eni(String),
+    /// One instance's interfaces.
     Instance(String),
 }
 
@@ -38,12 +47,20 @@ pub enum Outcome {
     Applied(Vec<Touched>),
     /// Applied, but part of the new state is not in the event: re-describe `resource`.
     Partial {
+        /// What was applied.
         touched: Vec<Touched>,
+        /// The resource to describe again.
         resource: String,
+        /// What the event leaves unknown.
         reason: String,
     },
     /// The event changes the network in a way the model cannot follow exactly.
-    NeedsRedescribe { resource: String, reason: String },
+    NeedsRedescribe {
+        /// The resource to describe again.
+        resource: String,
+        /// Why the event cannot be applied exactly.
+        reason: String,
+    },
     /// A failed call (`errorCode`): nothing changed.
     Failed(String),
     /// Not an event that changes the network.
@@ -140,6 +157,9 @@ pub const APPLIED: &[&str] = &[
     "RunInstances",
     "ModifyNetworkInterfaceAttribute",
     "ModifyInstanceAttribute",
+    described::DESCRIBED_GROUP,
+    described_transit::DESCRIBED_PEERING,
+    described_transit::DESCRIBED_TGW_ATTACHMENT,
 ];
 
 /// Whether a successful event of this name changes the network (applied, or reported
@@ -180,6 +200,11 @@ pub fn apply(snap: &mut Snapshot, ev: &ChangeEvent) -> Outcome {
         "RunInstances" => addr::run_instances(snap, ev),
         "ModifyNetworkInterfaceAttribute" => addr::modify_eni_groups(snap, ev),
         "ModifyInstanceAttribute" => addr::modify_instance_groups(snap, ev),
+        described::DESCRIBED_GROUP => described::replace_group(snap, ev),
+        described_transit::DESCRIBED_PEERING => described_transit::replace_peering(snap, ev),
+        described_transit::DESCRIBED_TGW_ATTACHMENT => {
+            described_transit::replace_tgw_attachment(snap, ev)
+        }
         name => match REDESCRIBE_ONLY.iter().find(|(n, _)| *n == name) {
             Some((_, key)) => Err(unappliable(
                 redescribe_target(ev, key),
@@ -205,5 +230,31 @@ fn redescribe_target(ev: &ChangeEvent, key: &str) -> String {
             return ids.join(",");
         }
     }
-    ev.req_text(key).unwrap_or_else(|| ev.event_name.clone())
+    let named = ev.req_text(key);
+    // A create call's request names the VPC or gateway; the new resource's id is in
+    // the response.
+    let name = &ev.event_name;
+    let wanted = if name.contains("PeeringConnection") {
+        "pcx-"
+    } else if name.contains("TransitGateway") && name.contains("Attachment") {
+        "tgw-attach-"
+    } else {
+        return named.unwrap_or_else(|| name.clone());
+    };
+    match named {
+        Some(n) if n.starts_with(wanted) => n,
+        named => id_in(&ev.response, wanted)
+            .or(named)
+            .unwrap_or_else(|| name.clone()),
+    }
+}
+
+/// The first string value starting with `prefix` in a JSON tree.
+fn id_in(v: &serde_json::Value, prefix: &str) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if s.starts_with(prefix) => Some(s.clone()),
+        serde_json::Value::Array(a) => a.iter().find_map(|x| id_in(x, prefix)),
+        serde_json::Value::Object(o) => o.values().find_map(|x| id_in(x, prefix)),
+        _ => None,
+    }
 }

@@ -40,13 +40,21 @@ impl Proto {
 /// What a rule admits from (or sends to).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleSource {
+    /// An IPv4 CIDR.
     Cidr4(String),
+    /// An IPv6 CIDR.
     Cidr6(String),
+    /// A managed prefix list id.
     PrefixList(String),
+    /// A security group (its members), maybe of another account or VPC.
     Group {
+        /// The group id.
         id: String,
+        /// Its account, when another.
         user: Option<String>,
+        /// Its VPC, when given.
         vpc: Option<String>,
+        /// The peering connection it is referenced through.
         peering: Option<String>,
     },
 }
@@ -54,11 +62,17 @@ pub enum RuleSource {
 /// One rule, one source.
 #[derive(Debug, Clone)]
 pub struct SgRule {
+    /// Outbound rather than inbound.
     pub egress: bool,
+    /// The protocol.
     pub proto: Proto,
+    /// First port (or ICMP type); None for all.
     pub from: Option<i32>,
+    /// Last port (or ICMP code); None for all.
     pub to: Option<i32>,
+    /// Where traffic comes from (goes to, for egress).
     pub source: RuleSource,
+    /// The rule's description.
     pub description: Option<String>,
 }
 

@@ -2,9 +2,12 @@ mod apply;
 mod events;
 mod fixture;
 mod journal;
+mod policy;
 mod property;
 mod read;
+mod remediation;
 mod replay;
+mod resync;
 
 use kensa_watch::{WatchRecord, Watcher};
 

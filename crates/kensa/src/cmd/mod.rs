@@ -38,3 +38,9 @@ pub mod vuln;
 pub mod watch;
 #[cfg(feature = "aws")]
 pub mod watch_live;
+#[cfg(feature = "aws")]
+pub mod watch_remediate;
+#[cfg(feature = "aws")]
+pub mod watch_resync;
+#[cfg(feature = "aws")]
+pub mod watch_support;

@@ -30,6 +30,28 @@ pub enum RemediateCommand {
     Rollback(RollbackArgs),
     /// Print the least-privilege IAM policy a plan (apply and rollback) needs.
     IamPolicy(IamArgs),
+    /// Apply a remediation `kensa watch --policies` holds for approval (the id in its
+    /// alert): journaled and verified like `apply --apply`; the running watcher alerts
+    /// the outcome and follows the change.
+    Approve(ApproveArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ApproveArgs {
+    /// The remediation id (`R…`) from the watcher's alert.
+    pub id: String,
+    /// The watcher's --state-dir.
+    #[arg(long, value_name = "DIR", default_value = ".kensa/watch")]
+    pub state_dir: PathBuf,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub journal: JournalArgs,
+    /// Also record the journal in this store (as for `apply`).
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -136,6 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         RemediateCommand::Apply(a) => apply(a),
         RemediateCommand::Rollback(a) => roll_back(a),
         RemediateCommand::IamPolicy(a) => iam_policy(a),
+        RemediateCommand::Approve(a) => approve(a),
     }
 }
 
@@ -281,4 +304,61 @@ fn iam_policy(args: IamArgs) -> anyhow::Result<ExitCode> {
     };
     crate::outln!("{}", serde_json::to_string_pretty(&policy)?)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn approve(args: ApproveArgs) -> anyhow::Result<ExitCode> {
+    use kensa_watch::remediation::{now_secs, RemediationState};
+    let (mut log, mut rem) = super::watch_remediate::find(&args.state_dir, &args.id)?;
+    if rem.state != RemediationState::Pending {
+        bail!(
+            "remediation {} is {:?}, not awaiting approval; nothing was changed",
+            rem.id,
+            rem.state
+        );
+    }
+    let plan: Plan =
+        serde_json::from_value(rem.plan.clone().context("the remediation has no plan")?)
+            .context("the remediation's plan cannot be read")?;
+    let store = JournalStore::for_args(&args.store)?;
+    rem.state = RemediationState::Applying;
+    rem.by = "approve".into();
+    rem.at = now_secs();
+    rem.alerted = false;
+    log.put(&rem)?;
+    let applied = runtime()?.block_on(super::watch_remediate::apply_journaled(
+        &args.aws.target(),
+        &plan,
+        &args.journal.journal_dir,
+    ));
+    rem.state = if applied.verified {
+        RemediationState::Applied
+    } else {
+        RemediationState::Failed
+    };
+    rem.journal_id = applied.journal_id.clone();
+    rem.report = Some(applied.report.clone());
+    rem.verified = Some(applied.verified);
+    rem.message = applied.message.clone();
+    rem.at = now_secs();
+    log.put(&rem)?;
+    if let (Some(store), Some(id)) = (&store, &applied.journal_id) {
+        store.record_apply(&args.journal.journal_dir, id)?;
+    }
+    match args.format {
+        TextOrJson::Text => {
+            crate::outln!("remediation {}: {}", rem.id, rem.message)?;
+            if let Some(id) = &applied.journal_id {
+                crate::outln!(
+                    "to undo: kensa remediate rollback {id} --journal-dir {}",
+                    args.journal.journal_dir.display()
+                )?;
+            }
+        }
+        TextOrJson::Json => crate::outln!("{}", serde_json::to_string_pretty(&rem)?)?,
+    }
+    Ok(if applied.verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -6,11 +6,15 @@
 //! without alerting, so the model is the one alerts were computed on, and an event
 //! delivered twice is skipped by its id. A crash between an alert and its journal line
 //! alerts that event again (at least once, never lost).
+//!
+//! With `--policies`, opened exposures are remediated ([`super::watch_remediate`]); with
+//! `--resync-every`, the model is compared with a full description at intervals
+//! ([`super::watch_resync`]).
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use kensa_aws::trail::{
@@ -19,8 +23,14 @@ use kensa_aws::trail::{
 use kensa_model::Severity;
 use kensa_report::stream::Sink;
 use kensa_watch::journal::Journal;
+use kensa_watch::policy::load_policies;
 use kensa_watch::read::{parse, replay_order};
-use kensa_watch::{WatchRecord, Watcher};
+use kensa_watch::{ChangeEvent, WatchRecord, Watcher};
+
+use super::watch_remediate::{state_file, Remediator, Step};
+use super::watch_resync::{
+    describe_all, describe_transit, marker, remove_older, since_last_resync,
+};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct LiveArgs {
@@ -53,11 +63,40 @@ pub struct LiveArgs {
     /// Endpoint override (VPC endpoints, moto, LocalStack); AWS_ENDPOINT_URL works too.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Automatic remediation policies (YAML; see the README): opened exposures they
+    /// cover are remediated, planned for approval (`kensa remediate approve ID`) or
+    /// reported as a dry run. Validated before anything starts.
+    #[arg(long, value_name = "FILE")]
+    pub policies: Option<PathBuf>,
+    /// Journal directory of the remediations (as for `kensa remediate apply`; default:
+    /// $KENSA_JOURNAL_DIR, else ./kensa-journal).
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "KENSA_JOURNAL_DIR",
+        default_value = "kensa-journal"
+    )]
+    pub journal_dir: PathBuf,
+    /// Describe the whole scope again every SECONDS, alert what the model missed (drift)
+    /// and continue from the fresh model; also done after an event the model cannot
+    /// apply exactly (load balancers, peering, transit gateways). Off by default.
+    #[arg(long, value_name = "SECONDS")]
+    pub resync_every: Option<u64>,
 }
 
 impl LiveArgs {
     pub fn url(&self) -> Option<&str> {
         self.s3.as_deref().or(self.sqs.as_deref())
+    }
+
+    /// The account and region the watcher remediates and describes in.
+    pub fn target(&self) -> kensa_aws::session::Target {
+        kensa_aws::session::Target {
+            profile: self.profile.clone(),
+            regions: self.region.iter().cloned().collect(),
+            endpoint_url: self.endpoint_url.clone(),
+            ..Default::default()
+        }
     }
 }
 
@@ -68,6 +107,11 @@ struct LiveState {
     sink: Box<dyn Sink<WatchRecord>>,
     worst: Option<Severity>,
     duplicates: u64,
+    remediator: Option<Remediator>,
+    /// Where resources are described again.
+    target: kensa_aws::session::Target,
+    /// An event the model could not apply: resync soon (when resyncs are on).
+    resync_due: bool,
 }
 
 impl LiveState {
@@ -83,23 +127,101 @@ impl LiveState {
                 self.duplicates += 1;
                 continue;
             }
-            for r in self.watcher.process(ev) {
-                if let WatchRecord::Exposure(a) = &r {
-                    if a.change == "opened" {
-                        self.worst = self.worst.max(Some(a.severity));
-                    }
-                }
-                self.sink
-                    .emit(&r)
-                    .map_err(|e| format!("alert output: {e}"))?;
+            let records = self.watcher.process(ev);
+            let described = self.describe_again(&records);
+            self.emit(&records)?;
+            let step = match &mut self.remediator {
+                Some(rem) => rem
+                    .consider(&mut self.watcher, &records)
+                    .map_err(|e| format!("remediation: {e:#}"))?,
+                None => Step::default(),
+            };
+            self.emit(&step.records)?;
+            let mut after = Vec::new();
+            for d in &described {
+                after.extend(self.watcher.process(d));
             }
-            self.sink
-                .flush()
-                .map_err(|e| format!("alert output: {e}"))?;
+            self.emit(&after)?;
             if kensa_watch::apply::changes_network(ev) {
                 self.journal.append(ev).map_err(|e| e.to_string())?;
             }
+            self.journal_all(&step.events)?;
+            self.journal_all(&described)?;
         }
+        Ok(())
+    }
+
+    /// For each resource an event left unknown: a peering connection or transit gateway
+    /// attachment is described again now (an event for the model); anything else
+    /// makes the next resync due.
+    fn describe_again(&mut self, records: &[WatchRecord]) -> Vec<ChangeEvent> {
+        let mut out = Vec::new();
+        for r in records {
+            let WatchRecord::Redescribe(n) = r else {
+                continue;
+            };
+            let actor = format!("kensa watch (described after `{}`)", n.event.event_name);
+            let region = n.event.region.as_deref();
+            match describe_transit(&self.target, region, &n.resource, &actor) {
+                Some(Ok(ev)) => out.push(ev),
+                Some(Err(e)) => {
+                    eprintln!("warning: cannot describe {} again: {e:#}", n.resource);
+                    self.resync_due = true;
+                }
+                None => self.resync_due = true,
+            }
+        }
+        out
+    }
+
+    /// Alerts to the sink, flushed.
+    fn emit(&mut self, records: &[WatchRecord]) -> Result<(), String> {
+        for r in records {
+            if let WatchRecord::Exposure(a) = r {
+                if a.change == "opened" {
+                    self.worst = self.worst.max(Some(a.severity));
+                }
+            }
+            self.sink
+                .emit(r)
+                .map_err(|e| format!("alert output: {e}"))?;
+        }
+        self.sink.flush().map_err(|e| format!("alert output: {e}"))
+    }
+
+    fn journal_all(&mut self, events: &[ChangeEvent]) -> Result<(), String> {
+        for ev in events {
+            self.journal.append(ev).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Outcomes of approvals given with `kensa remediate approve` since the last poll.
+    fn approvals(&mut self) -> anyhow::Result<()> {
+        if let Some(rem) = &mut self.remediator {
+            let step = rem.approvals(&mut self.watcher)?;
+            self.emit(&step.records).map_err(anyhow::Error::msg)?;
+            self.journal_all(&step.events).map_err(anyhow::Error::msg)?;
+        }
+        Ok(())
+    }
+
+    /// Describes everything again, alerts the drift, continues from the description.
+    fn resync(&mut self, live: &LiveArgs, slug: &str) -> anyhow::Result<()> {
+        let dir = describe_all(&live.target(), &live.state_dir, slug)?;
+        let snap = kensa_model::Snapshot::load(&dir)
+            .with_context(|| format!("resync: cannot load {}", dir.display()))?;
+        let records = self
+            .watcher
+            .resync(snap, &super::watch_remediate::kensa_trail_time());
+        self.emit(&records).map_err(anyhow::Error::msg)?;
+        self.journal.append(&marker(&dir))?;
+        remove_older(&live.state_dir, slug, &dir);
+        self.resync_due = false;
+        eprintln!(
+            "kensa watch: resync: {} exposure change(s) the events had not shown",
+            records.len().saturating_sub(1)
+        );
         Ok(())
     }
 }
@@ -131,6 +253,36 @@ async fn watch(
     std::fs::create_dir_all(&live.state_dir)
         .with_context(|| format!("cannot create state directory {}", live.state_dir.display()))?;
     let (journal, applied) = Journal::open(&live.state_dir.join(format!("journal-{slug}.jsonl")))?;
+    let (base, applied) = since_last_resync(applied);
+    if let Some(dir) = base {
+        let snap = kensa_model::Snapshot::load(&dir)
+            .with_context(|| format!("cannot load the last resync's model {}", dir.display()))?;
+        eprintln!(
+            "kensa watch: starting from the last resync, {}",
+            dir.display()
+        );
+        watcher = Watcher::new(snap);
+    }
+    let remediator = match &live.policies {
+        Some(path) => {
+            let policies = load_policies(path).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                anyhow::anyhow!("invalid policy file:\n{}", lines.join("\n"))
+            })?;
+            eprintln!(
+                "kensa watch: {} remediation polic(ies) from {}",
+                policies.len(),
+                path.display()
+            );
+            Some(Remediator::new(
+                policies,
+                &state_file(&live.state_dir, &slug),
+                live.journal_dir.clone(),
+                live.target(),
+            )?)
+        }
+        None => None,
+    };
     for ev in &applied {
         watcher.process(ev);
     }
@@ -164,7 +316,11 @@ async fn watch(
         sink,
         worst: None,
         duplicates: 0,
+        remediator,
+        target: live.target(),
+        resync_due: false,
     };
+    let mut last_resync = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     tokio::spawn(async move {
@@ -173,6 +329,7 @@ async fn watch(
         }
     });
     while !stop.load(Ordering::SeqCst) {
+        state.approvals()?;
         let mut handler = |d: &Delivery| state.handle(d);
         let result = match (&mut s3, &mut sqs) {
             (Some(w), _) => w.poll_once(&mut handler).await,
@@ -197,6 +354,14 @@ async fn watch(
             "{} message(s), {} delivery(ies) | total: {} event(s), {} applied, {} alert(s), {} re-describe, {} duplicate(s) skipped",
             stats.messages, stats.delivered, s.events, s.applied, s.alerts, s.redescribe, state.duplicates
         );
+        if let Some(every) = live.resync_every {
+            if state.resync_due || last_resync.elapsed() >= Duration::from_secs(every) {
+                if let Err(e) = state.resync(live, &slug) {
+                    eprintln!("warning: {e:#}; the model continues from the events");
+                }
+                last_resync = Instant::now();
+            }
+        }
         let idle = stats.messages == 0;
         if live.once && (s3.is_some() || idle) {
             break;

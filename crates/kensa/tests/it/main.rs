@@ -17,3 +17,5 @@ mod trail_cli;
 mod users;
 #[cfg(feature = "aws")]
 mod watch_cli;
+#[cfg(feature = "aws")]
+mod watch_policy;

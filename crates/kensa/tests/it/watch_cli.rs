@@ -10,14 +10,31 @@ use std::process::{Command, Output};
 use kensa_aws::testing::{MotoServer, TEST_REGION};
 use serde_json::Value;
 
-struct Env {
+pub struct Env {
     moto: MotoServer,
     python: PathBuf,
     dir: tempfile::TempDir,
 }
 
 impl Env {
-    fn run(&self, program: &Path, args: &[&str]) -> Output {
+    /// moto with its Python, or None (the test is skipped, with a notice).
+    pub fn start() -> Option<Env> {
+        let moto = MotoServer::start()?;
+        let Some(python) = moto.python() else {
+            eprintln!(
+                "notice: moto's Python (boto3) not found; kensa watch end-to-end test skipped"
+            );
+            return None;
+        };
+        Some(Env {
+            moto,
+            python,
+            dir: tempfile::tempdir().unwrap(),
+        })
+    }
+
+    /// Runs a program with moto's environment; its output, whatever its status.
+    pub fn run_any(&self, program: &Path, args: &[&str]) -> Output {
         let mut cmd = Command::new(program);
         cmd.args(args).env_remove("AWS_PROFILE");
         for (k, v) in self.moto.env() {
@@ -31,6 +48,11 @@ impl Env {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        out
+    }
+
+    pub fn run(&self, program: &Path, args: &[&str]) -> Output {
+        let out = self.run_any(program, args);
         assert!(
             out.status.success(),
             "{} {args:?} failed",
@@ -40,7 +62,7 @@ impl Env {
     }
 
     /// moto_env.py COMMAND ARGS: its stdout.
-    fn moto_env(&self, args: &[&str]) -> String {
+    pub fn moto_env(&self, args: &[&str]) -> String {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/watch/moto_env.py");
         let mut all = vec![script.to_str().unwrap()];
         all.extend(args);
@@ -48,12 +70,44 @@ impl Env {
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 
-    fn path(&self, name: &str) -> String {
+    pub fn path(&self, name: &str) -> String {
         self.dir.path().join(name).to_str().unwrap().to_string()
     }
 
+    /// `kensa ARGS`, which must succeed.
+    pub fn kensa(&self, args: &[&str]) -> Output {
+        self.run(&PathBuf::from(env!("CARGO_BIN_EXE_kensa")), args)
+    }
+
+    /// The instance setup of `moto_env.py` and a snapshot of it in `snap`: the ids.
+    pub fn setup(&self) -> Value {
+        self.setup_with(|_, _| {})
+    }
+
+    /// `setup`, with `prepare` changing moto before the snapshot is collected.
+    pub fn setup_with(&self, prepare: impl FnOnce(&Env, &Value)) -> Value {
+        let ids: Value = serde_json::from_str(&self.moto_env(&["setup"])).unwrap();
+        prepare(self, &ids);
+        let snap = self.path("snap");
+        let args = [
+            "collect",
+            "--region",
+            TEST_REGION,
+            "--out",
+            &snap,
+            "--no-progress",
+        ];
+        self.kensa(&args);
+        ids
+    }
+
     /// One `kensa watch --sqs … --once` run: its JSON records and stderr.
-    fn watch(&self, queue: &str) -> (Vec<Value>, String) {
+    pub fn watch(&self, queue: &str) -> (Vec<Value>, String) {
+        self.watch_with(queue, &[])
+    }
+
+    /// `watch` with more arguments.
+    pub fn watch_with(&self, queue: &str, extra: &[&str]) -> (Vec<Value>, String) {
         let kensa = PathBuf::from(env!("CARGO_BIN_EXE_kensa"));
         let (snap, state) = (self.path("snap"), self.path("state"));
         let args: &[&str] = &[
@@ -70,7 +124,8 @@ impl Env {
             "-f",
             "json",
         ];
-        let out = self.run(&kensa, args);
+        let args: Vec<&str> = args.iter().chain(extra).copied().collect();
+        let out = self.run(&kensa, &args);
         let records = String::from_utf8(out.stdout).unwrap();
         let records = (records.lines())
             .map(|l| serde_json::from_str(l).expect("one JSON record per line"))
@@ -81,34 +136,12 @@ impl Env {
 
 #[test]
 fn watch_on_moto_alerts_exposure_deltas_once_across_restarts() {
-    let Some(moto) = MotoServer::start() else {
+    let Some(env) = Env::start() else {
         return;
     };
-    let Some(python) = moto.python() else {
-        eprintln!("notice: moto's Python (boto3) not found; kensa watch end-to-end test skipped");
-        return;
-    };
-    let env = Env {
-        moto,
-        python,
-        dir: tempfile::tempdir().unwrap(),
-    };
-    let ids: Value = serde_json::from_str(&env.moto_env(&["setup"])).unwrap();
+    let ids = env.setup();
     let id = |k: &str| ids[k].as_str().unwrap().to_string();
     let (web, spare, instance, queue) = (id("web"), id("spare"), id("instance"), id("queue"));
-    let kensa = PathBuf::from(env!("CARGO_BIN_EXE_kensa"));
-    let snap = env.path("snap");
-    env.run(
-        &kensa,
-        &[
-            "collect",
-            "--region",
-            TEST_REGION,
-            "--out",
-            &snap,
-            "--no-progress",
-        ],
-    );
 
     // SSH opened on the public instance's group and on a group attached to nothing.
     let opened = env.moto_env(&["open", &web, &env.path("open-web.json")]);

@@ -6,6 +6,10 @@ queue; prints their ids as JSON. `open GROUP` / `close GROUP`: authorises / revo
 tcp/22 from 0.0.0.0/0 on the group in moto and sends the CloudTrail record of that call,
 in the EventBridge envelope, to the queue, and writes that message to FILE; prints the
 record's eventID. `send FILE`: sends a message again (SQS delivers at least once).
+`peer VPC`: a second VPC (10.30.0.0/16), a peering connection to it awaiting
+acceptance and a route to it from VPC's subnet; prints the peering's id. `accept PCX
+FILE`: accepts it and sends the record, as `open` does. `open-silent GROUP`: authorises it without sending the record (a change the watcher
+never hears of). `rules GROUP`: the group's inbound rules as sorted `proto from-to cidr` lines (JSON).
 Credentials and endpoint come from the environment the test sets (moto only).
 """
 import json
@@ -74,6 +78,31 @@ def ssh(group, name, keep):
     else:
         ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=[perm])
         response = {"requestId": str(uuid.uuid4()), "_return": True}
+    send_record(name, request, response, keep)
+
+
+def peer(vpc):
+    ec2 = client("ec2")
+    other = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    pcx = ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=other)
+    pcx = pcx["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+    for t in tables["RouteTables"]:
+        if any(a.get("SubnetId") for a in t.get("Associations", [])):
+            ec2.create_route(RouteTableId=t["RouteTableId"], DestinationCidrBlock="10.30.0.0/16",
+                             VpcPeeringConnectionId=pcx)
+    print(pcx)
+
+
+def accept(pcx, keep):
+    out = client("ec2").accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    response = {"requestId": str(uuid.uuid4()), "vpcPeeringConnection": {
+        "vpcPeeringConnectionId": out["VpcPeeringConnection"]["VpcPeeringConnectionId"],
+        "status": {"code": "active", "message": "Active"}}}
+    send_record("AcceptVpcPeeringConnection", {"vpcPeeringConnectionId": pcx}, response, keep)
+
+
+def send_record(name, request, response, keep):
     event_id = str(uuid.uuid4())
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     record = {
@@ -106,6 +135,22 @@ if __name__ == "__main__":
         ssh(sys.argv[2], "AuthorizeSecurityGroupIngress", sys.argv[3])
     elif sys.argv[1] == "close":
         ssh(sys.argv[2], "RevokeSecurityGroupIngress", sys.argv[3])
+    elif sys.argv[1] == "peer":
+        peer(sys.argv[2])
+    elif sys.argv[1] == "accept":
+        accept(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "open-silent":
+        client("ec2").authorize_security_group_ingress(
+            GroupId=sys.argv[2],
+            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                            "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    elif sys.argv[1] == "rules":
+        out = client("ec2").describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [sys.argv[2]]}])["SecurityGroupRules"]
+        print(json.dumps(sorted(
+            f"{r['IpProtocol']} {r.get('FromPort')}-{r.get('ToPort')} "
+            f"{r.get('CidrIpv4') or r.get('CidrIpv6') or r.get('ReferencedGroupInfo', {}).get('GroupId')}"
+            for r in out if not r["IsEgress"])))
     elif sys.argv[1] == "send":
         with open(sys.argv[2]) as f:
             send(f.read())
