@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::plan::{Change, Mode, Plan};
 use super::planner::{build_plan_with_quotas, PlanRequest};
+use super::planner_tests::permission_of;
 use super::quota::{QuotaError, RuleCounter, RuleCounting, SgQuotas};
 use super::rule::{RuleSpec, Source};
 use crate::collect::extras::Extras;
@@ -50,6 +51,11 @@ fn snapshot(rules: Vec<SecurityGroupRule>, max_entries: i32) -> Snapshot {
             ..Default::default()
         },
     );
+    // As AWS has them: the rules, and the same rules as the group's permissions.
+    let group = s.security_groups.get_mut("sg-1").expect("just inserted");
+    for r in &rules {
+        group.ip_permissions.push(permission_of(r));
+    }
     for r in rules {
         s.security_group_rules
             .insert(r.security_group_rule_id.clone(), r);
