@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::journal::{new_run_id, BeforeRecord, Captured, Journal, RunRecord};
 use super::plan::{Action, Change, Plan};
 use super::remedies::{EbsDefault, GroupRules, ImagePrivate, Imdsv2, Remedy, SnapshotPrivate};
+use super::rule::RuleSpec;
 use crate::error::AwsError;
 use crate::session::{in_region, AccountSession, Target};
 
@@ -149,7 +150,8 @@ pub async fn apply_plan(
         None
     };
     let mut reports = Vec::new();
-    for action in &plan.actions {
+    for (i, action) in plan.actions.iter().enumerate() {
+        let others = removed_by_others(plan, i);
         let mut report = ActionReport {
             action_id: action.id.clone(),
             resource_id: action.resource_id.clone(),
@@ -166,7 +168,7 @@ pub async fn apply_plan(
                     journal: journal.as_ref(),
                     account_id: &session.account_id,
                 };
-                if let Err(e) = apply_action(&ctx, action, &mut report).await {
+                if let Err(e) = apply_action(&ctx, action, &others, &mut report).await {
                     report.status = Status::Failed;
                     report.messages.push(e.to_string());
                 }
@@ -203,9 +205,33 @@ impl Ctx<'_> {
     }
 }
 
+/// The rules the plan's other actions on the same group remove: still there while this
+/// action is verified (or already gone), and not this action's to answer for.
+fn removed_by_others(plan: &Plan, index: usize) -> Vec<RuleSpec> {
+    let action = &plan.actions[index];
+    let Change::SecurityGroupRules { group_id, .. } = &action.change else {
+        return Vec::new();
+    };
+    plan.actions
+        .iter()
+        .enumerate()
+        .filter(|(j, a)| {
+            *j != index
+                && a.account == action.account
+                && a.region == action.region
+                && matches!(&a.change, Change::SecurityGroupRules { group_id: g, .. } if g == group_id)
+        })
+        .flat_map(|(_, a)| match &a.change {
+            Change::SecurityGroupRules { remove, .. } => remove.clone(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 async fn apply_action(
     ctx: &Ctx<'_>,
     action: &Action,
+    removed_by_others: &[RuleSpec],
     report: &mut ActionReport,
 ) -> Result<(), AwsError> {
     match &action.change {
@@ -220,6 +246,7 @@ async fn apply_action(
                 remove,
                 add,
                 restricted,
+                removed_by_others,
             };
             drive(ctx, action, &remedy, report).await
         }

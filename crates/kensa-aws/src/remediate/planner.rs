@@ -15,8 +15,10 @@ use kensa_rules::{find_rule, rules, Context, Evaluation, Fix, Outcome, Rule};
 use serde::Deserialize;
 
 use super::plan::{Action, Change, Mode, Plan, PLAN_VERSION};
+use super::quota::{RuleCounter, SgQuotas};
 use super::rule::{RuleSpec, Source};
-use super::sg_plan::{close_default, group_rules, rule_action};
+use super::sg_fit::fit_group;
+use super::sg_plan::{close_default, group_rules, rule_edit};
 use crate::collect::Extras;
 
 /// Why no plan could be built.
@@ -28,6 +30,9 @@ pub enum PlanError {
     /// A control whose rule has no fix (control, rule, the controls it can remediate).
     #[error("control {0:?} ({1}) has no fix kensa can apply; kensa can remediate: {2}")]
     NoFix(String, String, String),
+    /// The security-group quotas given are invalid (why).
+    #[error("security group quotas: {0}")]
+    Quota(String),
 }
 
 /// What to plan for.
@@ -97,8 +102,18 @@ fn resolve(control: &str) -> Result<&'static Rule, PlanError> {
 }
 
 /// The plan that fixes every resource failing one of the requested controls (pure: it
-/// reads only the snapshot).
+/// reads only the snapshot), under AWS's default security-group quotas
+/// ([`SgQuotas::default`]).
 pub fn build_plan(req: &PlanRequest<'_>) -> Result<Plan, PlanError> {
+    build_plan_with_quotas(req, &SgQuotas::default())
+}
+
+/// The plan under `quotas`: every security group's actions, run in plan order, stay
+/// within them (narrowing falls back to revoking where it cannot fit, and says why).
+pub fn build_plan_with_quotas(req: &PlanRequest<'_>, quotas: &SgQuotas) -> Result<Plan, PlanError> {
+    quotas
+        .validate()
+        .map_err(|e| PlanError::Quota(e.to_string()))?;
     let resolved: Vec<(String, &Rule)> = req
         .controls
         .iter()
@@ -119,23 +134,16 @@ pub fn build_plan(req: &PlanRequest<'_>) -> Result<Plan, PlanError> {
             })
             .collect(),
     };
-    let mut actions = group_actions(&snapshot, req.mode, &failing);
+    let mut actions = group_actions(&snapshot, req.mode, quotas, &failing);
     account_actions(&snapshot, &failing, &mut actions);
+    // Stable: a group's actions keep the order the quota fitting chose.
     actions.sort_by(|a, b| {
-        (
-            &a.account,
-            &a.region,
-            &a.resource_type,
-            &a.resource_id,
-            &a.summary,
-        )
-            .cmp(&(
-                &b.account,
-                &b.region,
-                &b.resource_type,
-                &b.resource_id,
-                &b.summary,
-            ))
+        (&a.account, &a.region, &a.resource_type, &a.resource_id).cmp(&(
+            &b.account,
+            &b.region,
+            &b.resource_type,
+            &b.resource_id,
+        ))
     });
     for (i, a) in actions.iter_mut().enumerate() {
         a.id = format!("A{:03}", i + 1);
@@ -152,9 +160,18 @@ pub fn build_plan(req: &PlanRequest<'_>) -> Result<Plan, PlanError> {
 
 /// Security group actions: close the failing default groups, revoke or narrow the
 /// world-open rules a failing evaluation names (only for the controls that name them).
-fn group_actions(snapshot: &Snapshot, mode: Mode, failing: &Failing<'_>) -> Vec<Action> {
+fn group_actions(
+    snapshot: &Snapshot,
+    mode: Mode,
+    quotas: &SgQuotas,
+    failing: &Failing<'_>,
+) -> Vec<Action> {
     let closing = failing.resources(Fix::CloseDefaultGroup);
     let ports = port_failures(failing);
+    let counter = RuleCounter {
+        snapshot,
+        counting: quotas.counting,
+    };
     let mut actions = Vec::new();
     for sg in snapshot.security_groups.values() {
         let specs = group_rules(snapshot, sg);
@@ -164,6 +181,7 @@ fn group_actions(snapshot: &Snapshot, mode: Mode, failing: &Failing<'_>) -> Vec<
             }
             continue;
         }
+        let mut edits = Vec::new();
         for spec in specs.iter().filter(|s| !s.egress) {
             let port_controls: Vec<(String, RestrictedPorts)> = ports
                 .iter()
@@ -173,10 +191,9 @@ fn group_actions(snapshot: &Snapshot, mode: Mode, failing: &Failing<'_>) -> Vec<
             if port_controls.is_empty() {
                 continue;
             }
-            if let Some(a) = rule_action(snapshot, mode, sg, spec, &specs, &port_controls) {
-                actions.push(a);
-            }
+            edits.extend(rule_edit(snapshot, mode, spec, &port_controls));
         }
+        actions.extend(fit_group(&counter, quotas, sg, &specs, &edits));
     }
     actions
 }

@@ -73,7 +73,7 @@ fn snapshot(rules: Vec<SecurityGroupRule>) -> Snapshot {
     s
 }
 
-fn permission_of(r: &SecurityGroupRule) -> IpPermission {
+pub(super) fn permission_of(r: &SecurityGroupRule) -> IpPermission {
     let mut p = IpPermission {
         ip_protocol: r.ip_protocol.clone(),
         from_port: r.from_port,

@@ -4,11 +4,10 @@
 use aws_sdk_ec2::Client;
 
 use super::journal::Captured;
-use super::live::{self, GroupState};
-use super::plan::{authorize_action, revoke_action};
-use super::rule::{Proto, RuleSpec, Source};
+use super::live;
 use crate::error::{ApiError, AwsError};
-use kensa_model::ports::{PortSet, RestrictedPorts};
+
+pub(crate) use super::sg_remedy::GroupRules;
 
 /// One kind of change, as the apply driver sees it.
 pub(crate) trait Remedy {
@@ -30,7 +29,7 @@ pub(crate) trait Remedy {
 }
 
 /// An error from one call, named so the report says which.
-fn call(op: &str) -> impl Fn(ApiError) -> AwsError + '_ {
+pub(crate) fn call(op: &str) -> impl Fn(ApiError) -> AwsError + '_ {
     move |e| AwsError::api(op, e)
 }
 
@@ -144,153 +143,4 @@ impl Remedy for Imdsv2<'_> {
     fn verify(&self, tokens: &String, _: &mut Vec<String>) -> bool {
         tokens == "required"
     }
-}
-
-/// Adds the kept rules first (so allowed ports never close, even briefly), then revokes
-/// the offending ones by rule id.
-pub(crate) struct GroupRules<'a> {
-    pub group_id: &'a str,
-    pub remove: &'a [RuleSpec],
-    pub add: &'a [RuleSpec],
-    pub restricted: &'a RestrictedPorts,
-}
-
-impl Remedy for GroupRules<'_> {
-    type State = GroupState;
-    async fn read(&self, ec2: &Client) -> Result<GroupState, AwsError> {
-        live::describe_group(ec2, self.group_id)
-            .await
-            .map_err(call("ec2:DescribeSecurityGroups"))
-    }
-    fn pending(&self, state: &GroupState, messages: &mut Vec<String>) -> Option<Vec<String>> {
-        let specs = state.specs();
-        let to_add = self
-            .add
-            .iter()
-            .filter(|a| !specs.iter().any(|l| l.same_rule(a)));
-        let to_remove = self
-            .remove
-            .iter()
-            .filter(|r| find_live(&specs, r).is_some());
-        for r in self
-            .remove
-            .iter()
-            .filter(|r| find_live(&specs, r).is_none())
-        {
-            let id = r.rule_id.as_deref().unwrap_or("(no id)");
-            messages.push(format!(
-                "rule {id} {} no longer exists (changed since the plan)",
-                r.describe()
-            ));
-        }
-        let (adds, removes) = (to_add.count(), to_remove.count());
-        (adds + removes > 0).then(|| vec![format!("would add {adds} and remove {removes} rule(s)")])
-    }
-    fn captured(&self, state: &GroupState) -> Captured {
-        Captured::SecurityGroup(state.clone())
-    }
-    async fn write(&self, ec2: &Client, before: &GroupState) -> Result<(), AwsError> {
-        let specs = before.specs();
-        for a in self
-            .add
-            .iter()
-            .filter(|a| !specs.iter().any(|l| l.same_rule(a)))
-        {
-            live::authorize(ec2, self.group_id, a)
-                .await
-                .map_err(call(authorize_action(a.egress)))?;
-        }
-        let to_remove: Vec<&RuleSpec> = self
-            .remove
-            .iter()
-            .filter_map(|r| find_live(&specs, r))
-            .collect();
-        for egress in [false, true] {
-            let ids: Vec<String> = to_remove
-                .iter()
-                .filter(|r| r.egress == egress)
-                .filter_map(|r| r.rule_id.clone())
-                .collect();
-            live::revoke_ids(ec2, self.group_id, egress, &ids)
-                .await
-                .map_err(call(revoke_action(egress)))?;
-        }
-        Ok(())
-    }
-    fn verify(&self, state: &GroupState, messages: &mut Vec<String>) -> bool {
-        let live = state.specs();
-        let exposed = still_exposed(&live, self.remove, self.restricted);
-        let missing: Vec<String> = self
-            .add
-            .iter()
-            .filter(|a| !live.iter().any(|l| l.same_rule(a)))
-            .map(RuleSpec::describe)
-            .collect();
-        for e in &exposed {
-            messages.push(format!("still open: {e}"));
-        }
-        for m in &missing {
-            messages.push(format!("kept rule missing: {m}"));
-        }
-        exposed.is_empty() && missing.is_empty()
-    }
-    fn verify_unchanged(&self, state: &GroupState, messages: &mut Vec<String>) -> Option<bool> {
-        Some(self.verify(state, messages))
-    }
-}
-
-/// The live rules the plan's `remove` list names: by rule id when it still exists with
-/// the same content, else by content.
-fn find_live<'a>(live: &'a [RuleSpec], wanted: &RuleSpec) -> Option<&'a RuleSpec> {
-    live.iter()
-        .find(|l| l.rule_id.is_some() && l.rule_id == wanted.rule_id && l.same_rule(wanted))
-        .or_else(|| live.iter().find(|l| l.same_rule(wanted)))
-}
-
-/// The tcp and udp ports a rule covers (`-1`: all of both; other protocols: none).
-fn coverage(r: &RuleSpec) -> (PortSet, PortSet) {
-    match r.proto() {
-        Proto::Tcp => (r.ports(), PortSet::empty()),
-        Proto::Udp => (PortSet::empty(), r.ports()),
-        Proto::All => (PortSet::all(), PortSet::all()),
-        Proto::Other => (PortSet::empty(), PortSet::empty()),
-    }
-}
-
-/// Live rules of the same source as a removed one that still open a restricted port the
-/// removed rule opened. (Other restricted ports of that source belong to other actions.)
-fn still_exposed(
-    live: &[RuleSpec],
-    removed: &[RuleSpec],
-    restricted: &RestrictedPorts,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in removed {
-        let (cov_tcp, cov_udp) = coverage(r);
-        for l in live
-            .iter()
-            .filter(|l| l.egress == r.egress && l.source == r.source)
-        {
-            let v6 = matches!(l.source, Source::CidrIpv6(_));
-            let fam = restricted.family(v6);
-            let flagged = if restricted.is_empty() {
-                // Closing a default group: none of its old rules may remain.
-                l.same_rule(r)
-            } else {
-                let (tcp, udp) = coverage(l);
-                let other = fam.other_protocols
-                    && l.proto() == Proto::Other
-                    && matches!(r.proto(), Proto::All | Proto::Other);
-                tcp.intersection(&fam.tcp).intersects(&cov_tcp)
-                    || udp.intersection(&fam.udp).intersects(&cov_udp)
-                    || other
-            };
-            if flagged {
-                out.push(l.describe());
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }

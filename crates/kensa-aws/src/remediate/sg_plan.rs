@@ -7,9 +7,6 @@ use super::plan::{Action, Change, Mode};
 use super::rule::{Proto, RuleSpec, Source};
 use kensa_model::ports::{PortRange, PortSet, ProtoPorts, RestrictedPorts};
 
-/// AWS's default quota of rules per security group and direction.
-const RULES_PER_GROUP: usize = 60;
-
 /// The group's rules, one source each: from `describe-security-group-rules` when the
 /// snapshot has them for this group (they carry rule ids), else from its permissions.
 pub(super) fn group_rules(snapshot: &Snapshot, sg: &SecurityGroup) -> Vec<RuleSpec> {
@@ -90,14 +87,31 @@ fn offends(spec: &RuleSpec, restricted: &ProtoPorts) -> bool {
     }
 }
 
-pub(super) fn rule_action(
+/// One offending rule's change, with the options the group's quota may force: the most
+/// compact first (narrow, when asked), then revoking.
+pub(super) struct RuleEdit {
+    pub controls: Vec<String>,
+    pub spec: RuleSpec,
+    pub restricted: RestrictedPorts,
+    /// Never empty; the last one adds nothing, so it always fits.
+    pub options: Vec<EditOption>,
+}
+
+pub(super) struct EditOption {
+    pub add: Vec<RuleSpec>,
+    pub notes: Vec<String>,
+    /// Shown as `narrow` (adds rules on the same source) rather than `revoke`.
+    pub narrows: bool,
+    /// Why this option exists when it is not the first (what it gives up).
+    pub gives_up: Option<String>,
+}
+
+pub(super) fn rule_edit(
     snapshot: &Snapshot,
     mode: Mode,
-    sg: &SecurityGroup,
     spec: &RuleSpec,
-    group: &[RuleSpec],
     port_controls: &[(String, RestrictedPorts)],
-) -> Option<Action> {
+) -> Option<RuleEdit> {
     let world = world_source(snapshot, spec)?;
     let mut controls = Vec::new();
     let mut restricted = RestrictedPorts::default();
@@ -120,45 +134,81 @@ pub(super) fn rule_action(
     if world.v6 {
         fam = fam.union(&restricted.ipv6);
     }
-    let mut notes = Vec::new();
-    let add = match mode {
-        Mode::Revoke => rebased(spec, &world.other_cidrs, &mut notes),
-        Mode::Narrow => {
-            let mut add = split(spec, &fam, Keep::Allowed, world.v6 && !world.v4, &mut notes);
-            for other in rebased(spec, &world.other_cidrs, &mut notes) {
-                add.extend(split(&other, &fam, Keep::Restricted, false, &mut notes));
-            }
-            add
+    let mut options = Vec::new();
+    if mode == Mode::Narrow {
+        let mut notes = Vec::new();
+        let mut add = split(spec, &fam, Keep::Allowed, world.v6 && !world.v4, &mut notes);
+        for other in rebased(spec, &world.other_cidrs, &mut notes) {
+            add.extend(split(&other, &fam, Keep::Restricted, false, &mut notes));
         }
-    };
-    let ingress = group.iter().filter(|r| !r.egress).count();
-    if ingress - 1 + add.len() > RULES_PER_GROUP {
-        notes.push(format!(
-            "the group would have {} ingress rules, above the default quota of {RULES_PER_GROUP}",
-            ingress - 1 + add.len()
-        ));
+        let narrows = !add.is_empty();
+        options.push(EditOption {
+            add,
+            notes,
+            narrows,
+            gives_up: None,
+        });
     }
-    let verb = match (mode, add.is_empty()) {
-        (Mode::Revoke, _) | (Mode::Narrow, true) => "revoke",
-        (Mode::Narrow, false) => "narrow",
-    };
-    Some(Action {
-        id: String::new(),
+    let mut notes = Vec::new();
+    let add = rebased(spec, &world.other_cidrs, &mut notes);
+    let regrants = !add.is_empty();
+    if options.first().is_none_or(|o| o.narrows) || regrants {
+        let gives_up = (!options.is_empty()).then(|| "the ports narrowing would keep".to_owned());
+        options.push(EditOption {
+            add,
+            notes,
+            narrows: false,
+            gives_up,
+        });
+    }
+    if regrants {
+        options.push(EditOption {
+            add: Vec::new(),
+            notes: Vec::new(),
+            narrows: false,
+            gives_up: Some(format!(
+                "the access of {}'s other {} CIDR(s), which no longer get rules of their own",
+                spec.source,
+                world.other_cidrs.len()
+            )),
+        });
+    }
+    Some(RuleEdit {
         controls,
+        spec: spec.clone(),
+        restricted,
+        options,
+    })
+}
+
+/// The action for `edit` with its option `level`.
+pub(super) fn edit_action(
+    sg: &SecurityGroup,
+    edit: &RuleEdit,
+    level: usize,
+    why: Vec<String>,
+) -> Action {
+    let option = &edit.options[level.min(edit.options.len() - 1)];
+    let verb = if option.narrows { "narrow" } else { "revoke" };
+    let mut notes = option.notes.clone();
+    notes.extend(why);
+    Action {
+        id: String::new(),
+        controls: edit.controls.clone(),
         account: sg.scope.account.clone(),
         region: sg.scope.region.clone(),
         resource_type: "AwsEc2SecurityGroup".into(),
         resource_id: sg.group_id.clone(),
-        summary: format!("{verb} {}", spec.describe()),
+        summary: format!("{verb} {}", edit.spec.describe()),
         change: Change::SecurityGroupRules {
             group_id: sg.group_id.clone(),
-            remove: vec![spec.clone()],
-            add,
-            restricted,
+            remove: vec![edit.spec.clone()],
+            add: option.add.clone(),
+            restricted: edit.restricted.clone(),
         },
         calls: Vec::new(),
         notes,
-    })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

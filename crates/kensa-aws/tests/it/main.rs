@@ -9,6 +9,7 @@ mod notify_sns;
 mod organization;
 mod plan_coverage;
 mod remediate;
+mod remediate_quota;
 mod securityhub;
 mod snapshot;
 mod throttle;

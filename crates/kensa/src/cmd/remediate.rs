@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use kensa_aws::collect::Extras;
 use kensa_aws::remediate::{
-    apply_plan, build_plan, iam, rollback, ApplyOptions, Mode, Plan, PlanRequest, DEFAULT_CONTROLS,
+    apply_plan, build_plan_with_quotas, iam, rollback, ApplyOptions, Mode, Plan, PlanRequest,
+    RuleCounting, SgQuotas, DEFAULT_CONTROLS,
 };
 
 use super::collect::{live_snapshot, runtime, AwsArgs};
@@ -62,6 +63,14 @@ pub enum ModeArg {
     Narrow,
 }
 
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CountingArg {
+    /// IPv4 and IPv6 rules each have the quota (AWS).
+    PerFamily,
+    /// Both families share one quota (endpoints such as moto; also the cautious choice).
+    Combined,
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
 pub enum TextOrJson {
     Text,
@@ -89,6 +98,19 @@ pub struct PlanArgs {
     pub controls: Vec<String>,
     #[arg(long, value_enum, default_value = "revoke")]
     pub mode: ModeArg,
+    /// Inbound (and, separately, outbound) rules per security group in this account
+    /// (Service Quotas L-0EA8095F). Every group's planned changes, summed and in the order
+    /// they run, stay within it; a narrowing that cannot fit is planned as a revoke, and
+    /// the plan says why.
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub sg_rules_quota: u32,
+    /// Security groups per network interface (L-2AFB9258); rules per group × groups per
+    /// interface may not exceed 1,000.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub sg_per_interface_quota: u32,
+    /// How IPv4 and IPv6 rules count against --sg-rules-quota.
+    #[arg(long, value_enum, default_value = "per-family")]
+    pub quota_counting: CountingArg,
     /// Write the plan as JSON to FILE (the input of `apply`).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -194,13 +216,20 @@ fn plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
         ModeArg::Revoke => Mode::Revoke,
         ModeArg::Narrow => Mode::Narrow,
     };
-    let plan = build_plan(&PlanRequest {
+    let counting = match args.quota_counting {
+        CountingArg::PerFamily => RuleCounting::PerFamily,
+        CountingArg::Combined => RuleCounting::Combined,
+    };
+    let quotas = SgQuotas::new(args.sg_rules_quota, args.sg_per_interface_quota, counting)
+        .context("--sg-rules-quota / --sg-per-interface-quota")?;
+    let request = PlanRequest {
         snapshot: &snapshot,
         extras: &extras,
         controls: &controls,
         mode,
         source,
-    })?;
+    };
+    let plan = build_plan_with_quotas(&request, &quotas)?;
     let json = serde_json::to_string_pretty(&plan)?;
     if let Some(out) = &args.out {
         std::fs::write(out, format!("{json}\n"))
