@@ -24,6 +24,10 @@ pub struct ServerConfig {
     pub jobs: crate::jobs::JobSettings,
     /// Live collection from AWS (runs with input `live`), when the binary has it.
     pub live: Option<LiveSource>,
+    /// How long after a rollback started an admin may reset its journal when it is
+    /// still `rolling-back` (its process died): long enough that no live rollback is
+    /// taken from under it.
+    pub rollback_reset_after: std::time::Duration,
     /// How remediation rollbacks reach AWS (profile, endpoint; feature `aws`).
     #[cfg(feature = "aws")]
     pub aws: kensa_aws::session::Target,
@@ -52,6 +56,7 @@ impl ServerConfig {
             worker: false,
             jobs: crate::jobs::JobSettings::default(),
             live: None,
+            rollback_reset_after: std::time::Duration::from_secs(15 * 60),
             #[cfg(feature = "aws")]
             aws: kensa_aws::session::Target::default(),
         }

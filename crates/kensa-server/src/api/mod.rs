@@ -38,7 +38,7 @@ use crate::state::AppState;
         jobs::list_schedules, jobs::show_schedule, jobs::set_schedule, jobs::delete_schedule,
         jobs::list_account_roles, jobs::set_account_role, jobs::delete_account_role,
         jobs::list_workers, jobs::run_units,
-        remediation::list, remediation::show, remediation::rollback, remediation_plan::plan, alerts::list,
+        remediation::list, remediation::show, remediation::rollback, remediation::reset, remediation_plan::plan, alerts::list,
     ),
     modifiers(&BearerAuth),
 )]
@@ -117,6 +117,7 @@ pub fn routes() -> Router<AppState> {
             "/remediation/journals/{id}/rollback",
             post(remediation::rollback),
         )
+        .route("/remediation/journals/{id}/reset", post(remediation::reset))
         .route("/remediation/plans", post(remediation_plan::plan))
         .route("/alerts", get(alerts::list))
         .fallback(not_found)

@@ -47,8 +47,9 @@ pub struct JobSettings {
     pub lease: Duration,
     /// How often an idle process looks for queued runs and due schedules.
     pub poll: Duration,
-    /// Claims of one run before it is marked FAILED (a run that kills every worker
-    /// that takes it must not go round forever).
+    /// Claims of one run before it is marked FAILED, and of one unit of a live run
+    /// before it is given up (FAILED, the run completing with errors without it): work
+    /// that kills every worker that takes it must not go round forever.
     pub max_attempts: i64,
 }
 
