@@ -8,8 +8,11 @@ use kensa_store::Location;
 /// Everything `kensa serve` was told on its command line.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// Where the HTTP(S) listener binds (`--bind`).
     pub bind: SocketAddr,
+    /// The kensa store (SQLite file or PostgreSQL URL).
     pub store: Location,
+    /// HTTPS with this certificate and key; plain HTTP without.
     pub tls: Option<TlsConfig>,
     /// Largest request body accepted, in bytes (413 above it).
     pub body_limit: usize,
@@ -78,14 +81,24 @@ impl ServerConfig {
 /// A PEM certificate chain and its private key.
 #[derive(Debug, Clone)]
 pub struct TlsConfig {
+    /// The PEM certificate chain (`--tls-cert`).
     pub cert: PathBuf,
+    /// The PEM private key (`--tls-key`).
     pub key: PathBuf,
 }
 
+/// Why TLS could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
+    /// A PEM file could not be read or holds nothing usable.
     #[error("TLS: cannot read {path}: {message}")]
-    Read { path: PathBuf, message: String },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// rustls refused the certificate and key.
     #[error("TLS: {0}")]
     Config(String),
 }

@@ -4,7 +4,9 @@
 //! documentation types. The functions below only carry `#[utoipa::path]`; they are
 //! never routed or called. Agent routes authenticate with their own headers, not API
 //! tokens: an enrollment token (`X-Kensa-Enrollment-Token`) to enroll, then the agent's
-//! credential (`X-Kensa-Agent-Token`).
+//! credential (`X-Kensa-Agent-Token`). Their request bodies are read with axum's own
+//! JSON extractor, whose refusals (400 for a body that is not JSON, 415, 422) are plain
+//! text, and are documented so.
 #![allow(dead_code)]
 
 use serde::Deserialize;
@@ -53,9 +55,11 @@ pub fn list() {}
 /// Create an enrollment token (operator); its secret is in this answer only.
 #[utoipa::path(post, path = "/agents/enrollment-tokens", tag = "agents",
     request_body = NewEnrollmentTokenDoc,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody),
+    responses((status = 201, body = Object),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody),
+        (status = 400, description = "bad input (JSON), or a body that is not JSON (text)", content((ErrorBody = "application/json"), (String = "text/plain"))),
+        (status = 415, description = "the body is not sent as application/json", body = String, content_type = "text/plain"),
         (status = 422, description = "the body is not the documented JSON", body = String, content_type = "text/plain")))]
 pub fn create_enrollment_token() {}
 
@@ -64,7 +68,9 @@ pub fn create_enrollment_token() {}
 #[utoipa::path(post, path = "/agents/enroll", tag = "agents", request_body = EnrollDoc,
     params(("x-kensa-enrollment-token" = Option<String>, Header, description = "An enrollment token's secret")),
     security(()),
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 201, body = Object), (status = 401, body = ErrorBody),
+        (status = 400, description = "bad input (JSON), or a body that is not JSON (text)", content((ErrorBody = "application/json"), (String = "text/plain"))),
+        (status = 415, description = "the body is not sent as application/json", body = String, content_type = "text/plain"),
         (status = 422, description = "the body is not the documented JSON", body = String, content_type = "text/plain")))]
 pub fn enroll() {}
 
@@ -73,6 +79,8 @@ pub fn enroll() {}
     params(("x-kensa-agent-token" = Option<String>, Header, description = "The agent's credential")),
     security(()),
     responses((status = 204, description = "recorded"), (status = 401, body = ErrorBody),
+        (status = 400, description = "bad input (JSON), or a body that is not JSON (text)", content((ErrorBody = "application/json"), (String = "text/plain"))),
+        (status = 415, description = "the body is not sent as application/json", body = String, content_type = "text/plain"),
         (status = 422, description = "the body is not the documented JSON", body = String, content_type = "text/plain")))]
 pub fn heartbeat() {}
 
@@ -80,7 +88,8 @@ pub fn heartbeat() {}
 /// sequence number in headers. 401 without a credential, 413 too large, 400 bad
 /// headers or schema, 409 an upload id already stored or a sequence not above the last.
 #[utoipa::path(post, path = "/agents/telemetry", tag = "agents",
-    request_body(content = Vec<u8>, content_type = "application/gzip"),
+    request_body(description = "The telemetry JSON document, gzip-compressed, sent with `Content-Encoding: gzip`",
+        content = Vec<u8>, content_type = "application/octet-stream"),
     params(
         ("x-kensa-agent-token" = Option<String>, Header, description = "The agent's credential"),
         ("x-kensa-upload-id" = Option<String>, Header, description = "Unique id of this upload"),

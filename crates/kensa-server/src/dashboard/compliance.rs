@@ -28,8 +28,10 @@ pub struct Choice {
     framework: String,
 }
 
+/// A run that got as far as assessing a snapshot (lists do not carry the snapshot;
+/// a run without one is a 409 when chosen).
 fn assessed(r: &Run) -> bool {
-    matches!(r.state, RunState::Completed | RunState::CompletedWithErrors) && r.snapshot.is_some()
+    matches!(r.state, RunState::Completed | RunState::CompletedWithErrors)
 }
 
 /// The compliance page (`/compliance?run=ID&framework=ID`).

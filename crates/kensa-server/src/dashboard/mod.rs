@@ -24,8 +24,6 @@ use axum::Router;
 
 use crate::state::AppState;
 
-pub use assets::{script_path, stylesheet_path};
-
 /// Rows on a page of findings.
 pub const PAGE_SIZE: i64 = 50;
 

@@ -23,6 +23,7 @@ use crate::state::AppState;
 
 /// Milliseconds since the epoch, from a clock tests can move.
 pub trait Clock: Send + Sync + 'static {
+    /// Now, in milliseconds since 1970-01-01T00:00:00Z.
     fn now_ms(&self) -> i64;
 }
 

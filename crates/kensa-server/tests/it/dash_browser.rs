@@ -142,10 +142,19 @@ fn compliance(b: &mut Chromium, shots: &std::path::Path) {
         "failing resources listed"
     );
     b.screenshot(&shots.join("02b-compliance.png"));
-    b.eval("document.querySelectorAll('table.frameworks tbody a')[1].click(); true");
+    b.eval("document.querySelector('table.frameworks a[href*=\"framework=cis-aws-3.0\"]').click(); true");
     b.wait_for(
-        "location.search.includes('framework=') && document.querySelector('table.frameworks tr.selected') && document.readyState === 'complete'",
+        "location.search.includes('framework=cis-aws-3.0') && document.readyState === 'complete' \
+         && document.querySelector('table.frameworks tr.selected code').textContent === 'cis-aws-3.0'",
         60,
+    );
+    let heading = b.eval("document.querySelectorAll('main section.card h2')[1].textContent");
+    assert!(
+        heading
+            .as_str()
+            .unwrap_or("")
+            .starts_with("CIS AWS Foundations Benchmark v3"),
+        "the chosen framework's controls: {heading}"
     );
     b.screenshot(&shots.join("02c-compliance-other.png"));
 }
