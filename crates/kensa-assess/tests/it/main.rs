@@ -1,3 +1,4 @@
-//! kensa-assess's tests: runs that notify.
+//! kensa-assess's tests: runs that notify; runs of live units given up.
 mod http;
 mod notify;
+mod units;

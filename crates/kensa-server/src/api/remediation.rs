@@ -125,23 +125,28 @@ pub async fn reset(
     Authorized(caller): AsAdmin,
     Path(id): Path<String>,
 ) -> Result<Json<Journal>, ApiError> {
-    check_journal_id(&id)?;
+    Ok(Json(reset_journal(&s, &caller, &id).await?))
+}
+
+/// Resets journal `id` for `caller` (admin), audit-logged (API and dashboard).
+pub async fn reset_journal(s: &AppState, caller: &Caller, id: &str) -> Result<Journal, ApiError> {
+    check_journal_id(id)?;
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
     let cutoff = kensa_store::clock::format_millis(
         now_ms - s.config.rollback_reset_after.as_millis() as i64,
     );
-    let journal = s.store.reset_rollback(&id, &caller.name, &cutoff).await?;
+    let journal = s.store.reset_rollback(id, &caller.name, &cutoff).await?;
     audit::record(
         &s.store,
-        &caller,
+        caller,
         "remediation.reset",
         &format!("journal:{id}"),
         json!({"state": journal.summary.state, "message": journal.summary.state_message}),
     )
     .await?;
-    Ok(Json(journal))
+    Ok(journal)
 }
 
 /// Rolls back journal `id` for `caller`, audit-logged (API and dashboard).

@@ -48,9 +48,10 @@ pub async fn show(
         .filter(assessed)
         .take(PICKER_RUNS)
         .collect();
+    // The list's runs carry no snapshot: the chosen run is read whole.
     let run = match q.run.trim() {
         "" => match runs.first() {
-            Some(r) => r.clone(),
+            Some(r) => state.store.run(r.id).await?,
             None => {
                 let body = html! {
                     h1 { "Compliance" }

@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/remediation", get(remediation::list))
         .route("/remediation/{id}", get(remediation::show))
         .route("/remediation/{id}/rollback", post(remediation::rollback))
+        .route("/remediation/{id}/reset", post(remediation::reset))
         .route("/admin", get(admin::show))
         .route("/admin/tokens", post(admin::create))
         .route("/admin/tokens/{name}/revoke", post(admin::revoke))

@@ -142,9 +142,12 @@ fn compliance(b: &mut Chromium, shots: &std::path::Path) {
         "failing resources listed"
     );
     b.screenshot(&shots.join("02b-compliance.png"));
-    b.eval("document.querySelector('table.frameworks a[href*=\"framework=cis-aws-3.0\"]').click(); true");
+    b.eval(
+        "[...document.querySelectorAll('table.frameworks tbody tr')]\
+         .find(tr => tr.querySelector('code').textContent === 'cis-aws-3.0').querySelector('a').click(); true",
+    );
     b.wait_for(
-        "location.search.includes('framework=cis-aws-3.0') && document.readyState === 'complete' \
+        "location.search.includes('framework=') && document.readyState === 'complete' \
          && document.querySelector('table.frameworks tr.selected code').textContent === 'cis-aws-3.0'",
         60,
     );
