@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use kensa_store::{
-    exclusions, Exclusion, ExclusionScope, Resolution, Run, RunScope, RunState, Store, StoreError,
-    Template,
+    exclusions, Exclusion, ExclusionKind, ExclusionScope, Resolution, Run, RunScope, RunState,
+    Store, StoreError, Template,
 };
 
 use crate::evaluate::evaluate;
@@ -134,6 +134,7 @@ where
     advance(store, ctx, notifier, RunState::DataCollected).await?;
     let scope = RunScope::of(target, &snap);
     let mut excluded = exclusions::preview(template, &scope, &snap);
+    excluded.extend(failed_units(store, run).await?);
     advance(store, ctx, notifier, RunState::EvaluatingRules).await?;
     match evaluate(store, run, template, &snap, &scope, &mut excluded).await {
         Ok(()) => {}
@@ -163,6 +164,38 @@ where
     Ok(store
         .finish_run(run, state, message, Some(resolution))
         .await?)
+}
+
+/// One exclusion per unit of a live run (account × region) that was given up after
+/// too many claims: the snapshot lacks that region, so the run is partial and
+/// resolves nothing there.
+async fn failed_units(store: &Store, run: i64) -> Result<Vec<Exclusion>, StoreError> {
+    Ok(store
+        .units(run)
+        .await?
+        .into_iter()
+        .filter(|u| u.state == "FAILED")
+        .map(|u| {
+            let why = u.failure.unwrap_or_else(|| "no reason recorded".into());
+            let attributes = [
+                ("ACCOUNT".to_string(), u.account_id.clone()),
+                ("REGION".to_string(), u.region.clone()),
+                ("ATTEMPTS".to_string(), u.attempts.to_string()),
+            ]
+            .into();
+            Exclusion {
+                kind: ExclusionKind::InputIncomplete,
+                title: format!("Account {} region {} not assessed", u.account_id, u.region),
+                description: format!(
+                    "Collecting account {} region {} never finished: {why}. Its resources are missing from the run.",
+                    u.account_id, u.region
+                ),
+                recommendation: "Look at the workers' logs for what stopped them in that region, then run the template again.".into(),
+                scope: ExclusionScope::Target(format!("{}/{}", u.account_id, u.region)),
+                attributes,
+            }
+        })
+        .collect())
 }
 
 /// Marks the run FAILED with `reason` (best effort: the store may be what failed).

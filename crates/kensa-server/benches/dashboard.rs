@@ -22,11 +22,14 @@ struct Fixture {
     app: axum::Router,
     token: String,
     run: i64,
+    demo_run: i64,
+    n: usize,
     finding: String,
     _dir: tempfile::TempDir,
 }
 
-async fn populate(store: &Store, n: usize) -> (i64, String) {
+/// The demo run (it has a snapshot: the compliance page), the big run, a finding id.
+async fn populate(store: &Store, n: usize) -> (i64, i64, String) {
     let target = store
         .create_target(&NewTarget {
             name: "bench".into(),
@@ -77,7 +80,7 @@ async fn populate(store: &Store, n: usize) -> (i64, String) {
         .finish_run(run, RunState::Completed, None, None)
         .await
         .unwrap();
-    (run, format!("{:032x}", n / 2 + 1))
+    (demo, run, format!("{:032x}", n / 2 + 1))
 }
 
 fn fixture() -> Fixture {
@@ -88,27 +91,40 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let location = Location::File(dir.path().join("bench.db"));
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (app, token, run, finding) = rt.block_on(async {
+    let (app, token, demo_run, run, finding) = rt.block_on(async {
         let store = Store::open(&location).await.unwrap();
         let started = std::time::Instant::now();
-        let (run, finding) = populate(&store, n).await;
+        let (demo_run, run, finding) = populate(&store, n).await;
         eprintln!("stored {n} findings in {:.1?}", started.elapsed());
         let (_, secret) = token::create(&store, "bench", Role::Viewer).await.unwrap();
         let state = AppState::new(store, Arc::new(ServerConfig::new(location.clone())));
-        (kensa_server::router(state), secret, run, finding)
+        (kensa_server::router(state), secret, demo_run, run, finding)
     });
     Fixture {
         rt,
         app,
         token,
         run,
+        demo_run,
+        n,
         finding,
         _dir: dir,
     }
 }
 
 impl Fixture {
+    /// A cursor halfway down the list (the API's `next_cursor`), for a deep page.
+    fn deep_cursor(&self, depth: usize) -> String {
+        let body = self.body(&format!("/api/v1/findings?limit=1&offset={depth}"));
+        let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        page["next_cursor"].as_str().unwrap().to_string()
+    }
+
     fn get(&self, path: &str) -> usize {
+        self.body(path).len()
+    }
+
+    fn body(&self, path: &str) -> Vec<u8> {
         self.rt.block_on(async {
             let req = Request::get(path)
                 .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
@@ -119,7 +135,7 @@ impl Fixture {
             axum::body::to_bytes(res.into_body(), usize::MAX)
                 .await
                 .unwrap()
-                .len()
+                .to_vec()
         })
     }
 }
@@ -136,7 +152,18 @@ fn pages(c: &mut Criterion) {
                 fx.run
             ),
         ),
-        ("findings deep page", "/findings?offset=90000".to_string()),
+        (
+            "findings deep page",
+            format!("/findings?cursor={}", fx.deep_cursor(fx.n / 2)),
+        ),
+        (
+            "findings page before a deep one",
+            format!("/findings?before={}", fx.deep_cursor(fx.n / 2)),
+        ),
+        (
+            "compliance",
+            format!("/compliance?run={}&framework=fsbp", fx.demo_run),
+        ),
         (
             "findings by attribute",
             "/findings?attribute=PORT%3D22".to_string(),

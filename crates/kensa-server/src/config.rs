@@ -8,8 +8,11 @@ use kensa_store::Location;
 /// Everything `kensa serve` was told on its command line.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// Where the HTTP(S) listener binds (`--bind`).
     pub bind: SocketAddr,
+    /// The kensa store (SQLite file or PostgreSQL URL).
     pub store: Location,
+    /// HTTPS with this certificate and key; plain HTTP without.
     pub tls: Option<TlsConfig>,
     /// Largest request body accepted, in bytes (413 above it).
     pub body_limit: usize,
@@ -24,6 +27,10 @@ pub struct ServerConfig {
     pub jobs: crate::jobs::JobSettings,
     /// Live collection from AWS (runs with input `live`), when the binary has it.
     pub live: Option<LiveSource>,
+    /// How long after a rollback started an admin may reset its journal when it is
+    /// still `rolling-back` (its process died): long enough that no live rollback is
+    /// taken from under it.
+    pub rollback_reset_after: std::time::Duration,
     /// How remediation rollbacks reach AWS (profile, endpoint; feature `aws`).
     #[cfg(feature = "aws")]
     pub aws: kensa_aws::session::Target,
@@ -52,6 +59,7 @@ impl ServerConfig {
             worker: false,
             jobs: crate::jobs::JobSettings::default(),
             live: None,
+            rollback_reset_after: std::time::Duration::from_secs(15 * 60),
             #[cfg(feature = "aws")]
             aws: kensa_aws::session::Target::default(),
         }
@@ -73,14 +81,24 @@ impl ServerConfig {
 /// A PEM certificate chain and its private key.
 #[derive(Debug, Clone)]
 pub struct TlsConfig {
+    /// The PEM certificate chain (`--tls-cert`).
     pub cert: PathBuf,
+    /// The PEM private key (`--tls-key`).
     pub key: PathBuf,
 }
 
+/// Why TLS could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
+    /// A PEM file could not be read or holds nothing usable.
     #[error("TLS: cannot read {path}: {message}")]
-    Read { path: PathBuf, message: String },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// rustls refused the certificate and key.
     #[error("TLS: {0}")]
     Config(String),
 }

@@ -7,10 +7,15 @@ use axum::Json;
 use kensa_store::StoreError;
 use serde::Serialize;
 
+/// An error answer: its status, a stable kind and a detail for a person (a 5xx's
+/// detail is logged, not sent).
 #[derive(Debug)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The stable kind (`bad_request`, `not_found`, ...), the body's `error`.
     pub error: &'static str,
+    /// What went wrong.
     pub detail: String,
 }
 
@@ -25,6 +30,7 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
+    /// An error of any status and kind.
     pub fn new(status: StatusCode, error: &'static str, detail: impl Into<String>) -> Self {
         ApiError {
             status,
@@ -32,21 +38,27 @@ impl ApiError {
             detail: detail.into(),
         }
     }
+    /// 400: the request is wrong, `detail` says what and where.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", detail)
     }
+    /// 401: no token, or one the server does not know.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
     }
+    /// 403: the caller's role is too low (or the CSRF token is missing).
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
+    /// 404: no such thing.
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", detail)
     }
+    /// 409: the request conflicts with the current state.
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", detail)
     }
+    /// 500: the server or its store failed; `detail` goes to the log only.
     pub fn internal(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", detail)
     }

@@ -3,27 +3,33 @@
 //! the kensa store. Tokens with roles (viewer < operator < admin) authenticate every
 //! request except `/healthz`, `/metrics` and the session login.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod agents;
-pub mod api;
+// The public surface is what the `kensa` binary, the host agent's tests and the
+// benchmarks use: starting the server ([`serve`], [`router`], [`ServerConfig`]), tokens
+// and roles ([`auth`]), the workers' pieces ([`jobs`]) and remediation ([`remediation`]).
+// Handlers, pages and their helpers stay private to the crate.
+mod agents;
+mod api;
 pub mod auth;
-pub mod config;
-pub mod dashboard;
-pub mod error;
+mod config;
+mod dashboard;
+mod error;
 pub mod jobs;
-pub mod metrics;
+mod metrics;
 #[cfg(feature = "aws")]
 pub mod remediation;
 mod security;
-pub mod state;
+mod state;
 
 use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
 
-pub use config::{LiveSource, ServerConfig, TlsConfig};
-pub use error::ApiError;
+pub use agents::{MAX_COMPRESSED_BYTES, MAX_DECOMPRESSED_BYTES};
+pub use config::{LiveSource, ServerConfig, TlsConfig, TlsError};
+pub use error::{ApiError, ErrorBody};
 pub use state::AppState;
 
 /// Every route of the server with its middleware: security headers, body limit,
@@ -106,15 +112,21 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
 /// Why the server could not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The store could not be opened or refused a startup step.
     #[error(transparent)]
     Store(#[from] kensa_store::StoreError),
+    /// The TLS certificate or key could not be loaded.
     #[error(transparent)]
     Tls(#[from] config::TlsError),
+    /// Worker mode cannot run (e.g. on a SQLite store), with why.
     #[error("{0}")]
     Worker(String),
+    /// The listening address could not be bound, or serving failed.
     #[error("cannot serve on {bind}: {source}")]
     Bind {
+        /// The address asked for.
         bind: std::net::SocketAddr,
+        /// What the operating system said.
         source: std::io::Error,
     },
 }

@@ -14,12 +14,20 @@ use serde_json::Value;
 /// Why a journal could not be read or rolled back.
 #[derive(Debug, thiserror::Error)]
 pub enum RemediationError {
+    /// The store refused a read or write.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// AWS (or the journal's rollback through it) failed.
     #[error("{0}")]
     Aws(#[from] kensa_aws::AwsError),
+    /// The journal on disk is missing or unreadable.
     #[error("remediation journal `{journal}`: {message}")]
-    Journal { journal: String, message: String },
+    Journal {
+        /// The journal's id.
+        journal: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 fn state_of(report: Option<&ActionReport>) -> ActionState {

@@ -62,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0008_sqlite.sql"),
         postgres: include_str!("../migrations/0008_postgres.sql"),
     },
+    Migration {
+        version: 9,
+        shared: include_str!("../migrations/0009_serve.sql"),
+        sqlite: include_str!("../migrations/0009_sqlite.sql"),
+        postgres: include_str!("../migrations/0009_postgres.sql"),
+    },
 ];
 
 /// The newest schema version this build knows: the last migration's.

@@ -415,7 +415,7 @@ impl Store {
     pub async fn begin_rollback(&self, journal_id: &str, by: &str) -> Result<Journal> {
         let journal = self.journal(journal_id).await?;
         let done = sqlx::query(
-            "UPDATE remediation_journals SET state = $1, state_message = $2 \
+            "UPDATE remediation_journals SET state = $1, state_message = $2, rollback_started_at = $7 \
              WHERE journal_id = $3 AND state IN ($4, $5, $6)",
         )
         .bind(JournalState::RollingBack.as_str())
@@ -424,6 +424,7 @@ impl Store {
         .bind(JournalState::Applied.as_str())
         .bind(JournalState::AppliedWithErrors.as_str())
         .bind(JournalState::RollbackFailed.as_str())
+        .bind(clock::now())
         .execute(&self.pool)
         .await
         .ctx("claiming a remediation journal for rollback")?;
@@ -495,6 +496,62 @@ impl Store {
         .await
         .ctx(ctx)?;
         tx.commit().await.ctx(ctx)?;
+        self.journal(journal_id).await
+    }
+
+    /// Releases a journal left `rolling-back` by a rollback whose process died: it
+    /// becomes `rollback-failed` (its resources may be partly restored; rolling back
+    /// again restores the rest, each action's original state being known), saying who
+    /// reset it. Refused (`Conflict`) unless the journal is `rolling-back` and its
+    /// rollback started before `started_before` (RFC 3339 UTC): a rollback that may
+    /// still be at work is not taken from under it.
+    pub async fn reset_rollback(
+        &self,
+        journal_id: &str,
+        by: &str,
+        started_before: &str,
+    ) -> Result<Journal> {
+        let journal = self.journal(journal_id).await?;
+        let started: Option<String> =
+            sqlx::query("SELECT rollback_started_at FROM remediation_journals WHERE id = $1")
+                .bind(journal.summary.seq)
+                .fetch_one(&self.pool)
+                .await
+                .ctx("reading a rollback's start")?
+                .try_get("rollback_started_at")
+                .ctx("reading a rollback's start")?;
+        let since = started.as_deref().unwrap_or("an unknown time");
+        let message = format!(
+            "rollback interrupted (started {since}, never finished): reset by {by} at {}; some actions may be restored, roll back again to restore the rest",
+            clock::now()
+        );
+        // A journal that entered `rolling-back` before schema 9 has no start time: it
+        // can only be a leftover.
+        let done = sqlx::query(
+            "UPDATE remediation_journals SET state = $1, state_message = $2, rollback_started_at = NULL \
+             WHERE id = $3 AND state = $4 AND (rollback_started_at IS NULL OR rollback_started_at < $5)",
+        )
+        .bind(JournalState::RollbackFailed.as_str())
+        .bind(&message)
+        .bind(journal.summary.seq)
+        .bind(JournalState::RollingBack.as_str())
+        .bind(started_before)
+        .execute(&self.pool)
+        .await
+        .ctx("resetting a remediation journal")?;
+        if done.rows_affected() == 0 {
+            let why = if journal.summary.state == JournalState::RollingBack {
+                format!("its rollback started at {since} and may still be running; try again later")
+            } else {
+                format!(
+                    "it is {}; only a journal left rolling-back can be reset",
+                    journal.summary.state.as_str()
+                )
+            };
+            return Err(StoreError::Conflict(format!(
+                "remediation journal `{journal_id}` not reset: {why}"
+            )));
+        }
         self.journal(journal_id).await
     }
 }

@@ -30,7 +30,7 @@ pub struct UnitStatus {
     pub account_id: String,
     /// The AWS region the unit collects.
     pub region: String,
-    /// `PENDING` or `DONE`.
+    /// `PENDING`, `DONE`, or `FAILED` (given up after too many claims; see `failure`).
     pub state: String,
     /// The worker that claimed the unit last; None if it was never claimed.
     pub lease_owner: Option<String>,
@@ -43,6 +43,8 @@ pub struct UnitStatus {
     pub collected_by: Option<String>,
     /// When its result was stored (RFC 3339 UTC with milliseconds); None while pending.
     pub done_at: Option<String>,
+    /// Why the unit was given up (FAILED only).
+    pub failure: Option<String>,
 }
 
 const LIVE_RUN: &str = "(SELECT id FROM runs WHERE state NOT IN ('COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELED'))";
@@ -68,21 +70,24 @@ impl Store {
         tx.commit().await.ctx("planning a run's units")
     }
 
-    /// Claims a PENDING unit whose lease is free at `now_ms` (of `run` only, or of any
-    /// live run) for `owner` until `now_ms + lease_ms`: one short statement.
+    /// Claims a PENDING unit whose lease is free at `now_ms` and that was claimed fewer
+    /// than `max_attempts` times (of `run` only, or of any live run) for `owner` until
+    /// `now_ms + lease_ms`: one short statement. A unit every claim of which died is
+    /// left to [`Store::fail_exhausted_units`], never claimed again.
     pub async fn claim_next_unit(
         &self,
         run: Option<i64>,
         owner: &str,
         now_ms: i64,
         lease_ms: i64,
+        max_attempts: i64,
     ) -> Result<Option<ClaimedUnit>> {
         let of_run = if run.is_some() {
-            " AND run_id = $4"
+            " AND run_id = $5"
         } else {
             ""
         };
-        let free = "state = 'PENDING' AND (lease_expires_at IS NULL OR lease_expires_at < $3)";
+        let free = "state = 'PENDING' AND attempts < $4 AND (lease_expires_at IS NULL OR lease_expires_at < $3)";
         let pick = format!(
             "SELECT run_id, account_id, region FROM run_units \
              WHERE {free} AND run_id IN {LIVE_RUN}{of_run} ORDER BY run_id, account_id, region LIMIT 1"
@@ -106,7 +111,8 @@ impl Store {
         let mut q = sqlx::query(&sql)
             .bind(owner)
             .bind(clock::format_millis(now_ms + lease_ms))
-            .bind(clock::format_millis(now_ms));
+            .bind(clock::format_millis(now_ms))
+            .bind(max_attempts);
         if let Some(run) = run {
             q = q.bind(run);
         }
@@ -161,9 +167,43 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Gives up the PENDING units of `run` that were claimed `max_attempts` times and
+    /// whose last lease ran out at `now_ms` without a result: FAILED, with why (the run
+    /// completes without them and says what it could not assess). Only while the
+    /// caller's claim holds the run (a fenced store). Returns how many.
+    pub async fn fail_exhausted_units(
+        &self,
+        run: i64,
+        max_attempts: i64,
+        now_ms: i64,
+    ) -> Result<u64> {
+        let ctx = "giving up units";
+        let mut tx = self.pool.begin().await.ctx(ctx)?;
+        self.check_fence(&mut tx, run, FencePoint::BeforeWrites)
+            .await?;
+        let n = sqlx::query(
+            "UPDATE run_units SET state = 'FAILED', lease_expires_at = NULL, done_at = $1, \
+             failure = 'given up after ' || CAST(attempts AS TEXT) || ' claims: each worker that took it (the last: ' \
+             || COALESCE(lease_owner, 'unknown') || ') stopped renewing its lease before storing a result' \
+             WHERE run_id = $2 AND state = 'PENDING' AND attempts >= $3 AND lease_expires_at < $4",
+        )
+        .bind(clock::now())
+        .bind(run)
+        .bind(max_attempts)
+        .bind(clock::format_millis(now_ms))
+        .execute(&mut *tx)
+        .await
+        .ctx(ctx)?
+        .rows_affected();
+        self.check_fence(&mut tx, run, FencePoint::BeforeCommit)
+            .await?;
+        tx.commit().await.ctx(ctx)?;
+        Ok(n)
+    }
+
     /// The units of `run`, sorted by account and region.
     pub async fn units(&self, run: i64) -> Result<Vec<UnitStatus>> {
-        let rows = sqlx::query("SELECT account_id, region, state, lease_owner, lease_expires_at, attempts, collected_by, done_at FROM run_units WHERE run_id = $1 ORDER BY account_id, region")
+        let rows = sqlx::query("SELECT account_id, region, state, lease_owner, lease_expires_at, attempts, collected_by, done_at, failure FROM run_units WHERE run_id = $1 ORDER BY account_id, region")
             .bind(run)
             .fetch_all(&self.pool)
             .await
@@ -179,6 +219,7 @@ impl Store {
                     attempts: r.try_get("attempts").ctx("listing a run's units")?,
                     collected_by: r.try_get("collected_by").ctx("listing a run's units")?,
                     done_at: r.try_get("done_at").ctx("listing a run's units")?,
+                    failure: r.try_get("failure").ctx("listing a run's units")?,
                 })
             })
             .collect()

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`. Who may call what: README "kensa serve" roles table (the
 //! authorization matrix test checks every route against it).
 pub mod admin;
+mod agents_doc;
 pub mod alerts;
 pub mod catalog;
 pub mod cursor;
@@ -25,7 +26,7 @@ use crate::state::AppState;
 /// The OpenAPI document (paths relative to `/api/v1`).
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, schedules, account roles, workers, remediation journals and plans, CloudTrail alerts. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
+    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, schedules, account roles, workers, host agents, remediation journals and plans, CloudTrail alerts. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
     servers((url = "/api/v1")),
     paths(
         session::create, session::delete,
@@ -38,7 +39,9 @@ use crate::state::AppState;
         jobs::list_schedules, jobs::show_schedule, jobs::set_schedule, jobs::delete_schedule,
         jobs::list_account_roles, jobs::set_account_role, jobs::delete_account_role,
         jobs::list_workers, jobs::run_units,
-        remediation::list, remediation::show, remediation::rollback, remediation_plan::plan, alerts::list,
+        agents_doc::list, agents_doc::create_enrollment_token, agents_doc::enroll, agents_doc::heartbeat,
+        agents_doc::telemetry, agents_doc::rejections, agents_doc::latest_telemetry,
+        remediation::list, remediation::show, remediation::rollback, remediation::reset, remediation_plan::plan, alerts::list,
     ),
     modifiers(&BearerAuth),
 )]
@@ -117,6 +120,7 @@ pub fn routes() -> Router<AppState> {
             "/remediation/journals/{id}/rollback",
             post(remediation::rollback),
         )
+        .route("/remediation/journals/{id}/reset", post(remediation::reset))
         .route("/remediation/plans", post(remediation_plan::plan))
         .route("/alerts", get(alerts::list))
         .fallback(not_found)

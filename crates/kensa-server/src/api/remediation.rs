@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::json::{Path, Query};
-use crate::auth::{audit, AsOperator, AsViewer, Authorized, Caller};
+use crate::auth::{audit, AsAdmin, AsOperator, AsViewer, Authorized, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -109,6 +109,44 @@ pub async fn rollback(
     Path(id): Path<String>,
 ) -> Result<Json<Journal>, ApiError> {
     Ok(Json(rollback_journal(&s, &caller, &id).await?))
+}
+
+/// Reset a journal left `rolling-back` by a rollback whose process died (admin): it
+/// becomes `rollback-failed`, saying who reset it, and can be rolled back again (each
+/// action's original state is known, so a second rollback restores what the first did
+/// not). 409 unless the journal is `rolling-back` and its rollback started longer ago
+/// than the server's reset delay (15 minutes by default), so a rollback still at work
+/// is never taken from under it. Audit-logged.
+#[utoipa::path(post, path = "/remediation/journals/{id}/reset", tag = "remediation", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn reset(
+    State(s): State<AppState>,
+    Authorized(caller): AsAdmin,
+    Path(id): Path<String>,
+) -> Result<Json<Journal>, ApiError> {
+    Ok(Json(reset_journal(&s, &caller, &id).await?))
+}
+
+/// Resets journal `id` for `caller` (admin), audit-logged (API and dashboard).
+pub async fn reset_journal(s: &AppState, caller: &Caller, id: &str) -> Result<Journal, ApiError> {
+    check_journal_id(id)?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let cutoff = kensa_store::clock::format_millis(
+        now_ms - s.config.rollback_reset_after.as_millis() as i64,
+    );
+    let journal = s.store.reset_rollback(id, &caller.name, &cutoff).await?;
+    audit::record(
+        &s.store,
+        caller,
+        "remediation.reset",
+        &format!("journal:{id}"),
+        json!({"state": journal.summary.state, "message": journal.summary.state_message}),
+    )
+    .await?;
+    Ok(journal)
 }
 
 /// Rolls back journal `id` for `caller`, audit-logged (API and dashboard).

@@ -7,9 +7,9 @@
 //! when nobody is authenticated) and call [`Caller::require`].
 pub mod audit;
 mod middleware;
-pub mod rate_limit;
-pub mod role;
-pub mod session;
+pub(crate) mod rate_limit;
+mod role;
+pub(crate) mod session;
 pub mod token;
 
 pub use middleware::authenticate;
@@ -24,9 +24,11 @@ use crate::error::ApiError;
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
+    /// The store's id of the token (recorded in the audit log).
     pub token_id: i64,
     /// The token's name (shown in the audit log).
     pub name: String,
+    /// What the token may do.
     pub role: Role,
     /// Present when authenticated by the browser session cookie.
     pub session: Option<SessionInfo>,
@@ -35,7 +37,9 @@ pub struct Caller {
 /// What a browser session adds: the token forms must echo back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
+    /// The CSRF token every unsafe request of the session must carry.
     pub csrf: String,
+    /// When the session ends (RFC 3339 UTC).
     pub expires_at: String,
 }
 
@@ -101,11 +105,15 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 #[derive(Debug, Clone)]
 pub struct Authorized<const R: u8>(pub Caller);
 
+/// A caller with at least the viewer role.
 pub type AsViewer = Authorized<0>;
+/// A caller with at least the operator role.
 pub type AsOperator = Authorized<1>;
+/// A caller with the admin role.
 pub type AsAdmin = Authorized<2>;
 
 impl<const R: u8> Authorized<R> {
+    /// The least role this extractor accepts.
     pub const ROLE: Role = match R {
         0 => Role::Viewer,
         1 => Role::Operator,

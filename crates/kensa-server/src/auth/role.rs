@@ -16,15 +16,22 @@ use std::str::FromStr;
     utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
+/// What a token may do; each role may do everything the ones below it may.
 pub enum Role {
+    /// Reads everything but tokens, account roles and the audit log.
     Viewer,
+    /// Also starts and cancels runs, rolls back remediation journals.
     Operator,
+    /// Also manages targets, templates, schedules, account roles and tokens, and reads
+    /// the audit log.
     Admin,
 }
 
 impl Role {
+    /// Every role, lowest first.
     pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
 
+    /// The role as written in tokens, the API and the README (`viewer`).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",

@@ -15,8 +15,11 @@ use super::{audit, Caller, Role, SessionInfo};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
+/// The browser session cookie (HttpOnly, SameSite=Strict, Secure with TLS).
 pub const SESSION_COOKIE: &str = "kensa_session";
+/// The header carrying the CSRF token on a cookie-authenticated unsafe API request.
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The form field carrying the CSRF token on a dashboard form.
 pub const CSRF_FIELD: &str = "csrf_token";
 /// How long a browser session lasts.
 pub const SESSION_HOURS: i64 = 12;

@@ -16,8 +16,11 @@ use super::Role;
 
 /// A new token: the secret (shown once) and what the store keeps.
 pub struct NewToken {
+    /// The whole token (`kensa_<lookup>_<secret>`), shown once to its owner.
     pub secret: String,
+    /// The public part the store finds the token by.
     pub lookup: String,
+    /// The argon2id hash of the whole token (PHC string), what the store keeps.
     pub hash: String,
 }
 
@@ -28,10 +31,12 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     b
 }
 
+/// `bytes` as unpadded URL-safe base64.
 pub fn url_safe(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The SHA-256 of `text`, in lowercase hex.
 pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }

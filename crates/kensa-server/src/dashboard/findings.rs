@@ -7,8 +7,9 @@ use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
 use super::layout::{page, severity, status, time, Nav};
-use super::page::{encode, link, ok, PageResult, SignedIn, Viewer};
+use super::page::{encode, link, ok, PageError, PageResult, SignedIn, Viewer};
 use super::PAGE_SIZE;
+use crate::api::cursor;
 use crate::api::findings::FindingQuery;
 use crate::state::AppState;
 
@@ -36,8 +37,12 @@ pub struct Filters {
     attribute: String,
     #[serde(default)]
     run: String,
+    /// Start after this finding (the API's `next_cursor` form).
     #[serde(default)]
-    offset: String,
+    cursor: String,
+    /// End just before this finding (a cursor of the same form): the previous page.
+    #[serde(default)]
+    before: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -65,7 +70,7 @@ impl Filters {
             status: some(&self.status),
             attribute: some(&self.attribute),
             limit: Some(PAGE_SIZE),
-            offset: number("offset", &self.offset)?,
+            offset: None,
             cursor: None,
         })
     }
@@ -83,11 +88,11 @@ impl Filters {
         ]
     }
 
-    fn page_link(&self, offset: i64) -> String {
+    /// This list with the same filters, from `at` (`cursor` or `before`, a cursor), or
+    /// from the start.
+    fn page_link(&self, at: Option<(&'static str, String)>) -> String {
         let mut pairs = self.pairs();
-        if offset > 0 {
-            pairs.push(("offset", offset.to_string()));
-        }
+        pairs.extend(at);
         link("/findings", &pairs)
     }
 }
@@ -141,20 +146,73 @@ fn filter_form(f: &Filters) -> Markup {
     }
 }
 
+/// One page of the list and whether pages lie before and after it.
+struct Page {
+    findings: Vec<kensa_store::StoredFinding>,
+    earlier: bool,
+    later: bool,
+}
+
+/// Counting stops here: the page says "more than 10,000" rather than count a million
+/// rows on every request.
+const COUNT_CAP: i64 = 10_000;
+
+/// A page by keyset cursor (every page costs what the first costs, however deep): after
+/// `cursor`, or the page before `before`. One more than a page is read to know whether
+/// another follows, without counting.
+async fn page_of(state: &AppState, f: &Filters) -> Result<Page, PageError> {
+    let mut filter = f.query()?.to_filter()?;
+    filter.limit = PAGE_SIZE + 1;
+    let size = PAGE_SIZE as usize;
+    if let Some(before) = some(&f.before) {
+        let at = cursor::decode(&before)?;
+        let mut findings = state.store.findings_before(&filter, &at).await?;
+        let earlier = findings.len() > size;
+        if earlier {
+            findings.remove(0);
+        }
+        return Ok(Page {
+            findings,
+            earlier,
+            later: true,
+        });
+    }
+    let after = some(&f.cursor).map(|c| cursor::decode(&c)).transpose()?;
+    let mut findings = state.store.findings_after(&filter, after.as_ref()).await?;
+    let later = findings.len() > size;
+    findings.truncate(size);
+    Ok(Page {
+        findings,
+        earlier: after.is_some(),
+        later,
+    })
+}
+
 pub async fn list(
     State(state): State<AppState>,
     SignedIn(caller): Viewer,
     Query(f): Query<Filters>,
 ) -> PageResult {
     let filter = f.query()?.to_filter()?;
-    let findings = state.store.findings(&filter).await?;
-    let total = state.store.count_findings(&filter).await?;
-    let shown_to = filter.offset + findings.len() as i64;
+    let Page {
+        findings,
+        earlier,
+        later,
+    } = page_of(&state, &f).await?;
+    let matching = state
+        .store
+        .count_findings_capped(&filter, COUNT_CAP + 1)
+        .await?;
     let body = html! {
         h1 { "Findings" }
         (filter_form(&f))
-        p.muted { (total) " matching"
-            @if !findings.is_empty() { ", showing " (filter.offset + 1) "–" (shown_to) } }
+        p.muted {
+            @if matching > COUNT_CAP { "More than " (COUNT_CAP) " matching" } @else { (matching) " matching" }
+            @if !findings.is_empty() { ", worst first, " (findings.len()) " on this page" }
+        }
+        @if findings.is_empty() && (earlier || later) {
+            p { "Nothing on this page (the findings changed since it was linked). " a href=(f.page_link(None)) { "Back to the first page" } }
+        }
         @if !findings.is_empty() {
             table.data.findings {
                 thead { tr { th { "Severity" } th { "Finding" } th { "Resource" } th { "Package" } th { "Status" } th { "Last seen" } } }
@@ -172,8 +230,17 @@ pub async fn list(
             }
         }
         nav.pager {
-            @if filter.offset > 0 { a href=(f.page_link((filter.offset - PAGE_SIZE).max(0))) { "← previous" } }
-            @if shown_to < total { a href=(f.page_link(shown_to)) { "next →" } }
+            @if earlier {
+                a href=(f.page_link(None)) { "« first" }
+                @if let Some(first) = findings.first() {
+                    a rel="prev" href=(f.page_link(Some(("before", cursor::after(first))))) { "← previous" }
+                }
+            }
+            @if later {
+                @if let Some(last) = findings.last() {
+                    a rel="next" href=(f.page_link(Some(("cursor", cursor::after(last))))) { "next →" }
+                }
+            }
         }
     };
     ok(page("Findings", &caller, Nav::Findings, None, body))

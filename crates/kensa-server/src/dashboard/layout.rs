@@ -14,6 +14,7 @@ pub enum Nav {
     Overview,
     Runs,
     Findings,
+    Compliance,
     Targets,
     Templates,
     Reach,
@@ -22,10 +23,11 @@ pub enum Nav {
     Admin,
 }
 
-const NAV: [(Nav, &str, &str); 8] = [
+const NAV: [(Nav, &str, &str); 9] = [
     (Nav::Overview, "/", "Overview"),
     (Nav::Runs, "/runs", "Runs"),
     (Nav::Findings, "/findings", "Findings"),
+    (Nav::Compliance, "/compliance", "Compliance"),
     (Nav::Targets, "/targets", "Targets"),
     (Nav::Templates, "/templates", "Templates"),
     (Nav::Reach, "/reach", "Can A reach B?"),

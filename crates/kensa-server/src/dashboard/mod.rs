@@ -1,5 +1,5 @@
 //! The server-rendered dashboard (owner: serve-dash), merged at `/`: login, overview,
-//! runs, targets, templates, findings and a reachability question, as plain HTML from
+//! runs, targets, templates, findings, compliance per framework and a reachability question, as plain HTML from
 //! the server (maud, auto-escaped). No inline script or style anywhere: the stylesheet
 //! and the one small script are served from `/assets/` under content-hashed names, so
 //! the strict CSP holds and browsers cache them for good.
@@ -8,6 +8,7 @@ mod alerts;
 mod assets;
 mod catalog;
 mod chart;
+mod compliance;
 mod diff;
 mod findings;
 mod layout;
@@ -22,8 +23,6 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
-
-pub use assets::{script_path, stylesheet_path};
 
 /// Rows on a page of findings.
 pub const PAGE_SIZE: i64 = 50;
@@ -42,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/targets/{name}", get(catalog::target))
         .route("/templates", get(catalog::templates))
         .route("/templates/{name}", get(catalog::template))
+        .route("/compliance", get(compliance::show))
         .route("/findings", get(findings::list))
         .route("/findings/{id}", get(findings::show))
         .route("/reach", get(reach::show))
@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/remediation", get(remediation::list))
         .route("/remediation/{id}", get(remediation::show))
         .route("/remediation/{id}/rollback", post(remediation::rollback))
+        .route("/remediation/{id}/reset", post(remediation::reset))
         .route("/admin", get(admin::show))
         .route("/admin/tokens", post(admin::create))
         .route("/admin/tokens/{name}/revoke", post(admin::revoke))

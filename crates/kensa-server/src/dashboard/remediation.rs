@@ -1,6 +1,7 @@
 //! Remediation: journals of apply runs (newest first), one journal's actions with their
 //! states, original state and result, and — for operators — a Rollback button (a form
-//! with the session's CSRF token; the server refuses it to viewers whatever they send).
+//! with the session's CSRF token; the server refuses it to viewers whatever they send);
+//! for admins, a reset of a rollback whose process died.
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use kensa_store::{ActionState, Journal, JournalState, JournalSummary};
@@ -9,7 +10,7 @@ use serde::Deserialize;
 
 use super::layout::{csrf, page, time, Nav};
 use super::page::{encode, ok, see_other, PageError, PageResult, SignedIn, Viewer};
-use crate::api::remediation::{check_journal_id, rollback_journal};
+use crate::api::remediation::{check_journal_id, reset_journal, rollback_journal};
 use crate::auth::{Caller, Role};
 use crate::state::AppState;
 
@@ -111,6 +112,21 @@ fn rollback_form(caller: &Caller, j: &Journal) -> Markup {
     }
 }
 
+/// For an admin, a journal still `rolling-back` (its rollback's process may have died)
+/// can be reset so it can be rolled back again; the server refuses while the rollback
+/// may still be running.
+fn reset_form(caller: &Caller, j: &Journal) -> Markup {
+    html! {
+        @if caller.role >= Role::Admin && j.summary.state == JournalState::RollingBack {
+            form.reset method="post" action={ "/remediation/" (encode(&j.summary.id)) "/reset" }
+                data-confirm="Mark this rollback as interrupted (its process died) so the journal can be rolled back again?" {
+                (csrf(caller))
+                button.danger type="submit" { "Reset interrupted rollback" }
+            }
+        }
+    }
+}
+
 fn json_details(label: &str, value: Option<&serde_json::Value>) -> Markup {
     html! {
         @if let Some(v) = value {
@@ -138,6 +154,7 @@ pub async fn show(
         div.actions {
             a.button.secondary href="/remediation" { "All journals" }
             (rollback_form(&caller, &j))
+            (reset_form(&caller, &j))
         }
         section.card {
             h2 { "Actions (" (j.actions.len()) ")" }
@@ -172,6 +189,16 @@ pub async fn show(
         None,
         body,
     ))
+}
+
+/// Resets a journal left rolling back (admin) and shows it again.
+pub async fn reset(
+    State(state): State<AppState>,
+    SignedIn(caller): super::admin::Admin,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    reset_journal(&state, &caller, &id).await?;
+    Ok(see_other(&format!("/remediation/{}", encode(&id))))
 }
 
 /// Rolls the journal back (operator) and shows it again with the outcome.

@@ -171,6 +171,9 @@ pub async fn show(
             @if let Some(prev) = previous {
                 a.button.secondary href={ "/runs/" (prev) "/diff/" (run.id) } { "Changes since run #" (prev) }
             }
+            @if !moving && run.snapshot.is_some() {
+                a.button.secondary href=(link("/compliance", &[("run", run.id.to_string())])) { "Compliance" }
+            }
             @if !moving {
                 a.button.secondary.download href={ "/api/v1/runs/" (run.id) "/report?format=html" } download { "Download report (HTML)" }
                 a.button.secondary.download href={ "/api/v1/runs/" (run.id) "/report?format=pdf" } download { "Download report (PDF)" }

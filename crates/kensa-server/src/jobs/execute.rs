@@ -14,13 +14,18 @@ use crate::config::ServerConfig;
 /// job timings), a clock and its name in leases.
 #[derive(Clone)]
 pub struct Executor {
+    /// The shared store.
     pub store: Store,
+    /// This process's configuration.
     pub config: Arc<ServerConfig>,
+    /// The clock leases are measured with.
     pub clock: Arc<dyn Clock>,
+    /// This process's name in leases (see [`super::process_id`]).
     pub owner: String,
 }
 
 impl Executor {
+    /// An executor named `owner`.
     pub fn new(
         store: Store,
         config: Arc<ServerConfig>,

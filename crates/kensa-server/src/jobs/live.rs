@@ -79,8 +79,22 @@ pub(crate) async fn collect_run(
             collect_unit(ex, unit).await;
             continue;
         }
+        // Units that outlived every claim are given up rather than claimed forever.
+        let max = ex.config.jobs.max_attempts;
+        let given_up = store
+            .fail_exhausted_units(run, max, ex.clock.now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        if given_up > 0 {
+            tracing::warn!(run, units = given_up, max_attempts = max, "units given up");
+        }
         let units = store.units(run).await.map_err(|e| e.to_string())?;
-        if units.iter().all(|u| u.state == "DONE") {
+        if units.iter().all(|u| u.state != "PENDING") {
+            if units.iter().all(|u| u.state == "FAILED") {
+                return Err(format!(
+                    "no account and region could be collected: each was given up after {max} claims"
+                ));
+            }
             break;
         }
         if store
@@ -106,7 +120,13 @@ pub(crate) async fn claim_unit(ex: &Executor, run: Option<i64>) -> Option<Claime
     let lease = ex.config.jobs.lease_ms();
     match ex
         .store
-        .claim_next_unit(run, &ex.owner, ex.clock.now_ms(), lease)
+        .claim_next_unit(
+            run,
+            &ex.owner,
+            ex.clock.now_ms(),
+            lease,
+            ex.config.jobs.max_attempts,
+        )
         .await
     {
         Ok(unit) => unit,

@@ -23,6 +23,7 @@ use crate::state::AppState;
 
 /// Milliseconds since the epoch, from a clock tests can move.
 pub trait Clock: Send + Sync + 'static {
+    /// Now, in milliseconds since 1970-01-01T00:00:00Z.
     fn now_ms(&self) -> i64;
 }
 
@@ -47,8 +48,9 @@ pub struct JobSettings {
     pub lease: Duration,
     /// How often an idle process looks for queued runs and due schedules.
     pub poll: Duration,
-    /// Claims of one run before it is marked FAILED (a run that kills every worker
-    /// that takes it must not go round forever).
+    /// Claims of one run before it is marked FAILED, and of one unit of a live run
+    /// before it is given up (FAILED, the run completing with errors without it): work
+    /// that kills every worker that takes it must not go round forever.
     pub max_attempts: i64,
 }
 

@@ -9,8 +9,20 @@ use serde_json::json;
 
 use crate::common::{call, captured_logs, TestServer};
 
-/// (method, route, least role or None) from the README's table.
-fn documented_table() -> Vec<(String, String, Option<Role>)> {
+/// Who may call a route, per the README's table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Need {
+    /// No token at all.
+    Nothing,
+    /// An API token of this role or above.
+    Role(Role),
+    /// The agent's own header (an enrollment token or an agent credential): every API
+    /// token is refused with 401.
+    AgentHeader,
+}
+
+/// (method, route, who may call it) from the README's table.
+fn documented_table() -> Vec<(String, String, Need)> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
         .expect("README.md");
     let rows: Vec<_> = readme
@@ -31,8 +43,9 @@ fn documented_table() -> Vec<(String, String, Option<Role>)> {
                 return None;
             }
             let role = match role {
-                "none" => None,
-                r => Some(
+                "none" => Need::Nothing,
+                "enrollment token" | "agent credential" => Need::AgentHeader,
+                r => Need::Role(
                     r.parse::<Role>()
                         .unwrap_or_else(|e| panic!("README row {line}: {e}")),
                 ),
@@ -89,7 +102,7 @@ fn every_route_answers_every_role_as_documented_and_no_secret_is_logged() {
     let mut checked = 0;
     for (method, route, least) in &table {
         for (caller, secret) in &callers {
-            let body = (method != "GET" && method != "DELETE").then(|| json!({}));
+            let body = (method != "GET" && method != "DELETE").then(|| sample_body(route, caller));
             let reply = call(
                 method,
                 &server.url(&concrete(route)),
@@ -103,10 +116,16 @@ fn every_route_answers_every_role_as_documented_and_no_secret_is_logged() {
             );
             assert!(reply.status < 500, "{what}");
             match (least, caller) {
-                (None, _) => assert!(reply.status != 401 && reply.status != 403, "{what}"),
-                (Some(_), None) => assert_eq!(reply.status, 401, "{what}"),
-                (Some(need), Some(have)) if have < need => assert_eq!(reply.status, 403, "{what}"),
-                (Some(_), Some(_)) => assert!(reply.status != 401 && reply.status != 403, "{what}"),
+                (Need::Nothing, _) => assert!(reply.status != 401 && reply.status != 403, "{what}"),
+                (Need::AgentHeader, _) | (Need::Role(_), None) => {
+                    assert_eq!(reply.status, 401, "{what}")
+                }
+                (Need::Role(need), Some(have)) if have < need => {
+                    assert_eq!(reply.status, 403, "{what}")
+                }
+                (Need::Role(_), Some(_)) => {
+                    assert!(reply.status != 401 && reply.status != 403, "{what}")
+                }
             }
             if reply.status >= 400 && route.starts_with("/api/") && reply.status != 405 {
                 let err = reply.json();
@@ -149,6 +168,69 @@ fn every_route_answers_every_role_as_documented_and_no_secret_is_logged() {
         !logs.contains(&cookie) && !logs.contains(&csrf),
         "a session secret appears in the logs"
     );
+}
+
+/// A body each route accepts past its JSON parsing, so what is checked is who may call
+/// it (an unparsable body would be refused before the caller is looked at).
+fn sample_body(route: &str, caller: &Option<Role>) -> serde_json::Value {
+    match route {
+        "/api/v1/agents/enroll" => json!({"hostname": "matrix-host"}),
+        "/api/v1/agents/enrollment-tokens" => json!({"name": format!("matrix-{caller:?}")}),
+        _ => json!({}),
+    }
+}
+
+#[test]
+fn agents_answer_only_their_own_credentials() {
+    let server = TestServer::start(|_| {});
+    let created = call(
+        "POST",
+        &server.url("/api/v1/agents/enrollment-tokens"),
+        Some(server.token(Role::Operator)),
+        &[],
+        Some(&json!({"name": "fleet"})),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let secret = created.json()["secret"].as_str().unwrap().to_string();
+    let enrolled = call(
+        "POST",
+        &server.url("/api/v1/agents/enroll"),
+        None,
+        &[("x-kensa-enrollment-token", &secret)],
+        Some(&json!({"hostname": "web-1", "agent_version": "0.1.0"})),
+    );
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    let credential = enrolled.json()["credential"].as_str().unwrap().to_string();
+    let beat = |headers: &[(&str, &str)], token: Option<&str>| {
+        call(
+            "POST",
+            &server.url("/api/v1/agents/heartbeat"),
+            token,
+            headers,
+            Some(&json!({"agent_version": "0.1.0"})),
+        )
+        .status
+    };
+    assert_eq!(beat(&[("x-kensa-agent-token", &credential)], None), 204);
+    assert_eq!(
+        beat(&[], Some(server.token(Role::Admin))),
+        401,
+        "an API token is no agent credential"
+    );
+    assert_eq!(
+        beat(&[("x-kensa-agent-token", &secret)], None),
+        401,
+        "nor is an enrollment token"
+    );
+    let listed = call(
+        "GET",
+        &server.url("/api/v1/agents"),
+        Some(server.token(Role::Viewer)),
+        &[],
+        None,
+    );
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.json()[0]["hostname"], "web-1");
 }
 
 /// Logs in with `role`'s token: (cookie value, CSRF token).

@@ -173,3 +173,87 @@ fn journals_plans_and_alerts_over_the_api_and_pages() {
         "operator: a button"
     );
 }
+
+/// A rollback whose process died leaves its journal `rolling-back`: an admin resets it
+/// (audit-logged) once the rollback is older than the server's reset delay, never
+/// before; an operator cannot.
+#[test]
+fn a_journal_left_rolling_back_is_reset_by_an_admin_once_old_enough() {
+    let id = "20261207T180000Z-0a1b2c3d";
+    let reset = |server: &TestServer, role: Role| {
+        call(
+            "POST",
+            &server.url(&format!("/api/v1/remediation/journals/{id}/reset")),
+            Some(server.token(role)),
+            &[],
+            None,
+        )
+    };
+    let die_mid_rollback = |location: &Location| {
+        seed(location);
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let store = Store::open(location).await.unwrap();
+                store.begin_rollback(id, "test-operator").await.unwrap();
+            });
+    };
+
+    let (fresh, location) = server_and_store();
+    die_mid_rollback(&location);
+    let early = reset(&fresh, Role::Admin);
+    assert_eq!(early.status, 409, "{}", early.body);
+    assert!(
+        early.body.contains("may still be running"),
+        "{}",
+        early.body
+    );
+    let page = |role: Role| {
+        call(
+            "GET",
+            &fresh.url(&format!("/remediation/{id}")),
+            Some(fresh.token(role)),
+            &[],
+            None,
+        )
+        .body
+    };
+    assert!(page(Role::Admin).contains("Reset interrupted rollback"));
+    assert!(!page(Role::Operator).contains("Reset interrupted rollback"));
+
+    let mut location = None;
+    let server = TestServer::start(|c| {
+        location = Some(c.store.clone());
+        c.rollback_reset_after = std::time::Duration::ZERO;
+    });
+    die_mid_rollback(&location.unwrap());
+    assert_eq!(reset(&server, Role::Operator).status, 403);
+    let from_page = call(
+        "POST",
+        &server.url(&format!("/remediation/{id}/reset")),
+        Some(server.token(Role::Operator)),
+        &[],
+        None,
+    );
+    assert_eq!(from_page.status, 403, "the dashboard's form too");
+    let done = reset(&server, Role::Admin);
+    assert_eq!(done.status, 200, "{}", done.body);
+    let journal = done.json();
+    assert_eq!(journal["state"], "rollback-failed", "{journal}");
+    let message = journal["state_message"].as_str().unwrap();
+    assert!(message.contains("reset by test-admin"), "{message}");
+    assert_eq!(reset(&server, Role::Admin).status, 409, "only once");
+    let audit = call(
+        "GET",
+        &server.url("/api/v1/audit"),
+        Some(server.token(Role::Admin)),
+        &[],
+        None,
+    )
+    .json();
+    assert_eq!(audit[0]["action"], "remediation.reset", "{audit}");
+    assert_eq!(audit[0]["object"], format!("journal:{id}"));
+    assert_eq!(audit[0]["actor"], "test-admin");
+}

@@ -1,7 +1,8 @@
 //! The dashboard in real headless Chromium (driven over the DevTools protocol): sign in
 //! with a token, start a demo run from the form, wait for COMPLETED (the page reloads
 //! itself through the dashboard's script), filter the findings, open one and see its
-//! network path picture. No CSP violation may be logged. Screenshots of every page go
+//! network path picture; the run's compliance page per framework. No CSP violation may
+//! be logged. Screenshots of every page go
 //! to target/kensa-screenshots/.
 use std::path::PathBuf;
 
@@ -53,6 +54,7 @@ fn chromium_signs_in_runs_the_demo_and_draws_a_path() {
     download_reports(&mut b);
     let saved = click_download(&mut b);
     eprintln!("downloaded {}", saved.display());
+    compliance(&mut b, &shots);
 
     b.goto(&server.url("/"));
     b.wait_for("document.querySelector('svg.chart rect')", 10);
@@ -110,6 +112,54 @@ fn chromium_signs_in_runs_the_demo_and_draws_a_path() {
         .collect();
     assert!(csp.is_empty(), "CSP violations: {csp:?}");
     eprintln!("screenshots in {}", shots.display());
+}
+
+/// From the run page to its compliance page (the run page's link): every framework
+/// listed, the chosen one's controls with their status, a failing control's resources
+/// shown; then another framework chosen from the list.
+fn compliance(b: &mut Chromium, shots: &std::path::Path) {
+    b.eval("[...document.querySelectorAll('div.actions a')].find(a => a.textContent === 'Compliance').click(); true");
+    b.wait_for(
+        "location.pathname === '/compliance' && document.querySelector('table.controls')",
+        60,
+    );
+    let frameworks = b.eval("document.querySelectorAll('table.frameworks tbody tr').length");
+    assert_eq!(
+        frameworks.as_u64(),
+        Some(kensa_rules::frameworks().len() as u64),
+        "every framework listed"
+    );
+    let failed = b.eval(
+        "[...document.querySelectorAll('table.controls .state')].filter(s => s.textContent === 'FAILED').length",
+    );
+    assert!(
+        failed.as_u64().unwrap_or(0) > 0,
+        "the demo fails some control"
+    );
+    let resources = b.eval("document.querySelectorAll('table.failures a').length");
+    assert!(
+        resources.as_u64().unwrap_or(0) > 0,
+        "failing resources listed"
+    );
+    b.screenshot(&shots.join("02b-compliance.png"));
+    b.eval(
+        "[...document.querySelectorAll('table.frameworks tbody tr')]\
+         .find(tr => tr.querySelector('code').textContent === 'cis-aws-3.0').querySelector('a').click(); true",
+    );
+    b.wait_for(
+        "location.search.includes('framework=') && document.readyState === 'complete' \
+         && document.querySelector('table.frameworks tr.selected code').textContent === 'cis-aws-3.0'",
+        60,
+    );
+    let heading = b.eval("document.querySelectorAll('main section.card h2')[1].textContent");
+    assert!(
+        heading
+            .as_str()
+            .unwrap_or("")
+            .starts_with("CIS AWS Foundations Benchmark v3"),
+        "the chosen framework's controls: {heading}"
+    );
+    b.screenshot(&shots.join("02c-compliance-other.png"));
 }
 
 /// The run page's report links, fetched through the page with its session cookie: each

@@ -13,6 +13,7 @@ mod dash_browser;
 mod dash_cdp;
 mod dash_client;
 mod dash_pages;
+mod dash_paging;
 mod dash_remediation;
 mod jobs_queue;
 mod jobs_support;

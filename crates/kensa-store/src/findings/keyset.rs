@@ -32,6 +32,13 @@ impl FindingCursor {
     }
 }
 
+/// Which way a slice of one severity is read.
+#[derive(Debug, Clone, Copy)]
+enum Direction {
+    Forward,
+    Backward,
+}
+
 impl Store {
     /// Up to `filter.limit` findings matching `filter` that come after `cursor` in the
     /// list order (from the start when `None`). `filter.offset` must be 0.
@@ -63,18 +70,63 @@ impl Store {
             let after = cursor
                 .filter(|c| severity_rank(c.severity) == rank)
                 .map(|c| c.id.as_str());
-            page.extend(self.severity_slice(filter, rank, after, want).await?);
+            page.extend(
+                self.severity_slice(filter, rank, after, want, Direction::Forward)
+                    .await?,
+            );
         }
         Ok(page)
     }
 
-    /// Findings of one severity rank matching `filter`, by id, after `after`.
+    /// Up to `filter.limit` findings matching `filter` that come just before `cursor` in
+    /// the list order (the page before the one that starts at `cursor`'s finding), in
+    /// list order. `filter.offset` must be 0.
+    pub async fn findings_before(
+        &self,
+        filter: &FindingFilter,
+        cursor: &FindingCursor,
+    ) -> Result<Vec<StoredFinding>> {
+        if filter.offset != 0 {
+            return Err(StoreError::invalid(
+                "paging",
+                "a cursor and an offset cannot be combined",
+            ));
+        }
+        let limit = if filter.limit == 0 { 100 } else { filter.limit };
+        let start = severity_rank(cursor.severity);
+        let mut ranks: Vec<i64> = Severity::ALL
+            .iter()
+            .map(|s| severity_rank(*s))
+            .filter(|r| *r >= start)
+            .collect();
+        ranks.sort_unstable();
+        // Walked backwards: the cursor's severity below its id, then each worse one
+        // from its largest id down; reversed at the end into list order.
+        let mut page = Vec::new();
+        for rank in ranks {
+            let want = limit - page.len() as i64;
+            if want <= 0 {
+                break;
+            }
+            let before = (rank == start).then_some(cursor.id.as_str());
+            page.extend(
+                self.severity_slice(filter, rank, before, want, Direction::Backward)
+                    .await?,
+            );
+        }
+        page.reverse();
+        Ok(page)
+    }
+
+    /// Findings of one severity rank matching `filter`: by id after `from` (forward), or
+    /// by id descending before `from` (backward).
     async fn severity_slice(
         &self,
         filter: &FindingFilter,
         rank: i64,
-        after: Option<&str>,
+        from: Option<&str>,
         limit: i64,
+        direction: Direction,
     ) -> Result<Vec<StoredFinding>> {
         if !filter.severities.is_empty()
             && !filter.severities.iter().any(|s| severity_rank(*s) == rank)
@@ -84,13 +136,17 @@ impl Store {
         let mut s = filter.to_sql(self.backend)?;
         let r = s.param(Value::Int(rank));
         s.clauses.push(format!("f.severity = {r}"));
-        if let Some(id) = after {
+        let (compare, order) = match direction {
+            Direction::Forward => (">", "ASC"),
+            Direction::Backward => ("<", "DESC"),
+        };
+        if let Some(id) = from {
             let p = s.param(Value::Text(id.to_string()));
-            s.clauses.push(format!("f.id > {p}"));
+            s.clauses.push(format!("f.id {compare} {p}"));
         }
         let l = s.param(Value::Int(limit));
         let sql = format!(
-            "SELECT {FINDING_COLUMNS} FROM findings f {} ORDER BY f.id LIMIT {l}",
+            "SELECT {FINDING_COLUMNS} FROM findings f {} ORDER BY f.id {order} LIMIT {l}",
             where_clause(&s.clauses)
         );
         bind(sqlx::query(&sql), s.values)

@@ -218,6 +218,24 @@ impl Store {
             .ctx("counting findings")
     }
 
+    /// How many findings match `filter`, counting no further than `cap` (paging
+    /// ignored): a page can say "more than 10,000" without counting a million rows.
+    /// Returns at most `cap`.
+    pub async fn count_findings_capped(&self, filter: &FindingFilter, cap: i64) -> Result<i64> {
+        let mut s = filter.to_sql(self.backend)?;
+        let c = s.param(Value::Int(cap));
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM findings f {} LIMIT {c}) capped",
+            where_clause(&s.clauses)
+        );
+        bind(sqlx::query(&sql), s.values)
+            .fetch_one(&self.pool)
+            .await
+            .ctx("counting findings")?
+            .try_get("n")
+            .ctx("counting findings")
+    }
+
     /// One finding with every run that saw it.
     pub async fn finding(&self, id: &str) -> Result<StoredFinding> {
         let row = sqlx::query(&format!(

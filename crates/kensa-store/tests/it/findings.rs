@@ -249,6 +249,30 @@ async fn cursor_pages_walk_the_same_order_as_offset_pages() {
                 v.iter().map(|f| f.finding.id.clone()).collect::<Vec<_>>()
             };
             assert_eq!(ids(&walked), ids(&whole), "{}: {filter:?}", t.name);
+            // Backwards from the end: pages of 4 before each page's first finding give
+            // the same order, reversed page by page.
+            let mut back: Vec<kensa_store::StoredFinding> = Vec::new();
+            let mut first = whole.last().map(FindingCursor::after);
+            back.extend(whole.last().cloned());
+            while let Some(c) = first {
+                let page = s
+                    .findings_before(
+                        &FindingFilter {
+                            limit: 4,
+                            ..filter.clone()
+                        },
+                        &c,
+                    )
+                    .await
+                    .unwrap();
+                assert!(page.len() <= 4);
+                first = page.first().map(FindingCursor::after);
+                back.splice(0..0, page);
+            }
+            assert_eq!(ids(&back), ids(&whole), "{}: backwards {filter:?}", t.name);
+            let n = whole.len() as i64;
+            assert_eq!(s.count_findings_capped(&filter, 1000).await.unwrap(), n);
+            assert_eq!(s.count_findings_capped(&filter, 3).await.unwrap(), 3.min(n));
         }
         let both = FindingFilter {
             offset: 3,

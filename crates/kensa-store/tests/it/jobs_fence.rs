@@ -107,18 +107,18 @@ async fn units_are_claimed_once_retried_after_expiry_and_fenced() {
         s.plan_units(run, &plan).await.unwrap();
         let (t0, lease) = (1_800_000_000_000, 30_000);
         let a = s
-            .claim_next_unit(None, "w1", t0, lease)
+            .claim_next_unit(None, "w1", t0, lease, 3)
             .await
             .unwrap()
             .unwrap();
         let b = s
-            .claim_next_unit(Some(run), "w2", t0, lease)
+            .claim_next_unit(Some(run), "w2", t0, lease, 3)
             .await
             .unwrap()
             .unwrap();
         assert_ne!(a.region, b.region, "{}", t.name);
         assert!(s
-            .claim_next_unit(None, "w3", t0 + 1, lease)
+            .claim_next_unit(None, "w3", t0 + 1, lease, 3)
             .await
             .unwrap()
             .is_none());
@@ -127,7 +127,7 @@ async fn units_are_claimed_once_retried_after_expiry_and_fenced() {
         assert!(s.renew_unit(&a, "w1", t0 + 20_000, lease).await.unwrap());
         assert!(s.finish_unit(&a, "w1", "{\"a\":1}").await.unwrap());
         let c = s
-            .claim_next_unit(None, "w3", t0 + 40_000, lease)
+            .claim_next_unit(None, "w3", t0 + 40_000, lease, 3)
             .await
             .unwrap()
             .unwrap();
@@ -150,5 +150,80 @@ async fn units_are_claimed_once_retried_after_expiry_and_fenced() {
         let results = s.unit_results(run).await.unwrap();
         assert!(!results.iter().any(|r| r.contains("stale")), "{}", t.name);
         assert_eq!(results.len(), 2, "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn a_unit_that_outlives_every_claim_is_given_up_with_the_reason() {
+    for t in stores().await {
+        let s = &t.store;
+        s.create_target(&target("prod", &[])).await.unwrap();
+        s.create_template(&template("t", "prod", &["config"]))
+            .await
+            .unwrap();
+        let tpl = s.template("t").await.unwrap();
+        let run = s.create_queued_run(&tpl, "live").await.unwrap();
+        let plan = vec![
+            ("111122223333".to_string(), "eu-west-1".to_string()),
+            ("111122223333".to_string(), "us-east-1".to_string()),
+        ];
+        s.plan_units(run, &plan).await.unwrap();
+        let (t0, lease, max) = (1_800_000_000_000, 30_000, 3);
+        // eu-west-1 kills each of three workers; us-east-1 is collected.
+        for attempt in 0..max {
+            let now = t0 + attempt * (lease + 1);
+            let unit = s
+                .claim_next_unit(Some(run), &format!("w{attempt}"), now, lease, max)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (unit.region.as_str(), unit.attempts),
+                ("eu-west-1", attempt + 1),
+                "{}",
+                t.name
+            );
+            if attempt == 0 {
+                let other = s
+                    .claim_next_unit(Some(run), "ok", now, lease, max)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert!(s.finish_unit(&other, "ok", "{}").await.unwrap());
+            }
+        }
+        let after_last = t0 + max * (lease + 1);
+        assert!(
+            s.claim_next_unit(Some(run), "w9", after_last, lease, max)
+                .await
+                .unwrap()
+                .is_none(),
+            "an exhausted unit is not claimed again ({})",
+            t.name
+        );
+        // Not while the last claim's lease still runs: that worker may yet finish.
+        let during = t0 + (max - 1) * (lease + 1) + 1;
+        assert_eq!(
+            s.fail_exhausted_units(run, max, during).await.unwrap(),
+            0,
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            s.fail_exhausted_units(run, max, after_last).await.unwrap(),
+            1,
+            "{}",
+            t.name
+        );
+        let units = s.units(run).await.unwrap();
+        let failed = units.iter().find(|u| u.region == "eu-west-1").unwrap();
+        assert_eq!(failed.state, "FAILED", "{}", t.name);
+        let why = failed.failure.as_deref().unwrap();
+        assert!(
+            why.contains("given up after 3 claims") && why.contains("w2"),
+            "{why}"
+        );
+        assert_eq!(units.iter().filter(|u| u.state == "DONE").count(), 1);
+        assert_eq!(s.unit_results(run).await.unwrap().len(), 1, "{}", t.name);
     }
 }

@@ -41,6 +41,48 @@ fn journal(id: &str, actions: Vec<NewAction>) -> NewJournal {
 }
 
 #[tokio::test]
+async fn a_rollback_left_running_by_a_dead_process_can_be_reset_once_old_enough() {
+    for t in stores().await {
+        let s = &t.store;
+        let id = "20261207T180000Z-dead";
+        s.record_journal(&journal(id, vec![action("A001", ActionState::Verified)]))
+            .await
+            .unwrap();
+        let conflict = |r: Result<kensa_store::Journal, StoreError>| match r {
+            Err(StoreError::Conflict(m)) => m,
+            other => panic!("expected a conflict, got {other:?}"),
+        };
+        let why = conflict(
+            s.reset_rollback(id, "admin", "9999-01-01T00:00:00.000Z")
+                .await,
+        );
+        assert!(why.contains("only a journal left rolling-back"), "{why}");
+        s.begin_rollback(id, "ops").await.unwrap();
+        // The process dies here. A reset while the rollback may still run is refused.
+        let why = conflict(
+            s.reset_rollback(id, "admin", "2000-01-01T00:00:00.000Z")
+                .await,
+        );
+        assert!(why.contains("may still be running"), "{why}");
+        let reset = s
+            .reset_rollback(id, "admin", "9999-01-01T00:00:00.000Z")
+            .await
+            .unwrap();
+        assert_eq!(
+            reset.summary.state,
+            JournalState::RollbackFailed,
+            "{}",
+            t.name
+        );
+        let message = reset.summary.state_message.unwrap();
+        assert!(message.contains("reset by admin"), "{message}");
+        // A reset journal can be rolled back again.
+        let again = s.begin_rollback(id, "ops").await.unwrap();
+        assert_eq!(again.summary.state, JournalState::RollingBack);
+    }
+}
+
+#[tokio::test]
 async fn journals_record_list_and_roll_back_once() {
     for t in stores().await {
         let s = &t.store;

@@ -48,6 +48,11 @@ pub struct Args {
     /// Seconds between looks for queued runs and due schedules when idle.
     #[arg(long, default_value_t = 5, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     poll_seconds: u64,
+    /// Claims of one run, or of one account × region of a live run, before it is given
+    /// up: a run is marked FAILED; a region is left out of its run, which completes with
+    /// errors and an exclusion naming the account and region.
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+    max_attempts: i64,
     // AWS settings of runs started with input `live` (their regions, and the caller's
     // own account unless account roles are stored: then each role's account).
     #[cfg(feature = "aws")]
@@ -74,6 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.worker = args.worker;
     config.jobs.lease = std::time::Duration::from_secs(args.lease_seconds);
     config.jobs.poll = std::time::Duration::from_secs(args.poll_seconds);
+    config.jobs.max_attempts = args.max_attempts;
     config.bind = args.bind;
     config.tls = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(TlsConfig { cert, key }),
