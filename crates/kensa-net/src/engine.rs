@@ -32,8 +32,9 @@
 //!   subnet whose VPC has no route table in the snapshot at all is assumed to have a
 //!   default route to an internet gateway (reported as `igw-unknown`), with a warning.
 //! * Instances that are `terminated` or `shutting-down` are not analysed. ENIs of NAT
-//!   gateways, load balancers, VPC and GWLB endpoints and transit gateways are not
-//!   analysed as targets (load balancers are analysed as such).
+//!   gateways, load balancers, GWLB endpoints and transit gateways are not analysed as
+//!   targets (load balancers are analysed as such); interface VPC endpoints are, with
+//!   their own security groups (they have no public address, so never from the Internet).
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -244,7 +245,6 @@ fn skipped_interface(e: &crate::index::Eni) -> bool {
                 | "network_load_balancer"
                 | "gateway_load_balancer"
                 | "gateway_load_balancer_endpoint"
-                | "vpc_endpoint"
                 | "transit_gateway"
         )
     ) || e.description.is_some_and(|d| d.starts_with("ELB "))
