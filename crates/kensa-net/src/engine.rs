@@ -468,7 +468,21 @@ impl<'s> Engine<'s> {
                             unevaluated.push(unevaluated_route(self.idx.snap, &g, addrs));
                             continue;
                         }
-                        _ => continue,
+                        Target::Igw(g) | Target::Vgw(g) => {
+                            self.warn(warning(
+                                format!("RouteTables.{}", rt.route_table_id),
+                                format!("route to `{g}`, which is not attached to {vpc}; it carries no traffic"),
+                            ));
+                            continue;
+                        }
+                        // Inside the VPC, or never carrying inbound traffic: NAT gateways,
+                        // egress-only IGWs and gateway endpoints only answer what left the
+                        // VPC; a blackhole drops the replies.
+                        Target::Local
+                        | Target::Nat(_)
+                        | Target::EgressOnlyIgw(_)
+                        | Target::Blackhole(_)
+                        | Target::Other(_) => continue,
                     };
                     if !addrs.is_empty() {
                         gateways.entry(class).or_default().push((gw, addrs));

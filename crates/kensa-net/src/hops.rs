@@ -92,7 +92,11 @@ pub(crate) fn unevaluated_target(idx: &Index, t: Trace, target: &str) -> Trace {
         );
         return t.explained(target, T_VPCE, BlockCode::UnevaluatedAppliance, reason);
     }
-    let reason = format!("route target `{target}` is not evaluated by kensa");
+    let reason = if target == crate::rules::UNNAMED_TARGET {
+        "the route names a target kensa does not read (a route target newer than kensa)".to_string()
+    } else {
+        format!("route target `{target}` is not evaluated by kensa")
+    };
     t.explained(target, T_UNKNOWN, BlockCode::UnknownRouteTarget, reason)
 }
 
