@@ -24,7 +24,10 @@
 //!   link-local, multicast or reserved source ever arrives through an internet gateway),
 //!   narrowed by routes. `PeeredVPC`: addresses routed to an *active* peering, narrowed to the
 //!   peer VPC's CIDRs. `VGW`: addresses routed to a VPN gateway (static or propagated
-//!   routes alike). `TGW`: addresses routed to a transit gateway, narrowed, when the
+//!   routes alike), narrowed to what its VPN connections and Direct Connect gateways can
+//!   carry back (`onprem.rs`: a static-only VPN its static routes; BGP and Direct Connect
+//!   what the customer announces, which the snapshot does not hold: everything).
+//!   `TGW`: addresses routed to a transit gateway, narrowed, when the
 //!   snapshot has that TGW's route tables, to the CIDRs of attachments whose associated
 //!   TGW route table routes to this VPC's attachment.
 //! * A gateway id that is not in the snapshot (a partial snapshot) is assumed present and
@@ -443,7 +446,8 @@ impl<'s> Engine<'s> {
                             (SourceClass::Internet, g, addrs)
                         }
                         Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
-                            (SourceClass::VGW, g, addrs)
+                            let carried = crate::onprem::vgw_sources(&self.idx, &g);
+                            (SourceClass::VGW, g, addrs.intersect(&carried))
                         }
                         Target::Pcx(g) => match self.idx.peerings.get(&g) {
                             Some(p) if p.active => match p.other_side(vpc) {
