@@ -105,11 +105,16 @@ pub(crate) fn unevaluated_route(snap: &Snapshot, target: &str, sources: AddrSet)
             sources,
         };
     }
+    let reason = if target == crate::rules::UNNAMED_TARGET {
+        "the route back to these sources names a target kensa does not read (a route target newer than kensa)".to_string()
+    } else {
+        format!("the route back to these sources leads to `{target}`, a target kensa does not evaluate (instance, ENI, local or carrier gateway, Cloud WAN)")
+    };
     Unevaluated {
         component: target.to_string(),
         component_type: "unknown",
         code: BlockCode::UnknownRouteTarget,
-        reason: format!("the route back to these sources leads to `{target}`, a target kensa does not evaluate (instance, ENI, local or carrier gateway, Cloud WAN)"),
+        reason,
         sources,
     }
 }

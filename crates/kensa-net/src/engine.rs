@@ -24,7 +24,10 @@
 //!   link-local, multicast or reserved source ever arrives through an internet gateway),
 //!   narrowed by routes. `PeeredVPC`: addresses routed to an *active* peering, narrowed to the
 //!   peer VPC's CIDRs. `VGW`: addresses routed to a VPN gateway (static or propagated
-//!   routes alike). `TGW`: addresses routed to a transit gateway, narrowed, when the
+//!   routes alike), narrowed to what its VPN connections and Direct Connect gateways can
+//!   carry back (`onprem.rs`: a static-only VPN its static routes; BGP and Direct Connect
+//!   what the customer announces, which the snapshot does not hold: everything).
+//!   `TGW`: addresses routed to a transit gateway, narrowed, when the
 //!   snapshot has that TGW's route tables, to the CIDRs of attachments whose associated
 //!   TGW route table routes to this VPC's attachment.
 //! * A gateway id that is not in the snapshot (a partial snapshot) is assumed present and
@@ -32,8 +35,9 @@
 //!   subnet whose VPC has no route table in the snapshot at all is assumed to have a
 //!   default route to an internet gateway (reported as `igw-unknown`), with a warning.
 //! * Instances that are `terminated` or `shutting-down` are not analysed. ENIs of NAT
-//!   gateways, load balancers, VPC and GWLB endpoints and transit gateways are not
-//!   analysed as targets (load balancers are analysed as such).
+//!   gateways, load balancers, GWLB endpoints and transit gateways are not analysed as
+//!   targets (load balancers are analysed as such); interface VPC endpoints are, with
+//!   their own security groups (they have no public address, so never from the Internet).
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -244,7 +248,6 @@ fn skipped_interface(e: &crate::index::Eni) -> bool {
                 | "network_load_balancer"
                 | "gateway_load_balancer"
                 | "gateway_load_balancer_endpoint"
-                | "vpc_endpoint"
                 | "transit_gateway"
         )
     ) || e.description.is_some_and(|d| d.starts_with("ELB "))
@@ -443,7 +446,8 @@ impl<'s> Engine<'s> {
                             (SourceClass::Internet, g, addrs)
                         }
                         Target::Vgw(g) if self.gateway_attached(&g, vpc) => {
-                            (SourceClass::VGW, g, addrs)
+                            let carried = crate::onprem::vgw_sources(&self.idx, &g);
+                            (SourceClass::VGW, g, addrs.intersect(&carried))
                         }
                         Target::Pcx(g) => match self.idx.peerings.get(&g) {
                             Some(p) if p.active => match p.other_side(vpc) {
@@ -468,7 +472,21 @@ impl<'s> Engine<'s> {
                             unevaluated.push(unevaluated_route(self.idx.snap, &g, addrs));
                             continue;
                         }
-                        _ => continue,
+                        Target::Igw(g) | Target::Vgw(g) => {
+                            self.warn(warning(
+                                format!("RouteTables.{}", rt.route_table_id),
+                                format!("route to `{g}`, which is not attached to {vpc}; it carries no traffic"),
+                            ));
+                            continue;
+                        }
+                        // Inside the VPC, or never carrying inbound traffic: NAT gateways,
+                        // egress-only IGWs and gateway endpoints only answer what left the
+                        // VPC; a blackhole drops the replies.
+                        Target::Local
+                        | Target::Nat(_)
+                        | Target::EgressOnlyIgw(_)
+                        | Target::Blackhole(_)
+                        | Target::Other(_) => continue,
                     };
                     if !addrs.is_empty() {
                         gateways.entry(class).or_default().push((gw, addrs));

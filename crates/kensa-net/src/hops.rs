@@ -92,7 +92,11 @@ pub(crate) fn unevaluated_target(idx: &Index, t: Trace, target: &str) -> Trace {
         );
         return t.explained(target, T_VPCE, BlockCode::UnevaluatedAppliance, reason);
     }
-    let reason = format!("route target `{target}` is not evaluated by kensa");
+    let reason = if target == crate::rules::UNNAMED_TARGET {
+        "the route names a target kensa does not read (a route target newer than kensa)".to_string()
+    } else {
+        format!("route target `{target}` is not evaluated by kensa")
+    };
     t.explained(target, T_UNKNOWN, BlockCode::UnknownRouteTarget, reason)
 }
 
@@ -291,7 +295,16 @@ pub(crate) fn from_outside(
         return missing(t, &gw, ty, "gateway");
     }
     let space = eng.subnet(eni.subnet_id.unwrap_or_default());
-    let in_space = space.space.get(&class).is_some_and(|s| s.contains(pkt.src));
+    let in_space = match class {
+        // The scan narrows the VGW's space to what the connections behind it carry; the
+        // path explains that at the connection (`beyond_vgw` below), so here it only
+        // needs the gateway attached to the VPC.
+        SourceClass::VGW => {
+            let ctx = eni.subnet_id.and_then(|s| idx.subnets.get(s));
+            vgw_attached(idx, &gw, ctx.map(|c| c.vpc_id.as_str()).or(eni.vpc_id))
+        }
+        _ => space.space.get(&class).is_some_and(|s| s.contains(pkt.src)),
+    };
     match class {
         SourceClass::Internet => {
             if !idx.internet.contains(pkt.src) {
@@ -452,4 +465,14 @@ pub(crate) fn reply_in_ok(acl: &kensa_model::ec2::NetworkAcl, proto: u8, remote:
     cands
         .into_iter()
         .any(|q| nacl_decide(acl, false, proto, q, remote).1)
+}
+
+/// Whether virtual private gateway `gw` is attached to `vpc` (not detached or detaching).
+fn vgw_attached(idx: &Index, gw: &str, vpc: Option<&str>) -> bool {
+    idx.snap.vpn_gateways.get(gw).is_some_and(|g| {
+        g.vpc_attachments.iter().any(|a| {
+            a.vpc_id.as_deref() == vpc
+                && !matches!(a.state.as_deref(), Some("detached" | "detaching"))
+        })
+    })
 }

@@ -23,7 +23,7 @@ use kensa_model::ResourceType;
 
 use crate::hops::Trace;
 use crate::index::Index;
-use crate::rangeset::parse_net;
+use crate::rangeset::{parse_net, AddrSet};
 
 pub(crate) const T_VPN: &str = "AWS::EC2::VPNConnection";
 pub(crate) const T_CGW: &str = "AWS::EC2::CustomerGateway";
@@ -265,4 +265,61 @@ pub(crate) fn beyond_tgw_attachment(
         }
         _ => t,
     }
+}
+
+/// The on-premises sources virtual private gateway `vgw` can carry a reply to, for the
+/// scan: what [`beyond_vgw`] does not block for some packet. A static-only VPN
+/// connection carries its static routes; a BGP connection, or an associated Direct
+/// Connect gateway with a usable virtual interface, carries what the customer announces
+/// (unknown: every source, an over- rather than an under-report), and so does a gateway
+/// with nothing behind it in the snapshot.
+pub(crate) fn vgw_sources(idx: &Index, vgw: &str) -> AddrSet {
+    let snap = idx.snap;
+    let vpns: Vec<&VpnConnection> = (snap.vpn_connections.values())
+        .filter(|v| v.vpn_gateway_id.as_deref() == Some(vgw) && usable(v.state.as_deref()))
+        .collect();
+    let dx: Vec<_> = dx_associations(idx, vgw).collect();
+    if vpns.is_empty() && dx.is_empty() {
+        // Nothing behind the gateway in the snapshot: snapshots often leave the VPN and
+        // Direct Connect outputs out, so the scan over-reports (the path says why the
+        // packet stops at the gateway).
+        return AddrSet::full();
+    }
+    let mut out = AddrSet::empty();
+    for v in vpns {
+        if v.state.as_deref().is_some_and(|s| s != "available") {
+            continue;
+        }
+        if !static_only(v) {
+            return AddrSet::full();
+        }
+        for r in &v.routes {
+            let net = r.destination_cidr_block.as_deref().and_then(parse_net);
+            if let (true, Some(n)) = (r.state.as_deref().is_none_or(|s| s == "available"), net) {
+                out = out.union(&AddrSet::from_net(&n));
+            }
+        }
+    }
+    if dx.into_iter().any(|a| dx_may_carry(idx, a)) {
+        return AddrSet::full();
+    }
+    out
+}
+
+/// Whether [`through_dx`] can get past the association for some packet.
+fn dx_may_carry(idx: &Index, a: &DirectConnectGatewayAssociation) -> bool {
+    if !a.is_associated() {
+        return false;
+    }
+    let dx = a
+        .direct_connect_gateway_id
+        .as_deref()
+        .unwrap_or(&a.association_id);
+    let mut vifs = (idx.snap.virtual_interfaces.values())
+        .filter(|v| v.direct_connect_gateway_id.as_deref() == Some(dx))
+        .peekable();
+    if vifs.peek().is_none() {
+        return lacks(idx, ResourceType::DirectConnectVirtualInterface);
+    }
+    vifs.any(|v| v.is_available())
 }

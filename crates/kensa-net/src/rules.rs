@@ -212,6 +212,11 @@ impl Target {
         if r.state.as_deref() == Some("blackhole") {
             return Target::Blackhole(named);
         }
+        if named.is_empty() {
+            // A target field kensa does not read (one newer than kensa): the route
+            // exists, so its traffic is unknown, not dropped.
+            return Target::Other(UNNAMED_TARGET.into());
+        }
         if r.egress_only_internet_gateway_id.is_some() || named.starts_with("eigw-") {
             return Target::EgressOnlyIgw(named);
         }
@@ -233,6 +238,9 @@ impl Target {
         }
     }
 }
+
+/// The target id given to a route that names none kensa reads.
+pub const UNNAMED_TARGET: &str = "unrecognised-route-target";
 
 /// One route's destination set, prefix length and whether it came from a prefix list.
 pub struct RouteDest {

@@ -82,6 +82,11 @@ mod tests {
             &[("ec2", "ec2")],
         ),
         (
+            "region/direct_connect.rs",
+            include_str!("region/direct_connect.rs"),
+            &[("dx", "directconnect")],
+        ),
+        (
             "region/compute.rs",
             include_str!("region/compute.rs"),
             &[("ec2", "ec2")],

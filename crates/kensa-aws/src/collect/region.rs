@@ -41,6 +41,10 @@ const NETWORK_CALLS: &[&str] = &[
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeLoadBalancers (classic)",
+    "directconnect:DescribeDirectConnectGateways",
+    // Once per Direct Connect gateway; one step of the progress bar.
+    "directconnect:DescribeDirectConnectGatewayAssociations",
+    "directconnect:DescribeVirtualInterfaces",
 ];
 
 /// The calls made once per resource (or once per region after a top-level call),
@@ -176,6 +180,7 @@ macro_rules! once {
 }
 
 mod compute;
+mod direct_connect;
 mod elb;
 mod network;
 mod transit;
@@ -198,10 +203,12 @@ pub(crate) async fn collect_region(
         }),
     };
     let ec2 = aws_sdk_ec2::Client::new(config);
+    let dx = aws_sdk_directconnect::Client::new(config);
     tokio::join!(
         network::network(&col, &ec2),
         network::gateways(&col, &ec2),
         transit::transit(&col, &ec2),
+        direct_connect::direct_connect(&col, &dx),
         elb::load_balancers(&col, config),
         compute::storage_and_compute(&col, &ec2),
         compute::account_settings(&col, &ec2),

@@ -281,14 +281,45 @@ resource!(
     |s| &s.vpc_endpoint_id,
     |_o| None
 );
-resource!(
+/// Direct Connect gateways and their associations are global: `kensa collect` (like
+/// the AWS CLI) sees the same ones from every region, so a record equal to the first
+/// but for its region is the same resource, not a duplicate.
+macro_rules! global_resource {
+    ($ty:ty, $rt:ident, $table:ident, |$s:ident| $id:expr, |$o:ident| $owner:expr) => {
+        impl Resource for $ty {
+            const TYPE: ResourceType = ResourceType::$rt;
+            fn id(&self) -> &str {
+                let $s = self;
+                $id
+            }
+            fn owner_account(&self) -> Option<&str> {
+                let $o = self;
+                $owner
+            }
+            fn scope_mut(&mut self) -> &mut Scope {
+                &mut self.scope
+            }
+            fn absorb_duplicate(&mut self, other: Self) -> bool {
+                let other = Self {
+                    scope: self.scope.clone(),
+                    ..other
+                };
+                *self == other
+            }
+            fn table(snapshot: &mut Snapshot) -> &mut BTreeMap<String, Self> {
+                &mut snapshot.$table
+            }
+        }
+    };
+}
+global_resource!(
     DirectConnectGateway,
     DirectConnectGateway,
     direct_connect_gateways,
     |s| &s.direct_connect_gateway_id,
     |o| o.owner_account.as_deref()
 );
-resource!(
+global_resource!(
     DirectConnectGatewayAssociation,
     DirectConnectGatewayAssociation,
     direct_connect_gateway_associations,

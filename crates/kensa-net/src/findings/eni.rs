@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use kensa_model::finding::{NetworkPath, NetworkPathEvidence, OpenRange, PathStep, PortRange};
 use kensa_model::{finding_id, Evidence, Finding, Package, ResourceRef, Severity};
 
+use super::endpoint::interface_endpoint;
 use super::facts::{ExposureFacts, Memo, PortFacts};
 use super::text::{class_words, protocol_name, range_text, source_words};
 use super::{resource, RULE_EXPOSURE, RULE_NO_AGENT, T_LB};
@@ -17,6 +18,8 @@ pub(super) struct Ctx<'a> {
     pub(super) eni: &'a Eni<'a>,
     pub(super) reach: &'a EniReach,
     pub(super) gateways: Vec<String>,
+    /// The interface endpoint the ENI belongs to, if it is one's.
+    pub(super) endpoint: Option<&'a str>,
 }
 
 pub(super) fn steps(c: &Ctx, sgs: &[String], lb: Option<(&str, &str)>) -> Vec<PathStep> {
@@ -53,6 +56,9 @@ pub(super) fn steps(c: &Ctx, sgs: &[String], lb: Option<(&str, &str)>) -> Vec<Pa
     if let Some(i) = c.eni.instance_id {
         s.push(PathStep::new(i, "AWS::EC2::Instance"));
     }
+    if let Some(e) = c.endpoint {
+        s.push(PathStep::new(e, "AWS::EC2::VPCEndpoint"));
+    }
     s
 }
 
@@ -65,6 +71,9 @@ pub(super) fn base_attributes(c: &Ctx, rule: &str) -> BTreeMap<String, String> {
     a.insert("SUBNET".into(), c.reach.subnet_id.clone());
     if let Some(i) = &c.eni.instance_id {
         a.insert("INSTANCE_ID".into(), i.to_string());
+    }
+    if let Some(e) = c.endpoint {
+        a.insert("VPC_ENDPOINT".into(), e.to_string());
     }
     if let Some(acl) = &c.reach.acl {
         a.insert("ACL".into(), acl.clone());
@@ -159,12 +168,14 @@ pub(super) fn ctx<'a>(
     r: &'a EniReach,
     x: &Exposure,
 ) -> Ctx<'a> {
+    let eni = &analysis.engine.idx.enis[r.eni_index];
     Ctx {
         memo,
         class: x.class,
-        eni: &analysis.engine.idx.enis[r.eni_index],
+        eni,
         reach: r,
         gateways: x.gateways.iter().map(|g| g.0.clone()).collect(),
+        endpoint: interface_endpoint(analysis.engine.idx.snap, eni),
     }
 }
 
@@ -178,8 +189,11 @@ pub(super) fn eni_findings(
 ) {
     let c = ctx(memo, analysis, r, x);
     let res = resource(analysis, c.eni);
-    for f in &facts.ports {
-        out.push(port_finding(&res, &c, RULE_NO_AGENT, f, None));
+    // An endpoint's listener is the AWS service: no recognised-port findings.
+    if c.endpoint.is_none() {
+        for f in &facts.ports {
+            out.push(port_finding(&res, &c, RULE_NO_AGENT, f, None));
+        }
     }
     out.push(exposure_finding(res, &c, &x.flows, facts));
 }
@@ -205,7 +219,10 @@ pub(super) fn exposure_finding(
         id: finding_id(RULE_EXPOSURE, &c.eni.id, &[c.class.as_str()]),
         package: Package::NetworkReachability,
         rule_id: RULE_EXPOSURE.into(),
-        title: format!("{} (ENI {}) is reachable from {}", resource.id, c.eni.id, class_words(c.class)),
+        title: match c.endpoint {
+            Some(e) => format!("Interface endpoint {e} (ENI {}) is reachable from {}", c.eni.id, class_words(c.class)),
+            None => format!("{} (ENI {}) is reachable from {}", resource.id, c.eni.id, class_words(c.class)),
+        },
         severity: Severity::Informational,
         description: format!(
             "Open from {}: {}. Sources: {}.",

@@ -139,6 +139,7 @@ pub(super) fn target_findings(
         eni,
         reach,
         gateways: lb.igws.clone(),
+        endpoint: None,
     };
     let t = t.target;
     for p in &t.protocols {

@@ -9,6 +9,9 @@
 //! * `NetworkExposure` (Informational): one per ENI and source class, listing every open
 //!   protocol and port range, and one per internet-facing load balancer.
 //!
+//! Interface VPC endpoints are analysed like instances' interfaces; they get the
+//! exposure summary only, naming the endpoint: what listens on them is the AWS service.
+//!
 //! * `IndeterminateExposure` (Medium, kensa's own): exposure through a component kensa
 //!   does not evaluate or that the snapshot lacks ([`crate::indeterminate`]).
 //!
@@ -19,6 +22,7 @@ use kensa_model::{Finding, ResourceRef, Severity};
 use crate::engine::Analysis;
 use crate::index::Eni;
 
+mod endpoint;
 mod eni;
 mod facts;
 mod lb;

@@ -4,11 +4,14 @@
 //! * vpc-a: subnet-a (i-a, route 0.0.0.0/0 to igw-1, S3's prefix list to gateway
 //!   endpoint vpce-s3, 10.1.0.0/16 to pcx-1) and subnet-b (i-b); interface endpoint
 //!   vpce-if is the requester-managed eni-vpce in subnet-b with its own group sg-vpce
-//!   (HTTPS from subnet-a only); vpce-gwlb is a Gateway Load Balancer endpoint.
+//!   (HTTPS from subnet-a and from the peer VPC); vpce-gwlb is a Gateway Load Balancer
+//!   endpoint.
 //! * vpc-b (10.1.0.0/16) over active peering pcx-1, with i-peer.
 use kensa_model::instance::{GroupIdentifier, NetworkInterface};
 use kensa_model::transit::VpcEndpoint;
+use kensa_model::Finding;
 use kensa_model::Snapshot;
+use kensa_net::findings::findings;
 use kensa_net::path::{query, PathAnswer, PathError, Verdict};
 
 use crate::build::*;
@@ -66,7 +69,7 @@ fn net() -> Snapshot {
         .sg(
             "sg-vpce",
             "vpc-a",
-            vec![perm("tcp", 443, 443, &["10.0.1.0/24"])],
+            vec![perm("tcp", 443, 443, &["10.0.1.0/24", "10.1.0.0/16"])],
         )
         .sg("sg-p", "vpc-b", vec![perm("tcp", 22, 22, &["10.0.0.0/16"])])
         .instance(
@@ -203,4 +206,123 @@ fn gateways_and_peerings_as_sources_and_destinations() {
     let q = ask(&snap, "pcx-1", "i-a", 22);
     assert_eq!(q.verdict, Verdict::Reachable, "{q:#?}");
     assert_eq!(q.source.as_deref(), Some("10.1.1.10"));
+}
+
+/// The scan's findings about `resource`.
+fn scan_of(snap: &Snapshot, resource: &str) -> Vec<Finding> {
+    let fs = findings(&kensa_net::analyze(snap));
+    fs.into_iter()
+        .filter(|f| f.resource.id == resource)
+        .collect()
+}
+
+fn step_ids(f: &Finding) -> Vec<String> {
+    match &f.evidence {
+        Some(kensa_model::Evidence::NetworkPath(p)) => (p.network_path.steps.iter())
+            .map(|s| s.component_id.clone())
+            .collect(),
+        other => panic!("no network path: {other:?}"),
+    }
+}
+
+#[test]
+fn interface_endpoint_exposure_to_the_peer_vpc_is_a_scan_finding() {
+    let snap = net();
+    // The path: the peer's instance reaches the endpoint over pcx-1.
+    let p = ask(&snap, "i-peer", "vpce-if", 443);
+    assert_eq!(p.verdict, Verdict::Reachable, "{p:#?}");
+    assert!(hops(&p).contains(&"pcx-1"), "{p:#?}");
+    assert!(hops(&p).ends_with(&["sg-vpce", "eni-vpce"]), "{p:#?}");
+    // The scan: one exposure finding naming the endpoint, from the peer VPC only (the
+    // rule for subnet-a is inside the VPC), and no recognised-port finding: the listener
+    // is the AWS service.
+    let fs = scan_of(&snap, "eni-vpce");
+    let rules: Vec<(&str, &str)> = fs
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.as_str(),
+                f.attributes["REACHABILITY_TYPE"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(rules, [("NetworkExposure", "PeeredVPC")], "{fs:#?}");
+    let f = &fs[0];
+    assert_eq!(f.resource.resource_type, "AwsEc2NetworkInterface");
+    assert_eq!(f.attributes["VPC_ENDPOINT"], "vpce-if");
+    assert_eq!(f.attributes["OPEN_PORT_RANGES"], "TCP 443");
+    assert!(
+        f.title
+            .starts_with("Interface endpoint vpce-if (ENI eni-vpce)"),
+        "{}",
+        f.title
+    );
+    assert_eq!(
+        step_ids(f),
+        ["pcx-1", "rtb-a", "sg-vpce", "eni-vpce", "vpce-if"],
+        "{f:#?}"
+    );
+    match &f.evidence {
+        Some(kensa_model::Evidence::NetworkPath(p)) => {
+            assert_eq!(p.source_cidrs, ["10.1.0.0/16"])
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn interface_endpoint_open_to_everyone_is_still_not_internet_exposed() {
+    // AWS gives endpoint interfaces private addresses only: a group open to 0.0.0.0/0 in
+    // a subnet routed to an internet gateway exposes it to the peer, not the Internet.
+    let mut snap = net();
+    let open = perm("tcp", 443, 443, &["0.0.0.0/0"]);
+    snap.security_groups
+        .get_mut("sg-vpce")
+        .unwrap()
+        .ip_permissions = vec![open];
+    snap.security_group_rules.clear();
+    let fs = scan_of(&snap, "eni-vpce");
+    let classes: Vec<&str> = fs
+        .iter()
+        .map(|f| f.attributes["REACHABILITY_TYPE"].as_str())
+        .collect();
+    assert_eq!(classes, ["PeeredVPC"], "{fs:#?}");
+    // And the path from the Internet stops at the internet gateway: no public address.
+    let a = query(
+        &snap,
+        &"8.8.8.8".parse().unwrap(),
+        &"vpce-if".parse().unwrap(),
+        "tcp",
+        Some(443),
+    )
+    .unwrap();
+    assert_eq!(a.verdict, Verdict::Blocked, "{a:#?}");
+}
+
+#[test]
+fn gateway_endpoint_routes_are_evaluated_not_indeterminate() {
+    // The prefix-list route to gateway endpoint vpce-s3 carries traffic to S3 only: the
+    // scan reports i-a's SSH exposure through igw-1 and nothing about the endpoint,
+    // while the GWLB endpoint, routed to, is reported as indeterminate exposure.
+    let snap = net();
+    let fs = scan_of(&snap, "i-a");
+    assert!(
+        fs.iter().all(|f| f.rule_id != "IndeterminateExposure"),
+        "{fs:#?}"
+    );
+    let ssh = fs
+        .iter()
+        .find(|f| f.rule_id == "RecognizedPortNoAgent" && f.attributes["PORT_RANGE"] == "22")
+        .expect("SSH from the Internet");
+    assert_eq!(ssh.attributes["IGW"], "igw-1");
+    assert!(!step_ids(ssh).contains(&"vpce-s3".to_string()));
+    let mut gwlb = net();
+    let rtb = gwlb.route_tables.get_mut("rtb-a").unwrap();
+    rtb.routes.push(route("198.51.100.0/24", "vpce-gwlb"));
+    let fs = scan_of(&gwlb, "i-a");
+    let x = fs
+        .iter()
+        .find(|f| f.rule_id == "IndeterminateExposure")
+        .expect("indeterminate exposure through the GWLB endpoint");
+    assert!(x.description.contains("vpce-gwlb"), "{x:#?}");
 }

@@ -324,3 +324,40 @@ fn a_gateway_missing_from_the_snapshot_is_indeterminate_in_paths() {
         .iter()
         .any(|r| r.0 == "RecognizedPortNoAgent"));
 }
+
+#[test]
+fn a_route_naming_no_known_target_is_indeterminate_and_a_detached_gateway_warns() {
+    // A route whose target is in a field kensa does not read (only its destination and
+    // state are known): unknown, not "no route".
+    let mut snap = net("igw-1", &["0.0.0.0/0"], &["sg-web"]);
+    let rtb = snap.route_tables.get_mut("rtb-s").unwrap();
+    let mut unnamed = route("0.0.0.0/0", "igw-1");
+    unnamed.gateway_id = None;
+    rtb.routes[1] = unnamed;
+    let a = from_internet(&snap);
+    assert_eq!(a.verdict, Verdict::Indeterminate, "{a:#?}");
+    let at = a.blocked_at.unwrap();
+    assert_eq!(at.code, "UNKNOWN_ROUTE_TARGET");
+    assert!(at.reason.unwrap().contains("does not read"));
+    let rules = rules_of(&snap);
+    assert!(
+        rules.iter().any(|r| r.0 == "IndeterminateExposure"
+            && r.1 == "Medium"
+            && r.2 == kensa_net::rules::UNNAMED_TARGET),
+        "{rules:?}"
+    );
+    // A route to an internet gateway attached to another VPC carries nothing, and the
+    // analysis says so.
+    let mut detached = net("igw-1", &["0.0.0.0/0"], &["sg-web"]);
+    let igw = detached.internet_gateways.get_mut("igw-1").unwrap();
+    igw.attachments[0].vpc_id = Some("vpc-other".into());
+    let analysis = kensa_net::analyze(&detached);
+    assert!(analysis.enis.iter().all(|e| e.exposures.is_empty()));
+    let warned = analysis.warnings();
+    assert!(
+        warned.iter().any(|w| w
+            .message
+            .contains("`igw-1`, which is not attached to vpc-a")),
+        "{warned:#?}"
+    );
+}

@@ -2,10 +2,13 @@
 //! small networks (random SG, NACL and route rules, IPv4 and IPv6, prefix lists, SG
 //! references, peering, VGW routes, blackholes, transit gateways with two route tables,
 //! random associations, static routes or propagations, attachments in one or the other
-//! Availability Zone). For every sampled packet the class the engine puts it in (or
+//! Availability Zone), and behind the VPN gateway a random VPN connection (static routes
+//! or BGP, available or not) and Direct Connect gateway association (associated or not,
+//! its virtual interface up, down or absent). For every sampled packet the class the engine puts it in (or
 //! none) must be exactly what the reference decides. The reference decides per packet:
 //! the Internet by [`kensa_net::public::is_public`] and the VPC CIDRs, TGWs by looking
-//! the packet up in the TGW route tables (there and back). Appliances (a Gateway Load
+//! the packet up in the TGW route tables (there and back), the VPN gateway by whether a
+//! connection behind it can carry the reply to the source. Appliances (a Gateway Load
 //! Balancer endpoint, a Network Firewall endpoint the snapshot does not describe) make
 //! the packet indeterminate, naming the endpoint; a gateway endpoint (S3) carries no
 //! inbound packet; the engine's indeterminate exposures must match exactly too.
@@ -149,8 +152,34 @@ fn tgw() -> impl Strategy<Value = Tgw> {
         })
 }
 
+/// What stands behind vgw-1: a VPN connection (static-only?, state, static routes) and
+/// a Direct Connect gateway association (state, its virtual interface's state).
+#[derive(Debug, Clone)]
+struct Onprem {
+    vpn: Option<(bool, &'static str, Vec<String>)>,
+    dx: Option<(&'static str, Option<&'static str>)>,
+}
+
+fn onprem() -> impl Strategy<Value = Onprem> {
+    let vpn = (
+        any::<bool>(),
+        prop::sample::select(&["available", "pending", "deleted"][..]),
+        prop::collection::vec(cidr(), 0..3),
+    );
+    let dx = (
+        prop::sample::select(&["associated", "disassociated"][..]),
+        prop::option::of(prop::sample::select(&["available", "down"][..])),
+    );
+    (
+        prop::option::weighted(0.8, vpn),
+        prop::option::weighted(0.4, dx),
+    )
+        .prop_map(|(vpn, dx)| Onprem { vpn, dx })
+}
+
 #[derive(Debug, Clone)]
 struct Net {
+    onprem: Onprem,
     tgw: Tgw,
     routes: Vec<(String, &'static str)>,
     nacl: Vec<RandomEntry>,
@@ -184,8 +213,10 @@ fn net() -> impl Strategy<Value = Net> {
         any::<bool>(),
         prop::collection::vec(cidr(), 0..3),
         tgw(),
+        onprem(),
     )
-        .prop_map(|(routes, nacl, perms, public, ipv6, pl, tgw)| Net {
+        .prop_map(|(routes, nacl, perms, public, ipv6, pl, tgw, onprem)| Net {
+            onprem,
             tgw,
             routes,
             nacl,
@@ -221,6 +252,7 @@ fn snapshot(n: &Net) -> Snapshot {
         .az("subnet-o", "az-2")
         .az("subnet-b", "az-1");
     add_tgw(&mut b, &n.tgw);
+    add_onprem(&mut b.s, &n.onprem);
     for (id, kind) in [("vpce-gwlb", "GatewayLoadBalancer"), ("vpce-s3", "Gateway")] {
         b.s.vpc_endpoints.insert(
             id.into(),
@@ -308,6 +340,83 @@ fn snapshot(n: &Net) -> Snapshot {
         &["sg-peer"],
     );
     b.s
+}
+
+fn add_onprem(s: &mut Snapshot, o: &Onprem) {
+    use kensa_model::direct_connect::{DirectConnectGatewayAssociation, VirtualInterface};
+    use kensa_model::transit::{VpnConnection, VpnStaticRoute};
+    if let Some((static_only, state, routes)) = &o.vpn {
+        let routes = routes.iter().map(|c| VpnStaticRoute {
+            destination_cidr_block: Some(c.clone()),
+            source: Some("Static".into()),
+            state: Some("available".into()),
+        });
+        s.vpn_connections.insert(
+            "vpn-1".into(),
+            VpnConnection {
+                vpn_connection_id: "vpn-1".into(),
+                customer_gateway_id: Some("cgw-1".into()),
+                vpn_gateway_id: Some("vgw-1".into()),
+                state: Some(state.to_string()),
+                options: Some(serde_json::json!({ "StaticRoutesOnly": static_only })),
+                routes: routes.collect(),
+                ..Default::default()
+            },
+        );
+    }
+    if let Some((state, vif)) = o.dx {
+        s.direct_connect_gateway_associations.insert(
+            "assoc-1".into(),
+            DirectConnectGatewayAssociation {
+                association_id: "assoc-1".into(),
+                direct_connect_gateway_id: Some("dxgw-1".into()),
+                association_state: Some(state.into()),
+                virtual_gateway_id: Some("vgw-1".into()),
+                ..Default::default()
+            },
+        );
+        if let Some(vif) = vif {
+            s.virtual_interfaces.insert(
+                "dxvif-1".into(),
+                VirtualInterface {
+                    virtual_interface_id: "dxvif-1".into(),
+                    virtual_interface_state: Some(vif.into()),
+                    direct_connect_gateway_id: Some("dxgw-1".into()),
+                    ..Default::default()
+                },
+            );
+        }
+    }
+}
+
+/// Per packet: can a connection behind vgw-1 carry the reply to `src`? An available
+/// static-only VPN connection if a static route covers `src`; an available BGP one
+/// always (what the customer announces is unknown, so kensa over-reports); an
+/// associated Direct Connect gateway whose virtual interface is available likewise, and
+/// a gateway with no connection at all.
+fn vgw_carries(snap: &Snapshot, src: IpAddr) -> bool {
+    let vpn = snap.vpn_connections.values().any(|v| {
+        let static_only = v
+            .options
+            .as_ref()
+            .and_then(|o| o["StaticRoutesOnly"].as_bool());
+        let covered = v.routes.iter().any(|r| {
+            r.destination_cidr_block
+                .as_deref()
+                .is_some_and(|c| in_net(c, src))
+        });
+        v.state.as_deref() == Some("available") && (static_only != Some(true) || covered)
+    });
+    let dx = snap.direct_connect_gateway_associations.values().any(|a| {
+        a.association_state.as_deref() == Some("associated")
+            && (snap.virtual_interfaces.values())
+                .any(|v| v.virtual_interface_state.as_deref() == Some("available"))
+    });
+    // Nothing behind the gateway in the snapshot: kensa over-reports.
+    let usable = (snap.vpn_connections.values())
+        .any(|v| !matches!(v.state.as_deref(), Some("deleting" | "deleted")));
+    let nothing = !usable && snap.direct_connect_gateway_associations.is_empty();
+    vpn || dx || nothing
 }
 
 const ATTACHMENTS: [&str; 3] = ["tgw-attach-a", "tgw-attach-b", "tgw-attach-vpn"];
@@ -421,7 +530,7 @@ fn reference(eng: &Engine, pkt: Packet) -> Option<SourceClass> {
                     .contains(&pkt.src))
             .then_some(SourceClass::PeeredVPC)?
         }
-        Target::Vgw(_) => SourceClass::VGW,
+        Target::Vgw(_) => vgw_carries(idx.snap, pkt.src).then_some(SourceClass::VGW)?,
         Target::Tgw(_) => tgw_delivers(eng, pkt.src).then_some(SourceClass::TGW)?,
         _ => return None,
     };

@@ -1,6 +1,7 @@
 //! SDK types to kensa-model types, field by field, so that the model serialises them in
 //! exactly the AWS CLI's JSON shape. Only the fields the model knows are carried.
 mod compute;
+mod direct_connect;
 mod ec2;
 mod elb;
 mod gateway;
@@ -9,6 +10,7 @@ mod settings;
 mod transit;
 
 pub use compute::*;
+pub use direct_connect::*;
 pub use ec2::*;
 pub use elb::*;
 pub use gateway::*;
