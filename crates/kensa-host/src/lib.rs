@@ -11,6 +11,7 @@
 mod config;
 mod error;
 mod facts;
+pub mod reach;
 mod root;
 mod rule;
 pub(crate) mod rules;

@@ -2,5 +2,6 @@
 //! (root filesystems and telemetry), and agreement with OpenSCAP.
 mod expectations;
 mod openscap;
+mod reach;
 mod registry;
 mod support;
