@@ -1,3 +1,4 @@
 //! kensa-assess's tests: runs that notify.
+mod agents;
 mod http;
 mod notify;
