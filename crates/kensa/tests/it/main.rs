@@ -10,6 +10,7 @@ mod jobs_live;
 #[cfg(feature = "aws")]
 mod notify_cli;
 mod report_cli;
+mod scan_telemetry;
 mod store_cli;
 mod trail_cli;
 mod users;
