@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::passed::Tally;
+use kensa_host::reach::ListenerJoin;
 use kensa_model::{Finding, Package, Snapshot};
 use kensa_store::{
     clock, Exclusion, ExclusionKind, ExclusionScope, FindingWriter, RunScope, Store, StoreError,
@@ -17,6 +18,7 @@ pub(crate) async fn evaluate(
     template: &Template,
     snap: &Snapshot,
     scope: &RunScope,
+    listeners: &ListenerJoin,
     excluded: &mut Vec<Exclusion>,
 ) -> Result<(), StoreError> {
     let today = clock::today();
@@ -37,7 +39,7 @@ pub(crate) async fn evaluate(
         None
     };
     if let (true, Some(analysis)) = (wants(Package::NetworkReachability), &analysis) {
-        match push_network(&mut writer, scope, analysis).await? {
+        match push_network(&mut writer, scope, analysis, listeners).await? {
             Ok(failed) => {
                 tally.network(&failed, analysis.enis.len() + analysis.load_balancers.len())
             }
@@ -78,11 +80,13 @@ pub(crate) async fn evaluate(
 /// that a 100,000-instance account never holds its ~800,000 findings at once. A panic
 /// while producing them is the package's failure (`Ok(Err(message))`); what was pushed
 /// before it stays, and the package's exclusion keeps the run from resolving anything.
-/// Done, it answers the rule ids of the in-scope findings.
+/// Instances with agent telemetry get listener-aware findings (`listeners`). Done, it
+/// answers the rule ids of the in-scope findings.
 async fn push_network(
     writer: &mut FindingWriter<'_>,
     scope: &RunScope,
     analysis: &kensa_net::Analysis<'_>,
+    listeners: &ListenerJoin,
 ) -> Result<Result<BTreeSet<String>, String>, StoreError> {
     let mut failed = BTreeSet::new();
     let mut stream = match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::stream(analysis)))
@@ -93,10 +97,13 @@ async fn push_network(
     loop {
         match catch_unwind(AssertUnwindSafe(|| stream.next())) {
             Ok(Some(f)) if scope.covers_finding(&f) => {
+                // The engine's rule failed, whatever the listeners make of the finding.
                 if !failed.contains(&f.rule_id) {
                     failed.insert(f.rule_id.clone());
                 }
-                writer.push(f).await?
+                for f in listeners.apply(f) {
+                    writer.push(f).await?
+                }
             }
             Ok(Some(_)) => {}
             Ok(None) => return Ok(Ok(failed)),

@@ -135,8 +135,22 @@ where
     let scope = RunScope::of(target, &snap);
     let mut excluded = exclusions::preview(template, &scope, &snap);
     excluded.extend(failed_units(store, run).await?);
+    let hosts = crate::hosts::load(store, now_ms()).await?;
+    excluded.extend(hosts.unhealthy_exclusions(template, &scope));
+    excluded.sort();
+    let listeners = hosts.listener_join(&snap);
     advance(store, ctx, notifier, RunState::EvaluatingRules).await?;
-    match evaluate(store, run, template, &snap, &scope, &mut excluded).await {
+    match evaluate(
+        store,
+        run,
+        template,
+        &snap,
+        &scope,
+        &listeners,
+        &mut excluded,
+    )
+    .await
+    {
         Ok(()) => {}
         Err(StoreError::Canceled(_)) => {
             store.add_exclusions(run, &excluded).await?;
@@ -196,6 +210,12 @@ async fn failed_units(store: &Store, run: i64) -> Result<Vec<Exclusion>, StoreEr
             }
         })
         .collect())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Marks the run FAILED with `reason` (best effort: the store may be what failed).

@@ -9,6 +9,7 @@
 pub mod compliance;
 mod evaluate;
 mod execute;
+mod hosts;
 mod input;
 pub mod notify;
 mod passed;

@@ -8,9 +8,17 @@ use serde::Serialize;
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Origin {
     /// A mounted root filesystem (`--root DIR`): files only, no runtime state.
-    Root { path: String },
+    Root {
+        /// The root directory.
+        path: String,
+    },
     /// Agent telemetry; `live` when it was collected on the running system.
-    Telemetry { path: String, live: bool },
+    Telemetry {
+        /// The telemetry file (or label).
+        path: String,
+        /// Collected on the running system (else from a mounted root).
+        live: bool,
+    },
 }
 
 impl Origin {
@@ -35,7 +43,9 @@ impl Origin {
 pub struct FileMode {
     /// Permission bits with setuid/setgid/sticky.
     pub mode: u32,
+    /// Owner's numeric user id.
     pub uid: u32,
+    /// Owner's numeric group id.
     pub gid: u32,
     /// `file`, `dir`, `symlink` or `other`.
     pub kind: String,
@@ -44,7 +54,9 @@ pub struct FileMode {
 /// A setting's value and where it was read (`/etc/ssh/sshd_config:12`, `sshd -T`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Value {
+    /// The value as written (or as `sshd -T` prints it).
     pub value: String,
+    /// Where it was read: `file:line` or `sshd -T`.
     pub at: String,
 }
 
@@ -54,10 +66,12 @@ pub struct SshdSettings {
     /// `sshd -T` (defaults filled in by sshd) or `sshd_config` (as written; unset
     /// keywords take OpenSSH's defaults).
     pub source: String,
+    /// Keyword (lower-cased) -> the value sshd uses.
     pub settings: BTreeMap<String, Value>,
 }
 
 impl SshdSettings {
+    /// The value of a keyword, case-insensitive.
     pub fn get(&self, keyword: &str) -> Option<&Value> {
         self.settings.get(&keyword.to_ascii_lowercase())
     }
@@ -68,18 +82,26 @@ impl SshdSettings {
 pub struct Listener {
     /// `tcp` or `udp`.
     pub proto: String,
+    /// Local address (`0.0.0.0`, `::`, `127.0.0.1`).
     pub address: String,
+    /// Local port.
     pub port: u16,
+    /// Id of the process holding the socket, when known.
     pub pid: Option<u32>,
+    /// The process's real user id.
     pub uid: Option<u32>,
+    /// The process's user name.
     pub user: Option<String>,
+    /// The process name (`Name:` of /proc/PID/status).
     pub process: Option<String>,
+    /// The process's executable (/proc/PID/exe).
     pub exe: Option<String>,
     /// Non-executable stack of `exe`; `None` when the ELF file could not be read.
     pub nx: Option<bool>,
 }
 
 impl Listener {
+    /// Bound to a loopback address only (no other host can reach it).
     pub fn is_loopback(&self) -> bool {
         self.address
             .parse::<std::net::IpAddr>()
@@ -113,6 +135,7 @@ impl Listener {
 /// Whether a file or path is known to the facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known<T> {
+    /// Found, with its value.
     Present(T),
     /// Looked for, not there.
     Absent,
@@ -123,6 +146,7 @@ pub enum Known<T> {
 /// Everything the rules may read about one host.
 #[derive(Debug, Clone, Serialize)]
 pub struct HostFacts {
+    /// Where the facts came from: a mounted root or a telemetry document.
     pub origin: Origin,
     /// /etc/os-release fields.
     pub os_release: BTreeMap<String, String>,

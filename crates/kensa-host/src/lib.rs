@@ -7,10 +7,14 @@
 //! rule that needs what the facts lack says so ([`Outcome::NotEvaluated`] with the reason);
 //! an unknown is never reported as a pass.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod config;
 mod error;
 mod facts;
+pub mod kernel;
+/// Listener-aware network reachability findings (telemetry joined to kensa-net's findings).
+pub mod reach;
 mod root;
 mod rule;
 pub(crate) mod rules;

@@ -17,6 +17,7 @@ pub enum Package {
 }
 
 impl Package {
+    /// Every package, in report order.
     pub const ALL: [Package; 3] = [
         Package::SecurityBestPractices,
         Package::RuntimeBehaviorAnalysis,
@@ -32,6 +33,7 @@ impl Package {
         }
     }
 
+    /// The package's title in reports.
     pub fn title(self) -> &'static str {
         match self {
             Package::SecurityBestPractices => "Security Best Practices",
@@ -40,6 +42,7 @@ impl Package {
         }
     }
 
+    /// The package of a short name (`sbp`, `rba`, `cis`).
     pub fn from_short(s: &str) -> Option<Package> {
         Package::ALL.into_iter().find(|p| p.short() == s)
     }
@@ -60,17 +63,30 @@ impl std::fmt::Display for Evidence {
 #[serde(tag = "outcome", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Outcome {
     /// The host is configured as the rule requires; the evidence says what was read.
-    Passed { evidence: Vec<Evidence> },
+    Passed {
+        /// What was read.
+        evidence: Vec<Evidence>,
+    },
     /// The host fails the rule: a finding, with the offending file and line or value.
-    Failed { evidence: Vec<Evidence> },
+    Failed {
+        /// The offending files, lines or values.
+        evidence: Vec<Evidence>,
+    },
     /// The rule does not concern this host (sshd not installed, ...).
-    NotApplicable { reason: String },
+    NotApplicable {
+        /// Why the rule does not concern the host.
+        reason: String,
+    },
     /// The facts lack what the rule needs (runtime state from `--root`, an unreadable
     /// file): neither a pass nor a finding.
-    NotEvaluated { reason: String },
+    NotEvaluated {
+        /// What the facts lack.
+        reason: String,
+    },
 }
 
 impl Outcome {
+    /// The outcome as reports print it (`PASSED`, `FAILED`, ...).
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Passed { .. } => "PASSED",
@@ -92,24 +108,28 @@ impl Outcome {
         }
     }
 
+    /// PASSED with one piece of evidence.
     pub fn passed(evidence: impl Into<String>) -> Outcome {
         Outcome::Passed {
             evidence: vec![Evidence(evidence.into())],
         }
     }
 
+    /// FAILED with one piece of evidence.
     pub fn failed(evidence: impl Into<String>) -> Outcome {
         Outcome::Failed {
             evidence: vec![Evidence(evidence.into())],
         }
     }
 
+    /// NOT_APPLICABLE with the reason.
     pub fn not_applicable(reason: impl Into<String>) -> Outcome {
         Outcome::NotApplicable {
             reason: reason.into(),
         }
     }
 
+    /// NOT_EVALUATED with the reason.
     pub fn not_evaluated(reason: impl Into<String>) -> Outcome {
         Outcome::NotEvaluated {
             reason: reason.into(),
@@ -137,9 +157,11 @@ impl Outcome {
 pub struct HostRule {
     /// Stable id, never reused, kebab-case, prefixed by the package (`sbp-ssh-root-login`).
     pub id: &'static str,
+    /// The package the rule belongs to.
     pub package: Package,
     /// The control in its source: the CIS section (`5.1.20`), or Inspector's rule title.
     pub control: &'static str,
+    /// One line saying what passing means.
     pub title: &'static str,
     /// Inspector's severity for its packages; kensa's own for the CIS subset (CIS rates
     /// none).
@@ -148,6 +170,7 @@ pub struct HostRule {
     pub doc: &'static str,
     /// Where the control is documented.
     pub references: &'static [&'static str],
+    /// The check itself: facts in, outcome out.
     pub evaluate: fn(&HostFacts) -> Outcome,
 }
 
@@ -171,14 +194,17 @@ impl HostRule {
         Some(text.join(" "))
     }
 
+    /// The documentation's `## Description`, as one paragraph.
     pub fn description(&self) -> String {
         self.section("Description").unwrap_or_default()
     }
 
+    /// The documentation's `## Recommendation`, as one paragraph.
     pub fn recommendation(&self) -> String {
         self.section("Recommendation").unwrap_or_default()
     }
 
+    /// The severity as reports print it.
     pub fn severity_str(&self) -> &'static str {
         Severity::as_str(self.severity)
     }

@@ -7,24 +7,35 @@ use crate::rule::{HostRule, Outcome, Package};
 /// One rule's verdict, with the rule's metadata.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleResult {
+    /// The rule's id.
     pub rule: &'static str,
+    /// Its package.
     pub package: Package,
+    /// The control in its source (CIS section or Inspector title).
     pub control: &'static str,
+    /// The rule's title.
     pub title: &'static str,
+    /// The rule's severity, as text.
     pub severity: &'static str,
+    /// The verdict, with its evidence or reason.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// The rule's description.
     pub description: String,
+    /// The rule's recommendation.
     pub recommendation: String,
+    /// Where the control is documented.
     pub references: &'static [&'static str],
 }
 
 /// The verdicts of a scan, in registration order.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanReport {
+    /// Where the facts came from.
     pub origin: Origin,
     /// `PRETTY_NAME` of os-release, when known.
     pub os: Option<String>,
+    /// One verdict per rule evaluated.
     pub results: Vec<RuleResult>,
     /// What could not be read, and why.
     pub warnings: Vec<String>,

@@ -24,6 +24,10 @@ pub struct EnrollmentToken {
     pub revoked_at: Option<String>,
 }
 
+/// Minutes without a heartbeat after which an agent is "agent unhealthy": shown so in
+/// the agent list and an exclusion in runs that need its host's data.
+pub const STALE_AFTER_MINUTES: i64 = 15;
+
 /// An enrolled agent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Agent {
@@ -45,6 +49,17 @@ pub struct Agent {
     /// The sequence number of the latest stored upload (0 before the first): a new upload
     /// must be above it.
     pub last_sequence: i64,
+}
+
+impl Agent {
+    /// Has a heartbeat arrived at or after `cutoff` (RFC 3339 UTC text, as
+    /// [`crate::clock::format_millis`] writes it)? Never having sent one is stale.
+    pub fn is_fresh(&self, cutoff: &str) -> bool {
+        // Timestamps are fixed-width RFC 3339 UTC text: they compare as text.
+        self.last_heartbeat_at
+            .as_deref()
+            .is_some_and(|t| t >= cutoff)
+    }
 }
 
 /// One upload to record.

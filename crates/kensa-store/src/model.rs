@@ -415,16 +415,20 @@ pub enum ExclusionKind {
     EvaluationError,
     /// The snapshot was incomplete (files rejected, items skipped, inputs missing).
     InputIncomplete,
+    /// The instance's agent has not sent a heartbeat within the staleness threshold
+    /// ([`crate::agents::STALE_AFTER_MINUTES`]): its host data is not current.
+    AgentUnhealthy,
 }
 
 impl ExclusionKind {
     /// Every kind.
-    pub const ALL: [ExclusionKind; 5] = [
+    pub const ALL: [ExclusionKind; 6] = [
         ExclusionKind::NoInstancesInTarget,
         ExclusionKind::HostDataMissing,
         ExclusionKind::UnsupportedOs,
         ExclusionKind::EvaluationError,
         ExclusionKind::InputIncomplete,
+        ExclusionKind::AgentUnhealthy,
     ];
     /// The kind as stored and printed (`NO_INSTANCES_IN_TARGET`).
     pub fn as_str(self) -> &'static str {
@@ -434,6 +438,7 @@ impl ExclusionKind {
             ExclusionKind::UnsupportedOs => "UNSUPPORTED_OS",
             ExclusionKind::EvaluationError => "EVALUATION_ERROR",
             ExclusionKind::InputIncomplete => "INPUT_INCOMPLETE",
+            ExclusionKind::AgentUnhealthy => "AGENT_UNHEALTHY",
         }
     }
     /// Does this exclusion make the run partial (COMPLETED_WITH_ERRORS)?

@@ -6,15 +6,18 @@ use serde::{Deserialize, Serialize};
 /// Which host this is.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Host {
+    /// The host name (`/proc/sys/kernel/hostname`, or /etc/hostname from a mounted root).
     pub hostname: String,
     /// EC2 instance id, from IMDSv2 when the agent was allowed to ask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// AWS region, from IMDSv2 like the instance id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Every `KEY=value` field of /etc/os-release (or /usr/lib/os-release), unquoted.
     #[serde(default)]
     pub os_release: BTreeMap<String, String>,
+    /// The running and installed kernels.
     pub kernel: Kernel,
 }
 
@@ -44,6 +47,7 @@ pub enum SshdSource {
 /// sshd's configuration, keywords lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SshdConfig {
+    /// Where the effective configuration came from.
     pub source: SshdSource,
     /// Keyword -> values in order (keywords such as `hostkey` repeat).
     pub effective: BTreeMap<String, Vec<String>>,
@@ -55,7 +59,9 @@ pub struct SshdConfig {
 /// One `Match` block of sshd_config.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SshdMatch {
+    /// The `Match` line's criteria (`User backup`, `Address 10.0.0.0/8`).
     pub criteria: String,
+    /// Keyword -> values inside the block, keywords lower-cased.
     pub settings: BTreeMap<String, Vec<String>>,
 }
 
@@ -72,10 +78,13 @@ impl SshdConfig {
 /// Owner and permission bits of a path (not following a final symlink).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileMode {
+    /// Absolute path on the host.
     pub path: String,
     /// Permission bits including setuid/setgid/sticky (`0o1777` for /tmp), as a number.
     pub mode: u32,
+    /// Owner's numeric user id.
     pub uid: u32,
+    /// Owner's numeric group id.
     pub gid: u32,
     /// `file`, `dir`, `symlink` or `other`.
     pub kind: String,
@@ -84,11 +93,14 @@ pub struct FileMode {
 /// Something that could not be read: the path or command, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Warning {
+    /// The file, directory or command that could not be read.
     pub source: String,
+    /// Why (the OS error or the command's failure).
     pub reason: String,
 }
 
 impl Warning {
+    /// A warning about `source` with its `reason`.
     pub fn new(source: impl Into<String>, reason: impl Into<String>) -> Warning {
         Warning {
             source: source.into(),

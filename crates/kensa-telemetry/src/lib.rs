@@ -9,6 +9,7 @@
 //! The document is versioned by [`SCHEMA_VERSION`]; [`Telemetry::from_json`] refuses
 //! another version and says which it got.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 use std::collections::BTreeMap;
 
@@ -49,10 +50,12 @@ pub struct Telemetry {
     pub agent_version: String,
     /// When collection started, RFC 3339 UTC (`2026-12-07T18:00:00Z`).
     pub collected_at: String,
+    /// Whether runtime state was read (live) or files only (a mounted root).
     pub mode: CollectionMode,
     /// The mounted root that was read (mode `root` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
+    /// Which host: name, instance, region, OS release and kernels.
     pub host: Host,
     /// Installed OS and language packages (the inventory readers' output).
     #[serde(default)]

@@ -1,17 +1,23 @@
 //! Listening sockets and the hardening of the programs behind them.
 use serde::{Deserialize, Serialize};
 
+/// Transport protocol of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Proto {
+    /// TCP (a socket in LISTEN state).
     Tcp,
+    /// UDP (a bound, unconnected socket).
     Udp,
 }
 
+/// Address family of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
+    /// IPv4 (/proc/net/tcp, /proc/net/udp).
     V4,
+    /// IPv6 (/proc/net/tcp6, /proc/net/udp6); `::` may also accept IPv4.
     V6,
 }
 
@@ -21,16 +27,21 @@ pub enum Family {
 /// user's process while not running as root, or a kernel socket).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Listener {
+    /// TCP or UDP.
     pub proto: Proto,
+    /// IPv4 or IPv6.
     pub family: Family,
     /// Local address as text (`0.0.0.0`, `::`, `127.0.0.1`).
     pub address: String,
+    /// Local port.
     pub port: u16,
+    /// Id of the process holding the socket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
     /// The process's real user (name, or the uid as text when it has no name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// The process's real user id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<u32>,
     /// `Name:` of /proc/PID/status.
@@ -65,6 +76,7 @@ pub struct ElfHardening {
     pub stack_protector: bool,
     /// Position-independent executable (`ET_DYN` with an interpreter or `DF_1_PIE`).
     pub pie: bool,
+    /// Read-only relocations after start-up.
     pub relro: Relro,
 }
 

@@ -7,16 +7,24 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PackageKind {
+    /// rpm database (Amazon Linux, RHEL and derivatives).
     Rpm,
+    /// dpkg status (Debian, Ubuntu).
     Deb,
+    /// apk installed database (Alpine).
     Apk,
+    /// Python distributions (`*.dist-info`, `*.egg-info`).
     Python,
+    /// npm packages (`node_modules/*/package.json`).
     Npm,
+    /// Ruby gems (gem specifications).
     Gem,
+    /// Java archives (Maven coordinates from the archive's metadata).
     Jar,
 }
 
 impl PackageKind {
+    /// The kind as written in documents and findings (`rpm`, `deb`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             PackageKind::Rpm => "rpm",
@@ -44,10 +52,13 @@ impl PackageKind {
 /// One installed package.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct InstalledPackage {
+    /// Package manager or ecosystem.
     pub kind: PackageKind,
+    /// Package name as the package manager states it.
     pub name: String,
     /// The version as the package manager states it (rpm: `[epoch:]version-release`).
     pub version: String,
+    /// Architecture (`x86_64`, `amd64`, `noarch`); empty for language packages.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub arch: String,
     /// Source package (Debian `Source:`, apk origin, rpm SOURCERPM name).
@@ -66,12 +77,16 @@ pub struct InstalledPackage {
 pub struct OsInfo {
     /// `ID`: amzn, debian, ubuntu, alpine, rhel, centos, rocky, almalinux, fedora, ...
     pub id: String,
+    /// `VERSION_ID`: `2`, `2023`, `12`, `22.04`.
     #[serde(default)]
     pub version_id: String,
+    /// `VERSION_CODENAME`: `bookworm`, `jammy`; empty where the OS has none.
     #[serde(default)]
     pub version_codename: String,
+    /// `ID_LIKE`, split on whitespace: the distributions this one derives from.
     #[serde(default)]
     pub id_like: Vec<String>,
+    /// `PRETTY_NAME`, for display.
     #[serde(default)]
     pub pretty_name: String,
 }

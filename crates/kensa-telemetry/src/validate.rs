@@ -7,14 +7,33 @@ pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
 /// Why a document was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
+    /// The document is larger than [`MAX_DOCUMENT_BYTES`].
     #[error("document is {size} bytes, more than the {limit} allowed")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// The document's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Not JSON, or JSON of another shape.
     #[error("not a telemetry document: {0}")]
     Json(#[from] serde_json::Error),
+    /// Written by a collector of another [`SCHEMA_VERSION`](crate::SCHEMA_VERSION).
     #[error("schema_version {found} is not supported (this server reads {expected})")]
-    Version { found: u64, expected: u32 },
+    Version {
+        /// The document's version.
+        found: u64,
+        /// The version this build reads.
+        expected: u32,
+    },
+    /// A field's value is out of its bounds.
     #[error("field {field}: {reason}")]
-    Field { field: &'static str, reason: String },
+    Field {
+        /// The field, as a JSON path.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl Telemetry {

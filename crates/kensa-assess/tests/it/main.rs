@@ -1,4 +1,5 @@
-//! kensa-assess's tests: runs that notify and export; runs of live units given up.
+//! kensa-assess's tests: runs that notify and export; agents; runs of live units given up.
+mod agents;
 mod export;
 mod http;
 mod notify;

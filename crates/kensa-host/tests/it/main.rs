@@ -1,6 +1,8 @@
 //! kensa-host integration tests: the registry's rules, their outcomes on fixture hosts
 //! (root filesystems and telemetry), and agreement with OpenSCAP.
 mod expectations;
+mod kernel;
 mod openscap;
+mod reach;
 mod registry;
 mod support;

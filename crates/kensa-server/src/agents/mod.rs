@@ -25,7 +25,7 @@ pub const ENROLLMENT_HEADER: &str = "x-kensa-enrollment-token";
 pub const CREDENTIAL_HEADER: &str = "x-kensa-agent-token";
 /// An agent silent for longer than this is "agent unhealthy" unless the list asks
 /// for another threshold.
-pub const DEFAULT_STALE_MINUTES: i64 = 15;
+pub const DEFAULT_STALE_MINUTES: i64 = kensa_store::agents::STALE_AFTER_MINUTES;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -199,17 +199,13 @@ async fn list(
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    // Timestamps are fixed-width RFC 3339 UTC text: they compare as text.
     let cutoff = kensa_store::clock::format_millis(now_ms - minutes * 60_000);
     let agents = s.store.agents().await?;
     Ok(Json(
         agents
             .into_iter()
             .map(|agent| {
-                let fresh = agent
-                    .last_heartbeat_at
-                    .as_deref()
-                    .is_some_and(|t| t >= cutoff.as_str());
+                let fresh = agent.is_fresh(&cutoff);
                 let health = if fresh { "healthy" } else { "agent unhealthy" };
                 AgentStatus { agent, health }
             })

@@ -1,11 +1,12 @@
 //! `kensa scan`: network reachability findings for a snapshot, the bundled demo, or a
 //! live collection (`--live`).
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use kensa_host::reach::ListenerJoin;
 use kensa_model::load::LoadOptions;
-use kensa_model::Snapshot;
+use kensa_model::{Snapshot, Warning};
 use kensa_report::Report;
 
 use super::output::{InputArgs, OutputArgs};
@@ -18,6 +19,12 @@ pub struct Args {
     /// Scan the bundled demo account instead of a directory.
     #[arg(long)]
     pub demo: bool,
+    /// Host telemetry (`kensa-agent collect --out FILE`): one file, or a directory of
+    /// `*.json` files, one per instance. Findings of an instance with listener telemetry
+    /// become RecognizedPortWithListener / RecognizedPortNoListener (naming the process)
+    /// and UnrecognizedPortWithListener; without it they stay RecognizedPortNoAgent.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub telemetry: Option<PathBuf>,
     #[cfg(feature = "aws")]
     #[command(flatten)]
     pub live: LiveArgs,
@@ -74,23 +81,51 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let (_guard, dir) =
             super::collect::live_snapshot(&args.live.aws, args.live.snapshot_out.as_deref())?;
         let snap = load_with(Some(&dir), false, &args.input.load_options())?;
-        return scan(snap, &args.input, &args.output);
+        return scan(snap, args.telemetry.as_deref(), &args.input, &args.output);
     }
     let options = args.input.load_options();
     let snap = load_with(args.snapshot.as_ref(), args.demo, &options)?;
-    scan(snap, &args.input, &args.output)
+    scan(snap, args.telemetry.as_deref(), &args.input, &args.output)
 }
 
-fn scan(snap: Snapshot, input: &InputArgs, output: &OutputArgs) -> anyhow::Result<ExitCode> {
+fn scan(
+    snap: Snapshot,
+    telemetry: Option<&Path>,
+    input: &InputArgs,
+    output: &OutputArgs,
+) -> anyhow::Result<ExitCode> {
+    let (join, telemetry_warnings) = listener_join(telemetry, &snap)?;
     let analysis = kensa_net::analyze(&snap);
     let later = analysis.warnings();
     let mut completeness = snap.completeness.clone();
     completeness.absorb(&later);
     let mut warnings = snap.warnings.clone();
     warnings.extend(later);
+    warnings.extend(telemetry_warnings);
     warnings.sort();
     warnings.dedup();
     // The findings are streamed: a large account has hundreds of thousands of them.
     let tail = Report::new(Vec::new(), warnings).with_completeness(completeness);
-    output.emit_snapshot_stream(kensa_net::findings::stream(&analysis), tail, input)
+    let findings = kensa_net::findings::stream(&analysis).flat_map(|f| join.apply(f));
+    output.emit_snapshot_stream(findings, tail, input)
+}
+
+/// The telemetry of `--telemetry FILE|DIR` indexed for the network findings; files that
+/// are not telemetry, and documents that cannot be joined, are warnings.
+pub fn listener_join(
+    telemetry: Option<&Path>,
+    snap: &Snapshot,
+) -> anyhow::Result<(ListenerJoin, Vec<Warning>)> {
+    let Some(path) = telemetry else {
+        return Ok((ListenerJoin::default(), Vec::new()));
+    };
+    let (docs, problems) = kensa_host::reach::load_telemetry(path)
+        .with_context(|| format!("--telemetry {}", path.display()))?;
+    let (join, unjoined) = ListenerJoin::new(docs.iter().map(|(f, d)| (f.clone(), d)), snap);
+    let warnings = problems
+        .into_iter()
+        .chain(unjoined)
+        .map(|(file, message)| Warning::warning(file, "", message))
+        .collect();
+    Ok((join, warnings))
 }

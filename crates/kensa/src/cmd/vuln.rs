@@ -49,8 +49,13 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "inventory")]
     pub root: Option<PathBuf>,
     /// Read the inventory from a JSON file (as `kensa vuln inventory` writes it).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "telemetry")]
     pub inventory: Option<PathBuf>,
+    /// Read the packages from agent telemetry (`kensa-agent collect --out FILE`). Kernel
+    /// findings then say whether their kernel is the running one (`KERNEL_STATUS`);
+    /// installed-but-not-running kernels are reported apart, as Informational.
+    #[arg(long, value_name = "FILE", conflicts_with = "root")]
+    pub telemetry: Option<PathBuf>,
     /// Add rpm packages from `rpm -qa --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\n'`
     /// output (for hosts whose rpm database, rpmdb.sqlite or Berkeley DB Packages, is not
     /// under --root or cannot be read).
@@ -127,10 +132,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn load_inventory(a: &ScanArgs) -> anyhow::Result<Inventory> {
-    let mut inv = match &a.inventory {
-        Some(file) => Inventory::load(file)?,
-        None => {
+fn load_telemetry(file: &Path) -> anyhow::Result<kensa_telemetry::Telemetry> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    kensa_telemetry::Telemetry::from_json(&bytes)
+        .with_context(|| format!("{}: not a telemetry document", file.display()))
+}
+
+fn load_inventory(a: &ScanArgs, notes: &mut Vec<String>) -> anyhow::Result<Inventory> {
+    let mut inv = match (&a.inventory, &a.telemetry) {
+        (Some(file), _) => Inventory::load(file)?,
+        (None, Some(file)) => {
+            let (inv, kernel) =
+                kensa_host::kernel::inventory(&load_telemetry(file)?, &file.display().to_string());
+            notes.extend(kernel);
+            inv
+        }
+        (None, None) => {
             let root = a.root.clone().unwrap_or_else(|| PathBuf::from("/"));
             let opts = ScanOptions {
                 language_packages: !a.no_lang,
@@ -153,14 +170,26 @@ fn load_inventory(a: &ScanArgs) -> anyhow::Result<Inventory> {
 fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
     let db_path = a.db.path();
     let db = load_db(&db_path)?;
-    let inv = load_inventory(&a)?;
+    let mut notes = Vec::new();
+    let inv = load_inventory(&a, &mut notes)?;
     let filters = Filters {
         severities: (!a.severity.is_empty())
             .then(|| a.severity.iter().copied().collect::<BTreeSet<_>>()),
         fixable_only: a.fixable,
     };
-    let findings = kensa_vuln::scan(&inv, &db.records, &filters);
+    let mut findings = kensa_vuln::scan(&inv, &db.records, &filters);
+    if let Some(file) = &a.telemetry {
+        kensa_host::kernel::classify(&mut findings, &load_telemetry(file)?);
+        // Not-running kernels' findings moved to Informational: keep severity order.
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    }
     let mut warnings: Vec<Warning> = inv.problems.iter().map(|p| p.to_warning()).collect();
+    let telemetry_label = a.telemetry.as_ref().map(|f| f.display().to_string());
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|n| Warning::warning(telemetry_label.clone().unwrap_or_default(), "", n)),
+    );
     match inv.os.as_ref().map(|os| (os, platform_of(os))) {
         None => warnings.push(Warning::warning(
             "os-release",
@@ -475,6 +504,7 @@ mod tests {
         let scan_args = |format, severity: Vec<Severity>| ScanArgs {
             root: None,
             inventory: Some(inv_path.clone()),
+            telemetry: None,
             rpm_qa: None,
             db: db_arg.clone(),
             severity,
@@ -538,6 +568,7 @@ mod tests {
         let code = scan(ScanArgs {
             root: Some(root),
             inventory: None,
+            telemetry: None,
             rpm_qa: None,
             db: db_arg,
             severity: vec![],

@@ -10,6 +10,7 @@ mod jobs_live;
 #[cfg(feature = "aws")]
 mod notify_cli;
 mod report_cli;
+mod scan_telemetry;
 #[cfg(feature = "aws")]
 mod securityhub_cli;
 mod store_cli;
