@@ -92,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(PathError::UnknownEndpoint(id)) if !snap.completeness.complete => {
             not_loaded(&id, &snap.completeness)
         }
-        other => other?,
+        other => unsure_if_lost(other?, &snap.completeness),
     };
     let rendered = match args.format {
         PathFormat::Json => {
@@ -119,6 +119,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(&snap.completeness),
         args.input.allow_incomplete,
     ))
+}
+
+/// A packet blocked at a component of a kind whose records were partly rejected on load:
+/// the component that applies may be among them (a subnet's explicit route table lost
+/// leaves its VPC's main table in its place), so the block is indeterminate, with why.
+fn unsure_if_lost(mut answer: PathAnswer, completeness: &Completeness) -> PathAnswer {
+    use kensa_model::resource_type::ResourceType;
+    let Some(at) = answer.blocked_at.as_mut() else {
+        return answer;
+    };
+    if answer.verdict != Verdict::Blocked {
+        return answer;
+    }
+    // The kinds whose lost records could have decided this hop otherwise.
+    let kinds: &[ResourceType] = match at.component_type.as_str() {
+        "AWS::EC2::RouteTable" => &[ResourceType::RouteTable],
+        "AWS::EC2::NetworkAcl" => &[ResourceType::NetworkAcl],
+        "AWS::EC2::SecurityGroup" => &[ResourceType::SecurityGroupRule],
+        "AWS::EC2::Subnet" => &[ResourceType::Subnet, ResourceType::RouteTable],
+        _ => &[],
+    };
+    let Some((kind, lost)) =
+        (kinds.iter()).find_map(|k| completeness.partial.get(k).map(|n| (k, n)))
+    else {
+        return answer;
+    };
+    at.reason = Some(format!(
+        "{} blocks here ({}), but {lost} {} record(s) could not be read (see the input \
+         warnings): the one that applies may be among them",
+        at.component_id,
+        at.code,
+        kind.human_name()
+    ));
+    at.code = BlockCode::ComponentNotInSnapshot;
+    answer.verdict = Verdict::Indeterminate;
+    answer
 }
 
 /// The answer about an endpoint that is not in an incomplete snapshot: indeterminate, with

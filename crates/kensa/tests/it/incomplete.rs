@@ -300,6 +300,52 @@ fn path_through_a_rejected_group_is_indeterminate() {
     assert_eq!(out.status.code(), Some(3));
 }
 
+/// A block at a network ACL while another ACL was rejected on load is not a verdict: the
+/// rejected one may be the subnet's (its associations were lost with it).
+#[test]
+fn path_blocked_where_records_of_that_kind_were_lost_is_indeterminate() {
+    let tmp = demo_copy();
+    let path = file(tmp.path(), "NetworkAcls.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let acls = doc["NetworkAcls"].as_array_mut().unwrap();
+    let other = (acls.iter_mut())
+        .find(|a| a["NetworkAclId"] == "acl-0c5e7a9b1d3f4b6c8")
+        .unwrap();
+    other["Entries"][0]["CidrBlock"] = serde_json::json!("10.0.0.0/33");
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let args = [
+        "path",
+        dir,
+        "--from",
+        "internet",
+        "--to",
+        "i-0a1b2c3d4e5f60003",
+        "--port",
+        "8443",
+        "-f",
+        "json",
+    ];
+    let out = kensa(&args);
+    let answer = json(&out);
+    assert_eq!(answer["verdict"], "indeterminate", "{answer}");
+    let at = &answer["blocked_at"];
+    assert_eq!(at["component_id"], "acl-0b4d6f8a0c2e3a5b7");
+    assert_eq!(at["code"], "COMPONENT_NOT_IN_SNAPSHOT");
+    let reason = at["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("SUBNET_ACL_RESTRICTION") && reason.contains("could not be read"),
+        "{reason}"
+    );
+    assert_eq!(out.status.code(), Some(3));
+    // The complete demo still answers blocked.
+    let demo = demo_files();
+    let mut complete = args.to_vec();
+    complete[1] = demo.to_str().unwrap();
+    assert_eq!(json(&kensa(&complete))["verdict"], "blocked");
+}
+
 #[test]
 fn a_bom_and_gzip_are_read_and_a_repeated_key_is_reported() {
     let tmp = demo_copy();
