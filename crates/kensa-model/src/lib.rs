@@ -43,7 +43,7 @@ pub use finding::{
     finding_id, Compliance, Evidence, Finding, FindingStatus, Package, ResourceRef, Severity,
 };
 pub use ids::IdKind;
-pub use query::SubnetIndex;
 pub use load::{Document, LoadError};
+pub use query::SubnetIndex;
 pub use resource_type::ResourceType;
 pub use snapshot::{Scope, Snapshot, Warning, WarningLevel};

@@ -3,8 +3,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use kensa_model::Severity;
-use kensa_vuln::map_severity;
 use kensa_vuln::feeds::Import;
+use kensa_vuln::map_severity;
 use kensa_vuln::{import_path, AdvisoryRecord, FeedKind, FixState};
 use serde_json::Value;
 

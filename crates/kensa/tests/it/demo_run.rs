@@ -78,12 +78,23 @@ fn run_start_demo_alone_stores_a_completed_run_with_findings_and_a_report() {
         .map(|f| f["rule_id"].as_str().unwrap())
         .collect();
     assert!(rules.iter().any(|r| r.starts_with("fsbp:")), "{rules:?}");
-    assert!(rules.iter().any(|r| !r.contains(':')), "network findings: {rules:?}");
+    assert!(
+        rules.iter().any(|r| !r.contains(':')),
+        "network findings: {rules:?}"
+    );
 
     let id = run["id"].to_string();
     ok(
         home.path(),
-        &["report", "--run", &id, "--format", "html", "-o", "demo.html"],
+        &[
+            "report",
+            "--run",
+            &id,
+            "--format",
+            "html",
+            "-o",
+            "demo.html",
+        ],
     );
     let html = std::fs::read_to_string(home.path().join("demo.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
