@@ -350,6 +350,22 @@ impl<'de> Deserialize<'de> for ResourceType {
 mod tests {
     use super::*;
 
+    /// `ALL` is the list the exhaustive matches are iterated by (account attribution,
+    /// for one): it must hold every variant, in declaration order.
+    #[test]
+    fn all_lists_every_variant_in_order() {
+        for (i, &t) in ResourceType::ALL.iter().enumerate() {
+            assert_eq!(t as usize, i, "{t:?}");
+        }
+        let last = *ResourceType::ALL.last().unwrap();
+        assert_eq!(
+            last,
+            ResourceType::Account,
+            "a new variant goes before Account"
+        );
+        assert_eq!(ResourceType::Account as usize + 1, ResourceType::ALL.len());
+    }
+
     #[test]
     fn names_are_unique_and_round_trip() {
         let mut seen = std::collections::BTreeSet::new();
