@@ -7,6 +7,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::ports::PortRange;
+
 /// Severity, ordered from least to most severe so `>=` means "at least as bad".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
@@ -166,7 +168,7 @@ pub enum Evidence {
 /// these, and a tree of small JSON maps cost several kilobytes each. The fields are
 /// declared in the alphabetical order of their JSON names, so the JSON is what a map
 /// with the same entries prints.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkPathEvidence {
     /// Addresses excluded from `source_cidrs` (the sources are the difference).
     #[serde(rename = "exceptCidrs", default)]
@@ -175,7 +177,11 @@ pub struct NetworkPathEvidence {
     #[serde(rename = "networkPath", default)]
     pub network_path: NetworkPath,
     /// The ports open along it (Inspector's `openPortRange`).
-    #[serde(rename = "openPortRange", default)]
+    #[serde(
+        rename = "openPortRange",
+        default = "inspector_port_range::missing",
+        with = "inspector_port_range"
+    )]
     pub open_port_range: PortRange,
     /// Every open protocol and port range (`NetworkExposure` findings only).
     #[serde(
@@ -221,13 +227,41 @@ impl PathStep {
     }
 }
 
-/// An inclusive port range (`type << 8 | code` for ICMP).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct PortRange {
-    /// The first port (Inspector's `beginPort`).
-    pub begin: u16,
-    /// The last port, inclusive (Inspector's `endPort`).
-    pub end: u16,
+/// [`PortRange`] as Inspector writes an `openPortRange`: `{"begin": 22, "end": 22}`
+/// (`type << 8 | code` for ICMP). Only the serde boundary knows this shape.
+mod inspector_port_range {
+    use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::ports::PortRange;
+
+    #[derive(Serialize, Deserialize)]
+    struct Wire {
+        begin: u16,
+        end: u16,
+    }
+
+    pub(super) fn serialize<S: Serializer>(r: &PortRange, s: S) -> Result<S::Ok, S::Error> {
+        Wire {
+            begin: r.from,
+            end: r.to,
+        }
+        .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PortRange, D::Error> {
+        let w = Wire::deserialize(d)?;
+        PortRange::new(w.begin, w.end).ok_or_else(|| {
+            de::Error::custom(format!(
+                "port range begins at {} after its end {}",
+                w.begin, w.end
+            ))
+        })
+    }
+
+    /// What a finding stored without an `openPortRange` reads as (the former default).
+    pub(super) fn missing() -> PortRange {
+        PortRange::single(0)
+    }
 }
 
 /// One protocol's open ports, as text (`22,80-443`, `all`).
@@ -316,7 +350,7 @@ mod tests {
             network_path: NetworkPath {
                 steps: vec![PathStep::new("igw-1", "AWS::EC2::InternetGateway")],
             },
-            open_port_range: PortRange { begin: 22, end: 22 },
+            open_port_range: PortRange::single(22),
             open_ranges: Some(vec![OpenRange {
                 ports: "22".into(),
                 protocol: "TCP".into(),
