@@ -2,7 +2,8 @@
 //! recognised services, found from an ENI's `NetworkExposure` finding.
 use std::net::IpAddr;
 
-use kensa_model::finding::{NetworkPathEvidence, PortRange};
+use kensa_model::finding::NetworkPathEvidence;
+use kensa_model::ports::PortRange;
 use kensa_model::{finding_id, Evidence, Finding, Severity};
 use kensa_net::ports::RECOGNIZED;
 use kensa_telemetry::{Listener, Proto};
@@ -84,8 +85,8 @@ fn finding(
     let class_text = class_words(&class);
     let mut evidence = path.clone();
     evidence.open_port_range = PortRange {
-        begin: port,
-        end: port,
+        from: port,
+        to: port,
     };
     evidence.protocol = proto_name.into();
     evidence.open_ranges = None;

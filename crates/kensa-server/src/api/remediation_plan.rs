@@ -15,6 +15,7 @@ use crate::state::AppState;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(not(feature = "aws"), allow(dead_code))]
 pub struct PlanRequest {
     /// Plan for the snapshot this stored run assessed.
     pub run: Option<i64>,
