@@ -5,6 +5,8 @@ use std::path::Path;
 use crate::error::{Error, Location, Problem, Result};
 use crate::{InstalledPackage, PackageKind};
 
+/// Reads apk's installed database file; invalid UTF-8 is replaced rather than refused
+/// (a package description must not cost the whole inventory).
 pub fn read_installed(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<InstalledPackage>> {
     let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(parse_installed(
@@ -14,6 +16,8 @@ pub fn read_installed(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<In
     ))
 }
 
+/// Parses the text of apk's installed database (`file` names it in problems); a stanza
+/// without `P:` or `V:` is reported and skipped.
 pub fn parse_installed(
     text: &str,
     file: &str,

@@ -38,15 +38,20 @@ const H_OFFDUP: u8 = 4;
 /// One key/value pair and the hash page it was found on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
+    /// The hash page (or first overflow page) it was read from, for problem reports.
     pub page: u32,
+    /// The key bytes (rpm: the package number, `hnum`).
     pub key: Vec<u8>,
+    /// The value bytes (rpm: the package's header blob).
     pub value: Vec<u8>,
 }
 
 /// Something wrong with one page; its entries (or the one entry) were skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageProblem {
+    /// The page that could not be read.
     pub page: u32,
+    /// What is wrong with it (a bad offset, a broken overflow chain, ...).
     pub message: String,
 }
 
@@ -114,6 +119,7 @@ impl<'a> HashDb<'a> {
         self.big_endian
     }
 
+    /// The page size the metadata page declares (512 bytes to 64 KiB), checked on open.
     pub fn page_size(&self) -> usize {
         self.page_size
     }

@@ -14,6 +14,8 @@ pub fn read_status(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Insta
     ))
 }
 
+/// Parses the text of a dpkg status file (`file` names it in problems). Only packages
+/// whose `Status` says installed count; a stanza without a name or version is reported.
 pub fn parse_status(text: &str, file: &str, problems: &mut Vec<Problem>) -> Vec<InstalledPackage> {
     let mut out = Vec::new();
     let mut unseparated = Vec::new();

@@ -7,21 +7,40 @@ use serde::{Deserialize, Serialize};
 /// A fatal error: the input as a whole could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A file or directory could not be read (missing, permissions, an I/O error).
     #[error("{path}: {source}")]
     Io {
+        /// The file that could not be read.
         path: PathBuf,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
+    /// A file was read but is not in the format expected (an inventory JSON that does
+    /// not parse, a feed that is not JSON, ...).
     #[error("{location}: {message}")]
-    Parse { location: Location, message: String },
+    Parse {
+        /// Where the input stops making sense.
+        location: Location,
+        /// What was expected there.
+        message: String,
+    },
+    /// An rpm database (SQLite or Berkeley DB) that cannot be read as one; the caller
+    /// reports it as a problem and suggests `rpm -qa` output instead.
     #[error("{path}: rpm database: {message}")]
-    RpmDb { path: PathBuf, message: String },
+    RpmDb {
+        /// The database file.
+        path: PathBuf,
+        /// Why it could not be read.
+        message: String,
+    },
+    /// The caller asked for something impossible (a root that is not a directory).
     #[error("{0}")]
     Usage(String),
 }
 
 impl Error {
+    /// An [`Error::Io`] for `path`: the shape every `map_err` on a file read takes.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -29,6 +48,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Parse`] at `location`.
     pub fn parse(location: Location, message: impl Into<String>) -> Self {
         Error::Parse {
             location,
@@ -37,21 +57,27 @@ impl Error {
     }
 }
 
+/// The inventory readers' result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Where in an input something is: file, and line or JSON path or byte offset.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 pub struct Location {
+    /// The file, as given or found (relative to the scanned root when walking one).
     pub file: String,
+    /// The 1-based line, for line-oriented formats (dpkg status, `rpm -qa`, apk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// The JSON path (`$.packages[3].version`), for JSON inputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_path: Option<String>,
+    /// The byte offset, for binary formats (rpm headers, Berkeley DB pages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte: Option<u64>,
 }
 
 impl Location {
+    /// The whole file, no position inside it.
     pub fn file(file: impl Into<String>) -> Self {
         Location {
             file: file.into(),
@@ -59,6 +85,7 @@ impl Location {
         }
     }
 
+    /// A line of a text file.
     pub fn line(file: impl Into<String>, line: usize) -> Self {
         Location {
             line: Some(line),
@@ -66,6 +93,7 @@ impl Location {
         }
     }
 
+    /// A JSON path inside a JSON file.
     pub fn json(file: impl Into<String>, path: impl Into<String>) -> Self {
         Location {
             json_path: Some(path.into()),
@@ -73,6 +101,7 @@ impl Location {
         }
     }
 
+    /// A byte offset inside a binary file.
     pub fn byte(file: impl Into<String>, byte: u64) -> Self {
         Location {
             byte: Some(byte),
@@ -100,11 +129,14 @@ impl fmt::Display for Location {
 /// A problem with one item of an input: the item was skipped, the rest was used.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Problem {
+    /// The item that was skipped.
     pub location: Location,
+    /// Why, in words that tell the user what to fix.
     pub message: String,
 }
 
 impl Problem {
+    /// A problem at `location`.
     pub fn new(location: Location, message: impl Into<String>) -> Self {
         Problem {
             location,

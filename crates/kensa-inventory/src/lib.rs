@@ -5,7 +5,12 @@
 //! This crate reads local files only: no HTTP client, no advisory database, no archive
 //! code (kensa-agent links it). rpm's own database format since rpm 4.16 is SQLite
 //! (`rpmdb.sqlite`), so rusqlite (bundled SQLite) is a dependency.
+//!
+//! The per-format readers are public modules because their entry points are used on their
+//! own (`kensa vuln inventory --rpm-qa` parses `rpm -qa` output; the fuzz tests feed each
+//! parser directly); everything else is reached through the re-exports below.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -13,15 +18,16 @@ use serde::{Deserialize, Serialize};
 pub mod apk;
 pub mod bdb;
 pub mod dpkg;
-pub mod error;
-pub mod jar;
-pub mod lang;
-pub mod os;
+mod error;
+mod jar;
+mod lang;
+mod os;
 pub mod rpm;
 pub mod version;
 
 pub use error::{Error, Location, Problem, Result};
 pub use kensa_telemetry::{InstalledPackage, OsInfo, PackageKind};
+pub use lang::normalise_pypi_name;
 pub use version::{ordering_symbol, Scheme};
 
 /// A host's inventory. This is also the `--inventory FILE` format.
@@ -30,8 +36,11 @@ pub struct Inventory {
     /// Resource id for findings (instance id or host name).
     #[serde(default)]
     pub host: String,
+    /// The distribution from `os-release`; `None` when the root has none, and then
+    /// advisories cannot be chosen by distribution.
     #[serde(default)]
     pub os: Option<OsInfo>,
+    /// OS and language packages, sorted and without duplicates.
     #[serde(default)]
     pub packages: Vec<InstalledPackage>,
     /// Items that could not be read (skipped), with where and why.

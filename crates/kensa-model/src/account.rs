@@ -33,6 +33,7 @@ pub struct RegionalSettings {
     /// `describe-vpc-block-public-access-options` → `VpcBlockPublicAccessOptions`.
     #[serde(default)]
     pub vpc_block_public_access: Option<VpcBlockPublicAccessOptions>,
+    /// The account and region the settings are of.
     #[serde(skip)]
     pub scope: Scope,
 }
@@ -83,18 +84,25 @@ impl RegionalSettings {
 pub const SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATES: [&str; 3] =
     ["block-all-sharing", "block-new-sharing", "unblocked"];
 
+/// The account's VPC Block Public Access settings (`describe-vpc-block-public-access-options`):
+/// when on, internet gateways stop carrying traffic except for excluded VPCs and subnets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct VpcBlockPublicAccessOptions {
+    /// The account the settings are for.
     #[serde(default)]
     pub aws_account_id: Option<String>,
+    /// The region the settings are for.
     #[serde(default)]
     pub aws_region: Option<String>,
+    /// The block's state (`default-state`, `update-complete`, ...); with `InternetGatewayBlockMode`
+    /// it decides whether internet gateways carry traffic.
     #[serde(default)]
     pub state: Option<String>,
     /// `off`, `block-bidirectional` or `block-ingress`.
     #[serde(default)]
     pub internet_gateway_block_mode: Option<String>,
+    /// Whether VPCs or subnets may be excluded from the block (`allowed`, `not-allowed`).
     #[serde(default)]
     pub exclusions_allowed: Option<String>,
 }

@@ -8,6 +8,8 @@
 //! never `blocked`, never "safe").
 use serde::{Deserialize, Serialize};
 
+/// Why a path stops at a component (blocking), or why kensa cannot tell (indeterminate);
+/// serialised in Reachability Analyzer's SCREAMING_SNAKE_CASE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum BlockCode {

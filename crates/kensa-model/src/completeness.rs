@@ -26,6 +26,7 @@ pub const NETWORK_INPUTS: &[ResourceType] = &[
 /// A resource kind the analysis needed and the snapshot has no output for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct MissingInput {
+    /// The resource type whose output is missing or incomplete.
     pub resource_type: ResourceType,
     /// The `describe-*` key that would have listed it (`SecurityGroups`).
     pub key: String,

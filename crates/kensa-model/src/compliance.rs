@@ -8,11 +8,15 @@ use crate::completeness::Completeness;
 use crate::finding::Severity;
 use crate::resource_type::ResourceType;
 
+/// A control's outcome in a compliance report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ControlStatus {
+    /// Every resource the control evaluated passed.
     Passed,
+    /// At least one resource failed.
     Failed,
+    /// No resource to evaluate (never said of input that is missing: that is `NOT_EVALUATED`).
     NotApplicable,
     /// The control's input is missing or was rejected: nothing can be said
     /// ([`ControlResult::reason`] says why). Never counted as a pass.
@@ -20,6 +24,7 @@ pub enum ControlStatus {
 }
 
 impl ControlStatus {
+    /// The status as reports print it (`PASSED`, `FAILED`, `NOT_APPLICABLE`).
     pub fn as_str(self) -> &'static str {
         match self {
             ControlStatus::Passed => "PASSED",
@@ -43,8 +48,11 @@ pub struct ControlResult {
     pub control: String,
     /// The kensa rule that evaluated it.
     pub rule_id: String,
+    /// The control's title, as the framework words it.
     pub title: String,
+    /// The control's severity in this framework.
     pub severity: Severity,
+    /// The control's outcome over all resources.
     pub status: ControlStatus,
     /// Resources evaluated and compliant.
     pub passed: usize,
@@ -68,22 +76,33 @@ pub struct ControlResult {
 /// One non-compliant resource of a control.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceFailure {
+    /// The resource that failed.
     pub resource_id: String,
+    /// Its type, in Security Hub's names (`AwsEc2SecurityGroup`).
     pub resource_type: String,
+    /// The control's severity for it.
     pub severity: Severity,
+    /// What exactly fails, as the check says it.
     pub reason: String,
+    /// Whether a mute rule suppressed the finding: it still counts as failed, but is shown as
+    /// muted.
     pub suppressed: bool,
 }
 
+/// Counts of a report's controls by status, and of suppressed failures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ComplianceSummary {
+    /// Controls that passed on every resource they evaluated.
     pub passed: usize,
+    /// Controls with at least one failing resource.
     pub failed: usize,
+    /// Controls with no resource to evaluate.
     pub not_applicable: usize,
     /// Controls whose input is missing or was rejected (left out of JSON when 0, so
     /// reports of complete input read as before).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub not_evaluated: usize,
+    /// Failures a mute rule suppressed.
     pub suppressed_findings: usize,
     /// How complete the assessed snapshot was (absent in reports of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,13 +118,16 @@ fn is_zero(n: &usize) -> bool {
 pub struct ComplianceReport {
     /// Framework id (`fsbp`, `cis-aws-3.0`, `aws-config`, or a custom one).
     pub framework: String,
+    /// The framework's full title (`AWS Foundational Security Best Practices`).
     pub framework_title: String,
     /// What was assessed (snapshot path, `demo`).
     pub source: String,
     /// The date the report is about (given by the caller, `YYYY-MM-DD`), or empty.
     #[serde(default)]
     pub date: String,
+    /// Counts of controls by status.
     pub summary: ComplianceSummary,
+    /// Every control of the framework, in the framework's order.
     pub controls: Vec<ControlResult>,
 }
 

@@ -10,14 +10,19 @@ use crate::snapshot::Scope;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectConnectGateway {
+    /// Its id: the key the snapshot stores it under.
     pub direct_connect_gateway_id: String,
+    /// Its name.
     #[serde(default)]
     pub direct_connect_gateway_name: Option<String>,
+    /// The account that owns it (12 digits).
     #[serde(default)]
     pub owner_account: Option<String>,
     /// `pending`, `available`, `deleting`, `deleted`.
     #[serde(default)]
     pub direct_connect_gateway_state: Option<String>,
+    /// Where the record belongs (account and region): the snapshot layout's, else the account the
+    /// record itself names.
     #[serde(skip)]
     pub scope: Scope,
 }
@@ -26,6 +31,7 @@ pub struct DirectConnectGateway {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DxPrefix {
+    /// An on-premises CIDR allowed over the association.
     #[serde(default)]
     pub cidr: Option<String>,
 }
@@ -34,13 +40,16 @@ pub struct DxPrefix {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DxAssociatedGateway {
+    /// The gateway's id (`vgw-…` or `tgw-…`).
     #[serde(default)]
     pub id: Option<String>,
     /// `virtualPrivateGateway` or `transitGateway`.
     #[serde(default, rename = "type")]
     pub gateway_type: Option<String>,
+    /// The gateway's account.
     #[serde(default)]
     pub owner_account: Option<String>,
+    /// The gateway's region.
     #[serde(default)]
     pub region: Option<String>,
 }
@@ -49,12 +58,15 @@ pub struct DxAssociatedGateway {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectConnectGatewayAssociation {
+    /// Its id: the key the snapshot stores it under.
     pub association_id: String,
+    /// The Direct Connect gateway.
     #[serde(default)]
     pub direct_connect_gateway_id: Option<String>,
     /// `associating`, `associated`, `disassociating`, `disassociated`, `updating`.
     #[serde(default)]
     pub association_state: Option<String>,
+    /// The virtual private gateway or transit gateway associated, with its account and region.
     #[serde(default)]
     pub associated_gateway: Option<DxAssociatedGateway>,
     /// The prefixes AWS announces to the on-premises network over the gateway.
@@ -63,6 +75,8 @@ pub struct DirectConnectGatewayAssociation {
     /// The older form of `associatedGateway` for a virtual private gateway.
     #[serde(default)]
     pub virtual_gateway_id: Option<String>,
+    /// Where the record belongs (account and region): the snapshot layout's, else the account the
+    /// record itself names.
     #[serde(skip)]
     pub scope: Scope,
 }
@@ -86,7 +100,9 @@ impl DirectConnectGatewayAssociation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualInterface {
+    /// Its id (`dxvif-…`): the key the snapshot stores it under.
     pub virtual_interface_id: String,
+    /// The account that owns it.
     #[serde(default)]
     pub owner_account: Option<String>,
     /// `private`, `public` or `transit`.
@@ -95,17 +111,24 @@ pub struct VirtualInterface {
     /// `confirming`, `verifying`, `pending`, `available`, `down`, `deleting`, ...
     #[serde(default)]
     pub virtual_interface_state: Option<String>,
+    /// The Direct Connect gateway it attaches to.
     #[serde(default)]
     pub direct_connect_gateway_id: Option<String>,
+    /// The virtual private gateway of a private interface attached directly, without a Direct
+    /// Connect gateway.
     #[serde(default)]
     pub virtual_gateway_id: Option<String>,
+    /// The Direct Connect connection it runs on.
     #[serde(default)]
     pub connection_id: Option<String>,
+    /// The region it terminates in.
     #[serde(default)]
     pub region: Option<String>,
     /// A public virtual interface's customer prefixes.
     #[serde(default, deserialize_with = "crate::de::vec")]
     pub route_filter_prefixes: Vec<DxPrefix>,
+    /// Where the record belongs (account and region): the snapshot layout's, else the account the
+    /// record itself names.
     #[serde(skip)]
     pub scope: Scope,
 }

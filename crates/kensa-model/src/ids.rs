@@ -10,33 +10,61 @@ use crate::resource_type::ResourceType;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdKind {
+    /// `vpc-…`: a VPC.
     Vpc,
+    /// `subnet-…`: a subnet.
     Subnet,
+    /// `rtb-…`: a route table.
     RouteTable,
+    /// `acl-…`: a network ACL.
     NetworkAcl,
+    /// `sg-…`: a security group.
     SecurityGroup,
+    /// `sgr-…`: a security group rule.
     SecurityGroupRule,
+    /// `eni-…`: a network interface.
     NetworkInterface,
+    /// `i-…`: an instance.
     Instance,
+    /// `eipalloc-…`: an Elastic IP allocation.
     EipAllocation,
+    /// `igw-…`: an internet gateway.
     InternetGateway,
+    /// `eigw-…`: an egress-only internet gateway.
     EgressOnlyInternetGateway,
+    /// `nat-…`: a NAT gateway.
     NatGateway,
+    /// `pl-…`: a prefix list.
     PrefixList,
+    /// `pcx-…`: a VPC peering connection.
     VpcPeeringConnection,
+    /// `vgw-…`: a VPN gateway.
     VpnGateway,
+    /// `vpn-…`: a VPN connection.
     VpnConnection,
+    /// `cgw-…`: a customer gateway.
     CustomerGateway,
+    /// `tgw-…`: a transit gateway.
     TransitGateway,
+    /// `tgw-attach-…`: a transit gateway attachment.
     TransitGatewayAttachment,
+    /// `tgw-rtb-…`: a transit gateway route table.
     TransitGatewayRouteTable,
+    /// `vpce-…`: a VPC endpoint.
     VpcEndpoint,
+    /// `vol-…`: an EBS volume.
     Volume,
+    /// `snap-…`: an EBS snapshot.
     EbsSnapshot,
+    /// `ami-…`: an AMI.
     Image,
+    /// `lt-…`: a launch template.
     LaunchTemplate,
+    /// `fl-…`: a flow log.
     FlowLog,
+    /// `cagw-…`: a carrier gateway.
     CarrierGateway,
+    /// `lgw-…`: a local gateway.
     LocalGateway,
     /// `local`: the VPC's own route.
     Local,

@@ -1,16 +1,22 @@
 //! Domain types shared by every kensa analyser.
 //!
-//! * [`snapshot`]: an AWS account (or several) as the AWS CLI's `describe-*` calls print it,
-//!   loaded from a snapshot directory. Field names follow the AWS CLI JSON exactly
-//!   (PascalCase on the wire, snake_case in Rust), and every field AWS documents as
-//!   optional is optional here.
-//! * [`finding`]: the one finding schema every analyser emits.
+//! * [`Snapshot`]: an AWS account (or several) as the AWS CLI's `describe-*` calls print it,
+//!   loaded from a snapshot directory ([`Snapshot::load`]). Field names follow the AWS CLI
+//!   JSON exactly (PascalCase on the wire, snake_case in Rust), and every field AWS
+//!   documents as optional is optional here. The resource types are in the public modules
+//!   named after their AWS area ([`ec2`], [`instance`], [`gateway`], [`transit`], [`elb`],
+//!   [`compute`], [`direct_connect`], [`account`]).
+//! * [`Finding`]: the one finding schema every analyser emits ([`finding`] holds its parts).
+//! * The shared vocabulary: [`ResourceType`], [`IdKind`], [`ports`], [`block_code`].
+//! * [`Completeness`] and [`ComplianceReport`]: how much a result can be trusted, and the
+//!   per-control outcome of a framework.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod account;
 pub mod block_code;
-pub mod completeness;
-pub mod compliance;
+mod completeness;
+mod compliance;
 pub mod compute;
 mod de;
 pub mod demo;
@@ -19,15 +25,13 @@ pub mod ec2;
 pub mod elb;
 pub mod finding;
 pub mod gateway;
-pub mod ids;
+mod ids;
 pub mod instance;
 pub mod load;
 pub mod ports;
 mod query;
-pub mod resource_type;
-
-pub use query::SubnetIndex;
-pub mod snapshot;
+mod resource_type;
+mod snapshot;
 pub mod synth;
 pub mod transit;
 
@@ -40,5 +44,6 @@ pub use finding::{
 };
 pub use ids::IdKind;
 pub use load::{Document, LoadError};
+pub use query::SubnetIndex;
 pub use resource_type::ResourceType;
 pub use snapshot::{Scope, Snapshot, Warning, WarningLevel};

@@ -90,6 +90,8 @@ pub struct SubnetIndex<'a> {
 }
 
 impl<'a> SubnetIndex<'a> {
+    /// Indexes each subnet's route table (its explicit one, else the VPC's main) and network ACL
+    /// (its associated one, else the VPC's default).
     pub fn new(snapshot: &'a Snapshot) -> Self {
         let mut index = SubnetIndex {
             snapshot,

@@ -12,40 +12,103 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ResourceType {
+    /// A VPC (`Vpcs`, Security Hub `AwsEc2Vpc`, CloudFormation `AWS::EC2::VPC`).
     Vpc,
+    /// A subnet (`Subnets`, Security Hub `AwsEc2Subnet`, CloudFormation `AWS::EC2::Subnet`).
     Subnet,
+    /// A route table (`RouteTables`, Security Hub `AwsEc2RouteTable`, CloudFormation
+    /// `AWS::EC2::RouteTable`).
     RouteTable,
+    /// A network ACL (`NetworkAcls`, Security Hub `AwsEc2NetworkAcl`, CloudFormation
+    /// `AWS::EC2::NetworkAcl`).
     NetworkAcl,
+    /// A security group (`SecurityGroups`, Security Hub `AwsEc2SecurityGroup`, CloudFormation
+    /// `AWS::EC2::SecurityGroup`).
     SecurityGroup,
+    /// A security group rule (`SecurityGroupRules`, Security Hub `AwsEc2SecurityGroupRule`,
+    /// CloudFormation `AWS::EC2::SecurityGroupIngress`).
     SecurityGroupRule,
+    /// A network interface (`NetworkInterfaces`, Security Hub `AwsEc2NetworkInterface`,
+    /// CloudFormation `AWS::EC2::NetworkInterface`).
     NetworkInterface,
+    /// An instance (`Reservations`, Security Hub `AwsEc2Instance`, CloudFormation
+    /// `AWS::EC2::Instance`).
     Instance,
+    /// An Elastic IP (`Addresses`, Security Hub `AwsEc2Eip`, CloudFormation `AWS::EC2::EIP`).
     Eip,
+    /// An internet gateway (`InternetGateways`, Security Hub `AwsEc2InternetGateway`,
+    /// CloudFormation `AWS::EC2::InternetGateway`).
     InternetGateway,
+    /// An egress-only internet gateway (`EgressOnlyInternetGateways`, Security Hub
+    /// `AwsEc2EgressOnlyInternetGateway`, CloudFormation `AWS::EC2::EgressOnlyInternetGateway`).
     EgressOnlyInternetGateway,
+    /// A NAT gateway (`NatGateways`, Security Hub `AwsEc2NatGateway`, CloudFormation
+    /// `AWS::EC2::NatGateway`).
     NatGateway,
+    /// A prefix list (`PrefixLists`, Security Hub `AwsEc2PrefixList`, CloudFormation
+    /// `AWS::EC2::PrefixList`).
     PrefixList,
+    /// A VPC peering connection (`VpcPeeringConnections`, Security Hub
+    /// `AwsEc2VpcPeeringConnection`, CloudFormation `AWS::EC2::VPCPeeringConnection`).
     VpcPeeringConnection,
+    /// A VPN gateway (`VpnGateways`, Security Hub `AwsEc2VpnGateway`, CloudFormation
+    /// `AWS::EC2::VPNGateway`).
     VpnGateway,
+    /// A VPN connection (`VpnConnections`, Security Hub `AwsEc2VpnConnection`, CloudFormation
+    /// `AWS::EC2::VPNConnection`).
     VpnConnection,
+    /// A customer gateway (`CustomerGateways`, Security Hub `AwsEc2CustomerGateway`, CloudFormation
+    /// `AWS::EC2::CustomerGateway`).
     CustomerGateway,
+    /// A transit gateway (`TransitGateways`, Security Hub `AwsEc2TransitGateway`, CloudFormation
+    /// `AWS::EC2::TransitGateway`).
     TransitGateway,
+    /// A transit gateway attachment (`TransitGatewayAttachments`, Security Hub
+    /// `AwsEc2TransitGatewayAttachment`, CloudFormation `AWS::EC2::TransitGatewayAttachment`).
     TransitGatewayAttachment,
+    /// A transit gateway route table (`TransitGatewayRouteTables`, Security Hub
+    /// `AwsEc2TransitGatewayRouteTable`, CloudFormation `AWS::EC2::TransitGatewayRouteTable`).
     TransitGatewayRouteTable,
+    /// A VPC endpoint (`VpcEndpoints`, Security Hub `AwsEc2VpcEndpoint`, CloudFormation
+    /// `AWS::EC2::VPCEndpoint`).
     VpcEndpoint,
+    /// A Direct Connect gateway (`directConnectGateways`, Security Hub `AwsDirectConnectGateway`,
+    /// CloudFormation `AWS::DirectConnect::DirectConnectGateway`).
     DirectConnectGateway,
+    /// A Direct Connect gateway association (`directConnectGatewayAssociations`, Security Hub
+    /// `AwsDirectConnectGatewayAssociation`).
     DirectConnectGatewayAssociation,
+    /// A Direct Connect virtual interface (`virtualInterfaces`, Security Hub
+    /// `AwsDirectConnectVirtualInterface`, CloudFormation
+    /// `AWS::DirectConnect::PrivateVirtualInterface`).
     DirectConnectVirtualInterface,
+    /// A load balancer (`LoadBalancers`, Security Hub `AwsElbv2LoadBalancer`, CloudFormation
+    /// `AWS::ElasticLoadBalancingV2::LoadBalancer`).
     Elbv2LoadBalancer,
+    /// A listener (`Listeners`, Security Hub `AwsElbv2Listener`, CloudFormation
+    /// `AWS::ElasticLoadBalancingV2::Listener`).
     Elbv2Listener,
+    /// A target group (`TargetGroups`, Security Hub `AwsElbv2TargetGroup`, CloudFormation
+    /// `AWS::ElasticLoadBalancingV2::TargetGroup`).
     Elbv2TargetGroup,
+    /// A classic load balancer (`LoadBalancerDescriptions`, Security Hub `AwsElbLoadBalancer`,
+    /// CloudFormation `AWS::ElasticLoadBalancing::LoadBalancer`).
     ElbLoadBalancer,
+    /// An EBS volume (`Volumes`, Security Hub `AwsEc2Volume`, CloudFormation `AWS::EC2::Volume`).
     Volume,
+    /// An EBS snapshot (`Snapshots`, Security Hub `AwsEc2Snapshot`).
     EbsSnapshot,
+    /// An AMI (`Images`, Security Hub `AwsEc2Image`).
     Image,
+    /// A launch template (`LaunchTemplates`, Security Hub `AwsEc2LaunchTemplate`, CloudFormation
+    /// `AWS::EC2::LaunchTemplate`).
     LaunchTemplate,
+    /// A launch template version (`LaunchTemplateVersions`, Security Hub
+    /// `AwsEc2LaunchTemplateVersion`).
     LaunchTemplateVersion,
+    /// A flow log (`FlowLogs`, Security Hub `AwsEc2FlowLog`, CloudFormation `AWS::EC2::FlowLog`).
     FlowLog,
+    /// An account setting (`EbsEncryptionByDefault`, Security Hub `AwsAccount`).
     Account,
 }
 
@@ -286,6 +349,22 @@ impl<'de> Deserialize<'de> for ResourceType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `ALL` is the list the exhaustive matches are iterated by (account attribution,
+    /// for one): it must hold every variant, in declaration order.
+    #[test]
+    fn all_lists_every_variant_in_order() {
+        for (i, &t) in ResourceType::ALL.iter().enumerate() {
+            assert_eq!(t as usize, i, "{t:?}");
+        }
+        let last = *ResourceType::ALL.last().unwrap();
+        assert_eq!(
+            last,
+            ResourceType::Account,
+            "a new variant goes before Account"
+        );
+        assert_eq!(ResourceType::Account as usize + 1, ResourceType::ALL.len());
+    }
 
     #[test]
     fn names_are_unique_and_round_trip() {

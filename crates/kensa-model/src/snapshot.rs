@@ -20,7 +20,9 @@ use crate::transit::{
 /// Where a resource was found: its account and region (empty when the layout did not say).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 pub struct Scope {
+    /// The account id (12 digits); empty when nothing says it.
     pub account: String,
+    /// The region; empty when the layout does not say it (`aws_configs/*.json`).
     pub region: String,
 }
 
@@ -56,6 +58,7 @@ pub struct Warning {
     pub file: String,
     /// A JSON path inside the file (`$.SecurityGroups[3].IpPermissions`), or empty.
     pub path: String,
+    /// What is wrong and what was done about it (`item skipped`).
     pub message: String,
     /// Severity of the problem; `warning` when an older producer did not say.
     #[serde(default)]
@@ -63,6 +66,7 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// A warning at `level` about `file` at JSON `path`.
     pub fn new(
         level: WarningLevel,
         file: impl Into<String>,
@@ -77,10 +81,12 @@ impl Warning {
         }
     }
 
+    /// An `info` warning: something noted, nothing lost.
     pub fn info(file: impl Into<String>, path: impl Into<String>, msg: impl Into<String>) -> Self {
         Self::new(WarningLevel::Info, file, path, msg)
     }
 
+    /// A `warning`: something dubious was kept.
     #[allow(clippy::self_named_constructors)] // reads as the level, like `info` and `error`
     pub fn warning(
         file: impl Into<String>,
@@ -90,6 +96,7 @@ impl Warning {
         Self::new(WarningLevel::Warning, file, path, msg)
     }
 
+    /// An `error`: something was skipped, so the input is incomplete.
     pub fn error(file: impl Into<String>, path: impl Into<String>, msg: impl Into<String>) -> Self {
         Self::new(WarningLevel::Error, file, path, msg)
     }
@@ -112,31 +119,47 @@ impl std::fmt::Display for Warning {
 /// Every resource of a snapshot, by id (ARN for ELBv2 resources, name for classic ELBs).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// The VPCs the snapshot holds, by id.
     pub vpcs: BTreeMap<String, Vpc>,
+    /// The subnets the snapshot holds, by id.
     pub subnets: BTreeMap<String, Subnet>,
+    /// The route tables the snapshot holds, by id.
     pub route_tables: BTreeMap<String, RouteTable>,
+    /// The network ACLs the snapshot holds, by id.
     pub network_acls: BTreeMap<String, NetworkAcl>,
+    /// The security groups the snapshot holds, by id.
     pub security_groups: BTreeMap<String, SecurityGroup>,
     /// `describe-security-group-rules`, by `SecurityGroupRuleId`.
     pub security_group_rules: BTreeMap<String, SecurityGroupRule>,
+    /// The network interfaces the snapshot holds, by id.
     pub network_interfaces: BTreeMap<String, NetworkInterface>,
     /// Instances flattened out of their reservations.
     pub instances: BTreeMap<String, Instance>,
     /// Elastic IPs, by allocation id (or public IP when there is none).
     pub addresses: BTreeMap<String, Address>,
+    /// The internet gateways the snapshot holds, by id.
     pub internet_gateways: BTreeMap<String, InternetGateway>,
+    /// The egress-only internet gateways the snapshot holds, by id.
     pub egress_only_internet_gateways: BTreeMap<String, EgressOnlyInternetGateway>,
+    /// The NAT gateways the snapshot holds, by id.
     pub nat_gateways: BTreeMap<String, NatGateway>,
     /// Managed and AWS-service prefix lists, entries merged in.
     pub prefix_lists: BTreeMap<String, PrefixList>,
+    /// The VPC peering connections the snapshot holds, by id.
     pub vpc_peering_connections: BTreeMap<String, VpcPeeringConnection>,
+    /// The VPN gateways the snapshot holds, by id.
     pub vpn_gateways: BTreeMap<String, VpnGateway>,
+    /// The VPN connections the snapshot holds, by id.
     pub vpn_connections: BTreeMap<String, VpnConnection>,
+    /// The customer gateways the snapshot holds, by id.
     pub customer_gateways: BTreeMap<String, CustomerGateway>,
+    /// The transit gateways the snapshot holds, by id.
     pub transit_gateways: BTreeMap<String, TransitGateway>,
+    /// The transit gateway attachments the snapshot holds, by id.
     pub transit_gateway_attachments: BTreeMap<String, TransitGatewayAttachment>,
     /// TGW route tables with their routes, associations and propagations merged in.
     pub transit_gateway_route_tables: BTreeMap<String, TransitGatewayRouteTable>,
+    /// The VPC endpoints the snapshot holds, by id.
     pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
     /// Direct Connect gateways, by id.
     #[serde(default)]
@@ -165,11 +188,13 @@ pub struct Snapshot {
     /// AMIs, by image id, launch permissions merged in.
     #[serde(default)]
     pub images: BTreeMap<String, Image>,
+    /// The launch templates the snapshot holds, by id.
     #[serde(default)]
     pub launch_templates: BTreeMap<String, LaunchTemplate>,
     /// Launch template versions, by `<LaunchTemplateId>:<VersionNumber>`.
     #[serde(default)]
     pub launch_template_versions: BTreeMap<String, LaunchTemplateVersion>,
+    /// The flow logs the snapshot holds, by id.
     #[serde(default)]
     pub flow_logs: BTreeMap<String, FlowLog>,
     /// Account/region settings, by `<account>/<region>` ([`RegionalSettings::key`]).

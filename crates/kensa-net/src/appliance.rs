@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use kensa_model::block_code::BlockCode;
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 
 use crate::flow::FlowSet;
 use crate::index::Index;
@@ -64,7 +64,7 @@ pub(crate) fn gateway_endpoint(
     rt: &kensa_model::ec2::RouteTable,
     target: &str,
 ) -> bool {
-    if !target.starts_with("vpce-") {
+    if IdKind::detect(target) != Some(IdKind::VpcEndpoint) {
         return false;
     }
     match snap.vpc_endpoints.get(target) {
@@ -91,7 +91,7 @@ fn is_service_prefix_list(pl: &kensa_model::gateway::PrefixList) -> bool {
 
 /// Sources whose return route leads to `target`, a component kensa does not evaluate.
 pub(crate) fn unevaluated_route(snap: &Snapshot, target: &str, sources: AddrSet) -> Unevaluated {
-    if target.starts_with("vpce-") {
+    if IdKind::detect(target) == Some(IdKind::VpcEndpoint) {
         let kind = snap
             .vpc_endpoints
             .get(target)

@@ -55,7 +55,7 @@ use crate::index::{warning, Index};
 use crate::lb::{LbKind, LbNode};
 use crate::rangeset::AddrSet;
 use crate::rules::{lpm_partition, nacl_allowed, Target};
-use crate::sg::{compile, SgCompiled};
+use crate::sg::{compile, compile_rules, SgCompiled, SgRuleInfo};
 
 pub(crate) use crate::appliance::{gateway_endpoint, ingress_appliance, unevaluated_route};
 pub use crate::appliance::{IndeterminateExposure, Unevaluated};
@@ -187,6 +187,8 @@ pub struct Engine<'s> {
     pub idx: Index<'s>,
     rules_by_group: FastMap<&'s str, Vec<&'s SecurityGroupRule>>,
     groups: RefCell<FastMap<String, Rc<SgCompiled>>>,
+    /// The rules one by one of the groups a finding or a path query asked about.
+    group_rules: RefCell<FastMap<String, Rc<Vec<SgRuleInfo>>>>,
     nacls: RefCell<FastMap<String, Rc<NaclSets>>>,
     subnets: RefCell<FastMap<String, Rc<SubnetReach>>>,
     eni_results: RefCell<FastMap<EniKey<'s>, EniResult>>,
@@ -276,6 +278,7 @@ impl<'s> Engine<'s> {
             idx,
             rules_by_group,
             groups: RefCell::default(),
+            group_rules: RefCell::default(),
             nacls: RefCell::default(),
             subnets: RefCell::default(),
             warnings: RefCell::default(),
@@ -293,13 +296,8 @@ impl<'s> Engine<'s> {
         }
         let compiled = match self.idx.snap.security_groups.get(id) {
             Some(sg) => {
-                let rules = self
-                    .rules_by_group
-                    .get(id)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
                 let mut warns = Vec::new();
-                let c = compile(&self.idx, sg, rules, &mut warns);
+                let (c, _) = compile(&self.idx, sg, self.rules_of(id), &mut warns);
                 self.warnings.borrow_mut().extend(warns);
                 c
             }
@@ -314,6 +312,34 @@ impl<'s> Engine<'s> {
         let rc = Rc::new(compiled);
         self.groups.borrow_mut().insert(id.to_string(), rc.clone());
         rc
+    }
+
+    /// The rules of a group one by one, with what each admits (none when the group is
+    /// not in the snapshot). Compiled on demand and kept: only the groups a finding or
+    /// a query names need them, and an account's groups can be many.
+    pub fn group_rules(&self, id: &str) -> Rc<Vec<SgRuleInfo>> {
+        if let Some(r) = self.group_rules.borrow().get(id) {
+            return r.clone();
+        }
+        // The warnings of the group are those of `group`, reported once, from there.
+        self.group(id);
+        let rules = match self.idx.snap.security_groups.get(id) {
+            Some(sg) => compile_rules(&self.idx, sg, self.rules_of(id), &mut Vec::new()),
+            None => Vec::new(),
+        };
+        let rc = Rc::new(rules);
+        self.group_rules
+            .borrow_mut()
+            .insert(id.to_string(), rc.clone());
+        rc
+    }
+
+    /// The `SecurityGroupRules` of a group (empty: its `IpPermissions` are used).
+    fn rules_of(&self, id: &str) -> &[&'s SecurityGroupRule] {
+        self.rules_by_group
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The union of the inbound rules of `groups`.

@@ -507,7 +507,7 @@ fn internet_candidates(eng: &Engine, dst: &Eni, dst_ip: IpAddr) -> Vec<IpAddr> {
         "8.8.8.8".parse().expect("literal address")
     }];
     for g in &dst.groups {
-        for r in eng.group(g).rules.iter().filter(|r| !r.egress) {
+        for r in eng.group_rules(g).iter().filter(|r| !r.egress) {
             let s = all_sources(&r.flows).intersect(&eng.idx.internet);
             let first = if v6 {
                 s.v6.first().map(|a| IpAddr::from(a.to_be_bytes()))

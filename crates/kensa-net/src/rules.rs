@@ -1,6 +1,7 @@
 //! Compiling security group rules, network ACL entries and routes into sets.
 use kensa_model::ec2::{NetworkAclEntry, Route};
 use kensa_model::ports::PortRange;
+use kensa_model::IdKind;
 
 use crate::flow::{cube, everything, FlowSet, Lattice, ICMP, ICMPV6, TCP, UDP};
 use crate::rangeset::AddrSet;
@@ -217,23 +218,35 @@ impl Target {
             // exists, so its traffic is unknown, not dropped.
             return Target::Other(UNNAMED_TARGET.into());
         }
-        if r.egress_only_internet_gateway_id.is_some() || named.starts_with("eigw-") {
+        // Ids are classified by their prefix in one place (`IdKind::detect`).
+        let kind = IdKind::detect(&named);
+        if r.egress_only_internet_gateway_id.is_some()
+            || kind == Some(IdKind::EgressOnlyInternetGateway)
+        {
             return Target::EgressOnlyIgw(named);
         }
         if r.nat_gateway_id.is_some() {
             return Target::Nat(named);
         }
-        if r.transit_gateway_id.is_some() || named.starts_with("tgw-") {
+        let transit = matches!(
+            kind,
+            Some(
+                IdKind::TransitGateway
+                    | IdKind::TransitGatewayAttachment
+                    | IdKind::TransitGatewayRouteTable
+            )
+        );
+        if r.transit_gateway_id.is_some() || transit {
             return Target::Tgw(named);
         }
         if r.vpc_peering_connection_id.is_some() {
             return Target::Pcx(named);
         }
-        match named.as_str() {
-            "local" => Target::Local,
-            n if n.starts_with("igw-") => Target::Igw(named),
-            n if n.starts_with("vgw-") => Target::Vgw(named),
-            n if n.starts_with("pcx-") => Target::Pcx(named),
+        match kind {
+            Some(IdKind::Local) => Target::Local,
+            Some(IdKind::InternetGateway) => Target::Igw(named),
+            Some(IdKind::VpnGateway) => Target::Vgw(named),
+            Some(IdKind::VpcPeeringConnection) => Target::Pcx(named),
             _ => Target::Other(named),
         }
     }

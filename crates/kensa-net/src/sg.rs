@@ -25,13 +25,15 @@ pub struct SgRuleInfo {
     pub flows: FlowSet,
 }
 
-/// A compiled security group: the union of its rules per direction.
+/// A compiled security group: the union of its rules per direction. The rules one by
+/// one ([`SgRuleInfo`]) are not kept: the engine holds every group of the account, and a
+/// finding's recommendation needs them only for the few groups that expose something
+/// ([`crate::engine::Engine::group_rules`] compiles those again).
 #[derive(Debug, Clone, Default)]
 pub struct SgCompiled {
     /// Shared, as the inbound set of every ENI with this group alone.
     pub inbound: Rc<FlowSet>,
     pub outbound: FlowSet,
-    pub rules: Vec<SgRuleInfo>,
 }
 
 /// The kinds of source a rule can name.
@@ -154,15 +156,37 @@ fn rule_source(r: &SecurityGroupRule) -> Option<Source<'_>> {
     })
 }
 
-/// Compiles one group. When the snapshot has `SecurityGroupRules` for the group, those
-/// are used (they carry `sgr-` ids); otherwise the group's `IpPermissions[Egress]`.
+/// Compiles one group: the union of its rules per direction, and the rules one by one.
 pub fn compile(
     idx: &Index,
     sg: &SecurityGroup,
     rules: &[&SecurityGroupRule],
     warns: &mut Vec<kensa_model::Warning>,
-) -> SgCompiled {
-    let mut out = SgCompiled::default();
+) -> (SgCompiled, Vec<SgRuleInfo>) {
+    let rules = compile_rules(idx, sg, rules, warns);
+    let direction = |egress: bool| -> Vec<&FlowSet> {
+        (rules.iter())
+            .filter(|r| r.egress == egress)
+            .map(|r| &r.flows)
+            .collect()
+    };
+    let compiled = SgCompiled {
+        inbound: Rc::new(union_all(&direction(false))),
+        outbound: union_all(&direction(true)),
+    };
+    (compiled, rules)
+}
+
+/// The rules of one group with what each admits. When the snapshot has
+/// `SecurityGroupRules` for the group, those are used (they carry `sgr-` ids); otherwise
+/// the group's `IpPermissions[Egress]`.
+pub fn compile_rules(
+    idx: &Index,
+    sg: &SecurityGroup,
+    rules: &[&SecurityGroupRule],
+    warns: &mut Vec<kensa_model::Warning>,
+) -> Vec<SgRuleInfo> {
+    let mut out = Vec::new();
     let mut bad = Vec::new();
     let mut add = |egress: bool,
                    proto: &str,
@@ -181,7 +205,7 @@ pub fn compile(
         };
         let addrs = resolve(idx, sg, &src, path, warns);
         let flows = shape.with(addrs);
-        out.rules.push(SgRuleInfo {
+        out.push(SgRuleInfo {
             group_id: sg.group_id.clone(),
             rule_id,
             egress,
@@ -230,15 +254,6 @@ pub fn compile(
         }
     }
     warns.extend(bad);
-    let direction = |egress: bool| -> Vec<&FlowSet> {
-        (out.rules.iter())
-            .filter(|r| r.egress == egress)
-            .map(|r| &r.flows)
-            .collect()
-    };
-    let (inbound, outbound) = (union_all(&direction(false)), union_all(&direction(true)));
-    out.inbound = Rc::new(inbound);
-    out.outbound = outbound;
     out
 }
 

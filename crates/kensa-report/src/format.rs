@@ -63,7 +63,7 @@ impl fmt::Display for Format {
 
 /// A format name that is none of [`Format::ALL`].
 #[derive(Debug, thiserror::Error)]
-#[error("unknown format `{0}` (expected one of: table, json, sarif, csv, asff, ocsf, html)")]
+#[error("unknown format `{0}` (expected one of: {names})", names = Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "))]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {

@@ -34,6 +34,8 @@ mod snapshots;
 mod summary;
 mod targets;
 mod templates;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod tokens;
 pub mod units;
 

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kensa_vuln::synth::{generate, version_pairs, SynthConfig};
 use kensa_vuln::version::{apk, deb, rpm};
-use kensa_vuln::{findings, Filters, Matcher, Scheme};
+use kensa_vuln::{to_findings, Filters, Matcher, Scheme};
 
 fn bench_vercmp(c: &mut Criterion) {
     let mut group = c.benchmark_group("vercmp");
@@ -50,7 +50,7 @@ fn bench_match(c: &mut Criterion) {
         b.iter(|| {
             let matcher = Matcher::new(black_box(&records));
             let matches = matcher.match_inventory(&inv, &filters);
-            findings::to_findings(&inv.host, &matches).len()
+            to_findings(&inv.host, &matches).len()
         })
     });
     let matcher = Matcher::new(&records);

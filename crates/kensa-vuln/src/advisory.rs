@@ -22,6 +22,7 @@ pub enum FixState {
 }
 
 impl FixState {
+    /// The state's name in the database and in findings (`fixed`, `not-fixed`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             FixState::Fixed => "fixed",
@@ -58,17 +59,27 @@ impl FromStr for FixState {
 /// (`PyPI`, `npm`, `RubyGems`, `Maven`, ...) with an empty `release`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AdvisoryRecord {
+    /// The distribution family or ecosystem the record applies to (see above).
     pub distro: String,
+    /// The distribution release (`2023`, `bookworm`, `3.19`); empty for ecosystems and
+    /// for Amazon Linux 1's single stream.
     pub release: String,
     /// Binary package name (Amazon Linux/RHEL), source package name (Debian, Ubuntu,
     /// Alpine), or the ecosystem's package name.
     pub package: String,
+    /// The advisory's own id (`ALAS2023-2024-512`, `DSA-5678-1`, `GHSA-...`, or the CVE
+    /// id when the vendor tracks CVEs directly, as Debian and Alpine do).
     pub id: String,
+    /// How `introduced`, `fixed` and `last_affected` are ordered against installed
+    /// versions.
     pub scheme: Scheme,
+    /// Whether a fix exists; decides whether a match is fixable.
     pub fix_state: FixState,
     /// First affected version; `None` means all versions below `fixed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introduced: Option<String>,
+    /// The first fixed version; installed versions below it (and at or above
+    /// `introduced`) are affected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
     /// Last affected version when the feed gives that instead of a fix (OSV).
@@ -80,10 +91,13 @@ pub struct AdvisoryRecord {
     /// The vendor's own word for it (`important`, `unimportant`, `MODERATE`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor_severity: Option<String>,
+    /// The CVE ids the advisory covers; a finding carries them.
     #[serde(default)]
     pub cves: Vec<String>,
+    /// The vendor's one-line title, the finding's title when present.
     #[serde(default)]
     pub title: String,
+    /// The vendor's page for the advisory, the finding's reference.
     #[serde(default)]
     pub url: String,
     /// Which import produced it (`alas`, `debian-tracker`, `alpine-secdb`, `osv`).

@@ -14,13 +14,20 @@ use crate::advisory::{normalise, AdvisoryRecord};
 use crate::error::{Error, Result};
 use crate::feeds::{gunzip_if_needed, Import};
 
-pub const FORMAT: &str = "kensa-advisory-db";
-pub const FORMAT_VERSION: u32 = 1;
+/// The `format` a database file must declare: any other JSON is refused, not misread.
+pub(crate) const FORMAT: &str = "kensa-advisory-db";
+/// The file format version this kensa writes and reads.
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
+/// The local advisory database (`kensa db update|import`): every imported record,
+/// normalised, in one gzipped JSON file that `kensa vuln scan` loads offline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Database {
+    /// Always `kensa-advisory-db`; checked on load.
     pub format: String,
+    /// The file format version; a newer one is refused on load.
     pub version: u32,
+    /// The records, sorted and deduplicated.
     pub records: Vec<AdvisoryRecord>,
 }
 
@@ -37,11 +44,17 @@ impl Default for Database {
 /// Per (source, distro, release): how many records and distinct advisories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// The import that produced the records (`alas`, `debian-tracker`, ...).
     pub source: String,
+    /// The distribution family or ecosystem.
     pub distro: String,
+    /// The release (empty for ecosystems).
     pub release: String,
+    /// How many records (one per advisory and package).
     pub records: usize,
+    /// How many distinct advisory ids.
     pub advisories: usize,
+    /// How many distinct package names.
     pub packages: usize,
 }
 

@@ -17,7 +17,9 @@ use crate::inventory::{InstalledPackage, Inventory, OsInfo, PackageKind};
 /// Where a host's OS packages are looked up: distro key and release in the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Platform {
+    /// The database's distro key (`amzn`, `debian`, `ubuntu`, `alpine`, `rhel`).
     pub distro: String,
+    /// The release key in that distro (`2023`, `bookworm`, `22.04`, `3.19`).
     pub release: String,
     /// Match by source package name (Debian, Ubuntu, Alpine) instead of binary name.
     pub by_source: bool,
@@ -79,10 +81,15 @@ pub fn platform_of(os: &OsInfo) -> Option<Platform> {
 /// One installed package found vulnerable by one advisory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match<'a> {
+    /// The installed package that is affected.
     pub package: &'a InstalledPackage,
-    /// The name and version that were compared (source or binary).
+    /// The package name looked up: the source package's for Debian, Ubuntu and Alpine,
+    /// else the binary's.
     pub matched_name: String,
+    /// The installed version compared with the advisory's (the source version when
+    /// matched by source name).
     pub compared_version: String,
+    /// The advisory record that affects it.
     pub record: &'a AdvisoryRecord,
 }
 
@@ -96,6 +103,8 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// Whether a record passes the filters (checked before matching, so a filtered-out
+    /// advisory costs no version comparison).
     pub fn keep(&self, r: &AdvisoryRecord) -> bool {
         if self.fixable_only && r.fix_state != FixState::Fixed {
             return false;
@@ -122,6 +131,7 @@ pub struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
+    /// Indexes `records` (borrowed: the database is loaded once and matched many times).
     pub fn new(records: &'a [AdvisoryRecord]) -> Self {
         let mut index: HashMap<&'a str, HashMap<&'a str, ByPackage<'a>>> = HashMap::new();
         for r in records {

@@ -11,13 +11,16 @@ use crate::advisory::{AdvisoryRecord, FixState};
 use crate::inventory::{InstalledPackage, Inventory, OsInfo, PackageKind};
 use crate::version::Scheme;
 
+/// The size and seed of a generated advisory set and inventory (`kensa vuln bench`).
 #[derive(Debug, Clone, Copy)]
 pub struct SynthConfig {
+    /// Advisories to generate.
     pub advisories: usize,
     /// Distinct binary package names advisories draw from.
     pub package_pool: usize,
     /// Installed packages in the inventory.
     pub installed: usize,
+    /// The random seed: the same seed gives the same data.
     pub seed: u64,
 }
 

@@ -16,6 +16,8 @@ use crate::error::{Error, Location, Problem, Result};
 use crate::feeds::{gunzip_if_needed, Import};
 use crate::import::{import_bytes, FeedKind};
 
+/// The mirror lists of Amazon Linux 1, 2 and 2023, from which the repository holding
+/// `repodata/repomd.xml` (and so `updateinfo.xml`) is found.
 pub const AMAZON_LINUX_FEEDS: [(&str, &str); 3] = [
     (
         "1",
@@ -30,8 +32,11 @@ pub const AMAZON_LINUX_FEEDS: [(&str, &str); 3] = [
         "https://cdn.amazonlinux.com/al2023/core/mirrors/latest/x86_64/mirror.list",
     ),
 ];
+/// The Debian security tracker's JSON export: every source package, CVE and release.
 pub const DEBIAN_TRACKER_JSON: &str = "https://security-tracker.debian.org/tracker/data/json";
+/// Alpine's secdb: one JSON document per release and repository.
 pub const ALPINE_SECDB: &str = "https://secdb.alpinelinux.org/";
+/// OSV's bucket of per-ecosystem zip archives (language packages).
 pub const OSV_BASE: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 
 /// Which feeds to fetch, from where.
@@ -39,7 +44,9 @@ pub const OSV_BASE: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 pub struct Sources {
     /// (Amazon Linux release, repository or mirror.list URL)
     pub amazon: Vec<(String, String)>,
+    /// The Debian tracker JSON URL; `None` skips Debian and Ubuntu.
     pub debian: Option<String>,
+    /// The Alpine secdb base URL; `None` skips Alpine.
     pub alpine: Option<String>,
     /// (OSV base URL, ecosystems)
     pub osv: Option<(String, Vec<String>)>,
@@ -80,6 +87,7 @@ impl Default for Fetcher {
 }
 
 impl Fetcher {
+    /// The body of `url`, at most 1 GiB; an HTTP error status is an error.
     pub fn get(&self, url: &str) -> Result<Vec<u8>> {
         let err = |message: String| Error::Download {
             url: url.to_string(),

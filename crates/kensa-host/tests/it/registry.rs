@@ -48,18 +48,43 @@ fn every_rule_is_documented_and_named_after_its_file() {
     }
 }
 
+/// Inspector Classic's Security Best Practices and Runtime Behavior Analysis packages are a
+/// specification: kensa implements each of their rules, one file each, and nothing more.
+/// The CIS package is kensa's chosen subset, covered by the fixture test below.
 #[test]
-fn packages_have_inspectors_rule_counts() {
+fn inspectors_packages_are_implemented_rule_for_rule() {
+    let ids = |package| {
+        kensa_host::rules_of(package)
+            .map(|r| r.id)
+            .collect::<BTreeSet<_>>()
+    };
+    let expected = |list: &[&'static str]| list.iter().copied().collect::<BTreeSet<_>>();
     assert_eq!(
-        kensa_host::rules_of(Package::SecurityBestPractices).count(),
-        9
+        ids(Package::SecurityBestPractices),
+        expected(&[
+            "sbp-aslr",
+            "sbp-dep",
+            "sbp-password-complexity",
+            "sbp-password-max-age",
+            "sbp-password-min-length",
+            "sbp-ssh-password-auth",
+            "sbp-ssh-protocol-2",
+            "sbp-ssh-root-login",
+            "sbp-system-dir-permissions",
+        ])
     );
     assert_eq!(
-        kensa_host::rules_of(Package::RuntimeBehaviorAnalysis).count(),
-        6
+        ids(Package::RuntimeBehaviorAnalysis),
+        expected(&[
+            "rba-insecure-clients",
+            "rba-insecure-login-clients",
+            "rba-insecure-server-protocols",
+            "rba-root-process-insecure-permissions",
+            "rba-software-without-dep",
+            "rba-unused-listening-ports",
+        ])
     );
-    let cis = kensa_host::rules_of(Package::Cis).count();
-    assert!((15..=35).contains(&cis), "{cis} CIS rules");
+    assert!(kensa_host::rules_of(Package::Cis).next().is_some());
 }
 
 #[test]

@@ -12,8 +12,11 @@ use super::rpm::compare_numeric;
 /// A Debian version split into its parts, borrowing the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DebVersion<'a> {
+    /// The digits before the first `:`; empty when absent (which means 0).
     pub epoch: &'a str,
+    /// The upstream version, between the epoch and the last `-`.
     pub upstream: &'a str,
+    /// The Debian revision after the last `-`; empty for a native package.
     pub revision: &'a str,
 }
 

@@ -28,6 +28,7 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// The scheme's name in advisory records and on the command line (`rpm`, `deb`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Scheme::Rpm => "rpm",

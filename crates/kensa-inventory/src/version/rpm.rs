@@ -138,7 +138,10 @@ fn strip_zeros(s: &[u8]) -> &[u8] {
 pub struct Evr<'a> {
     /// The epoch digits; empty when absent (which means 0).
     pub epoch: &'a str,
+    /// The upstream version.
     pub version: &'a str,
+    /// The distribution release after the last `-`; `None` when absent, which an
+    /// advisory comparison treats as "any release" (as dnf does).
     pub release: Option<&'a str>,
 }
 

@@ -1,53 +1,72 @@
 //! Filling in the account of resources whose layout and record did not name one.
 use std::collections::BTreeSet;
 
+use super::resource::Resource;
 use crate::account::RegionalSettings;
+use crate::resource_type::ResourceType;
 use crate::snapshot::{Scope, Snapshot, Warning};
+use crate::{compute, direct_connect, ec2, elb, gateway, instance, transit};
 
-/// Calls `f` on the scope of every resource of the snapshot.
+/// Calls `f` on the scope of every resource of the snapshot: every [`ResourceType`], by
+/// an exhaustive match, so a new kind cannot be left out of account attribution.
 pub(crate) fn for_each_scope(snapshot: &mut Snapshot, mut f: impl FnMut(&mut Scope)) {
-    macro_rules! each {
-        ($($table:ident),*) => {
-            $(for r in snapshot.$table.values_mut() { f(&mut r.scope); })*
-        };
+    for &kind in ResourceType::ALL {
+        scopes_of(kind, snapshot, &mut f);
     }
-    each!(
-        vpcs,
-        subnets,
-        route_tables,
-        network_acls,
-        security_groups,
-        security_group_rules,
-        network_interfaces,
-        instances,
-        addresses,
-        internet_gateways,
-        egress_only_internet_gateways,
-        nat_gateways,
-        prefix_lists,
-        vpc_peering_connections,
-        vpn_gateways,
-        vpn_connections,
-        customer_gateways,
-        transit_gateways,
-        transit_gateway_attachments,
-        transit_gateway_route_tables,
-        vpc_endpoints,
-        direct_connect_gateways,
-        direct_connect_gateway_associations,
-        virtual_interfaces,
-        load_balancers,
-        listeners,
-        target_groups,
-        classic_load_balancers,
-        volumes,
-        ebs_snapshots,
-        images,
-        launch_templates,
-        launch_template_versions,
-        flow_logs,
-        regional_settings
-    );
+}
+
+fn scopes_of(kind: ResourceType, s: &mut Snapshot, f: &mut dyn FnMut(&mut Scope)) {
+    fn each<T: Resource>(s: &mut Snapshot, f: &mut dyn FnMut(&mut Scope)) {
+        T::table(s).values_mut().for_each(|r| f(r.scope_mut()));
+    }
+    use ResourceType as R;
+    match kind {
+        R::Vpc => each::<ec2::Vpc>(s, f),
+        R::Subnet => each::<ec2::Subnet>(s, f),
+        R::RouteTable => each::<ec2::RouteTable>(s, f),
+        R::NetworkAcl => each::<ec2::NetworkAcl>(s, f),
+        R::SecurityGroup => each::<ec2::SecurityGroup>(s, f),
+        R::SecurityGroupRule => each::<ec2::SecurityGroupRule>(s, f),
+        R::NetworkInterface => each::<instance::NetworkInterface>(s, f),
+        R::Instance => each::<instance::Instance>(s, f),
+        R::Eip => each::<instance::Address>(s, f),
+        R::InternetGateway => each::<gateway::InternetGateway>(s, f),
+        R::EgressOnlyInternetGateway => each::<gateway::EgressOnlyInternetGateway>(s, f),
+        R::NatGateway => each::<gateway::NatGateway>(s, f),
+        R::PrefixList => each::<gateway::PrefixList>(s, f),
+        R::VpcPeeringConnection => each::<transit::VpcPeeringConnection>(s, f),
+        R::VpnGateway => each::<transit::VpnGateway>(s, f),
+        R::VpnConnection => each::<transit::VpnConnection>(s, f),
+        R::CustomerGateway => each::<transit::CustomerGateway>(s, f),
+        R::TransitGateway => each::<transit::TransitGateway>(s, f),
+        R::TransitGatewayAttachment => each::<transit::TransitGatewayAttachment>(s, f),
+        R::TransitGatewayRouteTable => each::<transit::TransitGatewayRouteTable>(s, f),
+        R::VpcEndpoint => each::<transit::VpcEndpoint>(s, f),
+        R::DirectConnectGateway => each::<direct_connect::DirectConnectGateway>(s, f),
+        R::DirectConnectGatewayAssociation => {
+            each::<direct_connect::DirectConnectGatewayAssociation>(s, f)
+        }
+        R::DirectConnectVirtualInterface => each::<direct_connect::VirtualInterface>(s, f),
+        R::Elbv2LoadBalancer => each::<elb::LoadBalancer>(s, f),
+        R::Elbv2Listener => each::<elb::Listener>(s, f),
+        R::Elbv2TargetGroup => each::<elb::TargetGroup>(s, f),
+        R::ElbLoadBalancer => each::<elb::ClassicLoadBalancer>(s, f),
+        R::Volume => each::<compute::Volume>(s, f),
+        R::EbsSnapshot => each::<compute::EbsSnapshot>(s, f),
+        R::Image => each::<compute::Image>(s, f),
+        R::LaunchTemplate => each::<compute::LaunchTemplate>(s, f),
+        R::FlowLog => each::<compute::FlowLog>(s, f),
+        // Keyed by template and version, and by account and region: both have readers
+        // of their own (`load/compute.rs`) rather than a `Resource` impl.
+        R::LaunchTemplateVersion => {
+            let versions = s.launch_template_versions.values_mut();
+            versions.for_each(|r| f(&mut r.scope));
+        }
+        R::Account => s
+            .regional_settings
+            .values_mut()
+            .for_each(|r| f(&mut r.scope)),
+    }
 }
 
 /// When every resource that names an account names the same one (a single-account

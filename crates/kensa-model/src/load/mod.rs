@@ -74,14 +74,21 @@ impl<'a> Document<'a> {
 /// The snapshot directory itself could not be read. Problems inside it are warnings.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The directory (or one of its subdirectories) could not be listed.
     #[error("cannot read snapshot directory {}: {source}", path.display())]
     ReadDir {
+        /// The directory.
         path: PathBuf,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
+    /// The path given is a file or does not exist.
     #[error("{} is not a directory (give the snapshot directory, its aws_configs folder or a region folder)", path.display())]
-    NotADirectory { path: PathBuf },
+    NotADirectory {
+        /// The path given.
+        path: PathBuf,
+    },
 }
 
 impl Snapshot {

@@ -80,7 +80,10 @@ impl Kind {
             Kind::PrefixListEntries => "PrefixListId",
             Kind::TargetHealth => "TargetGroupArn",
             Kind::Listeners => "LoadBalancerArn",
-            _ => "TransitGatewayRouteTableId",
+            // Listed, not `_`: a new kind of side data must say where its parent id is.
+            Kind::TgwPropagations | Kind::TgwAssociations | Kind::TgwRoutes => {
+                "TransitGatewayRouteTableId"
+            }
         }
     }
 }

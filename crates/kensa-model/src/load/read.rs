@@ -28,14 +28,24 @@ impl Default for LoadOptions {
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// A device, FIFO or socket: reading it could block forever or never end.
     #[error("not a regular file (a device, FIFO or socket); refused")]
     NotAFile,
+    /// Over the size limit, which guards memory against a huge file or a gzip bomb.
     #[error("larger than the {limit}-byte limit{}; raise it with --max-file-size or KENSA_MAX_FILE_SIZE", if *.compressed { " once decompressed" } else { "" })]
-    TooLarge { limit: u64, compressed: bool },
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+        /// Whether the limit was crossed while inflating a `.gz` file.
+        compressed: bool,
+    },
+    /// A `.gz` file whose data does not inflate.
     #[error("not valid gzip data: {0}")]
     Gzip(std::io::Error),
+    /// Bytes that are not UTF-8 (JSON must be); the offset of the first bad byte.
     #[error("not UTF-8 text: invalid byte at offset {0}")]
     NotUtf8(usize),
+    /// Any other I/O error while reading.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -40,9 +40,11 @@ pub const REGIONS: &[&str] = &[
 pub struct SynthParams {
     /// Instances in total, split evenly over the regions.
     pub instances: usize,
+    /// The random seed: the same parameters and seed give the same files, byte for byte.
     pub seed: u64,
     /// Number of regions (1 to `REGIONS.len()`).
     pub regions: usize,
+    /// The account id every resource names.
     pub account: String,
     /// Also write `SecurityGroupRules.json` (one record per rule and source).
     pub security_group_rules: bool,
@@ -63,16 +65,22 @@ impl Default for SynthParams {
 /// How far writing has come, for progress bars.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Progress {
+    /// Files written so far.
     pub files_done: usize,
+    /// Files to write in all.
     pub files_total: usize,
+    /// Resources written so far.
     pub items_written: u64,
 }
 
 /// What was written.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
+    /// Files written.
     pub files: usize,
+    /// Resources written.
     pub items: u64,
+    /// Bytes written.
     pub bytes: u64,
 }
 

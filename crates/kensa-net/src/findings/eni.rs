@@ -1,7 +1,8 @@
 //! The findings of one ENI's exposure: recognised ports and the exposure summary.
 use std::collections::BTreeMap;
 
-use kensa_model::finding::{NetworkPath, NetworkPathEvidence, OpenRange, PathStep, PortRange};
+use kensa_model::finding::{NetworkPath, NetworkPathEvidence, OpenRange, PathStep};
+use kensa_model::ports::PortRange;
 use kensa_model::{finding_id, Evidence, Finding, Package, ResourceRef, Severity};
 
 use super::endpoint::interface_endpoint;
@@ -148,7 +149,7 @@ pub(super) fn port_finding(
             network_path: NetworkPath {
                 steps: steps(c, &f.sgs, lb),
             },
-            open_port_range: PortRange { begin: lo, end: hi },
+            open_port_range: PortRange { from: lo, to: hi },
             open_ranges: None,
             protocol: protocol_name(proto),
             source_cidrs: f.cidrs.clone(),
@@ -238,8 +239,8 @@ pub(super) fn exposure_finding(
                 steps: steps(c, &c.reach.groups, None),
             },
             open_port_range: PortRange {
-                begin: first_range.1,
-                end: first_range.2,
+                from: first_range.1,
+                to: first_range.2,
             },
             protocol: protocol_name(first_range.0),
             open_ranges: Some(

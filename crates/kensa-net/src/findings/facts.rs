@@ -21,7 +21,7 @@ pub(super) fn admitting_rules(
 ) -> Vec<String> {
     let mut out = Vec::new();
     for g in groups {
-        for r in analysis.engine.group(g).rules.iter().filter(|r| !r.egress) {
+        for r in analysis.engine.group_rules(g).iter().filter(|r| !r.egress) {
             if !r.flows.overlaps(wanted) {
                 continue;
             }

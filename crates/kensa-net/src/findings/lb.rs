@@ -1,7 +1,8 @@
 //! Findings of internet-facing load balancers and of the targets reachable through them.
 use std::collections::{BTreeMap, HashMap};
 
-use kensa_model::finding::{NetworkPath, NetworkPathEvidence, PathStep, PortRange};
+use kensa_model::finding::{NetworkPath, NetworkPathEvidence, PathStep};
+use kensa_model::ports::PortRange;
 use kensa_model::{finding_id, Evidence, Finding, Package, ResourceRef, Severity};
 
 use super::eni::{port_finding, Ctx};
@@ -75,8 +76,8 @@ pub(super) fn lb_finding(analysis: &Analysis, lb: &LbReach) -> Option<Finding> {
                         .collect(),
                 },
                 open_port_range: PortRange {
-                    begin: first.port,
-                    end: first.port,
+                    from: first.port,
+                    to: first.port,
                 },
                 open_ranges: None,
                 protocol: first.protocol.clone(),

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use kensa_model::finding::{
     finding_id, Evidence, Finding, FindingStatus, NetworkPath, NetworkPathEvidence, OpenRange,
-    Package, PathStep, PortRange, Severity,
+    Package, PathStep, Severity,
 };
+use kensa_model::ports::PortRange;
 
 use crate::engine::Analysis;
 use crate::findings::{compact_sources, describe_flows};
@@ -134,11 +135,8 @@ fn finding(a: &Analysis, m: &ScopeMatch, o: &FindingOptions) -> Finding {
         },
         open_port_range: first
             .and_then(|(_, _, pm)| pm.segments().first())
-            .map(|(lo, hi, _)| PortRange {
-                begin: *lo,
-                end: *hi,
-            })
-            .unwrap_or_default(),
+            .map(|(lo, hi, _)| PortRange { from: *lo, to: *hi })
+            .unwrap_or(PortRange::single(0)),
         open_ranges: Some(
             ranges
                 .iter()

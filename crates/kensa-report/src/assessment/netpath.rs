@@ -135,12 +135,12 @@ fn caption(ev: &NetworkPathEvidence) -> String {
             .map(|r| format!("{} {}", r.protocol, r.ports))
             .collect::<Vec<_>>()
             .join(", "),
-        _ if ev.open_port_range.begin == ev.open_port_range.end => {
-            format!("{} {}", ev.protocol, ev.open_port_range.begin)
+        _ if ev.open_port_range.from == ev.open_port_range.to => {
+            format!("{} {}", ev.protocol, ev.open_port_range.from)
         }
         _ => format!(
             "{} {}-{}",
-            ev.protocol, ev.open_port_range.begin, ev.open_port_range.end
+            ev.protocol, ev.open_port_range.from, ev.open_port_range.to
         ),
     };
     let mut text = format!("{ports} from {}", list(&ev.source_cidrs, 3));

@@ -5,23 +5,27 @@ use std::path::Path;
 use crate::advisory::AdvisoryRecord;
 use crate::error::{Error, Location, Problem, Result};
 
-pub mod alas;
-pub mod alpine;
-pub mod debian;
+pub(crate) mod alas;
+pub(crate) mod alpine;
+pub(crate) mod debian;
 pub mod guard;
-pub mod json;
-pub mod osv;
+pub(crate) mod json;
+pub(crate) mod osv;
 
 /// What one import produced: the records, how many advisories they came from, and the
 /// items that were skipped (with where and why).
 #[derive(Debug, Default, Clone)]
 pub struct Import {
+    /// Normalised records, one per (advisory, package, release).
     pub records: Vec<AdvisoryRecord>,
+    /// Distinct advisories the records came from.
     pub advisories: usize,
+    /// Items skipped, with where and why.
     pub problems: Vec<Problem>,
 }
 
 impl Import {
+    /// Adds another import's records, counts and problems (several feeds, one update).
     pub fn extend(&mut self, other: Import) {
         self.records.extend(other.records);
         self.advisories += other.advisories;

@@ -47,7 +47,7 @@ pub fn debian_codename(number: &str) -> String {
 /// PyPI names compare case-insensitively with `-`, `_` and `.` runs equal (PEP 503).
 pub fn normalise_package(distro: &str, name: &str) -> String {
     if distro == "PyPI" {
-        kensa_inventory::lang::normalise_pypi_name(name)
+        kensa_inventory::normalise_pypi_name(name)
     } else {
         name.to_string()
     }

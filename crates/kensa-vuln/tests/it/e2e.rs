@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use kensa_model::{Evidence, Package, Severity};
 use kensa_vuln::feeds::Import;
-use kensa_vuln::import::import_bytes;
+use kensa_vuln::import_bytes;
 use kensa_vuln::inventory::{InstalledPackage, Inventory, OsInfo, PackageKind};
 use kensa_vuln::{import_path, scan, Database, FeedKind, Filters};
 

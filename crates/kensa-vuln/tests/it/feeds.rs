@@ -3,8 +3,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use kensa_model::Severity;
-use kensa_vuln::advisory::map_severity;
 use kensa_vuln::feeds::Import;
+use kensa_vuln::map_severity;
 use kensa_vuln::{import_path, AdvisoryRecord, FeedKind, FixState};
 use serde_json::Value;
 
@@ -214,7 +214,7 @@ fn debian_tracker_json() {
         "trixie": {"status": "resolved", "fixed_version": "0", "urgency": "unimportant"},
         "sid": {"status": "bogus"}}}},
         "curl": []}"#;
-    let import = kensa_vuln::import::import_bytes(FeedKind::Debian, doc, "t.json", None);
+    let import = kensa_vuln::import_bytes(FeedKind::Debian, doc, "t.json", None);
     let recs = &import.records;
     assert_eq!(
         find(recs, "CVE-2023-1", "openssl", "bookworm")
@@ -284,7 +284,7 @@ fn malformed_feeds_report_and_keep_the_rest() {
         {"pkg": {"name": "musl", "secfixes": {"1.2.4-r1": ["CVE-2023-1"], "1..x!": ["CVE-2023-2"]}}},
         {"pkg": {"secfixes": {}}},
         {"pkg": {"name": "zlib", "secfixes": {"0": ["CVE-2018-25032"]}}}]}"#;
-    let import = kensa_vuln::import::import_bytes(FeedKind::Alpine, secdb, "m.json", None);
+    let import = kensa_vuln::import_bytes(FeedKind::Alpine, secdb, "m.json", None);
     assert_eq!(import.records.len(), 2);
     assert_eq!(import.records[1].fix_state, FixState::NotAffected);
     let msgs: Vec<String> = import.problems.iter().map(|p| p.to_string()).collect();
@@ -299,12 +299,12 @@ fn malformed_feeds_report_and_keep_the_rest() {
         "{msgs:?}"
     );
 
-    let broken = kensa_vuln::import::import_bytes(FeedKind::Osv, b"{\"id\": ", "o.json", None);
+    let broken = kensa_vuln::import_bytes(FeedKind::Osv, b"{\"id\": ", "o.json", None);
     assert!(broken.problems[0]
         .to_string()
         .starts_with("o.json: invalid JSON at line 1 column"));
     let list = "CVE-2024-1 (x)\n\t- curl 8.0-1\n\t[bookworm] - curl\n\t- bad\nGARBAGE LINE\n\t- zlib 1.0-1\n";
-    let import = kensa_vuln::import::import_bytes(FeedKind::Debian, list.as_bytes(), "list", None);
+    let import = kensa_vuln::import_bytes(FeedKind::Debian, list.as_bytes(), "list", None);
     let msgs: Vec<String> = import.problems.iter().map(|p| p.to_string()).collect();
     assert_eq!(
         msgs,

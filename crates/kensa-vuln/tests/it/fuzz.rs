@@ -2,7 +2,7 @@
 //! deleted, inserted, duplicated, truncated); every parser must answer without
 //! panicking and report what it skipped. 300 cases per family.
 
-use kensa_vuln::import::import_bytes;
+use kensa_vuln::import_bytes;
 use kensa_vuln::inventory::{apk, dpkg};
 use kensa_vuln::FeedKind;
 use proptest::prelude::*;

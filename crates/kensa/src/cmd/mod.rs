@@ -17,6 +17,7 @@ mod remediate_store;
 pub mod report;
 pub mod rules;
 pub mod run;
+mod run_demo;
 pub mod scan;
 pub mod schedule;
 pub mod scope;

@@ -81,7 +81,7 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
         .context("cannot write standard output")
 }
 
-/// Options of the commands that read a snapshot (`scan`, `compliance`).
+/// Options of the commands that read a snapshot (`scan`, `compliance`, `path`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
     /// Exit with status 0 (or 1 for --fail-on) even when the input was incomplete: files

@@ -4,8 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kensa_model::block_code::BlockCode;
-use kensa_model::{Completeness, Warning, WarningLevel};
+use kensa_model::Completeness;
 use kensa_net::path::{query, BlockedAt, Endpoint, PathAnswer, PathError, Verdict};
+use serde::Serialize;
+
+use super::output::InputArgs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PathFormat {
@@ -52,6 +55,8 @@ pub struct Args {
     /// be reachable", `blocked` on "must stay reachable").
     #[arg(long, value_enum, value_name = "VERDICT")]
     pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,25 +65,44 @@ pub enum FailOn {
     Blocked,
 }
 
+/// The JSON answer: the verdict and hops, and what the input lacked (an answer computed
+/// on incomplete input is never a clean one).
+#[derive(Serialize)]
+struct JsonAnswer<'a> {
+    #[serde(flatten)]
+    answer: &'a PathAnswer,
+    completeness: &'a Completeness,
+    warnings: &'a [kensa_model::Warning],
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let snap = super::scan::load(args.snapshot.as_ref(), args.demo)?;
+    let snap = super::scan::load_with(
+        args.snapshot.as_ref(),
+        args.demo,
+        &args.input.load_options(),
+    )?;
     let from: Endpoint = args.from.parse()?;
     let to: Endpoint = args.to.parse()?;
-    let (answer, unknown_endpoint) = match query(&snap, &from, &to, &args.protocol, args.port) {
+    // What could not be loaded is said first, as `scan` and `compliance` do: the answer
+    // below may depend on it.
+    super::output::print_warnings(&snap.warnings);
+    let answer = match query(&snap, &from, &to, &args.protocol, args.port) {
+        // The endpoint may be in the part of the input that could not be read: say so
+        // instead of asserting that it does not exist.
         Err(PathError::UnknownEndpoint(id)) if !snap.completeness.complete => {
-            // The endpoint may be in the part of the input that could not be read: say
-            // what was lost instead of asserting that it does not exist.
-            let errors: Vec<Warning> = (snap.warnings.iter())
-                .filter(|w| w.level == WarningLevel::Error)
-                .cloned()
-                .collect();
-            super::output::print_warnings(&errors);
-            (not_loaded(&id, &snap.completeness), true)
+            not_loaded(&id, &snap.completeness)
         }
-        other => (other?, false),
+        other => unsure_if_lost(other?, &snap.completeness),
     };
     let rendered = match args.format {
-        PathFormat::Json => format!("{}\n", serde_json::to_string_pretty(&answer)?),
+        PathFormat::Json => {
+            let json = JsonAnswer {
+                answer: &answer,
+                completeness: &snap.completeness,
+                warnings: &snap.warnings,
+            };
+            format!("{}\n", serde_json::to_string_pretty(&json)?)
+        }
         PathFormat::Text => text(&answer),
     };
     match &args.output {
@@ -90,13 +114,47 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (args.fail_on, &answer.verdict),
         (Some(FailOn::Reachable), Verdict::Reachable) | (Some(FailOn::Blocked), Verdict::Blocked)
     );
-    Ok(if failed {
-        ExitCode::from(1)
-    } else if unknown_endpoint {
-        super::output::exit_status(false, Some(&snap.completeness), false)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::output::exit_status(
+        failed,
+        Some(&snap.completeness),
+        args.input.allow_incomplete,
+    ))
+}
+
+/// A packet blocked at a component of a kind whose records were partly rejected on load:
+/// the component that applies may be among them (a subnet's explicit route table lost
+/// leaves its VPC's main table in its place), so the block is indeterminate, with why.
+fn unsure_if_lost(mut answer: PathAnswer, completeness: &Completeness) -> PathAnswer {
+    use kensa_model::resource_type::ResourceType;
+    let Some(at) = answer.blocked_at.as_mut() else {
+        return answer;
+    };
+    if answer.verdict != Verdict::Blocked {
+        return answer;
+    }
+    // The kinds whose lost records could have decided this hop otherwise.
+    let kinds: &[ResourceType] = match at.component_type.as_str() {
+        "AWS::EC2::RouteTable" => &[ResourceType::RouteTable],
+        "AWS::EC2::NetworkAcl" => &[ResourceType::NetworkAcl],
+        "AWS::EC2::SecurityGroup" => &[ResourceType::SecurityGroupRule],
+        "AWS::EC2::Subnet" => &[ResourceType::Subnet, ResourceType::RouteTable],
+        _ => &[],
+    };
+    let Some((kind, lost)) =
+        (kinds.iter()).find_map(|k| completeness.partial.get(k).map(|n| (k, n)))
+    else {
+        return answer;
+    };
+    at.reason = Some(format!(
+        "{} blocks here ({}), but {lost} {} record(s) could not be read (see the input \
+         warnings): the one that applies may be among them",
+        at.component_id,
+        at.code,
+        kind.human_name()
+    ));
+    at.code = BlockCode::ComponentNotInSnapshot;
+    answer.verdict = Verdict::Indeterminate;
+    answer
 }
 
 /// The answer about an endpoint that is not in an incomplete snapshot: indeterminate, with

@@ -20,7 +20,8 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a template over a snapshot directory, the demo account, or (--live) a fresh
-    /// collection. States: CREATED, COLLECTING_DATA, DATA_COLLECTED, EVALUATING_RULES,
+    /// collection; `--demo` alone runs the built-in `demo` template (the demo account's
+    /// instances, network-reachability and config with fsbp), created on first use. States: CREATED, COLLECTING_DATA, DATA_COLLECTED, EVALUATING_RULES,
     /// then COMPLETED, COMPLETED_WITH_ERRORS, FAILED or CANCELED.
     Start(StartArgs),
     /// List runs, newest first.
@@ -44,8 +45,9 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct StartArgs {
-    /// The template to run.
-    template: String,
+    /// The template to run (kensa template list); with --demo, default: the built-in
+    /// `demo` template.
+    template: Option<String>,
     /// Snapshot directory (AWS CLI describe-* JSON).
     #[arg(long, value_name = "DIR", conflicts_with = "demo")]
     snapshot: Option<PathBuf>,
@@ -101,7 +103,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn start(db: &Db, a: StartArgs) -> anyhow::Result<ExitCode> {
-    let template = db.call(db.store.template(&a.template))?;
     #[cfg(feature = "aws")]
     let live = a.live.live;
     #[cfg(not(feature = "aws"))]
@@ -109,6 +110,13 @@ fn start(db: &Db, a: StartArgs) -> anyhow::Result<ExitCode> {
     if !live && !a.demo && a.snapshot.is_none() {
         anyhow::bail!("give --snapshot DIR, --demo or --live");
     }
+    let template = match (&a.template, a.demo) {
+        (Some(name), _) => db.call(db.store.template(name))?,
+        (None, true) => super::run_demo::template(db)?,
+        (None, false) => anyhow::bail!(
+            "name the template to run (kensa template list), or give --demo alone to run the built-in demo template"
+        ),
+    };
     // Keeps a temporary live snapshot until the run ends.
     #[cfg(feature = "aws")]
     let mut _guard: Option<Box<dyn std::any::Any + Send>> = None;

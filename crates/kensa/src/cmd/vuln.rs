@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use kensa_model::{Severity, Warning};
 use kensa_report::Report;
 use kensa_vuln::inventory::{rpm, scan_root, Inventory, ScanOptions};
-use kensa_vuln::matcher::platform_of;
+use kensa_vuln::platform_of;
 use kensa_vuln::synth::{generate, updateinfo_xml, SynthConfig};
 use kensa_vuln::{ordering_symbol, Database, Filters, Scheme};
 

@@ -194,6 +194,158 @@ fn invalid_rules_are_read_one_way_by_scan_path_and_compliance() {
     }
 }
 
+/// `path` on incomplete input, as `scan` and `compliance`: the load errors on stderr (file,
+/// JSON path, what was done), exit 3 whatever the verdict (1 when --fail-on is met, 0 with
+/// --allow-incomplete), the completeness in the JSON answer.
+#[test]
+fn path_on_incomplete_input_warns_and_exits_3() {
+    let tmp = demo_copy();
+    // A file the query does not need: the verdict stands, the input is still incomplete.
+    let volumes = file(tmp.path(), "Volumes.json");
+    let full = std::fs::read(&volumes).unwrap();
+    std::fs::write(&volumes, &full[..full.len() / 2]).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let rdp = |extra: &[&str]| {
+        let mut args = vec![
+            "path",
+            dir,
+            "--from",
+            "internet",
+            "--to",
+            "i-0a1b2c3d4e5f60001",
+            "--port",
+            "3389",
+        ];
+        args.extend_from_slice(extra);
+        kensa(&args)
+    };
+    let out = rdp(&[]);
+    assert!(text(&out.stdout).starts_with("reachable"), "{out:?}");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: aws_configs/us-east-1/Volumes.json at $: invalid JSON"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("exit status 3"), "{stderr}");
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(rdp(&["--fail-on", "reachable"]).status.code(), Some(1));
+    assert_eq!(rdp(&["--fail-on", "blocked"]).status.code(), Some(3));
+    assert_eq!(rdp(&["--allow-incomplete"]).status.code(), Some(0));
+    let answer = json(&rdp(&["-f", "json"]));
+    assert_eq!(answer["verdict"], "reachable");
+    assert_eq!(answer["completeness"]["complete"], false);
+    assert!(
+        answer["warnings"].to_string().contains("Volumes.json"),
+        "{answer}"
+    );
+    // The complete demo: exit 0, complete.
+    let demo = demo_files();
+    let out = kensa(&[
+        "path",
+        demo.to_str().unwrap(),
+        "--from",
+        "internet",
+        "--to",
+        "i-0a1b2c3d4e5f60001",
+        "--port",
+        "3389",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["completeness"]["complete"], true);
+}
+
+/// A group rejected on load (one invalid rule) is a hop `path` cannot judge: the answer
+/// is indeterminate at that group, with the reason, never blocked or reachable.
+#[test]
+fn path_through_a_rejected_group_is_indeterminate() {
+    let tmp = demo_copy();
+    let group = "sg-0b2c3d4e5f6a71829";
+    let path = file(tmp.path(), "SecurityGroups.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let groups = doc["SecurityGroups"].as_array_mut().unwrap();
+    let at = groups.iter().position(|g| g["GroupId"] == group).unwrap();
+    groups[at]["IpPermissions"][0] = serde_json::json!(
+        {"IpProtocol":"tcp","FromPort":0,"ToPort":70000,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]});
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let out = kensa(&[
+        "path",
+        dir,
+        "--from",
+        "internet",
+        "--to",
+        "i-0a1b2c3d4e5f60001",
+        "--port",
+        "3389",
+        "--fail-on",
+        "reachable",
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("indeterminate"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("cannot tell past {group}"))
+            && stdout.contains("COMPONENT_NOT_IN_SNAPSHOT")
+            && stdout.contains("reason:"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("SecurityGroups.json at $.SecurityGroups[{at}]"))
+            && stderr.contains("item skipped"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(3));
+}
+
+/// A block at a network ACL while another ACL was rejected on load is not a verdict: the
+/// rejected one may be the subnet's (its associations were lost with it).
+#[test]
+fn path_blocked_where_records_of_that_kind_were_lost_is_indeterminate() {
+    let tmp = demo_copy();
+    let path = file(tmp.path(), "NetworkAcls.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let acls = doc["NetworkAcls"].as_array_mut().unwrap();
+    let other = (acls.iter_mut())
+        .find(|a| a["NetworkAclId"] == "acl-0c5e7a9b1d3f4b6c8")
+        .unwrap();
+    other["Entries"][0]["CidrBlock"] = serde_json::json!("10.0.0.0/33");
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let args = [
+        "path",
+        dir,
+        "--from",
+        "internet",
+        "--to",
+        "i-0a1b2c3d4e5f60003",
+        "--port",
+        "8443",
+        "-f",
+        "json",
+    ];
+    let out = kensa(&args);
+    let answer = json(&out);
+    assert_eq!(answer["verdict"], "indeterminate", "{answer}");
+    let at = &answer["blocked_at"];
+    assert_eq!(at["component_id"], "acl-0b4d6f8a0c2e3a5b7");
+    assert_eq!(at["code"], "COMPONENT_NOT_IN_SNAPSHOT");
+    let reason = at["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("SUBNET_ACL_RESTRICTION") && reason.contains("could not be read"),
+        "{reason}"
+    );
+    assert_eq!(out.status.code(), Some(3));
+    // The complete demo still answers blocked.
+    let demo = demo_files();
+    let mut complete = args.to_vec();
+    complete[1] = demo.to_str().unwrap();
+    assert_eq!(json(&kensa(&complete))["verdict"], "blocked");
+}
+
 #[test]
 fn a_bom_and_gzip_are_read_and_a_repeated_key_is_reported() {
     let tmp = demo_copy();

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use kensa_aws::testing::MotoServer;
 use kensa_store::{Location, NewTarget, NewTemplate, RunState, Store, Template};
-use sqlx::Executor as _;
 
 const REGIONS: [&str; 4] = ["ap-southeast-2", "eu-west-1", "us-east-1", "us-west-2"];
 
@@ -34,32 +33,6 @@ fn start_worker(moto: &MotoServer, store: &str, log: &std::path::Path) -> Worker
         cmd.env(k, v);
     }
     Worker(cmd.spawn().expect("start kensa serve --worker"))
-}
-
-/// A new database on the test server, or None (with a notice) without one.
-async fn postgres_url() -> Option<String> {
-    let Ok(admin) = std::env::var("KENSA_TEST_POSTGRES") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "KENSA_TEST_POSTGRES is not set in CI: scripts/test starts PostgreSQL and sets it"
-        );
-        eprintln!("notice: KENSA_TEST_POSTGRES not set; live worker test skipped");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!("kensa_live_{}", std::process::id());
-    let pool = sqlx::AnyPool::connect(&admin)
-        .await
-        .expect("KENSA_TEST_POSTGRES");
-    pool.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
-        .await
-        .unwrap();
-    pool.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    pool.close().await;
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    Some(format!("{base}/{name}"))
 }
 
 async fn live_template(store: &Store) -> Template {
@@ -113,7 +86,7 @@ async fn two_workers_split_a_live_run_by_region_and_survive_a_kill() {
     let Some(moto) = MotoServer::start() else {
         return;
     };
-    let Some(url) = postgres_url().await else {
+    let Some(url) = kensa_store::testing::postgres_database("live").await else {
         return;
     };
     let store = Store::open(&Location::Postgres(url.clone())).await.unwrap();

@@ -3,6 +3,7 @@
 mod aws_cli;
 mod cli_flags;
 mod degenerate;
+mod demo_run;
 mod incomplete;
 mod jobs_cli;
 #[cfg(feature = "aws")]

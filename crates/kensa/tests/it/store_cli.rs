@@ -89,34 +89,13 @@ fn ids(store: &Path, run: &str) -> BTreeSet<(String, String, String)> {
 }
 
 /// A new database on the test PostgreSQL (`KENSA_TEST_POSTGRES`, started by
-/// scripts/test), or None with a notice.
+/// scripts/test), or None with a notice; for the synchronous tests of the binary.
 pub(crate) fn postgres_database(name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("KENSA_TEST_POSTGRES") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "KENSA_TEST_POSTGRES is not set in CI"
-        );
-        eprintln!("notice: KENSA_TEST_POSTGRES not set; PostgreSQL half of this test skipped");
-        return None;
-    };
-    let name = format!("kensa_cli_{name}_{}", std::process::id());
-    let rt = tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
-    rt.block_on(async {
-        use sqlx::Executor;
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
-        pool.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
-            .await
-            .unwrap();
-        pool.execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-    });
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    Some(format!("{base}/{name}"))
+        .unwrap()
+        .block_on(kensa_store::testing::postgres_database(name))
 }
 
 #[test]

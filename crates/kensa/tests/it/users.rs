@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use kensa_report::Format;
+
 fn kensa(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kensa"))
         .args(args)
@@ -36,27 +38,28 @@ fn corpus(path: &str) -> Option<String> {
     p.exists().then(|| p.to_string_lossy().into_owned())
 }
 
-/// Checks that `text` is what `format` promises.
-fn assert_is(format: &str, text: &str) {
+/// Checks that `text` is what `format` promises. The match is exhaustive: a new format
+/// does not compile here until it says what its output must look like.
+fn assert_is(format: Format, text: &str) {
     match format {
-        "json" | "sarif" | "asff" => {
+        Format::Json | Format::Sarif | Format::Asff => {
             serde_json::from_str::<serde_json::Value>(text)
                 .unwrap_or_else(|e| panic!("{format} is not JSON: {e}"));
         }
-        "ocsf" => {
+        Format::Ocsf => {
             let v: serde_json::Value = serde_json::from_str(text).expect("ocsf is JSON");
             assert!(v.is_array(), "OCSF output is an array of events");
         }
-        "csv" => assert!(text.lines().count() > 1, "csv has a header and rows"),
-        "html" => assert!(text.trim_start().starts_with("<!DOCTYPE html>"), "{format}"),
-        _ => assert!(!text.trim().is_empty(), "{format} output is empty"),
+        Format::Csv => assert!(text.lines().count() > 1, "csv has a header and rows"),
+        Format::Html => assert!(text.trim_start().starts_with("<!DOCTYPE html>"), "{format}"),
+        Format::Table => assert!(!text.trim().is_empty(), "{format} output is empty"),
     }
 }
 
 #[test]
 fn scan_demo_in_every_format() {
-    for format in ["table", "json", "sarif", "csv", "asff", "ocsf", "html"] {
-        let out = kensa(&["scan", "--demo", "-f", format]);
+    for &format in Format::ALL {
+        let out = kensa(&["scan", "--demo", "-f", format.name()]);
         assert_eq!(code(&out), 0, "scan -f {format}: {}", stderr(&out));
         assert_is(format, &stdout(&out));
     }
@@ -105,8 +108,8 @@ fn every_demo_flag_sees_the_examples_demo_account() {
 
 #[test]
 fn compliance_in_every_format_and_fail_on() {
-    for format in ["table", "json", "csv", "html"] {
-        let out = kensa(&["compliance", "--demo", "-f", format]);
+    for &format in Format::ALL.iter().filter(|f| f.renders_compliance()) {
+        let out = kensa(&["compliance", "--demo", "-f", format.name()]);
         assert_eq!(code(&out), 0, "compliance -f {format}: {}", stderr(&out));
         assert_is(format, &stdout(&out));
     }
