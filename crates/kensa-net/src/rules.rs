@@ -182,12 +182,19 @@ pub fn nacl_allowed(
 /// Where a route sends traffic.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
+    /// The VPC itself (`local` route): traffic stays inside.
     Local,
+    /// An internet gateway (`igw-…`).
     Igw(String),
+    /// An egress-only internet gateway (`eigw-…`): outbound IPv6 only, never carries inbound.
     EgressOnlyIgw(String),
+    /// A NAT gateway (`nat-…`): outbound only, never carries inbound.
     Nat(String),
+    /// A VPC peering connection (`pcx-…`).
     Pcx(String),
+    /// A virtual private gateway (`vgw-…`): VPN and Direct Connect.
     Vgw(String),
+    /// A transit gateway (`tgw-…`).
     Tgw(String),
     /// A route in state `blackhole`, with the id of the gateway it named.
     Blackhole(String),
@@ -196,6 +203,8 @@ pub enum Target {
 }
 
 impl Target {
+    /// Classifies a route by the gateway field it sets (a blackhole route keeps the id it
+    /// names); a route naming no known target becomes [`Target::Other`] with [`UNNAMED_TARGET`].
     pub fn of(r: &Route) -> Target {
         let named = r
             .gateway_id
@@ -257,9 +266,14 @@ pub const UNNAMED_TARGET: &str = "unrecognised-route-target";
 
 /// One route's destination set, prefix length and whether it came from a prefix list.
 pub struct RouteDest {
+    /// The destination addresses (the CIDR, or a prefix list's entries).
     pub addrs: AddrSet,
+    /// Its prefix length: longer wins (a prefix list entry keeps its own length).
     pub prefix_len: u8,
+    /// Whether the destination is a managed prefix list (AWS ranks those after CIDR routes of
+    /// equal length).
     pub from_prefix_list: bool,
+    /// Where it sends traffic.
     pub target: Target,
 }
 

@@ -33,7 +33,10 @@ mod text;
 pub use stream::{stream, FindingStream};
 pub use text::{compact_sources, describe_flows, protocol_name};
 
+/// Rule id of Inspector's network finding for a reachable port (kensa has no host agent
+/// view there, so it never reports the listener; see [`RULE_EXPOSURE`]).
 pub const RULE_NO_AGENT: &str = "RecognizedPortNoAgent";
+/// Rule id of a finding for exposure kensa can state without an agent: the open ports.
 pub const RULE_EXPOSURE: &str = "NetworkExposure";
 /// The network rules with what passing them means (a report's "passed everywhere" line)
 /// and the highest severity a failure has; every ENI and load balancer is evaluated.
