@@ -1,4 +1,4 @@
-//! kensa-agent: collects host telemetry ([`collect`]) and delivers it to `kensa serve`
+//! kensa-agent: collects host telemetry ([`collect()`], module [`mod@collect`]) and delivers it to `kensa serve`
 //! ([`deliver`]): outbound HTTPS only, spooled on disk while the server is away.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

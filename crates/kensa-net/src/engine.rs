@@ -79,7 +79,7 @@ pub enum SourceClass {
 }
 
 impl SourceClass {
-    /// Every class, in the order findings and tables list them.
+    /// Every class, in their sort order.
     pub const ALL: [SourceClass; 4] = [
         SourceClass::Internet,
         SourceClass::PeeredVPC,
@@ -173,7 +173,7 @@ pub struct EniReach {
 /// A target behind a listener, reachable through the load balancer or not.
 #[derive(Debug, Clone)]
 pub struct TargetReach {
-    /// Instance id, IP address or Lambda ARN the target group registers.
+    /// Instance id or IP address, as the target group registers it.
     pub target_id: String,
     /// The target group ARN; `None` for a Classic Load Balancer's instances.
     pub target_group: Option<String>,
@@ -211,7 +211,7 @@ pub struct ListenerReach {
 pub struct LbReach {
     /// The load balancer as the engine modelled it.
     pub lb: LbNode,
-    /// Internet gateways the load balancer's subnets route to.
+    /// Internet gateways the load balancer's subnets route Internet sources back through.
     pub igws: Vec<String>,
     /// Its listeners, with the flows that reach them and their targets.
     pub listeners: Vec<ListenerReach>,

@@ -21,11 +21,11 @@ pub struct Eni<'s> {
     pub instance_id: Option<&'s str>,
     /// Its subnet; `None` in a malformed snapshot (the ENI is then not analysed).
     pub subnet_id: Option<&'s str>,
-    /// Its VPC (from the ENI, else from its subnet).
+    /// Its VPC, as the snapshot's ENI record gives it.
     pub vpc_id: Option<&'s str>,
     /// Security group ids, sorted and deduplicated.
     pub groups: Vec<&'s str>,
-    /// Private IPv4 addresses, primary first.
+    /// Private IPv4 addresses.
     pub private_ips: Vec<IpAddr>,
     /// Public IPv4 addresses: auto-assigned, Elastic IPs, per secondary private address.
     pub public_ips: Vec<IpAddr>,
@@ -36,7 +36,7 @@ pub struct Eni<'s> {
     pub interface_type: Option<&'s str>,
     /// EC2's description; identifies load balancer nodes (`ELB app/<name>/<id>`).
     pub description: Option<&'s str>,
-    /// Attachment device index (0 = primary ENI of the instance; -1 when detached).
+    /// Attachment device index (0 = the instance's primary ENI; 0 when unknown).
     pub device_index: i32,
 }
 

@@ -37,7 +37,7 @@ pub struct LbTarget {
     pub target_group: Option<String>,
     /// Instance id or IP address, as registered.
     pub id: String,
-    /// The port traffic is sent to on the target (the target's override, else the group's).
+    /// The port traffic is sent to on the target.
     pub port: u16,
     /// Index into [`Index::enis`] of the ENI that receives the traffic.
     pub eni: Option<usize>,
@@ -74,7 +74,7 @@ pub struct LbNode {
     pub internet_facing: bool,
     /// IP address type `dualstack`: its nodes also take IPv6 clients.
     pub dualstack: bool,
-    /// Its VPC (`None` for an EC2-Classic era CLB without one).
+    /// Its VPC, when the snapshot says.
     pub vpc_id: Option<String>,
     /// The subnets its nodes live in.
     pub subnets: Vec<String>,

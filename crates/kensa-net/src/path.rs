@@ -33,7 +33,7 @@ use crate::path_lb::{lb_alternative, via_lb};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
-    /// The packet arrives and its reply gets back.
+    /// Every hop lets the packet through to the destination.
     Reachable,
     /// A component drops the packet or its reply ([`PathAnswer::blocked_at`] says which).
     Blocked,
@@ -95,7 +95,7 @@ pub enum PathError {
     /// A protocol other than `tcp`, `udp`, `icmp` or `all`.
     #[error("unknown protocol `{0}` (expected tcp, udp, icmp or all)")]
     BadProtocol(String),
-    /// The Internet was given as the destination (only inbound paths are traced).
+    /// The Internet was given as the destination: it can only be a source.
     #[error("the Internet can only be a source")]
     InternetDestination,
     /// An address that cannot play that role (address, `source`/`destination`, why).
@@ -118,7 +118,7 @@ pub enum PathError {
 /// Where a query starts or ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
-    /// Any public address (kensa picks one the routes allow).
+    /// The Internet: any globally routable address outside the account's VPCs.
     Internet,
     /// This address, inside or outside the snapshot.
     Ip(IpAddr),

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 pub trait Point: Copy + Ord + Debug + Default + std::hash::Hash {
     /// The smallest value of the type (the lowest address or port).
     const MIN: Self;
-    /// The largest value of the type (the broadcast-most address, port 65535).
+    /// The largest value of the type (the highest address, port 65535).
     const MAX: Self;
     /// `self + 1`; only called when `self < MAX`.
     fn succ(self) -> Self;
@@ -178,7 +178,7 @@ impl<T: Point> RangeSet<T> {
 pub struct AddrSet {
     /// IPv4 addresses as integers.
     pub v4: RangeSet<u32>,
-    /// IPv6 addresses as integers (IPv4-mapped addresses are not folded into `v4`).
+    /// IPv6 addresses as integers.
     pub v6: RangeSet<u128>,
 }
 

@@ -7,8 +7,8 @@ use crate::flow::{cube, everything, FlowSet, Lattice, ICMP, ICMPV6, TCP, UDP};
 use crate::rangeset::AddrSet;
 
 /// A protocol range with a port (or ICMP type/code) range: the shape of one rule, a box
-/// of the flow space. Not [`kensa_model::ports::RuleShape`] (TCP and UDP port *sets* a
-/// control restricts): one rule is one protocol range and one [`PortRange`].
+/// of the flow space: one rule is one protocol range and one [`PortRange`] (not the TCP
+/// and UDP port *sets* a control restricts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleShape {
     /// First protocol number.
@@ -268,10 +268,10 @@ pub const UNNAMED_TARGET: &str = "unrecognised-route-target";
 pub struct RouteDest {
     /// The destination addresses (the CIDR, or a prefix list's entries).
     pub addrs: AddrSet,
-    /// Its prefix length: longer wins (a prefix list entry keeps its own length).
+    /// Its prefix length: the longest matching prefix wins.
     pub prefix_len: u8,
-    /// Whether the destination is a managed prefix list (AWS ranks those after CIDR routes of
-    /// equal length).
+    /// Whether the destination is a managed prefix list: at equal prefix length a CIDR
+    /// route is preferred over a prefix list route.
     pub from_prefix_list: bool,
     /// Where it sends traffic.
     pub target: Target,

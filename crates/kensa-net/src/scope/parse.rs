@@ -78,7 +78,7 @@ pub struct PathSpec {
     pub source: PathStatement,
     /// Where matching paths end.
     pub destination: PathStatement,
-    /// `ThroughResources`: components every matching path must traverse, in order.
+    /// `ThroughResources`: components every matching path must traverse.
     pub through: Vec<ResourceStatement>,
     /// The Source and Destination packet header statements, intersected.
     pub header: PacketHeader,
