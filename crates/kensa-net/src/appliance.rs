@@ -19,9 +19,13 @@ use crate::rules::Target;
 /// nor ruled out, reported for a person to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unevaluated {
+    /// The id of the component (`vpce-…`, `eni-…`, a route target, `sg-…`) kensa stopped at.
     pub component: String,
+    /// Its CloudFormation-style resource type (`AWS::EC2::VPCEndpoint`, …), or `unknown`.
     pub component_type: &'static str,
+    /// Why the verdict is open, as Reachability Analyzer would code it.
     pub code: BlockCode,
+    /// One sentence for the finding: which component, and why kensa cannot see past it.
     pub reason: String,
     /// The source addresses concerned.
     pub sources: AddrSet,
@@ -30,6 +34,7 @@ pub struct Unevaluated {
 /// What reaches one ENI through an unevaluated component.
 #[derive(Debug, Clone)]
 pub struct IndeterminateExposure {
+    /// The component and the sources whose traffic passes it.
     pub unevaluated: Unevaluated,
     /// Flows the parts kensa does evaluate (groups, ACL) let through.
     pub flows: Rc<FlowSet>,

@@ -55,10 +55,11 @@ use crate::index::{warning, Index};
 use crate::lb::{LbKind, LbNode};
 use crate::rangeset::AddrSet;
 use crate::rules::{lpm_partition, nacl_allowed, Target};
-use crate::sg::{compile, compile_rules, SgCompiled, SgRuleInfo};
+use crate::sg::{compile, compile_rules};
 
 pub(crate) use crate::appliance::{gateway_endpoint, ingress_appliance, unevaluated_route};
 pub use crate::appliance::{IndeterminateExposure, Unevaluated};
+pub use crate::sg::{SgCompiled, SgRuleInfo};
 
 /// The gateway id used when a subnet has no route table in the snapshot at all.
 pub const UNKNOWN_IGW: &str = "igw-unknown";
@@ -66,19 +67,26 @@ pub const UNKNOWN_IGW: &str = "igw-unknown";
 /// Where traffic comes from, in Inspector's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SourceClass {
+    /// Sources routed back to an internet gateway attached to the VPC: public address space
+    /// outside the account's VPCs.
     Internet,
+    /// Sources in the CIDRs of a VPC behind an active peering connection.
     PeeredVPC,
+    /// Sources on premises behind a VPN gateway (VPN connections, Direct Connect).
     VGW,
+    /// Sources in VPCs or networks attached to a transit gateway.
     TGW,
 }
 
 impl SourceClass {
+    /// Every class, in their sort order.
     pub const ALL: [SourceClass; 4] = [
         SourceClass::Internet,
         SourceClass::PeeredVPC,
         SourceClass::VGW,
         SourceClass::TGW,
     ];
+    /// Inspector's name of the class (`Internet`, `PeeredVPC`, `VGW`, `TGW`).
     pub fn as_str(self) -> &'static str {
         match self {
             SourceClass::Internet => "Internet",
@@ -101,7 +109,9 @@ impl SourceClass {
 /// A network ACL's inbound and outbound sets, and what it admits as a whole.
 #[derive(Debug, Clone)]
 pub struct NaclSets {
+    /// Flows (protocol, port, source) the inbound rules allow into the subnet.
     pub inbound: FlowSet,
+    /// Flows (protocol, port, destination) the outbound rules allow out of the subnet.
     pub outbound: FlowSet,
     /// Requests the inbound side allows whose replies the outbound side lets out.
     pub admit_in: FlowSet,
@@ -113,8 +123,11 @@ pub struct NaclSets {
 /// whose return route leads to them.
 #[derive(Debug, Clone)]
 pub struct SubnetReach {
+    /// The subnet's network ACL (allow-all when none is known).
     pub nacl: Rc<NaclSets>,
+    /// Per class, each gateway id with the source addresses whose return route uses it.
     pub gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>>,
+    /// Per class, the union of those addresses: every source the class can reach the subnet from.
     pub space: BTreeMap<SourceClass, AddrSet>,
     /// Sources whose return route leads to a component kensa does not evaluate.
     pub unevaluated: Vec<Unevaluated>,
@@ -123,22 +136,35 @@ pub struct SubnetReach {
 /// What reaches one ENI from one source class.
 #[derive(Debug, Clone)]
 pub struct Exposure {
+    /// Which class of sources this is.
     pub class: SourceClass,
+    /// Flows from those sources that pass the ENI's subnet ACL (both ways) and security groups.
     pub flows: Rc<FlowSet>,
     /// The gateways (igw-, pcx-, vgw-, tgw-) the sources come through, with their share.
     pub gateways: Vec<(String, AddrSet)>,
 }
 
+/// What reaches one analysed ENI, per source class, and the components it depends on.
 #[derive(Debug, Clone)]
 pub struct EniReach {
+    /// Position of the ENI in [`Index::enis`].
     pub eni_index: usize,
+    /// The ENI id (`<instance-id>#eth0` when the snapshot lists the instance without one).
     pub eni: String,
+    /// The instance it is attached to; `None` for an interface endpoint or a detached ENI.
     pub instance_id: Option<String>,
+    /// The subnet of the ENI.
     pub subnet_id: String,
+    /// The VPC of the ENI.
     pub vpc_id: String,
+    /// Its security group ids, sorted.
     pub groups: Vec<String>,
+    /// The subnet's network ACL, `None` when the snapshot associates none (then: allow all).
     pub acl: Option<String>,
+    /// The route table that decides the return routes (explicit, else the VPC's main table).
     pub route_table: Option<String>,
+    /// One entry per source class that reaches the ENI at all (shared by ENIs with the
+    /// same groups, subnet and kinds of public address).
     pub exposures: Rc<Vec<Exposure>>,
     /// Exposure kensa can neither confirm nor rule out.
     pub indeterminate: Rc<Vec<IndeterminateExposure>>,
@@ -147,10 +173,16 @@ pub struct EniReach {
 /// A target behind a listener, reachable through the load balancer or not.
 #[derive(Debug, Clone)]
 pub struct TargetReach {
+    /// Instance id or IP address, as the target group registers it.
     pub target_id: String,
+    /// The target group ARN; `None` for a Classic Load Balancer's instances.
     pub target_group: Option<String>,
+    /// The target's ENI in [`Index::enis`], when the snapshot has it (else the second hop
+    /// cannot be evaluated).
     pub eni_index: Option<usize>,
+    /// The port the load balancer sends to on the target.
     pub port: u16,
+    /// IP protocol numbers of the forwarded traffic (TCP 6, UDP 17).
     pub protocols: Vec<u8>,
     /// Internet sources that reach the target through the load balancer.
     pub sources: AddrSet,
@@ -158,20 +190,30 @@ pub struct TargetReach {
     pub blocked: Option<BlockCode>,
 }
 
+/// One listener of an internet-facing load balancer and what reaches it.
 #[derive(Debug, Clone)]
 pub struct ListenerReach {
+    /// The listener ARN (for a Classic Load Balancer: `<name>:<port>`).
     pub listener_id: String,
+    /// Its protocol as AWS names it (`HTTP`, `HTTPS`, `TCP`, `UDP`, `TLS`, `TCP_UDP`).
     pub protocol: String,
+    /// The port it listens on.
     pub port: u16,
     /// Internet flows that reach the listener.
     pub flows: FlowSet,
+    /// The targets it forwards to, reachable or not.
     pub targets: Vec<TargetReach>,
 }
 
+/// The analysis of one load balancer: empty unless it is internet-facing (and not a
+/// Gateway Load Balancer, which is never a destination).
 #[derive(Debug, Clone)]
 pub struct LbReach {
+    /// The load balancer as the engine modelled it.
     pub lb: LbNode,
+    /// Internet gateways the load balancer's subnets route Internet sources back through.
     pub igws: Vec<String>,
+    /// Its listeners, with the flows that reach them and their targets.
     pub listeners: Vec<ListenerReach>,
 }
 
@@ -184,6 +226,7 @@ type EniResult = (Rc<Vec<Exposure>>, Rc<Vec<IndeterminateExposure>>);
 
 /// The engine: the index and caches, shared by the scan, the path query and findings.
 pub struct Engine<'s> {
+    /// The snapshot's index (ENIs, subnets, routes, peerings, transit gateways).
     pub idx: Index<'s>,
     rules_by_group: FastMap<&'s str, Vec<&'s SecurityGroupRule>>,
     groups: RefCell<FastMap<String, Rc<SgCompiled>>>,
@@ -202,8 +245,11 @@ pub struct Engine<'s> {
 
 /// The result of analysing a whole snapshot.
 pub struct Analysis<'s> {
+    /// The engine, kept for findings and path queries that need its caches.
     pub engine: Engine<'s>,
+    /// Every analysed ENI, in [`Index::enis`] order.
     pub enis: Vec<EniReach>,
+    /// Every load balancer, in snapshot order.
     pub load_balancers: Vec<LbReach>,
 }
 
@@ -256,6 +302,8 @@ fn skipped_interface(e: &crate::index::Eni) -> bool {
 }
 
 impl<'s> Engine<'s> {
+    /// Indexes the snapshot; security groups, ACLs and subnets are compiled lazily and cached.
+    /// Never fails: what cannot be indexed becomes a warning.
     pub fn new(snap: &'s Snapshot) -> Self {
         let mut rules_by_group: FastMap<&str, Vec<&SecurityGroupRule>> = FastMap::default();
         for r in snap.security_group_rules.values() {

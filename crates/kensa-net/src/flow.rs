@@ -10,9 +10,13 @@
 //! only ever holds such a protocol with the whole port axis.
 use crate::rangeset::{AddrSet, Point, RangeSet};
 
+/// IANA protocol number of ICMP; its port axis is `type << 8 | code`.
 pub const ICMP: u8 = 1;
+/// IANA protocol number of TCP; its port axis is the destination port.
 pub const TCP: u8 = 6;
+/// IANA protocol number of UDP; its port axis is the destination port.
 pub const UDP: u8 = 17;
+/// IANA protocol number of ICMPv6; its port axis is `type << 8 | code`.
 pub const ICMPV6: u8 = 58;
 
 /// Whether protocol `p` has a port (or ICMP type/code) axis.
@@ -22,10 +26,15 @@ pub fn has_ports(p: u8) -> bool {
 
 /// A set algebra: what a segment's value must support.
 pub trait Lattice: Clone + PartialEq {
+    /// The empty set.
     fn empty() -> Self;
+    /// Whether the set holds nothing (segments with an empty value are never stored).
     fn is_empty(&self) -> bool;
+    /// `self ∪ other`.
     fn union(&self, other: &Self) -> Self;
+    /// `self ∩ other`.
     fn intersect(&self, other: &Self) -> Self;
+    /// `self \ other`.
     fn difference(&self, other: &Self) -> Self;
     /// `self ∩ other` is not empty.
     fn overlaps(&self, other: &Self) -> bool {
@@ -73,9 +82,11 @@ impl<K: Point, V: Lattice> SegMap<K, V> {
             segs: vec![(lo, hi, v)],
         }
     }
+    /// The segments `(lo, hi, value)`, sorted, disjoint, inclusive bounds.
     pub fn segments(&self) -> &[(K, K, V)] {
         &self.segs
     }
+    /// The value at point `k` (binary search), `None` outside every segment.
     pub fn get(&self, k: K) -> Option<&V> {
         let i = self.segs.partition_point(|s| s.1 < k);
         self.segs.get(i).filter(|s| s.0 <= k).map(|s| &s.2)

@@ -12,6 +12,7 @@ use crate::engine::{Analysis, EniReach, IndeterminateExposure};
 use crate::findings::{compact_sources, describe_flows, resource};
 use crate::flow::all_sources;
 
+/// Rule id of a finding for exposure kensa can neither confirm nor rule out.
 pub const RULE_INDETERMINATE: &str = "IndeterminateExposure";
 
 /// One finding per ENI and unevaluated component.

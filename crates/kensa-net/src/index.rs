@@ -17,17 +17,26 @@ use crate::rules::{RouteDest, Target};
 pub struct Eni<'s> {
     /// The ENI id; `<instance-id>#eth0` for an instance the snapshot lists without one.
     pub id: Cow<'s, str>,
+    /// The instance it is attached to, if any.
     pub instance_id: Option<&'s str>,
+    /// Its subnet; `None` in a malformed snapshot (the ENI is then not analysed).
     pub subnet_id: Option<&'s str>,
+    /// Its VPC, as the snapshot's ENI record gives it.
     pub vpc_id: Option<&'s str>,
     /// Security group ids, sorted and deduplicated.
     pub groups: Vec<&'s str>,
+    /// Private IPv4 addresses.
     pub private_ips: Vec<IpAddr>,
     /// Public IPv4 addresses: auto-assigned, Elastic IPs, per secondary private address.
     pub public_ips: Vec<IpAddr>,
+    /// IPv6 addresses (global ones are reachable from the Internet).
     pub ipv6: Vec<IpAddr>,
+    /// EC2's `InterfaceType` (`interface`, `nat_gateway`, `network_load_balancer`, …): decides
+    /// whether the ENI is analysed as a target.
     pub interface_type: Option<&'s str>,
+    /// EC2's description; identifies load balancer nodes (`ELB app/<name>/<id>`).
     pub description: Option<&'s str>,
+    /// Attachment device index (0 = the instance's primary ENI; 0 when unknown).
     pub device_index: i32,
 }
 
@@ -48,20 +57,30 @@ impl Eni<'_> {
 /// Where one subnet sends and takes its traffic.
 #[derive(Debug, Clone, Default)]
 pub struct SubnetCtx {
+    /// The subnet id.
     pub id: String,
+    /// The VPC it belongs to.
     pub vpc_id: String,
+    /// Its IPv4 and IPv6 CIDR blocks.
     pub cidrs: AddrSet,
+    /// Its availability zone.
     pub az: Option<String>,
+    /// Its explicitly associated route table, else the VPC's main one, else `None`.
     pub route_table: Option<String>,
+    /// Its associated network ACL, else the VPC's default, else `None` (allow all).
     pub nacl: Option<String>,
 }
 
 /// One side of an active or inactive peering.
 #[derive(Debug, Clone)]
 pub struct Peering {
+    /// The peering connection id (`pcx-…`).
     pub id: String,
+    /// Whether its status is `active`: only then does it carry traffic.
     pub active: bool,
+    /// Requester and accepter VPC ids.
     pub vpcs: [Option<String>; 2],
+    /// Requester and accepter CIDRs (IPv4 and IPv6), parallel to `vpcs`.
     pub cidrs: [AddrSet; 2],
 }
 
@@ -78,11 +97,18 @@ impl Peering {
     }
 }
 
+/// Lookup tables over one snapshot, built once: ENIs, subnets, routes, peerings,
+/// transit gateways and security group membership, all borrowed from the snapshot.
 pub struct Index<'s> {
+    /// The snapshot everything here borrows from.
     pub snap: &'s Snapshot,
+    /// Every ENI, plus one synthesised per instance the snapshot lists without one.
     pub enis: Vec<Eni<'s>>,
+    /// ENI id -> position in `enis`.
     pub eni_by_id: FastMap<Cow<'s, str>, usize>,
+    /// Private IPv4 or IPv6 address -> ENI.
     pub eni_by_ip: FastMap<IpAddr, usize>,
+    /// Public IPv4 (auto-assigned or Elastic IP) -> ENI.
     pub eni_by_public_ip: FastMap<IpAddr, usize>,
     /// An instance's primary ENI (lowest device index).
     pub primary_eni: FastMap<&'s str, usize>,
@@ -90,16 +116,20 @@ pub struct Index<'s> {
     pub instance_enis: FastMap<&'s str, Vec<usize>>,
     /// ENIs by description (load balancer nodes are described `ELB app/<name>/<id>`).
     pub eni_by_description: FastMap<&'s str, Vec<usize>>,
+    /// Subnet id -> its VPC, CIDRs, route table and ACL.
     pub subnets: FastMap<&'s str, SubnetCtx>,
+    /// VPC id -> its IPv4 and IPv6 CIDR blocks.
     pub vpc_cidrs: HashMap<String, AddrSet>,
     /// The Internet as a source: public address space minus every VPC CIDR of the
     /// snapshot (see [`crate::public`]).
     pub internet: AddrSet,
     /// Transit gateways: route tables with their computed routes, attachments.
     pub tgw: crate::tgw::TgwModel,
+    /// VPC id -> its main route table id.
     pub main_route_table: HashMap<String, String>,
     /// Route tables with an edge association, by gateway (ingress routing).
     pub edge_route_tables: HashMap<String, Vec<String>>,
+    /// Peering connection id -> both sides.
     pub peerings: HashMap<String, Peering>,
     /// Private addresses of every member of each security group (ENIs and load balancer
     /// nodes), for rules that name a group as their source.
@@ -108,7 +138,9 @@ pub struct Index<'s> {
     /// (parallel to `enis`), the index of its combination: ENIs that share one share
     /// its union.
     pub group_sets: Vec<Vec<&'s str>>,
+    /// Per ENI (parallel to `enis`), its index in `group_sets`.
     pub eni_group_set: Vec<u32>,
+    /// What indexing skipped or assumed (dangling references, malformed CIDRs).
     pub warnings: Vec<Warning>,
 }
 
@@ -139,6 +171,7 @@ fn sorted(mut v: Vec<IpAddr>) -> Vec<IpAddr> {
 }
 
 impl<'s> Index<'s> {
+    /// Indexes `snap`; never fails: dangling references and malformed values become warnings.
     pub fn new(snap: &'s Snapshot) -> Self {
         // Most instances list their ENIs in `describe-network-interfaces` too.
         let n = snap.network_interfaces.len().max(snap.instances.len());

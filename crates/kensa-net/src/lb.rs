@@ -6,11 +6,17 @@ use crate::flow::{TCP, UDP};
 use crate::index::Index;
 use crate::rangeset::AddrSet;
 
+/// The load balancer families, which differ in what the engine may assume: ALB and CLB
+/// terminate connections, NLB may keep the client's address, GWLB is never a destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LbKind {
+    /// Application Load Balancer (ELBv2, HTTP/HTTPS).
     Application,
+    /// Network Load Balancer (ELBv2, TCP/UDP/TLS).
     Network,
+    /// Gateway Load Balancer (ELBv2, GENEVE to appliances): not analysed as a destination.
     Gateway,
+    /// Classic Load Balancer (ELB).
     Classic,
 }
 
@@ -24,11 +30,14 @@ impl LbKind {
     }
 }
 
+/// One registered target of a listener.
 #[derive(Debug, Clone)]
 pub struct LbTarget {
+    /// The target group ARN; `None` for a Classic Load Balancer's instances.
     pub target_group: Option<String>,
     /// Instance id or IP address, as registered.
     pub id: String,
+    /// The port traffic is sent to on the target.
     pub port: u16,
     /// Index into [`Index::enis`] of the ENI that receives the traffic.
     pub eni: Option<usize>,
@@ -37,31 +46,46 @@ pub struct LbTarget {
     pub preserves_client_ip: bool,
 }
 
+/// One listener and where it forwards.
 #[derive(Debug, Clone)]
 pub struct LbListener {
     /// Listener ARN, or `<name>:<port>` for a classic listener.
     pub id: String,
+    /// Its protocol as AWS names it (`HTTP`, `HTTPS`, `TCP`, `UDP`, `TLS`, `TCP_UDP`, …).
     pub protocol: String,
+    /// The port it listens on.
     pub port: u16,
+    /// The IP protocols that protocol means on the wire (TCP 6 and/or UDP 17).
     pub ip_protocols: Vec<u8>,
+    /// Targets of its default action's target groups (or the CLB's instances).
     pub targets: Vec<LbTarget>,
 }
 
+/// A load balancer: where its nodes are, which groups guard them, and its listeners.
 #[derive(Debug, Clone)]
 pub struct LbNode {
     /// ARN for ELBv2, name for classic.
     pub id: String,
+    /// The load balancer name.
     pub name: String,
+    /// Which family it is.
     pub kind: LbKind,
+    /// Scheme `internet-facing` (else internal: never reachable from the Internet).
     pub internet_facing: bool,
+    /// IP address type `dualstack`: its nodes also take IPv6 clients.
     pub dualstack: bool,
+    /// Its VPC, when the snapshot says.
     pub vpc_id: Option<String>,
+    /// The subnets its nodes live in.
     pub subnets: Vec<String>,
+    /// Its security groups; empty means none apply (an NLB without groups admits all).
     pub security_groups: Vec<String>,
     /// The private addresses of the nodes (their ENIs), or their subnets' CIDRs when the
     /// snapshot has no ENI for them (`enis_known` false).
     pub addrs: AddrSet,
+    /// Whether the snapshot holds the nodes' ENIs (else `addrs` is the subnets' CIDRs).
     pub enis_known: bool,
+    /// Its listeners, in snapshot order.
     pub listeners: Vec<LbListener>,
 }
 

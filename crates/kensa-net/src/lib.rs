@@ -8,14 +8,15 @@
 //! * [`path::query`] answers one question about one packet, hop by hop, like VPC
 //!   Reachability Analyzer.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod appliance;
+mod appliance;
 mod egress;
 pub mod engine;
-pub mod fasthash;
+mod fasthash;
 pub mod findings;
 pub mod flow;
-pub mod hops;
+mod hops;
 mod hops_tgw;
 pub mod indeterminate;
 pub mod index;
@@ -31,7 +32,7 @@ pub mod public;
 pub mod rangeset;
 pub mod rules;
 pub mod scope;
-pub mod sg;
+mod sg;
 pub mod tgw;
 
 pub use engine::{analyze, Analysis, SourceClass};

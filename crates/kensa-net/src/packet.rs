@@ -14,8 +14,11 @@ use crate::rules::{protocol_number, Target};
 /// `type << 8 | code`; ignored for protocols without ports).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Packet {
+    /// Source address.
     pub src: IpAddr,
+    /// IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …).
     pub proto: u8,
+    /// Destination port; for ICMP `type << 8 | code`; ignored for protocols without ports.
     pub port: u16,
 }
 

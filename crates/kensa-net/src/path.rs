@@ -29,25 +29,34 @@ use crate::lb::LbNode;
 use crate::packet::Packet;
 use crate::path_lb::{lb_alternative, via_lb};
 
+/// The answer to a path query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// Every hop lets the packet through to the destination.
     Reachable,
+    /// A component drops the packet or its reply ([`PathAnswer::blocked_at`] says which).
     Blocked,
     /// The packet reaches a component kensa does not evaluate, or one the snapshot does
     /// not hold: a person must look (never read as "blocked" or "safe").
     Indeterminate,
 }
 
+/// One component the packet passes, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hop {
+    /// Its id (`igw-…`, `acl-…`, `sg-…`, `eni-…`, `i-…`, …).
     pub component_id: String,
+    /// Its resource type (`AWS::EC2::SecurityGroup`, …).
     pub component_type: String,
 }
 
+/// The component where the packet stops, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockedAt {
+    /// Its id.
     pub component_id: String,
+    /// Its resource type.
     pub component_type: String,
     /// An explanation code in Reachability Analyzer's spirit (`ENI_SG_RULES_MISMATCH`, ...).
     pub code: BlockCode,
@@ -56,36 +65,52 @@ pub struct BlockedAt {
     pub reason: Option<String>,
 }
 
+/// What [`query`] found for one packet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathAnswer {
+    /// Reachable, blocked or indeterminate.
     pub verdict: Verdict,
+    /// The hops traversed, up to and including the one that blocked it.
     pub path: Vec<Hop>,
+    /// Where and why it stopped; `None` when reachable.
     pub blocked_at: Option<BlockedAt>,
     /// The concrete source and destination addresses of the packet that was traced.
     pub source: Option<String>,
+    /// The concrete destination address.
     pub destination: Option<String>,
 }
 
+/// A query that cannot be answered as asked (bad endpoint, protocol, or combination).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PathError {
+    /// The name matches no instance, ENI, load balancer or address of the snapshot.
     #[error("`{0}` is not an instance, ENI, load balancer or IP address of the snapshot")]
     UnknownEndpoint(String),
+    /// The endpoint exists but has no address to send from or to.
     #[error("`{0}` has no usable address")]
     NoAddress(String),
+    /// TCP and UDP queries need a destination port.
     #[error("--port is required for {0}")]
     PortRequired(&'static str),
+    /// A protocol other than `tcp`, `udp`, `icmp` or `all`.
     #[error("unknown protocol `{0}` (expected tcp, udp, icmp or all)")]
     BadProtocol(String),
+    /// The Internet was given as the destination: it can only be a source.
     #[error("the Internet can only be a source")]
     InternetDestination,
+    /// An address that cannot play that role (address, `source`/`destination`, why).
     #[error("{0} cannot be the {1} of a packet: {2}")]
     InvalidAddress(IpAddr, &'static str, String),
+    /// An on-premises endpoint with no prefix kensa could pick a sample address from.
     #[error("no {0} prefix is known to the snapshot (no VPN static route, no route to a VPN or Direct Connect gateway names one): give an address or CIDR")]
     NoOnPremisesPrefix(String),
+    /// Both ends are gateways or connections: one must be an address or resource.
     #[error("--from and --to cannot both be gateways or connections")]
     TwoComponents,
+    /// The endpoint cannot originate traffic (id, why).
     #[error("`{0}` cannot be a source: {1}")]
     NotASource(String, &'static str),
+    /// A load balancer destination with a source other than the Internet.
     #[error("--from {0} with --to a load balancer: only `internet` or a public address can be the client of an internet-facing load balancer here")]
     UnsupportedLbSource(String),
 }
@@ -93,7 +118,9 @@ pub enum PathError {
 /// Where a query starts or ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
+    /// The Internet: any globally routable address outside the account's VPCs.
     Internet,
+    /// This address, inside or outside the snapshot.
     Ip(IpAddr),
     /// An on-premises network, optionally the one behind a VPN connection, virtual
     /// private gateway or Direct Connect gateway (by id).

@@ -24,8 +24,11 @@ use crate::rangeset::{parse_net, AddrSet};
 /// range (public by default, see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpecialBlock {
+    /// The block in CIDR notation.
     pub cidr: &'static str,
+    /// What the block is for (the IANA registry's name: `Private-Use`, `Shared Address Space`, …).
     pub name: &'static str,
+    /// A documentation range (TEST-NET, `2001:db8::/32`): public unless excluded.
     pub documentation: bool,
 }
 
@@ -117,6 +120,8 @@ pub struct PublicSpace {
 }
 
 impl PublicSpace {
+    /// Public space without the documentation ranges too (for demos and tests that must use
+    /// addresses no real client has).
     pub fn without_documentation() -> Self {
         PublicSpace {
             exclude_documentation: true,

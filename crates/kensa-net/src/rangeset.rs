@@ -10,7 +10,9 @@ use ipnet::IpNet;
 
 /// An integer type usable as an interval end point.
 pub trait Point: Copy + Ord + Debug + Default + std::hash::Hash {
+    /// The smallest value of the type (the lowest address or port).
     const MIN: Self;
+    /// The largest value of the type (the highest address, port 65535).
     const MAX: Self;
     /// `self + 1`; only called when `self < MAX`.
     fn succ(self) -> Self;
@@ -37,9 +39,11 @@ pub struct RangeSet<T: Point> {
 }
 
 impl<T: Point> RangeSet<T> {
+    /// The empty set.
     pub fn empty() -> Self {
         RangeSet { ranges: Vec::new() }
     }
+    /// Every point of the type.
     pub fn full() -> Self {
         Self::range(T::MIN, T::MAX)
     }
@@ -70,22 +74,28 @@ impl<T: Point> RangeSet<T> {
         }
         RangeSet { ranges: out }
     }
+    /// The ranges, sorted, disjoint and non-adjacent, inclusive bounds.
     pub fn ranges(&self) -> &[(T, T)] {
         &self.ranges
     }
+    /// Whether the set holds no point.
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
     }
+    /// Whether the set holds every point of the type.
     pub fn is_full(&self) -> bool {
         self.ranges == [(T::MIN, T::MAX)]
     }
+    /// The lowest point, `None` when empty.
     pub fn first(&self) -> Option<T> {
         self.ranges.first().map(|r| r.0)
     }
+    /// Whether `x` is in the set (binary search, O(log ranges)).
     pub fn contains(&self, x: T) -> bool {
         let i = self.ranges.partition_point(|r| r.1 < x);
         i < self.ranges.len() && self.ranges[i].0 <= x
     }
+    /// `self ∪ other`, normalised (linear in both sizes).
     pub fn union(&self, other: &Self) -> Self {
         if other.is_empty() {
             return self.clone();
@@ -114,6 +124,7 @@ impl<T: Point> RangeSet<T> {
         }
         RangeSet { ranges: out }
     }
+    /// `self ∩ other` (a linear merge of both range lists).
     pub fn intersect(&self, other: &Self) -> Self {
         let (a, b) = (&self.ranges, &other.ranges);
         let (mut i, mut j) = (0, 0);
@@ -132,6 +143,7 @@ impl<T: Point> RangeSet<T> {
         }
         RangeSet { ranges: out }
     }
+    /// Every point of the type not in `self`.
     pub fn complement(&self) -> Self {
         let mut out = Vec::with_capacity(self.ranges.len() + 1);
         let mut next = Some(T::MIN);
@@ -148,12 +160,14 @@ impl<T: Point> RangeSet<T> {
         }
         RangeSet { ranges: out }
     }
+    /// `self \ other`.
     pub fn difference(&self, other: &Self) -> Self {
         if other.is_empty() || self.is_empty() {
             return self.clone();
         }
         self.intersect(&other.complement())
     }
+    /// Whether `self` and `other` share a point.
     pub fn intersects(&self, other: &Self) -> bool {
         !self.intersect(other).is_empty()
     }
@@ -162,11 +176,14 @@ impl<T: Point> RangeSet<T> {
 /// A set of IPv4 and IPv6 addresses (the two families are kept apart).
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 pub struct AddrSet {
+    /// IPv4 addresses as integers.
     pub v4: RangeSet<u32>,
+    /// IPv6 addresses as integers.
     pub v6: RangeSet<u128>,
 }
 
 impl AddrSet {
+    /// No address.
     pub fn empty() -> Self {
         AddrSet::default()
     }
@@ -177,18 +194,21 @@ impl AddrSet {
             v6: RangeSet::full(),
         }
     }
+    /// Every IPv4 address (`0.0.0.0/0`).
     pub fn all_v4() -> Self {
         AddrSet {
             v4: RangeSet::full(),
             v6: RangeSet::empty(),
         }
     }
+    /// Every IPv6 address (`::/0`).
     pub fn all_v6() -> Self {
         AddrSet {
             v4: RangeSet::empty(),
             v6: RangeSet::full(),
         }
     }
+    /// The addresses of one CIDR block, network and broadcast addresses included.
     pub fn from_net(net: &IpNet) -> Self {
         match net {
             IpNet::V4(n) => AddrSet {
@@ -205,6 +225,7 @@ impl AddrSet {
     pub fn parse(text: &str) -> Option<Self> {
         parse_net(text).map(|n| Self::from_net(&n))
     }
+    /// One address (a `/32` or `/128`).
     pub fn host(ip: IpAddr) -> Self {
         Self::from_net(&IpNet::from(ip))
     }
@@ -222,33 +243,39 @@ impl AddrSet {
             v6: RangeSet::from_ranges(v6),
         }
     }
+    /// Whether neither family holds an address.
     pub fn is_empty(&self) -> bool {
         self.v4.is_empty() && self.v6.is_empty()
     }
+    /// Whether `ip` is in the set (looked up in its own family only).
     pub fn contains(&self, ip: IpAddr) -> bool {
         match ip {
             IpAddr::V4(a) => self.v4.contains(u32::from(a)),
             IpAddr::V6(a) => self.v6.contains(u128::from(a)),
         }
     }
+    /// `self ∪ other`, per family.
     pub fn union(&self, o: &Self) -> Self {
         AddrSet {
             v4: self.v4.union(&o.v4),
             v6: self.v6.union(&o.v6),
         }
     }
+    /// `self ∩ other`, per family.
     pub fn intersect(&self, o: &Self) -> Self {
         AddrSet {
             v4: self.v4.intersect(&o.v4),
             v6: self.v6.intersect(&o.v6),
         }
     }
+    /// `self \ other`, per family.
     pub fn difference(&self, o: &Self) -> Self {
         AddrSet {
             v4: self.v4.difference(&o.v4),
             v6: self.v6.difference(&o.v6),
         }
     }
+    /// Whether the sets share an address.
     pub fn intersects(&self, o: &Self) -> bool {
         self.v4.intersects(&o.v4) || self.v6.intersects(&o.v6)
     }
@@ -271,6 +298,7 @@ impl AddrSet {
         v4 + v6
     }
 
+    /// The set as the fewest CIDR blocks, IPv4 first, ascending (as findings print it).
     pub fn to_cidrs(&self) -> Vec<String> {
         let mut out = Vec::new();
         for &(lo, hi) in self.v4.ranges() {

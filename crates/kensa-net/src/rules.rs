@@ -7,8 +7,8 @@ use crate::flow::{cube, everything, FlowSet, Lattice, ICMP, ICMPV6, TCP, UDP};
 use crate::rangeset::AddrSet;
 
 /// A protocol range with a port (or ICMP type/code) range: the shape of one rule, a box
-/// of the flow space. Not [`kensa_model::ports::RuleShape`] (TCP and UDP port *sets* a
-/// control restricts): one rule is one protocol range and one [`PortRange`].
+/// of the flow space: one rule is one protocol range and one [`PortRange`] (not the TCP
+/// and UDP port *sets* a control restricts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleShape {
     /// First protocol number.
@@ -182,12 +182,19 @@ pub fn nacl_allowed(
 /// Where a route sends traffic.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
+    /// The VPC itself (`local` route): traffic stays inside.
     Local,
+    /// An internet gateway (`igw-…`).
     Igw(String),
+    /// An egress-only internet gateway (`eigw-…`): outbound IPv6 only, never carries inbound.
     EgressOnlyIgw(String),
+    /// A NAT gateway (`nat-…`): outbound only, never carries inbound.
     Nat(String),
+    /// A VPC peering connection (`pcx-…`).
     Pcx(String),
+    /// A virtual private gateway (`vgw-…`): VPN and Direct Connect.
     Vgw(String),
+    /// A transit gateway (`tgw-…`).
     Tgw(String),
     /// A route in state `blackhole`, with the id of the gateway it named.
     Blackhole(String),
@@ -196,6 +203,8 @@ pub enum Target {
 }
 
 impl Target {
+    /// Classifies a route by the gateway field it sets (a blackhole route keeps the id it
+    /// names); a route naming no known target becomes [`Target::Other`] with [`UNNAMED_TARGET`].
     pub fn of(r: &Route) -> Target {
         let named = r
             .gateway_id
@@ -257,9 +266,14 @@ pub const UNNAMED_TARGET: &str = "unrecognised-route-target";
 
 /// One route's destination set, prefix length and whether it came from a prefix list.
 pub struct RouteDest {
+    /// The destination addresses (the CIDR, or a prefix list's entries).
     pub addrs: AddrSet,
+    /// Its prefix length: the longest matching prefix wins.
     pub prefix_len: u8,
+    /// Whether the destination is a managed prefix list: at equal prefix length a CIDR
+    /// route is preferred over a prefix list route.
     pub from_prefix_list: bool,
+    /// Where it sends traffic.
     pub target: Target,
 }
 

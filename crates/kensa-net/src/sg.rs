@@ -12,12 +12,17 @@ use crate::rules::sg_shape;
 /// One rule with one source, as `describe-security-group-rules` would list it.
 #[derive(Debug, Clone)]
 pub struct SgRuleInfo {
+    /// The group the rule belongs to.
     pub group_id: String,
     /// `sgr-…` when the snapshot has `SecurityGroupRules`.
     pub rule_id: Option<String>,
+    /// Outbound rule (else inbound).
     pub egress: bool,
+    /// The protocol as EC2 gives it (`tcp`, `udp`, `icmp`, `-1` for all, or a number).
     pub protocol: String,
+    /// First port (ICMP: type); `None` or -1 for all.
     pub from_port: Option<i32>,
+    /// Last port (ICMP: code); `None` or -1 for all.
     pub to_port: Option<i32>,
     /// The CIDR, prefix list id or group id the rule names.
     pub source: String,
@@ -33,6 +38,7 @@ pub struct SgRuleInfo {
 pub struct SgCompiled {
     /// Shared, as the inbound set of every ENI with this group alone.
     pub inbound: Rc<FlowSet>,
+    /// (protocol, port, remote address) the outbound rules allow.
     pub outbound: FlowSet,
 }
 

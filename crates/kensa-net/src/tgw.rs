@@ -29,20 +29,29 @@ use crate::rangeset::{parse_net, AddrSet};
 /// Where a TGW route sends traffic.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TgwNext {
+    /// To this attachment (`tgw-attach-…`).
     Attachment(String),
+    /// Dropped (a blackhole route).
     Blackhole,
 }
 
+/// One route of a TGW route table.
 #[derive(Debug, Clone)]
 pub struct TgwRoute {
+    /// Destination CIDR.
     pub dest: IpNet,
+    /// Static (else propagated): a static route wins over a propagated one of equal length.
     pub is_static: bool,
+    /// Where it sends traffic.
     pub next: TgwNext,
 }
 
+/// A TGW route table with the routes kensa knows.
 #[derive(Debug, Clone)]
 pub struct TgwTable {
+    /// The route table id (`tgw-rtb-…`).
     pub id: String,
+    /// The transit gateway it belongs to.
     pub tgw: String,
     /// Sorted by precedence: longest prefix first, static before propagated.
     pub routes: Vec<TgwRoute>,
@@ -88,21 +97,30 @@ impl TgwTable {
 /// The kind of resource behind an attachment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttKind {
+    /// A VPC attachment.
     Vpc,
+    /// A Site-to-Site VPN connection.
     Vpn,
+    /// A Direct Connect gateway.
     DirectConnect,
+    /// A peering with another transit gateway.
     Peering,
+    /// Anything else (Connect, network function), by its AWS type name.
     Other(String),
 }
 
+/// One TGW attachment.
 #[derive(Debug, Clone)]
 pub struct TgwAttachment {
+    /// The attachment id (`tgw-attach-…`).
     pub id: String,
     /// The TGWs it joins: one, or two for a peering.
     pub tgws: Vec<String>,
+    /// What is attached.
     pub kind: AttKind,
     /// The VPC, VPN connection, DX gateway or peer TGW id.
     pub resource: Option<String>,
+    /// State `available`: only then does it carry traffic.
     pub available: bool,
     /// Availability Zones of its subnets; `None` when the snapshot does not say.
     pub azs: Option<BTreeSet<String>>,
@@ -114,8 +132,11 @@ pub struct TgwAttachment {
 /// Every TGW's route tables and attachments.
 #[derive(Debug, Clone, Default)]
 pub struct TgwModel {
+    /// Every transit gateway id the snapshot names.
     pub tgws: BTreeSet<String>,
+    /// Route tables by id.
     pub tables: BTreeMap<String, TgwTable>,
+    /// Attachments by id.
     pub attachments: BTreeMap<String, TgwAttachment>,
     /// (TGW, attachment) → associated route table.
     pub association: BTreeMap<(String, String), String>,
@@ -132,6 +153,10 @@ fn kind_of(t: Option<&str>) -> AttKind {
 }
 
 impl TgwModel {
+    /// Builds the model from the snapshot's transit gateways, attachments and route tables
+    /// (`vpc_cidrs` gives what a VPC attachment propagates); never fails: a table or attachment
+    /// that cannot be placed is skipped with a warning, and a table whose routes are unknown is
+    /// marked so that lookups stay indeterminate rather than "no route".
     pub fn new(
         snap: &Snapshot,
         vpc_cidrs: &std::collections::HashMap<String, AddrSet>,

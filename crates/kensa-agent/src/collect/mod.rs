@@ -7,18 +7,20 @@ use kensa_telemetry::{
     CollectionMode, Host, Kernel, Listener, Telemetry, Warning, INSECURE_PACKAGES, SCHEMA_VERSION,
 };
 
-pub mod elf;
-pub mod files;
-pub mod net;
-pub mod process;
-pub mod sshd;
-pub mod time;
+mod elf;
+mod files;
+mod net;
+mod process;
+mod sshd;
+mod time;
 
 /// What to collect from where.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// `/` for the running system, or a mounted root (then runtime facts are skipped).
     pub root: PathBuf,
+    /// Whether `root` is the system the agent runs on: only then are runtime facts
+    /// (listeners, sysctls, running kernel, kernel host name) read from `proc`.
     pub live: bool,
     /// Where the kernel's process and network tables are (normally `/proc`).
     pub proc: PathBuf,
@@ -27,6 +29,7 @@ pub struct Options {
 }
 
 impl Options {
+    /// The running system: root `/`, runtime facts from `/proc`, no IMDS identity.
     pub fn live() -> Options {
         Options {
             root: "/".into(),
@@ -36,6 +39,9 @@ impl Options {
         }
     }
 
+    /// A mounted root (an attached snapshot volume, a container image tree): files and
+    /// packages only, since the `/proc` of the host running the agent says nothing
+    /// about it.
     pub fn root(root: &Path) -> Options {
         Options {
             root: root.to_path_buf(),
@@ -46,6 +52,8 @@ impl Options {
     }
 }
 
+/// Collects one telemetry document. Never fails: whatever cannot be read becomes a
+/// [`Warning`] in the document (sorted, deduplicated) and the rest is still collected.
 pub fn collect(opts: &Options) -> Telemetry {
     let collected_at = time::rfc3339(SystemTime::now());
     let mut warnings = Vec::new();

@@ -9,10 +9,15 @@ use kensa_telemetry::{Family, Proto, Warning};
 /// A socket as the kernel lists it, before its process is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Socket {
+    /// Which table it came from: TCP (listening) or UDP (bound, unconnected).
     pub proto: Proto,
+    /// IPv4 (`tcp`, `udp`) or IPv6 (`tcp6`, `udp6`) table.
     pub family: Family,
+    /// Local bind address; unspecified (`0.0.0.0`, `::`) means every interface.
     pub address: IpAddr,
+    /// Local port, host byte order.
     pub port: u16,
+    /// Socket inode, matched against `/proc/PID/fd` links to find the owning process.
     pub inode: u64,
 }
 

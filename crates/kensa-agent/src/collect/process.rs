@@ -5,12 +5,18 @@ use std::path::{Path, PathBuf};
 /// The facts the listener record needs about one process.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Process {
+    /// `Name:` of /proc/PID/status (the kernel's 15-character command name).
     pub name: Option<String>,
+    /// Real uid (first `Uid:` field); `None` when the process has gone or is hidden.
     pub uid: Option<u32>,
+    /// Target of /proc/PID/exe; unreadable without privileges for other users' processes.
     pub exe: Option<PathBuf>,
+    /// NUL-separated arguments of /proc/PID/cmdline, empty ones dropped.
     pub cmdline: Option<Vec<String>>,
 }
 
+/// Reads what can be read about `pid`; a field the kernel refuses (or a process that
+/// exited meanwhile) is `None`, never an error.
 pub fn read(proc: &Path, pid: u32) -> Process {
     let dir = proc.join(pid.to_string());
     let status = std::fs::read_to_string(dir.join("status")).unwrap_or_default();

@@ -12,6 +12,7 @@ const MAX_ANSWER: u64 = 64 * 1024;
 /// A status and body, or a transport failure (server unreachable, TLS refused).
 pub type Answer = Result<(u16, String), String>;
 
+/// A client bound to one server base URL.
 pub struct Client {
     agent: ureq::Agent,
     base: String,
@@ -59,6 +60,7 @@ impl Client {
         })
     }
 
+    /// POSTs a JSON body to `path` (relative to the base URL).
     pub fn post_json(
         &self,
         path: &str,
@@ -72,6 +74,7 @@ impl Client {
         read(req.send_json(body))
     }
 
+    /// POSTs an already gzipped JSON body to `path`, with `content-encoding: gzip`.
     pub fn post_gzip(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
         let mut req = self
             .agent

@@ -6,8 +6,10 @@
 //! (stored) or 409 (already stored, or older than what it has). A report whose answer
 //! was lost is sent again and the server recognises it; reports go in sequence order,
 //! so the server can refuse anything at or below the last sequence it stored.
-pub mod client;
-pub mod spool;
+mod client;
+mod spool;
+
+pub use spool::{Pending, SpoolError, MAX_PENDING};
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,45 +18,61 @@ use kensa_telemetry::Telemetry;
 use serde_json::json;
 
 use client::Client;
-use spool::{Credential, Pending, Spool};
+use spool::{Credential, Spool};
 
 /// What a run needs besides the collector.
 pub struct Settings {
+    /// Base URL of `kensa serve`, `https://host[:port]` (plain `http://` only for
+    /// loopback or with `allow_http`). A stored credential is used only for this server.
     pub server: String,
     /// The enrollment token (used once, while no credential is stored).
     pub enrollment_token: String,
+    /// Spool directory (created mode 0700): credential, sequence counter, outbox.
     pub spool: PathBuf,
+    /// PEM certificate to trust instead of the web roots (private CA, self-signed server).
     pub ca_cert: Option<PathBuf>,
+    /// Allow plain HTTP to a non-loopback server (sends the credential in clear).
     pub allow_http: bool,
 }
 
 /// What one cycle did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CycleReport {
+    /// This cycle enrolled (no credential for this server was stored before).
     pub enrolled: bool,
+    /// Sequence numbers the server stored (answered 201), in order.
     pub delivered: Vec<u64>,
     /// Refused for good by the server (moved to `rejected/`).
     pub rejected: Vec<u64>,
+    /// Uploads still in the outbox after the cycle.
     pub pending: usize,
     /// Why delivery stopped early (server unreachable, credential refused).
     pub stopped: Option<String>,
 }
 
+/// The delivery side of a running agent: its spool and its HTTP client to one server.
 pub struct Agent {
     settings: Settings,
     spool: Spool,
     client: Client,
 }
 
+/// Why a delivery cycle could not run at all (a server that is away is not an error:
+/// it is reported in [`CycleReport::stopped`]).
 #[derive(Debug, thiserror::Error)]
 pub enum DeliverError {
+    /// The spool directory could not be read or written, or holds a corrupt file.
     #[error(transparent)]
     Spool(#[from] spool::SpoolError),
+    /// Bad settings (server URL, CA certificate) or a document that cannot be gzipped.
     #[error("{0}")]
     Setup(String),
 }
 
 impl Agent {
+    /// Opens (creating) the spool and builds the client; fails on an unusable spool,
+    /// a non-HTTP(S) URL, plain HTTP to a remote host, or an unreadable CA certificate.
+    /// Nothing is sent yet.
     pub fn new(settings: Settings) -> Result<Agent, DeliverError> {
         let spool = Spool::open(&settings.spool)?;
         let client = Client::new(

@@ -13,15 +13,25 @@ use serde::{Deserialize, Serialize};
 /// logged), so a long outage costs the oldest reports, not the disk.
 pub const MAX_PENDING: usize = 1000;
 
+/// A spool file or directory that cannot be used; always names the path.
 #[derive(Debug, thiserror::Error)]
 pub enum SpoolError {
+    /// Reading, writing or renaming failed (permissions, full disk).
     #[error("spool {path}: {source}")]
     Io {
+        /// The file or directory concerned.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
+    /// A file the agent wrote no longer parses (credential JSON, sequence number).
     #[error("spool {path}: {message}")]
-    Corrupt { path: PathBuf, message: String },
+    Corrupt {
+        /// The file concerned.
+        path: PathBuf,
+        /// What the parser said.
+        message: String,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SpoolError + '_ {
@@ -34,19 +44,26 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SpoolError + '_ {
 /// What enrollment gave this agent; the file is readable by its owner only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credential {
+    /// The server URL it was issued by; another server means enrolling again.
     pub server: String,
+    /// The agent's id on that server.
     pub agent_id: String,
+    /// Bearer secret sent with every request.
     pub credential: String,
 }
 
 /// An upload waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
+    /// Position in delivery order; the server refuses any at or below the last it stored.
     pub sequence: u64,
+    /// UUID the server uses to recognise a report sent twice.
     pub upload_id: String,
+    /// The gzipped document, `outbox/SEQUENCE-UPLOADID.json.gz`.
     pub path: PathBuf,
 }
 
+/// An opened spool directory.
 pub struct Spool {
     dir: PathBuf,
 }
@@ -63,6 +80,7 @@ impl Spool {
         })
     }
 
+    /// The stored credential, `None` before the first enrollment.
     pub fn credential(&self) -> Result<Option<Credential>, SpoolError> {
         let path = self.dir.join("credential.json");
         match fs::read(&path) {
@@ -79,6 +97,7 @@ impl Spool {
         }
     }
 
+    /// Stores the credential atomically, readable by the owner only.
     pub fn save_credential(&self, c: &Credential) -> Result<(), SpoolError> {
         let json = serde_json::to_vec_pretty(c).expect("a credential serialises");
         self.write_atomic(&self.dir.join("credential.json"), &json)

@@ -33,7 +33,12 @@ mod text;
 pub use stream::{stream, FindingStream};
 pub use text::{compact_sources, describe_flows, protocol_name};
 
+/// Rule id of Inspector's finding for one recognised port (SSH, RDP, databases, ...)
+/// reachable from a source class, stated from the network configuration alone, without
+/// knowing whether anything listens; one per port, none for VPC endpoints.
 pub const RULE_NO_AGENT: &str = "RecognizedPortNoAgent";
+/// Rule id of the one finding per ENI and source class that sums up its exposure: every
+/// open port range, the sources and the gateways they come through.
 pub const RULE_EXPOSURE: &str = "NetworkExposure";
 /// The network rules with what passing them means (a report's "passed everywhere" line)
 /// and the highest severity a failure has; every ENI and load balancer is evaluated.

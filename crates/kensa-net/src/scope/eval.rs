@@ -19,7 +19,9 @@ use super::select::{Ends, GatewaySel, Through};
 /// One end of a matched path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum End {
+    /// An ENI, by its position in [`crate::index::Index::enis`].
     Eni(usize),
+    /// A gateway (internet, peering, VPN, transit) of the given class, by id.
     Gateway(SourceClass, String),
 }
 
@@ -39,11 +41,17 @@ pub enum Axis {
 pub struct ScopeMatch {
     /// `MatchPaths[i]`.
     pub statement: String,
+    /// Reachable, or indeterminate when an unevaluated component is on the way.
     pub verdict: Verdict,
+    /// Where the path starts.
     pub source: End,
+    /// Where the path ends.
     pub destination: End,
+    /// The flows (protocol, port, address on `axis`) that follow this path.
     pub flows: FlowSet,
+    /// Which address the flows' address axis holds.
     pub axis: Axis,
+    /// The components traversed, in order.
     pub hops: Vec<Hop>,
     /// Why, for indeterminate matches.
     pub reason: Option<String>,

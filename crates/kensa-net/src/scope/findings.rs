@@ -15,7 +15,9 @@ use crate::path::Verdict;
 
 use super::eval::{Axis, End, ScopeMatch};
 
+/// Rule id of a finding for a path the scope matches.
 pub const RULE_MATCH: &str = "ScopeMatch";
+/// Rule id of a finding for a path the scope may match, past a component kensa does not evaluate.
 pub const RULE_INDETERMINATE: &str = "ScopeIndeterminate";
 
 /// How findings are labelled.

@@ -13,6 +13,7 @@ use crate::rangeset::{parse_net, AddrSet, RangeSet};
 pub struct ScopeError {
     /// JSON path of the offending part (`$.MatchPaths[0].Source.ResourceStatement`).
     pub path: String,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -26,8 +27,11 @@ pub(crate) fn err(path: &str, message: impl Into<String>) -> ScopeError {
 /// A resource statement: ids, types, or (kensa's extension) tags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResourceStatement {
+    /// JSON path of the statement, for errors and findings.
     pub path: String,
+    /// Resource ids or ARNs; any one may match.
     pub resources: Vec<String>,
+    /// Resource types (`AWS::EC2::InternetGateway`, …); any one may match.
     pub types: Vec<String>,
     /// `kensa:Tags`: every pair must be on the ENI or its instance.
     pub tags: Vec<(String, String)>,
@@ -36,8 +40,11 @@ pub struct ResourceStatement {
 /// The traffic a path statement admits; `None` is "any".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PacketHeader {
+    /// Source CIDRs.
     pub source_addresses: Option<AddrSet>,
+    /// Destination CIDRs.
     pub destination_addresses: Option<AddrSet>,
+    /// Destination ports and port ranges.
     pub destination_ports: Option<RangeSet<u16>>,
     /// IP protocol numbers; NAA's default is TCP and UDP.
     pub protocols: Vec<u8>,
@@ -54,8 +61,11 @@ impl Default for PacketHeader {
     }
 }
 
+/// A `Source` or `Destination` statement: a resource statement (the packet header part is
+/// kept apart in [`PathSpec::header`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathStatement {
+    /// Which resources this end may be; `None` is any.
     pub resource: Option<ResourceStatement>,
 }
 
@@ -64,16 +74,22 @@ pub struct PathStatement {
 pub struct PathSpec {
     /// `MatchPaths[0]`, for findings and errors.
     pub path: String,
+    /// Where matching paths start.
     pub source: PathStatement,
+    /// Where matching paths end.
     pub destination: PathStatement,
+    /// `ThroughResources`: components every matching path must traverse.
     pub through: Vec<ResourceStatement>,
     /// The Source and Destination packet header statements, intersected.
     pub header: PacketHeader,
 }
 
+/// A Network Access Analyzer scope: paths to report, minus paths to leave out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopeSpec {
+    /// `MatchPaths`: a path matching any of them is reported...
     pub match_paths: Vec<PathSpec>,
+    /// `ExcludePaths`: ...unless it also matches one of these.
     pub exclude_paths: Vec<PathSpec>,
 }
 
