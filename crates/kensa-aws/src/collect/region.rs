@@ -197,7 +197,7 @@ pub(crate) async fn collect_region(
             warnings: Vec::new(),
         }),
     };
-    let ec2 = aws_sdk_ec2::Client::new(config);
+    let ec2 = super::unimplemented::ec2(config);
     tokio::join!(
         network::network(&col, &ec2),
         network::gateways(&col, &ec2),
