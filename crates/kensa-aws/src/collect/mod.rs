@@ -27,6 +27,7 @@ pub mod extras;
 pub mod limit;
 pub mod policy;
 mod region;
+mod unimplemented;
 pub mod unit;
 mod write;
 

@@ -202,8 +202,8 @@ pub(crate) async fn collect_region(
             warnings: Vec::new(),
         }),
     };
-    let ec2 = aws_sdk_ec2::Client::new(config);
-    let dx = aws_sdk_directconnect::Client::new(config);
+    let ec2 = super::unimplemented::ec2(config);
+    let dx = super::unimplemented::direct_connect(config);
     tokio::join!(
         network::network(&col, &ec2),
         network::gateways(&col, &ec2),

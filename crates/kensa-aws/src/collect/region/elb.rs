@@ -9,8 +9,8 @@ use crate::collect::convert as c;
 use crate::error::ApiError;
 
 pub(super) async fn load_balancers(col: &Collector<'_>, config: &SdkConfig) {
-    let elbv2 = Client::new(config);
-    let classic = aws_sdk_elasticloadbalancing::Client::new(config);
+    let elbv2 = crate::collect::unimplemented::elbv2(config);
+    let classic = crate::collect::unimplemented::classic_elb(config);
     tokio::join!(
         v2_load_balancers_and_listeners(col, &elbv2),
         async {
