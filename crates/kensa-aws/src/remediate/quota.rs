@@ -31,7 +31,10 @@ pub struct SgQuotas {
     /// Inbound (and, separately, outbound) rules per group (per family in
     /// [`RuleCounting::PerFamily`]).
     pub rules_per_group: u32,
+    /// Security groups per network interface (AWS default 5); only its product with
+    /// `rules_per_group` is checked, since a plan never changes an interface's groups.
     pub groups_per_interface: u32,
+    /// Whether IPv4 and IPv6 rules are counted apart (AWS) or together (moto).
     pub counting: RuleCounting,
 }
 
@@ -45,15 +48,23 @@ impl Default for SgQuotas {
     }
 }
 
+/// Quotas AWS could not have.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum QuotaError {
+    /// A quota of 0 (which one).
     #[error("the {0} quota must be at least 1")]
     Zero(&'static str),
+    /// Rules per group × groups per interface above AWS's ceiling of 1,000.
     #[error(
         "{rules} rules per group × {groups} groups per interface = {} exceeds AWS's limit of {RULES_TIMES_GROUPS_MAX}",
         u64::from(*rules) * u64::from(*groups)
     )]
-    Product { rules: u32, groups: u32 },
+    Product {
+        /// Rules per group asked for.
+        rules: u32,
+        /// Groups per interface asked for.
+        groups: u32,
+    },
 }
 
 impl SgQuotas {
@@ -72,6 +83,7 @@ impl SgQuotas {
         Ok(q)
     }
 
+    /// Checks these quotas are ones AWS could have (see [`SgQuotas::new`]).
     pub fn validate(&self) -> Result<(), QuotaError> {
         if self.rules_per_group == 0 {
             return Err(QuotaError::Zero("rules per security group"));
@@ -93,15 +105,22 @@ impl SgQuotas {
 /// One counter of the quota: direction and (per-family counting) address family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Counter {
+    /// Inbound IPv4 rules (per-family counting).
     InboundV4,
+    /// Inbound IPv6 rules (per-family counting).
     InboundV6,
+    /// Inbound rules of both families (combined counting).
     Inbound,
+    /// Outbound IPv4 rules (per-family counting).
     OutboundV4,
+    /// Outbound IPv6 rules (per-family counting).
     OutboundV6,
+    /// Outbound rules of both families (combined counting).
     Outbound,
 }
 
 impl Counter {
+    /// The counter as a plan's note names it (`inbound IPv4`).
     pub fn describe(self) -> &'static str {
         match self {
             Counter::InboundV4 => "inbound IPv4",
@@ -119,6 +138,7 @@ impl Counter {
 pub struct Usage(std::collections::BTreeMap<Counter, u64>);
 
 impl Usage {
+    /// Rules counted against `c` (0 when none).
     pub fn get(&self, c: Counter) -> u64 {
         self.0.get(&c).copied().unwrap_or(0)
     }
@@ -137,7 +157,9 @@ impl Usage {
 
 /// Counts rules the way the quota does. Prefix list sizes come from the snapshot.
 pub struct RuleCounter<'a> {
+    /// Where referenced prefix lists' maximum entries are looked up.
     pub snapshot: &'a Snapshot,
+    /// Per family or combined.
     pub counting: RuleCounting,
 }
 

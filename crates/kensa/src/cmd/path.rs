@@ -125,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// the component that applies may be among them (a subnet's explicit route table lost
 /// leaves its VPC's main table in its place), so the block is indeterminate, with why.
 fn unsure_if_lost(mut answer: PathAnswer, completeness: &Completeness) -> PathAnswer {
-    use kensa_model::resource_type::ResourceType;
+    use kensa_model::ResourceType;
     let Some(at) = answer.blocked_at.as_mut() else {
         return answer;
     };

@@ -13,6 +13,7 @@ fn prefixes(p: &[sdk::RouteFilterPrefix]) -> Vec<m::DxPrefix> {
         .collect()
 }
 
+/// A `DescribeDirectConnectGateways` entry as the snapshot stores it.
 pub fn direct_connect_gateway(g: &sdk::DirectConnectGateway) -> m::DirectConnectGateway {
     m::DirectConnectGateway {
         direct_connect_gateway_id: g.direct_connect_gateway_id().unwrap_or_default().to_owned(),
@@ -23,6 +24,7 @@ pub fn direct_connect_gateway(g: &sdk::DirectConnectGateway) -> m::DirectConnect
     }
 }
 
+/// A `DescribeDirectConnectGatewayAssociations` entry as the snapshot stores it.
 pub fn direct_connect_gateway_association(
     a: &sdk::DirectConnectGatewayAssociation,
 ) -> m::DirectConnectGatewayAssociation {
@@ -44,6 +46,7 @@ pub fn direct_connect_gateway_association(
     }
 }
 
+/// A `DescribeVirtualInterfaces` entry as the snapshot stores it.
 pub fn virtual_interface(v: &sdk::VirtualInterface) -> m::VirtualInterface {
     m::VirtualInterface {
         virtual_interface_id: v.virtual_interface_id().unwrap_or_default().to_owned(),
