@@ -158,7 +158,7 @@ fn other_reachable_listeners_are_unrecognized_port_findings() {
         panic!("network path evidence");
     };
     assert_eq!(
-        (p.open_port_range.begin, p.open_port_range.end),
+        (p.open_port_range.from, p.open_port_range.to),
         (9100, 9100)
     );
     assert!(p
