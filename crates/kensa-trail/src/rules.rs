@@ -265,10 +265,15 @@ fn requires(node: &Node, check: &dyn Fn(&Check) -> bool, memo: &mut HashMap<usiz
 /// one are left to the parse.
 pub(crate) fn source_not_outside(raw: &[u8], origin: &CredentialOrigin) -> bool {
     const KEY: &[u8] = b"\"sourceIPAddress\"";
-    if origin.instances.is_some() || memchr::memmem::find(raw, b"\\u").is_some() {
+    // Searchers built once (building one per call cost more than the search).
+    static ESCAPE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\\u"));
+    static KEY_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(KEY));
+    if origin.instances.is_some() || ESCAPE.find(raw).is_some() {
         return false;
     }
-    for hit in memchr::memmem::find_iter(raw, KEY) {
+    for hit in KEY_FINDER.find_iter(raw) {
         let colon = crate::scan::skip_ws(raw, hit + KEY.len());
         if raw.get(colon) != Some(&b':') {
             continue; // a string value, not a key

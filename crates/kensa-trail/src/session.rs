@@ -34,8 +34,12 @@ pub(crate) fn has_instance_session(raw: &[u8]) -> bool {
 /// assumed-role ARN whose last path element starts with `i-`. In raw bytes an ARN ends
 /// at the closing quote of its string.
 fn session_in(text: &[u8]) -> bool {
+    // Built once: `memmem::find` builds a searcher on every call, which cost more than
+    // the search itself on short records.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MARK));
     let mut from = 0;
-    while let Some(k) = memchr::memmem::find(&text[from..], MARK) {
+    while let Some(k) = FINDER.find(&text[from..]) {
         let start = from + k + MARK.len();
         let end = memchr::memchr(b'"', &text[start..]).map_or(text.len(), |e| start + e);
         let arn_tail = &text[start..end];

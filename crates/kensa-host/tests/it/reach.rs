@@ -157,10 +157,7 @@ fn other_reachable_listeners_are_unrecognized_port_findings() {
     let kensa_model::Evidence::NetworkPath(p) = f.evidence.as_ref().unwrap() else {
         panic!("network path evidence");
     };
-    assert_eq!(
-        (p.open_port_range.from, p.open_port_range.to),
-        (9100, 9100)
-    );
+    assert_eq!((p.open_port_range.from, p.open_port_range.to), (9100, 9100));
     assert!(p
         .network_path
         .steps
