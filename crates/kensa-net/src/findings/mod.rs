@@ -1,11 +1,12 @@
 //! Network reachability findings, after Amazon Inspector's network reachability rules
 //! package.
 //!
-//! * `RecognizedPortNoAgent`: a recognised port (see [`crate::ports`]) is reachable. kensa
-//!   has no host telemetry yet, so it cannot tell whether something listens there; that
-//!   is Inspector's rule type for an instance without an agent.
+//! * `RecognizedPortNoAgent`: a recognised port (see [`crate::ports`]) is reachable. The
+//!   engine has no host telemetry, so it cannot tell whether something listens there;
+//!   that is Inspector's rule type for an instance without an agent.
 //! * `RecognizedPortWithListener` / `RecognizedPortNoListener` /
-//!   `UnrecognizedPortWithListener` need listener telemetry and are not emitted yet.
+//!   `UnrecognizedPortWithListener` are not emitted here: kensa-host rewrites these
+//!   findings after the engine when listener telemetry exists for the instance.
 //! * `NetworkExposure` (Informational): one per ENI and source class, listing every open
 //!   protocol and port range, and one per internet-facing load balancer.
 //!
