@@ -121,6 +121,16 @@ pub fn describe_transit(
     }))
 }
 
+/// A describe call's answer; `None` when AWS no longer knows the resource (any
+/// `*NotFound` error code).
+fn unless_not_found<T>(r: Result<T, kensa_aws::ApiError>) -> anyhow::Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.code.as_deref().is_some_and(|c| c.contains("NotFound")) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// None when AWS no longer knows it.
 async fn describe_peering(
     ec2: &aws_sdk_ec2::Client,
@@ -133,9 +143,8 @@ async fn describe_peering(
         .send()
         .await
         .map_err(kensa_aws::ApiError::from_sdk);
-    let out = match out {
-        Err(e) if e.code.as_deref().is_some_and(|c| c.contains("NotFound")) => return Ok(None),
-        other => other?,
+    let Some(out) = unless_not_found(out)? else {
+        return Ok(None);
     };
     let found = out
         .vpc_peering_connections()
@@ -156,9 +165,8 @@ async fn describe_tgw_attachment(
         .send()
         .await
         .map_err(kensa_aws::ApiError::from_sdk);
-    let out = match out {
-        Err(e) if e.code.as_deref().is_some_and(|c| c.contains("NotFound")) => return Ok(None),
-        other => other?,
+    let Some(out) = unless_not_found(out)? else {
+        return Ok(None);
     };
     let Some(mut a) = out
         .transit_gateway_attachments()
