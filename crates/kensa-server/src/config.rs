@@ -27,6 +27,11 @@ pub struct ServerConfig {
     pub jobs: crate::jobs::JobSettings,
     /// Live collection from AWS (runs with input `live`), when the binary has it.
     pub live: Option<LiveSource>,
+    /// How runs deliver their notifications and exports. The default has webhooks
+    /// only; the binary adds SNS and Security Hub when it is built with AWS support,
+    /// so that a template subscribed to a topic or a hub delivers from the server as
+    /// it does from `kensa run start`.
+    pub notifier: RunNotifier,
     /// How long after a rollback started an admin may reset its journal when it is
     /// still `rolling-back` (its process died): long enough that no live rollback is
     /// taken from under it.
@@ -46,6 +51,16 @@ impl std::fmt::Debug for LiveSource {
     }
 }
 
+/// The notifier runs executed by this process use (see [`ServerConfig::notifier`]).
+#[derive(Clone, Default)]
+pub struct RunNotifier(pub kensa_assess::notify::Notifier);
+
+impl std::fmt::Debug for RunNotifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RunNotifier")
+    }
+}
+
 impl ServerConfig {
     /// Defaults for everything but the store: loopback, no TLS, 1 MiB bodies.
     pub fn new(store: Location) -> ServerConfig {
@@ -59,6 +74,7 @@ impl ServerConfig {
             worker: false,
             jobs: crate::jobs::JobSettings::default(),
             live: None,
+            notifier: RunNotifier::default(),
             rollback_reset_after: std::time::Duration::from_secs(15 * 60),
             #[cfg(feature = "aws")]
             aws: kensa_aws::session::Target::default(),

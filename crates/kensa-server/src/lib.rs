@@ -28,7 +28,7 @@ use axum::routing::get;
 use axum::Router;
 
 pub use agents::{MAX_COMPRESSED_BYTES, MAX_DECOMPRESSED_BYTES};
-pub use config::{LiveSource, ServerConfig, TlsConfig, TlsError};
+pub use config::{LiveSource, RunNotifier, ServerConfig, TlsConfig, TlsError};
 pub use error::{ApiError, ErrorBody};
 pub use state::AppState;
 

@@ -48,7 +48,7 @@ pub use error::{Result, StoreError};
 pub use fence::Fence;
 pub use findings::{
     DiffEntry, DiffKind, FindingCursor, FindingFilter, FindingWriter, ResourceKey, RunDiff,
-    StoredFinding,
+    RunDiffSummary, StoredFinding,
 };
 pub use migrate::SCHEMA_VERSION;
 pub use model::*;

@@ -13,6 +13,9 @@ use crate::state::AppState;
 /// Largest page.
 pub const MAX_LIMIT: i64 = 1000;
 
+/// Where `total` stops counting unless `exact_total=true` is asked for.
+const TOTAL_CAP: i64 = 10_000;
+
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct FindingQuery {
     /// Only findings seen by this run.
@@ -39,12 +42,19 @@ pub struct FindingQuery {
     /// Start after this point: `next_cursor` of the previous page (opaque; not with a
     /// non-zero `offset`). Every page costs the same however deep.
     pub cursor: Option<String>,
+    /// Count every matching finding for `total` (default false: counting stops at
+    /// 10000, which keeps every page cheap on a large store).
+    pub exact_total: Option<bool>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FindingPage {
-    /// Findings matching the filters (all pages).
+    /// Findings matching the filters (all pages); a lower bound when
+    /// `total_is_lower_bound` is true.
     pub total: i64,
+    /// True when counting stopped at 10000 (ask with `exact_total=true` for the exact
+    /// number).
+    pub total_is_lower_bound: bool,
     #[schema(value_type = Vec<Object>)]
     pub findings: Vec<StoredFinding>,
     /// Offset of the next page; absent on the last, and when paging by cursor.
@@ -136,20 +146,30 @@ pub async fn list(
     Query(q): Query<FindingQuery>,
 ) -> Result<Json<FindingPage>, ApiError> {
     let mut filter = q.to_filter()?;
-    let total = s.store.count_findings(&filter).await?;
+    let (total, total_is_lower_bound) = if q.exact_total.unwrap_or(false) {
+        (s.store.count_findings(&filter).await?, false)
+    } else {
+        // One past the cap tells "exactly 10000" from "more than 10000".
+        let n = s
+            .store
+            .count_findings_capped(&filter, TOTAL_CAP + 1)
+            .await?;
+        (n.min(TOTAL_CAP), n > TOTAL_CAP)
+    };
+    let limit = filter.limit as usize;
+    // One more than the page: whether a next page exists without counting.
+    filter.limit += 1;
     if let Some(text) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
         let cursor = super::cursor::decode(text)?;
         if filter.offset != 0 {
             return Err(ApiError::bad_request("give cursor or offset, not both"));
         }
-        let limit = filter.limit as usize;
-        // One more than the page: whether a next page exists without counting.
-        filter.limit += 1;
         let mut findings = s.store.findings_after(&filter, Some(&cursor)).await?;
         let more = findings.len() > limit;
         findings.truncate(limit);
         return Ok(Json(FindingPage {
             total,
+            total_is_lower_bound,
             next_offset: None,
             next_cursor: more
                 .then(|| findings.last().map(super::cursor::after))
@@ -157,11 +177,13 @@ pub async fn list(
             findings,
         }));
     }
-    let findings = s.store.findings(&filter).await?;
+    let mut findings = s.store.findings(&filter).await?;
+    let more = findings.len() > limit;
+    findings.truncate(limit);
     let next = filter.offset + findings.len() as i64;
-    let more = next < total && !findings.is_empty();
     Ok(Json(FindingPage {
         total,
+        total_is_lower_bound,
         next_offset: more.then_some(next),
         next_cursor: more
             .then(|| findings.last().map(super::cursor::after))

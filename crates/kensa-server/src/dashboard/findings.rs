@@ -72,6 +72,7 @@ impl Filters {
             limit: Some(PAGE_SIZE),
             offset: None,
             cursor: None,
+            exact_total: None,
         })
     }
 

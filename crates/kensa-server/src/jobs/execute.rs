@@ -227,7 +227,10 @@ async fn execute(ex: &Executor, claimed: &ClaimedRun) -> Result<(), ExecuteError
             }
             Ok::<_, String>(input)
         };
-        let done = handle.block_on(kensa_assess::execute(&store, id, &template, &target, load));
+        let notifier = &ex.config.notifier.0;
+        let done = handle.block_on(kensa_assess::execute_with(
+            &store, id, &template, &target, load, notifier,
+        ));
         drop(live_dir);
         done
     })

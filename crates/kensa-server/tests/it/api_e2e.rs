@@ -103,6 +103,16 @@ fn a_demo_run_started_over_the_api_completes_and_its_findings_are_browsable() {
 
     let all = get(&format!("/api/v1/findings?run={run}&limit=1000")).json();
     assert_eq!(all["total"].as_i64().unwrap(), total_counted);
+    assert_eq!(
+        all["total_is_lower_bound"], false,
+        "{total_counted} is under the cap"
+    );
+    assert!(all["next_offset"].is_null(), "one page holds them all");
+    let exact = get(&format!(
+        "/api/v1/findings?run={run}&limit=1&exact_total=true"
+    ))
+    .json();
+    assert_eq!(exact["total"], all["total"]);
     let findings = all["findings"].as_array().unwrap();
     assert_eq!(findings.len() as i64, total_counted);
 

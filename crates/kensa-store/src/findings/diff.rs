@@ -123,7 +123,7 @@ impl Store {
     }
 }
 
-fn entry(
+pub(super) fn entry(
     row: &AnyRow,
     kind: DiffKind,
     a: Option<Severity>,

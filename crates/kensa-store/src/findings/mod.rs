@@ -1,5 +1,6 @@
 //! Findings: stable ids across runs, first/last seen, status, which runs saw them.
 mod diff;
+mod diff_summary;
 mod keyset;
 mod query;
 mod resolve;
@@ -16,6 +17,7 @@ use crate::error::{QueryContext, Result, StoreError};
 use crate::json::from_json;
 
 pub use diff::{DiffEntry, DiffKind, RunDiff};
+pub use diff_summary::RunDiffSummary;
 pub use keyset::FindingCursor;
 pub use query::FindingFilter;
 pub use resolve::ResourceKey;

@@ -125,6 +125,30 @@ async fn two_runs_diff_exactly_and_keep_ids() {
             (changed.severity_a, changed.severity_b),
             (Some(Severity::Medium), Some(Severity::Critical))
         );
+        // The dashboard's summary agrees with the full diff, on both backends.
+        let summary = s.diff_summary(r1, r2, 10).await.unwrap();
+        for kind in [
+            DiffKind::New,
+            DiffKind::Resolved,
+            DiffKind::ChangedSeverity,
+            DiffKind::Unchanged,
+        ] {
+            assert_eq!(
+                summary.count(kind),
+                diff.count(kind) as i64,
+                "{kind:?} in {}",
+                t.name
+            );
+        }
+        let changed_entries: Vec<_> = diff
+            .entries
+            .iter()
+            .filter(|e| e.kind != DiffKind::Unchanged)
+            .cloned()
+            .collect();
+        assert_eq!(summary.entries, changed_entries, "{}", t.name);
+        let capped = s.diff_summary(r1, r2, 0).await.unwrap();
+        assert!(capped.entries.is_empty() && capped.new == 1, "{}", t.name);
 
         let again = s.finding(&a().id).await.unwrap();
         assert_eq!(again.finding.id, first.finding.id);

@@ -88,6 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.input_roots = args.allow_input;
     config.body_limit = args.max_body;
     config.login_per_minute = args.login_per_minute;
+    config.notifier = kensa_server::RunNotifier(super::notify_sinks::notifier());
     #[cfg(feature = "aws")]
     {
         let live = super::serve_live::AwsLive {
