@@ -1,12 +1,11 @@
 //! What the jobs tests share: stores on every backend, a clock the test moves, a demo
 //! template, an executor.
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use kensa_server::jobs::{Clock, Executor};
 use kensa_server::ServerConfig;
 use kensa_store::{Location, NewTarget, NewTemplate, Store, Template};
-use sqlx::Executor as _;
 
 /// 2027-01-15T08:00:00Z: a clock far from today, so nothing depends on the wall clock.
 pub const T0: i64 = 1_800_000_000_000;
@@ -38,33 +37,7 @@ pub async fn locations(dir: &tempfile::TempDir) -> Vec<Location> {
 
 /// A URL to a new database on the test server, or None (with a notice) without one.
 pub async fn postgres_url() -> Option<String> {
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let Ok(admin) = std::env::var("KENSA_TEST_POSTGRES") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "KENSA_TEST_POSTGRES is not set in CI: scripts/test starts PostgreSQL and sets it"
-        );
-        eprintln!("notice: KENSA_TEST_POSTGRES not set; PostgreSQL half of this test skipped");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!(
-        "kensa_jobs_{}_{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    );
-    let pool = sqlx::AnyPool::connect(&admin)
-        .await
-        .expect("KENSA_TEST_POSTGRES");
-    pool.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
-        .await
-        .unwrap();
-    pool.execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    pool.close().await;
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    Some(format!("{base}/{name}"))
+    kensa_store::testing::postgres_database("jobs").await
 }
 
 /// Target `all` (whatever the snapshot holds) and template `name` over it.
