@@ -117,3 +117,80 @@ fn an_unreachable_sns_endpoint_is_recorded_as_failed_after_the_notifiers_attempt
     assert_eq!(sent[0]["attempts"], NOTIFIER_ATTEMPTS as i64);
     assert!(sent[0]["message"].is_string(), "{sent:?}");
 }
+
+/// A run executed by `kensa serve --worker` notifies as `kensa run start` does: the
+/// server's notifier has the SNS sink too (it once had webhooks only, so every SNS
+/// subscription failed there with "needs the aws feature").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_executed_by_a_server_worker_reaches_a_topic_on_moto() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let Some(url) = kensa_store::testing::postgres_database("serve_sns").await else {
+        return;
+    };
+    let sns = kensa_aws::notify::sns_client_from(&moto.sdk_config(TEST_REGION).await);
+    let topic = sns.create_topic().name("kensa-serve").send().await.unwrap();
+    let topic = topic.topic_arn().unwrap().to_string();
+
+    let store = kensa_store::Store::open(&kensa_store::Location::Postgres(url.clone()))
+        .await
+        .unwrap();
+    store
+        .create_target(&kensa_store::NewTarget {
+            name: "demo".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let template = store
+        .create_template(&kensa_store::NewTemplate {
+            name: "alerts".into(),
+            target: "demo".into(),
+            packages: vec!["config".into()],
+            subscriptions: vec![format!("ASSESSMENT_RUN_COMPLETED={topic}").parse().unwrap()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kensa"));
+    cmd.args(["serve", "--worker", "--store", &url, "--poll-seconds", "1"])
+        .env_remove("AWS_PROFILE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(logs.path().join("worker.log")).unwrap());
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    let mut worker = cmd.spawn().expect("start kensa serve --worker");
+    let run = store.create_queued_run(&template, "demo").await.unwrap();
+    // The completion is notified after the run is marked COMPLETED: wait for both.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let (done, sent) = loop {
+        let r = store.run(run).await.unwrap();
+        let sent = store.run_deliveries(run).await.unwrap();
+        if r.state.is_final() && !sent.is_empty() {
+            break (r, sent);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "run {run} never notified: {r:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let _ = worker.kill();
+    let _ = worker.wait();
+    let log = std::fs::read_to_string(logs.path().join("worker.log")).unwrap_or_default();
+    assert_eq!(
+        done.state,
+        kensa_store::RunState::Completed,
+        "{done:?}\n{log}"
+    );
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        sent[0].status,
+        kensa_store::DeliveryStatus::Success,
+        "{sent:?}\n{log}"
+    );
+    assert_eq!(sent[0].attempts, 1, "{sent:?}");
+}
