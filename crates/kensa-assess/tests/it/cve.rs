@@ -116,12 +116,14 @@ async fn stored_telemetry_gives_cve_findings_raised_by_reachability() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_agent(dir.path()).await;
     let db_path = dir.path().join("advisories.json.gz");
-    let mut db = Database::default();
-    db.records = vec![
-        advisory("openssh-server", "8.7p1-9.amzn2023", "Medium"),
-        advisory("bash", "5.2.15-2.amzn2023", "Low"),
-        advisory("kernel", "6.1.200-1.amzn2023", "High"),
-    ];
+    let db = Database {
+        records: vec![
+            advisory("openssh-server", "8.7p1-9.amzn2023", "Medium"),
+            advisory("bash", "5.2.15-2.amzn2023", "Low"),
+            advisory("kernel", "6.1.200-1.amzn2023", "High"),
+        ],
+        ..Default::default()
+    };
     db.save(&db_path).unwrap();
 
     for packages in [&["network-reachability", "cve"][..], &["cve"]] {
@@ -189,11 +191,13 @@ async fn without_an_advisory_database_the_cve_package_is_an_error_not_clean() {
 
     // A database without advisories for the host's OS: excluded, not found clean.
     let db_path = dir.path().join("debian-only.json.gz");
-    let mut db = Database::default();
     let mut record = advisory("bash", "5.3", "Low");
     record.distro = "debian".into();
     record.release = "bookworm".into();
-    db.records = vec![record];
+    let db = Database {
+        records: vec![record],
+        ..Default::default()
+    };
     db.save(&db_path).unwrap();
     let id = run(&store, "cve-debian", &["cve"], &db_path).await;
     assert!(cve_findings(&store, id).await.is_empty());
