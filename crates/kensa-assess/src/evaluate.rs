@@ -5,12 +5,20 @@ use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::passed::Tally;
-use kensa_host::reach::ListenerJoin;
+use kensa_host::reach::{InternetListener, ListenerJoin};
 use kensa_model::{Finding, Package, Snapshot};
 use kensa_store::{
     clock, Exclusion, ExclusionKind, ExclusionScope, FindingWriter, RunScope, Store, StoreError,
     Template,
 };
+
+/// What the run knows from the hosts' agents.
+pub(crate) struct HostData<'h> {
+    /// Listeners by instance, for the network findings.
+    pub(crate) listeners: ListenerJoin,
+    /// The instances the cve package assesses from telemetry.
+    pub(crate) cve: crate::cve::Plan<'h>,
+}
 
 pub(crate) async fn evaluate(
     store: &Store,
@@ -18,7 +26,7 @@ pub(crate) async fn evaluate(
     template: &Template,
     snap: &Snapshot,
     scope: &RunScope,
-    listeners: &ListenerJoin,
+    host: &HostData<'_>,
     excluded: &mut Vec<Exclusion>,
 ) -> Result<(), StoreError> {
     let today = clock::today();
@@ -38,8 +46,11 @@ pub(crate) async fn evaluate(
     } else {
         None
     };
+    let mut exposed = Vec::new();
+    let network_ran = wants(Package::NetworkReachability) && analysis.is_some();
     if let (true, Some(analysis)) = (wants(Package::NetworkReachability), &analysis) {
-        match push_network(&mut writer, scope, analysis, listeners).await? {
+        let listeners = &host.listeners;
+        match push_network(&mut writer, scope, analysis, listeners, &mut exposed).await? {
             Ok(failed) => {
                 tally.network(&failed, analysis.enis.len() + analysis.load_balancers.len())
             }
@@ -72,6 +83,23 @@ pub(crate) async fn evaluate(
             excluded.push(evaluation_error(Package::Config, &message));
         }
     }
+    if !host.cve.hosts.is_empty() {
+        if !network_ran {
+            let found = catch_unwind(AssertUnwindSafe(|| {
+                host.listeners.internet_listeners_in(snap)
+            }));
+            // Without the reachability analysis nothing is raised; the matches still count.
+            exposed = found.unwrap_or_default();
+        }
+        match catch_unwind(AssertUnwindSafe(|| host.cve.findings(snap, &exposed))) {
+            Ok(findings) => {
+                for f in findings.into_iter().filter(|f| scope.covers_finding(f)) {
+                    writer.push(f).await?;
+                }
+            }
+            Err(p) => excluded.push(evaluation_error(Package::Cve, &panic_text(&p))),
+        }
+    }
     writer.finish().await?;
     store.record_passed_rules(run, &tally.finish()).await
 }
@@ -80,13 +108,15 @@ pub(crate) async fn evaluate(
 /// that a 100,000-instance account never holds its ~800,000 findings at once. A panic
 /// while producing them is the package's failure (`Ok(Err(message))`); what was pushed
 /// before it stays, and the package's exclusion keeps the run from resolving anything.
-/// Instances with agent telemetry get listener-aware findings (`listeners`). Done, it
-/// answers the rule ids of the in-scope findings.
+/// Instances with agent telemetry get listener-aware findings (`listeners`), and the
+/// listeners these show reachable from the Internet go to `exposed`. Done, it answers the
+/// rule ids of the in-scope findings.
 async fn push_network(
     writer: &mut FindingWriter<'_>,
     scope: &RunScope,
     analysis: &kensa_net::Analysis<'_>,
     listeners: &ListenerJoin,
+    exposed: &mut Vec<InternetListener>,
 ) -> Result<Result<BTreeSet<String>, String>, StoreError> {
     let mut failed = BTreeSet::new();
     let mut stream = match catch_unwind(AssertUnwindSafe(|| kensa_net::findings::stream(analysis)))
@@ -102,6 +132,7 @@ async fn push_network(
                     failed.insert(f.rule_id.clone());
                 }
                 for f in listeners.apply(f) {
+                    exposed.extend(listeners.internet_listeners(&f));
                     writer.push(f).await?
                 }
             }

@@ -2,13 +2,14 @@
 //! COMPLETED, COMPLETED_WITH_ERRORS, FAILED or CANCELED, each change stored at once.
 use std::collections::HashSet;
 use std::future::Future;
+use std::path::PathBuf;
 
 use kensa_store::{
     exclusions, Exclusion, ExclusionKind, ExclusionScope, Resolution, Run, RunScope, RunState,
     Store, StoreError, Template,
 };
 
-use crate::evaluate::evaluate;
+use crate::evaluate::{evaluate, HostData};
 use crate::input::{self, Input};
 use crate::notify::{Notifier, RunContext};
 
@@ -27,6 +28,22 @@ pub enum AssessError {
         /// What went wrong, as stored on the run.
         reason: String,
     },
+}
+
+/// What a run reads besides the store and the snapshot.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The advisory database the cve package matches agents' packages against
+    /// (default: [`kensa_vuln::Database::default_path`]).
+    pub advisory_db: PathBuf,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            advisory_db: kensa_vuln::Database::default_path(),
+        }
+    }
 }
 
 /// Creates a run of `template` and executes it (see [`execute`]), delivering the
@@ -48,10 +65,24 @@ pub async fn start_with<L>(
 where
     L: Future<Output = Result<Input, String>>,
 {
+    start_with_options(store, template, load, notifier, &RunOptions::default()).await
+}
+
+/// [`start_with`] with explicit [`RunOptions`].
+pub async fn start_with_options<L>(
+    store: &Store,
+    template: &Template,
+    load: L,
+    notifier: &Notifier,
+    options: &RunOptions,
+) -> Result<Run, AssessError>
+where
+    L: Future<Output = Result<Input, String>>,
+{
     let target = store.target(&template.target).await?;
     let run = store.create_run(template).await?;
     tracing::info!(run, template = %template.name, "run created");
-    execute_with(store, run, template, &target, load, notifier).await
+    execute_with_options(store, run, template, &target, load, notifier, options).await
 }
 
 /// Executes the CREATED run `run` of `template`, notifying through webhooks only (see
@@ -84,12 +115,29 @@ pub async fn execute_with<L>(
 where
     L: Future<Output = Result<Input, String>>,
 {
+    let options = RunOptions::default();
+    execute_with_options(store, run, template, target, load, notifier, &options).await
+}
+
+/// [`execute_with`] with explicit [`RunOptions`].
+pub async fn execute_with_options<L>(
+    store: &Store,
+    run: i64,
+    template: &Template,
+    target: &kensa_store::Target,
+    load: L,
+    notifier: &Notifier,
+    options: &RunOptions,
+) -> Result<Run, AssessError>
+where
+    L: Future<Output = Result<Input, String>>,
+{
     let ctx = RunContext {
         run,
         template: template.clone(),
     };
     notifier.run_started(store, &ctx).await;
-    let result = stages(store, &ctx, target, load, notifier).await;
+    let result = stages(store, &ctx, target, load, notifier, options).await;
     match &result {
         Ok(done) => notifier.run_finished(store, &ctx, done).await,
         Err(AssessError::Failed { .. }) => {
@@ -119,6 +167,7 @@ async fn stages<L>(
     target: &kensa_store::Target,
     load: L,
     notifier: &Notifier,
+    options: &RunOptions,
 ) -> Result<Run, AssessError>
 where
     L: Future<Output = Result<Input, String>>,
@@ -137,20 +186,21 @@ where
     excluded.extend(failed_units(store, run).await?);
     let hosts = crate::hosts::load(store, now_ms()).await?;
     excluded.extend(hosts.unhealthy_exclusions(template, &scope));
-    excluded.sort();
-    let listeners = hosts.listener_join(&snap);
-    advance(store, ctx, notifier, RunState::EvaluatingRules).await?;
-    match evaluate(
-        store,
-        run,
+    let cve = crate::cve::plan(
+        hosts.healthy(),
         template,
-        &snap,
         &scope,
-        &listeners,
+        &snap,
+        &options.advisory_db,
         &mut excluded,
-    )
-    .await
-    {
+    );
+    excluded.sort();
+    let host = HostData {
+        listeners: hosts.listener_join(&snap),
+        cve,
+    };
+    advance(store, ctx, notifier, RunState::EvaluatingRules).await?;
+    match evaluate(store, run, template, &snap, &scope, &host, &mut excluded).await {
         Ok(()) => {}
         Err(StoreError::Canceled(_)) => {
             store.add_exclusions(run, &excluded).await?;

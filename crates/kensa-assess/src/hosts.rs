@@ -56,6 +56,11 @@ pub(crate) async fn load(store: &Store, now_ms: i64) -> Result<Hosts, StoreError
 }
 
 impl Hosts {
+    /// The healthy agents' latest telemetry: (`agent <id>`, document).
+    pub(crate) fn healthy(&self) -> &[(String, Telemetry)] {
+        &self.healthy
+    }
+
     /// The healthy agents' listeners, ready for the network findings.
     pub(crate) fn listener_join(&self, snap: &Snapshot) -> ListenerJoin {
         let (join, unjoined) =

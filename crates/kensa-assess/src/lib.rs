@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod compliance;
+mod cve;
 mod evaluate;
 mod execute;
 mod hosts;
@@ -15,5 +16,8 @@ pub mod notify;
 mod passed;
 pub mod report;
 
-pub use execute::{execute, execute_with, start, start_with, AssessError};
+pub use execute::{
+    execute, execute_with, execute_with_options, start, start_with, start_with_options,
+    AssessError, RunOptions,
+};
 pub use input::Input;

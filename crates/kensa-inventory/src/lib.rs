@@ -22,7 +22,9 @@ mod error;
 mod jar;
 mod lang;
 mod os;
+pub mod owners;
 pub mod rpm;
+mod rpm_files;
 pub mod version;
 
 pub use error::{Error, Location, Problem, Result};
@@ -163,9 +165,9 @@ fn keep(
 }
 
 /// The Berkeley DB rpm database (rpm before 4.16); `rpmdb.sqlite` wins when both exist.
-const RPM_BDB: &str = "var/lib/rpm/Packages";
+pub(crate) const RPM_BDB: &str = "var/lib/rpm/Packages";
 
-fn rpm_sqlite(root: &Path) -> Option<PathBuf> {
+pub(crate) fn rpm_sqlite(root: &Path) -> Option<PathBuf> {
     [
         "var/lib/rpm/rpmdb.sqlite",
         "usr/lib/sysimage/rpm/rpmdb.sqlite",

@@ -105,6 +105,21 @@ fn parse_nevra(s: &str) -> Option<InstalledPackage> {
 /// Reads `rpmdb.sqlite`. A header that does not parse is reported (with its `hnum`)
 /// and skipped.
 pub fn read_sqlite(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<InstalledPackage>> {
+    let mut out = Vec::new();
+    for_each_sqlite_header(path, |at, blob| match parse_header(blob) {
+        Ok(Some(p)) => out.push(p),
+        Ok(None) => {}
+        Err(message) => problems.push(Problem::new(
+            Location::file(at),
+            format!("bad rpm header: {message}; skipped"),
+        )),
+    })?;
+    Ok(out)
+}
+
+/// Calls `each` with every header blob of `rpmdb.sqlite` and where it is (the file and
+/// its `hnum`, for problem reports).
+pub fn for_each_sqlite_header(path: &Path, mut each: impl FnMut(String, &[u8])) -> Result<()> {
     let err = |message: String| Error::RpmDb {
         path: path.to_path_buf(),
         message,
@@ -128,25 +143,40 @@ pub fn read_sqlite(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Insta
         })
         .map_err(|e| err(e.to_string()))?;
     let file = path.display().to_string();
-    let mut out = Vec::new();
     for row in rows {
         let (hnum, blob) = row.map_err(|e| err(e.to_string()))?;
-        match parse_header(&blob) {
-            Ok(Some(p)) => out.push(p),
-            Ok(None) => {}
-            Err(message) => problems.push(Problem::new(
-                Location::file(format!("{file} (Packages hnum {hnum})")),
-                format!("bad rpm header: {message}; skipped"),
-            )),
-        }
+        each(format!("{file} (Packages hnum {hnum})"), &blob);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Reads a Berkeley DB `Packages` file. A page or header that does not read is reported
 /// (with its page and package number) and skipped; an error means the file as a whole
 /// is not a readable hash database.
 pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<InstalledPackage>> {
+    let mut out = Vec::new();
+    let (mut bad, mut pages) = (Vec::new(), Vec::new());
+    for_each_bdb_header(path, &mut pages, |at, blob| match parse_header(blob) {
+        Ok(Some(p)) => out.push(p),
+        Ok(None) => {}
+        Err(message) => bad.push(Problem::new(
+            Location::file(at),
+            format!("bad rpm header: {message}; skipped"),
+        )),
+    })?;
+    // Header problems first, then the pages that could not be read.
+    problems.append(&mut bad);
+    problems.append(&mut pages);
+    Ok(out)
+}
+
+/// Calls `each` with every header blob of a Berkeley DB `Packages` file and where it is
+/// (file, page and package number); pages that cannot be read go to `problems`.
+pub fn for_each_bdb_header(
+    path: &Path,
+    problems: &mut Vec<Problem>,
+    mut each: impl FnMut(String, &[u8]),
+) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let db = super::bdb::HashDb::open(&bytes).map_err(|message| Error::RpmDb {
         path: path.to_path_buf(),
@@ -154,7 +184,6 @@ pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Installe
     })?;
     let file = path.display().to_string();
     let mut page_problems = Vec::new();
-    let mut out = Vec::new();
     db.for_each_record(&mut page_problems, |record| {
         let number =
             <[u8; 4]>::try_from(record.key.as_slice())
@@ -167,18 +196,12 @@ pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Installe
         if number == Some(0) {
             return;
         }
-        match parse_header(&record.value) {
-            Ok(Some(p)) => out.push(p),
-            Ok(None) => {}
-            Err(message) => problems.push(Problem::new(
-                Location::file(format!(
-                    "{file} (page {}, package {})",
-                    record.page,
-                    number.map_or_else(|| format!("key {:02x?}", record.key), |n| n.to_string())
-                )),
-                format!("bad rpm header: {message}; skipped"),
-            )),
-        }
+        let at = format!(
+            "{file} (page {}, package {})",
+            record.page,
+            number.map_or_else(|| format!("key {:02x?}", record.key), |n| n.to_string())
+        );
+        each(at, &record.value);
     });
     problems.extend(page_problems.into_iter().map(|p| {
         Problem::new(
@@ -186,7 +209,7 @@ pub fn read_bdb(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Installe
             p.message,
         )
     }));
-    Ok(out)
+    Ok(())
 }
 
 /// Parses one header blob into a package; `Ok(None)` for gpg-pubkey pseudo-packages.

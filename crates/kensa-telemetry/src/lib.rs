@@ -24,7 +24,7 @@ pub use facts::{
     FileMode, Host, Kernel, SshdConfig, SshdMatch, SshdSource, Warning, CONFIG_FILES, CONFIG_GLOBS,
     INSECURE_PACKAGES, PERMISSION_PATHS, SYSCTLS,
 };
-pub use listeners::{ElfHardening, Family, Listener, Proto, Relro};
+pub use listeners::{ElfHardening, Family, Listener, OwningPackage, Proto, Relro};
 pub use packages::{parse_os_release, InstalledPackage, OsInfo, PackageKind};
 pub use validate::{SchemaError, MAX_DOCUMENT_BYTES};
 

@@ -1,5 +1,7 @@
-//! Listening sockets and the hardening of the programs behind them.
+//! Listening sockets, the programs behind them, their hardening and their packages.
 use serde::{Deserialize, Serialize};
+
+use crate::PackageKind;
 
 /// Transport protocol of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -56,6 +58,26 @@ pub struct Listener {
     /// Hardening of `exe`, when it could be read as an ELF file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elf_hardening: Option<ElfHardening>,
+    /// The installed OS package whose file list holds `exe`; `None` when `exe` is unknown,
+    /// belongs to no package (a binary installed by hand), or the package database's file
+    /// lists could not be read (a warning then says which). Absent from documents of
+    /// agents before it was collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<OwningPackage>,
+}
+
+/// The installed package that owns a file, as the package manager's own file lists say.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OwningPackage {
+    /// Package manager (`deb`, `rpm`, `apk`).
+    pub kind: PackageKind,
+    /// Package name as the package manager states it.
+    pub name: String,
+    /// Installed version as the package manager states it.
+    pub version: String,
+    /// Architecture (`amd64`, `x86_64`), when the package manager records one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub arch: String,
 }
 
 impl Listener {

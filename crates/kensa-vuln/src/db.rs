@@ -59,6 +59,21 @@ pub struct Summary {
 }
 
 impl Database {
+    /// Where the database is when none is named: `$KENSA_VULN_DB`, else
+    /// `$XDG_DATA_HOME/kensa/advisories.json.gz` (`~/.local/share/...` without it), as
+    /// `kensa db` and `kensa vuln scan` use by default; runs read it for the cve package.
+    pub fn default_path() -> std::path::PathBuf {
+        use std::path::PathBuf;
+        if let Some(file) = std::env::var_os("KENSA_VULN_DB").filter(|f| !f.is_empty()) {
+            return PathBuf::from(file);
+        }
+        std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("kensa/advisories.json.gz")
+    }
+
     /// Loads a database file (gzipped or plain JSON).
     pub fn load(path: &Path) -> Result<Database> {
         let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;

@@ -37,8 +37,24 @@ fn upgrade_hint(p: &InstalledPackage) -> String {
 pub fn to_findings(host: &str, matches: &[Match<'_>]) -> Vec<Finding> {
     let resource = resource_of(host);
     let mut out: Vec<Finding> = matches.iter().map(|m| finding(&resource, m)).collect();
+    distinguish_versions(&mut out);
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     out
+}
+
+/// Packages installed in several versions at once (kernels: rpm's installonly packages)
+/// share name, kind and arch, so their findings would share an id and a store would keep
+/// one of them. Only those findings get the version in their id; every other id stays
+/// as it was.
+fn distinguish_versions(findings: &mut [Finding]) {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for f in findings.iter() {
+        *count.entry(f.id.clone()).or_default() += 1;
+    }
+    for f in findings.iter_mut().filter(|f| count[&f.id] > 1) {
+        let version = f.attributes["INSTALLED_VERSION"].clone();
+        f.id = finding_id(&f.rule_id, &f.id, &[&version]);
+    }
 }
 
 fn finding(resource: &ResourceRef, m: &Match<'_>) -> Finding {

@@ -73,7 +73,11 @@ pub fn collect(opts: &Options) -> Telemetry {
             installed: files::installed_kernels(root),
         },
     };
-    let listeners = opts.live.then(|| listeners(&opts.proc, &mut warnings));
+    let listeners = opts.live.then(|| {
+        let mut found = listeners(&opts.proc, &mut warnings);
+        owning_packages(root, &packages, &mut found, &mut warnings);
+        found
+    });
     let sysctls = opts.live.then(|| files::sysctls(&opts.proc, &mut warnings));
     let mut doc = Telemetry {
         schema_version: SCHEMA_VERSION,
@@ -197,10 +201,40 @@ fn listeners(proc: &Path, warnings: &mut Vec<Warning>) -> Vec<Listener> {
                 exe: p.exe.map(|e| e.display().to_string()),
                 cmdline: p.cmdline,
                 elf_hardening,
+                package: None,
             }
         })
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// Fills each listener's `package` from the package manager's file lists under `root`
+/// (no package manager is run). An executable whose file was replaced while it ran is
+/// reported by the kernel as `PATH (deleted)`; the package now at PATH is its owner.
+fn owning_packages(
+    root: &Path,
+    packages: &[kensa_telemetry::InstalledPackage],
+    listeners: &mut [Listener],
+    warnings: &mut Vec<Warning>,
+) {
+    let exe_path = |l: &Listener| {
+        l.exe
+            .as_deref()
+            .map(|e| e.strip_suffix(" (deleted)").unwrap_or(e).to_string())
+    };
+    let mut paths: Vec<String> = listeners.iter().filter_map(exe_path).collect();
+    paths.sort();
+    paths.dedup();
+    let mut problems = Vec::new();
+    let owners = kensa_inventory::owners::owners(root, &paths, packages, &mut problems);
+    warnings.extend(
+        problems
+            .iter()
+            .map(|p| Warning::new(p.location.to_string(), p.message.clone())),
+    );
+    for l in listeners.iter_mut() {
+        l.package = exe_path(l).and_then(|p| owners.get(&p).cloned());
+    }
 }

@@ -108,3 +108,50 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A packaged program listening on this machine is tied to its package through the
+/// package manager's file lists (this machine's dpkg database; skipped elsewhere).
+#[test]
+fn a_packaged_listener_names_its_package() {
+    let python = Path::new("/usr/bin/python3");
+    if !Path::new("/var/lib/dpkg/status").is_file() || !python.exists() {
+        eprintln!("no dpkg database or no /usr/bin/python3: skipped");
+        return;
+    }
+    let script = "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)\n";
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line.trim().parse().unwrap();
+
+    let doc = collect(&Options::live());
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let found = doc.listeners_on(Proto::Tcp, port);
+    assert_eq!(found.len(), 1, "{:#?}", doc.listeners);
+    assert_eq!(found[0].pid, Some(child.id()));
+    let owner = found[0]
+        .package
+        .as_ref()
+        .unwrap_or_else(|| panic!("no owner for {:?}: {:?}", found[0].exe, doc.warnings));
+    assert_eq!(owner.kind, kensa_telemetry::PackageKind::Deb);
+    assert!(owner.name.starts_with("python3"), "{owner:?}");
+    let installed = doc.packages.iter().find(|p| p.name == owner.name).unwrap();
+    assert_eq!(owner.version, installed.version);
+    // The test binary itself belongs to no package.
+    let own = doc
+        .listeners
+        .iter()
+        .flatten()
+        .filter(|l| l.pid == Some(std::process::id()));
+    assert!(own.into_iter().all(|l| l.package.is_none()));
+}

@@ -26,10 +26,12 @@ use kensa_telemetry::{Listener, Telemetry};
 mod exposure;
 mod listeners;
 mod load;
+mod raise;
 mod recognized;
 
 pub use listeners::reachable_listeners;
 pub use load::load_telemetry;
+pub use raise::{raise_reachable, InternetListener};
 
 /// Inspector's rule type for a recognised port with a process listening on it.
 pub const RULE_WITH_LISTENER: &str = "RecognizedPortWithListener";
@@ -119,6 +121,20 @@ impl ListenerJoin {
     /// The listeners of an instance, when its telemetry has them.
     pub fn host(&self, instance_id: &str) -> Option<&HostListeners> {
         self.hosts.get(instance_id)
+    }
+
+    /// Every listener the Internet reaches on the instances this join has telemetry for,
+    /// from the reachability engine's findings over `snap` (see [`raise_reachable`]).
+    pub fn internet_listeners_in(&self, snap: &Snapshot) -> Vec<InternetListener> {
+        if self.hosts.is_empty() {
+            return Vec::new();
+        }
+        let analysis = kensa_net::analyze(snap);
+        kensa_net::findings::stream(&analysis)
+            .filter(|f| self.hosts.contains_key(&f.resource.id))
+            .flat_map(|f| self.apply(f))
+            .flat_map(|f| self.internet_listeners(&f))
+            .collect()
     }
 
     /// The finding as telemetry refines it: a network finding on an instance with

@@ -3,6 +3,7 @@
 mod expectations;
 mod kernel;
 mod openscap;
+mod raise;
 mod reach;
 mod registry;
 mod support;

@@ -46,6 +46,12 @@ fn sample() -> Telemetry {
                 pie: true,
                 relro: Relro::Full,
             }),
+            package: Some(OwningPackage {
+                kind: PackageKind::Rpm,
+                name: "openssh-server".into(),
+                version: "8.7p1-8.amzn2023.0.4".into(),
+                arch: "x86_64".into(),
+            }),
         }]),
         sshd: Some(SshdConfig {
             source: SshdSource::SshdT,
@@ -131,4 +137,15 @@ fn loopback_listener_is_recognised() {
     assert!(!l.is_loopback());
     l.address = "::1".into();
     assert!(l.is_loopback());
+}
+
+#[test]
+fn listeners_of_agents_without_package_ownership_still_parse() {
+    let mut doc = serde_json::to_value(sample()).unwrap();
+    let listener = &mut doc["listeners"][0];
+    assert_eq!(listener["package"]["name"], "openssh-server");
+    assert_eq!(listener["package"]["kind"], "rpm");
+    listener.as_object_mut().unwrap().remove("package");
+    let parsed = Telemetry::from_json(doc.to_string().as_bytes()).unwrap();
+    assert_eq!(parsed.listeners.unwrap()[0].package, None);
 }

@@ -56,6 +56,20 @@ pub struct ScanArgs {
     /// installed-but-not-running kernels are reported apart, as Informational.
     #[arg(long, value_name = "FILE", conflicts_with = "root")]
     pub telemetry: Option<PathBuf>,
+    /// With --telemetry: the account snapshot the instance is in. A finding whose package
+    /// owns a process listening on a port the Internet reaches (the listener-aware
+    /// network findings) is raised one severity band (`ORIGINAL_SEVERITY` kept), naming
+    /// the port, process and network path.
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "telemetry",
+        conflicts_with = "host"
+    )]
+    pub snapshot: Option<PathBuf>,
+    /// --snapshot for the bundled demo account.
+    #[arg(long, requires = "telemetry", conflicts_with_all = ["snapshot", "host"])]
+    pub demo: bool,
     /// Add rpm packages from `rpm -qa --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\n'`
     /// output (for hosts whose rpm database, rpmdb.sqlite or Berkeley DB Packages, is not
     /// under --root or cannot be read).
@@ -179,8 +193,13 @@ fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let mut findings = kensa_vuln::scan(&inv, &db.records, &filters);
     if let Some(file) = &a.telemetry {
-        kensa_host::kernel::classify(&mut findings, &load_telemetry(file)?);
-        // Not-running kernels' findings moved to Informational: keep severity order.
+        let doc = load_telemetry(file)?;
+        kensa_host::kernel::classify(&mut findings, &doc);
+        if a.snapshot.is_some() || a.demo {
+            let snap = super::scan::load(a.snapshot.as_ref(), a.demo)?;
+            notes.extend(raise_reachable(&mut findings, file, &doc, &snap));
+        }
+        // Kernel and reachability changed severities: keep severity order.
         findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     }
     let mut warnings: Vec<Warning> = inv.problems.iter().map(|p| p.to_warning()).collect();
@@ -227,6 +246,36 @@ fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
         "vulnerability scan done"
     );
     a.output.emit(Report::new(findings, warnings))
+}
+
+/// Raises the findings of packages whose programs the Internet reaches; the notes say
+/// why nothing could be joined.
+fn raise_reachable(
+    findings: &mut [kensa_model::Finding],
+    file: &Path,
+    doc: &kensa_telemetry::Telemetry,
+    snap: &kensa_model::Snapshot,
+) -> Vec<String> {
+    let label = file.display().to_string();
+    let (join, unjoined) = kensa_host::reach::ListenerJoin::new([(label, doc)], snap);
+    let mut notes: Vec<String> = unjoined.into_iter().map(|(_, why)| why).collect();
+    let Some(instance) = doc.host.instance_id.as_deref() else {
+        return notes;
+    };
+    if !snap.instances.contains_key(instance) {
+        notes.push(format!(
+            "instance {instance} is not in the snapshot: severities are not adjusted for network reachability"
+        ));
+        return notes;
+    }
+    let exposed = join.internet_listeners_in(snap);
+    let raised = kensa_host::reach::raise_reachable(findings, instance, &exposed);
+    tracing::info!(
+        raised,
+        exposed = exposed.len(),
+        "network reachability applied"
+    );
+    notes
 }
 
 fn load_db(path: &Path) -> anyhow::Result<Database> {
@@ -505,6 +554,8 @@ mod tests {
             root: None,
             inventory: Some(inv_path.clone()),
             telemetry: None,
+            snapshot: None,
+            demo: false,
             rpm_qa: None,
             db: db_arg.clone(),
             severity,
@@ -569,6 +620,8 @@ mod tests {
             root: Some(root),
             inventory: None,
             telemetry: None,
+            snapshot: None,
+            demo: false,
             rpm_qa: None,
             db: db_arg,
             severity: vec![],

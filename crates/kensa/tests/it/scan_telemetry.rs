@@ -77,3 +77,57 @@ fn a_missing_telemetry_path_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// `kensa vuln scan --telemetry FILE --demo`: the package owning sshd, reachable from the
+/// Internet on the demo account's web server, is raised one band.
+#[test]
+fn vuln_scan_with_a_snapshot_raises_internet_reachable_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = telemetry("i-0a1b2c3d4e5f60002");
+    doc["host"]["os_release"] = json!({"ID": "amzn", "VERSION_ID": "2023"});
+    doc["packages"] = json!([
+        {"kind": "rpm", "name": "openssh-server", "version": "8.7p1-8.amzn2023", "arch": "x86_64"},
+        {"kind": "rpm", "name": "nginx", "version": "1.24.0-1.amzn2023", "arch": "x86_64"}
+    ]);
+    doc["listeners"][0]["package"] = json!({"kind": "rpm", "name": "openssh-server", "version": "8.7p1-8.amzn2023", "arch": "x86_64"});
+    doc["listeners"][1]["package"] =
+        json!({"kind": "rpm", "name": "nginx", "version": "1.24.0-1.amzn2023", "arch": "x86_64"});
+    let file = dir.path().join("web.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let record = |p: &str| {
+        json!({"distro": "amzn", "release": "2023", "package": p, "id": format!("ALAS2023-{p}"),
+               "scheme": "rpm", "fix_state": "fixed", "fixed": "99.0-1.amzn2023",
+               "severity": "Medium", "cves": ["CVE-2026-0002"], "source": "alas"})
+    };
+    let db = json!({"format": "kensa-advisory-db", "version": 1,
+                    "records": [record("nginx"), record("openssh-server")]});
+    let db_file = dir.path().join("db.json");
+    std::fs::write(&db_file, db.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(["vuln", "scan", "--demo", "-f", "json", "--telemetry"])
+        .arg(&file)
+        .arg("--db")
+        .arg(&db_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let of = |p: &str| {
+        findings
+            .iter()
+            .find(|f| f["attributes"]["PACKAGE_NAME"] == p)
+            .unwrap()
+    };
+    let ssh = of("openssh-server");
+    assert_eq!(ssh["severity"], "High");
+    assert_eq!(ssh["attributes"]["ORIGINAL_SEVERITY"], "Medium");
+    assert_eq!(ssh["attributes"]["NETWORK_REACHABLE_PORTS"], "TCP 22");
+    // nginx listens on loopback only.
+    assert_eq!(of("nginx")["severity"], "Medium");
+    assert!(of("nginx")["attributes"].get("NETWORK_REACHABLE").is_none());
+}

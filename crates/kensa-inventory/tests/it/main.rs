@@ -1,0 +1,2 @@
+//! kensa-inventory's integration tests: reading fixture root filesystems.
+mod owners;
