@@ -38,10 +38,14 @@ pub mod trail_watch;
 pub mod vuln;
 pub mod watch;
 #[cfg(feature = "aws")]
+pub mod watch_book;
+#[cfg(feature = "aws")]
 pub mod watch_live;
 #[cfg(feature = "aws")]
 pub mod watch_remediate;
 #[cfg(feature = "aws")]
 pub mod watch_resync;
+#[cfg(feature = "aws")]
+pub mod watch_store;
 #[cfg(feature = "aws")]
 pub mod watch_support;
