@@ -24,6 +24,8 @@ pub mod scope;
 pub mod serve;
 #[cfg(feature = "aws")]
 mod serve_live;
+#[cfg(feature = "aws")]
+pub mod serve_watch;
 pub mod store_common;
 pub mod synth;
 pub mod synth_account;
