@@ -73,7 +73,7 @@ fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
 
 fn token(env: &Env, store: &str, name: &str, role: &str) -> String {
     let out = env.kensa(&[
-        "token", "create", "--store", store, "--name", name, "--role", role,
+        "token", "--store", store, "create", "--name", name, "--role", role,
     ]);
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
