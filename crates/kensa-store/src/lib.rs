@@ -1,5 +1,6 @@
 //! kensa's store: targets, templates, runs with every state change, findings with their
-//! history, exclusions and mute rules, remediation journals and CloudTrail alerts, in an embedded SQLite file (default) or
+//! history, exclusions and mute rules, remediation journals, CloudTrail alerts and continuous protection's sessions and
+//! remediations, in an embedded SQLite file (default) or
 //! PostgreSQL. Inspector Classic's assessment model, self-hosted.
 //!
 //! Every write is one transaction; findings stream in through [`FindingWriter`] in
@@ -38,6 +39,7 @@ mod templates;
 pub mod testing;
 pub mod tokens;
 pub mod units;
+pub mod watch;
 
 pub use account_roles::AccountRole;
 pub use agents::{Agent, EnrollmentToken, NewUpload, UploadOutcome};
@@ -67,3 +69,4 @@ pub use snapshots::{hash_directory, NewSnapshot};
 pub use summary::ActiveCount;
 pub use tokens::{ApiToken, BrowserSession, StoredSecret};
 pub use units::{ClaimedUnit, UnitStatus};
+pub use watch::{StoredRemediation, WatchSession};

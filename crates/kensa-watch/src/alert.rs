@@ -243,6 +243,7 @@ fn state_words(s: RemediationState) -> &'static str {
     match s {
         RemediationState::DryRun => "dry run",
         RemediationState::Pending => "awaiting approval",
+        RemediationState::Approved => "approved",
         RemediationState::Applying => "applying",
         RemediationState::Applied => "applied",
         RemediationState::Failed => "FAILED",

@@ -20,8 +20,11 @@ use crate::policy::PolicyMode;
 pub enum RemediationState {
     /// The policy is a dry run: planned and reported, nothing changed.
     DryRun,
-    /// Waiting for `kensa remediate approve ID`.
+    /// Waiting for `kensa remediate approve ID` (or an operator's approval in `kensa
+    /// serve`).
     Pending,
+    /// Approved in `kensa serve`: the watcher applies it next (it alone reaches AWS).
+    Approved,
     /// Started: journaled by the driver, calls under way (a restart that finds this
     /// state does not start it again: the driver's journal says what happened).
     Applying,
@@ -212,6 +215,23 @@ impl RemediationLog {
             })
             .filter(|r| now.saturating_sub(r.at) < 3600)
             .count()
+    }
+}
+
+impl RemediationState {
+    /// The state as serialized and stored (`pending`, `dry-run`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemediationState::DryRun => "dry-run",
+            RemediationState::Pending => "pending",
+            RemediationState::Approved => "approved",
+            RemediationState::Applying => "applying",
+            RemediationState::Applied => "applied",
+            RemediationState::Failed => "failed",
+            RemediationState::RateLimited => "rate-limited",
+            RemediationState::Exempt => "exempt",
+            RemediationState::NothingToDo => "nothing-to-do",
+        }
     }
 }
 

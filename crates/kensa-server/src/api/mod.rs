@@ -15,6 +15,7 @@ pub mod remediation_plan;
 pub mod reports;
 pub mod run_snapshot;
 pub mod runs;
+pub mod watch;
 
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -26,7 +27,7 @@ use crate::state::AppState;
 /// The OpenAPI document (paths relative to `/api/v1`).
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, schedules, account roles, workers, host agents, remediation journals and plans, CloudTrail alerts. Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
+    info(title = "kensa API", description = "kensa serve: targets, templates, runs, findings, tokens, audit log, schedules, account roles, workers, host agents, remediation journals and plans, CloudTrail alerts, continuous protection (watchers and their remediations). Authenticate with `Authorization: Bearer TOKEN` (see `kensa token create`)."),
     servers((url = "/api/v1")),
     paths(
         session::create, session::delete,
@@ -42,6 +43,7 @@ use crate::state::AppState;
         agents_doc::list, agents_doc::create_enrollment_token, agents_doc::enroll, agents_doc::heartbeat,
         agents_doc::telemetry, agents_doc::rejections, agents_doc::latest_telemetry,
         remediation::list, remediation::show, remediation::rollback, remediation::reset, remediation_plan::plan, alerts::list,
+        watch::sessions, watch::remediations, watch::approve,
     ),
     modifiers(&BearerAuth),
 )]
@@ -123,6 +125,9 @@ pub fn routes() -> Router<AppState> {
         .route("/remediation/journals/{id}/reset", post(remediation::reset))
         .route("/remediation/plans", post(remediation_plan::plan))
         .route("/alerts", get(alerts::list))
+        .route("/watch", get(watch::sessions))
+        .route("/watch/remediations", get(watch::remediations))
+        .route("/watch/remediations/{id}/approve", post(watch::approve))
         .fallback(not_found)
 }
 

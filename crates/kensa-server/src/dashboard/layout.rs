@@ -20,10 +20,11 @@ pub enum Nav {
     Reach,
     Alerts,
     Remediation,
+    Watch,
     Admin,
 }
 
-const NAV: [(Nav, &str, &str); 9] = [
+const NAV: [(Nav, &str, &str); 10] = [
     (Nav::Overview, "/", "Overview"),
     (Nav::Runs, "/runs", "Runs"),
     (Nav::Findings, "/findings", "Findings"),
@@ -33,6 +34,7 @@ const NAV: [(Nav, &str, &str); 9] = [
     (Nav::Reach, "/reach", "Can A reach B?"),
     (Nav::Alerts, "/alerts", "Alerts"),
     (Nav::Remediation, "/remediation", "Remediation"),
+    (Nav::Watch, "/watch", "Watch"),
 ];
 
 fn head(title: &str) -> Markup {

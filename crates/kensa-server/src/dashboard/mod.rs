@@ -18,6 +18,7 @@ mod page;
 mod reach;
 mod remediation;
 mod runs;
+mod watch;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -50,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .route("/remediation/{id}", get(remediation::show))
         .route("/remediation/{id}/rollback", post(remediation::rollback))
         .route("/remediation/{id}/reset", post(remediation::reset))
+        .route("/watch", get(watch::show))
+        .route("/watch/remediations/{id}/approve", post(watch::approve))
         .route("/admin", get(admin::show))
         .route("/admin/tokens", post(admin::create))
         .route("/admin/tokens/{name}/revoke", post(admin::revoke))

@@ -15,6 +15,7 @@ mod dash_client;
 mod dash_pages;
 mod dash_paging;
 mod dash_remediation;
+mod dash_watch;
 mod jobs_queue;
 mod jobs_support;
 mod jobs_workers;

@@ -13,6 +13,7 @@ mod notifications;
 mod passed;
 mod runs;
 mod summary;
+mod watch;
 
 use std::collections::BTreeMap;
 

@@ -94,3 +94,21 @@ fn a_corrupt_line_is_an_error_with_its_line() {
     let e = RemediationLog::open(&path).err().expect("corrupt");
     assert!(e.to_string().contains("line 1"), "{e}");
 }
+
+#[test]
+fn state_names_are_their_serialized_names() {
+    use RemediationState::*;
+    for s in [
+        DryRun,
+        Pending,
+        Approved,
+        Applying,
+        Applied,
+        Failed,
+        RateLimited,
+        Exempt,
+        NothingToDo,
+    ] {
+        assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+    }
+}

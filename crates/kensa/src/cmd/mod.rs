@@ -24,6 +24,8 @@ pub mod scope;
 pub mod serve;
 #[cfg(feature = "aws")]
 mod serve_live;
+#[cfg(feature = "aws")]
+pub mod serve_watch;
 pub mod store_common;
 pub mod synth;
 pub mod synth_account;
@@ -38,10 +40,14 @@ pub mod trail_watch;
 pub mod vuln;
 pub mod watch;
 #[cfg(feature = "aws")]
+pub mod watch_book;
+#[cfg(feature = "aws")]
 pub mod watch_live;
 #[cfg(feature = "aws")]
 pub mod watch_remediate;
 #[cfg(feature = "aws")]
 pub mod watch_resync;
+#[cfg(feature = "aws")]
+pub mod watch_store;
 #[cfg(feature = "aws")]
 pub mod watch_support;

@@ -41,14 +41,15 @@ pub enum RemediateCommand {
 pub struct ApproveArgs {
     /// The remediation id (`R…`) from the watcher's alert.
     pub id: String,
-    /// The watcher's --state-dir.
+    /// The watcher's --state-dir (when the remediation is not in the store).
     #[arg(long, value_name = "DIR", default_value = ".kensa/watch")]
     pub state_dir: PathBuf,
     #[command(flatten)]
     pub aws: AwsArgs,
     #[command(flatten)]
     pub journal: JournalArgs,
-    /// Also record the journal in this store (as for `apply`).
+    /// The store of `kensa watch --store` (its remediations are looked for there
+    /// first); the journal is recorded in it too (as for `apply`).
     #[command(flatten)]
     pub store: StoreArgs,
     #[arg(long, value_enum, default_value = "text")]
@@ -335,9 +336,30 @@ fn iam_policy(args: IamArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where the remediation to approve is kept: the store (`kensa watch --store`), else the
+/// watcher's state file.
+enum Kept {
+    Store(String),
+    File(kensa_watch::remediation::RemediationLog),
+}
+
 fn approve(args: ApproveArgs) -> anyhow::Result<ExitCode> {
     use kensa_watch::remediation::{now_secs, RemediationState};
-    let (mut log, mut rem) = super::watch_remediate::find(&args.state_dir, &args.id)?;
+    let store = JournalStore::for_args(&args.store)?;
+    let stored = match &store {
+        Some(s) => s.call(|s| s.watch_remediation(&args.id))?,
+        None => None,
+    };
+    let (mut kept, mut rem) = match stored {
+        Some(row) => (
+            Kept::Store(row.source.clone()),
+            super::watch_book::from_stored(&row)?,
+        ),
+        None => {
+            let (log, rem) = super::watch_remediate::find(&args.state_dir, &args.id)?;
+            (Kept::File(log), rem)
+        }
+    };
     if rem.state != RemediationState::Pending {
         bail!(
             "remediation {} is {:?}, not awaiting approval; nothing was changed",
@@ -348,12 +370,23 @@ fn approve(args: ApproveArgs) -> anyhow::Result<ExitCode> {
     let plan: Plan =
         serde_json::from_value(rem.plan.clone().context("the remediation has no plan")?)
             .context("the remediation's plan cannot be read")?;
-    let store = JournalStore::for_args(&args.store)?;
     rem.state = RemediationState::Applying;
     rem.by = "approve".into();
     rem.at = now_secs();
     rem.alerted = false;
-    log.put(&rem)?;
+    match &mut kept {
+        Kept::File(log) => log.put(&rem)?,
+        Kept::Store(source) => {
+            let row = super::watch_book::stored(&rem, source);
+            let store = store.as_ref().context("the store is open")?;
+            if !store.call(|s| s.transition_watch_remediation("pending", &row))? {
+                bail!(
+                    "remediation {} was approved by someone else meanwhile; nothing was changed",
+                    rem.id
+                );
+            }
+        }
+    }
     let applied = runtime()?.block_on(super::watch_remediate::apply_journaled(
         &args.aws.target(),
         &plan,
@@ -369,7 +402,14 @@ fn approve(args: ApproveArgs) -> anyhow::Result<ExitCode> {
     rem.verified = Some(applied.verified);
     rem.message = applied.message.clone();
     rem.at = now_secs();
-    log.put(&rem)?;
+    match &mut kept {
+        Kept::File(log) => log.put(&rem)?,
+        Kept::Store(source) => {
+            let row = super::watch_book::stored(&rem, source);
+            let store = store.as_ref().context("the store is open")?;
+            store.call(|s| s.put_watch_remediation(source, &row))?;
+        }
+    }
     if let (Some(store), Some(id)) = (&store, &applied.journal_id) {
         store.record_apply(&args.journal.journal_dir, id)?;
     }

@@ -38,6 +38,14 @@ impl JournalStore {
         }))
     }
 
+    /// Runs one call against the store.
+    pub fn call<'a, F: std::future::Future + 'a>(
+        &'a self,
+        f: impl FnOnce(&'a Store) -> F,
+    ) -> F::Output {
+        self.rt.block_on(f(&self.store))
+    }
+
     /// Records the journal an apply run wrote under `root`.
     pub fn record_apply(&self, root: &Path, id: &str) -> anyhow::Result<()> {
         self.rt.block_on(async {

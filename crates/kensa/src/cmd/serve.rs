@@ -58,6 +58,13 @@ pub struct Args {
     #[cfg(feature = "aws")]
     #[command(flatten)]
     aws: super::collect::AwsArgs,
+    /// Continuous protection in this server: a YAML file with the options of `kensa
+    /// watch` for a live source (snapshot, s3 or sqs, region, endpoint_url, policies,
+    /// state_dir, journal_dir, resync_every; see the README). The watcher's state, its
+    /// remediations (approvable by operators) and its alerts are in this store.
+    #[cfg(feature = "aws")]
+    #[arg(long, value_name = "CONFIG", conflicts_with = "worker")]
+    watch: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -96,10 +103,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         config.live = Some(kensa_server::LiveSource(std::sync::Arc::new(live)));
     }
+    #[cfg(feature = "aws")]
+    let watch = match &args.watch {
+        Some(path) => Some(super::serve_watch::ServeWatch::load(path)?),
+        None => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    #[cfg(feature = "aws")]
+    if let Some(watch) = watch {
+        // Migrated once here, before the server and the watcher both open it.
+        rt.block_on(async {
+            let store = kensa_store::Store::open(&config.store).await?;
+            store.close().await;
+            anyhow::Ok(())
+        })?;
+        watch.spawn(config.store.clone())?;
+    }
     rt.block_on(kensa_server::serve(config))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -36,6 +36,12 @@ pub struct Args {
     /// Exit with 1 if an exposure at or above this severity opened (e.g. high).
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
+    /// With a live source: keep the watcher's session, its remediations (approved in
+    /// `kensa serve` or with `kensa remediate approve --store`) and its alerts in this
+    /// store instead of the files of --state-dir (whose event journal stays). Also
+    /// $KENSA_STORE.
+    #[command(flatten)]
+    pub store: super::store_common::StoreArgs,
     /// Print the time each event took (apply, recompute, alert) as a distribution on
     /// stderr: the processing part of event -> alert latency.
     #[arg(long)]
@@ -59,7 +65,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sink = sink(&args)?;
     #[cfg(feature = "aws")]
     if args.live.url().is_some() {
-        return super::watch_live::run(watcher, &args.live, sink, args.fail_on);
+        let start = super::watch_live::Start {
+            watcher,
+            snapshot: &args.snapshot,
+            store: args
+                .store
+                .store
+                .as_deref()
+                .map(kensa_store::Location::parse),
+        };
+        return super::watch_live::run(start, &args.live, sink, args.fail_on);
     }
     if args.events.is_empty() && args.synthetic_events.is_none() {
         anyhow::bail!("give CloudTrail files with --events (or a live source: --s3, --sqs)");

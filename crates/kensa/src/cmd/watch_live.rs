@@ -10,7 +10,7 @@
 //! With `--policies`, opened exposures are remediated ([`super::watch_remediate`]); with
 //! `--resync-every`, the model is compared with a full description at intervals
 //! ([`super::watch_resync`]).
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -27,10 +27,11 @@ use kensa_watch::policy::load_policies;
 use kensa_watch::read::{parse, replay_order};
 use kensa_watch::{ChangeEvent, WatchRecord, Watcher};
 
-use super::watch_remediate::{state_file, Remediator, Step};
+use super::watch_remediate::{state_file, Book, Remediator, Step};
 use super::watch_resync::{
     describe_all, describe_transit, marker, remove_older, since_last_resync,
 };
+use super::watch_store::{Session, StoreTee, WatchDb};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct LiveArgs {
@@ -112,6 +113,8 @@ struct LiveState {
     target: kensa_aws::session::Target,
     /// An event the model could not apply: resync soon (when resyncs are on).
     resync_due: bool,
+    /// The session row in the store (with `--store`).
+    session: Option<Session>,
 }
 
 impl LiveState {
@@ -126,6 +129,11 @@ impl LiveState {
             if self.journal.contains(&ev.event_id) {
                 self.duplicates += 1;
                 continue;
+            }
+            if let Some(s) = &mut self.session {
+                if s.row.last_event_at.as_deref() < Some(ev.time.as_str()) {
+                    s.row.last_event_at = Some(ev.time.clone());
+                }
             }
             let records = self.watcher.process(ev);
             let described = self.describe_again(&records);
@@ -218,6 +226,15 @@ impl LiveState {
         self.journal.append(&marker(&dir))?;
         remove_older(&live.state_dir, slug, &dir);
         self.resync_due = false;
+        if let Some(s) = &mut self.session {
+            for r in &records {
+                if let WatchRecord::Drift(d) = r {
+                    s.row.drift_count += d.corrected as i64;
+                }
+            }
+            s.row.last_resync_at = Some(kensa_store::clock::now());
+            s.model(&dir);
+        }
         eprintln!(
             "kensa watch: resync: {} exposure change(s) the events had not shown",
             records.len().saturating_sub(1)
@@ -226,8 +243,17 @@ impl LiveState {
     }
 }
 
+/// Where the watcher starts and keeps its state.
+pub struct Start<'a> {
+    pub watcher: Watcher,
+    /// The snapshot directory the watcher's model was loaded from.
+    pub snapshot: &'a Path,
+    /// The store for the session, remediations and alerts; None: files in --state-dir.
+    pub store: Option<kensa_store::Location>,
+}
+
 pub fn run(
-    watcher: Watcher,
+    start: Start<'_>,
     live: &LiveArgs,
     sink: Box<dyn Sink<WatchRecord>>,
     fail_on: Option<Severity>,
@@ -236,15 +262,17 @@ pub fn run(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(watch(watcher, live, sink, fail_on))
+    runtime.block_on(watch(start, live, sink, fail_on))
 }
 
 async fn watch(
-    mut watcher: Watcher,
+    start: Start<'_>,
     live: &LiveArgs,
     sink: Box<dyn Sink<WatchRecord>>,
     fail_on: Option<Severity>,
 ) -> anyhow::Result<ExitCode> {
+    let mut watcher = start.watcher;
+    let mut model_dir = start.snapshot.to_path_buf();
     let url = live
         .url()
         .context("give --events, --s3 or --sqs")?
@@ -262,7 +290,21 @@ async fn watch(
             dir.display()
         );
         watcher = Watcher::new(snap);
+        model_dir = dir;
     }
+    let db = match start.store {
+        Some(location) => Some(std::sync::Arc::new(WatchDb::open(location)?)),
+        None => None,
+    };
+    let book = match &db {
+        Some(db) => Book::Store {
+            db: db.clone(),
+            source: url.clone(),
+        },
+        None => Book::File(kensa_watch::remediation::RemediationLog::open(
+            &state_file(&live.state_dir, &slug),
+        )?),
+    };
     let remediator = match &live.policies {
         Some(path) => {
             let policies = load_policies(path).map_err(|errors| {
@@ -276,7 +318,7 @@ async fn watch(
             );
             Some(Remediator::new(
                 policies,
-                &state_file(&live.state_dir, &slug),
+                book,
                 live.journal_dir.clone(),
                 live.target(),
             )?)
@@ -297,7 +339,7 @@ async fn watch(
         live.endpoint_url.as_deref(),
     )
     .await;
-    let mut s3 = match &live.s3 {
+    let s3 = match &live.s3 {
         Some(s3) => Some(S3Watcher::new(
             clients.s3.clone(),
             S3Location::parse(s3)?,
@@ -305,12 +347,39 @@ async fn watch(
         )?),
         None => None,
     };
-    let mut sqs = live.sqs.as_ref().map(|q| {
+    let sqs = live.sqs.as_ref().map(|q| {
         let mut w = SqsWatcher::new(clients.sqs.clone(), clients.s3.clone(), q.clone());
         w.wait_seconds = live.wait_seconds;
         w
     });
+    let session = match &db {
+        Some(db) => {
+            let yaml = match &live.policies {
+                Some(p) => Some(
+                    std::fs::read_to_string(p)
+                        .with_context(|| format!("cannot read {}", p.display()))?,
+                ),
+                None => None,
+            };
+            let regions = live.region.iter().cloned().collect();
+            eprintln!(
+                "kensa watch: session, remediations and alerts in {}",
+                db.shown
+            );
+            Some(Session::start(db.clone(), &url, regions, &model_dir, yaml)?)
+        }
+        None => None,
+    };
+    let sink: Box<dyn Sink<WatchRecord>> = match &db {
+        Some(db) => Box::new(StoreTee {
+            inner: sink,
+            db: db.clone(),
+            origin: url.clone(),
+        }),
+        None => sink,
+    };
     let mut state = LiveState {
+        session,
         watcher,
         journal,
         sink,
@@ -320,6 +389,22 @@ async fn watch(
         target: live.target(),
         resync_due: false,
     };
+    let result = poll(&mut state, live, &slug, (s3, sqs), fail_on).await;
+    if let Some(s) = &mut state.session {
+        s.row.stats = serde_json::to_value(state.watcher.stats()).unwrap_or_default();
+        s.end(&result);
+    }
+    result
+}
+
+/// Polls the source until Ctrl-C (or, with --once, until it has nothing more).
+async fn poll(
+    state: &mut LiveState,
+    live: &LiveArgs,
+    slug: &str,
+    (mut s3, mut sqs): (Option<S3Watcher>, Option<SqsWatcher>),
+    fail_on: Option<Severity>,
+) -> anyhow::Result<ExitCode> {
     let mut last_resync = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -356,10 +441,16 @@ async fn watch(
         );
         if let Some(every) = live.resync_every {
             if state.resync_due || last_resync.elapsed() >= Duration::from_secs(every) {
-                if let Err(e) = state.resync(live, &slug) {
+                if let Err(e) = state.resync(live, slug) {
                     eprintln!("warning: {e:#}; the model continues from the events");
                 }
                 last_resync = Instant::now();
+            }
+        }
+        if let Some(session) = &mut state.session {
+            session.row.stats = serde_json::to_value(state.watcher.stats()).unwrap_or_default();
+            if let Err(e) = session.save() {
+                eprintln!("warning: cannot record the watcher's state: {e:#}");
             }
         }
         let idle = stats.messages == 0;

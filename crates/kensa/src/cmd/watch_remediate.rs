@@ -7,7 +7,7 @@
 //! change. Every state of a remediation goes to the state file before the next step:
 //! a restart never starts one twice.
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kensa_aws::collect::Extras;
 use kensa_aws::remediate::{build_plan, Change, Mode, Plan, PlanRequest};
@@ -16,11 +16,10 @@ use kensa_report::stream::{Sink, WebhookOptions, WebhookSink};
 use kensa_watch::alert::ExposureAlert;
 use kensa_watch::apply::described::described_group_event;
 use kensa_watch::policy::{Decision, Policy, PolicyMode};
-use kensa_watch::remediation::{
-    now_secs, remediation_id, Remediation, RemediationLog, RemediationState,
-};
+use kensa_watch::remediation::{now_secs, remediation_id, Remediation, RemediationState};
 use kensa_watch::{ChangeEvent, WatchRecord, Watcher};
 
+pub use super::watch_book::Book;
 pub use super::watch_support::{
     apply_journaled, blocking, describe_groups, find, kensa_trail_time, state_file,
 };
@@ -28,7 +27,7 @@ pub use super::watch_support::{
 /// The automatic remediation side of a live watcher.
 pub struct Remediator {
     policies: Vec<Policy>,
-    log: RemediationLog,
+    log: Book,
     journal_dir: PathBuf,
     target: Target,
     webhooks: BTreeMap<String, WebhookSink>,
@@ -44,11 +43,10 @@ pub struct Step {
 impl Remediator {
     pub fn new(
         policies: Vec<Policy>,
-        state_file: &Path,
+        log: Book,
         journal_dir: PathBuf,
         target: Target,
     ) -> anyhow::Result<Self> {
-        let log = RemediationLog::open(state_file)?;
         let webhooks = (policies.iter())
             .filter_map(|p| {
                 let url = p.approval.as_ref()?.webhook.clone()?;
@@ -108,7 +106,7 @@ impl Remediator {
             &policy.name,
             &alert.network_interface,
         );
-        if let Some(done) = self.log.get(&id).cloned() {
+        if let Some(done) = self.log.get(&id)? {
             // The same trigger again (a redelivery after a crash): never a second
             // remediation; the groups are described again so the model follows.
             if matches!(
@@ -172,7 +170,7 @@ impl Remediator {
             }
             return self.record(rem, step);
         }
-        let started = self.log.started_in_last_hour(&policy.name, rem.at);
+        let started = self.log.started_in_last_hour(&policy.name, rem.at)?;
         if started >= policy.rate_limit_per_hour as usize {
             rem.state = RemediationState::RateLimited;
             rem.message = format!(
@@ -183,7 +181,19 @@ impl Remediator {
         }
         rem.state = RemediationState::Applying;
         self.log.put(&rem)?;
-        let applied = blocking(apply_journaled(&self.target, &plan, &self.journal_dir));
+        self.apply(watcher, rem, &plan, step)
+    }
+
+    /// Applies a remediation already recorded as applying, records and alerts the
+    /// outcome, and describes its groups again into the model.
+    fn apply(
+        &mut self,
+        watcher: &mut Watcher,
+        mut rem: Remediation,
+        plan: &Plan,
+        step: &mut Step,
+    ) -> anyhow::Result<()> {
+        let applied = blocking(apply_journaled(&self.target, plan, &self.journal_dir));
         rem.state = if applied.verified {
             RemediationState::Applied
         } else {
@@ -194,6 +204,7 @@ impl Remediator {
         rem.verified = Some(applied.verified);
         rem.message = applied.message;
         rem.at = now_secs();
+        rem.alerted = true;
         self.record(rem.clone(), step)?;
         self.redescribe(watcher, &rem, step);
         Ok(())
@@ -232,28 +243,45 @@ impl Remediator {
         Ok(())
     }
 
-    /// Outcomes `kensa remediate approve` wrote since the last call: alerted, and their
-    /// groups described again into the model.
+    /// Approvals given in the server since the last call, applied; and outcomes
+    /// `kensa remediate approve` wrote, alerted. Either way the groups are described
+    /// again into the model. Also those approved while no watcher ran.
     pub fn approvals(&mut self, watcher: &mut Watcher) -> anyhow::Result<Step> {
         let mut step = Step::default();
-        self.log.reload()?;
-        // Every outcome not alerted yet: also those approved while no watcher ran.
-        let due: Vec<Remediation> = (self.log.all())
-            .filter(|r| !r.alerted)
-            .filter(|r| {
-                matches!(
-                    r.state,
-                    RemediationState::Applied | RemediationState::Failed
-                )
-            })
-            .cloned()
-            .collect();
-        for mut rem in due {
+        for mut rem in self.log.due()? {
+            if rem.state == RemediationState::Approved {
+                self.apply_approved(watcher, rem, &mut step)?;
+                continue;
+            }
             rem.alerted = true;
             self.record(rem.clone(), &mut step)?;
             self.redescribe(watcher, &rem, &mut step);
         }
         Ok(step)
+    }
+
+    /// Applies an approved remediation's plan, unless another watcher took it first.
+    fn apply_approved(
+        &mut self,
+        watcher: &mut Watcher,
+        mut rem: Remediation,
+        step: &mut Step,
+    ) -> anyhow::Result<()> {
+        let plan = rem.plan.clone().map(serde_json::from_value::<Plan>);
+        rem.state = RemediationState::Applying;
+        rem.at = now_secs();
+        if !self.log.transition(RemediationState::Approved, &rem)? {
+            return Ok(());
+        }
+        match plan {
+            Some(Ok(plan)) => self.apply(watcher, rem, &plan, step),
+            _ => {
+                rem.state = RemediationState::Failed;
+                rem.message = "approved, but its plan cannot be read: not applied".into();
+                rem.alerted = true;
+                self.record(rem, step)
+            }
+        }
     }
 
     /// Describes the remediation's groups again and applies them to the model.

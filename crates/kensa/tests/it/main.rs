@@ -21,3 +21,4 @@ mod users;
 mod watch_cli;
 #[cfg(feature = "aws")]
 mod watch_policy;
+mod watch_serve;

@@ -70,6 +70,11 @@ impl Env {
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 
+    /// moto's environment (endpoint, dummy credentials, region) for a process.
+    pub fn moto_env_vars(&self) -> Vec<(&'static str, String)> {
+        self.moto.env()
+    }
+
     pub fn path(&self, name: &str) -> String {
         self.dir.path().join(name).to_str().unwrap().to_string()
     }
