@@ -38,6 +38,8 @@ pub mod trail_watch;
 pub mod vuln;
 pub mod watch;
 #[cfg(feature = "aws")]
+pub mod watch_describe;
+#[cfg(feature = "aws")]
 pub mod watch_live;
 #[cfg(feature = "aws")]
 pub mod watch_remediate;

@@ -25,12 +25,11 @@ use kensa_report::stream::Sink;
 use kensa_watch::journal::Journal;
 use kensa_watch::policy::load_policies;
 use kensa_watch::read::{parse, replay_order};
-use kensa_watch::{ChangeEvent, WatchRecord, Watcher};
+use kensa_watch::{ChangeEvent, RedescribeNotice, WatchRecord, Watcher};
 
+use super::watch_describe::describe_again;
 use super::watch_remediate::{state_file, Remediator, Step};
-use super::watch_resync::{
-    describe_all, describe_transit, marker, remove_older, since_last_resync,
-};
+use super::watch_resync::{describe_all, marker, remove_older, since_last_resync};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct LiveArgs {
@@ -78,8 +77,9 @@ pub struct LiveArgs {
     )]
     pub journal_dir: PathBuf,
     /// Describe the whole scope again every SECONDS, alert what the model missed (drift)
-    /// and continue from the fresh model; also done after an event the model cannot
-    /// apply exactly (load balancers, peering, transit gateways). Off by default.
+    /// and continue from the fresh model; also done after an event kensa could neither
+    /// apply nor describe again alone (an instance stopped, a subnet created) or whose
+    /// re-describe failed. Off by default.
     #[arg(long, value_name = "SECONDS")]
     pub resync_every: Option<u64>,
 }
@@ -112,6 +112,9 @@ struct LiveState {
     target: kensa_aws::session::Target,
     /// An event the model could not apply: resync soon (when resyncs are on).
     resync_due: bool,
+    /// Resources the model may have wrong until the next resync: kensa could not
+    /// describe them again (a failed call, or a kind it cannot describe alone).
+    stale: std::collections::BTreeSet<String>,
 }
 
 impl LiveState {
@@ -128,8 +131,9 @@ impl LiveState {
                 continue;
             }
             let records = self.watcher.process(ev);
-            let described = self.describe_again(&records);
+            let (described, failures) = self.describe_again(&records);
             self.emit(&records)?;
+            self.emit(&failures)?;
             let step = match &mut self.remediator {
                 Some(rem) => rem
                     .consider(&mut self.watcher, &records)
@@ -151,27 +155,41 @@ impl LiveState {
         Ok(())
     }
 
-    /// For each resource an event left unknown: a peering connection or transit gateway
-    /// attachment is described again now (an event for the model); anything else
-    /// makes the next resync due.
-    fn describe_again(&mut self, records: &[WatchRecord]) -> Vec<ChangeEvent> {
-        let mut out = Vec::new();
+    /// For each resource an event left unknown: a peering connection, transit gateway
+    /// attachment, load balancer or target group is described again now (an event for
+    /// the model). A failed describe is reported as a notice; that resource, and any
+    /// kensa cannot describe alone, stays stale until the next resync (made due).
+    fn describe_again(&mut self, records: &[WatchRecord]) -> (Vec<ChangeEvent>, Vec<WatchRecord>) {
+        let (mut out, mut failures) = (Vec::new(), Vec::new());
         for r in records {
             let WatchRecord::Redescribe(n) = r else {
                 continue;
             };
             let actor = format!("kensa watch (described after `{}`)", n.event.event_name);
             let region = n.event.region.as_deref();
-            match describe_transit(&self.target, region, &n.resource, &actor) {
-                Some(Ok(ev)) => out.push(ev),
+            match describe_again(&self.target, region, &n.resource, &actor) {
+                Some(Ok(ev)) => {
+                    self.stale.remove(&n.resource);
+                    out.push(ev);
+                }
                 Some(Err(e)) => {
-                    eprintln!("warning: cannot describe {} again: {e:#}", n.resource);
+                    failures.push(WatchRecord::Redescribe(RedescribeNotice {
+                        event: n.event.clone(),
+                        resource: n.resource.clone(),
+                        reason: format!(
+                            "describing it again failed ({e:#}); stale until the next full resync"
+                        ),
+                    }));
+                    self.stale.insert(n.resource.clone());
                     self.resync_due = true;
                 }
-                None => self.resync_due = true,
+                None => {
+                    self.stale.insert(n.resource.clone());
+                    self.resync_due = true;
+                }
             }
         }
-        out
+        (out, failures)
     }
 
     /// Alerts to the sink, flushed.
@@ -218,6 +236,7 @@ impl LiveState {
         self.journal.append(&marker(&dir))?;
         remove_older(&live.state_dir, slug, &dir);
         self.resync_due = false;
+        self.stale.clear();
         eprintln!(
             "kensa watch: resync: {} exposure change(s) the events had not shown",
             records.len().saturating_sub(1)
@@ -319,6 +338,7 @@ async fn watch(
         remediator,
         target: live.target(),
         resync_due: false,
+        stale: Default::default(),
     };
     let mut last_resync = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
@@ -351,8 +371,8 @@ async fn watch(
         }
         let s = state.watcher.stats();
         eprintln!(
-            "{} message(s), {} delivery(ies) | total: {} event(s), {} applied, {} alert(s), {} re-describe, {} duplicate(s) skipped",
-            stats.messages, stats.delivered, s.events, s.applied, s.alerts, s.redescribe, state.duplicates
+            "{} message(s), {} delivery(ies) | total: {} event(s), {} applied, {} alert(s), {} re-describe, {} duplicate(s) skipped, {} resource(s) stale until a resync",
+            stats.messages, stats.delivered, s.events, s.applied, s.alerts, s.redescribe, state.duplicates, state.stale.len()
         );
         if let Some(every) = live.resync_every {
             if state.resync_due || last_resync.elapsed() >= Duration::from_secs(every) {
