@@ -19,5 +19,6 @@ mod trail_cli;
 mod users;
 #[cfg(feature = "aws")]
 mod watch_cli;
+mod watch_lb;
 #[cfg(feature = "aws")]
 mod watch_policy;
