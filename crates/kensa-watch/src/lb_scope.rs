@@ -101,15 +101,28 @@ pub(crate) fn affected(
     if ids.is_empty() {
         return out;
     }
-    // A target whose interface is analysed again: by instance, or by address.
-    let mut names: BTreeSet<String> = scope.instances.clone();
-    for id in ids {
-        names.extend(pop.instance_of(id).map(str::to_string));
-        names.extend(id.split_once('#').map(|x| x.0.to_string()));
-        names.extend(pop.addrs_of(id).iter().map(IpAddr::to_string));
-    }
+    // A target whose interface is analysed again: by instance, or by address (the
+    // addresses of `ids` gathered only when some target is registered by address).
+    let mut addrs: Option<BTreeSet<IpAddr>> = None;
     for (lb, t) in targets(snap) {
-        if t.iter().any(|x| names.contains(*x)) {
+        if out.contains(lb) {
+            continue;
+        }
+        let hit = t.iter().any(|x| match x.parse::<IpAddr>() {
+            Ok(ip) => addrs
+                .get_or_insert_with(|| {
+                    (ids.iter())
+                        .flat_map(|id| pop.addrs_of(id).iter().copied())
+                        .collect()
+                })
+                .contains(&ip),
+            Err(_) => {
+                scope.instances.contains(*x)
+                    || pop.instance_ids_of(x).any(|e| ids.contains(e))
+                    || ids.contains(&format!("{x}#eth0"))
+            }
+        });
+        if hit {
             out.insert(lb.to_string());
         }
     }

@@ -111,6 +111,11 @@ impl Population {
             .collect()
     }
 
+    /// The interfaces (engine ids) of an instance.
+    pub fn instance_ids_of<'a>(&'a self, instance: &str) -> impl Iterator<Item = &'a String> {
+        self.by_instance.get(instance)
+    }
+
     /// The addresses of an interface.
     pub fn addrs_of(&self, id: &str) -> &[IpAddr] {
         self.members.get(id).map_or(&[], |m| m.addrs.as_slice())
