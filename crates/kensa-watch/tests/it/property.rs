@@ -122,7 +122,11 @@ fn incremental_equals_full_analysis_on_a_synthetic_account() {
             let analysis = kensa_net::analyze(w.snapshot());
             assert_eq!(w.exposures(), &from_analysis(&analysis), "after event {i}");
             let through_lbs = kensa_watch::lb_exposure::from_analysis(&analysis);
-            assert_eq!(w.lb_exposures(), &through_lbs, "load balancers after event {i}");
+            assert_eq!(
+                w.lb_exposures(),
+                &through_lbs,
+                "load balancers after event {i}"
+            );
         }
     }
     assert!(alerts > 0, "opening SSH on groups in use alerts");
