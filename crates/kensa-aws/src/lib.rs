@@ -4,6 +4,7 @@
 //! * [`session`]: how kensa reaches AWS (profile, regions, assumed roles, endpoint).
 //! * [`collect`]: the live collector, which writes a snapshot directory in exactly the
 //!   AWS CLI JSON shape and layout that `kensa_model::Snapshot` loads.
+//! * [`describe`]: one resource described again (for `kensa watch`), as the model holds it.
 //! * [`remediate`]: remediation plans (pure), their IAM policy, and apply / verify /
 //!   journal / rollback against the live account.
 //! * [`trail`]: the S3 and SQS sources of CloudTrail detection, and its SNS alerts.
@@ -16,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod collect;
+pub mod describe;
 mod error;
 pub mod notify;
 mod org;

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::event::ChangeEvent;
 use crate::exposure::Change;
+use crate::lb_exposure::LbChange;
 use crate::remediation::{Remediation, RemediationState};
 
 /// The event an alert comes from.
@@ -71,8 +72,14 @@ pub struct ExposureAlert {
     /// Addresses inside `sources` that are not exposed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources_except: Vec<String>,
-    /// Gateway -> route table -> ACL -> subnet -> groups -> interface.
+    /// Gateway -> route table -> ACL -> subnet -> groups -> interface; through a load
+    /// balancer: gateway -> load balancer [groups] -> listener -> target group -> target.
     pub path: String,
+    /// The load balancer listener the traffic comes through (None: straight to the
+    /// interface). Remediation policies act on direct exposures only: a load balancer's
+    /// groups and listeners are not the target's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// An event the model cannot follow exactly: the resource must be described again.
@@ -181,6 +188,26 @@ impl ExposureAlert {
             sources,
             sources_except,
             path: c.side.path(&c.gateways),
+            via: None,
+        }
+    }
+
+    /// The alert of one change of what reaches a target through a load balancer.
+    pub fn through_lb(ev: &ChangeEvent, c: &LbChange) -> Self {
+        let (sources, sources_except) = compact_sources(&all_sources(&c.flows));
+        let class = SourceClass::Internet;
+        ExposureAlert {
+            event: EventRef::of(ev),
+            change: if c.opened { "opened" } else { "closed" },
+            severity: severity(&c.flows, class, c.opened),
+            resource: c.side.resource().to_string(),
+            network_interface: (c.side.eni.clone()).unwrap_or_else(|| c.side.target.clone()),
+            source_class: class,
+            ports: port_words(&c.flows),
+            sources,
+            sources_except,
+            path: c.side.path(),
+            via: Some(c.side.listener.clone()),
         }
     }
 }

@@ -28,6 +28,9 @@ pub mod exposure;
 /// The journal a live watcher rebuilds its model from.
 pub mod journal;
 mod json;
+/// What reaches targets through load balancers, and its deltas.
+pub mod lb_exposure;
+mod lb_scope;
 /// Automatic remediation policies.
 pub mod policy;
 /// Interfaces and group membership kept between events.

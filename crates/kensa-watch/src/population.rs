@@ -65,9 +65,9 @@ pub struct Population {
     pub(crate) by_subnet: Multi,
     pub(crate) by_vpc: Multi,
     pub(crate) by_instance: Multi,
-    /// Addresses that load balancer nodes without an interface in the model add to
-    /// their groups (load balancer changes are not applied, so these stay).
-    lb_nodes: HashMap<String, AddrSet>,
+    /// Per load balancer whose nodes have no interface in the model: its groups and
+    /// the addresses its nodes add to them (their subnets' CIDRs).
+    lb_nodes: BTreeMap<String, (Vec<String>, AddrSet)>,
     /// Each group's member addresses, computed when first asked for after a change.
     member_sets: HashMap<String, AddrSet>,
 }
@@ -80,15 +80,45 @@ impl Population {
             p.insert_from(idx, i);
         }
         for lb in kensa_net::lb::LbNode::all(idx) {
-            if lb.enis_known {
-                continue;
-            }
-            for g in &lb.security_groups {
-                let set = p.lb_nodes.entry(g.clone()).or_default();
-                *set = set.union(&lb.addrs);
-            }
+            p.set_lb_node(&lb.id, Some(&lb));
         }
         p
+    }
+
+    /// Records what load balancer `id`'s nodes add to its groups (`lb` None: it is
+    /// gone); the member sets of its groups, before and after, are computed again.
+    pub fn set_lb_node(&mut self, id: &str, lb: Option<&kensa_net::lb::LbNode>) {
+        if let Some((groups, _)) = self.lb_nodes.remove(id) {
+            for g in groups {
+                self.member_sets.remove(&g);
+            }
+        }
+        let Some(lb) = lb.filter(|l| !l.enis_known) else {
+            return;
+        };
+        for g in &lb.security_groups {
+            self.member_sets.remove(g);
+        }
+        let entry = (lb.security_groups.clone(), lb.addrs.clone());
+        self.lb_nodes.insert(id.to_string(), entry);
+    }
+
+    /// The interfaces (engine ids) that have address `ip`.
+    pub fn with_addr(&self, ip: IpAddr) -> Vec<String> {
+        (self.members.iter())
+            .filter(|(_, m)| m.addrs.contains(&ip))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// The interfaces (engine ids) of an instance.
+    pub fn instance_ids_of<'a>(&'a self, instance: &str) -> impl Iterator<Item = &'a String> {
+        self.by_instance.get(instance)
+    }
+
+    /// The addresses of an interface.
+    pub fn addrs_of(&self, id: &str) -> &[IpAddr] {
+        self.members.get(id).map_or(&[], |m| m.addrs.as_slice())
     }
 
     fn insert_from(&mut self, idx: &Index, i: usize) {
@@ -177,8 +207,10 @@ impl Population {
             .flat_map(|m| m.addrs.iter().copied())
             .collect();
         let mut set = AddrSet::from_hosts(&hosts);
-        if let Some(extra) = self.lb_nodes.get(g) {
-            set = set.union(extra);
+        for (groups, extra) in self.lb_nodes.values() {
+            if groups.iter().any(|x| x == g) {
+                set = set.union(extra);
+            }
         }
         self.member_sets.insert(g.to_string(), set.clone());
         set

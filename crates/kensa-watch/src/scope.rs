@@ -21,6 +21,8 @@ pub(crate) struct Scope {
     pub vpcs: BTreeSet<String>,
     pub enis: BTreeSet<String>,
     pub instances: BTreeSet<String>,
+    /// Load balancers changed themselves (listeners, targets, groups, subnets).
+    pub lbs: BTreeSet<String>,
 }
 
 impl Scope {
@@ -33,6 +35,7 @@ impl Scope {
             vpcs: BTreeSet::new(),
             enis: BTreeSet::new(),
             instances: BTreeSet::new(),
+            lbs: BTreeSet::new(),
         };
         for t in touched {
             match t {
@@ -62,6 +65,9 @@ impl Scope {
                 }
                 Touched::Instance(i) => {
                     s.instances.insert(i.clone());
+                }
+                Touched::LoadBalancer(l) => {
+                    s.lbs.insert(l.clone());
                 }
             }
         }

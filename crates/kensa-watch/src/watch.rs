@@ -2,11 +2,13 @@
 //! change, the interfaces it affects recomputed, and the delta alerted.
 
 use kensa_model::Snapshot;
+use kensa_net::lb::LbNode;
 
 use crate::alert::{DriftNotice, EventRef, ExposureAlert, RedescribeNotice, WatchRecord};
 use crate::apply::{apply, Outcome, Touched};
 use crate::event::ChangeEvent;
-use crate::exposure::{delta, from_analysis, EniExposure, Exposures};
+use crate::exposure::{delta, from_analysis, Change, EniExposure, Exposures};
+use crate::lb_exposure::{lb_delta, of_lb, LbChange, LbExposures};
 use crate::population::Population;
 use crate::scope::{ExposureIndex, Scope};
 use crate::scoped::{referenced_groups, with_engine, Selection};
@@ -39,6 +41,10 @@ pub struct Watcher {
     exposures: Exposures,
     /// Reverse maps of `exposures`.
     by: ExposureIndex,
+    /// What reaches targets through each load balancer.
+    lbs: LbExposures,
+    /// Load balancer node interfaces, by description.
+    lb_enis: std::collections::BTreeMap<String, Vec<String>>,
     pop: Population,
     stats: WatchStats,
 }
@@ -48,10 +54,13 @@ impl Watcher {
     pub fn new(snap: Snapshot) -> Self {
         let analysis = kensa_net::analyze(&snap);
         let exposures = from_analysis(&analysis);
+        let lbs = crate::lb_exposure::from_analysis(&analysis);
         let pop = Population::from_index(&analysis.engine.idx);
         drop(analysis);
         Watcher {
             by: ExposureIndex::new(exposures.values()),
+            lbs,
+            lb_enis: crate::lb_scope::node_enis(&snap),
             pop,
             snap,
             exposures,
@@ -67,6 +76,12 @@ impl Watcher {
     /// Every analysed interface's exposure.
     pub fn exposures(&self) -> &Exposures {
         &self.exposures
+    }
+
+    /// What reaches targets through each load balancer (only targets some Internet
+    /// flow reaches), by load balancer.
+    pub fn lb_exposures(&self) -> &LbExposures {
+        &self.lbs
     }
 
     /// The addresses a rule naming group `g` admits (its members'), as kept between
@@ -117,6 +132,14 @@ impl Watcher {
                 out.push(WatchRecord::Exposure(ExposureAlert::new(&ev, &c)));
             }
         }
+        let lb_ids: std::collections::BTreeSet<&String> =
+            self.lbs.keys().chain(fresh.lbs.keys()).collect();
+        for id in lb_ids {
+            for c in lb_delta(self.lbs.get(id), fresh.lbs.get(id)) {
+                resources.insert(c.side.lb.clone());
+                out.push(WatchRecord::Exposure(ExposureAlert::through_lb(&ev, &c)));
+            }
+        }
         let corrected = out.len();
         if corrected > 0 {
             out.push(WatchRecord::Drift(DriftNotice {
@@ -162,11 +185,11 @@ impl Watcher {
         };
         self.stats.applied += 1;
         self.stats.redescribe += out.len() as u64;
-        let mut alerts: Vec<WatchRecord> = self
-            .recompute(&touched)
-            .iter()
-            .map(|c| WatchRecord::Exposure(ExposureAlert::new(ev, c)))
-            .collect();
+        let (changes, lb_changes) = self.recompute(&touched);
+        let direct = changes.iter().map(|c| ExposureAlert::new(ev, c));
+        let through = lb_changes.iter().map(|c| ExposureAlert::through_lb(ev, c));
+        let mut alerts: Vec<WatchRecord> =
+            direct.chain(through).map(WatchRecord::Exposure).collect();
         self.stats.alerts += alerts.len() as u64;
         alerts.append(&mut out);
         alerts
@@ -175,9 +198,9 @@ impl Watcher {
     /// Recomputes the interfaces `touched` affects (before or after the change) and
     /// returns what changed. Only those interfaces are indexed and analysed: the cost
     /// follows the shared resources and the affected interfaces, not the model's size.
-    fn recompute(&mut self, touched: &[Touched]) -> Vec<crate::exposure::Change> {
+    fn recompute(&mut self, touched: &[Touched]) -> (Vec<Change>, Vec<LbChange>) {
         if touched.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let scope = Scope::new(&self.snap, touched);
         let mut ids = self.by.matching(&scope);
@@ -187,24 +210,50 @@ impl Watcher {
         self.pop.by_vpc.collect(&scope.vpcs, &mut ids);
         self.pop.by_instance.collect(&scope.instances, &mut ids);
         ids.extend(scope.enis.iter().cloned());
-        let sel = Selection::new(&self.snap, &self.pop, &ids, &scope.instances);
+        let lbs = crate::lb_scope::affected(&self.snap, &self.pop, &scope, &ids);
+        let (mut enis, mut instances) =
+            crate::lb_scope::members(&self.snap, &self.pop, &self.lb_enis, &lbs);
+        enis.extend(ids.iter().cloned());
+        instances.extend(scope.instances.iter().cloned());
+        let sel = Selection::new(&self.snap, &self.pop, &enis, &instances);
         let stale = sel.interfaces_before(&self.pop, &ids);
-        let fresh = with_engine(&mut self.snap, &sel, &mut self.pop, |engine, pop| {
-            pop.refresh(&stale, &engine.idx);
-            let groups = (engine.idx.enis.iter()).flat_map(|e| e.groups.iter().copied());
-            for g in referenced_groups(engine.idx.snap, groups) {
-                let members = pop.member_set(&g);
-                engine.idx.group_members.insert(g, members);
-            }
-            let mut fresh = Vec::new();
-            for i in 0..engine.idx.enis.len() {
-                let was = before.contains(&*engine.idx.enis[i].id);
-                if was || scope.matches_new(&engine.idx, i) {
-                    fresh.extend(engine.analyze_eni(i));
+        let (fresh, mut lb_fresh) =
+            with_engine(&mut self.snap, &sel, &mut self.pop, |engine, pop| {
+                pop.refresh(&stale, &engine.idx);
+                let nodes: Vec<LbNode> = match lbs.is_empty() {
+                    true => Vec::new(),
+                    false => LbNode::all(&engine.idx)
+                        .into_iter()
+                        .filter(|n| lbs.contains(&n.id))
+                        .collect(),
+                };
+                for id in &lbs {
+                    pop.set_lb_node(id, nodes.iter().find(|n| &n.id == id));
                 }
-            }
-            fresh
-        });
+                let groups = (engine.idx.enis.iter())
+                    .flat_map(|e| e.groups.iter().copied())
+                    .chain(
+                        nodes
+                            .iter()
+                            .flat_map(|n| n.security_groups.iter().map(String::as_str)),
+                    );
+                for g in referenced_groups(engine.idx.snap, groups) {
+                    let members = pop.member_set(&g);
+                    engine.idx.group_members.insert(g, members);
+                }
+                let mut fresh = Vec::new();
+                for i in 0..engine.idx.enis.len() {
+                    let was = before.contains(&*engine.idx.enis[i].id);
+                    if was || scope.matches_new(&engine.idx, i) {
+                        fresh.extend(engine.analyze_eni(i));
+                    }
+                }
+                let lb_fresh: LbExposures = (nodes.into_iter())
+                    .map(|n| engine.analyze_lb_pub(n))
+                    .map(|r| (r.lb.id.clone(), of_lb(&engine.idx, &r)))
+                    .collect();
+                (fresh, lb_fresh)
+            });
         let mut ids = before;
         ids.extend(fresh.iter().map(|r| r.eni.clone()));
         self.stats.interfaces_recomputed += ids.len() as u64;
@@ -224,7 +273,16 @@ impl Watcher {
                 self.exposures.insert(id, new);
             }
         }
-        changes
+        let mut lb_changes = Vec::new();
+        for id in &lbs {
+            let new = lb_fresh.remove(id).filter(|t| !t.is_empty());
+            let old = self.lbs.remove(id);
+            lb_changes.extend(lb_delta(old.as_ref(), new.as_ref()));
+            if let Some(new) = new {
+                self.lbs.insert(id.clone(), new);
+            }
+        }
+        (changes, lb_changes)
     }
 }
 

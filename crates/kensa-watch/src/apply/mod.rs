@@ -13,6 +13,8 @@ mod addr;
 pub mod described;
 /// Peering connections and transit gateway attachments described again.
 pub mod described_transit;
+/// Load balancer, listener and target events, re-described per resource.
+pub mod lb;
 mod net;
 mod sg;
 mod sg_rule;
@@ -38,6 +40,8 @@ pub enum Touched {
     Eni(String),
     /// One instance's interfaces.
     Instance(String),
+    /// A load balancer (ELBv2 ARN or classic name): what reaches its targets through it.
+    LoadBalancer(String),
 }
 
 /// What applying one event did.
@@ -119,14 +123,6 @@ const REDESCRIBE_ONLY: &[(&str, &str)] = &[
     ("DetachVpnGateway", "vpcId"),
     ("EnableVgwRoutePropagation", "routeTableId"),
     ("DisableVgwRoutePropagation", "routeTableId"),
-    ("CreateLoadBalancer", "name"),
-    ("DeleteLoadBalancer", "loadBalancerArn"),
-    ("CreateListener", "loadBalancerArn"),
-    ("DeleteListener", "listenerArn"),
-    ("ModifyListener", "listenerArn"),
-    ("RegisterTargets", "targetGroupArn"),
-    ("DeregisterTargets", "targetGroupArn"),
-    ("SetSecurityGroups", "loadBalancerArn"),
 ];
 
 /// The events [`apply`] applies to the model.
@@ -160,6 +156,9 @@ pub const APPLIED: &[&str] = &[
     described::DESCRIBED_GROUP,
     described_transit::DESCRIBED_PEERING,
     described_transit::DESCRIBED_TGW_ATTACHMENT,
+    lb::DESCRIBED_LOAD_BALANCER,
+    lb::DESCRIBED_TARGET_GROUP,
+    lb::DESCRIBED_CLASSIC_LB,
 ];
 
 /// Whether a successful event of this name changes the network (applied, or reported
@@ -167,7 +166,8 @@ pub const APPLIED: &[&str] = &[
 pub fn changes_network(ev: &ChangeEvent) -> bool {
     ev.error_code.is_none()
         && (APPLIED.contains(&ev.event_name.as_str())
-            || REDESCRIBE_ONLY.iter().any(|(n, _)| *n == ev.event_name))
+            || REDESCRIBE_ONLY.iter().any(|(n, _)| *n == ev.event_name)
+            || lb::is_lb_event(&ev.event_name))
 }
 
 /// Applies one event to the model.
@@ -205,6 +205,10 @@ pub fn apply(snap: &mut Snapshot, ev: &ChangeEvent) -> Outcome {
         described_transit::DESCRIBED_TGW_ATTACHMENT => {
             described_transit::replace_tgw_attachment(snap, ev)
         }
+        lb::DESCRIBED_LOAD_BALANCER => lb::replace_load_balancer(snap, ev),
+        lb::DESCRIBED_TARGET_GROUP => lb::replace_target_group(snap, ev),
+        lb::DESCRIBED_CLASSIC_LB => lb::replace_classic(snap, ev),
+        name if lb::is_lb_event(name) => Err(lb::redescribe(ev)),
         name => match REDESCRIBE_ONLY.iter().find(|(n, _)| *n == name) {
             Some((_, key)) => Err(unappliable(
                 redescribe_target(ev, key),

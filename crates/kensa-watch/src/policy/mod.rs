@@ -104,7 +104,10 @@ impl Policy {
         };
         let instance = snap.instances.get(&alert.resource);
         let instance_tags = instance.map(|i| i.tags.as_slice()).unwrap_or(&[]);
+        // Through a load balancer, the exposure is the listener's and the load balancer's
+        // groups', not the target's: a policy on the target's groups would not close it.
         let in_scope = alert.change == "opened"
+            && alert.via.is_none()
             && self.exposures.contains(&alert.source_class)
             && self.min_severity.is_none_or(|m| alert.severity >= m)
             && in_list(&self.scope.accounts, &alert.event.account)

@@ -2,6 +2,7 @@ mod apply;
 mod events;
 mod fixture;
 mod journal;
+mod lb;
 mod policy;
 mod property;
 mod read;

@@ -101,7 +101,8 @@ proptest! {
 }
 
 /// The same on the model generator's account (peering, transit gateway, load balancers,
-/// rules naming groups): SSH opened and closed on group after group.
+/// rules naming groups): SSH opened and closed on group after group; what reaches
+/// targets through the load balancers too.
 #[test]
 fn incremental_equals_full_analysis_on_a_synthetic_account() {
     use kensa_model::synth::{self, SynthParams};
@@ -118,8 +119,14 @@ fn incremental_equals_full_analysis_on_a_synthetic_account() {
     for (i, ev) in events.iter().enumerate() {
         alerts += w.process(ev).len();
         if i % 6 == 5 {
-            let full = from_analysis(&kensa_net::analyze(w.snapshot()));
-            assert_eq!(w.exposures(), &full, "after event {i}");
+            let analysis = kensa_net::analyze(w.snapshot());
+            assert_eq!(w.exposures(), &from_analysis(&analysis), "after event {i}");
+            let through_lbs = kensa_watch::lb_exposure::from_analysis(&analysis);
+            assert_eq!(
+                w.lb_exposures(),
+                &through_lbs,
+                "load balancers after event {i}"
+            );
         }
     }
     assert!(alerts > 0, "opening SSH on groups in use alerts");

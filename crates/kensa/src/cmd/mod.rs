@@ -42,6 +42,8 @@ pub mod watch;
 #[cfg(feature = "aws")]
 pub mod watch_book;
 #[cfg(feature = "aws")]
+pub mod watch_describe;
+#[cfg(feature = "aws")]
 pub mod watch_live;
 #[cfg(feature = "aws")]
 pub mod watch_remediate;

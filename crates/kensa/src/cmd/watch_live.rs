@@ -25,12 +25,11 @@ use kensa_report::stream::Sink;
 use kensa_watch::journal::Journal;
 use kensa_watch::policy::load_policies;
 use kensa_watch::read::{parse, replay_order};
-use kensa_watch::{ChangeEvent, WatchRecord, Watcher};
+use kensa_watch::{ChangeEvent, RedescribeNotice, WatchRecord, Watcher};
 
+use super::watch_describe::describe_again;
 use super::watch_remediate::{state_file, Book, Remediator, Step};
-use super::watch_resync::{
-    describe_all, describe_transit, marker, remove_older, since_last_resync,
-};
+use super::watch_resync::{describe_all, marker, remove_older, since_last_resync};
 use super::watch_store::{Session, StoreTee, WatchDb};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -79,8 +78,9 @@ pub struct LiveArgs {
     )]
     pub journal_dir: PathBuf,
     /// Describe the whole scope again every SECONDS, alert what the model missed (drift)
-    /// and continue from the fresh model; also done after an event the model cannot
-    /// apply exactly (load balancers, peering, transit gateways). Off by default.
+    /// and continue from the fresh model; also done after an event kensa could neither
+    /// apply nor describe again alone (an instance stopped, a subnet created) or whose
+    /// re-describe failed. Off by default.
     #[arg(long, value_name = "SECONDS")]
     pub resync_every: Option<u64>,
 }
@@ -115,6 +115,9 @@ struct LiveState {
     resync_due: bool,
     /// The session row in the store (with `--store`).
     session: Option<Session>,
+    /// Resources the model may have wrong until the next resync: kensa could not
+    /// describe them again (a failed call, or a kind it cannot describe alone).
+    stale: std::collections::BTreeSet<String>,
 }
 
 impl LiveState {
@@ -136,8 +139,9 @@ impl LiveState {
                 }
             }
             let records = self.watcher.process(ev);
-            let described = self.describe_again(&records);
+            let (described, failures) = self.describe_again(&records);
             self.emit(&records)?;
+            self.emit(&failures)?;
             let step = match &mut self.remediator {
                 Some(rem) => rem
                     .consider(&mut self.watcher, &records)
@@ -159,27 +163,41 @@ impl LiveState {
         Ok(())
     }
 
-    /// For each resource an event left unknown: a peering connection or transit gateway
-    /// attachment is described again now (an event for the model); anything else
-    /// makes the next resync due.
-    fn describe_again(&mut self, records: &[WatchRecord]) -> Vec<ChangeEvent> {
-        let mut out = Vec::new();
+    /// For each resource an event left unknown: a peering connection, transit gateway
+    /// attachment, load balancer or target group is described again now (an event for
+    /// the model). A failed describe is reported as a notice; that resource, and any
+    /// kensa cannot describe alone, stays stale until the next resync (made due).
+    fn describe_again(&mut self, records: &[WatchRecord]) -> (Vec<ChangeEvent>, Vec<WatchRecord>) {
+        let (mut out, mut failures) = (Vec::new(), Vec::new());
         for r in records {
             let WatchRecord::Redescribe(n) = r else {
                 continue;
             };
             let actor = format!("kensa watch (described after `{}`)", n.event.event_name);
             let region = n.event.region.as_deref();
-            match describe_transit(&self.target, region, &n.resource, &actor) {
-                Some(Ok(ev)) => out.push(ev),
+            match describe_again(&self.target, region, &n.resource, &actor) {
+                Some(Ok(ev)) => {
+                    self.stale.remove(&n.resource);
+                    out.push(ev);
+                }
                 Some(Err(e)) => {
-                    eprintln!("warning: cannot describe {} again: {e:#}", n.resource);
+                    failures.push(WatchRecord::Redescribe(RedescribeNotice {
+                        event: n.event.clone(),
+                        resource: n.resource.clone(),
+                        reason: format!(
+                            "describing it again failed ({e:#}); stale until the next full resync"
+                        ),
+                    }));
+                    self.stale.insert(n.resource.clone());
                     self.resync_due = true;
                 }
-                None => self.resync_due = true,
+                None => {
+                    self.stale.insert(n.resource.clone());
+                    self.resync_due = true;
+                }
             }
         }
-        out
+        (out, failures)
     }
 
     /// Alerts to the sink, flushed.
@@ -235,6 +253,7 @@ impl LiveState {
             s.row.last_resync_at = Some(kensa_store::clock::now());
             s.model(&dir);
         }
+        self.stale.clear();
         eprintln!(
             "kensa watch: resync: {} exposure change(s) the events had not shown",
             records.len().saturating_sub(1)
@@ -388,6 +407,7 @@ async fn watch(
         remediator,
         target: live.target(),
         resync_due: false,
+        stale: Default::default(),
     };
     let result = poll(&mut state, live, &slug, (s3, sqs), fail_on).await;
     if let Some(s) = &mut state.session {
@@ -436,8 +456,8 @@ async fn poll(
         }
         let s = state.watcher.stats();
         eprintln!(
-            "{} message(s), {} delivery(ies) | total: {} event(s), {} applied, {} alert(s), {} re-describe, {} duplicate(s) skipped",
-            stats.messages, stats.delivered, s.events, s.applied, s.alerts, s.redescribe, state.duplicates
+            "{} message(s), {} delivery(ies) | total: {} event(s), {} applied, {} alert(s), {} re-describe, {} duplicate(s) skipped, {} resource(s) stale until a resync",
+            stats.messages, stats.delivered, s.events, s.applied, s.alerts, s.redescribe, state.duplicates, state.stale.len()
         );
         if let Some(every) = live.resync_every {
             if state.resync_due || last_resync.elapsed() >= Duration::from_secs(every) {

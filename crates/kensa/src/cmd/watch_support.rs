@@ -5,9 +5,9 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use kensa_aws::remediate::live::describe_group;
+use kensa_aws::describe::Describer;
 use kensa_aws::remediate::{apply_plan, ApplyOptions, Plan};
-use kensa_aws::session::{in_region, Target};
+use kensa_aws::session::Target;
 use kensa_watch::remediation::{Remediation, RemediationLog};
 
 /// Runs a future to completion on a runtime of its own, on another thread: the live
@@ -91,8 +91,8 @@ pub async fn describe_groups(
     region: Option<String>,
     groups: &[String],
 ) -> GroupStates {
-    let sessions = match target.accounts().await {
-        Ok(s) => s,
+    let describer = match Describer::connect(target, region.as_deref()).await {
+        Ok(d) => d,
         Err(e) => {
             return groups
                 .iter()
@@ -100,17 +100,9 @@ pub async fn describe_groups(
                 .collect()
         }
     };
-    let Some(session) = sessions.first() else {
-        return Vec::new();
-    };
-    let config = match &region {
-        Some(r) => in_region(&session.config, r),
-        None => session.config.clone(),
-    };
-    let ec2 = aws_sdk_ec2::Client::new(&config);
     let mut out = Vec::new();
     for g in groups {
-        let state = describe_group(&ec2, g).await.map_err(|e| e.to_string());
+        let state = describer.security_group(g).await.map_err(|e| e.to_string());
         out.push((g.clone(), state));
     }
     out
@@ -118,9 +110,7 @@ pub async fn describe_groups(
 
 /// Now, as CloudTrail writes times.
 pub fn kensa_trail_time() -> String {
-    aws_sdk_ec2::primitives::DateTime::from(std::time::SystemTime::now())
-        .fmt(aws_sdk_ec2::primitives::DateTimeFormat::DateTime)
-        .unwrap_or_default()
+    kensa_aws::describe::trail_time_now()
 }
 
 /// The state file of the watcher on `slug`.

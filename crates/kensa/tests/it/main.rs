@@ -19,6 +19,7 @@ mod trail_cli;
 mod users;
 #[cfg(feature = "aws")]
 mod watch_cli;
+mod watch_lb;
 #[cfg(feature = "aws")]
 mod watch_policy;
 mod watch_serve;

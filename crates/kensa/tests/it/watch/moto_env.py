@@ -8,7 +8,11 @@ in the EventBridge envelope, to the queue, and writes that message to FILE; prin
 record's eventID. `send FILE`: sends a message again (SQS delivers at least once).
 `peer VPC`: a second VPC (10.30.0.0/16), a peering connection to it awaiting
 acceptance and a route to it from VPC's subnet; prints the peering's id. `accept PCX
-FILE`: accepts it and sends the record, as `open` does. `open-silent GROUP`: authorises it without sending the record (a change the watcher
+FILE`: accepts it and sends the record, as `open` does. `backend SUBNET VPC`: an instance without a public address in SUBNET whose group
+admits tcp/22 from anywhere, an internet-facing network load balancer in SUBNET and a
+TCP/22 target group with the instance registered; prints their ids as JSON. `listen LB
+TG FILE`: a TCP/22 listener forwarding to TG, with its CloudTrail record sent as `open`
+does; `unlisten LISTENER FILE`: deletes it, likewise. `open-silent GROUP`: authorises it without sending the record (a change the watcher
 never hears of). `rules GROUP`: the group's inbound rules as sorted `proto from-to cidr` lines (JSON).
 Credentials and endpoint come from the environment the test sets (moto only).
 """
@@ -102,14 +106,59 @@ def accept(pcx, keep):
     send_record("AcceptVpcPeeringConnection", {"vpcPeeringConnectionId": pcx}, response, keep)
 
 
-def send_record(name, request, response, keep):
+def backend(subnet, vpc):
+    ec2 = client("ec2")
+    back = ec2.create_security_group(GroupName="back", Description="back", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=back,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                        "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    inst = ec2.run_instances(
+        ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [back],
+                            "AssociatePublicIpAddress": False}],
+    )["Instances"][0]["InstanceId"]
+    elbv2 = client("elbv2")
+    lb = elbv2.create_load_balancer(Name="front", Subnets=[subnet], Type="network",
+                                    Scheme="internet-facing")["LoadBalancers"][0]
+    tg = elbv2.create_target_group(Name="ssh", Protocol="TCP", Port=22, VpcId=vpc,
+                                   TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": inst, "Port": 22}])
+    print(json.dumps({"backend": inst, "back": back, "lb": lb["LoadBalancerArn"], "tg": tg}))
+
+
+def listen(lb, tg, keep):
+    actions = [{"Type": "forward", "TargetGroupArn": tg}]
+    out = client("elbv2").create_listener(LoadBalancerArn=lb, Protocol="TCP", Port=22,
+                                          DefaultActions=actions)["Listeners"][0]
+    request = {"loadBalancerArn": lb, "protocol": "TCP", "port": 22,
+               "defaultActions": [{"type": "forward", "targetGroupArn": tg}]}
+    response = {"requestId": str(uuid.uuid4()), "listeners": [{
+        "listenerArn": out["ListenerArn"], "loadBalancerArn": lb, "port": 22,
+        "protocol": "TCP", "defaultActions": request["defaultActions"]}]}
+    send_record("CreateListener", request, response, keep, ELB)
+    return out["ListenerArn"]
+
+
+def unlisten(listener, keep):
+    client("elbv2").delete_listener(ListenerArn=listener)
+    response = {"requestId": str(uuid.uuid4())}
+    send_record("DeleteListener", {"listenerArn": listener}, response, keep, ELB)
+
+
+EC2 = ("ec2.amazonaws.com", "aws.ec2")
+ELB = ("elasticloadbalancing.amazonaws.com", "aws.elasticloadbalancing")
+
+
+def send_record(name, request, response, keep, source=EC2):
     event_id = str(uuid.uuid4())
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     record = {
         "eventVersion": "1.09",
         "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE", "arn": ACTOR,
                          "accountId": ACCOUNT, "accessKeyId": "AKIAEXAMPLE", "userName": "alice"},
-        "eventTime": now, "eventSource": "ec2.amazonaws.com", "eventName": name,
+        "eventTime": now, "eventSource": source[0], "eventName": name,
         "awsRegion": REGION, "sourceIPAddress": "198.51.100.7",
         "userAgent": "aws-cli/2.15.0", "requestParameters": request,
         "responseElements": response, "requestID": response["requestId"],
@@ -118,7 +167,7 @@ def send_record(name, request, response, keep):
         "eventCategory": "Management",
     }
     envelope = {"version": "0", "id": str(uuid.uuid4()),
-                "detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2",
+                "detail-type": "AWS API Call via CloudTrail", "source": source[1],
                 "account": ACCOUNT, "time": now, "region": REGION, "resources": [],
                 "detail": record}
     body = json.dumps(envelope)
@@ -139,6 +188,13 @@ if __name__ == "__main__":
         peer(sys.argv[2])
     elif sys.argv[1] == "accept":
         accept(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "backend":
+        backend(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "listen":
+        arn = listen(sys.argv[2], sys.argv[3], sys.argv[4])
+        print(arn)
+    elif sys.argv[1] == "unlisten":
+        unlisten(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "open-silent":
         client("ec2").authorize_security_group_ingress(
             GroupId=sys.argv[2],
