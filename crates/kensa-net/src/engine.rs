@@ -759,7 +759,8 @@ impl<'s> Engine<'s> {
                 continue;
             }
             let gws = &sub.gateways[class];
-            let sources = (base_sources.get_or_insert_with(|| all_sources(&base))).intersect(&space);
+            let sources =
+                (base_sources.get_or_insert_with(|| all_sources(&base))).intersect(&space);
             // With one gateway every source comes through it.
             let gateways = if gws.len() == 1 {
                 vec![(gws[0].0.clone(), sources)]

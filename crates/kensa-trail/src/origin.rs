@@ -65,7 +65,10 @@ impl AwsRanges {
             }
             let bad = || format!("bad interval line {line:?}");
             let (lo, hi) = line.split_once(' ').ok_or_else(bad)?;
-            match (lo.parse().map_err(|_| bad())?, hi.parse().map_err(|_| bad())?) {
+            match (
+                lo.parse().map_err(|_| bad())?,
+                hi.parse().map_err(|_| bad())?,
+            ) {
                 (IpAddr::V4(lo), IpAddr::V4(hi)) => ranges.v4.push((lo.into(), hi.into())),
                 (IpAddr::V6(lo), IpAddr::V6(hi)) => ranges.v6.push((lo.into(), hi.into())),
                 _ => return Err(bad()),
