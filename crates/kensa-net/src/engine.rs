@@ -740,10 +740,6 @@ impl<'s> Engine<'s> {
         } else {
             std::borrow::Cow::Owned(sg_in.intersect(&sub.nacl.admit_in))
         };
-        // The sources of `base` restricted to a space are those of `base` intersected with
-        // it: computed once on the compact unrestricted set, not on each restriction, and
-        // only when some class reaches the ENI (most ENIs are reached by none).
-        let mut base_sources = None;
         let mut out = Vec::new();
         for (class, space) in &sub.space {
             let space = if *class == SourceClass::Internet && mask != 3 {
@@ -759,8 +755,9 @@ impl<'s> Engine<'s> {
                 continue;
             }
             let gws = &sub.gateways[class];
-            let sources =
-                (base_sources.get_or_insert_with(|| all_sources(&base))).intersect(&space);
+            // From the restricted flows: the unrestricted set also holds the private
+            // sources of group references, and one sort of all of those cost more.
+            let sources = all_sources(&flows);
             // With one gateway every source comes through it.
             let gateways = if gws.len() == 1 {
                 vec![(gws[0].0.clone(), sources)]
