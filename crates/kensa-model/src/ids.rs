@@ -108,9 +108,14 @@ impl IdKind {
         if id == "local" {
             return Some(IdKind::Local);
         }
+        // The first byte rules out most prefixes without a string compare (every record's
+        // id is checked on load).
+        let first = *id.as_bytes().first()?;
         PREFIXES
             .iter()
-            .find(|(prefix, _)| id.len() > prefix.len() && id.starts_with(prefix))
+            .find(|(prefix, _)| {
+                prefix.as_bytes()[0] == first && id.len() > prefix.len() && id.starts_with(prefix)
+            })
             .map(|&(_, kind)| kind)
     }
 

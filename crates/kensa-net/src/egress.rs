@@ -65,7 +65,7 @@ pub(crate) fn to_outside(eng: &Engine, src: &Eni, dst_ip: IpAddr, proto: u8, por
             }
         }
         (None, Some(id)) => return missing(t, id, T_ACL, "network ACL"),
-        (None, None) => {}
+        (None, None) => return crate::hops::no_acl(t, src),
     }
     let Some(rt) = rt else {
         let sub = src.subnet_id.unwrap_or(&src.id);

@@ -47,7 +47,7 @@ use kensa_model::ec2::SecurityGroupRule;
 use kensa_model::{Snapshot, Warning};
 use serde::{Deserialize, Serialize};
 
-use crate::fasthash::FastMap;
+use crate::fasthash::{FastMap, FastSet};
 use crate::flow::{
     all_sources, cube, everything, reply_admitted, restrict_addrs, FlowSet, Lattice,
 };
@@ -313,8 +313,11 @@ impl<'s> Engine<'s> {
                 .push(r);
         }
         let idx = Index::new(snap);
+        // One hash lookup per group: the snapshot's ordered map costs a string compare
+        // per tree level, for every group of every combination.
+        let known: FastSet<&str> = snap.security_groups.keys().map(String::as_str).collect();
         let set_has_missing_group = (idx.group_sets.iter())
-            .map(|set| set.iter().any(|g| !snap.security_groups.contains_key(*g)))
+            .map(|set| set.iter().any(|g| !known.contains(g)))
             .collect();
         Engine {
             set_has_missing_group,
@@ -494,6 +497,12 @@ impl<'s> Engine<'s> {
     fn compute_subnet(&self, id: &str) -> SubnetReach {
         let ctx = self.idx.subnets.get(id);
         let nacl = self.nacl(ctx.and_then(|c| c.nacl.as_deref()));
+        if ctx.is_some_and(|c| c.nacl.is_none()) {
+            self.warn(warning(
+                format!("Subnets.{id}"),
+                "no network ACL of the subnet (associated, or its VPC's default) is in the snapshot; treated as allowing all: its exposures are not confirmed by an ACL",
+            ));
+        }
         let mut gateways: BTreeMap<SourceClass, Vec<(String, AddrSet)>> = BTreeMap::new();
         let mut unevaluated = Vec::new();
         let rt = ctx
@@ -731,9 +740,6 @@ impl<'s> Engine<'s> {
         } else {
             std::borrow::Cow::Owned(sg_in.intersect(&sub.nacl.admit_in))
         };
-        // The sources of `base` restricted to a space are those of `base` intersected with
-        // it: computed once on the compact unrestricted set, not on each restriction.
-        let base_sources = all_sources(&base);
         let mut out = Vec::new();
         for (class, space) in &sub.space {
             let space = if *class == SourceClass::Internet && mask != 3 {
@@ -749,7 +755,9 @@ impl<'s> Engine<'s> {
                 continue;
             }
             let gws = &sub.gateways[class];
-            let sources = base_sources.intersect(&space);
+            // From the restricted flows: the unrestricted set also holds the private
+            // sources of group references, and one sort of all of those cost more.
+            let sources = all_sources(&flows);
             // With one gateway every source comes through it.
             let gateways = if gws.len() == 1 {
                 vec![(gws[0].0.clone(), sources)]

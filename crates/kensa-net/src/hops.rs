@@ -106,6 +106,16 @@ pub(crate) fn missing(t: Trace, id: &str, ty: &str, what: &str) -> Trace {
     t.explained(id, ty, BlockCode::ComponentNotInSnapshot, reason)
 }
 
+/// A subnet whose network ACL is not in the snapshot at all (no association recorded and
+/// no default ACL of its VPC): what an ACL would let through is unknown, never "allowed".
+pub(crate) fn no_acl(t: Trace, eni: &Eni) -> Trace {
+    let sub = eni.subnet_id.unwrap_or(&eni.id);
+    let reason = format!(
+        "no network ACL of subnet `{sub}` (associated, or its VPC's default) is in the snapshot"
+    );
+    t.explained(sub, T_SUBNET, BlockCode::ComponentNotInSnapshot, reason)
+}
+
 pub(crate) fn subnet_parts<'a>(
     idx: &'a Index,
     eni: &Eni,
@@ -169,7 +179,7 @@ pub(crate) fn enter_eni(
                 }
             }
             (None, Some(id)) => return missing(t, id, T_ACL, "network ACL"),
-            (None, None) => {}
+            (None, None) => return no_acl(t, eni),
         }
     }
     if let Some(g) = sg_gate(idx, eni, false, pkt.proto, pkt.port, pkt.src, &mut t) {
@@ -386,6 +396,8 @@ pub(crate) fn between(
             }
         } else if let Some(id) = s_ctx.and_then(|c| c.nacl.as_deref()) {
             return missing(t, id, T_ACL, "network ACL");
+        } else {
+            return no_acl(t, src);
         }
         let (rt, t2) = match route_table_or(idx, src, t) {
             Ok(x) => x,

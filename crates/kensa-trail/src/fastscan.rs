@@ -1,7 +1,7 @@
 //! The fast path of the record splitter: finds the end of a record a 64-byte block at a
-//! time (see [`crate::blocks`]), noting on the way the top-level strings spelled
-//! `"eventName"` (a string opening at depth 1 whose closing quote is ten bytes on), so
-//! the name, and a second top-level `eventName`, cost no search of their own.
+//! time (see [`crate::blocks`]), noting on the way the strings spelled `"eventName"` (a
+//! string whose closing quote is ten bytes after its opening), so the name, and a second
+//! top-level `eventName`, cost no search of their own.
 //!
 //! It only ever answers for well-formed structure. Whenever it cannot vouch for the same
 //! answer as the byte-at-a-time scanner in `input.rs` (buffer ends inside the record,
@@ -30,7 +30,7 @@ pub struct RecordScanner {
     records: Finder<'static>,
     detail: Finder<'static>,
     blocks: Vec<BlockStart>,
-    /// Offsets from the record's start of the top-level strings spelled `"eventName"`.
+    /// Offsets from the record's start of the strings spelled `"eventName"`, at any depth.
     names: Vec<usize>,
 }
 
@@ -60,7 +60,8 @@ impl RecordScanner {
         {
             return None;
         }
-        let name = match self.event_name_value(buf, pos)? {
+        self.note_names(buf, pos);
+        let name = match self.event_name_value(buf, pos, end)? {
             None => Name::Missing,
             Some(v) => {
                 let close = skip_string(buf, v).ok()?;
@@ -78,9 +79,7 @@ impl RecordScanner {
     /// depth and masks. Bracket kinds are checked as the slow scanner does (up to depth 64).
     fn find_end(&mut self, buf: &[u8], pos: usize) -> Option<usize> {
         self.blocks.clear();
-        self.names.clear();
         let (mut depth, mut kinds, mut carry) = (0usize, 0u64, Carry::default());
-        let mut pending = 0u64; // top-level string openings in the last block's last 10 bytes
         let mut at = pos;
         let mut tail = [b' '; BLOCK];
         while at < buf.len() {
@@ -103,15 +102,10 @@ impl RecordScanner {
                 inside,
                 brackets,
             });
-            let (mut top, mut from) = (0u64, 0usize); // the bytes at depth 1
             let mut rest = brackets;
             while rest != 0 {
                 let bit = rest.trailing_zeros() as usize;
                 rest &= rest - 1;
-                if depth == 1 {
-                    top |= span(from, bit);
-                }
-                from = bit + 1;
                 let byte = block[bit];
                 let square = u64::from(is_square(byte));
                 if opens(byte) {
@@ -125,41 +119,43 @@ impl RecordScanner {
                 kinds >>= 1;
                 depth -= 1;
                 if depth == 0 {
-                    self.note_names(buf, pos, at - pos, (quotes, inside, top), &mut pending);
                     return Some(at + bit + 1);
                 }
             }
-            if depth == 1 {
-                top |= span(from, BLOCK);
-            }
-            self.note_names(buf, pos, at - pos, (quotes, inside, top), &mut pending);
             at += BLOCK;
         }
         None
     }
 
-    /// Records the top-level strings spelled `"eventName"` that open in this block (at
-    /// `offset` from the record's start) or in the previous block's last ten bytes
-    /// (`pending`, whose closing quote falls in this block). `masks` are the block's
-    /// quotes, in-string bytes (openings included) and depth-1 bytes.
-    fn note_names(
-        &mut self,
-        buf: &[u8],
-        pos: usize,
-        offset: usize,
-        (quotes, inside, top): (u64, u64, u64),
-        pending: &mut u64,
-    ) {
+    /// Notes the strings spelled `"eventName"` (at any depth) from the block masks
+    /// [`Self::find_end`] recorded: only strings of that length (a closing quote ten bytes
+    /// after the opening, possibly in the next block) are compared, and only the few that
+    /// match are checked for depth 1 afterwards ([`Self::event_name_value`]). Done after
+    /// the block loop rather than in it, which keeps that loop as lean as it was.
+    fn note_names(&mut self, buf: &[u8], pos: usize) {
         const LEN: usize = b"\"eventName".len(); // from the opening to the closing quote
-        let openings = quotes & inside & top;
-        let closings = quotes & !inside;
-        let from_last = (*pending >> (BLOCK - LEN)) & closings;
-        *pending = openings & (u64::MAX << (BLOCK - LEN));
-        let here = openings & (closings >> LEN);
-        let starts = bits(from_last).map(|b| offset + b - LEN);
-        for start in starts.chain(bits(here).map(|b| offset + b)) {
-            if buf.get(pos + start + 1..pos + start + LEN) == Some(b"eventName") {
-                self.names.push(start);
+        let (blocks, names) = (&self.blocks, &mut self.names);
+        names.clear();
+        let mut note = |start: usize| {
+            let at = pos + start + 1;
+            if buf.get(at..at + LEN - 1) == Some(b"eventName") {
+                names.push(start);
+            }
+        };
+        let mut pending = 0u64; // openings in the previous block's last ten bytes
+        for (k, b) in blocks.iter().enumerate() {
+            let openings = b.quotes & b.inside;
+            let closings = b.quotes & !b.inside;
+            let mut from_last = (pending >> (BLOCK - LEN)) & closings;
+            pending = openings & (u64::MAX << (BLOCK - LEN));
+            let mut here = openings & (closings >> LEN);
+            while from_last != 0 {
+                note(k * BLOCK + from_last.trailing_zeros() as usize - LEN);
+                from_last &= from_last - 1;
+            }
+            while here != 0 {
+                note(k * BLOCK + here.trailing_zeros() as usize);
+                here &= here - 1;
             }
         }
     }
@@ -168,8 +164,10 @@ impl RecordScanner {
     /// string. `Some(None)`: no such member; `None`: left to the slow scanner (the value
     /// is not a string, or there is a second top-level `eventName`, which it reports as
     /// ambiguous).
-    fn event_name_value(&self, buf: &[u8], pos: usize) -> Option<Option<usize>> {
-        let mut keys = self.names.iter().filter_map(|&start| {
+    fn event_name_value(&self, buf: &[u8], pos: usize, end: usize) -> Option<Option<usize>> {
+        let top_level =
+            |&&start: &&usize| pos + start < end && self.opens_top_level_string(buf, pos, start);
+        let mut keys = self.names.iter().filter(top_level).filter_map(|&start| {
             let colon = skip_ws(buf, pos + start + 1 + b"eventName\"".len());
             (buf.get(colon) == Some(&b':')).then(|| skip_ws(buf, colon + 1))
         });
@@ -234,27 +232,6 @@ impl RecordScanner {
         }
         depth == 1
     }
-}
-
-/// Bits `from..to` set.
-#[inline]
-fn span(from: usize, to: usize) -> u64 {
-    if to <= from {
-        return 0;
-    }
-    (u64::MAX >> (BLOCK - (to - from))) << from
-}
-
-/// The positions of the set bits of `x`, lowest first.
-#[inline]
-fn bits(mut x: u64) -> impl Iterator<Item = usize> {
-    std::iter::from_fn(move || {
-        (x != 0).then(|| {
-            let b = x.trailing_zeros() as usize;
-            x &= x - 1;
-            b
-        })
-    })
 }
 
 #[cfg(test)]

@@ -15,8 +15,10 @@ use kensa_model::instance::{IpAssociation, Ipv6Address, PrivateIpAddress};
 use kensa_model::Snapshot;
 
 /// A dated copy of AWS's ip-ranges.json (createDate 2025-10-31-07-08-41), taken from
-/// the `aws-ip-ranges` crate 0.1517.0 on crates.io (MIT/Apache-2.0).
-const BUNDLED_RANGES: &[u8] = include_bytes!("../data/aws-ip-ranges-2025-10-31.json.gz");
+/// the `aws-ip-ranges` crate 0.1517.0 on crates.io (MIT/Apache-2.0), as its merged
+/// intervals: parsing the 10 MB JSON on first use cost more than a 20,000-event trail.
+/// A test checks that they are what the JSON (kept beside it) gives.
+const BUNDLED_INTERVALS: &str = include_str!("../data/aws-ip-ranges-2025-10-31.intervals.txt");
 
 /// AWS's published address ranges as sorted, merged intervals.
 #[derive(Debug, Clone, Default)]
@@ -50,11 +52,44 @@ struct Prefix6 {
 impl AwsRanges {
     /// The copy bundled with kensa.
     pub fn bundled() -> AwsRanges {
-        let mut text = Vec::new();
-        flate2::read::GzDecoder::new(BUNDLED_RANGES)
-            .read_to_end(&mut text)
-            .expect("bundled ip-ranges.json.gz is valid gzip");
-        AwsRanges::from_json(&text).expect("bundled ip-ranges.json parses")
+        AwsRanges::from_intervals(BUNDLED_INTERVALS).expect("bundled intervals parse")
+    }
+
+    /// Reads the intervals [`AwsRanges::intervals_text`] writes.
+    fn from_intervals(text: &str) -> Result<AwsRanges, String> {
+        let mut ranges = AwsRanges::default();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(date) = line.strip_prefix("createDate ") {
+                ranges.create_date = date.to_string();
+                continue;
+            }
+            let bad = || format!("bad interval line {line:?}");
+            let (lo, hi) = line.split_once(' ').ok_or_else(bad)?;
+            match (
+                lo.parse().map_err(|_| bad())?,
+                hi.parse().map_err(|_| bad())?,
+            ) {
+                (IpAddr::V4(lo), IpAddr::V4(hi)) => ranges.v4.push((lo.into(), hi.into())),
+                (IpAddr::V6(lo), IpAddr::V6(hi)) => ranges.v6.push((lo.into(), hi.into())),
+                _ => return Err(bad()),
+            }
+        }
+        Ok(ranges)
+    }
+
+    /// The merged intervals as text, one `first last` address pair a line (the bundled
+    /// copy's format).
+    pub fn intervals_text(&self) -> String {
+        let mut out = format!("createDate {}\n", self.create_date);
+        for &(lo, hi) in &self.v4 {
+            let (lo, hi) = (std::net::Ipv4Addr::from(lo), std::net::Ipv4Addr::from(hi));
+            out.push_str(&format!("{lo} {hi}\n"));
+        }
+        for &(lo, hi) in &self.v6 {
+            let (lo, hi) = (std::net::Ipv6Addr::from(lo), std::net::Ipv6Addr::from(hi));
+            out.push_str(&format!("{lo} {hi}\n"));
+        }
+        out
     }
 
     /// Reads ip-ranges.json (plain or gzip); the error says what is wrong and where.
@@ -306,6 +341,16 @@ fn is_private(ip: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bundled intervals are the merged prefixes of the bundled ip-ranges.json.
+    #[test]
+    fn bundled_intervals_are_the_bundled_json() {
+        let json = include_bytes!("../data/aws-ip-ranges-2025-10-31.json.gz");
+        let from_json = AwsRanges::from_json(json).unwrap();
+        let bundled = AwsRanges::bundled();
+        assert_eq!(bundled.intervals_text(), from_json.intervals_text());
+        assert_eq!((bundled.v4.len(), bundled.v6.len()), (855, 1546));
+    }
 
     #[test]
     fn bundled_ranges_know_aws_addresses() {

@@ -60,10 +60,12 @@ pub fn check_cidr_v4(value: &str) -> Result<Ipv4Net, String> {
             "{value:?} is not an IPv4 CIDR: the /prefix is missing"
         ));
     }
-    if Ipv6Net::from_str(value).is_ok() {
-        return Err(format!("{value:?} is an IPv6 CIDR in an IPv4 field"));
-    }
-    Ipv4Net::from_str(value).map_err(|_| format!("{value:?} is not an IPv4 CIDR"))
+    // The family's own parse first: a value that parses as IPv4 is not IPv6, and the
+    // other family is only tried to word the error.
+    Ipv4Net::from_str(value).map_err(|_| match Ipv6Net::from_str(value) {
+        Ok(_) => format!("{value:?} is an IPv6 CIDR in an IPv4 field"),
+        Err(_) => format!("{value:?} is not an IPv4 CIDR"),
+    })
 }
 
 /// An IPv6 CIDR with its prefix length.
@@ -73,10 +75,10 @@ pub fn check_cidr_v6(value: &str) -> Result<Ipv6Net, String> {
             "{value:?} is not an IPv6 CIDR: the /prefix is missing"
         ));
     }
-    if Ipv4Net::from_str(value).is_ok() {
-        return Err(format!("{value:?} is an IPv4 CIDR in an IPv6 field"));
-    }
-    Ipv6Net::from_str(value).map_err(|_| format!("{value:?} is not an IPv6 CIDR"))
+    Ipv6Net::from_str(value).map_err(|_| match Ipv4Net::from_str(value) {
+        Ok(_) => format!("{value:?} is an IPv4 CIDR in an IPv6 field"),
+        Err(_) => format!("{value:?} is not an IPv6 CIDR"),
+    })
 }
 
 /// What a protocol value means for its port fields.
@@ -142,25 +144,36 @@ fn at<T>(path: String, result: Result<T, String>) -> Result<(), Invalid> {
 }
 
 fn opt_v4(path: impl FnOnce() -> String, value: Option<&String>) -> Result<(), Invalid> {
-    value.map_or(Ok(()), |v| at(path(), check_cidr_v4(v)))
+    value.map_or(Ok(()), |v| lazy_at(path, check_cidr_v4(v)))
 }
 
 fn opt_v6(path: impl FnOnce() -> String, value: Option<&String>) -> Result<(), Invalid> {
-    value.map_or(Ok(()), |v| at(path(), check_cidr_v6(v)))
+    value.map_or(Ok(()), |v| lazy_at(path, check_cidr_v6(v)))
 }
 
-fn permission(base: String, p: &IpPermission) -> Result<(), Invalid> {
+/// Like [`at`], with the path worded only for an error: every rule of every group is
+/// checked, and building the paths of the valid ones cost more than the checks.
+fn lazy_at<T>(path: impl FnOnce() -> String, result: Result<T, String>) -> Result<(), Invalid> {
+    result.map(|_| ()).map_err(|message| Invalid {
+        path: path(),
+        message,
+    })
+}
+
+/// One permission, at `list[index]` (`IpPermissions[0]`).
+fn permission(list: &str, index: usize, p: &IpPermission) -> Result<(), Invalid> {
+    let base = || format!("{list}[{index}]");
     check_ports(&p.ip_protocol, p.from_port, p.to_port)
-        .map_err(|(field, message)| invalid(format!("{base}.{field}"), message))?;
+        .map_err(|(field, message)| invalid(format!("{}.{field}", base()), message))?;
     for (i, r) in p.ip_ranges.iter().enumerate() {
-        at(
-            format!("{base}.IpRanges[{i}].CidrIp"),
+        lazy_at(
+            || format!("{}.IpRanges[{i}].CidrIp", base()),
             check_cidr_v4(&r.cidr_ip),
         )?;
     }
     for (i, r) in p.ipv6_ranges.iter().enumerate() {
-        at(
-            format!("{base}.Ipv6Ranges[{i}].CidrIpv6"),
+        lazy_at(
+            || format!("{}.Ipv6Ranges[{i}].CidrIpv6", base()),
             check_cidr_v6(&r.cidr_ipv6),
         )?;
     }
@@ -175,7 +188,7 @@ impl Validate for SecurityGroup {
         ];
         for (name, perms) in lists {
             for (i, p) in perms.iter().enumerate() {
-                permission(format!("{name}[{i}]"), p)?;
+                permission(name, i, p)?;
             }
         }
         Ok(())

@@ -122,6 +122,16 @@ impl B {
             }
         }
         self.s.vpcs.insert(id.into(), v);
+        // Every VPC has a default network ACL, which allows everything until changed; a
+        // subnet with no association uses it (without one, paths are indeterminate).
+        let default_acl = format!("acl-default-{}", id.trim_start_matches("vpc-"));
+        self.nacl(&default_acl, id, &[], allow_all_entries());
+        let acl = self
+            .s
+            .network_acls
+            .get_mut(&default_acl)
+            .expect("just added");
+        acl.is_default = true;
         self
     }
     pub fn subnet(&mut self, id: &str, vpc: &str, cidr: &str) -> &mut Self {

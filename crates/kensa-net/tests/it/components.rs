@@ -162,7 +162,10 @@ fn gateway_endpoint_carries_traffic_to_its_service() {
     let snap = net();
     let a = ask(&snap, "i-a", "vpce-s3", 443);
     assert_eq!(a.verdict, Verdict::Reachable, "{a:#?}");
-    assert_eq!(hops(&a), ["i-a", "eni-a", "sg-a", "rtb-a", "vpce-s3"]);
+    assert_eq!(
+        hops(&a),
+        ["i-a", "eni-a", "sg-a", "acl-default-a", "rtb-a", "vpce-s3"]
+    );
     assert_eq!(a.destination.as_deref(), Some("52.216.0.1"));
     // Not a source.
     let e = query(
@@ -259,7 +262,14 @@ fn interface_endpoint_exposure_to_the_peer_vpc_is_a_scan_finding() {
     );
     assert_eq!(
         step_ids(f),
-        ["pcx-1", "rtb-a", "sg-vpce", "eni-vpce", "vpce-if"],
+        [
+            "pcx-1",
+            "rtb-a",
+            "acl-default-a",
+            "sg-vpce",
+            "eni-vpce",
+            "vpce-if"
+        ],
         "{f:#?}"
     );
     match &f.evidence {

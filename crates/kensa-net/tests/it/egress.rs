@@ -114,7 +114,17 @@ fn hops(a: &PathAnswer) -> Vec<&str> {
 fn public_instance_leaves_through_the_internet_gateway() {
     let a = out(&net(), "i-pub", "internet");
     assert_eq!(a.verdict, Verdict::Reachable, "{a:#?}");
-    assert_eq!(hops(&a), ["i-pub", "eni-pub", "sg-a", "rtb-pub", "igw-1"]);
+    assert_eq!(
+        hops(&a),
+        [
+            "i-pub",
+            "eni-pub",
+            "sg-a",
+            "acl-default-a",
+            "rtb-pub",
+            "igw-1"
+        ]
+    );
 }
 
 #[test]
@@ -123,7 +133,16 @@ fn private_instance_leaves_through_the_nat_gateway() {
     assert_eq!(a.verdict, Verdict::Reachable, "{a:#?}");
     assert_eq!(
         hops(&a),
-        ["i-priv", "eni-priv", "sg-a", "rtb-priv", "nat-1", "rtb-pub", "igw-1"]
+        [
+            "i-priv",
+            "eni-priv",
+            "sg-a",
+            "acl-default-a",
+            "rtb-priv",
+            "nat-1",
+            "rtb-pub",
+            "igw-1"
+        ]
     );
     // A blackhole for one destination stops at the route table.
     let hole = out(&net(), "i-priv", "203.0.113.9");

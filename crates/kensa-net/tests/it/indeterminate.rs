@@ -361,3 +361,28 @@ fn a_route_naming_no_known_target_is_indeterminate_and_a_detached_gateway_warns(
         "{warned:#?}"
     );
 }
+
+/// A subnet with no network ACL in the snapshot (no association, no default ACL of its
+/// VPC): the path is `indeterminate` at the subnet, never `reachable` through an ACL kensa
+/// never saw, and the scan says the ACL is unknown.
+#[test]
+fn a_subnet_without_any_network_acl_is_indeterminate() {
+    let mut snap = net("igw-1", &["0.0.0.0/0"], &["sg-web"]);
+    assert_eq!(from_internet(&snap).verdict, Verdict::Reachable);
+    snap.network_acls.clear();
+    let a = from_internet(&snap);
+    assert_eq!(a.verdict, Verdict::Indeterminate, "{a:#?}");
+    let b = a.blocked_at.unwrap();
+    assert_eq!(
+        (b.component_id.as_str(), b.code.as_str()),
+        ("subnet-s", "COMPONENT_NOT_IN_SNAPSHOT")
+    );
+    let reason = b.reason.unwrap_or_default();
+    assert!(reason.contains("no network ACL"), "{reason}");
+    let analysis = kensa_net::analyze(&snap);
+    let warned = analysis
+        .warnings()
+        .iter()
+        .any(|w| w.path.contains("subnet-s") && w.message.contains("no network ACL"));
+    assert!(warned, "{:#?}", analysis.warnings());
+}

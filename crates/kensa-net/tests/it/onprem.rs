@@ -176,6 +176,7 @@ fn vpn_static_routes_carry_both_ways() {
             "vpn-static",
             "vgw-1",
             "rtb-a",
+            "acl-default-a",
             "sg-a",
             "eni-a",
             "i-a"
@@ -268,6 +269,7 @@ fn direct_connect_gateway_attachment_of_a_tgw_checks_allowed_prefixes() {
             "tgw-rtb-1",
             "tgw-attach-a",
             "rtb-a",
+            "acl-default-a",
             "sg-a",
             "eni-a",
             "i-a"
