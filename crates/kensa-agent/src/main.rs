@@ -56,6 +56,14 @@ enum Command {
         /// own self-signed certificate) instead of the public web roots.
         #[arg(long)]
         ca_cert: Option<PathBuf>,
+        /// Pin the server's public key: base64 SHA-256 of its certificate's
+        /// SubjectPublicKeyInfo (curl's `--pinnedpubkey sha256//...`; the prefix is
+        /// optional). Repeat for a key rollover. Checked in addition to normal chain
+        /// validation (web roots, or --ca-cert); a mismatch refuses the connection
+        /// and the reports stay in the spool. Compute one with
+        /// `openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`.
+        #[arg(long = "pin-sha256", value_name = "BASE64", value_parser = parse_pin)]
+        pin_sha256: Vec<deliver::SpkiPin>,
         /// Allow plain http:// to a non-loopback server (the credential travels in clear).
         #[arg(long)]
         allow_http: bool,
@@ -109,6 +117,7 @@ fn main() -> Result<()> {
             interval,
             heartbeat,
             ca_cert,
+            pin_sha256,
             allow_http,
             once,
             source,
@@ -118,6 +127,7 @@ fn main() -> Result<()> {
                 enrollment_token: token,
                 spool,
                 ca_cert,
+                pins: pin_sha256,
                 allow_http,
             })?;
             run(&agent, &source, interval, heartbeat, once)
@@ -155,8 +165,13 @@ fn run(
         if once {
             anyhow::ensure!(
                 report.pending == 0,
-                "{} reports remain in the spool",
-                report.pending
+                "{} reports remain in the spool{}",
+                report.pending,
+                report
+                    .stopped
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             );
             return Ok(());
         }
@@ -182,6 +197,10 @@ pub(crate) fn collect_once(source: &Source) -> kensa_telemetry::Telemetry {
             .push(kensa_telemetry::Warning::new("IMDSv2", reason));
     }
     doc
+}
+
+fn parse_pin(text: &str) -> Result<deliver::SpkiPin, String> {
+    deliver::SpkiPin::parse(text)
 }
 
 fn write_out(out: &PathBuf, bytes: &[u8]) -> Result<()> {

@@ -7,8 +7,11 @@
 //! was lost is sent again and the server recognises it; reports go in sequence order,
 //! so the server can refuse anything at or below the last sequence it stored.
 mod client;
+mod pin;
 mod spool;
+mod tls;
 
+pub use pin::{PinMismatch, SpkiPin};
 pub use spool::{Pending, SpoolError, MAX_PENDING};
 
 use std::io::Write;
@@ -31,6 +34,9 @@ pub struct Settings {
     pub spool: PathBuf,
     /// PEM certificate to trust instead of the web roots (private CA, self-signed server).
     pub ca_cert: Option<PathBuf>,
+    /// SHA-256 pins of the server certificate's public key, checked after chain
+    /// validation; empty: no pinning.
+    pub pins: Vec<SpkiPin>,
     /// Allow plain HTTP to a non-loopback server (sends the credential in clear).
     pub allow_http: bool,
 }
@@ -78,6 +84,7 @@ impl Agent {
         let client = Client::new(
             &settings.server,
             settings.ca_cert.as_deref(),
+            &settings.pins,
             settings.allow_http,
         )
         .map_err(DeliverError::Setup)?;
@@ -168,7 +175,7 @@ impl Agent {
                     break;
                 }
                 Err(e) => {
-                    report.stopped = Some(format!("server unreachable: {e}"));
+                    report.stopped = Some(e.to_string());
                     break;
                 }
             }
@@ -186,7 +193,7 @@ impl Agent {
             )],
             &json!({ "hostname": hostname, "agent_version": env!("CARGO_PKG_VERSION") }),
         );
-        let (status, body) = answer.map_err(|e| format!("enrollment: server unreachable: {e}"))?;
+        let (status, body) = answer.map_err(|e| format!("enrollment: {e}"))?;
         if status != 201 {
             return Err(format!("enrollment refused ({status}): {body}"));
         }

@@ -3,4 +3,5 @@
 mod collect;
 mod delivery;
 mod hostile;
+mod pinning;
 mod server;
