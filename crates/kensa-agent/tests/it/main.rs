@@ -5,3 +5,4 @@ mod delivery;
 mod hostile;
 mod pinning;
 mod server;
+mod watch;
