@@ -8,6 +8,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use kensa_agent::{collect, deliver, imds};
 
+mod watching;
+
 /// Host agent for kensa: collects packages, listening sockets with their processes,
 /// sshd and system configuration, and delivers them to `kensa serve`.
 #[derive(Parser)]
@@ -70,8 +72,25 @@ enum Command {
         /// One collection and delivery attempt, then exit (status 1 if reports remain).
         #[arg(long)]
         once: bool,
+        /// Do not watch shell history files (on by default, except with --once).
+        #[arg(long)]
+        no_watch_history: bool,
         #[command(flatten)]
         source: Source,
+    },
+    /// Watch shell history files (bash, zsh) and print an alert, one JSON object per
+    /// line, when one is deleted, truncated or replaced, with the process and user that
+    /// did it when fanotify is available (root, Linux 5.1+), else "who unknown".
+    Watch {
+        /// Home directories to watch (default: root's and every /etc/passwd user's).
+        #[arg(long = "home", value_name = "DIR")]
+        homes: Vec<PathBuf>,
+        /// Output file (appended to); `-` for standard output.
+        #[arg(short = 'o', long = "output", default_value = "-")]
+        out: PathBuf,
+        /// Do not try fanotify (alerts then say "who unknown").
+        #[arg(long)]
+        no_fanotify: bool,
     },
 }
 
@@ -120,6 +139,7 @@ fn main() -> Result<()> {
             pin_sha256,
             allow_http,
             once,
+            no_watch_history,
             source,
         } => {
             let agent = deliver::Agent::new(deliver::Settings {
@@ -130,7 +150,22 @@ fn main() -> Result<()> {
                 pins: pin_sha256,
                 allow_http,
             })?;
+            let agent = std::sync::Arc::new(agent);
+            if !(once || no_watch_history) {
+                match watching::watcher(&[], true) {
+                    Ok(w) => watching::spawn_delivery(w, agent.clone(), instance(&source)),
+                    Err(e) => tracing::warn!(error = %e, "shell history is not watched"),
+                }
+            }
             run(&agent, &source, interval, heartbeat, once)
+        }
+        Command::Watch {
+            homes,
+            out,
+            no_fanotify,
+        } => {
+            let watcher = watching::watcher(&homes, !no_fanotify)?;
+            watching::print_alerts(watcher, &mut *watching::open_out(&out)?)
         }
     }
 }
@@ -177,6 +212,13 @@ fn run(
         }
         std::thread::sleep(std::time::Duration::from_secs(heartbeat));
     }
+}
+
+/// The instance identity for alerts, asked once when IMDS is allowed.
+fn instance(source: &Source) -> Option<(String, String)> {
+    (source.imds == Imds::Auto)
+        .then(|| imds::instance_identity(&source.imds_endpoint).ok())
+        .flatten()
 }
 
 pub(crate) fn collect_once(source: &Source) -> kensa_telemetry::Telemetry {

@@ -20,7 +20,7 @@ pub fn small_report(hostname: &str) -> Telemetry {
     collect(&Options::root(root.path()))
 }
 
-fn agent(server: &str, token: &str, spool: &Path) -> Agent {
+pub fn agent(server: &str, token: &str, spool: &Path) -> Agent {
     Agent::new(Settings {
         server: server.into(),
         enrollment_token: token.into(),

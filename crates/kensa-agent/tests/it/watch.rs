@@ -9,7 +9,7 @@ use kensa_agent::watch::{Home, Watcher};
 use kensa_telemetry::{HistoryChange, HostAlert, WhoSource};
 
 /// Starts a watcher on `dir` in its own thread; alerts arrive on the channel.
-fn watch(dir: &Path, fanotify: bool) -> (mpsc::Receiver<HostAlert>, bool) {
+pub fn watch(dir: &Path, fanotify: bool) -> (mpsc::Receiver<HostAlert>, bool) {
     let home = Home {
         dir: dir.to_path_buf(),
         user: "tester".into(),
@@ -30,7 +30,7 @@ fn watch(dir: &Path, fanotify: bool) -> (mpsc::Receiver<HostAlert>, bool) {
     (rx, identifies)
 }
 
-fn next(rx: &mpsc::Receiver<HostAlert>) -> HostAlert {
+pub fn next(rx: &mpsc::Receiver<HostAlert>) -> HostAlert {
     rx.recv_timeout(Duration::from_secs(30))
         .expect("an alert within 30 s")
 }
