@@ -60,11 +60,17 @@ impl Watcher {
             | WatchMask::ONLYDIR;
         let mut watched = BTreeMap::new();
         let mut sizes = BTreeMap::new();
+        let mut last_error = None;
         for home in homes {
-            let wd = inotify
-                .watches()
-                .add(&home.dir, mask)
-                .map_err(err(Some(home.dir.clone())))?;
+            // One unreadable home directory does not stop the others being watched.
+            let wd = match inotify.watches().add(&home.dir, mask) {
+                Ok(wd) => wd,
+                Err(e) => {
+                    tracing::warn!(dir = %home.dir.display(), error = %e, "home directory not watched");
+                    last_error = Some(err(Some(home.dir.clone()))(e));
+                    continue;
+                }
+            };
             for name in HISTORY_FILES {
                 let path = home.dir.join(name);
                 if let Ok(m) = std::fs::symlink_metadata(&path) {
@@ -72,6 +78,9 @@ impl Watcher {
                 }
             }
             watched.insert(wd, home);
+        }
+        if watched.is_empty() {
+            return Err(last_error.unwrap_or(WatchError::Nothing));
         }
         let dirs: Vec<PathBuf> = watched.values().map(|h| h.dir.clone()).collect();
         let who = if fanotify {

@@ -101,16 +101,24 @@ impl Who {
         };
         let wanted = matching(change);
         let mut pid = None;
-        // Non-blocking: read until the queue is empty.
-        while let Ok(events) = group.read_events() {
-            if events.is_empty() {
-                break;
-            }
-            for e in &events {
-                if e.mask().intersects(wanted) {
-                    pid = u32::try_from(e.pid()).ok();
+        // The kernel queues the inotify and the fanotify event in one call, but the
+        // watcher may wake between the two: look again briefly before giving up.
+        for _ in 0..5 {
+            // Non-blocking: read until the queue is empty.
+            while let Ok(events) = group.read_events() {
+                if events.is_empty() {
+                    break;
+                }
+                for e in &events {
+                    if e.mask().intersects(wanted) {
+                        pid = u32::try_from(e.pid()).ok();
+                    }
                 }
             }
+            if pid.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
         let Some(pid) = pid else {
             return unknown("who unknown: fanotify reported no matching event".into());
