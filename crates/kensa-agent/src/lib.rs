@@ -6,6 +6,7 @@
 pub mod collect;
 pub mod deliver;
 pub mod imds;
+pub mod watch;
 
 pub use collect::{collect, Options};
 pub use deliver::{Agent, CycleReport, DeliverError, Settings};

@@ -8,6 +8,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use kensa_agent::{collect, deliver, imds};
 
+mod watching;
+
 /// Host agent for kensa: collects packages, listening sockets with their processes,
 /// sshd and system configuration, and delivers them to `kensa serve`.
 #[derive(Parser)]
@@ -56,14 +58,39 @@ enum Command {
         /// own self-signed certificate) instead of the public web roots.
         #[arg(long)]
         ca_cert: Option<PathBuf>,
+        /// Pin the server's public key: base64 SHA-256 of its certificate's
+        /// SubjectPublicKeyInfo (curl's `--pinnedpubkey sha256//...`; the prefix is
+        /// optional). Repeat for a key rollover. Checked in addition to normal chain
+        /// validation (web roots, or --ca-cert); a mismatch refuses the connection
+        /// and the reports stay in the spool. Compute one with
+        /// `openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`.
+        #[arg(long = "pin-sha256", value_name = "BASE64", value_parser = parse_pin)]
+        pin_sha256: Vec<deliver::SpkiPin>,
         /// Allow plain http:// to a non-loopback server (the credential travels in clear).
         #[arg(long)]
         allow_http: bool,
         /// One collection and delivery attempt, then exit (status 1 if reports remain).
         #[arg(long)]
         once: bool,
+        /// Do not watch shell history files (on by default, except with --once).
+        #[arg(long)]
+        no_watch_history: bool,
         #[command(flatten)]
         source: Source,
+    },
+    /// Watch shell history files (bash, zsh) and print an alert, one JSON object per
+    /// line, when one is deleted, truncated or replaced, with the process and user that
+    /// did it when fanotify is available (root, Linux 5.1+), else "who unknown".
+    Watch {
+        /// Home directories to watch (default: root's and every /etc/passwd user's).
+        #[arg(long = "home", value_name = "DIR")]
+        homes: Vec<PathBuf>,
+        /// Output file (appended to); `-` for standard output.
+        #[arg(short = 'o', long = "output", default_value = "-")]
+        out: PathBuf,
+        /// Do not try fanotify (alerts then say "who unknown").
+        #[arg(long)]
+        no_fanotify: bool,
     },
 }
 
@@ -109,8 +136,10 @@ fn main() -> Result<()> {
             interval,
             heartbeat,
             ca_cert,
+            pin_sha256,
             allow_http,
             once,
+            no_watch_history,
             source,
         } => {
             let agent = deliver::Agent::new(deliver::Settings {
@@ -118,9 +147,25 @@ fn main() -> Result<()> {
                 enrollment_token: token,
                 spool,
                 ca_cert,
+                pins: pin_sha256,
                 allow_http,
             })?;
+            let agent = std::sync::Arc::new(agent);
+            if !(once || no_watch_history) {
+                match watching::watcher(&[], true) {
+                    Ok(w) => watching::spawn_delivery(w, agent.clone(), instance(&source)),
+                    Err(e) => tracing::warn!(error = %e, "shell history is not watched"),
+                }
+            }
             run(&agent, &source, interval, heartbeat, once)
+        }
+        Command::Watch {
+            homes,
+            out,
+            no_fanotify,
+        } => {
+            let watcher = watching::watcher(&homes, !no_fanotify)?;
+            watching::print_alerts(watcher, &mut *watching::open_out(&out)?)
         }
     }
 }
@@ -155,13 +200,25 @@ fn run(
         if once {
             anyhow::ensure!(
                 report.pending == 0,
-                "{} reports remain in the spool",
-                report.pending
+                "{} reports remain in the spool{}",
+                report.pending,
+                report
+                    .stopped
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             );
             return Ok(());
         }
         std::thread::sleep(std::time::Duration::from_secs(heartbeat));
     }
+}
+
+/// The instance identity for alerts, asked once when IMDS is allowed.
+fn instance(source: &Source) -> Option<(String, String)> {
+    (source.imds == Imds::Auto)
+        .then(|| imds::instance_identity(&source.imds_endpoint).ok())
+        .flatten()
 }
 
 pub(crate) fn collect_once(source: &Source) -> kensa_telemetry::Telemetry {
@@ -182,6 +239,10 @@ pub(crate) fn collect_once(source: &Source) -> kensa_telemetry::Telemetry {
             .push(kensa_telemetry::Warning::new("IMDSv2", reason));
     }
     doc
+}
+
+fn parse_pin(text: &str) -> Result<deliver::SpkiPin, String> {
+    deliver::SpkiPin::parse(text)
 }
 
 fn write_out(out: &PathBuf, bytes: &[u8]) -> Result<()> {

@@ -15,11 +15,16 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod alerts;
 mod facts;
 mod listeners;
 mod packages;
 mod validate;
 
+pub use alerts::{
+    Actor, AlertBatch, HistoryChange, HostAlert, WhoSource, ALERT_SCHEMA_VERSION,
+    MAX_ALERTS_PER_BATCH,
+};
 pub use facts::{
     FileMode, Host, Kernel, SshdConfig, SshdMatch, SshdSource, Warning, CONFIG_FILES, CONFIG_GLOBS,
     INSECURE_PACKAGES, PERMISSION_PATHS, SYSCTLS,

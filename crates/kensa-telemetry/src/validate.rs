@@ -99,7 +99,7 @@ impl Telemetry {
     }
 }
 
-fn is_rfc3339_utc(s: &str) -> bool {
+pub(crate) fn is_rfc3339_utc(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 20
         && b[4] == b'-'

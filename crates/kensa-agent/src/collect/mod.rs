@@ -10,9 +10,9 @@ use kensa_telemetry::{
 mod elf;
 mod files;
 mod net;
-mod process;
+pub(crate) mod process;
 mod sshd;
-mod time;
+pub(crate) mod time;
 
 /// What to collect from where.
 #[derive(Debug, Clone)]

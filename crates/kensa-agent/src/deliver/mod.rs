@@ -7,14 +7,17 @@
 //! was lost is sent again and the server recognises it; reports go in sequence order,
 //! so the server can refuse anything at or below the last sequence it stored.
 mod client;
+mod pin;
 mod spool;
+mod tls;
 
+pub use pin::{PinMismatch, SpkiPin};
 pub use spool::{Pending, SpoolError, MAX_PENDING};
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use kensa_telemetry::Telemetry;
+use kensa_telemetry::{AlertBatch, Telemetry};
 use serde_json::json;
 
 use client::Client;
@@ -31,6 +34,9 @@ pub struct Settings {
     pub spool: PathBuf,
     /// PEM certificate to trust instead of the web roots (private CA, self-signed server).
     pub ca_cert: Option<PathBuf>,
+    /// SHA-256 pins of the server certificate's public key, checked after chain
+    /// validation; empty: no pinning.
+    pub pins: Vec<SpkiPin>,
     /// Allow plain HTTP to a non-loopback server (sends the credential in clear).
     pub allow_http: bool,
 }
@@ -46,6 +52,10 @@ pub struct CycleReport {
     pub rejected: Vec<u64>,
     /// Uploads still in the outbox after the cycle.
     pub pending: usize,
+    /// Sequence numbers of alert batches the server stored, in order.
+    pub alerts_delivered: Vec<u64>,
+    /// Alert batches still in their outbox after the cycle.
+    pub alerts_pending: usize,
     /// Why delivery stopped early (server unreachable, credential refused).
     pub stopped: Option<String>,
 }
@@ -54,7 +64,23 @@ pub struct CycleReport {
 pub struct Agent {
     settings: Settings,
     spool: Spool,
+    /// The watcher's alerts: their own outbox and sequence, same credential.
+    alerts: Spool,
+    /// The run loop and the watcher thread both deliver alerts; one at a time, so
+    /// that an alert is not sent twice at once.
+    alert_lock: std::sync::Mutex<()>,
     client: Client,
+}
+
+const CREDENTIAL_HEADER: &str = "x-kensa-agent-token";
+const TELEMETRY_PATH: &str = "/api/v1/agents/telemetry";
+const ALERTS_PATH: &str = "/api/v1/agents/alerts";
+
+/// What one outbox pass stored and refused.
+#[derive(Default)]
+struct Sent {
+    stored: Vec<u64>,
+    rejected: Vec<u64>,
 }
 
 /// Why a delivery cycle could not run at all (a server that is away is not an error:
@@ -75,15 +101,19 @@ impl Agent {
     /// Nothing is sent yet.
     pub fn new(settings: Settings) -> Result<Agent, DeliverError> {
         let spool = Spool::open(&settings.spool)?;
+        let alerts = Spool::open(&settings.spool.join("alerts"))?;
         let client = Client::new(
             &settings.server,
             settings.ca_cert.as_deref(),
+            &settings.pins,
             settings.allow_http,
         )
         .map_err(DeliverError::Setup)?;
         Ok(Agent {
             settings,
             spool,
+            alerts,
+            alert_lock: std::sync::Mutex::new(()),
             client,
         })
     }
@@ -91,13 +121,13 @@ impl Agent {
     /// Gzips a document and puts it in the spool.
     pub fn enqueue(&self, doc: &Telemetry) -> Result<Pending, DeliverError> {
         let json = serde_json::to_vec(doc).expect("telemetry serialises");
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(&json)
-            .map_err(|e| DeliverError::Setup(format!("gzip: {e}")))?;
-        let bytes = gz
-            .finish()
-            .map_err(|e| DeliverError::Setup(format!("gzip: {e}")))?;
-        Ok(self.spool.enqueue(&bytes)?)
+        Ok(self.spool.enqueue(&gzip(&json)?)?)
+    }
+
+    /// Gzips a batch of the watcher's alerts and puts it in the alerts outbox.
+    pub fn enqueue_alerts(&self, batch: &AlertBatch) -> Result<Pending, DeliverError> {
+        let json = serde_json::to_vec(batch).expect("alerts serialise");
+        Ok(self.alerts.enqueue(&gzip(&json)?)?)
     }
 
     /// Enrolls if needed, sends a heartbeat and delivers the spool in order.
@@ -117,7 +147,7 @@ impl Agent {
                 }
             },
         };
-        let auth = [("x-kensa-agent-token", credential.credential.as_str())];
+        let auth = [(CREDENTIAL_HEADER, credential.credential.as_str())];
         let beat = json!({ "agent_version": env!("CARGO_PKG_VERSION") });
         match self
             .client
@@ -127,7 +157,50 @@ impl Agent {
             Ok((status, body)) => tracing::warn!(status, %body, "heartbeat refused"),
             Err(e) => tracing::warn!(reason = %e, "heartbeat not delivered"),
         }
-        for p in self.spool.pending()? {
+        let token = credential.credential.as_str();
+        let mut sent = Sent::default();
+        let mut stopped = self.send_outbox(&self.spool, TELEMETRY_PATH, token, &mut sent)?;
+        report.delivered = std::mem::take(&mut sent.stored);
+        report.rejected = std::mem::take(&mut sent.rejected);
+        if stopped.is_none() {
+            let _one_sender = self.alert_lock.lock().unwrap_or_else(|e| e.into_inner());
+            stopped = self.send_outbox(&self.alerts, ALERTS_PATH, token, &mut sent)?;
+            report.alerts_delivered = sent.stored;
+        }
+        report.stopped = stopped;
+        report.pending = self.spool.pending()?.len();
+        report.alerts_pending = self.alerts.pending()?.len();
+        Ok(report)
+    }
+
+    /// Delivers waiting alerts only (the watcher calls this as soon as it spools one);
+    /// before enrollment they wait for [`Agent::deliver`].
+    pub fn deliver_alerts(&self) -> Result<CycleReport, DeliverError> {
+        let mut report = CycleReport::default();
+        let _one_sender = self.alert_lock.lock().unwrap_or_else(|e| e.into_inner());
+        match self.spool.credential()? {
+            Some(c) if c.server == self.settings.server => {
+                let mut sent = Sent::default();
+                report.stopped =
+                    self.send_outbox(&self.alerts, ALERTS_PATH, &c.credential, &mut sent)?;
+                report.alerts_delivered = sent.stored;
+            }
+            _ => report.stopped = Some("not enrolled yet".into()),
+        }
+        report.alerts_pending = self.alerts.pending()?.len();
+        Ok(report)
+    }
+
+    /// Sends one outbox in sequence order until it is empty or the server stops
+    /// answering; `Some(reason)` when delivery stopped early.
+    fn send_outbox(
+        &self,
+        spool: &Spool,
+        path: &str,
+        credential: &str,
+        sent: &mut Sent,
+    ) -> Result<Option<String>, DeliverError> {
+        for p in spool.pending()? {
             let seq = p.sequence.to_string();
             let body = std::fs::read(&p.path).map_err(|e| {
                 DeliverError::Spool(spool::SpoolError::Io {
@@ -136,45 +209,36 @@ impl Agent {
                 })
             })?;
             let headers = [
-                auth[0],
+                (CREDENTIAL_HEADER, credential),
                 ("x-kensa-upload-id", p.upload_id.as_str()),
                 ("x-kensa-sequence", seq.as_str()),
             ];
-            match self
-                .client
-                .post_gzip("/api/v1/agents/telemetry", &headers, &body)
-            {
+            match self.client.post_gzip(path, &headers, &body) {
                 Ok((201, _)) => {
-                    self.spool.done(&p)?;
-                    report.delivered.push(p.sequence);
+                    spool.done(&p)?;
+                    sent.stored.push(p.sequence);
                 }
                 Ok((409, answer)) => {
-                    tracing::info!(sequence = p.sequence, %answer, "server already has this report");
-                    self.spool.done(&p)?;
+                    tracing::info!(path, sequence = p.sequence, %answer, "server already has this upload");
+                    spool.done(&p)?;
                 }
                 Ok((400 | 413, answer)) => {
-                    tracing::error!(sequence = p.sequence, %answer, "report refused by the server; kept in rejected/");
-                    self.spool.reject(&p)?;
-                    report.rejected.push(p.sequence);
+                    tracing::error!(path, sequence = p.sequence, %answer, "upload refused by the server; kept in rejected/");
+                    spool.reject(&p)?;
+                    sent.rejected.push(p.sequence);
                 }
                 Ok((401, answer)) => {
-                    report.stopped = Some(format!(
+                    return Ok(Some(format!(
                         "credential refused ({answer}); remove credential.json from the spool to enroll again"
-                    ));
-                    break;
+                    )));
                 }
                 Ok((status, answer)) => {
-                    report.stopped = Some(format!("server answered {status}: {answer}"));
-                    break;
+                    return Ok(Some(format!("server answered {status}: {answer}")));
                 }
-                Err(e) => {
-                    report.stopped = Some(format!("server unreachable: {e}"));
-                    break;
-                }
+                Err(e) => return Ok(Some(e.to_string())),
             }
         }
-        report.pending = self.spool.pending()?.len();
-        Ok(report)
+        Ok(None)
     }
 
     fn enroll(&self, hostname: &str) -> Result<Credential, String> {
@@ -186,7 +250,7 @@ impl Agent {
             )],
             &json!({ "hostname": hostname, "agent_version": env!("CARGO_PKG_VERSION") }),
         );
-        let (status, body) = answer.map_err(|e| format!("enrollment: server unreachable: {e}"))?;
+        let (status, body) = answer.map_err(|e| format!("enrollment: {e}"))?;
         if status != 201 {
             return Err(format!("enrollment refused ({status}): {body}"));
         }
@@ -208,4 +272,12 @@ impl Agent {
         tracing::info!(agent = %credential.agent_id, "enrolled");
         Ok(credential)
     }
+}
+
+fn gzip(json: &[u8]) -> Result<Vec<u8>, DeliverError> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(json)
+        .map_err(|e| DeliverError::Setup(format!("gzip: {e}")))?;
+    gz.finish()
+        .map_err(|e| DeliverError::Setup(format!("gzip: {e}")))
 }

@@ -20,12 +20,13 @@ pub fn small_report(hostname: &str) -> Telemetry {
     collect(&Options::root(root.path()))
 }
 
-fn agent(server: &str, token: &str, spool: &Path) -> Agent {
+pub fn agent(server: &str, token: &str, spool: &Path) -> Agent {
     Agent::new(Settings {
         server: server.into(),
         enrollment_token: token.into(),
         spool: spool.into(),
         ca_cert: None,
+        pins: Vec::new(),
         allow_http: false,
     })
     .unwrap()
@@ -126,6 +127,7 @@ fn plain_http_to_a_remote_server_is_refused() {
         enrollment_token: "t".into(),
         spool: dir.path().into(),
         ca_cert: None,
+        pins: Vec::new(),
         allow_http: false,
     })
     .err()

@@ -11,6 +11,8 @@ use kensa_store::{Location, Store};
 pub struct Server {
     pub addr: SocketAddr,
     store_path: PathBuf,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    tls: Option<kensa_server::TlsConfig>,
     rt: Option<tokio::runtime::Runtime>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     serving: Option<tokio::task::JoinHandle<()>>,
@@ -26,8 +28,22 @@ impl Server {
     }
 
     pub fn start(store_path: &Path, addr: SocketAddr) -> Server {
+        Server::start_with(store_path, addr, None)
+    }
+
+    /// An HTTPS server (the certificate must name 127.0.0.1).
+    pub fn start_tls(store_path: &Path, tls: kensa_server::TlsConfig) -> Server {
+        Server::start_with(store_path, Server::free_addr(), Some(tls))
+    }
+
+    fn start_with(
+        store_path: &Path,
+        addr: SocketAddr,
+        tls: Option<kensa_server::TlsConfig>,
+    ) -> Server {
         let mut s = Server {
             addr,
+            tls,
             store_path: store_path.to_path_buf(),
             rt: None,
             shutdown: None,
@@ -38,7 +54,8 @@ impl Server {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub fn restart(&mut self) {
@@ -61,14 +78,33 @@ impl Server {
             let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
             (listener, app)
         });
-        let serving = rt.spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
+        let serving = match &self.tls {
+            None => rt.spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = rx.await;
+                    })
+                    .await
+                    .unwrap();
+            }),
+            Some(tls) => {
+                let rustls = rt.block_on(async { tls.load() }).unwrap();
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                rt.spawn(async move {
                     let _ = rx.await;
+                    stopper.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+                });
+                let std_listener = listener.into_std().unwrap();
+                rt.spawn(async move {
+                    axum_server::from_tcp_rustls(std_listener, rustls)
+                        .handle(handle)
+                        .serve(app)
+                        .await
+                        .unwrap();
                 })
-                .await
-                .unwrap();
-        });
+            }
+        };
         self.rt = Some(rt);
         self.shutdown = Some(tx);
         self.serving = Some(serving);
@@ -130,8 +166,14 @@ pub fn call(
     headers: &[(&str, &str)],
     body: Option<Vec<u8>>,
 ) -> (u16, String) {
+    // The test's own client: the agent's certificate checks are what is under test.
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .disable_verification(true)
+                .build(),
+        )
         .build()
         .into();
     let mut req = ureq::http::Request::builder().method(method).uri(url);

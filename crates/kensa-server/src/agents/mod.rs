@@ -5,6 +5,7 @@
 //! Agents do not use API tokens: an enrollment token (made by an operator or admin,
 //! reusable, revocable) is exchanged once for a per-agent credential. Both are 32
 //! random bytes stored as SHA-256 only. Every refusal is logged and recorded.
+mod alerts;
 mod upload;
 
 use axum::extract::{Query, State};
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/enroll", post(enroll))
         .route("/heartbeat", post(heartbeat))
         .route("/telemetry", post(upload::upload))
+        .route("/alerts", post(alerts::upload))
         .route("/rejections", get(rejections))
         .route("/{id}/telemetry", get(latest_telemetry))
 }

@@ -84,6 +84,21 @@ pub async fn upload(
 type Checked = (String, i64, usize, Telemetry, String);
 
 async fn check(headers: &HeaderMap, body: Body) -> Result<Checked, ApiError> {
+    let (upload_id, sequence, compressed, json) = read_upload(headers, body).await?;
+    let doc = Telemetry::from_json(&json)
+        .map_err(|e| ApiError::bad_request(format!("telemetry refused: {e}")))?;
+    let text = String::from_utf8(json)
+        .map_err(|_| ApiError::bad_request("telemetry refused: not UTF-8"))?;
+    Ok((upload_id, sequence, compressed, doc, text))
+}
+
+/// The checks every agent upload gets, telemetry or alerts: compressed size, upload id
+/// and sequence headers, gzip, decompressed size. Gives the id, sequence, compressed
+/// size and the JSON bytes.
+pub(super) async fn read_upload(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(String, i64, usize, Vec<u8>), ApiError> {
     let too_large = |what: &str, limit: usize| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -124,11 +139,7 @@ async fn check(headers: &HeaderMap, body: Body) -> Result<Checked, ApiError> {
             MAX_DECOMPRESSED_BYTES,
         ));
     }
-    let doc = Telemetry::from_json(&json)
-        .map_err(|e| ApiError::bad_request(format!("telemetry refused: {e}")))?;
-    let text = String::from_utf8(json)
-        .map_err(|_| ApiError::bad_request("telemetry refused: not UTF-8"))?;
-    Ok((upload_id, sequence, compressed.len(), doc, text))
+    Ok((upload_id, sequence, compressed.len(), json))
 }
 
 fn is_uuid(s: &str) -> bool {

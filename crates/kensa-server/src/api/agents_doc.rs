@@ -100,6 +100,24 @@ pub fn heartbeat() {}
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub fn telemetry() {}
 
+/// Upload one gzipped batch of the agent's runtime alerts (shell history deleted,
+/// truncated or replaced), with an upload id and sequence number in headers. Stored
+/// with the CloudTrail alerts (`GET /alerts`), the instance as the resource. 401
+/// without a credential, 413 too large, 400 bad headers or schema, 409 when every
+/// alert in it was already stored (a replay).
+#[utoipa::path(post, path = "/agents/alerts", tag = "agents",
+    request_body(description = "The alert batch JSON, gzip-compressed, sent with `Content-Encoding: gzip`",
+        content = Vec<u8>, content_type = "application/octet-stream"),
+    params(
+        ("x-kensa-agent-token" = Option<String>, Header, description = "The agent's credential"),
+        ("x-kensa-upload-id" = Option<String>, Header, description = "Unique id of this upload"),
+        ("x-kensa-sequence" = Option<i64>, Header, description = "Increasing sequence number"),
+    ),
+    security(()),
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub fn alerts() {}
+
 /// The latest refused agent requests (operator), newest first.
 #[utoipa::path(get, path = "/agents/rejections", tag = "agents",
     responses((status = 200, body = [Object]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]

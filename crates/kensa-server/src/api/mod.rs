@@ -41,7 +41,7 @@ use crate::state::AppState;
         jobs::list_account_roles, jobs::set_account_role, jobs::delete_account_role,
         jobs::list_workers, jobs::run_units,
         agents_doc::list, agents_doc::create_enrollment_token, agents_doc::enroll, agents_doc::heartbeat,
-        agents_doc::telemetry, agents_doc::rejections, agents_doc::latest_telemetry,
+        agents_doc::telemetry, agents_doc::alerts, agents_doc::rejections, agents_doc::latest_telemetry,
         remediation::list, remediation::show, remediation::rollback, remediation::reset, remediation_plan::plan, alerts::list,
         watch::sessions, watch::remediations, watch::approve,
     ),
