@@ -6,6 +6,7 @@ use kensa_model::ec2::*;
 use kensa_model::elb::*;
 use kensa_model::gateway::*;
 use kensa_model::instance::*;
+use kensa_model::ports::PortRange;
 use kensa_model::transit::*;
 use kensa_model::Snapshot;
 use rand::{Rng, SeedableRng};
@@ -189,16 +190,13 @@ pub fn account(instances: usize) -> Snapshot {
             );
             if n % 4 == 1 {
                 let acl = format!("acl-{i:05}");
-                let e = |n, p: &str, allow, egress, range: Option<(i32, i32)>| NetworkAclEntry {
+                let e = |n, p: &str, allow, egress, range: Option<(u16, u16)>| NetworkAclEntry {
                     rule_number: n,
                     protocol: p.into(),
                     rule_action: if allow { "allow" } else { "deny" }.into(),
                     egress,
                     cidr_block: Some("0.0.0.0/0".into()),
-                    port_range: range.map(|(f, t)| PortRange {
-                        from: Some(f),
-                        to: Some(t),
-                    }),
+                    port_range: range.map(|(from, to)| PortRange { from, to }),
                     ..Default::default()
                 };
                 s.network_acls.insert(

@@ -83,9 +83,8 @@ pub fn entry(
         egress,
         cidr_block: (!cidr.contains(':')).then(|| cidr.to_string()),
         ipv6_cidr_block: cidr.contains(':').then(|| cidr.to_string()),
-        port_range: ports.map(|(f, t)| PortRange {
-            from: Some(f),
-            to: Some(t),
+        port_range: ports.and_then(|(f, t)| {
+            kensa_model::ports::acl::from_bounds(Some(f), Some(t)).expect("a valid port range")
         }),
         icmp_type_code: None,
     }

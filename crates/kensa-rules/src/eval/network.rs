@@ -7,7 +7,7 @@ use kensa_model::ec2::{NetworkAcl, NetworkAclEntry};
 use serde_json::json;
 
 use crate::context::{ec2_arn, resource, sg_resource, Context};
-use crate::exposure::{is_world, port_range, Protocol};
+use crate::exposure::{is_world, Protocol};
 use crate::ports::PortSet;
 use crate::rule::Evaluation;
 
@@ -106,10 +106,7 @@ fn world_allowed_ports<'a>(
     let (mut tcp_left, mut udp_left) = (ports.clone(), ports.clone());
     let mut out = Vec::new();
     for e in entries {
-        let range = e
-            .port_range
-            .map(|r| port_range(r.from, r.to))
-            .unwrap_or((0, u16::MAX));
+        let range = e.port_range.map_or((0, u16::MAX), |r| (r.from, r.to));
         let (tcp, udp) = match Protocol::parse(&e.protocol) {
             Protocol::All => (tcp_left.clone(), udp_left.clone()),
             Protocol::Tcp => (tcp_left.intersect_range(range.0, range.1), PortSet::empty()),
