@@ -79,7 +79,7 @@ fn route(dest: &str) -> Route {
         origin: Some("CreateRoute".to_string()),
         ..Route::default()
     };
-    if dest.starts_with("pl-") {
+    if crate::IdKind::PrefixList.matches(dest) {
         r.destination_prefix_list_id = Some(dest.to_string());
     } else if dest.contains(':') {
         r.destination_ipv6_cidr_block = Some(dest.to_string());

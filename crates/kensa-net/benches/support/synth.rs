@@ -8,7 +8,7 @@ use kensa_model::gateway::*;
 use kensa_model::instance::*;
 use kensa_model::ports::PortRange;
 use kensa_model::transit::*;
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -20,10 +20,10 @@ fn route(dest: &str, gw: &str) -> Route {
         state: Some("active".into()),
         ..Default::default()
     };
-    match gw {
-        g if g.starts_with("pcx-") => r.vpc_peering_connection_id = Some(g.into()),
-        g if g.starts_with("nat-") => r.nat_gateway_id = Some(g.into()),
-        g => r.gateway_id = Some(g.into()),
+    match IdKind::detect(gw) {
+        Some(IdKind::VpcPeeringConnection) => r.vpc_peering_connection_id = Some(gw.into()),
+        Some(IdKind::NatGateway) => r.nat_gateway_id = Some(gw.into()),
+        _ => r.gateway_id = Some(gw.into()),
     }
     r
 }

@@ -93,12 +93,10 @@ pub fn describe_transit(
     use kensa_watch::apply::described_transit::{
         described_event, DESCRIBED_PEERING, DESCRIBED_TGW_ATTACHMENT,
     };
-    let name = if resource.starts_with("pcx-") {
-        DESCRIBED_PEERING
-    } else if resource.starts_with("tgw-attach-") {
-        DESCRIBED_TGW_ATTACHMENT
-    } else {
-        return None;
+    let name = match kensa_model::IdKind::detect(resource) {
+        Some(kensa_model::IdKind::VpcPeeringConnection) => DESCRIBED_PEERING,
+        Some(kensa_model::IdKind::TransitGatewayAttachment) => DESCRIBED_TGW_ATTACHMENT,
+        _ => return None,
     };
     let state = blocking(async {
         let sessions = target.accounts().await?;
