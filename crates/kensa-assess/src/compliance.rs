@@ -56,7 +56,7 @@ fn report(
 ) -> ComplianceReport {
     let mut report = assess(ctx, framework).report(framework, source, date);
     report.apply_completeness(completeness, |rule_id| {
-        kensa_rules::find_rule(rule_id).and_then(|r| ResourceType::from_asff(r.resource_type()))
+        kensa_rules::find_rule(rule_id).map(|r| r.resource_type())
     });
     report
 }

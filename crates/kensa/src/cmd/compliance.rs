@@ -110,7 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     print_warnings(&shown);
     let mut compliance = assessment.report(&framework, &source, &today);
     compliance.apply_completeness(&completeness, |rule_id| {
-        kensa_rules::find_rule(rule_id).and_then(|r| ResourceType::from_asff(r.resource_type()))
+        kensa_rules::find_rule(rule_id).map(|r| r.resource_type())
     });
     let options = RenderOptions {
         color: args.output.output.is_none()
