@@ -1,6 +1,6 @@
 //! A framework's controls over one snapshot, per control PASSED / FAILED /
 //! NOT_APPLICABLE / NOT_EVALUATED: what `kensa compliance` prints, for a run's snapshot.
-use kensa_model::{Completeness, ComplianceReport, ResourceType, Snapshot};
+use kensa_model::{Completeness, ComplianceReport, Snapshot};
 use kensa_rules::framework::Framework;
 use kensa_rules::{assess, Context, NetReachability};
 

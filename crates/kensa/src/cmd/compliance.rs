@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context as _};
-use kensa_model::{FindingStatus, ResourceType, Snapshot, Warning, WarningLevel};
+use kensa_model::{FindingStatus, Snapshot, Warning, WarningLevel};
 use kensa_report::{render_compliance, RenderOptions, Report};
 use kensa_rules::framework::resolve;
 use kensa_rules::{assess, fixture, Context, MuteList, NetReachability};
