@@ -1,6 +1,6 @@
 //! A framework's controls over one snapshot, per control PASSED / FAILED /
 //! NOT_APPLICABLE / NOT_EVALUATED: what `kensa compliance` prints, for a run's snapshot.
-use kensa_model::{Completeness, ComplianceReport, ResourceType, Snapshot};
+use kensa_model::{Completeness, ComplianceReport, Snapshot};
 use kensa_rules::framework::Framework;
 use kensa_rules::{assess, Context, NetReachability};
 
@@ -56,7 +56,7 @@ fn report(
 ) -> ComplianceReport {
     let mut report = assess(ctx, framework).report(framework, source, date);
     report.apply_completeness(completeness, |rule_id| {
-        kensa_rules::find_rule(rule_id).and_then(|r| ResourceType::from_asff(r.resource_type()))
+        kensa_rules::find_rule(rule_id).map(|r| r.resource_type())
     });
     report
 }

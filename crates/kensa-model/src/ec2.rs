@@ -4,6 +4,7 @@
 //! record still loads; the analysers decide what a missing field means.
 use serde::{Deserialize, Serialize};
 
+use crate::ports::PortRange;
 use crate::snapshot::Scope;
 
 /// A resource tag, `{"Key": ..., "Value": ...}`.
@@ -271,24 +272,13 @@ pub struct NetworkAclEntry {
     /// The IPv6 CIDR it matches.
     #[serde(default)]
     pub ipv6_cidr_block: Option<String>,
-    /// The TCP/UDP ports it matches (absent for all protocols).
-    #[serde(default)]
+    /// The TCP/UDP ports it matches; `None` (no `PortRange`) is every port. Read and written
+    /// in AWS's shape (`{"From": 22, "To": 22}`, -1 for every port) by [`crate::ports::acl`].
+    #[serde(default, with = "crate::ports::acl")]
     pub port_range: Option<PortRange>,
     /// The ICMP type and code it matches.
     #[serde(default)]
     pub icmp_type_code: Option<IcmpTypeCode>,
-}
-
-/// The TCP/UDP ports a network ACL rule matches, as AWS prints them (`From`, `To`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct PortRange {
-    /// The first port.
-    #[serde(default)]
-    pub from: Option<i32>,
-    /// The last port (inclusive).
-    #[serde(default)]
-    pub to: Option<i32>,
 }
 
 /// The ICMP type and code a network ACL rule matches.

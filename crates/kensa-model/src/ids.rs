@@ -119,6 +119,12 @@ impl IdKind {
             .map(|&(_, kind)| kind)
     }
 
+    /// Whether `id` is an id of this kind: `IdKind::Vpc.matches("vpc-1")`, and
+    /// `IdKind::TransitGateway.matches("tgw-attach-1")` is false.
+    pub fn matches(self, id: &str) -> bool {
+        IdKind::detect(id) == Some(self)
+    }
+
     /// The prefix ids of this kind start with (`"sg-"`); `local` for [`IdKind::Local`].
     pub fn prefix(self) -> &'static str {
         if self == IdKind::Local {
@@ -193,6 +199,9 @@ mod tests {
         assert_eq!(IdKind::detect("local"), Some(IdKind::Local));
         assert_eq!(IdKind::detect("sg-"), None);
         assert_eq!(IdKind::detect("web"), None);
+        assert!(IdKind::Vpc.matches("vpc-1"));
+        assert!(!IdKind::Vpc.matches("vpce-1"));
+        assert!(!IdKind::TransitGateway.matches("tgw-attach-1"));
         for &(prefix, kind) in PREFIXES {
             assert_eq!(kind.prefix(), prefix);
             assert_eq!(

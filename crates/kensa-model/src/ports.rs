@@ -5,10 +5,13 @@
 //!   written as text (`22, 80-90`) in findings and plans.
 //! * [`ProtoPorts`]: TCP and UDP ports, and whether port-less protocols count.
 //! * [`RestrictedPorts`]: the ports a control forbids to open to `0.0.0.0/0` and `::/0`.
+//! * [`acl`]: a network ACL rule's `PortRange` as AWS writes it, read into a [`PortRange`].
 use std::fmt;
 
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
+
+pub mod acl;
 
 /// An inclusive port range `from..=to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

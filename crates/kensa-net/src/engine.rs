@@ -44,7 +44,7 @@ use std::rc::Rc;
 
 use kensa_model::block_code::BlockCode;
 use kensa_model::ec2::SecurityGroupRule;
-use kensa_model::{Snapshot, Warning};
+use kensa_model::{IdKind, Snapshot, Warning};
 use serde::{Deserialize, Serialize};
 
 use crate::fasthash::{FastMap, FastSet};
@@ -464,11 +464,11 @@ impl<'s> Engine<'s> {
                     && !matches!(a.state.as_deref(), Some("detached" | "detaching"))
             })
         };
-        let known = if id.starts_with("igw-") {
+        let known = if IdKind::InternetGateway.matches(id) {
             snap.internet_gateways
                 .get(id)
                 .map(|g| attached(&g.attachments))
-        } else if id.starts_with("vgw-") {
+        } else if IdKind::VpnGateway.matches(id) {
             snap.vpn_gateways
                 .get(id)
                 .map(|g| attached(&g.vpc_attachments))

@@ -10,6 +10,7 @@
 use std::net::IpAddr;
 
 use kensa_model::block_code::BlockCode;
+use kensa_model::IdKind;
 
 use crate::engine::{gateway_endpoint, Engine, SourceClass};
 use crate::flow::{ICMP, ICMPV6, TCP, UDP};
@@ -80,7 +81,7 @@ impl Trace {
 
 /// A route target kensa does not evaluate: indeterminate, with the reason.
 pub(crate) fn unevaluated_target(idx: &Index, t: Trace, target: &str) -> Trace {
-    if target.starts_with("vpce-") {
+    if IdKind::VpcEndpoint.matches(target) {
         let kind = idx
             .snap
             .vpc_endpoints
@@ -463,10 +464,9 @@ pub(crate) fn reply_in_ok(acl: &kensa_model::ec2::NetworkAcl, proto: u8, remote:
     for e in acl.entries.iter().filter(|e| !e.egress) {
         if let Some(r) = e.port_range {
             cands.extend(
-                [r.from, r.to.map(|x| x + 1)]
+                [Some(r.from), r.to.checked_add(1)]
                     .into_iter()
                     .flatten()
-                    .filter_map(|x| u16::try_from(x).ok())
                     .filter(|x| *x >= lo),
             );
         }

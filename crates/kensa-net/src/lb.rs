@@ -2,6 +2,8 @@
 //! and the targets each listener forwards to.
 use std::net::IpAddr;
 
+use kensa_model::ResourceType;
+
 use crate::flow::{TCP, UDP};
 use crate::index::Index;
 use crate::rangeset::AddrSet;
@@ -24,9 +26,10 @@ impl LbKind {
     /// Security Hub's resource type for the load balancer.
     pub fn resource_type(self) -> &'static str {
         match self {
-            LbKind::Classic => "AwsElbLoadBalancer",
-            _ => "AwsElbv2LoadBalancer",
+            LbKind::Classic => ResourceType::ElbLoadBalancer,
+            _ => ResourceType::Elbv2LoadBalancer,
         }
+        .asff_name()
     }
 }
 

@@ -214,11 +214,8 @@ pub fn sgs_admit(
 fn entry_port_bounds(e: &kensa_model::ec2::NetworkAclEntry) -> Vec<u16> {
     let mut v = Vec::new();
     if let Some(r) = e.port_range {
-        for x in [r.from, r.to.map(|t| t + 1)].into_iter().flatten() {
-            if let Ok(x) = u16::try_from(x) {
-                v.push(x);
-            }
-        }
+        v.push(r.from);
+        v.extend(r.to.checked_add(1));
     }
     if let Some(tc) = e.icmp_type_code {
         if let Some(t) = tc.icmp_type.filter(|t| (0..=255).contains(t)) {
@@ -254,10 +251,7 @@ fn nacl_entry_matches(
     match p {
         None => true,
         Some(p) if p != proto => false,
-        Some(TCP | UDP) => match e.port_range {
-            Some(r) => spec_matches("tcp", r.from, r.to, TCP, port),
-            None => true,
-        },
+        Some(TCP | UDP) => e.port_range.is_none_or(|r| r.contains(port)),
         Some(p @ (ICMP | ICMPV6)) => {
             let tc = e.icmp_type_code.unwrap_or_default();
             spec_matches(

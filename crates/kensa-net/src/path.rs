@@ -16,7 +16,7 @@
 //!   in the path).
 use std::net::IpAddr;
 
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 use serde::{Deserialize, Serialize};
 
 use kensa_model::block_code::BlockCode;
@@ -349,9 +349,18 @@ fn components(
         _ => None,
     };
     let component = |n: &String| {
-        ["igw-", "pcx-", "tgw-", "vpce-", "nat-"]
-            .iter()
-            .any(|p| n.starts_with(p))
+        matches!(
+            IdKind::detect(n),
+            Some(
+                IdKind::InternetGateway
+                    | IdKind::VpcPeeringConnection
+                    | IdKind::TransitGateway
+                    | IdKind::TransitGatewayAttachment
+                    | IdKind::TransitGatewayRouteTable
+                    | IdKind::VpcEndpoint
+                    | IdKind::NatGateway
+            )
+        )
     };
     let (f, t) = (named(from).filter(component), named(to).filter(component));
     if f.is_none() && t.is_none() {

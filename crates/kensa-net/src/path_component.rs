@@ -15,7 +15,7 @@
 use std::net::IpAddr;
 
 use kensa_model::block_code::BlockCode;
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 
 use crate::hops::{Trace, T_VPCE};
 use crate::index::Index;
@@ -164,22 +164,30 @@ pub(crate) fn expand(
     as_source: bool,
 ) -> Result<Option<Expansion>, PathError> {
     let via = Some(id.to_string());
-    let cands = if id.starts_with("igw-") {
+    let kind = IdKind::detect(id);
+    let cands = if kind == Some(IdKind::InternetGateway) {
         vec![Endpoint::Internet]
-    } else if id.starts_with("pcx-") {
+    } else if kind == Some(IdKind::VpcPeeringConnection) {
         let Some(p) = idx.peerings.get(id) else {
             return Err(PathError::UnknownEndpoint(id.to_string()));
         };
         (0..2)
             .flat_map(|i| vpc_side(idx, p.vpcs[i].as_deref(), &p.cidrs[i]))
             .collect()
-    } else if id.starts_with("tgw-attach-") {
+    } else if kind == Some(IdKind::TransitGatewayAttachment) {
         behind_attachment(idx, id, 0)
-    } else if id.starts_with("tgw-") {
+    } else if matches!(
+        kind,
+        Some(IdKind::TransitGateway | IdKind::TransitGatewayRouteTable)
+    ) {
         behind_tgw(idx, id, None, 0)
-    } else if id.starts_with("vpce-") {
+    } else if kind == Some(IdKind::VpcEndpoint) {
         return endpoint(idx, id, as_source).map(Some);
-    } else if let Some(n) = id.strip_prefix("nat-").and(snap.nat_gateways.get(id)) {
+    } else if let Some(n) = snap
+        .nat_gateways
+        .get(id)
+        .filter(|_| kind == Some(IdKind::NatGateway))
+    {
         let ids = n
             .nat_gateway_addresses
             .iter()

@@ -5,7 +5,7 @@
 //! indeterminate before blocked).
 use std::net::IpAddr;
 
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 
 use crate::index::Index;
 use crate::path::{Endpoint, PathAnswer, PathError};
@@ -14,9 +14,10 @@ use crate::rangeset::parse_net;
 /// Whether `id` names something on-premises traffic passes: a VPN connection, a
 /// virtual private gateway or a Direct Connect gateway of the snapshot.
 pub(crate) fn is_onprem_gateway(snap: &Snapshot, id: &str) -> bool {
-    id.starts_with("vpn-")
-        || id.starts_with("vgw-")
-        || snap.direct_connect_gateways.contains_key(id)
+    matches!(
+        IdKind::detect(id),
+        Some(IdKind::VpnConnection | IdKind::VpnGateway)
+    ) || snap.direct_connect_gateways.contains_key(id)
         || snap
             .direct_connect_gateway_associations
             .values()
@@ -61,7 +62,7 @@ fn candidates(idx: &Index, via: Option<&str>, v6: bool) -> Vec<IpAddr> {
         for r in &rt.routes {
             if r.gateway_id
                 .as_deref()
-                .is_some_and(|g| g.starts_with("vgw-") && wanted(g))
+                .is_some_and(|g| IdKind::VpnGateway.matches(g) && wanted(g))
             {
                 nets.extend(r.destination_cidr_block.clone());
                 nets.extend(r.destination_ipv6_cidr_block.clone());

@@ -122,10 +122,7 @@ pub fn nacl_shape(e: &NetworkAclEntry) -> Result<RuleShape, String> {
             let tc = e.icmp_type_code.unwrap_or_default();
             icmp_range(tc.icmp_type, tc.code)
         }
-        _ => match e.port_range {
-            Some(r) => port_range(r.from, r.to),
-            None => Ok((0, u16::MAX)),
-        },
+        _ => Ok(e.port_range.map_or((0, u16::MAX), |r| (r.from, r.to))),
     })
 }
 
@@ -305,7 +302,6 @@ pub fn lpm_partition(mut dests: Vec<RouteDest>) -> Vec<(Target, AddrSet)> {
 mod tests {
     use super::*;
     use crate::flow::contains;
-    use kensa_model::ec2::PortRange;
 
     fn entry(
         n: i32,
@@ -313,7 +309,7 @@ mod tests {
         allow: bool,
         egress: bool,
         cidr: &str,
-        ports: Option<(i32, i32)>,
+        ports: Option<(u16, u16)>,
     ) -> NetworkAclEntry {
         NetworkAclEntry {
             rule_number: n,
@@ -321,10 +317,7 @@ mod tests {
             rule_action: if allow { "allow" } else { "deny" }.into(),
             egress,
             cidr_block: Some(cidr.into()),
-            port_range: ports.map(|(f, t)| PortRange {
-                from: Some(f),
-                to: Some(t),
-            }),
+            port_range: ports.map(|(from, to)| PortRange { from, to }),
             ..Default::default()
         }
     }

@@ -21,7 +21,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 use kensa_model::transit::{TransitGatewayAttachment, TransitGatewayRouteTable};
-use kensa_model::{Snapshot, Warning};
+use kensa_model::{IdKind, Snapshot, Warning};
 
 use crate::index::warning;
 use crate::rangeset::{parse_net, AddrSet};
@@ -206,7 +206,7 @@ impl TgwModel {
             tgws.extend(
                 a.resource_id
                     .iter()
-                    .filter(|r| r.starts_with("tgw-"))
+                    .filter(|r| IdKind::TransitGateway.matches(r))
                     .cloned(),
             );
         }

@@ -1,6 +1,6 @@
 //! A check: one bad pattern, its logic, documentation, parameters, fix and fixtures.
 //! Frameworks do not appear here: a framework's table maps its controls to checks.
-use kensa_model::Severity;
+use kensa_model::{ResourceType, Severity};
 
 use crate::context::Context;
 use crate::exposure::RestrictedPorts;
@@ -18,8 +18,9 @@ pub struct Check {
     pub title: &'static str,
     /// The severity used when a custom framework's control gives none.
     pub severity: Severity,
-    /// Security Hub resource type of what the check evaluates (`AwsEc2SecurityGroup`).
-    pub resource_type: &'static str,
+    /// What the check evaluates (findings carry its Security Hub name,
+    /// `AwsEc2SecurityGroup`).
+    pub resource_type: ResourceType,
     /// Markdown with `## What it checks`, `## Why it matters`, `## Remediation`.
     pub doc: &'static str,
     /// The parameters the check accepts, with the defaults used when a table sets none.

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use kensa_model::ec2::Tag;
-use kensa_model::{ResourceRef, Scope, Snapshot};
+use kensa_model::{ResourceRef, ResourceType, Scope, Snapshot};
 use serde::Serialize;
 
 use crate::ports::PortSet;
@@ -185,14 +185,14 @@ fn sorted(v: Option<&Vec<u16>>) -> Vec<u16> {
 
 /// A `ResourceRef` for a resource of the snapshot.
 pub fn resource(
-    kind: &str,
+    kind: ResourceType,
     id: &str,
     arn: Option<String>,
     scope: &Scope,
     tags: &[Tag],
 ) -> ResourceRef {
     ResourceRef {
-        resource_type: kind.to_string(),
+        resource_type: kind.asff_name().to_string(),
         id: id.to_string(),
         arn,
         account: scope.account.clone(),
@@ -211,7 +211,13 @@ pub fn sg_resource(g: &kensa_model::ec2::SecurityGroup) -> ResourceRef {
         .security_group_arn
         .clone()
         .or_else(|| ec2_arn(&g.scope, "security-group", &g.group_id));
-    resource("AwsEc2SecurityGroup", &g.group_id, arn, &g.scope, &g.tags)
+    resource(
+        ResourceType::SecurityGroup,
+        &g.group_id,
+        arn,
+        &g.scope,
+        &g.tags,
+    )
 }
 /// `arn:aws:ec2:<region>:<account>:<kind>/<id>` when the scope is known.
 pub fn ec2_arn(scope: &Scope, kind: &str, id: &str) -> Option<String> {

@@ -1,7 +1,7 @@
 //! A rule: one control of one framework bound to its check, and what a check returns.
 use std::collections::BTreeMap;
 
-use kensa_model::{ResourceRef, Severity};
+use kensa_model::{ResourceRef, ResourceType, Severity};
 
 use crate::check::Check;
 use crate::context::Context;
@@ -49,8 +49,8 @@ impl Rule {
         self.check.name
     }
 
-    /// Security Hub resource type of what the rule evaluates.
-    pub fn resource_type(&self) -> &'static str {
+    /// What the rule evaluates (`.asff_name()` is its Security Hub name).
+    pub fn resource_type(&self) -> ResourceType {
         self.check.resource_type
     }
 

@@ -2,6 +2,7 @@
 use std::collections::BTreeMap;
 
 use kensa_model::{finding_id, Evidence, Finding, FindingStatus, Package, ResourceRef};
+use kensa_model::{IdKind, ResourceType};
 use serde_json::json;
 
 use crate::advisory::FixState;
@@ -11,8 +12,8 @@ use crate::matcher::{effective_severity, Match};
 /// The resource findings are about: an EC2 instance when the host id is an instance id.
 pub fn resource_of(host: &str) -> ResourceRef {
     ResourceRef {
-        resource_type: if host.starts_with("i-") {
-            "AwsEc2Instance".into()
+        resource_type: if IdKind::Instance.matches(host) {
+            ResourceType::Instance.asff_name().into()
         } else {
             "Host".into()
         },

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kensa_model::account::RegionalSettings;
 use kensa_model::compute::{CreateVolumePermission, EbsSnapshot, Image};
 use kensa_model::ports::RestrictedPorts;
-use kensa_model::{ResourceRef, Scope, Snapshot};
+use kensa_model::{ResourceRef, ResourceType, Scope, Snapshot};
 use kensa_rules::{find_rule, rules, Context, Evaluation, Fix, Outcome, Rule};
 use serde::Deserialize;
 
@@ -297,7 +297,7 @@ fn account_actions(snapshot: &Snapshot, failing: &Failing<'_>, actions: &mut Vec
         actions.push(simple_action(
             controls,
             res,
-            "AwsAccount",
+            ResourceType::Account,
             &shown,
             summary,
             change,
@@ -311,7 +311,7 @@ fn account_actions(snapshot: &Snapshot, failing: &Failing<'_>, actions: &mut Vec
         actions.push(simple_action(
             controls,
             res,
-            "AwsEc2Snapshot",
+            ResourceType::EbsSnapshot,
             id,
             summary,
             change,
@@ -325,7 +325,7 @@ fn account_actions(snapshot: &Snapshot, failing: &Failing<'_>, actions: &mut Vec
         actions.push(simple_action(
             controls,
             res,
-            "AwsEc2Image",
+            ResourceType::Image,
             id,
             summary,
             change,
@@ -348,7 +348,7 @@ fn account_actions(snapshot: &Snapshot, failing: &Failing<'_>, actions: &mut Vec
         actions.push(simple_action(
             controls,
             res,
-            "AwsEc2Instance",
+            ResourceType::Instance,
             id,
             summary,
             change,
@@ -359,7 +359,7 @@ fn account_actions(snapshot: &Snapshot, failing: &Failing<'_>, actions: &mut Vec
 fn simple_action(
     controls: Vec<String>,
     res: &ResourceRef,
-    kind: &str,
+    kind: ResourceType,
     id: &str,
     summary: String,
     change: Change,
@@ -369,7 +369,7 @@ fn simple_action(
         controls,
         account: res.account.clone(),
         region: res.region.clone(),
-        resource_type: kind.into(),
+        resource_type: kind.asff_name().into(),
         resource_id: id.into(),
         summary,
         change,

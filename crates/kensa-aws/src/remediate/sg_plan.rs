@@ -1,7 +1,7 @@
 //! The security group part of a plan: which rules of a failing group to revoke or narrow,
 //! and closing a default group. Only groups the checks failed get here.
 use kensa_model::ec2::SecurityGroup;
-use kensa_model::Snapshot;
+use kensa_model::{ResourceType, Snapshot};
 
 use super::plan::{Action, Change, Mode};
 use super::rule::{Proto, RuleSpec, Source};
@@ -197,7 +197,7 @@ pub(super) fn edit_action(
         controls: edit.controls.clone(),
         account: sg.scope.account.clone(),
         region: sg.scope.region.clone(),
-        resource_type: "AwsEc2SecurityGroup".into(),
+        resource_type: ResourceType::SecurityGroup.asff_name().into(),
         resource_id: sg.group_id.clone(),
         summary: format!("{verb} {}", edit.spec.describe()),
         change: Change::SecurityGroupRules {
@@ -300,7 +300,7 @@ pub(super) fn close_default(
         controls,
         account: sg.scope.account.clone(),
         region: sg.scope.region.clone(),
-        resource_type: "AwsEc2SecurityGroup".into(),
+        resource_type: ResourceType::SecurityGroup.asff_name().into(),
         resource_id: sg.group_id.clone(),
         summary: format!("close default security group: remove its {} rule(s)", specs.len()),
         change: Change::SecurityGroupRules {

@@ -1,5 +1,6 @@
 //! Values checked once, as records are loaded: CIDRs (with a prefix, in the field of their
-//! family), ports and port ranges, protocols, id prefixes. A record with an invalid value
+//! family), ports and port ranges, protocols, id prefixes. (A network ACL rule's
+//! `PortRange` is checked earlier, as it is read: see [`crate::ports::acl`].) A record with an invalid value
 //! is rejected whole, with the JSON path of the value, so that `scan`, `path`,
 //! `compliance` and `remediate` all see the same model: a rule `tcp 0-70000 from
 //! 0.0.0.0/0` is not "skipped" by one analyser and "open" to another.
@@ -208,19 +209,12 @@ impl Validate for NetworkAcl {
     fn validate(&self) -> Result<(), Invalid> {
         for (i, e) in self.entries.iter().enumerate() {
             let base = format!("Entries[{i}]");
-            let kind =
-                check_protocol(&e.protocol).map_err(|m| invalid(format!("{base}.Protocol"), m))?;
+            check_protocol(&e.protocol).map_err(|m| invalid(format!("{base}.Protocol"), m))?;
             opt_v4(|| format!("{base}.CidrBlock"), e.cidr_block.as_ref())?;
             opt_v6(
                 || format!("{base}.Ipv6CidrBlock"),
                 e.ipv6_cidr_block.as_ref(),
             )?;
-            if let (ProtocolPorts::Ports, Some(r)) = (kind, e.port_range) {
-                check_ports("tcp", r.from, r.to).map_err(|(field, message)| {
-                    let field = if field == "FromPort" { "From" } else { "To" };
-                    invalid(format!("{base}.PortRange.{field}"), message)
-                })?;
-            }
         }
         Ok(())
     }

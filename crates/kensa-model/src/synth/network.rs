@@ -5,11 +5,12 @@ use super::plan::{Plan, Role};
 use super::Sink;
 use crate::ec2::{
     CidrBlockAssociation, Ipv6CidrBlockAssociation, NetworkAcl, NetworkAclAssociation,
-    NetworkAclEntry, PortRange, Route, RouteTable, RouteTableAssociation, Subnet, Tag, Vpc,
+    NetworkAclEntry, Route, RouteTable, RouteTableAssociation, Subnet, Tag, Vpc,
 };
 use crate::gateway::{
     EgressOnlyInternetGateway, GatewayAttachment, InternetGateway, NatGateway, NatGatewayAddress,
 };
+use crate::ports::PortRange;
 
 pub(crate) fn name(value: impl Into<String>) -> Vec<Tag> {
     vec![Tag {
@@ -78,7 +79,7 @@ fn route(dest: &str) -> Route {
         origin: Some("CreateRoute".to_string()),
         ..Route::default()
     };
-    if dest.starts_with("pl-") {
+    if crate::IdKind::PrefixList.matches(dest) {
         r.destination_prefix_list_id = Some(dest.to_string());
     } else if dest.contains(':') {
         r.destination_ipv6_cidr_block = Some(dest.to_string());
@@ -256,7 +257,7 @@ fn entry(
     action: &str,
     egress: bool,
     cidr: &str,
-    ports: Option<(i32, i32)>,
+    ports: Option<(u16, u16)>,
 ) -> NetworkAclEntry {
     let (cidr_block, ipv6_cidr_block) = if cidr.contains(':') {
         (None, Some(cidr.to_string()))
@@ -270,10 +271,7 @@ fn entry(
         egress,
         cidr_block,
         ipv6_cidr_block,
-        port_range: ports.map(|(from, to)| PortRange {
-            from: Some(from),
-            to: Some(to),
-        }),
+        port_range: ports.map(|(from, to)| PortRange { from, to }),
         icmp_type_code: None,
     }
 }

@@ -6,8 +6,9 @@ use kensa_model::ec2::*;
 use kensa_model::elb::*;
 use kensa_model::gateway::*;
 use kensa_model::instance::*;
+use kensa_model::ports::PortRange;
 use kensa_model::transit::*;
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -19,10 +20,10 @@ fn route(dest: &str, gw: &str) -> Route {
         state: Some("active".into()),
         ..Default::default()
     };
-    match gw {
-        g if g.starts_with("pcx-") => r.vpc_peering_connection_id = Some(g.into()),
-        g if g.starts_with("nat-") => r.nat_gateway_id = Some(g.into()),
-        g => r.gateway_id = Some(g.into()),
+    match IdKind::detect(gw) {
+        Some(IdKind::VpcPeeringConnection) => r.vpc_peering_connection_id = Some(gw.into()),
+        Some(IdKind::NatGateway) => r.nat_gateway_id = Some(gw.into()),
+        _ => r.gateway_id = Some(gw.into()),
     }
     r
 }
@@ -189,16 +190,13 @@ pub fn account(instances: usize) -> Snapshot {
             );
             if n % 4 == 1 {
                 let acl = format!("acl-{i:05}");
-                let e = |n, p: &str, allow, egress, range: Option<(i32, i32)>| NetworkAclEntry {
+                let e = |n, p: &str, allow, egress, range: Option<(u16, u16)>| NetworkAclEntry {
                     rule_number: n,
                     protocol: p.into(),
                     rule_action: if allow { "allow" } else { "deny" }.into(),
                     egress,
                     cidr_block: Some("0.0.0.0/0".into()),
-                    port_range: range.map(|(f, t)| PortRange {
-                        from: Some(f),
-                        to: Some(t),
-                    }),
+                    port_range: range.map(|(from, to)| PortRange { from, to }),
                     ..Default::default()
                 };
                 s.network_acls.insert(

@@ -9,7 +9,7 @@
 //! interface's `NetworkExposure` finding naming the endpoint. They get no recognised-port
 //! findings: what listens on them is the AWS service behind the endpoint, not a process
 //! an agent could look for.
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 
 use crate::index::Eni;
 
@@ -34,6 +34,6 @@ pub(crate) fn interface_endpoint<'s>(snap: &'s Snapshot, eni: &Eni<'s>) -> Optio
         None => eni
             .description
             .and_then(|d| d.strip_prefix(ENDPOINT_DESCRIPTION))
-            .filter(|id| id.starts_with("vpce-")),
+            .filter(|id| IdKind::VpcEndpoint.matches(id)),
     }
 }

@@ -18,7 +18,7 @@
 //!
 //! An instance behind an internet-facing load balancer gets the findings of its target
 //! port with both hops (listener, then target) in the path.
-use kensa_model::{Finding, ResourceRef, Severity};
+use kensa_model::{Finding, ResourceRef, ResourceType, Severity};
 
 use crate::engine::Analysis;
 use crate::index::Eni;
@@ -133,7 +133,7 @@ pub(crate) fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
     let snap = analysis.engine.idx.snap;
     match eni.instance_id.and_then(|i| snap.instances.get(i)) {
         Some(inst) => ResourceRef {
-            resource_type: "AwsEc2Instance".into(),
+            resource_type: ResourceType::Instance.asff_name().into(),
             id: inst.instance_id.clone(),
             arn: None,
             account: inst.scope.account.clone(),
@@ -148,10 +148,11 @@ pub(crate) fn resource(analysis: &Analysis, eni: &Eni) -> ResourceRef {
             let ni = snap.network_interfaces.get(eni.id.as_ref());
             ResourceRef {
                 resource_type: if eni.instance_id.is_some() {
-                    "AwsEc2Instance"
+                    ResourceType::Instance
                 } else {
-                    "AwsEc2NetworkInterface"
+                    ResourceType::NetworkInterface
                 }
+                .asff_name()
                 .into(),
                 id: eni.instance_id.unwrap_or(&eni.id).to_string(),
                 arn: None,

@@ -1,6 +1,8 @@
 //! Resource statements resolved against the snapshot: which ENIs and which gateways (as
 //! source classes) a source or destination names, and whether a hop is a through
 //! resource.
+use kensa_model::IdKind;
+
 use crate::engine::{Analysis, SourceClass};
 use crate::fasthash::FastSet;
 use crate::index::{Eni, Index};
@@ -128,40 +130,50 @@ fn resolve_id(a: &Analysis, id: &str, path: &str, ends: &mut Ends) -> Result<(),
             path,
             "ARNs are not supported here; name the resource by its id",
         ));
-    } else if id.starts_with("tgw-attach-") || id.starts_with("tgw-rtb-") {
-        return Err(err(path, "name the transit gateway (tgw-...) as a source or destination; attachments and route tables go in ThroughResources"));
-    } else if id.starts_with("igw-") {
-        snap.internet_gateways.get(id).ok_or_else(missing)?;
-        ends.gateways.push(gateway(SourceClass::Internet));
-    } else if id.starts_with("vgw-") {
-        snap.vpn_gateways.get(id).ok_or_else(missing)?;
-        ends.gateways.push(gateway(SourceClass::VGW));
-    } else if id.starts_with("pcx-") {
-        idx.peerings.get(id).ok_or_else(missing)?;
-        ends.gateways.push(gateway(SourceClass::PeeredVPC));
-    } else if id.starts_with("tgw-") {
-        if !idx.tgw.tgws.contains(id) {
-            return Err(missing());
-        }
-        ends.gateways.push(gateway(SourceClass::TGW));
-    } else if id.starts_with("i-") {
-        snap.instances.get(id).ok_or_else(missing)?;
-        by(ends, &|e| e.instance_id == Some(id));
-    } else if id.starts_with("eni-") {
-        by(ends, &|e| e.id == id);
-    } else if id.starts_with("subnet-") {
-        snap.subnets.get(id).ok_or_else(missing)?;
-        by(ends, &|e| e.subnet_id == Some(id));
-    } else if id.starts_with("vpc-") {
-        snap.vpcs.get(id).ok_or_else(missing)?;
-        by(ends, &|e| e.vpc_id == Some(id));
-    } else if id.starts_with("sg-") {
-        snap.security_groups.get(id).ok_or_else(missing)?;
-        by(ends, &|e| e.groups.contains(&id));
-    } else {
-        return Err(err(path, format!("`{id}` is not supported as a source or destination (instance, ENI, subnet, VPC, security group, igw-, vgw-, pcx- or tgw- id)")));
     }
-    if id.starts_with("eni-") && ends.enis.len() == before {
+    let kind = IdKind::detect(id);
+    match kind {
+        Some(IdKind::TransitGatewayAttachment | IdKind::TransitGatewayRouteTable) => {
+            return Err(err(path, "name the transit gateway (tgw-...) as a source or destination; attachments and route tables go in ThroughResources"));
+        }
+        Some(IdKind::InternetGateway) => {
+            snap.internet_gateways.get(id).ok_or_else(missing)?;
+            ends.gateways.push(gateway(SourceClass::Internet));
+        }
+        Some(IdKind::VpnGateway) => {
+            snap.vpn_gateways.get(id).ok_or_else(missing)?;
+            ends.gateways.push(gateway(SourceClass::VGW));
+        }
+        Some(IdKind::VpcPeeringConnection) => {
+            idx.peerings.get(id).ok_or_else(missing)?;
+            ends.gateways.push(gateway(SourceClass::PeeredVPC));
+        }
+        Some(IdKind::TransitGateway) => {
+            if !idx.tgw.tgws.contains(id) {
+                return Err(missing());
+            }
+            ends.gateways.push(gateway(SourceClass::TGW));
+        }
+        Some(IdKind::Instance) => {
+            snap.instances.get(id).ok_or_else(missing)?;
+            by(ends, &|e| e.instance_id == Some(id));
+        }
+        Some(IdKind::NetworkInterface) => by(ends, &|e| e.id == id),
+        Some(IdKind::Subnet) => {
+            snap.subnets.get(id).ok_or_else(missing)?;
+            by(ends, &|e| e.subnet_id == Some(id));
+        }
+        Some(IdKind::Vpc) => {
+            snap.vpcs.get(id).ok_or_else(missing)?;
+            by(ends, &|e| e.vpc_id == Some(id));
+        }
+        Some(IdKind::SecurityGroup) => {
+            snap.security_groups.get(id).ok_or_else(missing)?;
+            by(ends, &|e| e.groups.contains(&id));
+        }
+        _ => return Err(err(path, format!("`{id}` is not supported as a source or destination (instance, ENI, subnet, VPC, security group, igw-, vgw-, pcx- or tgw- id)"))),
+    }
+    if kind == Some(IdKind::NetworkInterface) && ends.enis.len() == before {
         return Err(err(path, format!("`{id}` is not an analysed network interface of the snapshot (instance ENIs; NAT, load balancer and endpoint interfaces are not path ends)")));
     }
     Ok(())

@@ -3,7 +3,7 @@ use kensa_model::ec2::*;
 use kensa_model::gateway::*;
 use kensa_model::instance::*;
 use kensa_model::transit::*;
-use kensa_model::Snapshot;
+use kensa_model::{IdKind, Snapshot};
 
 #[derive(Default)]
 pub struct B {
@@ -12,23 +12,29 @@ pub struct B {
 
 pub fn route(dest: &str, target: &str) -> Route {
     let mut r = Route::default();
-    if dest.starts_with("pl-") {
+    if IdKind::PrefixList.matches(dest) {
         r.destination_prefix_list_id = Some(dest.into());
     } else if dest.contains(':') {
         r.destination_ipv6_cidr_block = Some(dest.into());
     } else {
         r.destination_cidr_block = Some(dest.into());
     }
-    match target {
-        t if t.starts_with("pcx-") => r.vpc_peering_connection_id = Some(t.into()),
-        t if t.starts_with("nat-") => r.nat_gateway_id = Some(t.into()),
-        t if t.starts_with("tgw-") => r.transit_gateway_id = Some(t.into()),
-        t if t.starts_with("eigw-") => r.egress_only_internet_gateway_id = Some(t.into()),
-        t if t.starts_with("blackhole:") => {
+    use IdKind as K;
+    match (IdKind::detect(target), target) {
+        (Some(K::VpcPeeringConnection), t) => r.vpc_peering_connection_id = Some(t.into()),
+        (Some(K::NatGateway), t) => r.nat_gateway_id = Some(t.into()),
+        (
+            Some(K::TransitGateway | K::TransitGatewayAttachment | K::TransitGatewayRouteTable),
+            t,
+        ) => r.transit_gateway_id = Some(t.into()),
+        (Some(K::EgressOnlyInternetGateway), t) => {
+            r.egress_only_internet_gateway_id = Some(t.into())
+        }
+        (_, t) if t.starts_with("blackhole:") => {
             r.gateway_id = Some(t.trim_start_matches("blackhole:").into());
             r.state = Some("blackhole".into());
         }
-        t => r.gateway_id = Some(t.into()),
+        (_, t) => r.gateway_id = Some(t.into()),
     }
     r.state.get_or_insert_with(|| "active".into());
     r
@@ -43,12 +49,12 @@ pub fn perm(proto: &str, from: i32, to: i32, sources: &[&str]) -> IpPermission {
         ..Default::default()
     };
     for s in sources {
-        if s.starts_with("pl-") {
+        if IdKind::PrefixList.matches(s) {
             p.prefix_list_ids.push(PrefixListRef {
                 prefix_list_id: s.to_string(),
                 description: None,
             });
-        } else if s.starts_with("sg-") {
+        } else if IdKind::SecurityGroup.matches(s) {
             p.user_id_group_pairs.push(UserIdGroupPair {
                 group_id: Some(s.to_string()),
                 ..Default::default()
@@ -83,9 +89,8 @@ pub fn entry(
         egress,
         cidr_block: (!cidr.contains(':')).then(|| cidr.to_string()),
         ipv6_cidr_block: cidr.contains(':').then(|| cidr.to_string()),
-        port_range: ports.map(|(f, t)| PortRange {
-            from: Some(f),
-            to: Some(t),
+        port_range: ports.and_then(|(f, t)| {
+            kensa_model::ports::acl::from_bounds(Some(f), Some(t)).expect("a valid port range")
         }),
         icmp_type_code: None,
     }

@@ -2,7 +2,7 @@
 //! affected resource, and per-instance sections. Computed once so HTML and PDF agree.
 use std::collections::{BTreeMap, BTreeSet};
 
-use kensa_model::{Finding, FindingStatus, Package, Severity};
+use kensa_model::{Finding, FindingStatus, IdKind, Package, ResourceType, Severity};
 
 use super::input::{AssessmentReport, InstanceInfo};
 
@@ -138,7 +138,9 @@ fn group(findings: &[Finding]) -> Vec<FindingGroup<'_>> {
 /// The instance a finding is about: the resource itself, or the instance behind the
 /// network interface a reachability finding names.
 pub(crate) fn instance_id(f: &Finding) -> Option<&str> {
-    if f.resource.resource_type == "AwsEc2Instance" || f.resource.id.starts_with("i-") {
+    if f.resource.resource_type == ResourceType::Instance.asff_name()
+        || IdKind::Instance.matches(&f.resource.id)
+    {
         return Some(f.resource.id.as_str());
     }
     f.attributes.get("INSTANCE_ID").map(String::as_str)

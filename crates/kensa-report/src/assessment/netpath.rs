@@ -2,7 +2,7 @@
 //! hops, route table, network ACL, security groups, ENI, instance: boxes joined by
 //! arrows, wrapped onto further rows when the page is narrow.
 use kensa_model::finding::{NetworkPathEvidence, PathStep};
-use kensa_model::Finding;
+use kensa_model::{Finding, IdKind, ResourceType};
 
 use super::font::{fit, Face};
 use super::scene::{Anchor, Rgb, Scene};
@@ -86,7 +86,7 @@ fn path_of(finding: &Finding) -> Option<(Vec<PathStep>, String)> {
         .collect();
     // The finding is about a security group, which the path leaves out: it guards the
     // interface (or load balancer) the packet reaches.
-    if finding.resource.id.starts_with("sg-") {
+    if IdKind::SecurityGroup.matches(&finding.resource.id) {
         let at = steps
             .iter()
             .position(|s| {
@@ -106,26 +106,30 @@ fn path_of(finding: &Finding) -> Option<(Vec<PathStep>, String)> {
     Some((steps, format!("{ports} from the Internet")))
 }
 
-/// The CloudFormation type of a component, from its id's prefix.
+/// The CloudFormation type of a component, from the kind its id names; the kinds a path
+/// drawing tells apart (a transit gateway's attachments and route tables are drawn as
+/// the gateway), any other component is drawn plain.
 fn component_type(id: &str) -> &'static str {
-    const PREFIXES: [(&str, &str); 9] = [
-        ("igw-", "AWS::EC2::InternetGateway"),
-        ("acl-", "AWS::EC2::NetworkAcl"),
-        ("sg-", "AWS::EC2::SecurityGroup"),
-        ("eni-", "AWS::EC2::NetworkInterface"),
-        ("i-", "AWS::EC2::Instance"),
-        ("rtb-", "AWS::EC2::RouteTable"),
-        ("pcx-", "AWS::EC2::VPCPeeringConnection"),
-        ("vgw-", "AWS::EC2::VPNGateway"),
-        ("tgw-", "AWS::EC2::TransitGateway"),
-    ];
+    use IdKind as K;
+    const PLAIN: &str = "AWS::EC2::Component";
     if id.starts_with("arn:") && id.contains(":loadbalancer/") {
         return "AWS::ElasticLoadBalancingV2::LoadBalancer";
     }
-    PREFIXES
-        .iter()
-        .find(|(p, _)| id.starts_with(p))
-        .map_or("AWS::EC2::Component", |(_, t)| t)
+    let resource = match IdKind::detect(id) {
+        Some(K::InternetGateway) => ResourceType::InternetGateway,
+        Some(K::NetworkAcl) => ResourceType::NetworkAcl,
+        Some(K::SecurityGroup) => ResourceType::SecurityGroup,
+        Some(K::NetworkInterface) => ResourceType::NetworkInterface,
+        Some(K::Instance) => ResourceType::Instance,
+        Some(K::RouteTable) => ResourceType::RouteTable,
+        Some(K::VpcPeeringConnection) => ResourceType::VpcPeeringConnection,
+        Some(K::VpnGateway) => ResourceType::VpnGateway,
+        Some(K::TransitGateway | K::TransitGatewayAttachment | K::TransitGatewayRouteTable) => {
+            ResourceType::TransitGateway
+        }
+        _ => return PLAIN,
+    };
+    resource.cloudformation_name().unwrap_or(PLAIN)
 }
 
 fn caption(ev: &NetworkPathEvidence) -> String {

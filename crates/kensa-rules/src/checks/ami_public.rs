@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 
 use kensa_model::compute::Image;
 use kensa_model::{ResourceRef, Snapshot};
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::context::{resource, Context};
@@ -30,7 +30,7 @@ crate::check! {
         name: "ami-public",
         title: "AMIs owned by the account should not be public",
         severity: Severity::High,
-        resource_type: "AwsEc2Image",
+        resource_type: ResourceType::Image,
         params: &[],
         evaluate: |ctx, _| public_images(ctx),
         restricted_ports: None,
@@ -51,7 +51,7 @@ fn own_accounts(s: &Snapshot) -> BTreeSet<&str> {
 fn image_resource(i: &Image) -> ResourceRef {
     let arn = (!i.scope.region.is_empty())
         .then(|| format!("arn:aws:ec2:{}::image/{}", i.scope.region, i.image_id));
-    resource("AwsEc2Image", &i.image_id, arn, &i.scope, &i.tags)
+    resource(ResourceType::Image, &i.image_id, arn, &i.scope, &i.tags)
 }
 
 fn public_images(ctx: &Context) -> Vec<Evaluation> {

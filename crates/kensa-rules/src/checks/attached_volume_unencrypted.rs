@@ -1,5 +1,5 @@
 //! `attached-volume-unencrypted`: Attached EBS volumes are not encrypted.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::storage;
 use crate::params::{ParamKind, ParamSpec};
@@ -20,7 +20,7 @@ crate::check! {
         name: "attached-volume-unencrypted",
         title: "Attached EBS volumes are not encrypted",
         severity: Severity::Medium,
-        resource_type: "AwsEc2Volume",
+        resource_type: ResourceType::Volume,
         params: &[ParamSpec { name: "kmsId", kind: ParamKind::Text, default: None, doc: "KMS key id or ARN the volumes must use." }],
         evaluate: |ctx, p| storage::encrypted_volumes(ctx, p.get("kmsId")),
         restricted_ports: None,

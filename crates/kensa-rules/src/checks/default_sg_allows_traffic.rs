@@ -1,5 +1,5 @@
 //! `default-sg-allows-traffic`: The VPC default security group allows traffic.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::network;
@@ -20,7 +20,7 @@ crate::check! {
         name: "default-sg-allows-traffic",
         title: "The VPC default security group allows traffic",
         severity: Severity::High,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: &[],
         evaluate: |ctx, _| network::default_sg_closed(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `ebs-encryption-by-default-disabled`: EBS encryption by default is disabled.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::storage;
@@ -20,7 +20,7 @@ crate::check! {
         name: "ebs-encryption-by-default-disabled",
         title: "EBS encryption by default is disabled",
         severity: Severity::Medium,
-        resource_type: "AwsAccount",
+        resource_type: ResourceType::Account,
         params: &[],
         evaluate: |ctx, _| storage::ebs_encryption_by_default(ctx),
         restricted_ports: None,

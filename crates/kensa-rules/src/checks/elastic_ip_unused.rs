@@ -1,5 +1,5 @@
 //! `elastic-ip-unused`: Unused Amazon EC2 EIPs should be removed.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 
@@ -18,7 +18,7 @@ crate::check! {
         name: "elastic-ip-unused",
         title: "Unused Amazon EC2 EIPs should be removed",
         severity: Severity::Low,
-        resource_type: "AwsEc2Eip",
+        resource_type: ResourceType::Eip,
         params: &[],
         evaluate: |ctx, _| network::unused_eip(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `eni-source-dest-check-disabled`: EC2 network interfaces should have source/destination checking enabled.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 
@@ -20,7 +20,7 @@ crate::check! {
         name: "eni-source-dest-check-disabled",
         title: "EC2 network interfaces should have source/destination checking enabled",
         severity: Severity::Medium,
-        resource_type: "AwsEc2NetworkInterface",
+        resource_type: ResourceType::NetworkInterface,
         params: &[],
         evaluate: |ctx, _| network::eni_source_dest_check(ctx),
         restricted_ports: None,

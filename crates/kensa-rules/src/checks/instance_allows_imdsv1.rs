@@ -1,5 +1,5 @@
 //! `instance-allows-imdsv1`: EC2 instances allow IMDSv1.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::compute;
@@ -23,7 +23,7 @@ crate::check! {
         name: "instance-allows-imdsv1",
         title: "EC2 instances allow IMDSv1",
         severity: Severity::High,
-        resource_type: "AwsEc2Instance",
+        resource_type: ResourceType::Instance,
         params: &[],
         evaluate: |ctx, _| compute::instance_imdsv2(ctx),
         restricted_ports: None,

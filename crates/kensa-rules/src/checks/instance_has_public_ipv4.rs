@@ -1,5 +1,5 @@
 //! `instance-has-public-ipv4`: EC2 instances have a public IPv4 address.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::compute;
 
@@ -20,7 +20,7 @@ crate::check! {
         name: "instance-has-public-ipv4",
         title: "EC2 instances have a public IPv4 address",
         severity: Severity::High,
-        resource_type: "AwsEc2Instance",
+        resource_type: ResourceType::Instance,
         params: &[],
         evaluate: |ctx, _| compute::instance_no_public_ip(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `launch-template-allows-imdsv1`: EC2 launch templates should use Instance Metadata Service Version 2 (IMDSv2).
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::compute;
 
@@ -19,7 +19,7 @@ crate::check! {
         name: "launch-template-allows-imdsv1",
         title: "EC2 launch templates should use Instance Metadata Service Version 2 (IMDSv2)",
         severity: Severity::Low,
-        resource_type: "AwsEc2LaunchTemplate",
+        resource_type: ResourceType::LaunchTemplate,
         params: &[],
         evaluate: |ctx, _| compute::template_imdsv2(ctx),
         restricted_ports: None,

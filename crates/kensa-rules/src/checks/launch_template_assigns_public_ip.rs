@@ -1,5 +1,5 @@
 //! `launch-template-assigns-public-ip`: Amazon EC2 launch templates should not assign public IPs to network interfaces.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::compute;
 
@@ -19,7 +19,7 @@ crate::check! {
         name: "launch-template-assigns-public-ip",
         title: "Amazon EC2 launch templates should not assign public IPs to network interfaces",
         severity: Severity::High,
-        resource_type: "AwsEc2LaunchTemplate",
+        resource_type: ResourceType::LaunchTemplate,
         params: &[],
         evaluate: |ctx, _| compute::template_no_public_ip(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `nacl-admin-ports-open-to-world`: Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 use crate::ports::PortSet;
@@ -21,7 +21,7 @@ crate::check! {
         name: "nacl-admin-ports-open-to-world",
         title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
         severity: Severity::Medium,
-        resource_type: "AwsEc2NetworkAcl",
+        resource_type: ResourceType::NetworkAcl,
         params: &[],
         evaluate: |ctx, _| network::nacl_world_ingress(ctx, &PortSet::from_ports([22, 3389]), false),
         restricted_ports: None,

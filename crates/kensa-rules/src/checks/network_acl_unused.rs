@@ -1,5 +1,5 @@
 //! `network-acl-unused`: Unused Network Access Control Lists should be removed.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 
@@ -17,7 +17,7 @@ crate::check! {
         name: "network-acl-unused",
         title: "Unused Network Access Control Lists should be removed",
         severity: Severity::Low,
-        resource_type: "AwsEc2NetworkAcl",
+        resource_type: ResourceType::NetworkAcl,
         params: &[],
         evaluate: |ctx, _| network::unused_nacl(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `peering-route-too-broad`: Ensure routing tables for VPC peering are "least access".
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 
@@ -21,7 +21,7 @@ crate::check! {
         name: "peering-route-too-broad",
         title: "Ensure routing tables for VPC peering are \"least access\"",
         severity: Severity::Low,
-        resource_type: "AwsEc2RouteTable",
+        resource_type: ResourceType::RouteTable,
         params: &[],
         evaluate: |ctx, _| network::peering_least_access(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `sg-admin-ports-open-to-ipv4-world`: EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::REMOTE_ADMIN_PORTS;
@@ -33,7 +33,7 @@ crate::check! {
         name: "sg-admin-ports-open-to-ipv4-world",
         title: "EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports",
         severity: Severity::High,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: &[],
         evaluate: |ctx, p| sg_open::check(ctx, &restricted(p)),
         restricted_ports: Some(restricted),

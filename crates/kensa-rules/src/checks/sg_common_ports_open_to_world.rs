@@ -1,5 +1,5 @@
 //! `sg-common-ports-open-to-world`: Security groups allow unrestricted incoming TCP traffic to blocked ports.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::sg_open;
@@ -33,7 +33,7 @@ crate::check! {
         name: "sg-common-ports-open-to-world",
         title: "Security groups allow unrestricted incoming TCP traffic to blocked ports",
         severity: Severity::High,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: PARAMS,
         evaluate: |ctx, p| sg_open::check(ctx, &restricted(p)),
         restricted_ports: Some(restricted),

@@ -1,5 +1,5 @@
 //! `sg-high-risk-port-open-to-world`: Security groups should not allow unrestricted access to ports with high risk.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::HIGH_RISK_PORTS;
@@ -34,7 +34,7 @@ crate::check! {
         name: "sg-high-risk-port-open-to-world",
         title: "Security groups should not allow unrestricted access to ports with high risk",
         severity: Severity::Critical,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: &[],
         evaluate: |ctx, p| sg_open::check(ctx, &restricted(p)),
         restricted_ports: Some(restricted),

@@ -1,5 +1,5 @@
 //! `sg-rdp-open-to-world`: Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 3389.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::sg_open;
@@ -31,7 +31,7 @@ crate::check! {
         name: "sg-rdp-open-to-world",
         title: "Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 3389",
         severity: Severity::High,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: &[],
         evaluate: |ctx, p| sg_open::check(ctx, &restricted(p)),
         restricted_ports: Some(restricted),

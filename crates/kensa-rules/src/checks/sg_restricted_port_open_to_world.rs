@@ -1,5 +1,5 @@
 //! `sg-restricted-port-open-to-world`: Security groups allow unrestricted incoming traffic to restricted ports.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::HIGH_RISK_PORTS;
@@ -35,7 +35,7 @@ crate::check! {
         name: "sg-restricted-port-open-to-world",
         title: "Security groups allow unrestricted incoming traffic to restricted ports",
         severity: Severity::High,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: PARAMS,
         evaluate: |ctx, p| sg_open::check(ctx, &restricted(p)),
         restricted_ports: Some(restricted),

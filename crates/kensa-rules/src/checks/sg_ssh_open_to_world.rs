@@ -1,5 +1,5 @@
 //! `sg-ssh-open-to-world`: Security groups allow unrestricted incoming SSH traffic.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::sg_open;
@@ -32,7 +32,7 @@ crate::check! {
         name: "sg-ssh-open-to-world",
         title: "Security groups allow unrestricted incoming SSH traffic",
         severity: Severity::High,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: &[],
         evaluate: |ctx, p| sg_open::check(ctx, &restricted(p)),
         restricted_ports: Some(restricted),

@@ -1,5 +1,5 @@
 //! `sg-unauthorized-port-open-to-world`: Security groups allow unrestricted incoming traffic on ports that are not authorized.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::sg_open;
@@ -32,7 +32,7 @@ crate::check! {
         name: "sg-unauthorized-port-open-to-world",
         title: "Security groups allow unrestricted incoming traffic on ports that are not authorized",
         severity: Severity::High,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: PARAMS,
         evaluate: |ctx, p| sg_open::check(ctx, &sg_open::unauthorized_ports(p)),
         restricted_ports: Some(sg_open::unauthorized_ports),

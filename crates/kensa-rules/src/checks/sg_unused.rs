@@ -1,7 +1,7 @@
 //! `sg-unused`: Unused Amazon EC2 security groups should be removed.
 use std::collections::BTreeSet;
 
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::context::{sg_resource, Context};
 use crate::rule::Evaluation;
@@ -25,7 +25,7 @@ crate::check! {
         name: "sg-unused",
         title: "Unused Amazon EC2 security groups should be removed",
         severity: Severity::Medium,
-        resource_type: "AwsEc2SecurityGroup",
+        resource_type: ResourceType::SecurityGroup,
         params: &[],
         evaluate: |ctx, _| unused_groups(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `snapshot-block-public-access-off`: Amazon EBS Snapshots should not be publicly accessible.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::storage;
 
@@ -19,7 +19,7 @@ crate::check! {
         name: "snapshot-block-public-access-off",
         title: "Amazon EBS Snapshots should not be publicly accessible",
         severity: Severity::High,
-        resource_type: "AwsAccount",
+        resource_type: ResourceType::Account,
         params: &[],
         evaluate: |ctx, _| storage::snapshot_block_public_access(ctx),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `snapshot-publicly-restorable`: EBS snapshots are publicly restorable.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::check::Fix;
 use crate::eval::storage;
@@ -21,7 +21,7 @@ crate::check! {
         name: "snapshot-publicly-restorable",
         title: "EBS snapshots are publicly restorable",
         severity: Severity::Critical,
-        resource_type: "AwsEc2Snapshot",
+        resource_type: ResourceType::EbsSnapshot,
         params: &[],
         evaluate: |ctx, _| storage::public_snapshots(ctx),
         restricted_ports: None,

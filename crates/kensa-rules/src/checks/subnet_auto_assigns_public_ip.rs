@@ -1,5 +1,5 @@
 //! `subnet-auto-assigns-public-ip`: Subnets assign public IP addresses automatically.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 
@@ -19,7 +19,7 @@ crate::check! {
         name: "subnet-auto-assigns-public-ip",
         title: "Subnets assign public IP addresses automatically",
         severity: Severity::Medium,
-        resource_type: "AwsEc2Subnet",
+        resource_type: ResourceType::Subnet,
         params: &[],
         evaluate: |ctx, _| network::subnet_auto_public_ip(ctx),
         restricted_ports: None,

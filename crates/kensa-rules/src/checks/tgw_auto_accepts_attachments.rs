@@ -1,5 +1,5 @@
 //! `tgw-auto-accepts-attachments`: Amazon EC2 Transit Gateways should not automatically accept VPC attachment requests.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 
@@ -18,7 +18,7 @@ crate::check! {
         name: "tgw-auto-accepts-attachments",
         title: "Amazon EC2 Transit Gateways should not automatically accept VPC attachment requests",
         severity: Severity::High,
-        resource_type: "AwsEc2TransitGateway",
+        resource_type: ResourceType::TransitGateway,
         params: &[],
         evaluate: |ctx, _| network::tgw_auto_accept(ctx),
         restricted_ports: None,

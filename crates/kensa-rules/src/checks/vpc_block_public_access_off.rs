@@ -1,5 +1,5 @@
 //! `vpc-block-public-access-off`: EC2 VPC Block Public Access settings should block internet gateway traffic.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 use crate::params::{ParamKind, ParamSpec};
@@ -22,7 +22,7 @@ crate::check! {
         name: "vpc-block-public-access-off",
         title: "EC2 VPC Block Public Access settings should block internet gateway traffic",
         severity: Severity::Medium,
-        resource_type: "AwsAccount",
+        resource_type: ResourceType::Account,
         params: &[ParamSpec { name: "vpcBpaInternetGatewayBlockMode", kind: ParamKind::Choice(&["block-bidirectional", "block-ingress"]), default: None, doc: "The block mode required (any blocking mode when unset)." }],
         evaluate: |ctx, p| network::vpc_block_public_access(ctx, p.get("vpcBpaInternetGatewayBlockMode")),
         restricted_ports: None,

@@ -1,5 +1,5 @@
 //! `vpc-without-flow-log`: VPC flow logging is not enabled.
-use kensa_model::Severity;
+use kensa_model::{Severity, ResourceType};
 
 use crate::eval::network;
 use crate::params::{ParamKind, ParamSpec};
@@ -20,7 +20,7 @@ crate::check! {
         name: "vpc-without-flow-log",
         title: "VPC flow logging is not enabled",
         severity: Severity::Medium,
-        resource_type: "AwsEc2Vpc",
+        resource_type: ResourceType::Vpc,
         params: &[ParamSpec { name: "trafficType", kind: ParamKind::Choice(&["ACCEPT", "REJECT", "ALL"]), default: None, doc: "The traffic the flow log must capture." }],
         evaluate: |ctx, p| network::flow_logs(ctx, p.get("trafficType")),
         restricted_ports: None,

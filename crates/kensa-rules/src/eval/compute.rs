@@ -1,14 +1,20 @@
 //! Instance and launch template evaluators: public IPv4 addresses and IMDSv2.
 use kensa_model::compute::{LaunchTemplate, LaunchTemplateVersion};
 use kensa_model::instance::Instance;
-use kensa_model::ResourceRef;
+use kensa_model::{ResourceRef, ResourceType};
 
 use crate::context::{ec2_arn, resource, Context};
 use crate::rule::Evaluation;
 
 fn instance_resource(i: &Instance) -> ResourceRef {
     let arn = ec2_arn(&i.scope, "instance", &i.instance_id);
-    resource("AwsEc2Instance", &i.instance_id, arn, &i.scope, &i.tags)
+    resource(
+        ResourceType::Instance,
+        &i.instance_id,
+        arn,
+        &i.scope,
+        &i.tags,
+    )
 }
 
 /// Instances that still exist (not `terminated` / `shutting-down`).
@@ -90,7 +96,7 @@ fn default_version<'a>(ctx: &'a Context, t: &LaunchTemplate) -> Option<&'a Launc
 fn template_resource(t: &LaunchTemplate) -> ResourceRef {
     let arn = ec2_arn(&t.scope, "launch-template", &t.launch_template_id);
     resource(
-        "AwsEc2LaunchTemplate",
+        ResourceType::LaunchTemplate,
         &t.launch_template_id,
         arn,
         &t.scope,

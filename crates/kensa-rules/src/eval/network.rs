@@ -1,5 +1,6 @@
 //! VPC-level evaluators: default security groups, network ACLs, flow logs, subnets,
 //! Elastic IPs, VPC block public access, transit gateways, ENIs and peering routes.
+use kensa_model::ResourceType;
 use std::str::FromStr;
 
 use ipnet::IpNet;
@@ -7,7 +8,7 @@ use kensa_model::ec2::{NetworkAcl, NetworkAclEntry};
 use serde_json::json;
 
 use crate::context::{ec2_arn, resource, sg_resource, Context};
-use crate::exposure::{is_world, port_range, Protocol};
+use crate::exposure::{is_world, Protocol};
 use crate::ports::PortSet;
 use crate::rule::Evaluation;
 
@@ -74,7 +75,7 @@ pub fn nacl_world_ingress(ctx: &Context, ports: &PortSet, v6: bool) -> Vec<Evalu
 fn nacl_resource(acl: &NetworkAcl) -> kensa_model::ResourceRef {
     let arn = ec2_arn(&acl.scope, "network-acl", &acl.network_acl_id);
     resource(
-        "AwsEc2NetworkAcl",
+        ResourceType::NetworkAcl,
         &acl.network_acl_id,
         arn,
         &acl.scope,
@@ -106,10 +107,7 @@ fn world_allowed_ports<'a>(
     let (mut tcp_left, mut udp_left) = (ports.clone(), ports.clone());
     let mut out = Vec::new();
     for e in entries {
-        let range = e
-            .port_range
-            .map(|r| port_range(r.from, r.to))
-            .unwrap_or((0, u16::MAX));
+        let range = e.port_range.map_or((0, u16::MAX), |r| (r.from, r.to));
         let (tcp, udp) = match Protocol::parse(&e.protocol) {
             Protocol::All => (tcp_left.clone(), udp_left.clone()),
             Protocol::Tcp => (tcp_left.intersect_range(range.0, range.1), PortSet::empty()),
@@ -159,7 +157,7 @@ pub fn flow_logs(ctx: &Context, traffic_type: Option<&str>) -> Vec<Evaluation> {
         .values()
         .map(|vpc| {
             let arn = ec2_arn(&vpc.scope, "vpc", &vpc.vpc_id);
-            let res = resource("AwsEc2Vpc", &vpc.vpc_id, arn, &vpc.scope, &vpc.tags);
+            let res = resource(ResourceType::Vpc, &vpc.vpc_id, arn, &vpc.scope, &vpc.tags);
             let logs: Vec<_> = ctx
                 .snapshot
                 .flow_logs
@@ -196,7 +194,7 @@ pub fn subnet_auto_public_ip(ctx: &Context) -> Vec<Evaluation> {
                 .subnet_arn
                 .clone()
                 .or_else(|| ec2_arn(&s.scope, "subnet", &s.subnet_id));
-            let res = resource("AwsEc2Subnet", &s.subnet_id, arn, &s.scope, &s.tags);
+            let res = resource(ResourceType::Subnet, &s.subnet_id, arn, &s.scope, &s.tags);
             Evaluation::check(
                 res,
                 !s.map_public_ip_on_launch,
@@ -215,7 +213,7 @@ pub fn unused_eip(ctx: &Context) -> Vec<Evaluation> {
         .map(|(key, a)| {
             let id = a.allocation_id.clone().unwrap_or_else(|| key.clone());
             let arn = ec2_arn(&a.scope, "elastic-ip", &id);
-            let res = resource("AwsEc2Eip", &id, arn, &a.scope, &a.tags);
+            let res = resource(ResourceType::Eip, &id, arn, &a.scope, &a.tags);
             let used = a.association_id.is_some()
                 || a.instance_id.is_some()
                 || a.network_interface_id.is_some();
@@ -241,7 +239,7 @@ pub fn vpc_block_public_access(ctx: &Context, mode: Option<&str>) -> Vec<Evaluat
         .filter_map(|s| Some((s, s.vpc_block_public_access.as_ref()?)))
         .map(|(s, o)| {
             let id = format!("{}/{}", s.scope.account, s.scope.region);
-            let res = resource("AwsAccount", &id, None, &s.scope, &[]);
+            let res = resource(ResourceType::Account, &id, None, &s.scope, &[]);
             let have = o.internet_gateway_block_mode.as_deref().unwrap_or("off");
             let ok = match mode {
                 Some(m) => have.eq_ignore_ascii_case(m),
@@ -265,7 +263,7 @@ pub fn tgw_auto_accept(ctx: &Context) -> Vec<Evaluation> {
         .map(|t| {
             let arn = ec2_arn(&t.scope, "transit-gateway", &t.transit_gateway_id);
             let res = resource(
-                "AwsEc2TransitGateway",
+                ResourceType::TransitGateway,
                 &t.transit_gateway_id,
                 arn,
                 &t.scope,
@@ -302,7 +300,7 @@ pub fn eni_source_dest_check(ctx: &Context) -> Vec<Evaluation> {
         .map(|n| {
             let arn = ec2_arn(&n.scope, "network-interface", &n.network_interface_id);
             let res = resource(
-                "AwsEc2NetworkInterface",
+                ResourceType::NetworkInterface,
                 &n.network_interface_id,
                 arn,
                 &n.scope,
@@ -356,7 +354,7 @@ pub fn peering_least_access(ctx: &Context) -> Vec<Evaluation> {
         }
         let arn = ec2_arn(&rt.scope, "route-table", &rt.route_table_id);
         let res = resource(
-            "AwsEc2RouteTable",
+            ResourceType::RouteTable,
             &rt.route_table_id,
             arn,
             &rt.scope,

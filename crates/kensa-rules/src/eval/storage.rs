@@ -2,6 +2,7 @@
 //! snapshot block public access.
 use kensa_model::account::RegionalSettings;
 use kensa_model::compute::EbsSnapshot;
+use kensa_model::ResourceType;
 
 use crate::context::{ec2_arn, resource, Context};
 use crate::rule::Evaluation;
@@ -13,7 +14,7 @@ pub fn encrypted_volumes(ctx: &Context, kms_key: Option<&str>) -> Vec<Evaluation
         .values()
         .map(|v| {
             let arn = ec2_arn(&v.scope, "volume", &v.volume_id);
-            let res = resource("AwsEc2Volume", &v.volume_id, arn, &v.scope, &v.tags);
+            let res = resource(ResourceType::Volume, &v.volume_id, arn, &v.scope, &v.tags);
             if !v.is_attached() {
                 return Evaluation::not_applicable(res, "not attached to an instance");
             }
@@ -39,7 +40,7 @@ pub fn encrypted_volumes(ctx: &Context, kms_key: Option<&str>) -> Vec<Evaluation
 
 fn account_resource(s: &RegionalSettings) -> kensa_model::ResourceRef {
     let id = format!("{}/{}", s.scope.account, s.scope.region);
-    resource("AwsAccount", &id, None, &s.scope, &[])
+    resource(ResourceType::Account, &id, None, &s.scope, &[])
 }
 
 /// New EBS volumes are encrypted by default in every region with an answer.
@@ -75,7 +76,13 @@ pub fn public_snapshots(ctx: &Context) -> Vec<Evaluation> {
         .values()
         .map(|s| {
             let arn = ec2_arn(&s.scope, "snapshot", &s.snapshot_id);
-            let res = resource("AwsEc2Snapshot", &s.snapshot_id, arn, &s.scope, &s.tags);
+            let res = resource(
+                ResourceType::EbsSnapshot,
+                &s.snapshot_id,
+                arn,
+                &s.scope,
+                &s.tags,
+            );
             let blocked = regional(ctx, s).and_then(|r| r.snapshot_block_public_access.as_deref())
                 == Some("block-all-sharing");
             match s.is_public() {

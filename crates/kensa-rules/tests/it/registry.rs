@@ -53,7 +53,7 @@ fn every_check_is_documented() {
             );
         }
         assert!(
-            !c.title.is_empty() && !c.resource_type.is_empty(),
+            !c.title.is_empty() && !c.resource_type.asff_name().is_empty(),
             "{}",
             c.name
         );

@@ -1,7 +1,7 @@
 //! Routing and filtering events: routes, route-table associations, network ACL entries
 //! and associations, internet gateway attachments.
 use kensa_model::ec2::{
-    IcmpTypeCode, NetworkAclAssociation, NetworkAclEntry, PortRange, Route, RouteTableAssociation,
+    IcmpTypeCode, NetworkAclAssociation, NetworkAclEntry, Route, RouteTableAssociation,
 };
 use kensa_model::gateway::{GatewayAttachment, InternetGateway};
 use kensa_model::Snapshot;
@@ -158,7 +158,12 @@ pub fn put_nacl_entry(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
     let number = int(&ev.request, "ruleNumber")
         .ok_or_else(|| unappliable(&acl, "entry has no ruleNumber"))?;
     let egress = nacl_egress(ev);
-    let range = get(&ev.request, "portRange");
+    // Read as the loader reads it: a damaged range is not replayed as some other range.
+    let port_range = match get(&ev.request, "portRange") {
+        Some(r) => kensa_model::ports::acl::from_bounds(int(r, "from"), int(r, "to"))
+            .map_err(|e| unappliable(&acl, format!("entry {number}: portRange: {e}")))?,
+        None => None,
+    };
     let icmp = get(&ev.request, "icmpTypeCode");
     let entry = NetworkAclEntry {
         rule_number: number,
@@ -167,10 +172,7 @@ pub fn put_nacl_entry(snap: &mut Snapshot, ev: &ChangeEvent) -> Applied {
         egress,
         cidr_block: ev.req_text("cidrBlock"),
         ipv6_cidr_block: ev.req_text("ipv6CidrBlock"),
-        port_range: range.map(|r| PortRange {
-            from: int(r, "from"),
-            to: int(r, "to"),
-        }),
+        port_range,
         icmp_type_code: icmp.map(|i| IcmpTypeCode {
             code: int(i, "code"),
             icmp_type: int(i, "type"),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context as _};
-use kensa_model::{FindingStatus, ResourceType, Snapshot, Warning, WarningLevel};
+use kensa_model::{FindingStatus, Snapshot, Warning, WarningLevel};
 use kensa_report::{render_compliance, RenderOptions, Report};
 use kensa_rules::framework::resolve;
 use kensa_rules::{assess, fixture, Context, MuteList, NetReachability};
@@ -110,7 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     print_warnings(&shown);
     let mut compliance = assessment.report(&framework, &source, &today);
     compliance.apply_completeness(&completeness, |rule_id| {
-        kensa_rules::find_rule(rule_id).and_then(|r| ResourceType::from_asff(r.resource_type()))
+        kensa_rules::find_rule(rule_id).map(|r| r.resource_type())
     });
     let options = RenderOptions {
         color: args.output.output.is_none()

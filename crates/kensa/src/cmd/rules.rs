@@ -86,7 +86,7 @@ fn list(framework: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
             .map(|r| {
                 serde_json::json!({
                     "id": r.id, "name": r.name(), "framework": r.framework, "control": r.control,
-                    "title": r.title, "severity": r.severity, "resource_type": r.resource_type(),
+                    "title": r.title, "severity": r.severity, "resource_type": r.resource_type().asff_name(),
                 })
             })
             .collect();
@@ -143,7 +143,7 @@ fn show(r: &Rule) -> String {
     let _ = writeln!(s, "- check: `{}`", r.name());
     let _ = writeln!(s, "- framework: {} control {}", r.framework, r.control);
     let _ = writeln!(s, "- severity: {}", r.severity);
-    let _ = writeln!(s, "- resource type: {}", r.resource_type());
+    let _ = writeln!(s, "- resource type: {}", r.resource_type().asff_name());
     if let Some(fix) = r.check.fix {
         let _ = writeln!(s, "- kensa remediate: {}", fix.describe());
     }

@@ -100,13 +100,20 @@ fn route(r: &sdk::Route) -> m::Route {
     }
 }
 
-/// The SDK's `NetworkAcl` as the model's `NetworkAcl` (the AWS CLI's JSON shape).
-pub fn network_acl(n: &sdk::NetworkAcl) -> m::NetworkAcl {
-    m::NetworkAcl {
-        network_acl_id: n.network_acl_id().unwrap_or_default().to_owned(),
+/// The SDK's `NetworkAcl` as the model's `NetworkAcl` (the AWS CLI's JSON shape); an
+/// error, naming the ACL and rule, when a rule's port range is not one (as the loader
+/// would reject the record, the collector reports it rather than write another range).
+pub fn network_acl(n: &sdk::NetworkAcl) -> Result<m::NetworkAcl, String> {
+    let id = n.network_acl_id().unwrap_or_default();
+    let entries = n.entries().iter().map(acl_entry);
+    let entries = entries
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("network ACL {id}: {e}; ACL skipped"))?;
+    Ok(m::NetworkAcl {
+        network_acl_id: id.to_owned(),
         vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
         is_default: n.is_default().unwrap_or(false),
-        entries: n.entries().iter().map(acl_entry).collect(),
+        entries,
         associations: n
             .associations()
             .iter()
@@ -119,26 +126,29 @@ pub fn network_acl(n: &sdk::NetworkAcl) -> m::NetworkAcl {
         owner_id: own(n.owner_id()),
         tags: tags(n.tags()),
         scope: Default::default(),
-    }
+    })
 }
 
-fn acl_entry(e: &sdk::NetworkAclEntry) -> m::NetworkAclEntry {
-    m::NetworkAclEntry {
-        rule_number: e.rule_number().unwrap_or_default(),
+fn acl_entry(e: &sdk::NetworkAclEntry) -> Result<m::NetworkAclEntry, String> {
+    let number = e.rule_number().unwrap_or_default();
+    let port_range = match e.port_range() {
+        Some(p) => kensa_model::ports::acl::from_bounds(p.from(), p.to())
+            .map_err(|err| format!("rule {number}: PortRange: {err}"))?,
+        None => None,
+    };
+    Ok(m::NetworkAclEntry {
+        rule_number: number,
         protocol: e.protocol().unwrap_or("-1").to_owned(),
         rule_action: wire(e.rule_action()).unwrap_or_default(),
         egress: e.egress().unwrap_or(false),
         cidr_block: own(e.cidr_block()),
         ipv6_cidr_block: own(e.ipv6_cidr_block()),
-        port_range: e.port_range().map(|p| m::PortRange {
-            from: p.from(),
-            to: p.to(),
-        }),
+        port_range,
         icmp_type_code: e.icmp_type_code().map(|i| m::IcmpTypeCode {
             code: i.code(),
             icmp_type: i.r#type(),
         }),
-    }
+    })
 }
 
 /// The SDK's `SecurityGroup` as the model's `SecurityGroup` (the AWS CLI's JSON shape).

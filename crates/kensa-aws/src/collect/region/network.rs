@@ -23,8 +23,11 @@ pub(super) async fn network(col: &Collector<'_>, ec2: &aws_sdk_ec2::Client) {
             col.put::<e::RouteTable>(N[2], "RouteTables", "RouteTables", r);
         },
         async {
-            let r = paged!(col, ec2.describe_network_acls())
-                .map(|v: Vec<_>| v.iter().map(c::network_acl).collect());
+            let r = paged!(col, ec2.describe_network_acls()).map(|v: Vec<_>| {
+                let acls = v.iter().map(c::network_acl);
+                let warn = |e: String| col.warn(N[3], ApiError::other(e));
+                acls.filter_map(|a| a.map_err(warn).ok()).collect()
+            });
             col.put::<e::NetworkAcl>(N[3], "NetworkAcls", "NetworkAcls", r);
         },
         async {
