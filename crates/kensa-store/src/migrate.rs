@@ -68,6 +68,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0009_sqlite.sql"),
         postgres: include_str!("../migrations/0009_postgres.sql"),
     },
+    Migration {
+        version: 10,
+        shared: include_str!("../migrations/0010_write_path.sql"),
+        sqlite: include_str!("../migrations/0010_sqlite.sql"),
+        postgres: include_str!("../migrations/0010_postgres.sql"),
+    },
 ];
 
 /// The newest schema version this build knows: the last migration's.
