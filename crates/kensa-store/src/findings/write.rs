@@ -116,7 +116,7 @@ impl<'s> FindingWriter<'s> {
                 "INSERT INTO run_findings (run_id, finding_id, severity) VALUES {} ON CONFLICT DO NOTHING",
                 placeholders(self.store.backend, chunk.len(), 3, 0)
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(&sql).persistent(chunk.len() == ROWS_PER_STATEMENT);
             for f in chunk {
                 q = q
                     .bind(self.run)
@@ -147,7 +147,10 @@ impl<'s> FindingWriter<'s> {
              ON CONFLICT (id) DO UPDATE SET package = excluded.package, rule_id = excluded.rule_id, title = excluded.title, severity = excluded.severity, resource_type = excluded.resource_type, resource_id = excluded.resource_id, account = excluded.account, region = excluded.region, attributes = excluded.attributes, user_attributes = excluded.user_attributes, body = excluded.body, status = excluded.status, status_reason = excluded.status_reason, last_seen = excluded.last_seen, last_run = excluded.last_run, resolved_at = NULL, resolved_by_run = NULL",
             placeholders(self.store.backend, chunk.len(), FINDING_COLS, 0)
         );
-        let mut q = sqlx::query(&sql);
+        // Only full-size statements are worth keeping prepared: each odd size would stay
+        // in the connection's statement cache (a prepared statement of thousands of
+        // parameters holds megabytes).
+        let mut q = sqlx::query(&sql).persistent(chunk.len() == FINDINGS_PER_STATEMENT);
         for (f, r) in chunk.iter().zip(&rows) {
             q = q
                 .bind(f.id.as_str())
@@ -184,7 +187,7 @@ impl<'s> FindingWriter<'s> {
                 "DELETE FROM finding_tags WHERE finding_id IN ({})",
                 param_list(backend, 1, chunk.len())
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(&sql).persistent(chunk.len() == FINDINGS_PER_STATEMENT);
             for f in chunk {
                 q = q.bind(f.id.as_str());
             }
@@ -204,7 +207,7 @@ impl<'s> FindingWriter<'s> {
                 "INSERT INTO finding_tags (finding_id, tag_key, tag_value) VALUES {}",
                 placeholders(backend, chunk.len(), 3, 0)
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(&sql).persistent(chunk.len() == ROWS_PER_STATEMENT);
             for (id, k, v) in chunk {
                 q = q.bind(*id).bind(*k).bind(*v);
             }
