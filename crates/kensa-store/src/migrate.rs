@@ -69,6 +69,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0009_postgres.sql"),
     },
     Migration {
+        version: 10,
+        shared: include_str!("../migrations/0010_write_path.sql"),
+        sqlite: include_str!("../migrations/0010_sqlite.sql"),
+        postgres: include_str!("../migrations/0010_postgres.sql"),
+    },
+    Migration {
         version: 11,
         shared: include_str!("../migrations/0011_watch.sql"),
         sqlite: include_str!("../migrations/0011_sqlite.sql"),

@@ -13,6 +13,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::db::Backend;
 use crate::error::{QueryContext, Result, StoreError};
 use crate::json::from_json;
 
@@ -120,9 +121,12 @@ pub(crate) fn finding_of_row(row: &AnyRow) -> Result<StoredFinding> {
 }
 
 /// `($1, $2, ...), (...)`: placeholders for `rows` rows of `cols` values, numbered from
-/// `start + 1`.
-pub(crate) fn placeholders(rows: usize, cols: usize, start: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
+/// `start + 1` (PostgreSQL); plain `?`s on SQLite, whose values are then bound in the
+/// order they appear. SQLite looks a numbered parameter up by walking every parameter
+/// name before it, so a statement of thousands of `$N`s costs quadratic time to bind
+/// (most of a stored run's time, measured); anonymous `?`s are bound by position.
+pub(crate) fn placeholders(backend: Backend, rows: usize, cols: usize, start: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 6);
     for r in 0..rows {
         if r > 0 {
             s.push_str(", ");
@@ -132,18 +136,48 @@ pub(crate) fn placeholders(rows: usize, cols: usize, start: usize) -> String {
             if c > 0 {
                 s.push_str(", ");
             }
-            s.push('$');
-            s.push_str(&(start + r * cols + c + 1).to_string());
+            push_param(&mut s, backend, start + r * cols + c + 1);
         }
         s.push(')');
     }
     s
 }
 
+/// `$a, $b, ...` for parameters `first..first + n` (`?, ?, ...` on SQLite), for `IN (...)`.
+pub(crate) fn param_list(backend: Backend, first: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 6);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        push_param(&mut s, backend, first + i);
+    }
+    s
+}
+
+fn push_param(s: &mut String, backend: Backend, number: usize) {
+    match backend {
+        Backend::Sqlite => s.push('?'),
+        Backend::Postgres => {
+            s.push('$');
+            s.push_str(&number.to_string());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{param_list, placeholders};
+    use crate::db::Backend;
+
     #[test]
     fn placeholders_number_rows_in_order() {
-        assert_eq!(super::placeholders(2, 2, 1), "($2, $3), ($4, $5)");
+        assert_eq!(
+            placeholders(Backend::Postgres, 2, 2, 1),
+            "($2, $3), ($4, $5)"
+        );
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2, 1), "(?, ?), (?, ?)");
+        assert_eq!(param_list(Backend::Postgres, 4, 2), "$4, $5");
+        assert_eq!(param_list(Backend::Sqlite, 4, 2), "?, ?");
     }
 }

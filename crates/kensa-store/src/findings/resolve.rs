@@ -4,7 +4,7 @@ use kensa_model::Package;
 use sqlx::Row;
 
 use crate::clock;
-use crate::db::Store;
+use crate::db::{Backend, Store};
 use crate::error::{QueryContext, Result};
 
 /// What scope decisions look at: the resource of a stored finding.
@@ -94,10 +94,14 @@ impl Store {
         }
         let mut tx = self.pool.begin().await.ctx("resolving findings")?;
         for chunk in ids.chunks(500) {
-            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
+            // Positional on SQLite (see `placeholders`): the values are bound in order.
+            let (a, b, c) = match self.backend {
+                Backend::Sqlite => ("?", "?", "?"),
+                Backend::Postgres => ("$1", "$2", "$3"),
+            };
             let sql = format!(
-                "UPDATE findings SET status = 'resolved', resolved_at = $1, resolved_by_run = $2, status_reason = $3 WHERE id IN ({})",
-                list.join(", ")
+                "UPDATE findings SET status = 'resolved', resolved_at = {a}, resolved_by_run = {b}, status_reason = {c} WHERE id IN ({})",
+                super::param_list(self.backend, 4, chunk.len())
             );
             let mut q = sqlx::query(&sql).bind(now).bind(run).bind(reason);
             for id in chunk {

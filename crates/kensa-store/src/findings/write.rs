@@ -6,18 +6,26 @@ use std::collections::{BTreeMap, HashSet};
 use kensa_model::{Finding, FindingStatus};
 use kensa_rules::mute::Mute;
 
-use super::{placeholders, severity_rank, status_str};
+use super::{param_list, placeholders, severity_rank, status_str};
 use crate::clock;
 use crate::db::Store;
 use crate::error::{QueryContext, Result, StoreError};
 use crate::fence::FencePoint;
 use crate::json::to_json;
 
-/// Findings per transaction: 500 × 18 columns stays under SQLite's 32,766 bound
-/// variables and PostgreSQL's 65,535.
-pub const DEFAULT_BATCH: usize = 500;
+/// Findings per transaction: each transaction is one commit (one sync of the journal),
+/// and a killed run loses at most the batch it was writing. 4,000 findings hold a few
+/// megabytes while queued.
+pub const DEFAULT_BATCH: usize = 4000;
 
 const FINDING_COLS: usize = 18;
+
+/// Findings per INSERT statement: 1,000 × 18 columns stays under SQLite's 32,766 bound
+/// variables and PostgreSQL's 65,535.
+const FINDINGS_PER_STATEMENT: usize = 1000;
+
+/// Rows per statement of the three-column tables (tags, run sightings).
+const ROWS_PER_STATEMENT: usize = 5000;
 
 /// Streams one run's findings into the store in batches: each batch is one transaction,
 /// so a killed run keeps what was flushed and memory holds one batch at most.
@@ -95,18 +103,55 @@ impl<'s> FindingWriter<'s> {
 
     async fn write(&self, batch: &[Finding]) -> Result<()> {
         let now = clock::now();
-        let rows: Vec<Row> = batch.iter().map(|f| self.row(f)).collect();
         let mut tx = self.store.pool.begin().await.ctx("storing findings")?;
         self.store
             .check_fence(&mut tx, self.run, FencePoint::BeforeWrites)
             .await?;
+        for chunk in batch.chunks(FINDINGS_PER_STATEMENT) {
+            self.upsert(&mut tx, chunk, &now).await?;
+        }
+        self.write_tags(&mut tx, batch).await?;
+        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO run_findings (run_id, finding_id, severity) VALUES {} ON CONFLICT DO NOTHING",
+                placeholders(self.store.backend, chunk.len(), 3, 0)
+            );
+            let mut q = sqlx::query(&sql).persistent(chunk.len() == ROWS_PER_STATEMENT);
+            for f in chunk {
+                q = q
+                    .bind(self.run)
+                    .bind(f.id.as_str())
+                    .bind(severity_rank(f.severity));
+            }
+            q.execute(&mut *tx)
+                .await
+                .ctx("recording the run's findings")?;
+        }
+        // A worker that stalled past its lease stops here: the batch is rolled back.
+        self.store
+            .check_fence(&mut tx, self.run, FencePoint::BeforeCommit)
+            .await?;
+        tx.commit().await.ctx("storing findings")
+    }
+
+    /// One multi-row upsert of `chunk` (at most [`FINDINGS_PER_STATEMENT`] findings).
+    async fn upsert(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        chunk: &[Finding],
+        now: &str,
+    ) -> Result<()> {
+        let rows: Vec<Row> = chunk.iter().map(|f| self.row(f)).collect();
         let sql = format!(
             "INSERT INTO findings (id, package, rule_id, title, severity, resource_type, resource_id, account, region, attributes, user_attributes, body, status, status_reason, first_seen, last_seen, first_run, last_run) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET package = excluded.package, rule_id = excluded.rule_id, title = excluded.title, severity = excluded.severity, resource_type = excluded.resource_type, resource_id = excluded.resource_id, account = excluded.account, region = excluded.region, attributes = excluded.attributes, user_attributes = excluded.user_attributes, body = excluded.body, status = excluded.status, status_reason = excluded.status_reason, last_seen = excluded.last_seen, last_run = excluded.last_run, resolved_at = NULL, resolved_by_run = NULL",
-            placeholders(batch.len(), FINDING_COLS, 0)
+            placeholders(self.store.backend, chunk.len(), FINDING_COLS, 0)
         );
-        let mut q = sqlx::query(&sql);
-        for (f, r) in batch.iter().zip(&rows) {
+        // Only full-size statements are worth keeping prepared: each odd size would stay
+        // in the connection's statement cache (a prepared statement of thousands of
+        // parameters holds megabytes).
+        let mut q = sqlx::query(&sql).persistent(chunk.len() == FINDINGS_PER_STATEMENT);
+        for (f, r) in chunk.iter().zip(&rows) {
             q = q
                 .bind(f.id.as_str())
                 .bind(f.package.as_str())
@@ -122,32 +167,13 @@ impl<'s> FindingWriter<'s> {
                 .bind(r.body.as_str())
                 .bind(status_str(r.status))
                 .bind(r.reason.as_deref())
-                .bind(now.as_str())
-                .bind(now.as_str())
+                .bind(now)
+                .bind(now)
                 .bind(self.run)
                 .bind(self.run);
         }
-        q.execute(&mut *tx).await.ctx("storing findings")?;
-        self.write_tags(&mut tx, batch).await?;
-        let sql = format!(
-            "INSERT INTO run_findings (run_id, finding_id, severity) VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(batch.len(), 3, 0)
-        );
-        let mut q = sqlx::query(&sql);
-        for f in batch {
-            q = q
-                .bind(self.run)
-                .bind(f.id.as_str())
-                .bind(severity_rank(f.severity));
-        }
-        q.execute(&mut *tx)
-            .await
-            .ctx("recording the run's findings")?;
-        // A worker that stalled past its lease stops here: the batch is rolled back.
-        self.store
-            .check_fence(&mut tx, self.run, FencePoint::BeforeCommit)
-            .await?;
-        tx.commit().await.ctx("storing findings")
+        q.execute(&mut **tx).await.ctx("storing findings")?;
+        Ok(())
     }
 
     async fn write_tags(
@@ -155,16 +181,18 @@ impl<'s> FindingWriter<'s> {
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         batch: &[Finding],
     ) -> Result<()> {
-        let list = (1..=batch.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!("DELETE FROM finding_tags WHERE finding_id IN ({list})");
-        let mut q = sqlx::query(&sql);
-        for f in batch {
-            q = q.bind(f.id.as_str());
+        let backend = self.store.backend;
+        for chunk in batch.chunks(FINDINGS_PER_STATEMENT) {
+            let sql = format!(
+                "DELETE FROM finding_tags WHERE finding_id IN ({})",
+                param_list(backend, 1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).persistent(chunk.len() == FINDINGS_PER_STATEMENT);
+            for f in chunk {
+                q = q.bind(f.id.as_str());
+            }
+            q.execute(&mut **tx).await.ctx("storing finding tags")?;
         }
-        q.execute(&mut **tx).await.ctx("storing finding tags")?;
         let tags: Vec<(&str, &str, &str)> = batch
             .iter()
             .flat_map(|f| {
@@ -174,12 +202,12 @@ impl<'s> FindingWriter<'s> {
                     .map(|(k, v)| (f.id.as_str(), k.as_str(), v.as_str()))
             })
             .collect();
-        for chunk in tags.chunks(5000) {
+        for chunk in tags.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO finding_tags (finding_id, tag_key, tag_value) VALUES {}",
-                placeholders(chunk.len(), 3, 0)
+                placeholders(backend, chunk.len(), 3, 0)
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(&sql).persistent(chunk.len() == ROWS_PER_STATEMENT);
             for (id, k, v) in chunk {
                 q = q.bind(*id).bind(*k).bind(*v);
             }
@@ -197,14 +225,22 @@ impl<'s> FindingWriter<'s> {
             ),
             None => (FindingStatus::Active, None),
         };
-        let mut body = f.clone();
         // The columns are the truth for these; keep the body free of stale copies.
-        body.first_seen = None;
-        body.last_seen = None;
-        body.status = FindingStatus::Active;
+        // Analysers leave them unset, so the copy is rarely needed.
+        let body =
+            if f.first_seen.is_none() && f.last_seen.is_none() && f.status == FindingStatus::Active
+            {
+                to_json(f)
+            } else {
+                let mut body = f.clone();
+                body.first_seen = None;
+                body.last_seen = None;
+                body.status = FindingStatus::Active;
+                to_json(&body)
+            };
         Row {
             attributes: to_json(&f.attributes),
-            body: to_json(&body),
+            body,
             status,
             reason,
         }

@@ -23,12 +23,10 @@ enum Describable {
 }
 
 fn kind(resource: &str) -> Option<Describable> {
-    if resource.starts_with("pcx-") {
-        Some(Describable::Peering)
-    } else if resource.starts_with("tgw-attach-") {
-        Some(Describable::TgwAttachment)
-    } else {
-        LbResource::parse(resource).map(Describable::Lb)
+    match kensa_model::IdKind::detect(resource) {
+        Some(kensa_model::IdKind::VpcPeeringConnection) => Some(Describable::Peering),
+        Some(kensa_model::IdKind::TransitGatewayAttachment) => Some(Describable::TgwAttachment),
+        _ => LbResource::parse(resource).map(Describable::Lb),
     }
 }
 

@@ -1,0 +1,1 @@
+-- Nothing PostgreSQL-only in schema 10.

@@ -1,0 +1,1 @@
+-- Nothing SQLite-only in schema 10.
