@@ -164,9 +164,12 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn init_logging(verbose: u8) {
+    // sqlx warns of every statement slower than a second, with its whole text: a bulk
+    // insert of thousands of rows is slow by design, and the warning drowned the run's
+    // own output. It shows from -vv.
     let level = match verbose {
-        0 => "warn",
-        1 => "info",
+        0 => "warn,sqlx::query=error",
+        1 => "info,sqlx::query=error",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("KENSA_LOG")
