@@ -27,6 +27,7 @@ mod serve_live;
 #[cfg(feature = "aws")]
 pub mod serve_watch;
 pub mod store_common;
+pub mod store_thread;
 pub mod synth;
 pub mod synth_account;
 pub mod synth_trail;
